@@ -1,0 +1,155 @@
+"""Load and save schemas: YAML (the lossless format), SQL DDL, DBML, and live databases.
+
+``load`` takes a path or the text itself; ``dumps``/``save`` write a format by name or by the
+file's extension.
+
+>>> from dbmodel_kit.examples import ecommerce
+>>> text = dumps(ecommerce(), "yaml")
+>>> load(text) == ecommerce()
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from ..model.model import format_for
+from ..model.schema import Schema
+
+FORMATS = ("yaml", "sql", "dbml")
+_FORMAT_ALIASES = {"yml": "yaml", "ddl": "sql"}
+
+#: Dialect spellings -> (sqlglot's name for reading, the DDL emitter's name for writing).
+DIALECTS: dict[str, tuple[str, str]] = {
+    "postgres": ("postgres", "postgresql"),
+    "postgresql": ("postgres", "postgresql"),
+    "mysql": ("mysql", "mysql"),
+    "mariadb": ("mysql", "mysql"),
+    "sqlite": ("sqlite", "sqlite"),
+    "duckdb": ("duckdb", "duckdb"),
+}
+
+_FIRST_LINE_FORMAT = (
+    (re.compile(r"^\s*(--|/\*)"), "sql"),
+    (re.compile(r"^\s*//"), "dbml"),
+    (re.compile(r"^\s*#"), "yaml"),
+    (re.compile(r"^\s*(table|enum|ref|project|tablegroup|note)\b[^:]*([{:\[]|$)", re.I), "dbml"),
+    (re.compile(r"^\s*(create|alter|comment\s+on|drop|set|begin|pragma|insert|use)\b", re.I), "sql"),
+)
+
+
+def _format(name: str) -> str:
+    fmt = _FORMAT_ALIASES.get(name.lower(), name.lower())
+    if fmt not in FORMATS:
+        raise ModelError(f"unknown format {name!r}; formats are {', '.join(FORMATS)}")
+    return fmt
+
+
+def dialect_names(dialect: str) -> tuple[str, str]:
+    """``(sqlglot dialect, DDL dialect)`` for a dialect spelling (``postgres``, ``postgresql``, ...)."""
+    try:
+        return DIALECTS[dialect.lower()]
+    except KeyError:
+        raise ModelError(f"unknown dialect {dialect!r}; dialects are postgresql, mysql, sqlite, duckdb") from None
+
+
+def sniff(text: str) -> str:
+    """Guess the format of schema text from its first meaningful line.
+
+    >>> sniff("tables:\\n  users: {}"), sniff("CREATE TABLE t (a int)"), sniff("Table t {\\n a int\\n}")
+    ('yaml', 'sql', 'dbml')
+    """
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        for pattern, fmt in _FIRST_LINE_FORMAT:
+            if pattern.match(line):
+                return fmt
+        return "yaml"
+    return "yaml"
+
+
+def _as_path(value: str | os.PathLike[str]) -> Path | None:
+    if isinstance(value, os.PathLike):
+        return Path(value)
+    if "\n" in value or len(value) > 4096:
+        return None
+    path = Path(value)
+    if path.suffix.lower() in (".yaml", ".yml", ".sql", ".dbml"):
+        return path
+    return path if path.is_file() else None
+
+
+def load(path_or_text: str | os.PathLike[str], format: str | None = None, *,
+         dialect: str = "postgres", strict: bool = True) -> Schema:
+    """A :class:`Schema` from a ``.yaml``/``.yml``/``.sql``/``.dbml`` file or from the text itself.
+
+    ``format`` defaults to the file's extension, or for text to :func:`sniff`. ``dialect`` is the
+    SQL dialect of SQL input. ``strict=False`` lets SQL import skip statements it cannot represent
+    (see :mod:`dbmodel_kit.io.sql_import`).
+    """
+    path = _as_path(path_or_text)
+    if path is not None:
+        if not path.is_file():
+            raise ModelError(f"no such file: {str(path)!r}")
+        fmt = _format(format) if format else format_for(path)
+        text = path.read_text(encoding="utf-8")
+        return loads(text, fmt, dialect=dialect, source=str(path), strict=strict)
+    text = str(path_or_text)
+    return loads(text, format or sniff(text), dialect=dialect, strict=strict)
+
+
+def loads(text: str, format: str, *, dialect: str = "postgres", source: str = "<string>",
+          strict: bool = True) -> Schema:
+    """A :class:`Schema` from schema text in ``format``; errors name ``source:LINE``."""
+    fmt = _format(format)
+    if fmt == "yaml":
+        from .yaml_format import read_yaml
+
+        return read_yaml(text, source=source)
+    if fmt == "dbml":
+        from .dbml import read_dbml
+
+        return read_dbml(text, source=source)
+    from .sql_import import read_sql
+
+    return read_sql(text, dialect=dialect_names(dialect)[0], source=source, strict=strict).schema
+
+
+def dumps(schema: Schema, format: str, *, dialect: str = "postgresql") -> str:
+    """The text of ``schema`` in ``format`` (``yaml``, ``dbml``, or ``sql`` in ``dialect``)."""
+    fmt = _format(format)
+    if fmt == "yaml":
+        from .yaml_format import write_yaml
+
+        return write_yaml(schema)
+    if fmt == "dbml":
+        from .dbml import write_dbml
+
+        return write_dbml(schema)
+    from ..ddl import create_sql  # written alongside; imported lazily so io works without it
+
+    return create_sql(schema, dialect_names(dialect)[1])
+
+
+def save(schema: Schema, path: str | os.PathLike[str], *, dialect: str = "postgresql") -> Path:
+    """Write ``schema`` to ``path`` in the format its extension names; returns the path."""
+    target = Path(path)
+    text = dumps(schema, format_for(target), dialect=dialect)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def reflect(url: str, **kw: Any) -> Schema:
+    """The schema of a live database at SQLAlchemy ``url`` (see :mod:`dbmodel_kit.io.reflect`)."""
+    from .reflect import reflect as _reflect  # type: ignore[import-not-found,unused-ignore]
+
+    return _reflect(url, **kw)
+
+
+__all__ = ["DIALECTS", "FORMATS", "dialect_names", "dumps", "load", "loads", "reflect", "save", "sniff"]

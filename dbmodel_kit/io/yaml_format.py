@@ -1,0 +1,635 @@
+"""The YAML format: lossless, diff-friendly, one block per table, keys in a fixed order.
+
+Layout (every key optional except ``tables``)::
+
+    name: shop
+    comment: What this database is for.
+    enums:
+      order_status: [pending, paid, shipped]     # or {values: [...], comment: ...}
+    tables:
+      users:
+        comment: People who sign in.
+        group: accounts                         # subject area
+        timestamps: true                        # flags appear only when true:
+        soft_delete: true                       #   timestamps, soft_delete, audited
+        columns:
+          id: uuid pk default uuid()            # the spec line of dbmodel_kit.model.spec
+          email: varchar(255) unique not null sensitive
+          role:                                 # a column with a comment or hints
+            spec: enum(order_status) not null
+            comment: What the person may do.
+            hints: {distinct: 3}
+        primary_key: [a, b]                     # only when composite (else `pk` in the spec)
+        foreign_keys:
+          - {columns: [a, b], references: t, ref_columns: [x, y], on_delete: cascade}
+        uniques:
+          - {columns: [a, b]}
+        indexes:
+          - {columns: [sku], unique: true, where: deleted_at IS NULL, method: btree, include: [x]}
+        checks:
+          - {expression: price >= 0}
+
+Rules that make it both short and lossless:
+
+- A single-column primary key is written ``pk`` in its column's spec; a single-column unique
+  constraint, foreign key or check whose name is the naming-convention default
+  (:mod:`~.naming`) is written inline (``unique``, ``references users(id) on delete cascade``,
+  ``check (price >= 0)``) when that keeps the order of the table's constraints (inline ones
+  come first, in column order).
+- List entries are one-line flow mappings; ``name`` appears only when it differs from the
+  default the convention would give, and fields at their defaults are left out.
+- Writing is deterministic, so YAML -> Schema -> YAML is byte-identical, and every field of
+  the schema survives (each table written is checked by reading it back).
+
+Reading rejects malformed YAML, unknown keys, duplicate keys (YAML itself keeps the last one
+silently; we look at the parse tree), bad spec lines and references to missing tables, with a
+:class:`~dbmodel_kit.errors.ModelError` whose ``where`` is ``file.yaml:LINE``.
+
+>>> from dbmodel_kit.examples import ecommerce
+>>> text = write_yaml(ecommerce())
+>>> print(text.splitlines()[6])
+  users:
+>>> write_yaml(read_yaml(text)) == text
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import ModelError
+from ..model import naming
+from ..model.schema import Check, Column, Enum, ForeignKey, Index, Schema, Table, Unique
+from ..model.spec import format_column, parse_column
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+SCHEMA_KEYS = ("name", "comment", "enums", "tables")
+TABLE_KEYS = ("comment", "group", "timestamps", "soft_delete", "audited", "columns", "primary_key",
+              "foreign_keys", "uniques", "indexes", "checks")
+COLUMN_KEYS = ("spec", "comment", "hints")
+ENUM_KEYS = ("values", "comment")
+FK_KEYS = ("name", "columns", "references", "ref_columns", "on_delete", "on_update")
+UNIQUE_KEYS = ("name", "columns")
+INDEX_KEYS = ("name", "columns", "unique", "where", "method", "include")
+CHECK_KEYS = ("name", "expression")
+TABLE_FLAGS = ("timestamps", "soft_delete", "audited")
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+class _Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: ``{columns: [a], unique: true}``."""
+
+
+class _FlowList(list):  # type: ignore[type-arg]
+    """A list written on one line: ``[a, b]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper with block sequences indented under their key (easier to read)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # text with line breaks goes in double quotes with escapes: one line per entry (diff-friendly),
+    # and PyYAML's plain/single-quoted styles turn U+0085 into a newline on the way back
+    style = '"' if any(ch in value for ch in _LINE_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(),
+                                                                 flow_style=True))
+_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v,
+                                                                      flow_style=True))
+# hint values are frozen into tuples by Column; they are written back as lists (Column reads a
+# list into the same tuple, so this is lossless at the Schema level)
+_Dumper.add_representer(tuple, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def write_yaml(schema: Schema) -> str:
+    """The YAML text of ``schema`` (see the module docstring for the layout)."""
+    doc: dict[str, Any] = {}
+    if schema.name is not None:
+        doc["name"] = schema.name
+    if schema.comment is not None:
+        doc["comment"] = schema.comment
+    if schema.enums:
+        doc["enums"] = {e.name: _enum_block(e) for e in schema.enums}
+    doc["tables"] = {t.name: _table_block(t) for t in schema.tables}
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31,
+                     default_flow_style=False, indent=2)
+
+
+def _enum_block(e: Enum) -> Any:
+    if e.comment is None:
+        return _FlowList(e.values)
+    return {"values": _FlowList(e.values), "comment": e.comment}
+
+
+def _inline_prefix(items: tuple[Any, ...], table: Table, default_name: Callable[[Any], str]) -> int:
+    """How many leading ``items`` can be written inline in column specs and read back in place:
+    single-column, default-named, in strictly increasing column order."""
+    positions = {c: i for i, c in enumerate(table.column_names)}
+    last, count = -1, 0
+    for item in items:
+        if len(item.columns) != 1 or item.name != default_name(item):
+            break
+        pos = positions[item.columns[0]]
+        if pos <= last:
+            break
+        last, count = pos, count + 1
+    return count
+
+
+def _check_name_omissible(table: Table) -> list[bool]:
+    """For each check, whether leaving its name out makes the reader derive the same name.
+
+    The reader (``Table``) names unnamed checks in order, taking the first of
+    ``ck_<table>_<cols>``, ``..._2``, ... not used by a named check or an earlier one; so a
+    name can be left out when every earlier candidate is held by an explicit or earlier check.
+    """
+    names = [c.name for c in table.checks]
+    owner = {n: i for i, n in enumerate(names)}
+    candidates: list[list[str] | None] = []
+    for ck in table.checks:
+        cands: list[str] = []
+        n = 1
+        while len(cands) <= len(names):
+            cand = naming.check_name(table.name, ck.columns, n)
+            cands.append(cand)
+            if cand == ck.name:
+                break
+            n += 1
+        candidates.append(cands if cands[-1] == ck.name else None)
+    omit = [c is not None for c in candidates]
+    changed = True
+    while changed:
+        changed = False
+        for i, cands in enumerate(candidates):
+            if not omit[i] or cands is None:
+                continue
+            for cand in cands[:-1]:
+                j = owner.get(cand)
+                if j is None or (j > i and omit[j]):
+                    omit[i], changed = False, True
+                    break
+    return omit
+
+
+def _table_block(t: Table) -> dict[str, Any]:
+    block = _table_block_with(t, inline=True)
+    # belt and braces: the block must read back as the very same table, else write everything
+    # explicitly rather than lose a detail; if even that fails, say so instead of writing a lie
+    for attempt in (1, 2):
+        try:
+            if _read_table_block_plain(t.name, block) == t:
+                return block
+        except ModelError as e:
+            if attempt == 2:
+                raise ModelError(f"cannot be written as YAML without loss: {e.message}", where=t.name) from None
+        block = _table_block_with(t, inline=False)
+    raise ModelError("cannot be written as YAML without loss (it reads back differently)", where=t.name)
+
+
+def _table_block_with(t: Table, *, inline: bool) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if t.comment is not None:
+        block["comment"] = t.comment
+    if t.group is not None:
+        block["group"] = t.group
+    for flag in TABLE_FLAGS:
+        if getattr(t, flag):
+            block[flag] = True
+    n_uq = _inline_prefix(t.uniques, t, lambda u: naming.unique_name(t.name, u.columns)) if inline else 0
+    n_fk = _inline_prefix(t.foreign_keys, t,
+                          lambda f: naming.fk_name(t.name, f.columns, f.ref_table)) if inline else 0
+    omissible = _check_name_omissible(t) if inline else [False] * len(t.checks)
+    n_ck = _inline_prefix(t.checks, t, lambda ck: ck.name if omissible[t.checks.index(ck)] else "") if inline else 0
+    inline_ck = {ck.columns[0]: ck for ck in t.checks[:n_ck]}
+    inline_uq = {u.columns[0] for u in t.uniques[:n_uq]}
+    inline_fk = {f.columns[0]: f for f in t.foreign_keys[:n_fk]}
+    single_pk = inline and len(t.primary_key) == 1
+    columns: dict[str, Any] = {}
+    for c in t.columns:
+        spec = format_column(c, primary_key=single_pk and c.name == t.primary_key[0],
+                             unique=c.name in inline_uq, references=inline_fk.get(c.name))
+        if c.name in inline_ck:
+            spec += f" check ({inline_ck[c.name].expression})"
+        if c.comment is None and not c.hints:
+            columns[c.name] = spec
+        else:
+            entry: dict[str, Any] = {"spec": spec}
+            if c.comment is not None:
+                entry["comment"] = c.comment
+            if c.hints:
+                entry["hints"] = _Flow(c.hints)
+            columns[c.name] = entry
+    block["columns"] = columns
+    if t.primary_key and not single_pk:
+        block["primary_key"] = _FlowList(t.primary_key)
+    fks = [_fk_entry(t, fk, explicit=not inline) for fk in t.foreign_keys[n_fk:]]
+    if fks:
+        block["foreign_keys"] = fks
+    uqs = [_named(_Flow(columns=_FlowList(u.columns)), u.name, naming.unique_name(t.name, u.columns), not inline)
+           for u in t.uniques[n_uq:]]
+    if uqs:
+        block["uniques"] = uqs
+    ixs = [_index_entry(t, ix, explicit=not inline) for ix in t.indexes]
+    if ixs:
+        block["indexes"] = ixs
+    cks = [_Flow(expression=ck.expression) if omit else _Flow(name=ck.name, expression=ck.expression)
+           for ck, omit in zip(t.checks[n_ck:], omissible[n_ck:])]
+    if cks:
+        block["checks"] = cks
+    return block
+
+
+def _named(entry: _Flow, name: str, default: str, explicit: bool) -> _Flow:
+    if explicit or name != default:
+        return _Flow(name=name, **entry)
+    return entry
+
+
+def _fk_entry(t: Table, fk: ForeignKey, *, explicit: bool) -> _Flow:
+    entry = _Flow(columns=_FlowList(fk.columns), references=fk.ref_table, ref_columns=_FlowList(fk.ref_columns))
+    if fk.on_delete:
+        entry["on_delete"] = fk.on_delete.lower()
+    if fk.on_update:
+        entry["on_update"] = fk.on_update.lower()
+    return _named(entry, fk.name, naming.fk_name(t.name, fk.columns, fk.ref_table), explicit)
+
+
+def _index_entry(t: Table, ix: Index, *, explicit: bool) -> _Flow:
+    entry = _Flow(columns=_FlowList(ix.columns))
+    if ix.unique:
+        entry["unique"] = True
+    if ix.where is not None:
+        entry["where"] = ix.where
+    if ix.method is not None:
+        entry["method"] = ix.method
+    if ix.include:
+        entry["include"] = _FlowList(ix.include)
+    return _named(entry, ix.name, naming.index_name(t.name, ix.columns, ix.unique), explicit)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that refuses duplicate keys (YAML would keep the last one silently)."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if isinstance(key, list | dict):
+                raise _at(key_node, "a mapping key must be a plain value")
+            if key in seen:
+                raise _at(key_node, f"duplicate key {key!r}")
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+class _Located(ModelError):
+    """A ModelError still waiting for the file name (raised deep inside the reader)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _at(node: Node, message: str) -> _Located:
+    return _Located(message, node.start_mark.line + 1)
+
+
+@dataclass
+class _Places:
+    """Line of each table, column and constraint, to locate errors raised by the model."""
+
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, node: Node) -> None:
+        self.lines.setdefault(key, node.start_mark.line + 1)
+
+    def line_of(self, where: str | None) -> int | None:
+        return self.lines.get(where) if where is not None else None
+
+
+def read_yaml(text: str, *, source: str = "<string>") -> Schema:
+    """A :class:`Schema` from YAML text; errors name ``source:LINE``."""
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()  # type: ignore[no-untyped-call]
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            line = mark.line + 1 if mark is not None else 1
+            raise ModelError(f"not valid YAML: {e.problem or e.context}", where=f"{source}:{line}") from None
+        except yaml.YAMLError as e:
+            raise ModelError(f"not valid YAML: {e}", where=source) from None
+        if root is None:
+            raise ModelError("the file is empty; a schema has at least a 'tables:' key", where=f"{source}:1")
+        places = _Places()
+        try:
+            return _read_schema(loader, root, places)
+        except _Located as e:
+            raise ModelError(e.message, where=f"{source}:{e.line}") from None
+        except ModelError as e:
+            line = places.line_of(e.where) or 1
+            raise e.at(f"{source}:{line}") from None
+    finally:
+        loader.dispose()
+
+
+def _mapping(node: Node, what: str, allowed: Iterable[str] | None = None) -> list[tuple[str, Node, Node]]:
+    """The (key, key node, value node) items of a mapping node, refusing duplicate/unknown keys."""
+    if not isinstance(node, MappingNode):
+        raise _at(node, f"{what} must be a mapping (key: value lines)")
+    allowed = tuple(allowed) if allowed is not None else None
+    seen: set[str] = set()
+    items = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise _at(key_node, f"a key in {what} must be plain text")
+        key = key_node.value
+        if key in seen:
+            raise _at(key_node, f"duplicate key {key!r} in {what}")
+        seen.add(key)
+        if allowed is not None and key not in allowed:
+            raise _at(key_node, f"unknown key {key!r} in {what}; known keys: {', '.join(allowed)}")
+        items.append((key, key_node, value_node))
+    return items
+
+
+def _text(node: Node, what: str) -> str | None:
+    if isinstance(node, ScalarNode):
+        return None if node.tag == _NULL_TAG else node.value
+    raise _at(node, f"{what} must be text")
+
+
+def _name(node: Node, what: str) -> str:
+    value = _text(node, what)
+    if not value:
+        raise _at(node, f"{what} must be non-empty text")
+    return value
+
+
+def _bool(loader: _Loader, node: Node, what: str) -> bool:
+    if isinstance(node, ScalarNode) and node.tag == _BOOL_TAG:
+        return bool(loader.construct_object(node))  # type: ignore[no-untyped-call]
+    raise _at(node, f"{what} must be true or false")
+
+
+def _names(node: Node, what: str) -> tuple[str, ...]:
+    if isinstance(node, ScalarNode):
+        return (_name(node, what),)
+    if isinstance(node, SequenceNode):
+        return tuple(_name(n, what) for n in node.value)
+    raise _at(node, f"{what} must be a list like [a, b]")
+
+
+def _read_schema(loader: _Loader, root: Node, places: _Places) -> Schema:
+    items = _mapping(root, "the schema", SCHEMA_KEYS)
+    keys = {k for k, _, _ in items}
+    if "tables" not in keys:
+        raise _at(root, "a schema needs a 'tables:' key")
+    values: dict[str, Any] = {}
+    enums: list[Enum] = []
+    tables: list[Table] = []
+    table_names: set[str] = set()
+    table_nodes: list[tuple[str, Node, Node]] = []
+    for key, _key_node, value in items:
+        if key in ("name", "comment"):
+            values[key] = _text(value, key)
+        elif key == "enums":
+            for ename, enode, evalue in _mapping(value, "enums"):
+                enums.append(_read_enum(ename, enode, evalue))
+        elif key == "tables":
+            if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
+                continue
+            table_nodes = _mapping(value, "tables")
+    table_names = {name for name, _, _ in table_nodes}
+    enum_names = {e.name for e in enums}
+    for tname, tnode, tvalue in table_nodes:
+        places.add(tname, tnode)
+        tables.append(_read_table(loader, tname, tnode, tvalue, places, table_names, enum_names))
+    return Schema(tuple(tables), tuple(enums), **values)
+
+
+def _read_enum(name: str, key_node: Node, node: Node) -> Enum:
+    comment = None
+    if isinstance(node, MappingNode):
+        values: tuple[str, ...] = ()
+        for key, _, value in _mapping(node, f"enum {name}", ENUM_KEYS):
+            if key == "values":
+                values = _names(value, f"enum {name}'s values")
+            else:
+                comment = _text(value, "comment")
+    elif isinstance(node, SequenceNode):
+        values = _names(node, f"enum {name}'s values")
+    else:
+        raise _at(node, f"enum {name} is a list of values: [a, b, c]")
+    try:
+        return Enum(name, values, comment)
+    except ModelError as e:
+        raise _at(key_node, e.message) from None
+
+
+@dataclass
+class _Block:
+    """What a table block says, before it becomes a Table (so errors can still name lines)."""
+
+    columns: list[Column] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    uniques: list[Unique] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_table(loader: _Loader, name: str, key_node: Node, node: Node, places: _Places,
+                table_names: set[str], enum_names: set[str]) -> Table:
+    block = _Block()
+    inline_fks: list[ForeignKey] = []
+    inline_uqs: list[Unique] = []
+    inline_checks: list[Check] = []
+    explicit_pk: tuple[str, ...] | None = None
+    column_lines: dict[str, Node] = {}
+    pending: list[tuple[Node, str, tuple[str, ...]]] = []  # (node, what, columns it names)
+    has_columns = False
+    for key, _, value in _mapping(node, f"table {name}", TABLE_KEYS):
+        if key in ("comment", "group"):
+            block.options[key] = _text(value, key)
+        elif key in TABLE_FLAGS:
+            block.options[key] = _bool(loader, value, key)
+        elif key == "columns":
+            has_columns = True
+            for cname, cnode, cvalue in _mapping(value, f"the columns of {name}"):
+                column_lines[cname] = cnode
+                places.add(f"{name}.{cname}", cnode)
+                spec = _read_column(loader, name, cname, cnode, cvalue, enum_names)
+                block.columns.append(spec.column)
+                if spec.primary_key:
+                    block.primary_key.append(cname)
+                if spec.unique:
+                    inline_uqs.append(Unique((cname,)))
+                    places.add(f"{name}.{naming.unique_name(name, (cname,))}", cnode)
+                if spec.references is not None:
+                    _need_table(spec.references.ref_table, table_names, cnode)
+                    inline_fks.append(spec.references)
+                    places.add(f"{name}.{naming.fk_name(name, (cname,), spec.references.ref_table)}", cnode)
+                inline_checks.extend(spec.checks)
+        elif key == "primary_key":
+            explicit_pk = _names(value, "primary_key")
+            pending.append((value, "the primary key", explicit_pk))
+        else:
+            if not isinstance(value, SequenceNode):
+                raise _at(value, f"{key} is a list of one-line entries: - {{columns: [a, b]}}")
+            for entry in value.value:
+                _read_entry(loader, name, key, entry, block, places, table_names, pending)
+    if not has_columns:
+        raise _at(key_node, f"table {name} has no 'columns:'")
+    if explicit_pk is not None:
+        if block.primary_key:
+            raise _at(key_node, f"table {name} declares its primary key both inline (pk) and as primary_key")
+        block.primary_key = list(explicit_pk)
+    known = {c.name for c in block.columns}
+    for where_node, what, cols in pending:
+        for col in cols:
+            if col not in known:
+                raise _at(where_node, f"{what} names column {col!r}, which table {name} does not have")
+    try:
+        return Table(name, tuple(block.columns), primary_key=tuple(block.primary_key),
+                     foreign_keys=(*inline_fks, *block.foreign_keys), indexes=tuple(block.indexes),
+                     uniques=(*inline_uqs, *block.uniques), checks=(*inline_checks, *block.checks),
+                     **block.options)
+    except ModelError as e:
+        raise _at(key_node, e.message) from None
+
+
+def _need_table(table: str, table_names: set[str], node: Node) -> None:
+    if table not in table_names:
+        raise _at(node, f"references table {table!r}, which the file does not declare")
+
+
+def _read_column(loader: _Loader, table: str, name: str, key_node: Node, node: Node,
+                 enum_names: set[str]) -> Any:
+    comment: str | None = None
+    hints: Any = None
+    spec_node = node
+    if isinstance(node, MappingNode):
+        spec_node = None  # type: ignore[assignment]
+        for key, _, value in _mapping(node, f"column {table}.{name}", COLUMN_KEYS):
+            if key == "spec":
+                spec_node = value
+            elif key == "comment":
+                comment = _text(value, "comment")
+            else:
+                hints = loader.construct_document(value)  # type: ignore[no-untyped-call]
+                if not isinstance(hints, dict):
+                    raise _at(value, "hints is a mapping: {distinct: 100, null_fraction: 0.1}")
+        if spec_node is None:
+            raise _at(node, f"column {table}.{name} needs a 'spec:' line")
+    if not isinstance(spec_node, ScalarNode) or spec_node.tag == _NULL_TAG:
+        raise _at(spec_node, f"column {table}.{name}: write a spec line like 'varchar(255) not null'")
+    try:
+        spec = parse_column(name, spec_node.value)
+    except ModelError as e:
+        raise _at(spec_node, f"column {table}.{e.where or name}: {e.message}") from None
+    column = spec.column
+    if column.type.kind == "enum" and column.type.enum not in enum_names:
+        raise _at(spec_node, f"column {table}.{name} has type {column.type}, but no such enum is declared")
+    if comment is not None:
+        if column.comment is not None:
+            raise _at(key_node, f"column {table}.{name} has a comment both in its spec and as comment:")
+        column = replace(column, comment=comment)
+    if hints is not None:
+        column = Column(column.name, column.type, column.nullable, column.default, column.generated,
+                        column.comment, column.sensitive, tuple(hints.items()))
+    return replace(spec, column=column)
+
+
+def _read_entry(loader: _Loader, table: str, key: str, node: Node, block: _Block, places: _Places,
+                table_names: set[str], pending: list[tuple[Node, str, tuple[str, ...]]]) -> None:
+    allowed = {"foreign_keys": FK_KEYS, "uniques": UNIQUE_KEYS, "indexes": INDEX_KEYS, "checks": CHECK_KEYS}[key]
+    what = f"an entry of {table}'s {key}"
+    fields: dict[str, Any] = {}
+    for k, _, value in _mapping(node, what, allowed):
+        if k in ("columns", "ref_columns", "include"):
+            fields[k] = _names(value, k)
+        elif k == "unique":
+            fields[k] = _bool(loader, value, k)
+        else:
+            fields[k] = _text(value, k)
+    try:
+        if key == "checks":
+            if not fields.get("expression"):
+                raise _at(node, f"{what} needs an expression")
+            item: Any = Check(fields["expression"], name=fields.get("name") or "")
+            pending.append((node, f"check ({item.expression})", item.columns))
+            block.checks.append(item)
+            return
+        if not fields.get("columns"):
+            raise _at(node, f"{what} needs columns: [...]")
+        if key == "foreign_keys":
+            if not fields.get("references"):
+                raise _at(node, f"{what} needs references: TABLE")
+            _need_table(fields["references"], table_names, node)
+            item = ForeignKey(fields["columns"], fields["references"], fields.get("ref_columns", ()),
+                              name=fields.get("name") or "", on_delete=fields.get("on_delete"),
+                              on_update=fields.get("on_update"))
+            default = naming.fk_name(table, item.columns, item.ref_table)
+            block.foreign_keys.append(item)
+        elif key == "uniques":
+            item = Unique(fields["columns"], name=fields.get("name") or "")
+            default = naming.unique_name(table, item.columns)
+            block.uniques.append(item)
+        else:
+            item = Index(fields["columns"], name=fields.get("name") or "", unique=fields.get("unique", False),
+                         where=fields.get("where"), method=fields.get("method"), include=fields.get("include", ()))
+            default = naming.index_name(table, item.columns, item.unique)
+            block.indexes.append(item)
+            pending.append((node, "an index", item.include))
+            if item.where:
+                from ..model.schema import sql_columns
+
+                pending.append((node, "an index's WHERE", sql_columns(item.where)))
+    except ModelError as e:
+        if isinstance(e, _Located):
+            raise
+        raise _at(node, e.message) from None
+    pending.append((node, f"an entry of {key}", item.columns))
+    places.add(f"{table}.{item.name or default}", node)
+
+
+def _read_table_block_plain(name: str, block: dict[str, Any]) -> Table:
+    """Read a table block as written (used by the writer to check itself)."""
+    text = yaml.dump({name: block}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()  # type: ignore[no-untyped-call]
+        (tname, tnode, tvalue), = _mapping(root, "tables")
+        everything = _Everything()
+        return _read_table(loader, tname, tnode, tvalue, _Places(), everything, everything)  # type: ignore[arg-type]
+    finally:
+        loader.dispose()
+
+
+class _Everything:
+    """A container that holds every name (the writer's self-check reads one table alone)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
