@@ -290,6 +290,12 @@ class Model:
         return self.apply(o.AddEnum(Enum(name, values, comment)))
 
     # -- display ---------------------------------------------------------------------------
+    def designer(self, **options: Any) -> Any:
+        """Open the Designer widget on this model (needs the ``jupyter`` extra: ipywidgets, anywidget)."""
+        from ..widgets.designer import Designer  # Jupyter layer, imported only when asked for
+
+        return Designer(self, **options)
+
     def _repr_svg_(self) -> str | None:
         return self._schema._repr_svg_()
 

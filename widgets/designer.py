@@ -1,0 +1,109 @@
+"""The Designer: the live ERD beside the editing panels, over one :class:`~dbmodel_kit.Model`.
+
+>>> from dbmodel_kit import Model
+>>> from dbmodel_kit.examples import ecommerce
+>>> d = Designer(Model(ecommerce()))
+>>> d.erd.view.selected = "orders"          # what a click on the orders table does
+>>> d.tables.heading.value
+'<b>Table <code>orders</code></b> (11 columns)'
+>>> d.close()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ..model import Model
+from ._common import Panel, Selection, set_options, with_class
+from .erd_view import ErdPanel
+from .history import HistoryPanel
+from .index_editor import IndexEditor
+from .lint_panel import LintPanel
+from .relationship_editor import RelationshipEditor
+from .table_editor import TableEditor
+
+
+class Designer:
+    """Edit a model in widgets and watch its ERD change.
+
+    ``Designer(model)`` (or ``model.designer()``) shows the ERD (click a table to select it)
+    beside tabs for the table, its relationships, its indexes and checks, the history (undo and
+    redo, also Ctrl+Z / Ctrl+Shift+Z) and the lint findings. Every edit goes through
+    ``model.apply``; everything redraws from the model's change events, so edits made in code
+    (``model.add_column(...)``) show up too. ``close()`` stops listening.
+    """
+
+    def __init__(self, model: Model, *, table: str | None = None, theme: str = "auto",
+                 height: str = "620px") -> None:
+        self.model = model
+        self.selection = Selection()
+        # The ERD panel subscribes first: it moves the selection along a rename before the
+        # other panels redraw.
+        self.erd = ErdPanel(model, self.selection, theme=theme, height=height)
+        self.tables = TableEditor(model, self.selection)
+        self.relationships = RelationshipEditor(model, self.selection)
+        self.indexes = IndexEditor(model, self.selection)
+        self.history = HistoryPanel(model, self.selection)
+        self.lint = LintPanel(model, self.selection)
+        self.panels: tuple[Panel, ...] = (self.tables, self.relationships, self.indexes, self.history, self.lint)
+
+        self.picker = with_class(w.Dropdown(options=[], description="table", layout=w.Layout(width="260px")),
+                                 "dbm-table-picker")
+        self.picker.observe(self._on_pick, names=["value"])
+        self.selection.observe(self._sync_picker, names=["table"])
+        self._unsubscribe = model.subscribe(lambda _change: self._sync_picker())
+
+        self.tabs = w.Tab(children=[p.widget for p in self.panels])
+        for i, p in enumerate(self.panels):
+            self.tabs.set_title(i, p.title)
+        self._update_lint_title()
+        side = w.VBox([w.HBox([self.picker, self.history.toolbar]), self.tabs],
+                      layout=w.Layout(width="44%", min_width="380px"))
+        self.erd.widget.layout.width = "56%"
+        self.widget = w.HBox([self.erd.widget, side], layout=w.Layout(width="100%", align_items="flex-start"))
+        self.widget.add_class("dbm-designer")
+        self.selection.table = table if table and model.schema.has_table(table) else (
+            model.schema.table_names[0] if model.schema.tables else "")
+        self._sync_picker()
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None and change["new"] != self.selection.table:
+            self.selection.table = change["new"]
+
+    def _sync_picker(self, _change: Any = None) -> None:
+        names = list(self.model.schema.table_names)
+        current = self.selection.table if self.selection.table in names else None
+        set_options(self.picker, [("(none)", None), *[(n, n) for n in names]], current)
+        self._update_lint_title()
+
+    def _update_lint_title(self) -> None:
+        report = self.lint.report
+        count = len(report) if report is not None else 0
+        self.tabs.set_title(len(self.panels) - 1, f"Lint ({count})" if count else "Lint")
+
+    def select(self, table: str) -> None:
+        """Select ``table`` in the ERD and every panel."""
+        self.selection.table = table
+
+    @property
+    def selected(self) -> str:
+        return self.selection.table
+
+    def close(self) -> None:
+        """Stop following the model and close every widget."""
+        self._unsubscribe()
+        self.selection.unobserve(self._sync_picker, names=["table"])
+        for p in self.panels:
+            p.close()
+        self.erd.close()
+        self.widget.close()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def __repr__(self) -> str:
+        return f"<Designer over {self.model!r}, selected={self.selection.table!r}>"
