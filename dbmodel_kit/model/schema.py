@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Literal
 
 import sqlglot
@@ -66,10 +66,41 @@ def canonical_sql(expression: str) -> str:
     'price >= 0 AND price <= 10'
     """
     try:
-        return sqlglot.parse_one(expression).sql()
+        tree = sqlglot.parse_one(expression)
+        for ident in tree.find_all(exp.Identifier):
+            ident.set("quoted", _needs_quotes(ident.name))
+        return tree.sql()
     except sqlglot.errors.ParseError as e:
         detail = e.errors[0]["description"] if e.errors else str(e)
         raise ModelError(f"cannot parse SQL expression {expression!r}: {detail}") from None
+    except sqlglot.errors.SqlglotError as e:
+        raise ModelError(f"cannot parse SQL expression {expression!r}: {e}") from None
+
+
+_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@cache
+def reserved_words() -> frozenset[str]:
+    """Words reserved in any target dialect (sqlglot's MySQL and DuckDB lists, the latter taken
+    from PostgreSQL's grammar) plus sqlglot's own keywords, lower-cased."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import Tokenizer
+
+    words = {k.lower() for k in Tokenizer.KEYWORDS if " " not in k}
+    for name in ("mysql", "duckdb", "postgres", "sqlite"):
+        words |= {w.lower() for w in getattr(Dialect.get_or_raise(name).generator_class, "RESERVED_KEYWORDS", ())}
+    return frozenset(words)
+
+
+def _needs_quotes(name: str) -> bool:
+    return not _PLAIN_IDENT.match(name) or name in reserved_words()
+
+
+def sql_identifier(name: str) -> exp.Identifier:
+    """An identifier node for ``name``, quoted exactly when it must be (case, odd characters,
+    keywords), so generated expressions are valid and canonical."""
+    return exp.to_identifier(name, quoted=_needs_quotes(name))
 
 
 def rename_sql_column(expression: str, old: str, new: str) -> str:
@@ -77,7 +108,7 @@ def rename_sql_column(expression: str, old: str, new: str) -> str:
     tree = sqlglot.parse_one(expression)
     for col in tree.find_all(exp.Column):
         if col.name == old:
-            col.set("this", exp.to_identifier(new, quoted=col.this.quoted or None))
+            col.set("this", sql_identifier(new))
     return canonical_sql(tree.sql())
 
 
@@ -89,8 +120,8 @@ def sql_columns(expression: str) -> tuple[str, ...]:
     """
     try:
         tree = sqlglot.parse_one(expression)
-    except sqlglot.errors.ParseError as e:
-        raise ModelError(f"cannot parse SQL expression {expression!r}: {e.errors[0]['description'] if e.errors else e}") from None
+    except sqlglot.errors.SqlglotError as e:
+        raise ModelError(f"cannot parse SQL expression {expression!r}: {e}") from None
     seen: dict[str, None] = {}
     for col in tree.find_all(exp.Column):
         seen.setdefault(col.name, None)
