@@ -1,0 +1,473 @@
+"""Read a live database into a :class:`~dbmodel_kit.model.schema.Schema`.
+
+PostgreSQL, MySQL/MariaDB and SQLite go through SQLAlchemy's ``Inspector``; DuckDB through its
+own catalog functions (``duckdb_columns()``, ``duckdb_constraints()``, ``duckdb_indexes()``,
+``duckdb_types()``) because duckdb-engine 0.17 cannot reflect keys under SQLAlchemy 2.1.
+Engine spellings come back as the model's vocabulary: types through :data:`TYPE_READERS`,
+defaults (``now()``/``CURRENT_TIMESTAMP`` -> now, ``gen_random_uuid()``/``uuid()`` -> uuid,
+identity/serial/AUTO_INCREMENT/``nextval`` -> identity), expressions through
+:func:`dbmodel_kit.ddl.sqltext.normalize`.
+
+Catalogs keep no order of tables or constraints, so tables, enums and each table's foreign
+keys, indexes, uniques and checks come back sorted by name (:func:`dbmodel_kit.ddl.limits.storable`
+sorts a model the same way for comparisons).
+
+>>> from dbmodel_kit.ddl import apply
+>>> from dbmodel_kit.examples import ecommerce
+>>> import tempfile, os
+>>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "shop.db")
+>>> apply(ecommerce(), url)
+>>> reflect(url).table_names
+('categories', 'order_items', 'orders', 'products', 'users')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+import sqlglot
+from sqlalchemy.dialects import mysql as sa_mysql
+from sqlglot import exp
+
+from ..dialects import Dialect, get_dialect
+from ..errors import ModelError
+from ..model.schema import Check, Column, Default, Enum, ForeignKey, Index, Schema, Table, Unique
+from ..model.types import DataType
+
+__all__ = ["TYPE_READERS", "read_default", "read_type", "reflect"]
+
+TypeReader = Callable[[Any, Dialect], DataType]
+
+
+def _text_type(kind: str) -> TypeReader:
+    return lambda t, d: DataType(kind, length=getattr(t, "length", None)) if d.text_lengths else DataType("varchar")
+
+
+def _char(t: Any, d: Dialect) -> DataType:
+    # engines without a UUID type store uuid as CHAR(36) (dbmodel_kit.dialects): read it back as uuid
+    if not d.native_uuid and getattr(t, "length", None) == 36:
+        return DataType("uuid")
+    return _text_type("char")(t, d)
+
+
+def _timestamp(t: Any, d: Dialect) -> DataType:
+    # PostgreSQL says WITH/WITHOUT TIME ZONE; on MySQL and SQLite the kit writes TIMESTAMP only for
+    # timestamptz (DATETIME for timestamp), see dbmodel_kit.dialects
+    tz = bool(getattr(t, "timezone", False)) or d.name in ("mysql", "sqlite")
+    return DataType("timestamptz" if tz else "timestamp")
+
+
+def _numeric(t: Any, d: Dialect) -> DataType:
+    return DataType("decimal", precision=t.precision, scale=t.scale if t.precision is not None else None)
+
+
+def _tinyint(t: Any, d: Dialect) -> DataType:
+    # MySQL's BOOL is TINYINT(1)
+    return DataType("boolean" if getattr(t, "display_width", None) == 1 else "smallint")
+
+
+#: Reflected SQLAlchemy type class name -> logical type (first match along the class's MRO).
+TYPE_READERS: dict[str, TypeReader] = {
+    "UUID": lambda t, d: DataType("uuid"),
+    "Uuid": lambda t, d: DataType("uuid"),
+    "TINYINT": _tinyint,
+    "SMALLINT": lambda t, d: DataType("smallint"),
+    "SmallInteger": lambda t, d: DataType("smallint"),
+    "MEDIUMINT": lambda t, d: DataType("integer"),
+    "BIGINT": lambda t, d: DataType("bigint"),
+    "BigInteger": lambda t, d: DataType("bigint"),
+    "INTEGER": lambda t, d: DataType("integer"),
+    "Integer": lambda t, d: DataType("integer"),
+    "REAL": lambda t, d: DataType("real"),
+    "FLOAT": lambda t, d: DataType("real"),
+    "DOUBLE": lambda t, d: DataType("double"),
+    "DOUBLE_PRECISION": lambda t, d: DataType("double"),
+    "Double": lambda t, d: DataType("double"),
+    "Float": lambda t, d: DataType("double"),
+    "NUMERIC": _numeric,
+    "DECIMAL": _numeric,
+    "Numeric": _numeric,
+    "BOOLEAN": lambda t, d: DataType("boolean"),
+    "Boolean": lambda t, d: DataType("boolean"),
+    "CHAR": _char,
+    "NCHAR": _char,
+    "VARCHAR": _text_type("varchar"),
+    "NVARCHAR": _text_type("varchar"),
+    "TEXT": lambda t, d: DataType("text"),
+    "LONGTEXT": lambda t, d: DataType("text"),
+    "MEDIUMTEXT": lambda t, d: DataType("text"),
+    "TINYTEXT": lambda t, d: DataType("text"),
+    "CLOB": lambda t, d: DataType("text"),
+    "Text": lambda t, d: DataType("text"),
+    "String": _text_type("varchar"),
+    "DATE": lambda t, d: DataType("date"),
+    "Date": lambda t, d: DataType("date"),
+    "TIME": lambda t, d: DataType("time"),
+    "Time": lambda t, d: DataType("time"),
+    "DATETIME": lambda t, d: DataType("timestamp"),
+    "TIMESTAMP": _timestamp,
+    "DateTime": _timestamp,
+    "INTERVAL": lambda t, d: DataType("interval"),
+    "Interval": lambda t, d: DataType("interval"),
+    "JSONB": lambda t, d: DataType("json"),
+    "JSON": lambda t, d: DataType("json"),
+    "BYTEA": lambda t, d: DataType("bytes"),
+    "BLOB": lambda t, d: DataType("bytes"),
+    "LONGBLOB": lambda t, d: DataType("bytes"),
+    "MEDIUMBLOB": lambda t, d: DataType("bytes"),
+    "VARBINARY": lambda t, d: DataType("bytes"),
+    "BINARY": lambda t, d: DataType("bytes"),
+    "LargeBinary": lambda t, d: DataType("bytes"),
+}
+
+
+def read_type(satype: Any, dialect: Dialect | str) -> DataType:
+    """The logical type of a reflected SQLAlchemy type (enums are handled by the caller).
+
+    >>> read_type(sa.NUMERIC(10, 2), "postgresql")
+    DataType('decimal(10,2)')
+    """
+    d = get_dialect(dialect)
+    for cls in type(satype).__mro__:
+        reader = TYPE_READERS.get(cls.__name__)
+        if reader is not None:
+            return reader(satype, d)
+    raise ModelError(f"cannot map the engine type {satype!r} to a logical type")
+
+
+_NOW_FUNCS = {"current_timestamp", "now", "localtimestamp", "currenttimestamp", "transaction_timestamp"}
+_UUID_FUNCS = {"gen_random_uuid", "uuid", "uuid_generate_v4", "uuidv4"}
+
+
+def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> Default | None:
+    """A reflected default (engine SQL text) as a logical :class:`Default`.
+
+    >>> read_default("'USD'::bpchar", DataType("char", 3), "postgresql")
+    Default(kind='literal', value='USD')
+    >>> read_default("current_timestamp(6)", DataType("timestamptz"), "mysql")
+    Default(kind='now', value=None)
+    >>> read_default("1", DataType("boolean"), "sqlite")
+    Default(kind='literal', value=True)
+    """
+    if text is None:
+        return None
+    d = get_dialect(dialect)
+    try:
+        tree = sqlglot.parse_one(text, read=d.sqlglot)
+    except sqlglot.errors.ParseError:
+        return Default.parse(text)
+    while isinstance(tree, exp.Paren | exp.Cast):
+        tree = tree.this
+    if isinstance(tree, exp.Null):
+        return None
+    name = ""
+    if isinstance(tree, exp.Func):
+        name = (tree.sql_name() if not isinstance(tree, exp.Anonymous) else str(tree.this)).lower()
+    if isinstance(tree, exp.CurrentTimestamp) or name in _NOW_FUNCS:
+        return Default("now")
+    if name in _UUID_FUNCS or isinstance(tree, exp.Uuid):
+        return Default("uuid")
+    if name == "nextval":
+        return Default("identity")
+    value: Any
+    if isinstance(tree, exp.Boolean):
+        value = tree.this
+    elif isinstance(tree, exp.Literal) or (isinstance(tree, exp.Neg) and isinstance(tree.this, exp.Literal)):
+        value = _literal(tree, type_)
+    else:
+        from ..ddl.sqltext import normalize
+
+        return Default("expression", normalize(tree.sql(d.sqlglot), d.sqlglot))
+    if type_.kind == "boolean" and not isinstance(value, bool) and str(value).lower() in ("0", "1", "true", "false"):
+        value = str(value).lower() in ("1", "true")
+    return Default("literal", value)
+
+
+def _literal(node: exp.Expression, type_: DataType) -> Any:
+    negative = isinstance(node, exp.Neg)
+    lit = node.this if negative else node
+    text = ("-" if negative else "") + str(lit.this)
+    if lit.is_string and type_.kind not in ("smallint", "integer", "bigint", "decimal", "real", "double"):
+        return text
+    parsed = Default.parse(text)
+    return parsed.value if parsed is not None and parsed.kind == "literal" else text
+
+
+def _fk_action(value: str | None) -> str | None:
+    if not value:
+        return None
+    norm = " ".join(value.upper().split())
+    return None if norm == "NO ACTION" else norm
+
+
+def _wanted(include: Iterable[str] | Callable[[str], bool] | None) -> Callable[[str], bool]:
+    if include is None:
+        return lambda name: True
+    if callable(include):
+        return include
+    names = set([include] if isinstance(include, str) else include)
+    return lambda name: name in names
+
+
+def reflect(url: str | sa.URL | sa.Engine, *, schema: str | None = None,
+            include: Iterable[str] | Callable[[str], bool] | None = None) -> Schema:
+    """The schema of the database at ``url`` (PostgreSQL, MySQL/MariaDB, SQLite, DuckDB).
+
+    ``schema`` names a database schema (PostgreSQL ``public`` by default, DuckDB ``main``);
+    ``include`` limits the tables (names or a predicate); foreign keys to tables left out are
+    dropped. Enum types MySQL and SQLite do not name come back named after their first column.
+    """
+    engine = url if isinstance(url, sa.Engine) else sa.create_engine(url)
+    try:
+        d = get_dialect(engine)
+        with engine.connect() as conn:
+            reader = _duckdb_tables if d.name == "duckdb" else _inspector_tables
+            tables, enums = reader(conn, d, schema, _wanted(include))
+    finally:
+        if engine is not url:
+            engine.dispose()
+    return _assemble(tables, enums)
+
+
+# -- SQLAlchemy Inspector (PostgreSQL, MySQL/MariaDB, SQLite) ----------------------------------
+
+_Raw = dict[str, Any]
+
+
+def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
+                      wanted: Callable[[str], bool]) -> tuple[list[_Raw], list[Enum]]:
+    insp = sa.inspect(conn)
+    enums: list[Enum] = []
+    if d.enum_style == "type":
+        enums = [Enum(e["name"], tuple(e["labels"])) for e in insp.get_enums(schema=schema or "public")
+                 if e.get("visible", True)]
+    names = [n for n in insp.get_table_names(schema=schema) if wanted(n)]
+    out = []
+    for name in names:
+        out.append(_inspect_table(conn, insp, d, name, schema))
+    return out, enums
+
+
+def _sqlite_autoincrement(conn: sa.Connection, name: str) -> set[str]:
+    master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"))
+    sql = conn.execute(sa.select(master.c.sql).where(master.c.type == "table", master.c.name == name)).scalar()
+    if not sql:
+        return set()
+    tree = sqlglot.parse_one(sql, read="sqlite")
+    return {cd.name for cd in tree.find_all(exp.ColumnDef)
+            if any(isinstance(c.kind, exp.AutoIncrementColumnConstraint) for c in cd.constraints)}
+
+
+def _mariadb_json_columns(conn: sa.Connection, name: str, schema: str | None) -> set[str]:
+    """Columns MariaDB created as JSON: its JSON is LONGTEXT plus CHECK (json_valid(col))
+    (https://mariadb.com/kb/en/json-data-type/); the check is the only trace of the type."""
+    cc = sa.table("CHECK_CONSTRAINTS", sa.column("CONSTRAINT_SCHEMA"), sa.column("TABLE_NAME"),
+                  sa.column("CONSTRAINT_NAME"), sa.column("CHECK_CLAUSE"), schema="information_schema")
+    db = sa.literal(schema) if schema else sa.func.database()
+    try:
+        rows = conn.execute(sa.select(cc.c["CONSTRAINT_NAME"], cc.c["CHECK_CLAUSE"]).where(
+            cc.c["CONSTRAINT_SCHEMA"] == db, cc.c["TABLE_NAME"] == name)).all()
+    except sa.exc.DBAPIError:
+        return set()
+    found = set()
+    for cname, clause in rows:
+        try:
+            tree = sqlglot.parse_one(clause, read="mysql")
+        except sqlglot.errors.ParseError:
+            continue
+        call = tree.unnest() if isinstance(tree, exp.Paren) else tree
+        fname = (call.sql_name() if not isinstance(call, exp.Anonymous) else str(call.this)).lower() \
+            if isinstance(call, exp.Func) else ""
+        cols = [c.name for c in call.find_all(exp.Column)]
+        if fname in ("json_valid", "jsonvalid", "is_json") and cols == [cname]:
+            found.add(cname)
+    return found
+
+
+def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: str,
+                   schema: str | None) -> _Raw:
+    from ..ddl.sqltext import normalize
+
+    autoinc = _sqlite_autoincrement(conn, name) if d.identity_style == "rowid" else set()
+    json_cols = _mariadb_json_columns(conn, name, schema) if d.name == "mysql" else set()
+    cols = []
+    for c in insp.get_columns(name, schema=schema):
+        satype = c["type"]
+        enum_values = None
+        if isinstance(satype, sa.Enum):
+            enum_values = tuple(satype.enums)
+            type_ = DataType("enum", enum=satype.name or f"{name}_{c['name']}")
+        elif c["name"] in json_cols and isinstance(satype, sa_mysql.LONGTEXT):
+            type_ = DataType("json")
+        else:
+            type_ = read_type(satype, d)
+        default = read_default(c.get("default"), type_, d)
+        identity = c.get("identity") is not None or (c.get("autoincrement") is True and d.name == "mysql") \
+            or c["name"] in autoinc
+        if identity:
+            default = Default("identity")
+        generated = None
+        if c.get("computed"):
+            generated = normalize(str(c["computed"]["sqltext"]), d.sqlglot)
+            default = None
+        cols.append({"column": Column(c["name"], type_, nullable=bool(c["nullable"]), default=default,
+                                      generated=generated, comment=c.get("comment") or None),
+                     "enum_values": enum_values})
+    pk = tuple(insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or ())
+    fks = [ForeignKey(tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]),
+                      name=f["name"] or "", on_delete=_fk_action(f["options"].get("ondelete")),
+                      on_update=_fk_action(f["options"].get("onupdate")))
+           for f in insp.get_foreign_keys(name, schema=schema)]
+    uniques = [Unique(tuple(u["column_names"]), name=u["name"] or "")
+               for u in insp.get_unique_constraints(name, schema=schema)]
+    unique_names = {u.name for u in uniques}
+    fk_shapes = {(f.name, f.columns) for f in fks}
+    indexes = []
+    for ix in insp.get_indexes(name, schema=schema):
+        if ix.get("duplicates_constraint") or ix["name"] in unique_names:
+            continue
+        cols_ = tuple(ix["column_names"])
+        # MySQL makes an index for each foreign key that has none, named after the constraint
+        if d.name == "mysql" and (ix["name"], cols_) in fk_shapes:
+            continue
+        if any(c is None for c in cols_):
+            raise ModelError(f"index {ix['name']!r} is on an expression, which the model cannot hold", where=name)
+        opts = ix.get("dialect_options", {})
+        where = opts.get(f"{d.kwarg_prefix}_where")
+        method = opts.get(f"{d.kwarg_prefix}_using")
+        indexes.append(Index(cols_, name=ix["name"], unique=bool(ix["unique"]),
+                             where=normalize(str(where), d.sqlglot) if where is not None else None,
+                             method=None if method in (None, "btree") else method,
+                             include=tuple(opts.get(f"{d.kwarg_prefix}_include") or ())))
+    checks = [Check(normalize(ck["sqltext"], d.sqlglot), name=ck["name"] or "")
+              for ck in insp.get_check_constraints(name, schema=schema)]
+    comment = None
+    if d.comments:
+        comment = insp.get_table_comment(name, schema=schema).get("text") or None
+    return {"name": name, "columns": cols, "primary_key": pk, "foreign_keys": fks, "uniques": uniques,
+            "indexes": indexes, "checks": checks, "comment": comment}
+
+
+# -- DuckDB catalog ----------------------------------------------------------------------------
+
+def _catalog(conn: sa.Connection, func: str, columns: list[str], schema: str) -> list[sa.Row[Any]]:
+    fn = getattr(sa.func, func)().table_valued(*columns, "database_name", "schema_name")
+    query = sa.select(*[fn.c[c] for c in columns]).where(
+        fn.c.database_name == sa.func.current_database(), fn.c.schema_name == schema)
+    return list(conn.execute(query))
+
+
+def _duckdb_type(text: str, row: Any) -> DataType:
+    """A logical type from ``duckdb_columns().data_type`` (read by sqlglot's DuckDB dialect)."""
+    dt = exp.DataType.build(text, dialect="duckdb")
+    kind = {
+        exp.DataType.Type.UUID: "uuid", exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.TINYINT: "smallint",
+        exp.DataType.Type.INT: "integer", exp.DataType.Type.BIGINT: "bigint", exp.DataType.Type.DECIMAL: "decimal",
+        exp.DataType.Type.FLOAT: "real", exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.BOOLEAN: "boolean",
+        exp.DataType.Type.VARCHAR: "varchar", exp.DataType.Type.TEXT: "varchar", exp.DataType.Type.DATE: "date",
+        exp.DataType.Type.TIME: "time", exp.DataType.Type.TIMESTAMP: "timestamp",
+        exp.DataType.Type.TIMESTAMPNTZ: "timestamp",
+        exp.DataType.Type.TIMESTAMPTZ: "timestamptz", exp.DataType.Type.INTERVAL: "interval",
+        exp.DataType.Type.JSON: "json", exp.DataType.Type.VARBINARY: "bytes", exp.DataType.Type.BLOB: "bytes",
+    }.get(dt.this)
+    if kind is None:
+        raise ModelError(f"cannot map the DuckDB type {text!r} to a logical type")
+    if kind == "decimal":
+        return DataType("decimal", precision=row.numeric_precision, scale=row.numeric_scale)
+    return DataType(kind)
+
+
+def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
+                   wanted: Callable[[str], bool]) -> tuple[list[_Raw], list[Enum]]:
+    from ..ddl.sqltext import normalize
+
+    schema = schema or "main"
+    types = _catalog(conn, "duckdb_types", ["type_name", "logical_type", "labels", "internal"], schema)
+    enums = sorted((Enum(r.type_name, tuple(r.labels)) for r in types
+                    if r.logical_type == "ENUM" and not r.internal), key=lambda e: e.name)
+    by_values: dict[tuple[str, ...], str] = {}
+    for e in enums:  # a column keeps only its labels; the first type (by name) with them is its type
+        by_values.setdefault(e.values, e.name)
+    tables = _catalog(conn, "duckdb_tables", ["table_name", "comment", "temporary"], schema)
+    columns = _catalog(conn, "duckdb_columns", ["table_name", "column_name", "column_index", "data_type",
+                                                "column_default", "is_nullable", "comment", "numeric_precision",
+                                                "numeric_scale"], schema)
+    constraints = _catalog(conn, "duckdb_constraints", ["table_name", "constraint_index", "constraint_type",
+                                                        "expression", "constraint_column_names",
+                                                        "referenced_table", "referenced_column_names"], schema)
+    indexes = _catalog(conn, "duckdb_indexes", ["table_name", "index_name", "is_unique", "expressions", "sql"],
+                       schema)
+    out = []
+    for t in sorted(tables, key=lambda r: r.table_name):
+        if t.temporary or not wanted(t.table_name):
+            continue
+        cols = []
+        for c in sorted((c for c in columns if c.table_name == t.table_name), key=lambda c: c.column_index):
+            enum_values = None
+            if c.data_type.startswith("ENUM("):
+                labels = tuple(exp.DataType.build(c.data_type, dialect="duckdb").expressions)
+                enum_values = tuple(lbl.name for lbl in labels)
+                type_ = DataType("enum", enum=by_values.get(enum_values, f"{t.table_name}_{c.column_name}"))
+            else:
+                type_ = _duckdb_type(c.data_type, c)
+            cols.append({"column": Column(c.column_name, type_, nullable=bool(c.is_nullable),
+                                          default=read_default(c.column_default, type_, d),
+                                          comment=c.comment or None),
+                         "enum_values": enum_values})
+        mine = sorted((k for k in constraints if k.table_name == t.table_name), key=lambda k: k.constraint_index)
+        pk: tuple[str, ...] = ()
+        fks, uniques, checks = [], [], []
+        for k in mine:
+            kcols = tuple(k.constraint_column_names)
+            if k.constraint_type == "PRIMARY KEY":
+                pk = kcols
+            elif k.constraint_type == "FOREIGN KEY":
+                fks.append(ForeignKey(kcols, k.referenced_table, tuple(k.referenced_column_names)))
+            elif k.constraint_type == "UNIQUE":
+                uniques.append(Unique(kcols))
+            elif k.constraint_type == "CHECK":
+                checks.append(Check(normalize(k.expression, "duckdb")))
+        ixs = []
+        for ix in indexes:
+            if ix.table_name != t.table_name:
+                continue
+            tree = sqlglot.parse_one(ix.sql, read="duckdb")
+            index_cols = tuple(col.name for col in tree.find(exp.Index).find_all(exp.Column))
+            ixs.append(Index(index_cols, name=ix.index_name, unique=bool(ix.is_unique)))
+        out.append({"name": t.table_name, "columns": cols, "primary_key": pk, "foreign_keys": fks,
+                    "uniques": uniques, "indexes": ixs, "checks": checks, "comment": t.comment or None})
+    return out, enums
+
+
+# -- assembling --------------------------------------------------------------------------------
+
+def _assemble(raw_tables: list[_Raw], enums: list[Enum]) -> Schema:
+    from ..ddl.limits import canonical_order, inline_enums
+
+    names = {r["name"] for r in raw_tables}
+    declared = {e.name for e in enums}
+    inline: list[tuple[str, str, tuple[str, ...]]] = []
+    tables = []
+    for r in sorted(raw_tables, key=lambda r: r["name"]):
+        cols = []
+        for entry in r["columns"]:
+            col = entry["column"]
+            if col.type.kind == "enum" and col.type.enum not in declared:
+                inline.append((r["name"], col.name, entry["enum_values"]))
+            cols.append(col)
+        try:
+            tables.append(Table(r["name"], columns=tuple(cols), primary_key=r["primary_key"],
+                                foreign_keys=tuple(f for f in r["foreign_keys"] if f.ref_table in names),
+                                indexes=tuple(r["indexes"]), uniques=tuple(r["uniques"]),
+                                checks=tuple(r["checks"]), comment=r["comment"]))
+        except ModelError as e:
+            raise ModelError(f"reflected table cannot be modelled: {e}", where=r["name"]) from None
+    renames, extra = inline_enums(inline)
+    if renames:
+        tables = [replace(t, columns=tuple(
+            replace(c, type=DataType("enum", enum=renames[(t.name, c.name)])) if (t.name, c.name) in renames else c
+            for c in t.columns)) for t in tables]
+    return canonical_order(Schema(tables=tuple(tables), enums=tuple(enums) + tuple(extra)))
