@@ -1,0 +1,298 @@
+"""Review: safety rules over a plan's operations (one rule serves every dialect).
+
+Each rule is a function ``(step, ctx) -> findings`` listed in :data:`RULES`, read top to
+bottom like sqlglot's optimizer rules. Ids are stable, in Atlas style (``DS`` destructive,
+``BC`` backward incompatible, ``MF`` data dependent, ``PG``/``MY``/``LT``/``DK`` engine
+specific; ``DM`` where Atlas has no check), and each finding names the equivalent Squawk /
+Atlas / strong_migrations rule so a reviewer can look it up.
+
+A table created earlier in the same plan is empty, so data-dependent rules skip it.
+
+>>> from dbmodel_kit.examples import ecommerce
+>>> from dbmodel_kit.model import ops as o
+>>> from dbmodel_kit.migrate.plan import Plan
+>>> plan = Plan.from_ops(ecommerce(), [o.DropColumn("users", "phone")])
+>>> [(f.id, f.severity) for f in lint(plan, "postgresql")]
+[('DS103', 'error')]
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..model import ops as o
+from .plan import Plan, Step, widens
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint result on one step of a plan."""
+
+    id: str
+    severity: Severity
+    step: int
+    message: str
+    fix: str
+    squawk: str | None = None
+    atlas: str | None = None
+    strong_migrations: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.severity.upper()} {self.id} step {self.step}: {self.message} (fix: {self.fix})"
+
+
+@dataclass
+class Context:
+    """What rules may ask: the dialect, safe mode, and which tables this plan creates."""
+
+    dialect: str
+    safe: bool
+    created: set[str] = field(default_factory=set)
+
+    def existing(self, table: str) -> bool:
+        """Whether ``table`` existed before the plan (so it may hold rows)."""
+        return table not in self.created
+
+
+Rule = Callable[[int, Step, Context], Iterable[Finding]]
+
+#: What each engine does that the rules care about (a table, not branches).
+ENGINE = {
+    "postgresql": {"concurrent_index": True, "not_valid": True, "rebuilds": False, "copy_algorithm": False},
+    "mysql": {"concurrent_index": False, "not_valid": False, "rebuilds": False, "copy_algorithm": True},
+    "sqlite": {"concurrent_index": False, "not_valid": False, "rebuilds": True, "copy_algorithm": False},
+    "duckdb": {"concurrent_index": False, "not_valid": False, "rebuilds": True, "copy_algorithm": False},
+}
+
+
+def _f(i: int, rule_id: str, severity: Severity, message: str, fix: str, **equivalents: str | None) -> Finding:
+    return Finding(rule_id, severity, i, message, fix, **equivalents)
+
+
+# -- rules ---------------------------------------------------------------------------------
+
+def drop_table(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    if isinstance(s.op, o.DropTable) and ctx.existing(s.op.table):
+        yield _f(i, "DS102", "error", f"dropping table {s.op.table} deletes its rows; the reverse cannot restore them",
+                 "back the table up or rename it aside first; drop it in a later release",
+                 squawk="ban-drop-table", atlas="DS102", strong_migrations="drop_table")
+
+
+def drop_column(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    if isinstance(s.op, o.DropColumn) and ctx.existing(s.op.table):
+        yield _f(i, "DS103", "error", f"dropping column {s.op.table}.{s.op.column} deletes its data; running "
+                 "clients that still select it will fail",
+                 "stop using the column in the application first (ignored_columns), then drop it",
+                 squawk="ban-drop-column", atlas="DS103", strong_migrations="remove_column")
+
+
+def rename(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    if isinstance(s.op, o.RenameTable) and ctx.existing(s.op.table):
+        yield _f(i, "BC101", "warning", f"renaming table {s.op.table} breaks running clients that use the old name",
+                 "create the new table (or a view), write to both, move readers, then drop the old name",
+                 squawk="renaming-table", atlas="BC101", strong_migrations="rename_table")
+    if isinstance(s.op, o.RenameColumn) and ctx.existing(s.op.table):
+        yield _f(i, "BC102", "warning", f"renaming column {s.op.table}.{s.op.column} breaks running clients",
+                 "add the new column, backfill, write to both, move readers, then drop the old one",
+                 squawk="renaming-column", atlas="BC102", strong_migrations="rename_column")
+
+
+def type_change(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if not (isinstance(op, o.AlterColumn) and op.type is not o.KEEP and ctx.existing(op.table)):
+        return
+    old = s.before.table(op.table).column(op.column).type
+    if old == op.type:
+        return
+    narrowing = not widens(old, op.type)
+    yield _f(i, "DM201", "error" if narrowing else "warning",
+             f"changing {op.table}.{op.column} from {old} to {op.type} rewrites the table under an exclusive lock"
+             + ("; values that do not fit make it fail or truncate" if narrowing else ""),
+             "add a new column, backfill in batches, switch readers, drop the old column"
+             + ("; check the data fits first" if narrowing else ""),
+             squawk="changing-column-type", atlas=None, strong_migrations="change_column")
+
+
+def add_required_column(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if (isinstance(op, o.AddColumn) and ctx.existing(op.table) and not op.column.nullable
+            and op.column.default is None and not op.column.generated):
+        yield _f(i, "MF103", "error", f"adding NOT NULL column {op.table}.{op.column.name} without a default fails "
+                 "on a table that has rows",
+                 "give it a default, or add it nullable, backfill, then set NOT NULL",
+                 squawk="adding-required-field", atlas="MF103" if ctx.dialect != "mysql" else "MY101",
+                 strong_migrations="add_column (with null: false)")
+
+
+def set_not_null(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if not (isinstance(op, o.AlterColumn) and op.nullable is False and ctx.existing(op.table)):
+        return
+    if not s.before.table(op.table).column(op.column).nullable:
+        return
+    safe = ctx.safe and ENGINE[ctx.dialect]["not_valid"]
+    yield _f(i, "MF104", "info" if safe else "warning",
+             f"setting {op.table}.{op.column} NOT NULL scans the table under an exclusive lock and fails on NULL rows"
+             + (" (safe mode: CHECK NOT VALID, VALIDATE, then SET NOT NULL)" if safe else ""),
+             "backfill NULLs; on PostgreSQL add CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL",
+             squawk=None if safe else "adding-not-nullable-field",
+             atlas="LT101" if ctx.dialect == "sqlite" else "MF104", strong_migrations="change_column_null")
+
+
+def unique_on_existing(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    unique = (isinstance(op, o.AddUnique) or (isinstance(op, o.AddIndex) and op.index.unique))
+    if unique and ctx.existing(op.table):  # type: ignore[attr-defined]
+        yield _f(i, "MF101", "warning", f"a unique constraint on existing table {op.table} fails if the data "  # type: ignore[attr-defined]
+                 "already has duplicates",
+                 "check for duplicates first; on PostgreSQL build a unique index CONCURRENTLY and attach it",
+                 squawk="disallowed-unique-constraint" if isinstance(op, o.AddUnique) else None,
+                 atlas="MF101", strong_migrations="add_index (unique)")
+
+
+def index_not_concurrent(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if not ENGINE[ctx.dialect]["concurrent_index"] or ctx.safe:
+        return
+    if isinstance(op, o.AddIndex) and ctx.existing(op.table):
+        yield _f(i, "PG301", "warning", f"CREATE INDEX {op.index.name} without CONCURRENTLY blocks writes to "
+                 f"{op.table} while it builds",
+                 "emit with --safe (CREATE INDEX CONCURRENTLY, outside a transaction)",
+                 squawk="require-concurrent-index-creation", atlas="PG301", strong_migrations="add_index")
+    if isinstance(op, o.DropIndex) and ctx.existing(op.table):
+        yield _f(i, "PG302", "warning", f"DROP INDEX {op.name} without CONCURRENTLY takes an exclusive lock",
+                 "emit with --safe (DROP INDEX CONCURRENTLY)",
+                 squawk="require-concurrent-index-deletion", atlas="PG302", strong_migrations="remove_index")
+
+
+def constraint_not_valid(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if not ENGINE[ctx.dialect]["not_valid"] or ctx.safe:
+        return
+    if isinstance(op, o.AddForeignKey) and ctx.existing(op.table):
+        yield _f(i, "DM301", "warning", f"adding foreign key {op.foreign_key.name} validates every row of {op.table} "
+                 f"while locking it and {op.foreign_key.ref_table}",
+                 "emit with --safe (ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT)",
+                 squawk="adding-foreign-key-constraint", atlas=None, strong_migrations="add_foreign_key")
+    if isinstance(op, o.AddCheck) and ctx.existing(op.table):
+        yield _f(i, "DM302", "warning", f"adding check {op.check.name} scans {op.table} under an exclusive lock",
+                 "emit with --safe (ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT)",
+                 squawk="constraint-missing-not-valid", atlas=None, strong_migrations="add_check_constraint")
+
+
+def volatile_default(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if isinstance(op, o.AddColumn) and ctx.existing(op.table) and op.column.default is not None \
+            and op.column.default.kind in ("now", "uuid", "expression"):
+        yield _f(i, "DM303", "warning", f"adding {op.table}.{op.column.name} with the volatile default "
+                 f"{op.column.default} rewrites every row",
+                 "add the column without a default, set the default, backfill in batches",
+                 squawk="adding-field-with-default", atlas=None, strong_migrations="add_column (volatile default)")
+
+
+def rebuild_hazard(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    from .emit import needs_rebuild
+
+    if ENGINE[ctx.dialect]["rebuilds"] and needs_rebuild(s.op, ctx.dialect, s.before):
+        table = s.op.tables[0]
+        yield _f(i, "LT201" if ctx.dialect == "sqlite" else "DK201", "info",
+                 f"{ctx.dialect} cannot {s.describe()} in place: the emitter rebuilds {table} (create new, copy, swap);"
+                 " triggers and views on it are dropped"
+                 + (" and foreign keys are not enforced while rows are copied" if ctx.dialect == "sqlite"
+                    else " together with the tables that reference it"),
+                 "re-create triggers/views after the migration; run it while writes are paused",
+                 squawk=None, atlas=None, strong_migrations=None)
+
+
+def mysql_copy(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    if not ENGINE[ctx.dialect]["copy_algorithm"]:
+        return
+    op = s.op
+    copy = (isinstance(op, o.AlterColumn) and (op.type is not o.KEEP or op.nullable is not o.KEEP)) \
+        or isinstance(op, o.SetPrimaryKey) or (isinstance(op, o.DropColumn) and ctx.existing(op.table))
+    if copy and op.tables and ctx.existing(op.tables[0]):
+        yield _f(i, "MY201", "warning", f"MySQL/MariaDB runs '{s.describe()}' with ALGORITHM=COPY: the table is "
+                 "copied and writes are blocked",
+                 "run it in a quiet window or with an online schema change tool (gh-ost, pt-online-schema-change)",
+                 squawk=None, atlas=None, strong_migrations=None)
+
+
+def enum_value_removed(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if isinstance(op, o.AlterEnum):
+        removed = [v for v in s.before.enum(op.name).values if v not in op.values]
+        if removed:
+            yield _f(i, "DM401", "error", f"removing value(s) {', '.join(removed)} from enum {op.name} fails (or "
+                     "loses data) for rows that hold them",
+                     "update those rows to another value first; keep the value until no row uses it",
+                     squawk=None, atlas="MY110" if ctx.dialect == "mysql" else None, strong_migrations=None)
+
+
+def irreversible(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    if s.reversibility == "impossible":
+        yield _f(i, "DM501", "error", f"step '{s.describe()}' cannot be reversed: {s.reason}",
+                 "split the change so each part has an inverse, or accept a one-way migration explicitly",
+                 squawk=None, atlas=None, strong_migrations="irreversible migration")
+
+
+#: The rules, in the order they run.
+RULES: tuple[Rule, ...] = (
+    drop_table, drop_column, rename, type_change, add_required_column, set_not_null, unique_on_existing,
+    index_not_concurrent, constraint_not_valid, volatile_default, rebuild_hazard, mysql_copy,
+    enum_value_removed, irreversible,
+)
+
+
+def lint(plan: Plan, dialect: str = "postgresql", *, safe: bool = False) -> list[Finding]:
+    """Every finding of every rule on every step (steps numbered from 1)."""
+    if dialect not in ENGINE:
+        from ..errors import ModelError
+
+        raise ModelError(f"unknown dialect {dialect!r}; known: {', '.join(ENGINE)}")
+    ctx = Context(dialect, safe)
+    out: list[Finding] = []
+    for i, step in enumerate(plan.steps, 1):
+        for rule in RULES:
+            out.extend(rule(i, step, ctx))
+        if isinstance(step.op, o.AddTable):
+            ctx.created.add(step.op.table.name)
+        if isinstance(step.op, o.RenameTable) and step.op.table in ctx.created:
+            ctx.created.add(step.op.new_name)
+        ctx.created.update(getattr(step.op, "creates", ()))
+    return out
+
+
+def summary(findings: Iterable[Finding]) -> str:
+    """``2 errors, 1 warning, 0 info (DS103, MF103, PG301)``."""
+    items = list(findings)
+    counts = {sev: sum(f.severity == sev for f in items) for sev in SEVERITIES}
+    ids = sorted({f.id for f in items})
+    text = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
+    return text + (f" ({', '.join(ids)})" if ids else "")
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def to_frame(findings: Iterable[Finding]):  # type: ignore[no-untyped-def]
+    """The findings as a pandas DataFrame (one row each)."""
+    import pandas as pd
+
+    cols = ["id", "severity", "step", "message", "fix", "squawk", "atlas", "strong_migrations"]
+    return pd.DataFrame([[getattr(f, c) for c in cols] for f in findings], columns=cols)
+
+
+def to_html(findings: Iterable[Finding]) -> str:
+    rows = "".join(f"<tr><td>{f.severity}</td><td>{f.id}</td><td>{f.step}</td><td>{html.escape(f.message)}</td>"
+                   f"<td>{html.escape(f.fix)}</td></tr>" for f in findings)
+    return f"<table><tr><th>severity</th><th>id</th><th>step</th><th>message</th><th>fix</th></tr>{rows}</table>"
+
+
+__all__ = ["ENGINE", "RULES", "Context", "Finding", "has_errors", "lint", "summary", "to_frame", "to_html"]
