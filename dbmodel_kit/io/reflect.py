@@ -23,6 +23,7 @@ sorts a model the same way for comparisons).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -287,18 +288,56 @@ def _mariadb_json_columns(conn: sa.Connection, name: str, schema: str | None) ->
     return found
 
 
+def _mysql_enum_values(conn: sa.Connection, name: str, schema: str | None) -> dict[str, tuple[str, ...]]:
+    """Enum labels per column, read from COLUMN_TYPE by sqlglot's MySQL tokenizer: SQLAlchemy's
+    SHOW CREATE TABLE parser undoes doubled quotes but not backslash escapes (``'g\\\\h'``)."""
+    cols = sa.table("COLUMNS", sa.column("TABLE_SCHEMA"), sa.column("TABLE_NAME"), sa.column("COLUMN_NAME"),
+                    sa.column("COLUMN_TYPE"), sa.column("DATA_TYPE"), schema="information_schema")
+    db = sa.literal(schema) if schema else sa.func.database()
+    rows = conn.execute(sa.select(cols.c["COLUMN_NAME"], cols.c["COLUMN_TYPE"]).where(
+        cols.c["TABLE_SCHEMA"] == db, cols.c["TABLE_NAME"] == name, cols.c["DATA_TYPE"] == "enum")).all()
+    return {col: tuple(lit.name for lit in exp.DataType.build(ctype, dialect="mysql").expressions)
+            for col, ctype in rows}
+
+
+def _sqlite_fk_actions(conn: sa.Connection, name: str) -> dict[tuple[tuple[str, ...], str], tuple[str, str]]:
+    """ON DELETE / ON UPDATE per (columns, parent) from ``pragma_foreign_key_list``: SQLAlchemy
+    matches its SQL-parsed constraints to the PRAGMA by name text and loses the actions when the
+    parent's name holds a double quote."""
+    fkl = sa.func.pragma_foreign_key_list(name).table_valued("id", "seq", "table", "from", "on_update",
+                                                             "on_delete")
+    groups: dict[int, list[Any]] = {}
+    for row in conn.execute(sa.select(fkl).order_by(fkl.c.id, fkl.c.seq)):
+        groups.setdefault(row.id, []).append(row)
+    return {(tuple(r[3] for r in rows), rows[0][2]): (rows[0].on_delete, rows[0].on_update)
+            for rows in groups.values()}
+
+
+#: How to undo the escaping SQLAlchemy leaves in names it parses from SHOW CREATE TABLE (MySQL
+#: doubles a backtick inside a quoted name; SQLAlchemy unescapes only the table's own name).
+_NAME_FIXUPS: dict[str, Callable[[str], str]] = {"mysql": lambda n: n.replace("``", "`")}
+
+
 def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: str,
                    schema: str | None) -> _Raw:
     from ..ddl.sqltext import normalize
 
+    fix = _NAME_FIXUPS.get(d.name, lambda n: n)
+
+    def names(items: Iterable[str]) -> tuple[str, ...]:
+        return tuple(fix(n) for n in items)
+
     autoinc = _sqlite_autoincrement(conn, name) if d.identity_style == "rowid" else set()
     json_cols = _mariadb_json_columns(conn, name, schema) if d.name == "mysql" else set()
+    enum_labels = _mysql_enum_values(conn, name, schema) if d.enum_style == "inline" else {}
+    fk_actions = _sqlite_fk_actions(conn, name) if d.name == "sqlite" else {}
     cols = []
     for c in insp.get_columns(name, schema=schema):
+        c = {**c, "name": fix(c["name"])}
         satype = c["type"]
         enum_values = None
         if isinstance(satype, sa.Enum):
-            enum_values = tuple(satype.enums)
+            enum_values = enum_labels.get(c["name"], tuple(satype.enums))
             type_ = DataType("enum", enum=satype.name or f"{name}_{c['name']}")
         elif c["name"] in json_cols and isinstance(satype, sa_mysql.LONGTEXT):
             type_ = DataType("json")
@@ -316,20 +355,28 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         cols.append({"column": Column(c["name"], type_, nullable=bool(c["nullable"]), default=default,
                                       generated=generated, comment=c.get("comment") or None),
                      "enum_values": enum_values})
-    pk = tuple(insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or ())
-    fks = [ForeignKey(tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]),
-                      name=f["name"] or "", on_delete=_fk_action(f["options"].get("ondelete")),
-                      on_update=_fk_action(f["options"].get("onupdate")))
-           for f in insp.get_foreign_keys(name, schema=schema)]
-    uniques = [Unique(tuple(u["column_names"]), name=u["name"] or "")
+    pk = names(insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or ())
+    fks = []
+    with warnings.catch_warnings():
+        # SQLAlchemy warns when it cannot pair a parsed FK with the PRAGMA; _sqlite_fk_actions does
+        warnings.filterwarnings("ignore", ".*SQL-parsed foreign key constraint", sa.exc.SAWarning)
+        reflected_fks = insp.get_foreign_keys(name, schema=schema)
+    for f in reflected_fks:
+        cols_, parent = names(f["constrained_columns"]), fix(f["referred_table"])
+        on_delete, on_update = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
+                                                                f["options"].get("onupdate")))
+        fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fix(f["name"] or ""),
+                              on_delete=_fk_action(on_delete), on_update=_fk_action(on_update)))
+    uniques = [Unique(names(u["column_names"]), name=fix(u["name"] or ""))
                for u in insp.get_unique_constraints(name, schema=schema)]
     unique_names = {u.name for u in uniques}
     fk_shapes = {(f.name, f.columns) for f in fks}
     indexes = []
     for ix in insp.get_indexes(name, schema=schema):
+        ix = {**ix, "name": fix(ix["name"])}
         if ix.get("duplicates_constraint") or ix["name"] in unique_names:
             continue
-        cols_ = tuple(ix["column_names"])
+        cols_ = tuple(fix(n) if n is not None else None for n in ix["column_names"])
         # MySQL makes an index for each foreign key that has none, named after the constraint
         if d.name == "mysql" and (ix["name"], cols_) in fk_shapes:
             continue
@@ -342,7 +389,7 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
                              where=normalize(str(where), d.sqlglot) if where is not None else None,
                              method=None if method in (None, "btree") else method,
                              include=tuple(opts.get(f"{d.kwarg_prefix}_include") or ())))
-    checks = [Check(normalize(ck["sqltext"], d.sqlglot), name=ck["name"] or "")
+    checks = [Check(normalize(ck["sqltext"], d.sqlglot), name=fix(ck["name"] or ""))
               for ck in insp.get_check_constraints(name, schema=schema)]
     comment = None
     if d.comments:
