@@ -139,14 +139,22 @@ def _existing_database(url: str) -> None:
         raise ModelError(f"no such database file {database!r}", where=_safe_url(url))
 
 
+def _reflect(url: str) -> Schema:
+    # Imported from the submodule: once ``dbmodel_kit.io.reflect`` (the module) is imported, the
+    # package attribute of the same name is that module rather than the function.
+    from ..io.reflect import reflect
+
+    _existing_database(url)
+    with database_errors(url):
+        return reflect(url)
+
+
 def load_spec(spec: str, from_dialect: str = "postgres") -> Schema:
     """The schema a SPEC names: a file read by :func:`dbmodel_kit.io.load`, or a reflected URL."""
-    from ..io import load, reflect
+    from ..io import load
 
     if _is_url(spec):
-        _existing_database(spec)
-        with database_errors(spec):
-            return reflect(spec)
+        return _reflect(spec)
     path = Path(spec)
     if path.suffix.lower() not in FORMAT_OF_EXTENSION:
         raise ModelError("cannot tell the format: a SPEC is a .yaml, .sql or .dbml file or a database URL",
@@ -203,7 +211,7 @@ def run_apply(args: argparse.Namespace) -> int:
 
 def run_reflect(args: argparse.Namespace) -> int:
     """``dbmodel reflect URL [-o FILE] [--format F] [--dialect D]``."""
-    from ..io import dumps, reflect
+    from ..io import dumps
 
     if args.output and args.output != "-":
         fmt = _output_format(args.output)
@@ -211,9 +219,7 @@ def run_reflect(args: argparse.Namespace) -> int:
             raise ModelError(f"--format {args.format} contradicts the extension of {args.output}")
     else:
         fmt = args.format or "yaml"
-    _existing_database(args.url)
-    with database_errors(args.url):
-        schema = reflect(args.url)
+    schema = _reflect(args.url)
     _write(dumps(schema, fmt, dialect=args.dialect), args.output)
     return 0
 
