@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="schema file (.yaml, .sql, .dbml) or a database URL to reflect")
         p.add_argument("--from-dialect", default="postgres", choices=DIALECT_CHOICES, metavar="D",
                        help="SQL dialect of a .sql SPEC (default: postgres)")
+        p.add_argument("--skip-unsupported", action="store_true",
+                       help="in a .sql SPEC, skip statements the model cannot represent (views, functions, "
+                       "...) instead of failing; each is reported on standard error")
 
     def dialect_arg(p: argparse.ArgumentParser, help: str) -> None:
         p.add_argument("--dialect", "-d", default="postgresql", choices=DIALECT_CHOICES, metavar="D", help=help)
@@ -149,19 +153,46 @@ def _reflect(url: str) -> Schema:
         return reflect(url)
 
 
-def load_spec(spec: str, from_dialect: str = "postgres") -> Schema:
-    """The schema a SPEC names: a file read by :func:`dbmodel_kit.io.load`, or a reflected URL."""
-    from ..io import load
+def load_spec(spec: str, from_dialect: str = "postgres", skip_unsupported: bool = False) -> Schema:
+    """The schema a SPEC names: a file read by :mod:`dbmodel_kit.io`, or a reflected URL.
+
+    SQL import notes (statements skipped, options not kept) go to standard error as
+    ``file:line: note: ...``, so nothing is dropped silently.
+    """
+    from ..io import dialect_names, load
 
     if _is_url(spec):
         return _reflect(spec)
     path = Path(spec)
-    if path.suffix.lower() not in FORMAT_OF_EXTENSION:
+    fmt = FORMAT_OF_EXTENSION.get(path.suffix.lower())
+    if fmt is None:
         raise ModelError("cannot tell the format: a SPEC is a .yaml, .sql or .dbml file or a database URL",
                          where=spec)
     if not path.is_file():
         raise ModelError("no such file" if not path.exists() else "not a file", where=spec)
-    return load(path, dialect=from_dialect)
+    if fmt != "sql":
+        return load(path)
+    from ..io.sql_import import read_sql
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ModelError(f"cannot read: {e}", where=spec) from None
+    try:
+        result = read_sql(text, dialect=dialect_names(from_dialect)[0], source=spec, strict=not skip_unsupported)
+    except ModelError as e:
+        # the library names its own switch; on the command line that switch is a flag
+        raise ModelError(e.message.replace("pass strict=False", "use --skip-unsupported"), where=e.where) from None
+    notes: list[tuple[int, str]] = []
+    for note in result.warnings:
+        m = re.match(r"line (\d+): (.*)", note, re.S)
+        if m:
+            notes.append((int(m.group(1)), f"{spec}:{m.group(1)}: note: {m.group(2)}"))
+        else:
+            notes.append((0, f"{spec}: note: {note}"))
+    for _, line in sorted(notes):
+        print(line, file=sys.stderr)
+    return result.schema
 
 
 def _write(text: str, output: str | None) -> None:
@@ -192,7 +223,7 @@ def run_ddl(args: argparse.Namespace) -> int:
     from ..ddl import create_sql
     from ..io import dialect_names
 
-    schema = load_spec(args.spec, args.from_dialect)
+    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
     _write(create_sql(schema, dialect_names(args.dialect)[1]), args.output)
     return 0
 
@@ -201,7 +232,7 @@ def run_apply(args: argparse.Namespace) -> int:
     """``dbmodel apply SPEC --url URL``."""
     from ..ddl import apply
 
-    schema = load_spec(args.spec, args.from_dialect)
+    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
     with database_errors(args.url):
         apply(schema, args.url)
     n = len(schema.tables)
@@ -229,7 +260,7 @@ def run_convert(args: argparse.Namespace) -> int:
     from ..io import dumps
 
     fmt = _output_format(args.output)
-    schema = load_spec(args.spec, args.from_dialect)
+    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
     if args.output != "-" and os.path.abspath(args.output) == os.path.abspath(args.spec):
         raise ModelError("the output would overwrite the input; choose another file", where=args.output)
     _write(dumps(schema, fmt, dialect=args.dialect), args.output)
@@ -240,7 +271,7 @@ def run_lint(args: argparse.Namespace) -> int:
     """``dbmodel lint SPEC [--format text|json] [--ignore RULE ...]``: exit 1 on error findings."""
     from ..lint import lint
 
-    schema = load_spec(args.spec, args.from_dialect)
+    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
     report = lint(schema, ignore=args.ignore)
     _write(report.to_json() if args.format == "json" else str(report), None)
     return 1 if report.has_errors else 0
