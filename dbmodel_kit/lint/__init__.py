@@ -84,8 +84,11 @@ def lint(schema: Schema, rules: Iterable[Rule] = RULES, *, ignore: Ignore = None
             if hit.table is not None and r.id in skip.get(hit.table, ()):
                 continue
             finding = Finding(r.id, r.name, r.severity, hit.message, hit.hint, hit.table, hit.column)
-            place = (table_pos.get(hit.table, -1) if hit.table is not None else -1,
-                     column_pos.get((hit.table, hit.column), -1) if hit.column is not None else -1)
-            found.append(((*place, order), finding))
+            t_pos = c_pos = -1
+            if hit.table is not None:
+                t_pos = table_pos.get(hit.table, -1)
+                if hit.column is not None:
+                    c_pos = column_pos.get((hit.table, hit.column), -1)
+            found.append(((t_pos, c_pos, order), finding))
     found.sort(key=lambda pair: pair[0])
     return LintReport(tuple(f for _, f in found))
