@@ -41,6 +41,7 @@ _IMPLICIT_CASTS = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataTy
                    exp.DataType.Type.NCHAR, exp.DataType.Type.NVARCHAR}
 
 
+@functools.lru_cache(maxsize=4096)
 def to_dialect(expression: str, dialect: str) -> str:
     """A model expression (generic SQL) written for sqlglot ``dialect``."""
     return sqlglot.transpile(expression, write=dialect)[0]
@@ -82,6 +83,8 @@ def _needless_paren(node: exp.Paren) -> bool:
         return isinstance(inner, (*_PREDICATES, exp.And))
     if isinstance(parent, exp.Or):
         return isinstance(inner, (*_PREDICATES, exp.And, exp.Or))
+    if isinstance(parent, exp.Not):  # NOT binds looser than comparisons: NOT (a IS NULL) is NOT a IS NULL
+        return isinstance(inner, _COMPARISONS)
     if isinstance(parent, _COMPARISONS):
         return isinstance(inner, exp.Binary) and not isinstance(inner, (*_PREDICATES, exp.Connector))
     return False
@@ -102,6 +105,7 @@ def _strip(node: exp.Expression) -> exp.Expression:
     return node
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(sql: str, dialect: str | None = None) -> str:
     """Canonical generic text of ``sql`` as read in ``dialect``: engine-added casts and needless
     parentheses removed, ``= ANY (ARRAY[...])`` back to ``IN (...)``, identifiers quoted only where

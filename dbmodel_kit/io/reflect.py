@@ -23,6 +23,7 @@ sorts a model the same way for comparisons).
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -38,7 +39,7 @@ from ..errors import ModelError
 from ..model.schema import Check, Column, Default, Enum, ForeignKey, Index, Schema, Table, Unique
 from ..model.types import DataType
 
-__all__ = ["TYPE_READERS", "read_default", "read_type", "reflect"]
+__all__ = ["TYPE_READERS", "ReflectionWarning", "read_default", "read_type", "reflect"]
 
 TypeReader = Callable[[Any, Dialect], DataType]
 
@@ -255,7 +256,7 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
 def _sqlite_autoincrement(conn: sa.Connection, name: str) -> set[str]:
     master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"))
     sql = conn.execute(sa.select(master.c.sql).where(master.c.type == "table", master.c.name == name)).scalar()
-    if not sql:
+    if not sql or "AUTOINCREMENT" not in sql.upper():  # cheap test before the parse
         return set()
     tree = sqlglot.parse_one(sql, read="sqlite")
     return {cd.name for cd in tree.find_all(exp.ColumnDef)
@@ -286,6 +287,15 @@ def _mariadb_json_columns(conn: sa.Connection, name: str, schema: str | None) ->
         if fname in ("json_valid", "jsonvalid", "is_json") and cols == [cname]:
             found.add(cname)
     return found
+
+
+class ReflectionWarning(UserWarning):
+    """Something in the database the model cannot hold was left out of the reflected schema."""
+
+
+def _skip_expression_index(table: str, index: str) -> None:
+    warnings.warn(f"{table}: index {index} is on an expression, which the model cannot hold; left out",
+                  ReflectionWarning, stacklevel=4)
 
 
 def _mysql_enum_values(conn: sa.Connection, name: str, schema: str | None) -> dict[str, tuple[str, ...]]:
@@ -367,12 +377,23 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
                                                                 f["options"].get("onupdate")))
         fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fix(f["name"] or ""),
                               on_delete=_fk_action(on_delete), on_update=_fk_action(on_update)))
-    uniques = [Unique(names(u["column_names"]), name=fix(u["name"] or ""))
-               for u in insp.get_unique_constraints(name, schema=schema)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", sa.exc.SAWarning)
+        reflected_uniques = insp.get_unique_constraints(name, schema=schema)
+        reflected_indexes = insp.get_indexes(name, schema=schema)
+    skipped = set()
+    for w in caught:  # SQLite: SQLAlchemy skips expression indexes with a warning; say it in our words
+        m = re.search(r"expression-based index (.+)$", str(w.message))
+        if m and m.group(1) not in skipped:
+            skipped.add(m.group(1))
+            _skip_expression_index(name, m.group(1))
+        elif not m:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    uniques = [Unique(names(u["column_names"]), name=fix(u["name"] or "")) for u in reflected_uniques]
     unique_names = {u.name for u in uniques}
     fk_shapes = {(f.name, f.columns) for f in fks}
     indexes = []
-    for ix in insp.get_indexes(name, schema=schema):
+    for ix in reflected_indexes:
         ix = {**ix, "name": fix(ix["name"])}
         if ix.get("duplicates_constraint") or ix["name"] in unique_names:
             continue
@@ -381,7 +402,8 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         if d.name == "mysql" and (ix["name"], cols_) in fk_shapes:
             continue
         if any(c is None for c in cols_):
-            raise ModelError(f"index {ix['name']!r} is on an expression, which the model cannot hold", where=name)
+            _skip_expression_index(name, ix["name"])
+            continue
         opts = ix.get("dialect_options", {})
         where = opts.get(f"{d.kwarg_prefix}_where")
         method = opts.get(f"{d.kwarg_prefix}_using")
