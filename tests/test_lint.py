@@ -93,7 +93,7 @@ def test_fk_not_indexed_composite_any_order():
 def test_money_as_float():
     """DM103 flags money-like names stored as real/double, not decimals or non-money floats."""
     m = build(("t", {"id": "bigint pk", "unit_price": "double", "totalAmount": "real", "fee": "decimal(8,2)",
-                     "weight": "double", "prices_seen": "integer"}))
+                     "weight": "double", "prices_seen": "integer", "tax_rate": "double", "total_count": "real"}))
     report = lint(m.schema, [rule_for("DM103")])
     assert [f.where for f in report] == ["t.unit_price", "t.totalAmount"]
     assert report.findings[0].message == "t.unit_price looks like money but is double"
@@ -292,6 +292,14 @@ def test_unique_ignores_soft_delete():
 
 
 # -- lint(): ordering, ignore, report formats -------------------------------------------------
+
+def test_rules_by_id_or_name():
+    """`rules=` takes Rule objects or their ids/names, and runs only those."""
+    m = build(("t", {"id": "bigint", "price": "double", "seen": "timestamp"}))
+    assert lint(m.schema, ["DM104", "money-as-float"]).ids() == ["DM103", "DM104"]
+    with pytest.raises(ModelError, match="no lint rule"):
+        lint(m.schema, ["DM000"])
+
 
 def test_findings_in_model_order():
     """Findings come schema-first, then table by table, a table's own before its columns', columns in order."""

@@ -78,6 +78,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "finding exists.")
     spec_arg(p)
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--select", action="append", default=[], metavar="RULE",
+                   help="run only this rule (id or name); repeatable (default: every rule)")
     p.add_argument("--ignore", action="append", default=[], metavar="RULE",
                    help="skip a rule (id or name) everywhere, or TABLE:RULE for one table; repeatable")
     p.set_defaults(func=run_lint)
@@ -268,10 +270,11 @@ def run_convert(args: argparse.Namespace) -> int:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    """``dbmodel lint SPEC [--format text|json] [--ignore RULE ...]``: exit 1 on error findings."""
-    from ..lint import lint
+    """``dbmodel lint SPEC [--format text|json] [--select RULE ...] [--ignore RULE ...]``: exit 1 on
+    error findings."""
+    from ..lint import RULES, lint
 
     schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
-    report = lint(schema, ignore=args.ignore)
+    report = lint(schema, args.select or RULES, ignore=args.ignore)
     _write(report.to_json() if args.format == "json" else str(report), None)
     return 1 if report.has_errors else 0

@@ -68,10 +68,16 @@ def _ignored(schema: Schema, ignore: Ignore, rules: tuple[Rule, ...]) -> dict[st
     return out
 
 
-def lint(schema: Schema, rules: Iterable[Rule] = RULES, *, ignore: Ignore = None) -> LintReport:
-    """Run ``rules`` over ``schema``; findings come in model order (enums first, then each table's
-    own findings before its columns', columns in table order), and by rule order within a place."""
-    rules = tuple(rules)
+def lint(schema: Schema, rules: Iterable[Rule | str] = RULES, *, ignore: Ignore = None) -> LintReport:
+    """Run ``rules`` (rules, or their ids/names) over ``schema``; findings come in model order (enums
+    first, then each table's own findings before its columns', columns in table order), and by rule
+    order within a place.
+
+    >>> from dbmodel_kit.examples import large
+    >>> lint(large(), ["DM104", "reserved-word"]).ids()
+    ['DM104', 'DM109']
+    """
+    rules = tuple(rule_for(r) if isinstance(r, str) else r for r in rules)
     skip = _ignored(schema, ignore, rules)
     everywhere = skip.get("*", set())
     table_pos = {t.name: i for i, t in enumerate(schema.tables)}

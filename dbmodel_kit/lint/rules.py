@@ -171,13 +171,20 @@ _MONEY = _word_pattern(
     "credit", "debit", "income", "payout", "tip", "commission", "invoice_total", "money", "usd", "eur")
 
 
+#: Words that make a money-sounding name a ratio or a measure instead (``tax_rate``, ``price_score``).
+_NOT_MONEY = _word_pattern("rate", "rates", "ratio", "percent", "percentage", "pct", "count", "weight", "score",
+                           "factor", "share")
+
+
 @rule("DM103", "money-as-float", "error")
 def money_as_float(schema: Schema) -> Iterator[Hit]:
     """A money-like column (price, amount, total, cost, balance, salary, fee, ...) stored as a binary
-    floating-point type: 0.1 + 0.2 != 0.3, so sums of money drift by cents."""
+    floating-point type: 0.1 + 0.2 != 0.3, so sums of money drift by cents. Rates, ratios and
+    counts (``tax_rate``, ``total_count``) are not money."""
     for t in schema.tables:
         for c in t.columns:
-            if c.type.kind in ("real", "double") and _MONEY.search(_words(c.name)):
+            name = _words(c.name)
+            if c.type.kind in ("real", "double") and _MONEY.search(name) and not _NOT_MONEY.search(name):
                 yield Hit(t.name, c.name, f"{t.name}.{c.name} looks like money but is {c.type}",
                           "use decimal(p,s), e.g. decimal(12,2), or an integer count of cents")
 
