@@ -1,0 +1,744 @@
+"""Functional dependencies discovered from data: TANE on stripped partitions, vectorized with numpy.
+
+The algorithm is TANE (Huhtala, Kärkkäinen, Porkka, Toivonen, "TANE: An Efficient Algorithm for
+Discovering Functional and Approximate Dependencies", The Computer Journal 42(2), 1999): a
+level-wise walk over the attribute lattice that keeps, for each attribute set X, the *stripped
+partition* of the rows by their X values (classes of size one dropped), the candidate set C+(X)
+and prunes with the C+ rule and the key rule. Partitions are numpy arrays; the product of two
+partitions is one vectorized sort (see :func:`_product`), so the Python work is per lattice node,
+not per row.
+
+No library in our dependency set discovers FDs (Desbordante is AGPL and stays in the benchmark
+environment only), hence this module.
+
+NULL semantics: by default NULL (a missing value, or the empty string when a CSV is read as
+strings) equals NULL, the convention of the literature and of the benchmark counts;
+``null_equal=False`` makes every NULL distinct from every other value.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelError
+from .fd import FD, fmt_attrs
+
+__all__ = [
+    "DiscoveredFD",
+    "Discovery",
+    "Encoded",
+    "discover_fds",
+    "encode",
+    "fd_error",
+    "keys_from_data",
+    "read_csv",
+    "witnesses",
+]
+
+
+# -- input ----------------------------------------------------------------------------------
+
+def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
+    """Read a CSV with every value as a string and no NA conversion (empty cell = empty string)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
+    except FileNotFoundError:
+        raise
+    except (ValueError, pd.errors.ParserError) as e:
+        raise ModelError(f"cannot read CSV: {e}", where=str(path)) from None
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A table as one integer code array per column (equal values, equal codes)."""
+
+    columns: tuple[str, ...]
+    codes: tuple[np.ndarray, ...]
+    cardinality: tuple[int, ...]
+    n_rows: int
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(dict(zip(self.columns, self.codes)))
+
+
+def _is_null(series: pd.Series) -> np.ndarray:
+    null = series.isna().to_numpy()
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        null = null | (series.astype(object) == "").to_numpy()
+    return null
+
+
+def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
+    """Integer-code every column of ``data`` (a DataFrame or a CSV path).
+
+    NULL is a missing value or, in a text column, the empty string. With ``null_equal`` all
+    NULLs of a column share one code; otherwise each NULL gets a code of its own.
+
+    >>> e = encode(pd.DataFrame({"a": ["x", "y", "x"], "b": ["", "", "z"]}), null_equal=False)
+    >>> [c.tolist() for c in e.codes]
+    [[0, 1, 0], [1, 2, 0]]
+    """
+    if not isinstance(data, pd.DataFrame):
+        data = read_csv(data)
+    if data.columns.duplicated().any():
+        dup = data.columns[data.columns.duplicated()][0]
+        raise ModelError(f"duplicate column {dup!r} in the data")
+    codes, cards = [], []
+    for name in data.columns:
+        s = data[name]
+        null = _is_null(s)
+        c, uniques = pd.factorize(s.where(~null), use_na_sentinel=True)
+        c = c.astype(np.int64)
+        k = len(uniques)
+        if null.any():
+            if null_equal:
+                c[null] = k
+                k += 1
+            else:
+                m = int(null.sum())
+                c[null] = np.arange(k, k + m)
+                k += m
+        codes.append(c)
+        cards.append(max(k, 1))
+    return Encoded(tuple(str(c) for c in data.columns), tuple(codes), tuple(cards), len(data))
+
+
+# -- stripped partitions ---------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Partition:
+    """Stripped partition: ``rows`` grouped by class, ``labels`` the class number (0..k-1) of each."""
+
+    rows: np.ndarray
+    labels: np.ndarray
+    k: int
+
+    @property
+    def error(self) -> int:
+        """e(X) = ||pi|| - |pi|: rows that would have to go for X to be a key."""
+        return len(self.rows) - self.k
+
+
+def _strip(rows: np.ndarray, keys: np.ndarray, span: int) -> _Partition:
+    """Group ``rows`` by ``keys`` (ints in ``[0, span)``) and keep the classes of two or more rows.
+
+    Classes are labelled densely; rows of a class need not be adjacent, so no sort is needed:
+    a bincount when ``span`` is small, a hash factorization otherwise (both O(rows)).
+    """
+    if len(rows) == 0:
+        return _Partition(rows, rows, 0)
+    if span > 4 * len(keys) + 4096:
+        keys, uniques = pd.factorize(keys)
+        span = len(uniques)
+    sizes = np.bincount(keys, minlength=span)
+    multi = sizes > 1
+    keep = multi[keys]
+    new = np.cumsum(multi) - 1
+    k = int(new[-1]) + 1
+    if k == 0:
+        return _Partition(rows[:0], rows[:0], 0)
+    return _Partition(rows[keep], new[keys[keep]], k)
+
+
+def _single(codes: np.ndarray, card: int) -> _Partition:
+    return _strip(np.arange(len(codes)), codes, card)
+
+
+class _Scratch:
+    """A reusable row -> class array (-1 = singleton) so products cost O(|partition|), not O(rows)."""
+
+    def __init__(self, n: int) -> None:
+        self.buf = np.full(n, -1, dtype=np.int64)
+
+
+def _product(a: _Partition, b: _Partition, scratch: _Scratch) -> _Partition:
+    """The partition of X u Y from those of X and Y (TANE's linear product, vectorized)."""
+    if a.k == 0 or b.k == 0:
+        return _Partition(a.rows[:0], a.rows[:0], 0)
+    if len(a.rows) > len(b.rows):
+        a, b = b, a
+    buf = scratch.buf
+    buf[b.rows] = b.labels
+    other = buf[a.rows]
+    buf[b.rows] = -1
+    hit = other >= 0
+    rows = a.rows[hit]
+    keys = a.labels[hit] * b.k + other[hit]
+    return _strip(rows, keys, a.k * b.k)
+
+
+def _holds_on(p: _Partition, codes: np.ndarray) -> bool:
+    """Is ``codes`` constant on every class of ``p``?"""
+    if p.k == 0:
+        return True
+    v = codes[p.rows]
+    first = np.full(p.k, -1, dtype=np.int64)
+    first[p.labels[::-1]] = v[::-1]
+    return bool((first[p.labels] == v).all())
+
+
+def _g3_removals(p: _Partition, codes: np.ndarray, card: int) -> int:
+    """Fewest rows to delete so that ``codes`` is constant on each class of ``p`` (g3 numerator)."""
+    if p.k == 0:
+        return 0
+    keys = p.labels * card + codes[p.rows]
+    uk, counts = np.unique(keys, return_counts=True)
+    cls = uk // card
+    best = np.zeros(p.k, dtype=np.int64)
+    np.maximum.at(best, cls, counts)
+    return int(len(p.rows) - best.sum())
+
+
+# -- results ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DiscoveredFD:
+    """A minimal FD found in data; ``error`` is g3 (the fraction of rows to delete for it to hold)."""
+
+    fd: FD
+    error: float = 0.0
+
+    @property
+    def lhs(self) -> frozenset[str]:
+        return self.fd.lhs
+
+    @property
+    def rhs(self) -> str:
+        return next(iter(self.fd.rhs))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lhs": sorted(self.fd.lhs), "rhs": self.rhs}
+
+    def __str__(self) -> str:
+        return str(self.fd)
+
+
+EVIDENCE_COLUMNS = ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct", "confidence"]
+
+
+@dataclass(frozen=True, eq=False)
+class Discovery:
+    """The result of :func:`discover_fds`: the FDs in a stable order, plus how they were found.
+
+    :meth:`evidence` tells which FDs may hold only by accident in a sample: ``support`` is the
+    number of rows whose LHS value occurs more than once (the only rows that can contradict the
+    FD), ``lhs_distinct`` the number of LHS values (near ``rows`` means the LHS is almost a key,
+    so the FD says little), and ``confidence`` = support / rows x (1 - error).
+    """
+
+    columns: tuple[str, ...]
+    fds: tuple[DiscoveredFD, ...]
+    rows: int
+    null_equal: bool
+    max_error: float
+    max_lhs: int | None
+    algorithm: str
+    stats: Mapping[str, int] = field(default_factory=dict)
+    encoded: Encoded | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.fds)
+
+    def __iter__(self) -> Iterator[DiscoveredFD]:
+        return iter(self.fds)
+
+    def as_fds(self) -> list[FD]:
+        return [d.fd for d in self.fds]
+
+    def evidence(self) -> pd.DataFrame:
+        """One row per FD: lhs, rhs, error, support, lhs_distinct, rhs_distinct, confidence."""
+        cached = self.__dict__.get("_evidence")
+        if cached is not None:
+            return cached
+        enc = self.encoded
+        rows = []
+        cache: dict[int, _Partition] = {}
+        distinct = {c: len(np.unique(codes)) for c, codes in zip(enc.columns, enc.codes)} if enc else {}
+        for d in self.fds:
+            support = lhs_distinct = 0
+            if enc is not None and enc.n_rows:
+                p = _partition_of(enc, sum(1 << enc.columns.index(c) for c in d.lhs), cache)
+                support, lhs_distinct = len(p.rows), enc.n_rows - p.error
+            conf = (support / self.rows if self.rows else 0.0) * (1.0 - d.error)
+            rows.append({"lhs": fmt_attrs(d.lhs, self.columns), "rhs": d.rhs, "error": d.error,
+                         "support": support, "lhs_distinct": lhs_distinct,
+                         "rhs_distinct": distinct.get(d.rhs, 0), "confidence": conf})
+        frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+        object.__setattr__(self, "_evidence", frame)
+        return frame
+
+    def ranked(self) -> pd.DataFrame:
+        """The evidence, FDs most worth confirming first: most tested by the data, then shortest LHS."""
+        ev = self.evidence().assign(_size=[len(d.lhs) for d in self.fds])
+        return ev.sort_values(["confidence", "_size", "lhs", "rhs"], ascending=[False, True, True, True],
+                              kind="stable").drop(columns="_size").reset_index(drop=True)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [d.to_json() for d in self.fds]
+
+    def text(self) -> str:
+        return "\n".join(d.fd.text(self.columns) for d in self.fds)
+
+    def _repr_html_(self) -> str:
+        head = (f"<p>{len(self.fds)} minimal FDs over {len(self.columns)} columns and {self.rows} rows "
+                f"(NULL {'=' if self.null_equal else '≠'} NULL, max error {self.max_error:g}).</p>")
+        return head + self.evidence().to_html(index=False, escape=True)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+# -- TANE ------------------------------------------------------------------------------------
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+def _tane(enc: Encoded, max_error: float, max_lhs: int | None) -> tuple[list[tuple[int, int]], dict[str, int]]:
+    """Minimal FDs ``(lhs_mask, rhs_index)`` with g3 error <= ``max_error``."""
+    n, m = enc.n_rows, len(enc.columns)
+    codes, cards = enc.codes, enc.cardinality
+    scratch = _Scratch(max(n, 1))
+    full = (1 << m) - 1
+    limit = int(np.floor(max_error * n + 1e-9))
+    exact = limit == 0
+    out: list[tuple[int, int]] = []
+    stats = {"nodes": 0, "products": 0}
+
+    def fd_ok(p_x: _Partition, p_xa: _Partition | None, a: int) -> bool:
+        if exact:
+            if p_xa is not None:
+                return p_x.error == p_xa.error
+            return _holds_on(p_x, codes[a])
+        return _g3_removals(p_x, codes[a], cards[a]) <= limit
+
+    empty = _Partition(np.arange(n), np.zeros(n, dtype=np.int64), 1) if n > 1 else _Partition(
+        np.arange(0), np.arange(0), 0)
+    prev: dict[int, tuple[_Partition, int]] = {0: (empty, full)}
+    level: dict[int, _Partition] = {1 << i: _single(codes[i], cards[i]) for i in range(m)}
+    size = 1
+    while level:
+        stats["nodes"] += len(level)
+        # compute_dependencies
+        cplus: dict[int, int] = {}
+        for x, p_x in level.items():
+            c = full
+            for b in _bits(x):
+                entry = prev.get(x ^ (1 << b))
+                c &= entry[1] if entry is not None else 0
+            for a in _bits(x & c):
+                sub = x ^ (1 << a)
+                if max_lhs is not None and size - 1 > max_lhs:
+                    break
+                p_sub = prev[sub][0]
+                if fd_ok(p_sub, p_x, a):
+                    out.append((sub, a))
+                    c &= ~(1 << a)
+                    if exact or p_sub.error == p_x.error:
+                        c &= x
+            cplus[x] = c
+        # prune
+        survivors: dict[int, tuple[_Partition, int]] = {}
+        for x, p_x in level.items():
+            c = cplus[x]
+            if c == 0:
+                continue
+            # A (super)key: X -> A for every A; output the minimal ones, then drop X. Only for exact
+            # FDs: an approximate X - B + A -> B may still be minimal above a key X, so keys stay.
+            if p_x.k == 0 and exact:
+                if max_lhs is None or size <= max_lhs:
+                    for a in _bits(c & ~x):
+                        if all(not fd_ok(prev[x ^ (1 << b)][0], None, a) for b in _bits(x)):
+                            out.append((x, a))
+                continue
+            survivors[x] = (p_x, c)
+        if max_lhs is not None and size > max_lhs:
+            break
+        # generate_next_level: join sets sharing all but their highest attribute
+        blocks: dict[int, list[int]] = {}
+        for x in survivors:
+            top = x.bit_length() - 1
+            blocks.setdefault(x ^ (1 << top), []).append(x)
+        nxt: dict[int, _Partition] = {}
+        for members in blocks.values():
+            if len(members) < 2:
+                continue
+            members.sort()
+            for i, y in enumerate(members):
+                for z in members[i + 1:]:
+                    x = y | z
+                    if all((x ^ (1 << b)) in survivors for b in _bits(x)):
+                        nxt[x] = _product(survivors[y][0], survivors[z][0], scratch)
+                        stats["products"] += 1
+        prev, level = survivors, nxt
+        size += 1
+    return out, stats
+
+
+# -- hybrid: agree sets (non-FDs) -> induced candidates -> validation ---------------------------
+#
+# TANE's cost grows with the lattice it walks (358k nodes on hepatitis); a HyFD-style hybrid
+# (Papenbrock & Naumann, "A Hybrid Approach to Functional Dependency Discovery", SIGMOD 2016)
+# is far faster on wide or long tables: record pairs give *agree sets* (the columns two rows
+# share), each agree set S is a non-FD S -/-> A for every A outside S, and the minimal FDs for A
+# are the minimal sets that are contained in no such S (minimal hitting sets of the difference
+# sets), induced here Berge-style with numpy. Small tables compare every pair of rows, which
+# makes the result exact without validation; long tables compare neighbours in sorted clusters
+# (HyFD's sampling) and then validate each candidate on the whole table; a failed candidate
+# yields the pairs that break it, whose agree sets refine the candidates, until all hold.
+
+_ALL_PAIRS_MAX = 4_000_000   # compare every pair of rows up to this many pairs (n ~ 2,800)
+_CHUNK = 1 << 20
+
+
+def _agree(matrix: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Agree-set bitmask of each row pair (``matrix``: columns x rows codes)."""
+    out = np.zeros(len(i), dtype=np.int64)
+    for c in range(matrix.shape[0]):
+        col = matrix[c]
+        out |= (col[i] == col[j]).astype(np.int64) << c
+    return out
+
+
+def _all_pair_agree_sets(matrix: np.ndarray) -> np.ndarray:
+    i, j = np.triu_indices(matrix.shape[1], 1)
+    found = [np.unique(_agree(matrix, i[lo:lo + _CHUNK], j[lo:lo + _CHUNK])) for lo in range(0, len(i), _CHUNK)]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _sampled_agree_sets(matrix: np.ndarray, window: int) -> np.ndarray:
+    """Agree sets of neighbouring rows in each column's clusters (sorted by the next column)."""
+    m = matrix.shape[0]
+    found = []
+    for c in range(m):
+        perm = np.lexsort((matrix[(c + 1) % m], matrix[c]))
+        sc = matrix[c][perm]
+        for d in range(1, window + 1):
+            same = sc[:-d] == sc[d:]
+            if not same.any():
+                break
+            found.append(np.unique(_agree(matrix, perm[:-d][same], perm[d:][same])))
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _maximal_by_rhs(agree: np.ndarray, m: int) -> list[np.ndarray]:
+    """For each attribute A, the maximal agree sets that lack A (the strongest non-FDs for A)."""
+    full = (1 << m) - 1
+    dtype = np.int32 if m < 31 else np.int64
+    a = np.unique(agree).astype(dtype)
+    pc = np.bitwise_count(a).astype(np.int64)
+    order = np.argsort(-pc, kind="stable")
+    a, pc = a[order], pc[order]
+    comp = (full & ~a).astype(dtype)
+    # U[s] = attributes missing from some proper superset of s; s is maximal for A iff A is
+    # missing from s but not from U[s]. Only sets with more attributes can be proper supersets.
+    u = np.zeros(len(a), dtype=dtype)
+    step = max(1, (1 << 21) // max(len(a), 1))
+    for lo in range(0, len(a), step):
+        s = a[lo:lo + step]
+        bound = int(np.searchsorted(-pc, -pc[len(s) + lo - 1], side="left"))
+        if bound == 0:
+            continue
+        t, tc = a[:bound], comp[:bound]
+        sup = ((s[:, None] & tc[None, :]) == 0) & (s[:, None] != t[None, :])
+        u[lo:lo + step] = np.bitwise_or.reduce(np.where(sup, tc[None, :], 0), axis=1)
+    out = []
+    for attr in range(m):
+        bit = 1 << attr
+        keep = ((a & bit) == 0) & ((u & bit) == 0)
+        out.append(a[keep].astype(np.int64))
+    return out
+
+
+def _induce(maximal: np.ndarray, attr: int, m: int, max_lhs: int | None) -> np.ndarray:
+    """Minimal LHS masks for ``attr``: minimal sets contained in none of ``maximal`` (Berge)."""
+    full = (1 << m) - 1
+    cands = np.zeros(1, dtype=np.int64)
+    for s in sorted(maximal.tolist(), key=lambda v: -v.bit_count()):
+        inside = (cands & ~s) == 0
+        if not inside.any():
+            continue
+        bad, keep = cands[inside], cands[~inside]
+        grow = np.array([1 << b for b in range(m) if (full & ~s & ~(1 << attr)) >> b & 1], dtype=np.int64)
+        if len(grow) == 0:
+            cands = keep
+            continue
+        y = (bad[:, None] | grow[None, :]).ravel()
+        # y = x + {b} with x inside s and b outside: a kept z (not inside s) below y must hold b,
+        # and distinct x give incomparable y, so only kept candidates can make y non-minimal.
+        if len(keep):
+            dominated = np.zeros(len(y), dtype=bool)
+            step = max(1, (1 << 20) // len(keep))
+            for lo in range(0, len(y), step):
+                blk = y[lo:lo + step]
+                dominated[lo:lo + step] = ((keep[None, :] & ~blk[:, None]) == 0).any(axis=1)
+            y = y[~dominated]
+        if max_lhs is not None:
+            y = y[np.bitwise_count(y) <= max_lhs]
+        cands = np.concatenate([keep, y])
+    return cands
+
+
+def _group_key(matrix: np.ndarray, cards: Sequence[int], cols: list[int]) -> np.ndarray:
+    n = matrix.shape[1]
+    if not cols:
+        return np.zeros(n, dtype=np.int64)
+    key = matrix[cols[0]].astype(np.int64)
+    span = cards[cols[0]]
+    for c in cols[1:]:
+        if span * cards[c] > 2**62:
+            key, uniq = pd.factorize(key)
+            span = len(uniq)
+        key = key * cards[c] + matrix[c]
+        span *= cards[c]
+    return key
+
+
+def _violations(matrix: np.ndarray, cards: Sequence[int], lhs: int, rhs: list[int],
+                per_fd: int) -> tuple[list[int], list[np.ndarray]]:
+    """Which ``lhs -> a`` fail on the whole table, and agree sets of row pairs that break them."""
+    key = _group_key(matrix, cards, _bits(lhs))
+    g, uniq = pd.factorize(key)
+    k = len(uniq)
+    n = len(g)
+    rep = np.empty(k, dtype=np.int64)
+    rep[g[::-1]] = np.arange(n)[::-1]
+    first_row = rep[g]
+    failed, evidence = [], []
+    for a in rhs:
+        col = matrix[a]
+        bad = np.flatnonzero(col[first_row] != col)
+        if len(bad):
+            failed.append(a)
+            pick = bad[:: max(1, len(bad) // per_fd)][:per_fd]
+            evidence.append(_agree(matrix, first_row[pick], pick))
+    return failed, evidence
+
+
+def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], dict[str, int]]:
+    m, n = len(enc.columns), enc.n_rows
+    if m > 62:
+        raise ModelError("the hybrid algorithm handles up to 62 columns; use algorithm='tane'")
+    if m == 0:
+        return [], {}
+    matrix = np.vstack(enc.codes) if n else np.zeros((m, 0), dtype=np.int64)
+    stats = {"agree_sets": 0, "rounds": 0, "validated": 0}
+    exact = n * (n - 1) // 2 <= _ALL_PAIRS_MAX
+    agree = _all_pair_agree_sets(matrix) if exact else _sampled_agree_sets(matrix, window=2)
+    if n <= 1:
+        agree = np.zeros(0, dtype=np.int64)
+    while True:
+        stats["rounds"] += 1
+        stats["agree_sets"] = len(agree)
+        maximal = _maximal_by_rhs(agree, m) if len(agree) else [np.zeros(0, dtype=np.int64)] * m
+        found = [(int(x), a) for a in range(m) for x in _induce(maximal[a], a, m, max_lhs).tolist()]
+        if exact:
+            return found, stats
+        by_lhs: dict[int, list[int]] = {}
+        for x, a in found:
+            by_lhs.setdefault(x, []).append(a)
+        new = []
+        for x, rhs in by_lhs.items():
+            stats["validated"] += len(rhs)
+            _failed, evidence = _violations(matrix, enc.cardinality, x, rhs, per_fd=32)
+            new.extend(evidence)
+        if not new:
+            return found, stats
+        agree = np.unique(np.concatenate([agree, *new]))
+
+
+def _order(columns: Sequence[str], found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    return sorted(found, key=lambda t: (t[1], t[0].bit_count(), _bits(t[0])))
+
+
+def _key_codes(enc: Encoded, cols: Sequence[int]) -> np.ndarray:
+    """One int64 code per row for the combination of ``cols`` (refactorized to avoid overflow)."""
+    if not cols:
+        return np.zeros(enc.n_rows, dtype=np.int64)
+    key = enc.codes[cols[0]].copy()
+    for c in cols[1:]:
+        key = key * enc.cardinality[c] + enc.codes[c]
+        if enc.n_rows and key.max() > 2**52:
+            key = pd.factorize(key)[0].astype(np.int64)
+    return key
+
+
+def _partition_of(enc: Encoded, mask: int, cache: dict[int, _Partition]) -> _Partition:
+    if mask not in cache:
+        key = pd.factorize(_key_codes(enc, _bits(mask)))[0]
+        cache[mask] = _strip(np.arange(enc.n_rows), key, int(key.max(initial=-1)) + 1)
+    return cache[mask]
+
+
+ALGORITHMS = ("auto", "tane", "hybrid")
+
+
+def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = None,
+                 max_error: float = 0.0, null_equal: bool = True, algorithm: str = "auto") -> Discovery:
+    """All minimal non-trivial FDs ``X -> A`` of ``data`` (g3 error at most ``max_error``).
+
+    ``max_lhs`` bounds the LHS size; ``null_equal`` chooses NULL semantics (see the module doc).
+    ``algorithm``: ``"tane"`` (exact or approximate), ``"hybrid"`` (exact only, much faster on
+    wide or long tables) or ``"auto"`` (hybrid for exact FDs, TANE for approximate ones).
+
+    >>> df = pd.DataFrame({"order": [1, 1, 2, 3], "customer": ["ann", "ann", "bob", "ann"],
+    ...                    "city": ["oslo", "oslo", "rome", "oslo"]})
+    >>> print(discover_fds(df).text())
+    order -> customer
+    city -> customer
+    order -> city
+    customer -> city
+    """
+    if not 0.0 <= max_error < 1.0:
+        raise ModelError(f"max_error must be in [0, 1), not {max_error}")
+    if max_lhs is not None and max_lhs < 0:
+        raise ModelError(f"max_lhs must be >= 0, not {max_lhs}")
+    if algorithm not in ALGORITHMS:
+        raise ModelError(f"algorithm must be one of {', '.join(ALGORITHMS)}, not {algorithm!r}")
+    enc = data if isinstance(data, Encoded) else encode(data, null_equal=null_equal)
+    if algorithm == "auto":
+        algorithm = "hybrid" if max_error == 0 and len(enc.columns) <= 62 else "tane"
+    if algorithm == "hybrid":
+        if max_error:
+            raise ModelError("the hybrid algorithm finds exact FDs only; use algorithm='tane' with max_error")
+        found, stats = _hybrid(enc, max_lhs)
+    else:
+        found, stats = _tane(enc, max_error, max_lhs)
+    result = []
+    for lhs, a in _order(enc.columns, found):
+        err = 0.0
+        if max_error and enc.n_rows:
+            err = _g3_removals(_partition_of(enc, lhs, {}), enc.codes[a], enc.cardinality[a]) / enc.n_rows
+        fd = FD(frozenset(enc.columns[i] for i in _bits(lhs)), frozenset({enc.columns[a]}))
+        result.append(DiscoveredFD(fd, err))
+    return Discovery(enc.columns, tuple(result), enc.n_rows, null_equal, max_error, max_lhs, algorithm, stats, enc)
+
+
+def _resolve(enc: Encoded, names: Iterable[str], what: str) -> list[int]:
+    idx = []
+    for name in names:
+        if name not in enc.columns:
+            raise ModelError(f"no column {name!r} in the data", where=what)
+        idx.append(enc.columns.index(name))
+    return idx
+
+
+def fd_error(data: pd.DataFrame | Encoded, fd: FD | str, null_equal: bool = True) -> float:
+    """g3 error of ``fd`` on ``data``: the fraction of rows to delete for it to hold.
+
+    >>> fd_error(pd.DataFrame({"a": [1, 1, 1, 2], "b": [1, 1, 2, 3]}), "a -> b")
+    0.25
+    """
+    enc = data if isinstance(data, Encoded) else encode(data, null_equal=null_equal)
+    fd = FD.parse(fd) if isinstance(fd, str) else fd
+    lhs = sum(1 << i for i in _resolve(enc, fd.lhs, str(fd)))
+    p = _partition_of(enc, lhs, {})
+    worst = 0
+    for a in _resolve(enc, fd.rhs, str(fd)):
+        worst = max(worst, _g3_removals(p, enc.codes[a], enc.cardinality[a]))
+    return worst / enc.n_rows if enc.n_rows else 0.0
+
+
+def witnesses(data: pd.DataFrame, fd: FD | str, limit: int = 20, null_equal: bool = True) -> pd.DataFrame:
+    """Rows that break ``fd``: every row of each LHS group that has more than one RHS value.
+
+    The result keeps the original index and adds ``_group`` (one number per LHS value).
+
+    >>> df = pd.DataFrame({"a": [1, 1, 2], "b": ["x", "y", "z"]})
+    >>> witnesses(df, "a -> b")[["a", "b"]].values.tolist()
+    [[1, 'x'], [1, 'y']]
+    """
+    enc = encode(data, null_equal=null_equal)
+    fd = FD.parse(fd) if isinstance(fd, str) else fd
+    lcols = _resolve(enc, sorted(fd.lhs), str(fd))
+    rcols = _resolve(enc, sorted(fd.rhs), str(fd))
+    lk = pd.factorize(_key_codes(enc, lcols))[0]
+    rk = pd.factorize(_key_codes(enc, rcols))[0]
+    frame = pd.DataFrame({"g": lk, "r": rk})
+    bad = frame.groupby("g")["r"].nunique()
+    bad_groups = bad[bad > 1].index
+    mask = frame["g"].isin(bad_groups).to_numpy()
+    out = data.loc[mask].copy()
+    out["_group"] = pd.factorize(lk[mask])[0]
+    out = out.sort_values("_group", kind="stable")
+    groups = out["_group"].unique()[: max(limit, 0)] if limit else out["_group"].unique()
+    return out[out["_group"].isin(groups)]
+
+
+@dataclass(frozen=True)
+class DataKeys:
+    """Candidate keys found in data, or why there are none (duplicate rows)."""
+
+    keys: tuple[frozenset[str], ...]
+    duplicate_rows: int
+    columns: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        if self.duplicate_rows:
+            return (f"no key: {self.duplicate_rows} row(s) duplicate another row entirely, so no set of "
+                    f"columns identifies every row (set semantics needs distinct rows)")
+        return "; ".join("{" + ", ".join(sorted(k, key=self.columns.index)) + "}" for k in self.keys)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.message)}</p>"
+
+
+def keys_from_data(data: pd.DataFrame | str | Path, *, max_size: int | None = None,
+                   null_equal: bool = True) -> DataKeys:
+    """Minimal column sets whose values are unique in ``data`` (its candidate keys as sampled).
+
+    >>> str(keys_from_data(pd.DataFrame({"a": [1, 1, 2], "b": [1, 2, 1], "c": [1, 2, 3]})))
+    '{c}; {a, b}'
+    """
+    enc = data if isinstance(data, Encoded) else encode(data, null_equal=null_equal)
+    n = enc.n_rows
+    all_cols = list(range(len(enc.columns)))
+    dupes = n - len(np.unique(_key_codes(enc, all_cols))) if n else 0
+    if dupes:
+        return DataKeys((), int(dupes), enc.columns)
+    # Minimal uniques: level-wise over the lattice with stripped partitions (TANE's key pruning).
+    keys: list[int] = []
+    scratch = _Scratch(max(n, 1))
+    level = {1 << i: _single(enc.codes[i], enc.cardinality[i]) for i in all_cols}
+    size = 1
+    while level and (max_size is None or size <= max_size):
+        survivors = {}
+        for x, p in level.items():
+            if p.k == 0:
+                keys.append(x)
+            else:
+                survivors[x] = p
+        blocks: dict[int, list[int]] = {}
+        for x in survivors:
+            blocks.setdefault(x ^ (1 << (x.bit_length() - 1)), []).append(x)
+        nxt = {}
+        for members in blocks.values():
+            members.sort()
+            for i, y in enumerate(members):
+                for z in members[i + 1:]:
+                    x = y | z
+                    if all((x ^ (1 << b)) in survivors for b in _bits(x)):
+                        nxt[x] = _product(survivors[y], survivors[z], scratch)
+        level = nxt
+        size += 1
+    if n <= 1:
+        keys = [0]
+    ordered = sorted(keys, key=lambda k: (k.bit_count(), _bits(k)))
+    return DataKeys(tuple(frozenset(enc.columns[i] for i in _bits(k)) for k in ordered), 0, enc.columns)
