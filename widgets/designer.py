@@ -5,7 +5,7 @@
 >>> d = Designer(Model(ecommerce()))
 >>> d.erd.view.selected = "orders"          # what a click on the orders table does
 >>> d.tables.heading.value
-'<b>Table <code>orders</code></b> (11 columns)'
+'<b>Table <code>orders</code></b> (12 columns)'
 >>> d.close()
 """
 

@@ -10,7 +10,6 @@ comes back in the synced trait ``page_theme`` so ``theme="auto"`` follows light/
 from __future__ import annotations
 
 import pathlib
-from functools import lru_cache
 from typing import Any
 
 import anywidget
@@ -40,13 +39,6 @@ class ErdView(anywidget.AnyWidget):
     tables = traitlets.List(traitlets.Unicode()).tag(sync=True)
     page_theme = traitlets.Unicode("light").tag(sync=True)
     height = traitlets.Unicode("560px").tag(sync=True)
-
-
-@lru_cache(maxsize=32)
-def _render(schema: Schema, theme: str, focus: str | None, depth: int) -> str:
-    # Schema values are frozen and hashable, so an undo, or switching the theme back, reuses
-    # the drawing instead of running `dot` again.
-    return render_svg(schema, theme=theme, focus=focus, depth=depth)
 
 
 def neighbours(schema: Schema, table: str) -> list[str]:
@@ -107,7 +99,11 @@ class ErdPanel:
         focus = self.focus.value if self.focus.value in names else None
         set_options(self.focus, [("whole schema", None), *[(n, n) for n in names]], focus)
         self.view.tables = names
-        self.view.svg = _render(schema, self.effective_theme, focus, int(self.depth.value))
+        # render_svg caches by (schema, options): an undo, or switching the theme back, reuses
+        # the drawing. Junction tables stay tables here (not collapsed into M:N edges) so a
+        # click can select them for editing.
+        self.view.svg = render_svg(schema, theme=self.effective_theme, focus=focus, depth=int(self.depth.value),
+                                   collapse_m2m=False)
         shown = f"around <code>{focus}</code> (depth {self.depth.value})" if focus else "all tables"
         self.status.value = f"<small>{len(names)} tables · showing {shown}</small>"
 

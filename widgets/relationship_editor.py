@@ -39,16 +39,18 @@ def singular(name: str) -> str:
     return name
 
 
-def junction(schema: Schema, left: str, right: str, name: str = "") -> tuple[o.Operation, ...]:
-    """The operations that create a junction table linking ``left`` and ``right`` many-to-many.
+def junction(schema: Schema, left: str, right: str, name: str = "") -> o.Batch:
+    """One step that creates a junction table linking ``left`` and ``right`` many-to-many.
 
     Its key is (left key columns, right key columns); both foreign keys cascade on delete, and
     an index on the right-hand columns serves lookups from that side (the key's prefix serves
-    the left side).
+    the left side). The table is named ``<left singular>_<right>`` unless ``name`` is given.
 
     >>> from dbmodel_kit.examples import ecommerce
-    >>> ops = junction(ecommerce(), "products", "categories")
-    >>> [op.describe() for op in ops]  # doctest: +NORMALIZE_WHITESPACE
+    >>> step = junction(ecommerce(), "products", "categories")
+    >>> step.describe()
+    'add junction table product_categories linking products and categories (many-to-many)'
+    >>> [op.describe() for op in step.ops]  # doctest: +NORMALIZE_WHITESPACE
     ['add table product_categories', 'add index ix_product_categories_category_id on
       product_categories(category_id)']
     """
@@ -72,7 +74,8 @@ def junction(schema: Schema, left: str, right: str, name: str = "") -> tuple[o.O
                       ForeignKey(rnames, right, rt.primary_key, on_delete="CASCADE")),
         comment=f"Links {left} and {right} (many-to-many).", group=lt.group,
     )
-    return (o.AddTable(table), o.AddIndex(name, Index(rnames)))
+    return o.Batch((o.AddTable(table), o.AddIndex(name, Index(rnames))),
+                   label=f"add junction table {name} linking {left} and {right} (many-to-many)")
 
 
 class RelationshipEditor(Panel):
@@ -226,6 +229,4 @@ class RelationshipEditor(Panel):
         left, right = self.m2m_left.value, self.m2m_right.value
         if not left or not right:
             raise ModelError("choose both tables to link")
-        ops = junction(self.model.schema, left, right, self.m2m_name.value)
-        table = ops[0].table.name  # type: ignore[attr-defined]
-        return o.Batch(ops, label=f"add junction table {table} linking {left} and {right} (many-to-many)")
+        return junction(self.model.schema, left, right, self.m2m_name.value)

@@ -5,33 +5,32 @@
 const MIN_SCALE = 0.1;
 const MAX_SCALE = 8;
 
-// Graphviz writes each node's and edge's DOT name in a <title>; edges read "a->b" or
-// "a:port->b:port". The ERD names nodes after their tables, so the title maps a click to a table.
+// dbmodel_kit.erd gives every SVG element an id: tables "table:<name>", stubs (tables just outside
+// a focus) "stub:<name>" or "stub:<name>:more", foreign keys "fk:<child>.<cols>-><parent>.<cols>".
+// Graphviz also writes each node's and edge's DOT name in a <title> ("a->b", "a:port->b:port").
 function titleOf(g) {
   const t = g.querySelector(":scope > title");
   return t ? t.textContent.trim() : "";
 }
 
 function tableOf(node, tables) {
-  const candidates = [node.getAttribute("data-table"), node.id, titleOf(node)];
-  for (const c of candidates) {
-    if (c && tables.has(c)) return c;
+  const id = node.id || "";
+  for (const prefix of ["table:", "stub:"]) {
+    if (!id.startsWith(prefix)) continue;
+    const rest = id.slice(prefix.length);
+    if (tables.has(rest)) return rest;
+    const inner = rest.replace(/:more$/, "");
+    if (tables.has(inner)) return inner;
   }
-  // "table:port" or a prefixed id such as "table-users": match the longest known table name
-  for (const c of candidates) {
-    if (!c) continue;
-    const base = c.split(":")[0];
-    if (tables.has(base)) return base;
-    let best = "";
-    for (const name of tables) if (c.endsWith(name) && name.length > best.length) best = name;
-    if (best) return best;
-  }
-  return null;
+  const title = titleOf(node);
+  return tables.has(title) ? title : null;
 }
 
 function edgeEnds(edge) {
-  const text = titleOf(edge);
-  const parts = text.split(/->|--/);
+  const id = edge.id || "";
+  const fk = /^fk:(.*)\.[^.]*->(.*)\.[^.]*$/.exec(id);
+  if (fk) return [fk[1], fk[2]];
+  const parts = titleOf(edge).split(/->|--/);
   if (parts.length !== 2) return [];
   return parts.map((p) => p.split(":")[0].trim());
 }

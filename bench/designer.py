@@ -1,0 +1,167 @@
+"""Edit -> ERD update latency of the Designer, kernel-side, on a 50-table schema.
+
+What is timed, with a :class:`~dbmodel_kit.widgets.designer.Designer` open on the schema: from
+``model.apply(op)`` to the moment the re-rendered SVG (Graphviz ``dot``) is set on the ERD widget,
+which is when it is sent to the page; and until ``apply`` returns, after every panel redrew and
+lint re-ran. The browser's own drawing is not included (a DOM innerHTML swap).
+
+Run from the repository root::
+
+    .venv/bin/python bench/designer.py            # prints and updates docs/benchmarks.md
+    .venv/bin/python bench/designer.py --no-write # prints only
+
+Target: median <= 200 ms for an edit on the 50-table schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from dbmodel_kit.widgets.designer import Designer
+
+from dbmodel_kit import Model
+from dbmodel_kit.erd import clear_cache, layout, render_svg, to_dot
+from dbmodel_kit.erd._gen import synthetic
+from dbmodel_kit.model import ops as o
+from dbmodel_kit.model.schema import Column, Index
+from dbmodel_kit.model.types import DataType
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench:designer -->", "<!-- /bench:designer -->"
+TARGET_MS = 200.0
+
+
+def edits(model: Model, n: int) -> list[o.Operation]:
+    """``n`` different single edits spread over the schema (each one gives a new schema value)."""
+    tables = list(model.schema.tables)
+    out: list[o.Operation] = []
+    for i in range(n):
+        t = tables[(i * 7) % len(tables)]
+        kind = i % 4
+        if kind == 0:
+            out.append(o.AddColumn(t.name, Column(f"bench_col_{i}", DataType("varchar", length=40))))
+        elif kind == 1:
+            out.append(o.AddIndex(t.name, Index((t.columns[1].name,), name=f"ix_bench_{i}")))
+        elif kind == 2:
+            out.append(o.AlterTable(t.name, comment=f"bench comment {i}"))
+        else:
+            out.append(o.AddColumn(t.name, Column(f"bench_flag_{i}", DataType("boolean"), nullable=False,
+                                                  default=False)))
+    return out
+
+
+def _ms(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    return {"median": round(statistics.median(values), 1),
+            "p95": round(values[max(0, int(len(values) * 0.95) - 1)], 1),
+            "max": round(values[-1], 1)}
+
+
+def run(n_tables: int = 50, n_edits: int = 40) -> dict[str, object]:
+    schema = synthetic(n_tables)
+    model = Model(schema)
+    designer = Designer(model)
+    designer.select(schema.tables[0].name)
+    clear_cache()  # every edit below makes a schema the caches have never seen
+
+    # the moment the new SVG is set on the widget (and so sent to the page)
+    shown: list[float] = []
+    designer.erd.view.observe(lambda _change: shown.append(time.perf_counter()), names=["svg"])
+
+    erd_ms, apply_ms, render_ms = [], [], []
+    for op in edits(model, n_edits):
+        before_svg = designer.erd.view.svg
+        shown.clear()
+        t0 = time.perf_counter()
+        model.apply(op)
+        apply_ms.append((time.perf_counter() - t0) * 1000)
+        if designer.erd.view.svg == before_svg or not shown:
+            raise RuntimeError(f"the ERD did not change after {op.describe()}")
+        erd_ms.append((shown[0] - t0) * 1000)
+        # the share of that spent drawing: the same DOT build + Graphviz layout, bypassing the caches
+        t0 = time.perf_counter()
+        layout(to_dot(model.schema, theme="light", collapse_m2m=False))
+        render_ms.append((time.perf_counter() - t0) * 1000)
+
+    undo_ms = []
+    for _ in range(10):
+        t0 = time.perf_counter()
+        model.undo()
+        undo_ms.append((time.perf_counter() - t0) * 1000)
+    designer.close()
+    return {
+        "tables": n_tables, "edits": n_edits,
+        "edit_to_erd_ms": _ms(erd_ms),
+        "edit_all_panels_ms": _ms(apply_ms),
+        "render_only_ms": _ms(render_ms),
+        "undo_ms (render cache warm)": _ms(undo_ms),
+        "svg_kb": round(len(render_svg(model.schema, theme="light", collapse_m2m=False)) / 1024, 1),
+        "target_met": statistics.median(erd_ms) <= TARGET_MS,
+        "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+        # other work on the machine slows the `dot` subprocess; say how busy it was
+        "load_1min": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def markdown(result: dict[str, object]) -> str:
+    def row(label: str, key: str) -> str:
+        v = result[key]
+        assert isinstance(v, dict)
+        return f"| {label} | {v['median']} | {v['p95']} | {v['max']} |"
+
+    return "\n".join([
+        f"Designer: edit -> ERD update, kernel-side, {result['tables']}-table schema "
+        f"(`dbmodel_kit.erd._gen.synthetic({result['tables']})`), {result['edits']} different edits "
+        f"(add column, add index, table comment, add NOT NULL column). Target: median <= {TARGET_MS:.0f} ms "
+        f"({'met' if result['target_met'] else 'NOT met'}).",
+        "",
+        "| step | median ms | p95 ms | max ms |",
+        "| --- | ---: | ---: | ---: |",
+        row("edit -> new SVG set on the ERD widget", "edit_to_erd_ms"),
+        row("`model.apply(op)` returns (ERD + every panel redrawn, lint re-run)", "edit_all_panels_ms"),
+        row("of which: DOT build + Graphviz layout alone (no cache)", "render_only_ms"),
+        row("`model.undo()` (the earlier drawing comes from the render cache)", "undo_ms (render cache warm)"),
+        "",
+        f"SVG size {result['svg_kb']} KiB; Python {result['python']} on {result['machine']}, "
+        f"{result['cpus']} CPUs, load average {result['load_1min']} during the run.",
+        "Command: `.venv/bin/python bench/designer.py`",
+    ])
+
+
+def write(text: str) -> None:
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    block = f"{START}\n{text}\n{END}"
+    if START in doc and END in doc:
+        doc = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, doc, flags=re.S)
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(doc, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", type=int, default=50)
+    parser.add_argument("--edits", type=int, default=40)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args(argv)
+    result = run(args.tables, args.edits)
+    print(json.dumps(result, indent=2))
+    text = markdown(result)
+    print(text)
+    if not args.no_write:
+        write(text)
+    return 0 if result["target_met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

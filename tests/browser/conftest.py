@@ -1,0 +1,138 @@
+"""Fixtures for real-browser tests: a JupyterLab server and the system Chromium via Playwright.
+
+Both skip with a reason when their piece is missing (no ``playwright`` package, no
+``/usr/bin/chromium``); CI installs them (see ``.ci/run``). The browser is launched from the
+system binary: ``playwright install`` needs downloads we do not rely on.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("DBMODEL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A running JupyterLab: its base URL, token and notebook folder."""
+
+    url: str
+    token: str
+    root: Path
+
+    def open_url(self, path: str) -> str:
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set DBMODEL_CHROMIUM)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Lab]:
+    """JupyterLab on a free local port with a random token, serving a temporary folder."""
+    root = tmp_path_factory.mktemp("lab")
+    state = tmp_path_factory.mktemp("jupyter-state")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(state / "config"), "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"), "JUPYTERLAB_SETTINGS_DIR": str(state / "settings")}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+           "jupyterlab.NeverCheckForUpdate", "--ServerApp.terminals_enabled=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+        cmd.append("--allow-root")
+    # every cell in the DOM (no virtual scrolling), so "the last cell" is the notebook's last cell
+    tracker = state / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
+    log = (state / "lab.log").open("w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{(state / 'lab.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not answer within 60 s")
+            time.sleep(0.3)
+        yield Lab(url, token, root)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        if (state / "lab.log").exists():
+            ARTIFACTS.mkdir(exist_ok=True)
+            shutil.copy(state / "lab.log", ARTIFACTS / "jupyterlab.log")
+
+
+@pytest.fixture
+def page(chromium_path: str, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A Chromium page; on failure a screenshot goes to ``test-artifacts/<test>.png``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        page = context.new_page()
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+        try:
+            yield page
+        finally:
+            report = getattr(request.node, "rep_call", None)
+            if report is None or report.failed:
+                ARTIFACTS.mkdir(exist_ok=True)
+                name = request.node.name.replace("/", "_")
+                try:
+                    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+                except Exception as e:  # the screenshot must not hide the real failure
+                    messages.append(f"screenshot failed: {e!r}")
+                (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(messages), encoding="utf-8")
+            context.close()
+            browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -1,0 +1,93 @@
+"""The Designer in a real JupyterLab, driven through the system Chromium.
+
+Opens ``notebooks/02_design_session.ipynb`` (a copy), runs all cells, adds a column through the
+widget, clicks a table in the ERD, and checks both the page (the SVG changed, the click selected
+the table) and the kernel (the model has the column). Screenshots go to ``test-artifacts/`` on
+failure.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_pw = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect, PlaywrightTimeout = _pw.expect, _pw.TimeoutError
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02_design_session.ipynb"
+TIMEOUT = 30_000  # ms, for anything that waits on the kernel
+
+
+def stage_html(page: Any) -> str:
+    return page.locator(".dbm-erd-stage").first.inner_html()
+
+
+def test_designer_edits_reach_the_kernel_and_redraw(lab: Any, page: Any) -> None:
+    """Adding a column in the widget redraws the ERD in the page and changes the kernel's model;
+    clicking a table in the ERD selects it in the editor."""
+    shutil.copy(NOTEBOOK, lab.root / NOTEBOOK.name)
+    page.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
+    page.goto(lab.open_url(NOTEBOOK.name))
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    # the kernel must be up before "Run All" or the cells queue behind its start
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached",
+                           timeout=60_000)
+    # JupyterLab sometimes asks which kernel to use even though the notebook names one: accept
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    try:
+        accept.wait_for(state="visible", timeout=3_000)
+        accept.click()
+    except PlaywrightTimeout:
+        pass
+
+    # clear the saved outputs (and execution counts) first, so finishing is visible
+    page.get_by_role("menuitem", name="Edit", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Clear Outputs of All Cells")).click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+
+    # the Designer renders once its cell ran; wait for every cell to finish
+    page.wait_for_selector(".dbm-designer .dbm-erd-stage svg", timeout=60_000)
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+                .map(p => p.textContent);
+            return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+        }""", timeout=60_000)
+    designer = page.locator(".dbm-designer").first
+    designer.scroll_into_view_if_needed()
+    editor = designer.locator(".dbm-panel-tableeditor").first
+    expect(editor).to_contain_text("Table products")
+
+    # add a column through the widget: name, type, Add column
+    before = stage_html(page)
+    designer.locator(".dbm-col-name input").first.fill("gift_wrap")
+    designer.locator(".dbm-col-type-kind select").first.select_option("boolean")
+    designer.locator(".dbm-add-column").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('.dbm-erd-stage').innerHTML.includes('gift_wrap')")
+    after = stage_html(page)
+    assert after != before
+    assert "gift_wrap" in after
+    expect(editor).to_contain_text("add column products.gift_wrap boolean")  # the feedback line
+
+    # click the orders table in the ERD: the editor follows, and the page highlights it
+    node = page.locator('.dbm-erd-stage g.node[id="table:orders"]').first
+    node.click()
+    expect(editor).to_contain_text("Table orders")
+    expect(node).to_have_class(re.compile(r"\bdbm-sel\b"))
+    assert stage_html(page) != after  # the highlight redrew the drawing
+
+    # ask the kernel: the notebook's last cell prints the model's latest step
+    last = page.locator(".jp-Notebook .jp-CodeCell", has_text="print(model.history()[-1])")
+    last.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    expect(last.locator(".jp-OutputArea-output")).to_contain_text("add column products.gift_wrap boolean")
+
