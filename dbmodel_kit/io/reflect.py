@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,7 +58,7 @@ def _char(t: Any, d: Dialect) -> DataType:
 def _timestamp(t: Any, d: Dialect) -> DataType:
     # PostgreSQL says WITH/WITHOUT TIME ZONE; on MySQL and SQLite the kit writes TIMESTAMP only for
     # timestamptz (DATETIME for timestamp), see dbmodel_kit.dialects
-    tz = bool(getattr(t, "timezone", False)) or d.name in ("mysql", "sqlite")
+    tz = bool(getattr(t, "timezone", False)) or READ_RULES[d.name].timestamp_means_tz
     return DataType("timestamptz" if tz else "timestamp")
 
 
@@ -226,8 +226,7 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | None = None,
     try:
         d = get_dialect(engine)
         with engine.connect() as conn:
-            reader = _duckdb_tables if d.name == "duckdb" else _inspector_tables
-            tables, enums = reader(conn, d, schema, _wanted(include))
+            tables, enums = READ_RULES[d.name].reader(conn, d, schema, _wanted(include))
     finally:
         if engine is not url:
             engine.dispose()
@@ -253,7 +252,7 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
     return out, enums
 
 
-def _sqlite_autoincrement(conn: sa.Connection, name: str) -> set[str]:
+def _sqlite_autoincrement(conn: sa.Connection, name: str, schema: str | None = None) -> set[str]:
     master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"))
     sql = conn.execute(sa.select(master.c.sql).where(master.c.type == "table", master.c.name == name)).scalar()
     if not sql or "AUTOINCREMENT" not in sql.upper():  # cheap test before the parse
@@ -310,7 +309,8 @@ def _mysql_enum_values(conn: sa.Connection, name: str, schema: str | None) -> di
             for col, ctype in rows}
 
 
-def _sqlite_fk_actions(conn: sa.Connection, name: str) -> dict[tuple[tuple[str, ...], str], tuple[str, str]]:
+def _sqlite_fk_actions(conn: sa.Connection, name: str,
+                       schema: str | None = None) -> dict[tuple[tuple[str, ...], str], tuple[str, str]]:
     """ON DELETE / ON UPDATE per (columns, parent) from ``pragma_foreign_key_list``: SQLAlchemy
     matches its SQL-parsed constraints to the PRAGMA by name text and loses the actions when the
     parent's name holds a double quote."""
@@ -323,24 +323,22 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str) -> dict[tuple[tuple[str, 
             for rows in groups.values()}
 
 
-#: How to undo the escaping SQLAlchemy leaves in names it parses from SHOW CREATE TABLE (MySQL
-#: doubles a backtick inside a quoted name; SQLAlchemy unescapes only the table's own name).
-_NAME_FIXUPS: dict[str, Callable[[str], str]] = {"mysql": lambda n: n.replace("``", "`")}
 
 
 def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: str,
                    schema: str | None) -> _Raw:
     from ..ddl.sqltext import normalize
 
-    fix = _NAME_FIXUPS.get(d.name, lambda n: n)
+    rules = READ_RULES[d.name]
+    fix = rules.name_fixup
 
     def names(items: Iterable[str]) -> tuple[str, ...]:
         return tuple(fix(n) for n in items)
 
-    autoinc = _sqlite_autoincrement(conn, name) if d.identity_style == "rowid" else set()
-    json_cols = _mariadb_json_columns(conn, name, schema) if d.name == "mysql" else set()
-    enum_labels = _mysql_enum_values(conn, name, schema) if d.enum_style == "inline" else {}
-    fk_actions = _sqlite_fk_actions(conn, name) if d.name == "sqlite" else {}
+    autoinc = rules.identity_columns(conn, name, schema)
+    json_cols = rules.json_columns(conn, name, schema)
+    enum_labels = rules.enum_labels(conn, name, schema)
+    fk_actions = rules.fk_actions(conn, name, schema)
     cols = []
     for c in insp.get_columns(name, schema=schema):
         c = {**c, "name": fix(c["name"])}
@@ -354,8 +352,8 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         else:
             type_ = read_type(satype, d)
         default = read_default(c.get("default"), type_, d)
-        identity = c.get("identity") is not None or (c.get("autoincrement") is True and d.name == "mysql") \
-            or c["name"] in autoinc
+        identity = c.get("identity") is not None or c["name"] in autoinc \
+            or (c.get("autoincrement") is True and rules.autoincrement_is_identity)
         if identity:
             default = Default("identity")
         generated = None
@@ -399,7 +397,7 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
             continue
         cols_ = tuple(fix(n) if n is not None else None for n in ix["column_names"])
         # MySQL makes an index for each foreign key that has none, named after the constraint
-        if d.name == "mysql" and (ix["name"], cols_) in fk_shapes:
+        if rules.fk_makes_index and (ix["name"], cols_) in fk_shapes:
             continue
         if any(c is None for c in cols_):
             _skip_expression_index(name, ix["name"])
@@ -509,6 +507,45 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
         out.append({"name": t.table_name, "columns": cols, "primary_key": pk, "foreign_keys": fks,
                     "uniques": uniques, "indexes": ixs, "checks": checks, "comment": t.comment or None})
     return out, enums
+
+
+# -- what differs per engine when reading, as a table -------------------------------------------
+
+def _none(conn: sa.Connection, name: str, schema: str | None) -> Any:
+    return {}
+
+
+@dataclass(frozen=True)
+class ReadRules:
+    """How to read one engine's catalog into the model."""
+
+    #: reads (tables, enums): SQLAlchemy's Inspector, or the engine's own catalog functions
+    reader: Callable[..., tuple[list[_Raw], list[Enum]]]
+    #: TIMESTAMP (without WITH TIME ZONE) is what the kit writes for timestamptz
+    timestamp_means_tz: bool = False
+    #: the engine adds an index named after each foreign key that has none (MySQL)
+    fk_makes_index: bool = False
+    #: the Inspector's autoincrement flag means AUTO_INCREMENT (MySQL), not "could be"
+    autoincrement_is_identity: bool = False
+    #: undoes escaping SQLAlchemy leaves in names it parses from SHOW CREATE TABLE (MySQL doubles a
+    #: backtick inside a quoted name; SQLAlchemy unescapes only the table's own name)
+    name_fixup: Callable[[str], str] = str
+    #: per-table lookups the Inspector does not give (or gives wrong)
+    identity_columns: Callable[..., Any] = _none
+    json_columns: Callable[..., Any] = _none
+    enum_labels: Callable[..., Any] = _none
+    fk_actions: Callable[..., Any] = _none
+
+
+READ_RULES: dict[str, ReadRules] = {
+    "postgresql": ReadRules(_inspector_tables),
+    "mysql": ReadRules(_inspector_tables, timestamp_means_tz=True, fk_makes_index=True,
+                       autoincrement_is_identity=True, name_fixup=lambda n: n.replace("``", "`"),
+                       json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values),
+    "sqlite": ReadRules(_inspector_tables, timestamp_means_tz=True, identity_columns=_sqlite_autoincrement,
+                        fk_actions=_sqlite_fk_actions),
+    "duckdb": ReadRules(_duckdb_tables),
+}
 
 
 # -- assembling --------------------------------------------------------------------------------

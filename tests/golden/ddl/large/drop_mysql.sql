@@ -1,0 +1,41 @@
+ALTER TABLE departments DROP FOREIGN KEY fk_departments_manager_id_employees;
+
+DROP TABLE audit_events;
+
+DROP TABLE time_entries;
+
+DROP TABLE ticket_tags;
+
+DROP TABLE ticket_comments;
+
+DROP TABLE tickets;
+
+DROP TABLE payments;
+
+DROP TABLE invoice_lines;
+
+DROP TABLE invoices;
+
+DROP TABLE contracts;
+
+DROP TABLE milestone_notes;
+
+DROP TABLE milestones;
+
+DROP TABLE project_members;
+
+DROP TABLE projects;
+
+DROP TABLE employees;
+
+DROP TABLE departments;
+
+DROP TABLE tags;
+
+DROP TABLE customers;
+
+DROP TABLE addresses;
+
+DROP TABLE countries;
+
+DROP TABLE regions;
