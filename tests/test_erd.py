@@ -429,3 +429,15 @@ def test_core_erd_does_not_import_jupyter():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert out.stdout.strip() == "[]"
+
+
+def test_clusters_auto_off_for_large_views():
+    """Subject areas are cluster boxes up to AUTO_CLUSTER_LIMIT tables; above it the area is in each header."""
+    from dbmodel_kit.erd._gen import synthetic
+
+    small, big = erd.to_dot(SHOP), erd.to_dot(synthetic(erd.dot.AUTO_CLUSTER_LIMIT + 1))
+    assert "subgraph cluster_0" in small
+    assert "subgraph cluster_" not in big
+    assert '<I>  sales</I>' in big
+    assert "subgraph cluster_0" in erd.to_dot(synthetic(erd.dot.AUTO_CLUSTER_LIMIT + 1), clusters=True)
+    assert "subgraph cluster_" not in erd.to_dot(SHOP, clusters=False)

@@ -99,7 +99,7 @@ def _freeze(value: Any) -> Any:
 
 
 _DOT_OPTIONS = ("compare", "theme", "focus", "depth", "include", "exclude", "compact", "rankdir",
-                "collapse_m2m", "graph_attr")
+                "collapse_m2m", "graph_attr", "clusters")
 
 
 def _split(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -142,7 +142,8 @@ def render(schema: Schema, format: str = "svg", **options: Any) -> bytes:
     Options: ``compare`` (an old Schema or a plan with ``.ops``: diff colours), ``theme``
     (``light``/``dark``), ``focus`` (table name or pattern, or several) with ``depth`` (hops),
     ``include``/``exclude`` (name patterns), ``compact`` (key columns only), ``rankdir``
-    (LR, RL, TB, BT), ``collapse_m2m`` (junction tables as one M:N edge), ``engine``
+    (LR, RL, TB, BT), ``collapse_m2m`` (junction tables as one M:N edge), ``clusters`` (subject
+    areas as boxes; default: up to :data:`~.dot.AUTO_CLUSTER_LIMIT` tables), ``engine``
     (dot, neato, fdp, ...), ``graph_attr`` (extra Graphviz graph attributes). Cached: see the
     module docstring. Graphviz warnings are re-raised as :class:`GraphvizWarning`.
 
