@@ -7,6 +7,8 @@ file's extension.
 >>> text = dumps(ecommerce(), "yaml")
 >>> load(text) == ecommerce()
 True
+>>> load("CREATE TABLE t (id INT PRIMARY KEY)", dialect="postgres").table("t").primary_key
+('id',)
 """
 
 from __future__ import annotations
