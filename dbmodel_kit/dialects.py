@@ -107,6 +107,8 @@ class Dialect:
     connect_statements: tuple[str, ...] = ()
     #: the driver does not BEGIN before DDL by itself, so ``apply`` emits BEGIN (pysqlite)
     explicit_begin: bool = False
+    #: generated columns can be STORED (DuckDB has only VIRTUAL ones)
+    generated_stored: bool = True
     #: logical kinds whose SQLAlchemy type differs from :data:`COMMON_TYPES`
     types: dict[str, TypeFactory] = field(default_factory=dict)
 
@@ -201,7 +203,7 @@ DUCKDB = Dialect(
     transactional_ddl=True, fk_actions=False, alter_add_constraint=False, fk_forward_reference=False,
     partial_index=False, kwarg_prefix="duckdb", enum_style="type", native_uuid=True, comments=True,
     include_columns=False, index_methods=frozenset(), identity_style="sequence", named_constraints=False,
-    text_lengths=False, max_identifier_bytes=None, uuid_sql="gen_random_uuid()",
+    text_lengths=False, max_identifier_bytes=None, uuid_sql="gen_random_uuid()", generated_stored=False,
     types={
         "uuid": lambda t: sa.Uuid(),
         "double": lambda t: sa.Double(),

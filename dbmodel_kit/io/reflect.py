@@ -465,6 +465,13 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
     constraints = _catalog(conn, "duckdb_constraints", ["table_name", "constraint_index", "constraint_type",
                                                         "expression", "constraint_column_names",
                                                         "referenced_table", "referenced_column_names"], schema)
+    info = sa.table("columns", sa.column("table_catalog"), sa.column("table_schema"), sa.column("table_name"),
+                    sa.column("column_name"), sa.column("is_generated"), sa.column("generation_expression"),
+                    schema="information_schema")
+    generated = {(r.table_name, r.column_name): r.generation_expression for r in conn.execute(
+        sa.select(info.c.table_name, info.c.column_name, info.c.generation_expression).where(
+            info.c.table_catalog == sa.func.current_database(), info.c.table_schema == schema,
+            info.c.is_generated == "ALWAYS"))}
     indexes = _catalog(conn, "duckdb_indexes", ["table_name", "index_name", "is_unique", "expressions", "sql"],
                        schema)
     out = []
@@ -480,9 +487,13 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                 type_ = DataType("enum", enum=by_values.get(enum_values, f"{t.table_name}_{c.column_name}"))
             else:
                 type_ = _duckdb_type(c.data_type, c)
+            expression = generated.get((t.table_name, c.column_name))
+            if expression is not None:
+                tree = sqlglot.parse_one(expression, read="duckdb")  # DuckDB wraps it in CAST(... AS type)
+                expression = normalize((tree.this if isinstance(tree, exp.Cast) else tree).sql("duckdb"), "duckdb")
             cols.append({"column": Column(c.column_name, type_, nullable=bool(c.is_nullable),
-                                          default=read_default(c.column_default, type_, d),
-                                          comment=c.comment or None),
+                                          default=None if expression else read_default(c.column_default, type_, d),
+                                          generated=expression, comment=c.comment or None),
                          "enum_values": enum_values})
         mine = sorted((k for k in constraints if k.table_name == t.table_name), key=lambda k: k.constraint_index)
         pk: tuple[str, ...] = ()
