@@ -1,0 +1,165 @@
+"""Normalization applied to the model (reversible operations) and to data on real engines."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dbmodel_kit import ddl
+from dbmodel_kit.errors import ModelError
+from dbmodel_kit.model import Model
+from dbmodel_kit.model.ops import SetPrimaryKey
+from dbmodel_kit.normalize import discover_fds
+from dbmodel_kit.normalize.apply import (
+    data_migration,
+    normalize,
+    plan_normalization,
+    run_migration,
+    table_from_frame,
+)
+
+FDS = "order_id -> customer_id; customer_id -> customer_name, city; product_id -> product_name, price"
+ROWS = [
+    # order_id, product_id, customer_id, customer_name, city, product_name, price, qty
+    (1, 10, 100, "Ann", "Oslo", "pen", 2.50, 3),
+    (1, 11, 100, "Ann", "Oslo", "ink", 7.00, 1),
+    (2, 10, 101, "Bob", "Rome", "pen", 2.50, 5),
+    (3, 12, 100, "Ann", "Oslo", "pad", 4.25, 2),
+    (3, 10, 100, "Ann", "Oslo", "pen", 2.50, 1),
+    (4, 12, None, None, None, "pad", 4.25, 7),
+]
+COLUMNS = ["order_id", "product_id", "customer_id", "customer_name", "city", "product_name", "price", "qty"]
+
+
+def spreadsheet() -> Model:
+    m = Model()
+    m.add_table("order_lines", order_id="integer not null", product_id="integer not null", customer_id="integer",
+                customer_name="varchar(40)", city="varchar(40)", product_name="varchar(40)",
+                price="decimal(10,2)", qty="integer")
+    m.apply(SetPrimaryKey("order_lines", ("order_id", "product_id")))
+    return m
+
+
+def test_normalize_creates_keyed_tables_and_foreign_keys():
+    """3NF gives customers, orders and products tables with keys, FKs along keys, and drops moved columns."""
+    m = spreadsheet()
+    batch = normalize(m.schema, "order_lines", FDS)
+    after = batch.apply(m.schema)
+    assert after.table("order_lines").column_names == ("order_id", "product_id", "qty")
+    assert after.table("customers").primary_key == ("customer_id",)
+    assert after.table("orders").column_names == ("order_id", "customer_id")
+    assert after.table("products").column_names == ("product_id", "product_name", "price")
+    fks = {(t.name, fk.columns, fk.ref_table) for t in after for fk in t.foreign_keys}
+    assert fks == {("order_lines", ("order_id",), "orders"), ("order_lines", ("product_id",), "products"),
+                   ("orders", ("customer_id",), "customers")}
+
+
+def test_normalize_is_reversible_through_the_inverse():
+    """Applying the batch's inverse restores the original schema exactly, also through Model.undo."""
+    m = spreadsheet()
+    before = m.schema
+    batch = normalize(before, "order_lines", FDS, target="bcnf")
+    assert batch.inverse(before).apply(batch.apply(before)) == before
+    m.apply(batch)
+    m.undo()
+    assert m.schema == before
+
+
+def test_normalize_refuses_what_it_cannot_do():
+    """Unknown columns, unknown targets and tables already in the target form raise ModelError."""
+    m = spreadsheet()
+    with pytest.raises(ModelError, match="no column 'zip'"):
+        plan_normalization(m.schema, "order_lines", "zip -> city")
+    with pytest.raises(ModelError, match="3nf or bcnf"):
+        plan_normalization(m.schema, "order_lines", FDS, target="5nf")
+    with pytest.raises(ModelError, match="already in 3NF"):
+        normalize(m.schema, "order_lines", [])
+
+
+def test_plan_text_golden(golden):
+    """The plan reads as the relations and the operations (golden file)."""
+    plan = plan_normalization(spreadsheet().schema, "order_lines", FDS)
+    golden("normalize/plan_order_lines.txt", plan.text() + "\n")
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite", "duckdb"])
+def test_data_migration_sql_golden(golden, dialect):
+    """The data migration script for each dialect is stable (golden file per dialect)."""
+    m = spreadsheet()
+    plan = plan_normalization(m.schema, "order_lines", FDS)
+    golden(f"normalize/migration/{dialect}.sql", data_migration(plan, m.schema, dialect).script())
+
+
+def _load(url: str, schema) -> sa.Engine:
+    engine = ddl.create_engine(url)
+    ddl.apply(schema, engine)
+    with engine.begin() as conn:
+        conn.execute(sa.table("order_lines", *[sa.column(c) for c in COLUMNS]).insert(),
+                     [dict(zip(COLUMNS, r)) for r in ROWS])
+    return engine
+
+
+def _rows(engine: sa.Engine, table: str) -> list[tuple]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*[sa.column(c) for c in COLUMNS]).select_from(sa.table(table))).all()
+    return sorted((tuple(None if v is None else (float(v) if i == 6 else v) for i, v in enumerate(r)) for r in rows),
+                  key=repr)
+
+
+def _round_trip(url: str) -> None:
+    m = spreadsheet()
+    plan = plan_normalization(m.schema, "order_lines", FDS)
+    dialect = sa.make_url(url).get_backend_name()
+    migration = data_migration(plan, m.schema, dialect)
+    engine = _load(url, m.schema)
+    try:
+        original = _rows(engine, "order_lines")
+        results = run_migration(migration, engine)
+        assert all(value == 0 for _, value in results)
+        assert _rows(engine, "order_lines_joined") == original
+        with engine.connect() as conn:
+            assert conn.execute(sa.text('SELECT COUNT(*) FROM customers')).scalar() == 2
+            cols = [c["name"] for c in sa.inspect(conn).get_columns("order_lines")] if dialect != "duckdb" else \
+                [r[0] for r in conn.execute(sa.text("SELECT column_name FROM information_schema.columns "
+                                                    "WHERE table_name = 'order_lines' ORDER BY ordinal_position"))]
+        assert cols == ["order_id", "product_id", "qty"]
+        run_migration(migration, engine, "down")
+        assert _rows(engine, "order_lines") == original
+    finally:
+        engine.dispose()
+
+
+def test_data_migration_round_trip(engine_url):
+    """On each engine the data moves into the new tables, the view rebuilds the table, and down restores it."""
+    _round_trip(engine_url)
+
+
+def test_checks_stop_a_migration_when_the_fd_does_not_hold(sqlite_url):
+    """When the data break a declared FD, the copy fails before any column is dropped."""
+    m = spreadsheet()
+    plan = plan_normalization(m.schema, "order_lines", FDS)
+    migration = data_migration(plan, m.schema, "sqlite")
+    engine = _load(sqlite_url, m.schema)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE order_lines SET city = 'Bergen' WHERE order_id = 3"))
+        with pytest.raises((ModelError, sa.exc.IntegrityError)):
+            run_migration(migration, engine)
+        with engine.connect() as conn:
+            assert len(sa.inspect(conn).get_columns("order_lines")) == len(COLUMNS)
+    finally:
+        engine.dispose()
+
+
+def test_discovered_fds_drive_normalization_of_a_frame():
+    """FDs discovered from a DataFrame normalize the table made from it."""
+    frame = pd.DataFrame(ROWS[:5], columns=COLUMNS).astype(str)
+    t = table_from_frame("order_lines", frame)
+    assert [c.type.kind for c in t.columns][:3] == ["bigint", "bigint", "bigint"]
+    assert t.column("price").type.kind == "double"
+    fds = [d.fd for d in discover_fds(frame) if len(d.lhs) == 1 and d.lhs <= {"order_id", "customer_id", "product_id"}]
+    from dbmodel_kit.model.schema import Schema
+
+    plan = plan_normalization(Schema(tables=(t,)), "order_lines", fds)
+    assert {n for n, _ in plan.tables} >= {"order_lines", "products"}
