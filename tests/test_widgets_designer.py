@@ -544,3 +544,31 @@ def test_model_designer_opens_designer(model: Model) -> None:
     assert d.model is model
     assert d.selected == "orders"
     d.close()
+
+
+def test_design_from_an_empty_model() -> None:
+    """Starting with no tables, the first table and its columns can be made through the widgets."""
+    m = Model()
+    d = Designer(m)
+    assert d.selected == ""
+    assert d.tables.add_column.disabled
+    d.tables.new_table.value = "users"
+    d.tables.add_table.click()
+    d.tables.col_name.value = "email"
+    d.tables.type.kind.value = "varchar"
+    d.tables.type.params["length"].value = "255"
+    d.tables.nullable.value = False
+    d.tables.add_column.click()
+    assert m.history() == ["add table users", "add column users.email varchar(255)"]
+    assert "users" in d.erd.view.svg
+    d.close()
+
+
+def test_focus_selected_button(designer: Designer) -> None:
+    """Focus selected narrows the ERD to the selected table's neighbourhood."""
+    designer.select("orders")
+    whole = designer.erd.view.svg
+    designer.erd.focus_selected.click()
+    assert designer.erd.focus.value == designer.selected
+    assert designer.erd.view.svg != whole
+    assert "around <code>orders</code>" in designer.erd.status.value

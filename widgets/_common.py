@@ -52,7 +52,7 @@ class Feedback(w.HTML):
 def button(description: str, css: str, *, style: str = "", tooltip: str = "", icon: str = "") -> w.Button:
     """A button carrying a stable CSS class (``css``), which the browser test uses as a selector."""
     b = w.Button(description=description, button_style=style, tooltip=tooltip or description, icon=icon,
-                 layout=w.Layout(width="auto"))
+                 layout=w.Layout(width="auto", flex="0 0 auto"))
     b.add_class(css)
     return b
 

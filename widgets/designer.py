@@ -59,7 +59,7 @@ class Designer:
         for i, p in enumerate(self.panels):
             self.tabs.set_title(i, p.title)
         self._update_lint_title()
-        side = w.VBox([w.HBox([self.picker, self.history.toolbar]), self.tabs],
+        side = w.VBox([w.HBox([self.picker, self.history.toolbar]), self.history.msg, self.tabs],
                       layout=w.Layout(width="44%", min_width="380px"))
         self.erd.widget.layout.width = "56%"
         self.widget = w.HBox([self.erd.widget, side], layout=w.Layout(width="100%", align_items="flex-start"))

@@ -39,14 +39,16 @@ class HistoryPanel(Panel):
         self.undo = button("Undo", "dbm-undo", icon="undo", tooltip="Undo (Ctrl+Z)")
         self.redo = button("Redo", "dbm-redo", icon="repeat", tooltip="Redo (Ctrl+Shift+Z or Ctrl+Y)")
         self.msg = Feedback()
+        self.msg.add_class("dbm-history-msg")
         self.log = w.HTML()
         self.log.add_class("dbm-log")
         self.shortcuts = Shortcuts()
         self.undo.on_click(lambda _: self.step("undo"))
         self.redo.on_click(lambda _: self.step("redo"))
         self.shortcuts.on_msg(self._on_key)
-        self.toolbar = w.HBox([self.undo, self.redo, self.shortcuts, self.msg])
-        return [self.toolbar, w.HTML("<b>What was done</b> <small>(oldest first)</small>"), self.log]
+        self.toolbar = w.HBox([self.undo, self.redo, self.shortcuts])
+        # the Designer shows `toolbar` and `msg` above its tabs; standalone, the panel shows them itself
+        return [w.HTML("<b>What was done</b> <small>(oldest first)</small>"), self.log]
 
     def _on_key(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         if content.get("command") in ("undo", "redo"):
@@ -65,6 +67,11 @@ class HistoryPanel(Panel):
 
     def _on_change(self, change: Change) -> None:
         self.refresh()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(w.VBox([self.toolbar, self.msg, self.widget]))
 
     def refresh(self) -> None:
         self.undo.disabled = not self.model.can_undo

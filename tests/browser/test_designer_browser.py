@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from dbmodel_kit.erd import THEMES
+
 _pw = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect, PlaywrightTimeout = _pw.expect, _pw.TimeoutError
 
@@ -22,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02_design_session.ipynb"
 TIMEOUT = 30_000  # ms, for anything that waits on the kernel
+DARK_TABLE_BG = THEMES["dark"].table_bg
 
 
 def stage_html(page: Any) -> str:
@@ -90,4 +93,26 @@ def test_designer_edits_reach_the_kernel_and_redraw(lab: Any, page: Any) -> None
     last.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Control+Enter")
     expect(last.locator(".jp-OutputArea-output")).to_contain_text("add column products.gift_wrap boolean")
+
+    # wheel over the diagram zooms (a CSS transform on the stage, kept across redraws)
+    viewport = designer.locator(".dbm-erd-viewport").first
+    viewport.scroll_into_view_if_needed()
+    transform = page.locator(".dbm-erd-stage").first.get_attribute("style")
+    viewport.hover()
+    page.mouse.wheel(0, -300)
+    expect(page.locator(".dbm-erd-stage").first).not_to_have_attribute("style", transform or "")
+
+    # Ctrl+Z inside the Designer undoes in the kernel; the ERD loses the column again
+    viewport.click(position={"x": 5, "y": 5})  # empty corner: focuses the diagram, selects nothing
+    page.keyboard.press("Control+z")
+    page.wait_for_function(
+        "() => !document.querySelector('.dbm-erd-stage').innerHTML.includes('gift_wrap')")
+    expect(designer.locator(".dbm-history-msg").first).to_have_text("undo: add column products.gift_wrap boolean")
+
+    # switching JupyterLab to its dark theme redraws the ERD with the dark palette
+    page.get_by_role("menuitem", name="Settings", exact=True).click()
+    page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Theme'))").hover()
+    page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('JupyterLab Dark'))").click()
+    page.wait_for_function(
+        f"() => document.querySelector('.dbm-erd-stage').innerHTML.includes('{DARK_TABLE_BG}')")
 

@@ -19,7 +19,8 @@ function render({ model, el }) {
     let command = null;
     if (key === "z") command = event.shiftKey ? "redo" : "undo";
     else if (key === "y" && !event.shiftKey) command = "redo";
-    if (!command) return;
+    if (!command || event.dbmHandled) return;
+    event.dbmHandled = true; // one step per key press, however many views of this widget are shown
     // JupyterLab binds Ctrl+Z too (cell undo); this edit belongs to the Designer.
     event.preventDefault();
     event.stopPropagation();
