@@ -131,9 +131,11 @@ def test_reflect_include_and_unknown_tables(sqlite_url):
     assert reflect(sqlite_url, include=lambda n: n.startswith("order")).table_names == ("order_items", "orders")
 
 
-def test_reflect_expression_index_is_reported(sqlite_url):
+@pytest.mark.parametrize("fixture", ["sqlite_url", "duckdb_url",
+                                     pytest.param("postgres_url", marks=pytest.mark.postgres)])
+def test_reflect_expression_index_is_reported(fixture, request):
     """An index on an expression, which the model cannot hold, is left out with a warning naming it."""
-    url = sqlite_url
+    url = request.getfixturevalue(fixture)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE t (a TEXT PRIMARY KEY)")

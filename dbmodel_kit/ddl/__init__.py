@@ -387,7 +387,8 @@ def statements(schema: Schema, dialect: Dialect | str) -> list[Statement]:
         out.extend(Statement("note", t.name, note=n) for n in b.notes.get(t.name, []))
         out.append(Statement("table", t.name, _compile(
             sa.schema.CreateTable(table, include_foreign_key_constraints=b.inline_fks.get(t.name, [])), d)))
-        for ix in sorted(table.indexes, key=lambda i: [x.name for x in t.indexes].index(i.name)):
+        model_order = [x.name for x in t.indexes]
+        for ix in sorted(table.indexes, key=lambda i: model_order.index(str(i.name))):
             out.append(Statement("index", str(ix.name), _compile(sa.schema.CreateIndex(ix), d)))
         if d.comments and not d.compile_dialect().inline_comments:
             if table.comment:

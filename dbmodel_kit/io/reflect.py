@@ -243,7 +243,8 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
     insp = sa.inspect(conn)
     enums: list[Enum] = []
     if d.enum_style == "type":
-        enums = [Enum(e["name"], tuple(e["labels"])) for e in insp.get_enums(schema=schema or "public")
+        enums = [Enum(e["name"], tuple(e["labels"]))
+                 for e in insp.get_enums(schema=schema or "public")  # type: ignore[attr-defined]
                  if e.get("visible", True)]
     names = [n for n in insp.get_table_names(schema=schema) if wanted(n)]
     out = []
@@ -392,20 +393,21 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
     fk_shapes = {(f.name, f.columns) for f in fks}
     indexes = []
     for ix in reflected_indexes:
-        ix = {**ix, "name": fix(ix["name"])}
-        if ix.get("duplicates_constraint") or ix["name"] in unique_names:
+        ix_name = fix(ix["name"] or "")
+        if ix.get("duplicates_constraint") or ix_name in unique_names:
             continue
-        cols_ = tuple(fix(n) if n is not None else None for n in ix["column_names"])
+        maybe_cols = [fix(n) if n is not None else None for n in ix["column_names"]]
         # MySQL makes an index for each foreign key that has none, named after the constraint
-        if rules.fk_makes_index and (ix["name"], cols_) in fk_shapes:
+        if rules.fk_makes_index and (ix_name, tuple(maybe_cols)) in fk_shapes:
             continue
-        if any(c is None for c in cols_):
-            _skip_expression_index(name, ix["name"])
+        cols_ = tuple(c for c in maybe_cols if c is not None)
+        if len(cols_) != len(maybe_cols):
+            _skip_expression_index(name, ix_name)
             continue
-        opts = ix.get("dialect_options", {})
+        opts: dict[str, Any] = dict(ix.get("dialect_options", {}))
         where = opts.get(f"{d.kwarg_prefix}_where")
         method = opts.get(f"{d.kwarg_prefix}_using")
-        indexes.append(Index(cols_, name=ix["name"], unique=bool(ix["unique"]),
+        indexes.append(Index(cols_, name=ix_name, unique=bool(ix["unique"]),
                              where=normalize(str(where), d.sqlglot) if where is not None else None,
                              method=None if method in (None, "btree") else method,
                              include=tuple(opts.get(f"{d.kwarg_prefix}_include") or ())))
@@ -512,9 +514,13 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
         for ix in indexes:
             if ix.table_name != t.table_name:
                 continue
-            tree = sqlglot.parse_one(ix.sql, read="duckdb")
-            index_cols = tuple(col.name for col in tree.find(exp.Index).find_all(exp.Column))
-            ixs.append(Index(index_cols, name=ix.index_name, unique=bool(ix.is_unique)))
+            params = sqlglot.parse_one(ix.sql, read="duckdb").find(exp.IndexParameters)
+            parts = [o.this if isinstance(o, exp.Ordered) else o for o in (params.args.get("columns") or [])
+                     ] if params is not None else []
+            if not parts or not all(isinstance(p, exp.Column) for p in parts):
+                _skip_expression_index(t.table_name, ix.index_name)
+                continue
+            ixs.append(Index(tuple(p.name for p in parts), name=ix.index_name, unique=bool(ix.is_unique)))
         out.append({"name": t.table_name, "columns": cols, "primary_key": pk, "foreign_keys": fks,
                     "uniques": uniques, "indexes": ixs, "checks": checks, "comment": t.comment or None})
     return out, enums
