@@ -135,18 +135,32 @@ def suggest_name(table: str, key: Sequence[str], taken: Iterable[str]) -> str:
 
 
 def _join_order(main: Relation, others: Sequence[tuple[str, Relation]]) -> list[tuple[str, Relation]]:
-    """Others in an order where each one's key is already available (a key-join tree from ``main``)."""
+    """Others in an order where each one's key is already available (a key-join tree from ``main``).
+
+    A relation with several candidate keys is keyed by one the tables before it hold, so that
+    the foreign key and the join that rebuilds the table follow it.
+    """
+    from .keys import candidate_keys
+
     have = set(main.attributes)
     left = list(others)
     order = []
     while left:
-        nxt = next(((n, r) for n, r in left if set(r.key) <= have), None)
-        if nxt is None:
+        found = None
+        for n, r in left:
+            keys = [tuple(r.key)] + [tuple(a for a in r.attributes if a in k)
+                                      for k in candidate_keys(list(r.attributes), list(r.fds))]
+            usable = next((k for k in keys if set(k) <= have), None)
+            if usable is not None:
+                found = (n, r, usable)
+                break
+        if found is None:
             raise ModelError("the decomposition cannot be joined back along keys: "
                              + ", ".join(n for n, _ in left))
-        order.append(nxt)
-        left.remove(nxt)
-        have |= set(nxt[1].attributes)
+        n, r, key = found
+        left.remove((n, r))
+        order.append((n, replace(r, key=key)))
+        have |= set(r.attributes)
     return order
 
 
