@@ -111,11 +111,13 @@ class Panel:
     def redrawing(self) -> bool:
         return self._quiet_depth > 0
 
-    def run(self, feedback: Feedback, make: Callable[[], o.Operation | None]) -> bool:
+    def run(self, feedback: Feedback, make: Callable[[], o.Operation | None],
+            then: Callable[[], None] | None = None) -> bool:
         """Build an operation with ``make`` and apply it; a ModelError goes to ``feedback``.
 
         ``make`` may raise ModelError itself (a bad type or default) or return None when there
-        is nothing to do. Returns whether the model changed.
+        is nothing to do; ``then`` runs after a success (to clear a form). Returns whether the
+        model changed.
         """
         try:
             op = make()
@@ -126,6 +128,8 @@ class Panel:
             feedback.error(str(e))
             return False
         feedback.done(op.describe())
+        if then is not None:
+            then()
         return True
 
     def close(self) -> None:

@@ -53,8 +53,8 @@ class IndexEditor(Panel):
         self.add_index = button("Add index", "dbm-add-index", style="success", icon="plus")
         self.add_unique = button("Add unique constraint", "dbm-add-unique", icon="plus")
         self.index_msg = Feedback()
-        self.add_index.on_click(lambda _: self.run(self.index_msg, self._add_index))
-        self.add_unique.on_click(lambda _: self.run(self.index_msg, self._add_unique))
+        self.add_index.on_click(lambda _: self.run(self.index_msg, self._add_index, then=self._clear_index_form))
+        self.add_unique.on_click(lambda _: self.run(self.index_msg, self._add_unique, then=self._clear_index_form))
 
         self.check = with_class(w.Text(description="check", placeholder="price >= 0",
                                        layout=w.Layout(width="98%")), "dbm-ck-expression")
@@ -62,7 +62,7 @@ class IndexEditor(Panel):
                                             layout=w.Layout(width="320px")), "dbm-ck-name")
         self.add_check = button("Add check", "dbm-add-check", style="success", icon="plus")
         self.check_msg = Feedback()
-        self.add_check.on_click(lambda _: self.run(self.check_msg, self._add_check))
+        self.add_check.on_click(lambda _: self.run(self.check_msg, self._add_check, then=self._clear_check_form))
 
         self.existing = with_class(w.Select(options=[], rows=6, layout=w.Layout(width="98%")), "dbm-constraints")
         self.drop = button("Drop", "dbm-drop-constraint", style="danger", icon="trash")
@@ -105,6 +105,16 @@ class IndexEditor(Panel):
             set_tags(self.columns, t.column_names, self.columns.value)
             set_tags(self.include, t.column_names, self.include.value)
             set_options(self.existing, constraint_rows(t), self.existing.value)
+
+    def _clear_index_form(self) -> None:
+        self.columns.value = []
+        self.include.value = []
+        self.where.value = self.name.value = ""
+        self.unique.value = False
+        self.method.value = None
+
+    def _clear_check_form(self) -> None:
+        self.check.value = self.check_name.value = ""
 
     # -- operations ----------------------------------------------------------------------------
     def _cols(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..lint import lint
+from ..lint import LintReport, lint
 from ._common import Panel, set_options, with_class
 
 _MARK = {"error": "✖", "warning": "▲", "info": "•"}
@@ -24,20 +24,20 @@ class LintPanel(Panel):
                                    "dbm-lint-findings")
         self.detail = w.HTML()
         self.findings.observe(self._on_pick, names=["value"])
-        self.report = None
+        self.report: LintReport | None = None
         return [self.summary, self.findings, self.detail]
 
     def _on_select(self, _change: dict[str, Any]) -> None:
         """Selecting a table elsewhere does not change the findings: nothing to redraw."""
 
     def refresh(self) -> None:
-        self.report = lint(self.model.schema)
-        rows = [(f"{_MARK.get(f.severity, '')} {f.where}: {f.message}", i) for i, f in enumerate(self.report)]
+        report = self.report = lint(self.model.schema)
+        rows = [(f"{_MARK.get(f.severity, '')} {f.where}: {f.message}", i) for i, f in enumerate(report)]
         with self.quiet():
             self.findings.value = None
             set_options(self.findings, rows, None)
             self.detail.value = ""
-        self.summary.value = f"<b>Lint</b>: {html.escape(self.report.summary())}"
+        self.summary.value = f"<b>Lint</b>: {html.escape(report.summary())}"
 
     def _on_pick(self, change: dict[str, Any]) -> None:
         if self.redrawing or change["new"] is None or self.report is None:

@@ -105,7 +105,7 @@ class RelationshipEditor(Panel):
         self.add_fk = button("Add foreign key", "dbm-add-fk", style="success", icon="link")
         self.fk_msg = Feedback()
         self.parent.observe(self._on_parent, names=["value"])
-        self.add_fk.on_click(lambda _: self.run(self.fk_msg, self._add_fk))
+        self.add_fk.on_click(lambda _: self.run(self.fk_msg, self._add_fk, then=self._clear_fk_form))
 
         self.foreign_keys = with_class(w.Select(options=[], rows=5, layout=w.Layout(width="98%")), "dbm-fks")
         self.drop_fk = button("Drop foreign key", "dbm-drop-fk", style="danger", icon="unlink")
@@ -120,7 +120,8 @@ class RelationshipEditor(Panel):
                                           layout=w.Layout(width="260px")), "dbm-m2m-name")
         self.add_m2m = button("Create junction table", "dbm-add-m2m", style="success", icon="table")
         self.m2m_msg = Feedback()
-        self.add_m2m.on_click(lambda _: self.run(self.m2m_msg, self._add_m2m))
+        self.add_m2m.on_click(lambda _: self.run(self.m2m_msg, self._add_m2m,
+                                                 then=lambda: setattr(self.m2m_name, "value", "")))
         return [
             self.heading,
             w.HTML("<b>New foreign key</b> <small>(from the selected table)</small>"),
@@ -181,6 +182,10 @@ class RelationshipEditor(Panel):
         t = self.model.schema.table(parent)
         keep = self.parent_columns.value if _change is None else ()
         set_tags(self.parent_columns, t.column_names, keep or t.primary_key)
+
+    def _clear_fk_form(self) -> None:
+        self.child_columns.value = []
+        self.new_column.value = ""
 
     # -- operations ----------------------------------------------------------------------------
     def _add_fk(self) -> o.Operation:
