@@ -29,7 +29,11 @@ class IdentityCache:
         ident = id(obj)
         entry = self._data.get(ident)
         if entry is None or entry[0]() is not obj:
-            entry = (weakref.ref(obj, lambda ref, i=ident: self._forget(i, ref)), {})
+
+            def forget(ref: weakref.ref[Any], ident: int = ident) -> None:
+                self._forget(ident, ref)
+
+            entry = (weakref.ref(obj, forget), {})
             self._data[ident] = entry
         values = entry[1]
         try:

@@ -240,9 +240,12 @@ def _from_ops(ops: list[o.Operation], new: Schema) -> Changes:
         for d in (ch.column_status, ch.column_old_name, ch.fk_status):
             for key in [k for k in d if k[0] == old]:
                 d[(new_name, key[1])] = d.pop(key)
-        for d2 in (ch.removed_columns, ch.removed_fks, ch.notes):
-            if old in d2:
-                d2[new_name] = d2.pop(old)  # type: ignore[attr-defined]
+        if old in ch.removed_columns:
+            ch.removed_columns[new_name] = ch.removed_columns.pop(old)
+        if old in ch.removed_fks:
+            ch.removed_fks[new_name] = ch.removed_fks.pop(old)
+        if old in ch.notes:
+            ch.notes[new_name] = ch.notes.pop(old)
 
     def col_removed(table: str, column: str) -> None:
         if ch.column_status.pop((table, column), None) == ADDED:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from functools import partial
 from typing import Any
 
 from ..errors import ModelError
@@ -91,7 +92,16 @@ _BADGE_COLOR = {"pk": "pk", "fk": "fk", "uq": "muted", "nn": "muted", "ix": "mut
 
 
 def _badges(th: Theme, badges: tuple[Badge, ...], color: str | None) -> str:
-    return " ".join(_font(b.text, color or getattr(th, _BADGE_COLOR[b.role]), 8) for b in badges)
+    """Badge texts, one FONT run per colour (each run is a text span ``dot`` measures and writes:
+    fewer runs, faster layout)."""
+    runs: list[tuple[str, list[str]]] = []
+    for b in badges:
+        c = color or getattr(th, _BADGE_COLOR[b.role])
+        if runs and runs[-1][0] == c:
+            runs[-1][1].append(b.text)
+        else:
+            runs.append((c, [b.text]))
+    return " ".join(_font(" ".join(texts), c, 8) for c, texts in runs)
 
 
 def _row_html(th: Theme, table: str, row: Row, enum_values: dict[str, tuple[str, ...]], key_row: bool) -> str:
@@ -139,7 +149,12 @@ def _table_html(th: Theme, node: Node, enum_values: dict[str, tuple[str, ...]], 
                      strike=status == "removed")
         parts.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{note}</TD></TR>')
     parts.append("</TABLE>")
-    return _Html("<" + "".join(parts) + ">")
+    # one row per line: golden files and reviews diff row by row (whitespace between rows is ignored)
+    return _Html("<" + "\n".join(parts) + ">")
+
+
+def _edge_line(th: Theme, e: Edge, sides: tuple[str, str]) -> str:
+    return f"\t{_q(node_id(e.tail))} -> {_q(node_id(e.head))} [{_attrs(_edge_attrs(th, e, sides))}]"
 
 
 def _edge_attrs(th: Theme, e: Edge, sides: tuple[str, str]) -> dict[str, str]:
@@ -258,8 +273,7 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
         out.append(f"\t{_q(node_id(parent))} -> {_q(node_id(child))} [style=invis weight={2 + weight}]")
     sides = SIDES[rankdir]
     for e in view.edges:
-        out.append(_EDGE_LINES.get(e, (th, sides), lambda e=e: (
-            f"\t{_q(node_id(e.tail))} -> {_q(node_id(e.head))} [{_attrs(_edge_attrs(th, e, sides))}]")))
+        out.append(_EDGE_LINES.get(e, (th, sides), partial(_edge_line, th, e, sides)))
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -7,9 +7,8 @@ Cardinality of a foreign key from child table C to parent P:
 * at the child end, how many children a parent row has: zero or one when the FK columns are
   unique in C (PK, UNIQUE constraint or unique index), else zero or many.
 
-"One or many" needs a rule no SQL constraint states (every parent has a child), so a schema
-never yields it; it is in :data:`ARROWS` for many-to-many edges drawn from a junction whose
-rows a designer marks as required (not derived today) and for completeness of the legend.
+"One or many" needs a rule no SQL constraint states (every parent has at least one child), so
+a schema never yields it; :data:`ARROWS` lists it so every crow's-foot end has its arrowtype.
 
 Graphviz draws a multi-shape arrow with the first shape nearest the node, so ``crowodot`` is a
 crow's foot at the table and a ring outside it: zero or many.

@@ -21,6 +21,7 @@ import fnmatch
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ..errors import ModelError
@@ -149,8 +150,8 @@ def build_view(schema: Schema, *, compare: Any = None, focus: str | Sequence[str
         if t.name in chosen and t.name not in junctions:
             refs = referenced.get(t.name, set())
             if compare is None:  # nothing to mark: reuse the node built for this very table value
-                key = (compact, frozenset(refs) if compact else None)
-                view.nodes.append(_NODES.get(t, key, lambda t=t, refs=refs: _node(t, changes, compact, refs)))
+                node_key = (compact, frozenset(refs) if compact else None)
+                view.nodes.append(_NODES.get(t, node_key, partial(_node, t, changes, compact, refs)))
             else:
                 view.nodes.append(_node(t, changes, compact, refs))
             if t.group and t.group not in view.groups:
@@ -169,8 +170,7 @@ def build_view(schema: Schema, *, compare: Any = None, focus: str | Sequence[str
         back = (child.name, fk.name) in backward
         if child.name in chosen and fk.ref_table in chosen:
             if compare is None:
-                view.edges.append(_EDGES.get(child, (fk, back),
-                                             lambda child=child, fk=fk, back=back: _fk_edge(child, fk, "", back)))
+                view.edges.append(_EDGES.get(child, (fk, back), partial(_fk_edge, child, fk, "", back)))
             else:
                 view.edges.append(_fk_edge(child, fk, status, back))
             if child.name != fk.ref_table and not back:
@@ -370,7 +370,7 @@ def _row(t: Table, c: Column, status: str, old_name: str | None) -> Row:
         tip[0] += f" (was {old_name})"
     if c.default is not None:
         tip.append(f"default {c.default}")
-    tip += [b.detail for b in badges]
+    tip += [b.detail for b in badges if b.role != "nn"]  # NOT NULL is already on the first line
     if c.sensitive:
         tip.append("sensitive")
     if c.comment:
@@ -393,9 +393,10 @@ def _removed_row(removed: Column | str) -> Row:
 
 
 def _fk_edge(child: Table, fk: ForeignKey, status: str, backward: bool = False) -> Edge:
-    child_end, parent_end = cardinality(child, fk) if child.has_column(fk.columns[0]) and all(
-        child.has_column(c) for c in fk.columns) else ("zero_or_many", "zero_or_one")
-    ident = all(child.has_column(c) for c in fk.columns) and is_identifying(child, fk)
+    # a removed FK may name columns the (new) child no longer has: draw it with the loosest ends
+    known = all(child.has_column(c) for c in fk.columns)
+    child_end, parent_end = cardinality(child, fk) if known else ("zero_or_many", "zero_or_one")
+    ident = known and is_identifying(child, fk)
     eid = f"fk:{child.name}.{','.join(fk.columns)}->{fk.ref_table}.{','.join(fk.ref_columns)}"
     actions = "".join(f" ON {k.upper()} {v}" for k, v in (("delete", fk.on_delete), ("update", fk.on_update)) if v)
     tip = (f"{fk.name}: {child.name}({', '.join(fk.columns)}) -> {fk.ref_table}({', '.join(fk.ref_columns)})"
