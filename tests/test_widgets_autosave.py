@@ -80,3 +80,17 @@ def test_killed_process_loses_nothing(tmp_path: Path) -> None:
     assert reviews.column_names == ("id", "body", "product_id")
     assert reviews.foreign_keys[0].ref_table == "products"
     assert resumed.schema.table_names == (*ecommerce().table_names, "reviews")
+
+
+def test_designer_edits_are_autosaved(tmp_path: Path) -> None:
+    """An edit made in the Designer's widgets reaches the file at once, so reopening resumes it."""
+    pytest.importorskip("ipywidgets")
+    from dbmodel_kit.widgets.designer import Designer
+
+    path = tmp_path / "shop.yaml"
+    d = Designer(Model(ecommerce(), path=path), table="products")
+    d.tables.col_name.value = "gift_wrap"
+    d.tables.type.kind.value = "boolean"
+    d.tables.add_column.click()
+    d.close()
+    assert Model(path=path).schema.table("products").column_names[-1] == "gift_wrap"
