@@ -86,6 +86,10 @@ def test_designer_edits_reach_the_kernel_and_redraw(lab: Any, page: Any) -> None
     node.click()
     expect(editor).to_contain_text("Table orders")
     expect(node).to_have_class(re.compile(r"\bdbm-sel\b"))
+    # its neighbours (parent users, child order_items) are highlighted, the rest dimmed
+    expect(page.locator('.dbm-erd-stage g.node[id="table:users"]').first).to_have_class(re.compile(r"\bdbm-nb\b"))
+    expect(page.locator('.dbm-erd-stage g.node[id="table:categories"]').first).to_have_class(
+        re.compile(r"\bdbm-dim\b"))
     assert stage_html(page) != after  # the highlight redrew the drawing
 
     # ask the kernel: the notebook's last cell prints the model's latest step
