@@ -441,3 +441,12 @@ def test_clusters_auto_off_for_large_views():
     assert '<I>  sales</I>' in big
     assert "subgraph cluster_0" in erd.to_dot(synthetic(erd.dot.AUTO_CLUSTER_LIMIT + 1), clusters=True)
     assert "subgraph cluster_" not in erd.to_dot(SHOP, clusters=False)
+
+
+@pytest.mark.parametrize("engine", ["neato", "fdp"])
+def test_other_engines_lay_out_without_overlap_warnings(engine):
+    """Force-directed engines get overlap removal and lay the example out without warnings."""
+    dot = erd.cached_dot(SHOP, engine=engine)
+    assert "overlap=false" in dot
+    _, problems = erd.layout(dot, "svg", engine)
+    assert problems == []

@@ -102,6 +102,13 @@ _DOT_OPTIONS = ("compare", "theme", "focus", "depth", "include", "exclude", "com
                 "collapse_m2m", "graph_attr", "clusters")
 
 
+#: Graph attributes the force-directed engines need so tables do not overlap (``dot`` ignores them).
+ENGINE_GRAPH_ATTRS: dict[str, dict[str, str]] = {
+    engine: {"overlap": "false", "sep": "+14", "splines": "true"}
+    for engine in ("neato", "fdp", "sfdp", "circo", "twopi")
+}
+
+
 def _split(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
     unknown = set(options) - set(_DOT_OPTIONS) - {"engine"}
     if unknown:
@@ -110,7 +117,10 @@ def _split(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
     engine = options.get("engine", "dot")
     if engine not in ENGINES:
         raise ModelError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    return {k: v for k, v in options.items() if k != "engine"}, engine
+    dot_options = {k: v for k, v in options.items() if k != "engine"}
+    if engine in ENGINE_GRAPH_ATTRS:
+        dot_options["graph_attr"] = {**ENGINE_GRAPH_ATTRS[engine], **(options.get("graph_attr") or {})}
+    return dot_options, engine
 
 
 def cached_dot(schema: Schema, **options: Any) -> str:
