@@ -208,7 +208,7 @@ def check_decomposition(attributes: Attrs, fds: Iterable[FD | str] | str, relati
     ``target`` (3NF or BCNF) and, for 3NF, preserves the dependencies.
 
     >>> print(check_decomposition("A B C", "A -> B; B -> C", ["A B", "A C"], "BCNF"))  # doctest: +NORMALIZE_WHITESPACE
-    not quite
+    correct
     - lossless: (A, B) and (A, C) join back to (A, B, C) (the chase ends with an all-a row)
     - every relation is in BCNF
     - not dependency-preserving: B -> C cannot be checked within one relation (allowed for BCNF,
