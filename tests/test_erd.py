@@ -56,6 +56,7 @@ CASES = {
     "ecommerce/focus_orders": (lambda: SHOP, {"focus": "orders"}),
     "ecommerce/diff": (shop_edited, {"compare": SHOP}),
     "ecommerce/compact": (lambda: SHOP, {"compact": True}),
+    "ecommerce/diff_legend_dark": (shop_edited, {"compare": SHOP, "legend": True, "theme": "dark"}),
     "large/light": (lambda: LARGE, {}),
     "large/dark": (lambda: LARGE, {"theme": "dark"}),
     "large/focus_tickets": (lambda: LARGE, {"focus": "tickets", "depth": 1}),

@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="draw junction tables instead of one many-to-many edge")
     p.add_argument("--clusters", choices=("auto", "on", "off"), default="auto",
                    help="draw subject areas as boxes (default auto: up to 40 tables)")
+    p.add_argument("--legend", action="store_true", help="add a key to the notation")
     p.add_argument("--rankdir", choices=tuple(SIDES), default="LR", help="layout direction (default: LR)")
     p.add_argument("--engine", choices=ENGINES, default="dot", help="Graphviz layout engine (default: dot)")
     p.add_argument("--compare", metavar="OLD_SPEC",
@@ -53,21 +54,20 @@ def run(args: argparse.Namespace) -> int:
     old = load_spec(args.compare, args.from_dialect) if args.compare else None
     options = {"compare": old, "focus": args.focus, "depth": args.depth, "include": args.include,
                "exclude": args.exclude, "compact": args.compact, "collapse_m2m": not args.expand_m2m}
-    clusters = {"auto": None, "on": True, "off": False}[args.clusters]
+    drawing = {"theme": args.theme, "rankdir": args.rankdir, "engine": args.engine, "legend": args.legend,
+               "clusters": {"auto": None, "on": True, "off": False}[args.clusters]}
     if args.output in (None, "-"):
         if args.format == "mmd":
             text = to_mermaid(schema, **options)
         else:
-            text = render(schema, "dot", theme=args.theme, rankdir=args.rankdir, engine=args.engine,
-                          clusters=clusters, **options).decode("utf-8")
+            text = render(schema, "dot", **drawing, **options).decode("utf-8")
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
     target = Path(args.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        save(schema, target, theme=args.theme, rankdir=args.rankdir, engine=args.engine, clusters=clusters,
-             **options)
+        save(schema, target, **drawing, **options)
     except OSError as e:
         raise ModelError(f"cannot write: {e.strerror or e}", where=args.output) from None
     print(f"wrote {args.output}", file=sys.stderr)

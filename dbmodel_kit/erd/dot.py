@@ -224,7 +224,7 @@ AUTO_CLUSTER_LIMIT = 40
 
 def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "LR",
                   graph_attr: dict[str, str] | None = None, enum_values: dict[str, tuple[str, ...]] | None = None,
-                  clusters: bool | None = None) -> str:
+                  clusters: bool | None = None, legend: bool = False) -> str:
     """DOT source for a :class:`~.view.View`.
 
     The text is written here rather than through ``graphviz.Digraph``: the package's per-call
@@ -274,14 +274,55 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
     sides = SIDES[rankdir]
     for e in view.edges:
         out.append(_EDGE_LINES.get(e, (th, sides), partial(_edge_line, th, e, sides)))
+    if legend:
+        out += _legend(th, diff=any(n.status for n in view.nodes))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+_LEGEND_ENDS = (("exactly_one", "exactly one"), ("zero_or_one", "zero or one"),
+                ("zero_or_many", "zero or many"), ("one_or_many", "one or many"))
+_LEGEND_BADGES = ("PK primary key", "FK foreign key", "UQ unique (U1.2: 2nd column of unique set 1)",
+                  "NN not null", "I2 index 2 (I1.2: 2nd column; * partial)", "CK check", "GEN generated",
+                  "italic type: enum (values on hover)")
+
+
+def _legend(th: Theme, diff: bool) -> list[str]:
+    """A boxed key to the notation: the four crow's-foot ends, solid/dashed lines, the badges and,
+    in a diff, the status colours. Real (tiny) edges draw the ends, so they look exactly like
+    the diagram's."""
+    from .notation import ARROWS
+
+    box = {"label": "notation", "id": "legend", "style": "rounded,filled", "fillcolor": th.cluster_bg,
+           "color": th.cluster_border, "fontcolor": th.cluster_text, "fontsize": "11", "labeljust": "l",
+           "margin": "10"}
+    out = ["\tsubgraph cluster_legend {", f"\t\tgraph [{_attrs(box)}]"]
+    text = {"shape": "plaintext", "fontsize": "10", "fontcolor": th.text, "margin": "0"}
+    samples = [(f"legend_{end}", ARROWS[end], label, "solid") for end, label in _LEGEND_ENDS]
+    samples += [("legend_identifying", "none", "identifying (FK in PK)", "solid"),
+                ("legend_non_identifying", "none", "non-identifying", "dashed")]
+    for name, arrow, label, style in samples:
+        out.append(f"\t\t{name}_a [{_attrs({'shape': 'point', 'style': 'invis', 'width': '0.05'})}]")
+        out.append(f"\t\t{name}_b [{_attrs({**text, 'label': label})}]")
+        attrs = {"id": name.replace("_", ":", 1), "dir": "back", "arrowtail": arrow, "arrowhead": "none",
+                 "style": style, "color": th.edge, "minlen": "1", "tailport": "e"}
+        out.append(f"\t\t{name}_b -> {name}_a [{_attrs(attrs)}]")
+    rows = "".join(f'<TR><TD ALIGN="LEFT">{_esc(line)}</TD></TR>' for line in _LEGEND_BADGES)
+    if diff:
+        for status, mark in (("added", "+ added"), ("removed", "\u2212 removed (struck through)"),
+                             ("changed", "~ changed or renamed (old \u2192 new)")):
+            fg, bg = _status_colors(th, status) or (th.text, th.table_bg)
+            rows += f'<TR><TD ALIGN="LEFT" BGCOLOR="{bg}"><FONT COLOR="{fg}">{_esc(mark)}</FONT></TD></TR>'
+    table = _Html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{rows}</TABLE>>')
+    out.append(f"\t\tlegend_badges [{_attrs({**text, 'label': table})}]")
+    out.append("\t}")
+    return out
 
 
 def to_dot(schema: Schema, *, compare: Any = None, theme: str | Theme = "light", focus: str | Any = None,
            depth: int = 1, include: Any = None, exclude: Any = None, compact: bool = False,
            rankdir: str = "LR", collapse_m2m: bool = True, graph_attr: dict[str, str] | None = None,
-           clusters: bool | None = None) -> str:
+           clusters: bool | None = None, legend: bool = False) -> str:
     """DOT source of the ERD of ``schema`` (see :func:`dbmodel_kit.erd.render` for the options)."""
     view = build_view(schema, compare=compare, focus=focus, depth=depth, include=include, exclude=exclude,
                       compact=compact, collapse_m2m=collapse_m2m)
@@ -289,4 +330,4 @@ def to_dot(schema: Schema, *, compare: Any = None, theme: str | Theme = "light",
     if compare is not None and isinstance(compare, Schema):
         enums = {**{e.name: e.values for e in compare.enums}, **enums}
     return dot_from_view(view, theme=theme, rankdir=rankdir, graph_attr=graph_attr, enum_values=enums,
-                         clusters=clusters)
+                         clusters=clusters, legend=legend)

@@ -99,7 +99,7 @@ def _freeze(value: Any) -> Any:
 
 
 _DOT_OPTIONS = ("compare", "theme", "focus", "depth", "include", "exclude", "compact", "rankdir",
-                "collapse_m2m", "graph_attr", "clusters")
+                "collapse_m2m", "graph_attr", "clusters", "legend")
 
 
 #: Graph attributes the force-directed engines need so tables do not overlap (``dot`` ignores them).
@@ -153,7 +153,8 @@ def render(schema: Schema, format: str = "svg", **options: Any) -> bytes:
     (``light``/``dark``), ``focus`` (table name or pattern, or several) with ``depth`` (hops),
     ``include``/``exclude`` (name patterns), ``compact`` (key columns only), ``rankdir``
     (LR, RL, TB, BT), ``collapse_m2m`` (junction tables as one M:N edge), ``clusters`` (subject
-    areas as boxes; default: up to :data:`~.dot.AUTO_CLUSTER_LIMIT` tables), ``engine``
+    areas as boxes; default: up to :data:`~.dot.AUTO_CLUSTER_LIMIT` tables), ``legend`` (a key to
+    the notation), ``engine``
     (dot, neato, fdp, ...), ``graph_attr`` (extra Graphviz graph attributes). Cached: see the
     module docstring. Graphviz warnings are re-raised as :class:`GraphvizWarning`.
 
