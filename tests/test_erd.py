@@ -333,6 +333,18 @@ def test_erd_object_displays_in_jupyter(tmp_path):
     assert SHOP._repr_svg_() == erd.render_svg(SHOP)
 
 
+def test_erd_of_a_model_follows_its_edits():
+    """An ERD made from a Model draws the model's current schema each time it is shown."""
+    model = Model(SHOP)
+    view = erd.ERD(model, compact=True)
+    before = view.to_dot()
+    model.add_table("wishlists", id="uuid pk", user_id="uuid not null references users")
+    assert "wishlists" not in before
+    assert "fk:wishlists.user_id->users.id" in view.to_dot()
+    with pytest.raises(ModelError, match="needs a Schema or a Model"):
+        erd.ERD("shop.yaml")
+
+
 def test_graphviz_warnings_become_python_warnings():
     """A layout Graphviz complains about raises GraphvizWarning carrying its message."""
     erd.clear_cache()

@@ -192,18 +192,27 @@ class ERD:
     True
     >>> sorted(erd._repr_mimebundle_())
     ['image/svg+xml', 'text/html', 'text/markdown', 'text/plain']
+
+    Given a :class:`~dbmodel_kit.model.Model` (anything with a ``.schema``), it draws the model's
+    current schema each time it is shown, so re-running a cell after edits shows the edits.
     """
 
-    def __init__(self, schema: Schema, *, mermaid: bool = True, **options: Any) -> None:
-        if not isinstance(schema, Schema):
-            raise ModelError(f"ERD needs a Schema, not {type(schema).__name__}")
+    def __init__(self, schema: Any, *, mermaid: bool = True, **options: Any) -> None:
+        if not isinstance(schema, Schema) and not isinstance(getattr(schema, "schema", None), Schema):
+            raise ModelError(f"ERD needs a Schema or a Model, not {type(schema).__name__}")
         _split(options)
         get_theme(options.get("theme", "light"))
         if options.get("rankdir", "LR") not in SIDES:
             raise ModelError(f"rankdir must be one of {', '.join(SIDES)}, not {options['rankdir']!r}")
-        self.schema = schema
+        self._source = schema
         self.options = options
         self.mermaid_in_bundle = mermaid
+
+    @property
+    def schema(self) -> Schema:
+        """The schema drawn: the one given, or the model's current one."""
+        source = self._source
+        return source if isinstance(source, Schema) else source.schema
 
     def to_dot(self) -> str:
         return cached_dot(self.schema, **self.options)
