@@ -9,5 +9,21 @@ from __future__ import annotations
 
 from .diff import diff, plan_since
 from .plan import Plan, Step, Suggestion
+from .transforms import CastColumn, DecomposeTable, MergeColumns, RecomposeTable, SplitColumn
 
-__all__ = ["Plan", "Step", "Suggestion", "diff", "plan_since"]
+
+def __getattr__(name: str):  # the heavier modules load on first use
+    if name in ("verify", "export_tests", "seed"):
+        from . import apply as _apply
+
+        return getattr(_apply, name)
+    if name in ("to_sql", "to_alembic", "to_json", "units"):
+        from . import emit
+
+        return getattr(emit, name)
+    raise AttributeError(name)
+
+
+__all__ = ["CastColumn", "DecomposeTable", "MergeColumns", "Plan", "RecomposeTable", "SplitColumn", "Step",
+           "Suggestion", "diff", "export_tests", "plan_since", "seed", "to_alembic", "to_json", "to_sql",
+           "units", "verify"]

@@ -28,6 +28,8 @@ from .emit import Unit, flavour_of, units
 from .plan import Plan, canonical
 
 VERSION_TABLE = "dbmodel_version"
+#: Tables that record migrations, not part of any model (ours and Alembic's).
+BOOKKEEPING = frozenset({VERSION_TABLE, "alembic_version"})
 
 #: Statements run around the units on engines that need them (a table, not branches). SQLite
 #: must not enforce foreign keys while a referenced table is rebuilt (its DROP would delete or
@@ -135,7 +137,10 @@ def _run_unit(engine: sa.Engine, d: Dialect, unit: Unit, n: int, result: ApplyRe
     try:
         if not unit.transactional:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        checks = {after: (sql, want) for after, sql, want in unit.checks}
         for i, sql in enumerate(unit.statements, 1):
+            if i - 1 in checks:
+                _check(conn, n, *checks[i - 1])
             try:
                 _raw(conn, sql)
             except sa.exc.DBAPIError as e:
@@ -147,10 +152,8 @@ def _run_unit(engine: sa.Engine, d: Dialect, unit: Unit, n: int, result: ApplyRe
             result.statements += 1
             if not transactional and unit.transactional:
                 conn.commit()
-        for sql, want in unit.checks:
-            got = conn.execute(sa.text(sql)).scalar()
-            if got != want:
-                raise ModelError(f"unit {n}: check {sql!r} returned {got}, expected {want}; rolled back")
+        if len(unit.statements) in checks:
+            _check(conn, n, *checks[len(unit.statements)])
         for sql in AROUND.get(d.name, {}).get("empty_check", ()):
             bad = _raw(conn, sql).fetchall()
             if bad:
@@ -164,6 +167,12 @@ def _run_unit(engine: sa.Engine, d: Dialect, unit: Unit, n: int, result: ApplyRe
         raise
     finally:
         conn.close()
+
+
+def _check(conn: sa.Connection, n: int, sql: str, want: int) -> None:
+    got = _raw(conn, sql).scalar()
+    if got != want:
+        raise ModelError(f"unit {n}: verification {sql!r} returned {got}, expected {want}; rolled back")
 
 
 # -- verification ---------------------------------------------------------------------------
@@ -280,18 +289,15 @@ def _norm(v: Any) -> Any:
 
 
 def live_schema(url: str | sa.Engine, dialect: Dialect) -> Schema:
-    """The reflected schema without the version table."""
-    from dataclasses import replace
+    """The reflected schema (without the migration bookkeeping tables)."""
+    from ..io.reflect import reflect
 
-    from ..io import reflect
-
-    s = reflect(url if isinstance(url, str) else url.url.render_as_string(hide_password=False))
-    return replace(s, tables=tuple(t for t in s.tables if t.name != VERSION_TABLE))
+    return reflect(url, include=lambda name: name not in BOOKKEEPING)
 
 
 def expected(schema: Schema, dialect: Dialect) -> Schema:
     """What ``dialect`` can hold of ``schema`` (ddl.storable), order-free."""
-    from ..ddl import storable
+    from ..ddl.limits import storable
 
     return canonical(storable(schema, dialect))
 
@@ -351,7 +357,6 @@ def verify(old: Schema | Plan, new: Schema | None = None, url: str = "sqlite://"
         seeded = seed(plan.old, engine, rows)
         v.steps.append("seeded " + ", ".join(f"{t}={n}" for t, n in seeded.items()))
         before = snapshot(plan.old, engine)
-        _compare("start", plan.old, url, d, v)
         apply(plan, engine, safe=safe)
         _compare("up", plan.new, url, d, v)
         _rows_kept(plan, before, snapshot(plan.new, engine), v)

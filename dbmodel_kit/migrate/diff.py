@@ -159,7 +159,7 @@ def _live(old: Schema | str, new: Schema | str) -> tuple[Schema, Schema]:
     """Reflect the URL side and make the model side what that engine can hold."""
     from sqlalchemy.engine import make_url
 
-    from ..ddl import storable
+    from ..ddl.limits import storable
     from ..io.reflect import reflect
 
     url = old if isinstance(old, str) else new

@@ -24,6 +24,7 @@ from alembic.ddl.impl import DefaultImpl
 from alembic.operations import Operations
 from alembic.operations import ops as aops
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.util import OrderedSet
 from sqlglot import exp
 
 from .. import __version__
@@ -65,9 +66,15 @@ def needs_rebuild(op: o.Operation, dialect: str | Dialect, before: Schema) -> bo
             and getattr(op, "table", None) is not None and not isinstance(op, o.AddTable):
         return True
     if isinstance(op, o.AddColumn):  # SQLite/DuckDB ADD COLUMN takes no NOT NULL without default, no PK
-        return name in ("sqlite", "duckdb") and not op.column.nullable and op.column.default is None
+        if op.column.type.kind == "enum" and get_dialect(dialect).enum_style == "check":
+            return True  # the enum's CHECK comes with it, and SQLite adds no CHECK in place
+        # DuckDB refuses ADD COLUMN ... NOT NULL while an index or FK depends on the table
+        return (name == "sqlite" and not op.column.nullable and op.column.default is None) or (
+            name == "duckdb" and not op.column.nullable)
     if isinstance(op, o.DropColumn) and name == "sqlite":
         t = before.table(op.table)
+        if t.column(op.column).type.kind == "enum":  # its enum CHECK goes with it
+            return True
         return any(op.column in x.columns for x in (*t.foreign_keys, *t.uniques)) or any(
             op.column in ck.columns for ck in t.checks)
     if isinstance(op, o.DropTable) and name == "duckdb":
@@ -99,8 +106,9 @@ class Unit:
     statements: list[str] = field(default_factory=list)
     transactional: bool = True
     steps: list[int] = field(default_factory=list)
-    #: ``(sql, expected)`` queries run after the unit's statements; a different answer aborts it
-    checks: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(after, sql, expected)``: after the first ``after`` statements ``sql`` must return
+    #: ``expected``, else the unit is aborted (and rolled back)
+    checks: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +142,10 @@ class _Tables:
                     # and takes ddl's literal_column text for one strange column; as a text
                     # clause it names no column and is always carried over
                     c.sqltext = sa.text(str(c.sqltext))
+            # Table.constraints is a set; Alembic walks it as is, so output order would follow
+            # object ids. An ordered set in creation order makes every emitted script repeatable.
+            table.constraints = OrderedSet(sorted(table.constraints, key=lambda c: c._creation_order))
+            table.indexes = OrderedSet(sorted(table.indexes, key=lambda i: i.name or ""))
             self._cache[name] = table
         return self._cache[name]
 
@@ -196,7 +208,13 @@ def _rename_table(op: o.RenameTable, ctx: _Ctx) -> list[Any]:
 def _add_column(op: o.AddColumn, ctx: _Ctx) -> list[Any]:
     col = _copy(_column(ctx, op.table, op.column.name))
     col.primary_key = False
-    return [aops.AddColumnOp(op.table, col)]
+    out: list[Any] = [aops.AddColumnOp(op.table, col)]
+    if op.column.type.kind == "enum" and ctx.dialect.enum_style == "check":
+        from ..ddl import enum_check_name
+
+        name = enum_check_name(op.table, op.column.name)
+        out.append(aops.CreateCheckConstraintOp.from_constraint(_constraint(ctx, op.table, name)))
+    return out
 
 
 def _drop_column(op: o.DropColumn, ctx: _Ctx) -> list[Any]:
@@ -215,6 +233,10 @@ def _drop_column(op: o.DropColumn, ctx: _Ctx) -> list[Any]:
     for ix in t.indexes:
         if op.column in ix.columns or op.column in ix.include or (ix.where and op.column in _cols(ix.where)):
             out.append(aops.DropIndexOp(ix.name, op.table))
+    if t.column(op.column).type.kind == "enum" and ctx.dialect.enum_style == "check":
+        from ..ddl import enum_check_name
+
+        out.append(aops.DropConstraintOp(enum_check_name(op.table, op.column), op.table, type_="check"))
     col = _column(ctx, op.table, op.column, after=False)
     out.append(aops.DropColumnOp(op.table, op.column, _reverse=aops.AddColumnOp(op.table, _copy(col))))
     return out
@@ -335,7 +357,39 @@ def _add_index(op: o.AddIndex, ctx: _Ctx) -> list[Any]:
     return [created]
 
 
+#: Engines that create an index for each foreign key no index covers, named after the FK
+#: (MySQL/InnoDB: https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html).
+FK_MAKES_INDEX = frozenset({"mysql"})
+
+
+def _covered(t: Table, cols: tuple[str, ...], without: str | None = None) -> bool:
+    """Whether an index, unique or primary key other than ``without`` starts with ``cols``."""
+    n = len(cols)
+    keys = [t.primary_key, *(u.columns for u in t.uniques),
+            *(ix.columns for ix in t.indexes if ix.name != without and not ix.where)]
+    return any(tuple(k[:n]) == tuple(cols) for k in keys)
+
+
+def _drop_fk(op: o.DropForeignKey, ctx: _Ctx) -> list[Any]:
+    out: list[Any] = [aops.DropConstraintOp(op.name, op.table, type_="foreignkey")]
+    t = ctx.step.before.table(op.table)
+    if ctx.dialect.name in FK_MAKES_INDEX and not _covered(t, t.foreign_key(op.name).columns):
+        out.append(aops.DropIndexOp(op.name, op.table))  # the index the engine made for it
+    return out
+
+
 def _drop_index(op: o.DropIndex, ctx: _Ctx) -> list[Any]:
+    t = ctx.step.before.table(op.table)
+    if ctx.dialect.name in FK_MAKES_INDEX:
+        # the engine refuses to drop an index a foreign key needs: drop the FK, drop the index,
+        # add the FK back (the engine then makes its own index for it)
+        ix = t.index(op.name)
+        needy = [fk for fk in t.foreign_keys if tuple(ix.columns[:len(fk.columns)]) == fk.columns
+                 and not _covered(t, fk.columns, without=op.name)]
+        if needy:
+            before = [aops.DropConstraintOp(fk.name, op.table, type_="foreignkey") for fk in needy]
+            after = [aops.CreateForeignKeyOp.from_constraint(_constraint(ctx, op.table, fk.name)) for fk in needy]
+            return [*before, aops.DropIndexOp(op.name, op.table), *after]
     kw: dict[str, Any] = {}
     if ctx.safe and ctx.dialect.name == "postgresql":
         kw["postgresql_concurrently"] = True
@@ -405,11 +459,33 @@ def _alter_enum(op: o.AlterEnum, ctx: _Ctx) -> list[Any]:
         for table, col in users:
             using = exp.cast(exp.cast(exp.column(col, quoted=True), "text"), exp.DataType.build(
                 op.name, dialect="postgres", udt=True)).sql("postgres")
+            # a default of the old type cannot be cast automatically: take it off and put it back
+            default = _column(ctx, table, col).server_default
+            existing = _existing(ctx, table, col)
+            if default is not None:
+                out.append(aops.AlterColumnOp(table, col, modify_server_default=None, **existing))
             out.append(aops.AlterColumnOp(table, col, modify_type=_column(ctx, table, col).type,
-                                          postgresql_using=using, **_existing(ctx, table, col)))
+                                          postgresql_using=using, **{**existing, "existing_server_default": None}))
+            if default is not None:
+                out.append(aops.AlterColumnOp(table, col, modify_server_default=default.arg,
+                                              **{**existing, "existing_server_default": None}))
         old.name = tmp
         out.append(aops.ExecuteSQLOp(str(DropEnumType(old).compile(dialect=comp))))
         return out
+    if ctx.dialect.enum_style == "check":  # text + CHECK (col IN (...)): swap the check
+        from ..ddl import enum_check_name
+
+        pieces_: list[Any] = []
+        for table, col in users:
+            name = enum_check_name(table, col)
+            inner = [aops.DropConstraintOp(name, table, type_="check"),
+                     aops.AlterColumnOp(table, col, modify_type=_column(ctx, table, col).type,
+                                        **_existing(ctx, table, col)),
+                     aops.CreateCheckConstraintOp.from_constraint(_constraint(ctx, table, name))]
+            rebuild = needs_rebuild(o.AlterColumn(table, col, nullable=True), ctx.dialect, ctx.step.before)
+            pieces_.append(_Piece("batch", inner, table=table, copy_from=ctx.before[table]) if rebuild
+                           else inner)
+        return [x for p in pieces_ for x in (p if isinstance(p, list) else [p])]
     for table, col in users:
         out.append(aops.AlterColumnOp(table, col, modify_type=_column(ctx, table, col).type,
                                       **_existing(ctx, table, col)))
@@ -420,11 +496,23 @@ HANDLERS: dict[type[o.Operation], Callable[[Any, _Ctx], list[Any]]] = {
     o.AddTable: _create_table, o.DropTable: _drop_table, o.RenameTable: _rename_table,
     o.AlterTable: _alter_table, o.AddColumn: _add_column, o.DropColumn: _drop_column,
     o.RenameColumn: _rename_column, o.AlterColumn: _alter_column, o.MoveColumn: _nothing,
-    o.SetPrimaryKey: _set_pk, o.AddForeignKey: _add_fk, o.DropForeignKey: _drop_named("foreignkey"),
+    o.SetPrimaryKey: _set_pk, o.AddForeignKey: _add_fk, o.DropForeignKey: _drop_fk,
     o.AddIndex: _add_index, o.DropIndex: _drop_index, o.AddUnique: _add_unique,
     o.DropUnique: _drop_named("unique"), o.AddCheck: _add_check, o.DropCheck: _drop_named("check"),
     o.AddEnum: _add_enum, o.DropEnum: _drop_enum, o.AlterEnum: _alter_enum,
 }
+
+
+#: What an engine cannot do at all (no in-place form and no rebuild), with the reason.
+UNSUPPORTED: dict[tuple[str, type[o.Operation]], str] = {
+    ("duckdb", o.AlterEnum): "DuckDB has no ALTER TYPE and cannot drop an enum type a column uses; "
+                             "add a new enum and move the columns to it",
+}
+
+
+def unsupported(op: o.Operation, dialect: str | Dialect) -> str | None:
+    """Why ``dialect`` cannot run ``op`` (None when it can)."""
+    return UNSUPPORTED.get((get_dialect(dialect).name, type(op)))
 
 
 # -- rebuilds --------------------------------------------------------------------------------
@@ -432,7 +520,9 @@ HANDLERS: dict[type[o.Operation], Callable[[Any, _Ctx], list[Any]]] = {
 def _batch(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
     """SQLite: Alembic batch mode over the old table; the step's operations run inside it."""
     table = op.tables[0]
-    inner = [p for p in HANDLERS[type(op)](op, ctx) if not isinstance(p, _Piece)]
+    # batch mode replaces an unnamed primary key when a new one is added (no DROP needed)
+    inner = [p for p in HANDLERS[type(op)](op, ctx) if not isinstance(p, _Piece)
+             and not (isinstance(p, aops.DropConstraintOp) and p.constraint_type == "primary")]
     if isinstance(op, o.RenameTable):
         return [_Piece("op", x) for x in inner]
     return [_Piece("batch", inner, table=table, copy_from=ctx.before[table])]
@@ -477,6 +567,10 @@ def _duck_rebuild(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
             continue
         t = ctx.after[n]
         sql.append(_compile(sa.schema.CreateTable(t), comp))
+        if ctx.dialect.comments:  # CREATE TABLE carries no comments; ddl sets them separately too
+            if t.comment:
+                sql.append(_compile(sa.schema.SetTableComment(t), comp))
+            sql.extend(_compile(sa.schema.SetColumnComment(c), comp) for c in t.columns if c.comment)
     for old, n in zip(order, after_names):
         if not a.has_table(n):
             continue
@@ -518,6 +612,9 @@ REBUILD: dict[str, Callable[[o.Operation, _Ctx], list[_Piece]]] = {"sqlite": _ba
 def pieces(step: Step, dialect: Dialect, *, safe: bool, index: int, cache: dict[int, _Tables]) -> list[_Piece]:
     """What one step emits on ``dialect``: Alembic ops, batch blocks, raw data SQL, checks."""
     ctx = _Ctx(step, dialect, safe, index, cache)
+    why = unsupported(step.op, dialect)
+    if why:
+        raise ModelError(f"step {index} ({step.describe()}): {why}")
     expand = getattr(step.op, "expand", None)
     if callable(expand):
         return expand(step, ctx)
@@ -526,7 +623,22 @@ def pieces(step: Step, dialect: Dialect, *, safe: bool, index: int, cache: dict[
     handler = HANDLERS.get(type(step.op))
     if handler is None:
         raise ModelError(f"no emitter for operation {type(step.op).__name__}")
-    return [p if isinstance(p, _Piece) else _Piece("op", p) for p in handler(step.op, ctx)]
+    out = [p if isinstance(p, _Piece) else _Piece("op", p) for p in handler(step.op, ctx)]
+    return out + _refresh_enum_checks(step, ctx)
+
+
+def _refresh_enum_checks(step: Step, ctx: _Ctx) -> list[_Piece]:
+    """Enum CHECKs are named after table and column (``ck_<table>_<column>_enum``); a rename
+    changes the name the model expects, and SQLite cannot rename a constraint: rebuild the
+    table from its new definition (Alembic batch, no other change)."""
+    if ctx.dialect.enum_style != "check" or not isinstance(step.op, o.RenameTable | o.RenameColumn):
+        return []
+    table = step.op.new_name if isinstance(step.op, o.RenameTable) else step.op.table
+    if not any(c.type.kind == "enum" for c in step.after.table(table).columns):
+        return []
+    if isinstance(step.op, o.RenameColumn) and step.after.table(table).column(step.op.new_name).type.kind != "enum":
+        return []
+    return [_Piece("batch", [], table=table, copy_from=ctx.after[table])]
 
 
 #: Server flavours that share a dialect but not every spelling (MariaDB drops a CHECK with
@@ -576,7 +688,7 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
             elif piece.kind == "sql":
                 buf.statements.append(piece.payload)
             elif piece.kind == "check":
-                out[-1].checks.append(piece.payload)
+                out[-1].checks.append((len(out[-1].statements), *piece.payload))
                 continue
             new = buf.statements[start:]
             if piece.kind == "nontx":
@@ -627,8 +739,11 @@ def to_sql(plan: Plan, dialect: str | Dialect, *, safe: bool = False) -> str:
         parts.append(f"\n-- unit {n} ({kind}; step {steps})\n")
         if unit.transactional and d.transactional_ddl:
             parts.append("BEGIN;\n")
-        parts.extend(f"{s};\n" for s in unit.statements)
-        parts.extend(f"-- check: {sql} must return {want}\n" for sql, want in unit.checks)
+        checks = {after: (sql, want) for after, sql, want in unit.checks}
+        for i, stmt in enumerate(unit.statements):
+            if i in checks:
+                parts.append(f"-- verify (apply runs it): {checks[i][0]} returns {checks[i][1]}\n")
+            parts.append(f"{stmt};\n")
         if unit.transactional and d.transactional_ddl:
             parts.append("COMMIT;\n")
     return "".join(parts)
@@ -648,6 +763,27 @@ def _alembic_ops(plan: Plan, dialect: Dialect) -> list[Any]:
             elif piece.kind == "sql":
                 out.append(aops.ExecuteSQLOp(piece.payload))
     return out
+
+
+def _register_renderers() -> None:
+    """Alembic's autogenerate renderer has no form for CreatePrimaryKeyOp (it raises
+    NotImplementedError, see alembic/autogenerate/render.py); this one writes the call the
+    operation's own docs show."""
+    from alembic.autogenerate import renderers
+
+    @renderers.dispatch_for(aops.CreatePrimaryKeyOp, replace=True)
+    def _create_pk(autogen_context: Any, op: aops.CreatePrimaryKeyOp) -> str:
+        args = [repr(op.constraint_name)]
+        if autogen_context._has_batch:
+            prefix = "batch_op."
+        else:
+            prefix = "op."
+            args.append(repr(op.table_name))
+        args.append(repr(list(op.columns)))
+        return f"{prefix}create_primary_key({', '.join(args)})"
+
+
+_register_renderers()
 
 
 _SCRIPT = '''{header}"""{message}

@@ -251,11 +251,9 @@ RULES: tuple[Rule, ...] = (
 
 def lint(plan: Plan, dialect: str = "postgresql", *, safe: bool = False) -> list[Finding]:
     """Every finding of every rule on every step (steps numbered from 1)."""
-    if dialect not in ENGINE:
-        from ..errors import ModelError
+    from ..dialects import get_dialect
 
-        raise ModelError(f"unknown dialect {dialect!r}; known: {', '.join(ENGINE)}")
-    ctx = Context(dialect, safe)
+    ctx = Context(get_dialect(dialect).name, safe)
     out: list[Finding] = []
     for i, step in enumerate(plan.steps, 1):
         for rule in RULES:

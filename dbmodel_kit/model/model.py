@@ -99,6 +99,13 @@ class Model:
         self.ops_since(checkpoint)
         return self._done[checkpoint][1]
 
+    def plan_since(self, checkpoint: int = 0) -> Any:
+        """The migration plan (:class:`dbmodel_kit.migrate.Plan`) of the edits since ``checkpoint``:
+        the logged operations themselves, so renames and splits stay exact."""
+        from ..migrate.diff import plan_since
+
+        return plan_since(self, checkpoint)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._done)
