@@ -181,6 +181,10 @@ def _edge_attrs(th: Theme, e: Edge, sides: tuple[str, str]) -> dict[str, str]:
         attrs["headport"] = f"{hp}:{head_side}" if head_side else hp
     if colors:
         attrs["penwidth"] = "2"
+    if e.self_loop and not e.label:
+        # dot sizes a self-loop by its label; without one the loop spans the whole gap to the next
+        # rank and its ends seem to touch the neighbouring table. A blank label keeps it tight.
+        attrs["label"] = " "
     if e.label:
         attrs["label"] = e.label
         attrs["fontcolor"] = th.edge_label
