@@ -259,6 +259,10 @@ def _from_ops(ops: list[o.Operation], new: Schema) -> Changes:
         elif isinstance(op, o.DropTable):
             if ch.table_status.pop(op.table, None) != ADDED:
                 removed_tables.append(ch.table_old_name.pop(op.table, op.table))
+            # what earlier ops did to the table no longer shows: the table is drawn as removed
+            ch.notes.pop(op.table, None)
+            ch.removed_columns.pop(op.table, None)
+            ch.removed_fks.pop(op.table, None)
         elif isinstance(op, o.RenameTable):
             status = ch.table_status.pop(op.table, None)
             rekey_table(op.table, op.new_name)

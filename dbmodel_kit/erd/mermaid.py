@@ -95,7 +95,8 @@ def to_mermaid(schema: Schema, *, compare: Any = None, focus: Any = None, depth:
             continue
         if node.status:
             lines.append(f"    %% {node.name}: {node.status}")
-        lines += _entity_lines(node)
+        if node.status != "removed":  # Mermaid cannot strike through: a removed table is a comment
+            lines += _entity_lines(node)
     for e in view.edges:
         if e.kind == "stub" or e.status == "removed":
             continue

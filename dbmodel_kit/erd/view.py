@@ -221,11 +221,15 @@ def _merged_tables(schema: Schema, changes: Changes) -> list[Table]:
     return tables
 
 
+_UNKNOWN = "\x00unknown"  # the comment marking a stand-in column of a table known only by name
+
+
 def _name_only_table(name: str) -> Table:
-    """A dropped table known only by its name (from ops with no old schema): one '?' row."""
+    """A dropped table known only by its name (from ops with no old schema); its one stand-in
+    column (a Table needs one) is not drawn."""
     from ..model.types import DataType
 
-    return Table(name, columns=(Column("?", DataType("text"), comment="definition not known from the plan"),))
+    return Table(name, columns=(Column("?", DataType("text"), comment=_UNKNOWN),))
 
 
 def _all_fks(tables: list[Table], by_name: dict[str, Table],
@@ -350,13 +354,16 @@ def _node(t: Table, changes: Changes, compact: bool, referenced: set[str]) -> No
     for removed, pos in changes.removed_columns.get(t.name, ()):
         row = _removed_row(removed)
         rows.insert(len(rows) if pos is None else min(pos, len(rows)), row)
+    notes_first: list[tuple[str, str]] = []
+    if len(t.columns) == 1 and t.columns[0].comment == _UNKNOWN:
+        rows, notes_first = [], [("columns not known: the plan drops it by name", REMOVED)]
     hidden = 0
     if compact:
         keep = [r for r in rows if r.key or r.status or r.column in referenced]
         hidden = len(rows) - len(keep)
         rows = keep
     checks = [ck for ck in t.checks if not _check_columns(ck.expression)]  # no column row can show these
-    notes = [(f"check {ck.name}: {ck.expression}", "") for ck in checks]
+    notes = notes_first + [(f"check {ck.name}: {ck.expression}", "") for ck in checks]
     notes += changes.notes.get(t.name, [])
     return Node(t.name, label, "\n".join(tip), tuple(rows), hidden, tuple(notes), status, t.group)
 
