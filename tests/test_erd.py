@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -463,3 +464,21 @@ def test_other_engines_lay_out_without_overlap_warnings(engine):
     assert "overlap=false" in dot
     _, problems = erd.layout(dot, "svg", engine)
     assert problems == []
+
+
+_MERMAID_LINE = [
+    re.compile(r"^erDiagram$|^---$|^title: \"[^\"]*\"$|^\s*%%.*$"),
+    re.compile(r'^    (?:[A-Za-z_][\w-]*|"[^"%\r\n]+") \{$|^    \}$'),
+    # attribute: TYPE NAME [PK|FK|UK, ...] ["comment"] (https://mermaid.js.org/syntax/entityRelationshipDiagram.html)
+    re.compile(r'^        [A-Za-z][\w()\[\]-]* [A-Za-z_][\w-]*(?: (?:PK|FK|UK)(?:, (?:PK|FK|UK))*)?(?: "[^"]*")?$'),
+    re.compile(r'^    (?:[A-Za-z_][\w-]*|"[^"%\r\n]+") (?:\|o|\|\||\}o|\}\|)(?:--|\.\.)(?:o\||\|\||o\{|\|\{) '
+               r'(?:[A-Za-z_][\w-]*|"[^"%\r\n]+") : "[^"]*"$'),
+]
+
+
+@pytest.mark.parametrize("make", [lambda: SHOP, lambda: LARGE, shop_edited, lambda: Schema(
+    (Table('order "items"', columns=(Column("unit price", DataType.parse("decimal(10,2)")),)),))])
+def test_mermaid_lines_follow_the_grammar(make):
+    """Every Mermaid line is a header, comment, entity, attribute or relationship Mermaid's grammar accepts."""
+    for line in erd.to_mermaid(make(), compare=SHOP if make is shop_edited else None).splitlines():
+        assert any(p.match(line) for p in _MERMAID_LINE), line
