@@ -69,11 +69,18 @@ class Encoded:
         return pd.DataFrame(dict(zip(self.columns, self.codes)))
 
 
-def _is_null(series: pd.Series) -> np.ndarray:
-    null = series.isna().to_numpy()
-    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        null = null | (series.astype(object) == "").to_numpy()
-    return null
+def _factorize(series: pd.Series) -> tuple[np.ndarray, int, np.ndarray]:
+    """Codes 0..k-1 for the non-NULL values, k, and the NULL mask (NaN/None, or '' in text)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    null = codes < 0
+    if len(uniques) and (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+        where = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+        if len(where):  # the empty string is NULL: move it out of the codes
+            e = int(where[0])
+            null |= codes == e
+            codes = np.where(codes > e, codes - 1, codes)
+            uniques = np.delete(np.asarray(uniques, dtype=object), e)
+    return codes.astype(np.int64), len(uniques), null
 
 
 def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
@@ -93,11 +100,7 @@ def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
         raise ModelError(f"duplicate column {dup!r} in the data")
     codes, cards = [], []
     for name in data.columns:
-        s = data[name]
-        null = _is_null(s)
-        c, uniques = pd.factorize(s.where(~null), use_na_sentinel=True)
-        c = c.astype(np.int64)
-        k = len(uniques)
+        c, k, null = _factorize(data[name])
         if null.any():
             if null_equal:
                 c[null] = k
@@ -400,23 +403,45 @@ def _tane(enc: Encoded, max_error: float, max_lhs: int | None) -> tuple[list[tup
 # (HyFD's sampling) and then validate each candidate on the whole table; a failed candidate
 # yields the pairs that break it, whose agree sets refine the candidates, until all hold.
 
-_ALL_PAIRS_MAX = 4_000_000   # compare every pair of rows up to this many pairs (n ~ 2,800)
+_ALL_PAIRS_MAX = 2_000_000   # compare every pair of rows up to this many pairs (n ~ 2,000)
 _CHUNK = 1 << 20
+
+
+def _mask_dtype(m: int) -> type:
+    return np.uint8 if m <= 8 else np.uint16 if m <= 16 else np.uint32 if m <= 32 else np.int64
 
 
 def _agree(matrix: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Agree-set bitmask of each row pair (``matrix``: columns x rows codes)."""
-    out = np.zeros(len(i), dtype=np.int64)
+    dtype = _mask_dtype(matrix.shape[0])
+    out = np.zeros(len(i), dtype=dtype)
     for c in range(matrix.shape[0]):
         col = matrix[c]
-        out |= (col[i] == col[j]).astype(np.int64) << c
-    return out
+        out |= (col[i] == col[j]).astype(dtype) << (dtype(c) if dtype is not np.int64 else c)
+    return out.astype(np.int64)
 
 
 def _all_pair_agree_sets(matrix: np.ndarray) -> np.ndarray:
-    i, j = np.triu_indices(matrix.shape[1], 1)
-    found = [np.unique(_agree(matrix, i[lo:lo + _CHUNK], j[lo:lo + _CHUNK])) for lo in range(0, len(i), _CHUNK)]
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    """Agree sets of every pair of rows: a block of rows against the rows from there on.
+
+    Broadcast comparisons (no index gathers) on the narrowest integer types; the few pairs of a
+    row with itself add the all-attribute set, which is no non-FD for any attribute.
+    """
+    m, n = matrix.shape
+    top = int(matrix.max(initial=0))
+    small = matrix.astype(np.int16 if top < 2**15 else np.int32 if top < 2**31 else np.int64)
+    dtype = _mask_dtype(m)
+    step = max(1, _CHUNK // max(n, 1))
+    found = []
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        block = np.zeros((hi - lo, n - lo), dtype=dtype)
+        for c in range(m):
+            col = small[c]
+            eq = col[lo:hi, None] == col[None, lo:]
+            block |= eq.astype(dtype) << dtype(c) if dtype is not np.int64 else eq.astype(dtype) << c
+        found.append(np.unique(block))
+    return np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
 def _sampled_agree_sets(matrix: np.ndarray, window: int) -> np.ndarray:
@@ -561,7 +586,10 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
 
 
 def _order(columns: Sequence[str], found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    return sorted(found, key=lambda t: (t[1], t[0].bit_count(), _bits(t[0])))
+    """By RHS column, then LHS size, then LHS columns (a bit-reversed mask, negated, orders sets of
+    one size like their sorted column tuples)."""
+    width = len(columns)
+    return sorted(found, key=lambda t: (t[1], t[0].bit_count(), -int(f"{t[0]:0{width}b}"[::-1] or "0", 2)))
 
 
 def _key_codes(enc: Encoded, cols: Sequence[int]) -> np.ndarray:
@@ -618,12 +646,15 @@ def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | No
     else:
         found, stats = _tane(enc, max_error, max_lhs)
     result = []
+    names: dict[int, frozenset[str]] = {}
+    singles = [frozenset({c}) for c in enc.columns]
     for lhs, a in _order(enc.columns, found):
         err = 0.0
         if max_error and enc.n_rows:
             err = _g3_removals(_partition_of(enc, lhs, {}), enc.codes[a], enc.cardinality[a]) / enc.n_rows
-        fd = FD(frozenset(enc.columns[i] for i in _bits(lhs)), frozenset({enc.columns[a]}))
-        result.append(DiscoveredFD(fd, err))
+        if lhs not in names:
+            names[lhs] = frozenset(enc.columns[i] for i in _bits(lhs))
+        result.append(DiscoveredFD(FD(names[lhs], singles[a]), err))
     return Discovery(enc.columns, tuple(result), enc.n_rows, null_equal, max_error, max_lhs, algorithm, stats, enc)
 
 

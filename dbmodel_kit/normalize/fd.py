@@ -84,8 +84,10 @@ class FD:
     rhs: frozenset[str]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lhs", attrs(self.lhs))
-        object.__setattr__(self, "rhs", attrs(self.rhs))
+        if type(self.lhs) is not frozenset:
+            object.__setattr__(self, "lhs", attrs(self.lhs))
+        if type(self.rhs) is not frozenset:
+            object.__setattr__(self, "rhs", attrs(self.rhs))
         if not self.rhs:
             raise ModelError(f"an FD needs a right-hand side: {self}")
 
