@@ -291,6 +291,19 @@ def test_unique_ignores_soft_delete():
     assert ids(m.schema, "DM119") == [("u", "email"), ("v", "code")]
 
 
+def test_identifier_needs_quoting():
+    """DM120 flags names that are not lower-case snake_case and suggests one; plain names pass."""
+    m = build(("Order Lines", {"id": "bigint pk", "unitPrice": "decimal(8,2)", "2fa_secret": "text sensitive",
+                               "plain_name": "text"}), enums={"Status": ("a",)})
+    report = lint(m.schema, [rule_for("DM120")])
+    assert [(f.where, f.hint) for f in report] == [
+        ("schema", "rename it in lower-case snake_case, e.g. status"),
+        ("Order Lines", "rename it in lower-case snake_case, e.g. order_lines"),
+        ("Order Lines.unitPrice", "rename it in lower-case snake_case, e.g. unit_price"),
+        ("Order Lines.2fa_secret", "rename it in lower-case snake_case, e.g. column_2fa_secret"),
+    ]
+
+
 # -- lint(): ordering, ignore, report formats -------------------------------------------------
 
 def test_rules_by_id_or_name():
@@ -331,7 +344,7 @@ def test_ignore_rejects_unknown_table_or_rule():
 def test_report_text_json_and_html():
     """A report prints as text with a summary, serialises as JSON, and renders an escaped HTML table."""
     m = build(("<b>", {"x": "double"}))
-    report = lint(m.schema)
+    report = lint(m.schema, ["DM101"])
     assert str(report).splitlines()[-1] == "1 finding: 1 error"
     data = json.loads(report.to_json())
     assert data["counts"] == {"error": 1, "warning": 0, "info": 0}

@@ -559,6 +559,24 @@ def unique_ignores_soft_delete(schema: Schema) -> Iterator[Hit]:
                           f"WHERE {flag} IS NULL")
 
 
+_PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@rule("DM120", "identifier-needs-quoting", "warning")
+def identifier_needs_quoting(schema: Schema) -> Iterator[Hit]:
+    """A table, column or enum name that is not plain lower-case ``snake_case`` (upper case, spaces,
+    punctuation, a leading digit): PostgreSQL folds unquoted names to lower case and the others
+    reject the characters, so every query must quote it exactly (see the PostgreSQL wiki's "Don't
+    Do This: Don't use upper case table or column names")."""
+    for table, column, kind, name in _identifiers(schema):
+        if kind in ("table", "column", "enum") and not _PLAIN_NAME.match(name):
+            better = _words(name) or "a plain name"
+            if better and better[0].isdigit():
+                better = f"{kind}_{better}"
+            yield Hit(table, column, f"{kind} name {name!r} must be quoted in every query",
+                      f"rename it in lower-case snake_case, e.g. {better}")
+
+
 #: Every rule, in the order they run and report.
 RULES: tuple[Rule, ...] = (
     no_primary_key,
@@ -580,4 +598,5 @@ RULES: tuple[Rule, ...] = (
     unused_enum,
     duplicate_foreign_key,
     unique_ignores_soft_delete,
+    identifier_needs_quoting,
 )
