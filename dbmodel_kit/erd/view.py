@@ -192,11 +192,12 @@ def build_view(schema: Schema, *, compare: Any = None, focus: str | Sequence[str
         rank_weight[key] = rank_weight.get(key, 0) + 1
     view.nodes.extend(stub_nodes.values())
     for name in sorted(junctions, key=list(by_name).index):
-        view.edges.append(_m2m_edge(by_name[name]))
-        a, b = by_name[name].foreign_keys
-        if a.ref_table != b.ref_table:
-            key = (a.ref_table, b.ref_table)
-            rank_weight[key] = rank_weight.get(key, 0) + 1
+        edge = _m2m_edge(by_name[name])
+        if (edge.head, edge.tail) in rank_weight:  # the two parents are already ranked the other way
+            edge = _replace(edge, tail=edge.head, tail_port=edge.head_port, head=edge.tail, head_port=edge.tail_port)
+        elif edge.tail != edge.head:
+            rank_weight[(edge.tail, edge.head)] = rank_weight.get((edge.tail, edge.head), 0) + 1
+        view.edges.append(edge)
     view.ranks = [(p, c, w) for (p, c), w in rank_weight.items()]
     return view
 
