@@ -230,7 +230,7 @@ AUTO_CLUSTER_LIMIT = 40
 
 #: Above AUTO_CLUSTER_LIMIT tables, fewer crossing-minimisation passes and network-simplex
 #: iterations: about 25% less ``dot`` CPU at 300 tables (0.40 -> 0.28 s) for a drawing of the
-#: same size and visibly the same quality (compared at 300 tables; docs/erd screenshots).
+#: same size and visibly the same quality (compared at 300 tables; docs/erd/synthetic-300-light.png).
 _BIG_GRAPH_ATTRS = {"mclimit": "0.5", "nslimit": "1"}
 
 
