@@ -1,0 +1,262 @@
+"""Column value generators: each turns a row index into a DuckDB SQL expression tree.
+
+Every value is a pure function of the row index ``__i`` (or of an index drawn from it) and a
+*salt* derived from ``(seed, table, column)``: DuckDB's ``hash(x, salt)`` gives 64 well-mixed bits
+per row, so generation is vectorized inside the engine, needs no random state, runs on all
+threads and gives the same data for the same seed. Faker-like kinds (email, name, city, ...)
+draw from small built-in word lists, so Faker is not needed at run time.
+
+>>> g = Gen(seed=0, table="users")
+>>> g.uniform("x").sql("duckdb")
+'HASH(__i, 32662134868585059) / 18446744073709551616.0'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from ..errors import ModelError
+
+ROW = "__i"  #: the row-index column every generator reads
+TWO_64 = "18446744073709551616.0"
+#: Temporal values spread over two years ending at a fixed date (fixed so the same seed gives the same data).
+EPOCH_DATE = "2023-01-01"
+SPAN_DAYS = 730
+SPAN_MICROS = SPAN_DAYS * 86_400_000_000
+
+
+@lru_cache(maxsize=512)
+def _template(text: str) -> exp.Expression:
+    return sqlglot.parse_one(text, read="duckdb")
+
+
+def lit(value: Any) -> exp.Expression:
+    """An SQL literal tree for a Python value."""
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(value) if value >= 0 else exp.Neg(this=exp.Literal.number(-value))
+    return exp.Literal.string(str(value))
+
+
+def T(template: str, **values: Any) -> exp.Expression:
+    """Parse a DuckDB ``template`` (cached) and put trees/literals in its ``:name`` placeholders.
+
+    Templates hold only our own SQL; every identifier or user value goes in as a tree.
+    """
+    # a value already placed in another tree is copied; a fresh one is moved in (copying every
+    # level again made deep expressions quadratic to build)
+    return exp.replace_placeholders(_template(template), **{
+        k: ((v.copy() if v.parent is not None else v) if isinstance(v, exp.Expression) else lit(v))
+        for k, v in values.items()})
+
+
+def pick(items: Sequence[Any], index: exp.Expression) -> exp.Expression:
+    """``[items][1 + index]``: the ``index``-th (0-based) of a list of literals.
+
+    sqlglot's ``Bracket`` is 0-based and adds DuckDB's 1-based offset itself when it writes SQL.
+    """
+    array = exp.Array(expressions=[lit(v) for v in items])
+    return exp.Bracket(this=array, expressions=[index])
+
+
+def parse_skew(spec: Any, where: str) -> float | None:
+    """``"zipf:1.1"`` -> 1.1, ``"uniform"``/None -> None."""
+    if spec is None or spec == "uniform":
+        return None
+    m = re.fullmatch(r"zipf(?::\s*([0-9.]+))?", str(spec).strip())
+    if not m:
+        raise ModelError(f"skew hint {spec!r} is not 'uniform' or 'zipf:<exponent>' (e.g. 'zipf:1.1')", where=where)
+    return float(m.group(1) or 1.0)
+
+
+def _coprime(n: int) -> int:
+    p = 2_654_435_761 % (2**31 - 1)  # Knuth's multiplicative constant, kept below 2**31 so r * p fits BIGINT
+    while math.gcd(p, n) != 1:
+        p += 1
+    return p
+
+
+@dataclass(frozen=True)
+class Gen:
+    """Random primitives for one table; ``salt`` keys every stream by (seed, table, purpose)."""
+
+    seed: int
+    table: str
+
+    def salt(self, *purpose: object) -> int:
+        digest = hashlib.sha256("\x1f".join(map(str, (self.seed, self.table, *purpose))).encode()).digest()
+        return int.from_bytes(digest[:7], "big")  # 56 bits: a positive BIGINT literal
+
+    def hash(self, *purpose: object, x: exp.Expression | None = None) -> exp.Expression:
+        return T("hash(:x, :s)", x=x if x is not None else exp.column(ROW), s=self.salt(*purpose))
+
+    def uniform(self, *purpose: object, x: exp.Expression | None = None) -> exp.Expression:
+        """A double in [0, 1)."""
+        return T(f"hash(:x, :s) / {TWO_64}", x=x if x is not None else exp.column(ROW), s=self.salt(*purpose))
+
+    def below(self, n: int, *purpose: object, x: exp.Expression | None = None) -> exp.Expression:
+        """A BIGINT uniform in [0, n)."""
+        return T("CAST(hash(:x, :s) % :n AS BIGINT)", x=x if x is not None else exp.column(ROW),
+                 s=self.salt(*purpose), n=max(n, 1))
+
+    def index(self, n: int, skew: float | None, *purpose: object, permute: bool = True,
+              x: exp.Expression | None = None) -> exp.Expression:
+        """A BIGINT in [0, n): uniform, or Zipf-distributed with exponent ``skew``.
+
+        Zipf ranks come from the inverse CDF of the continuous power law on [1, n+1]; with
+        ``permute`` the popular ranks are spread over the index range by a multiplicative
+        bijection, so the most referenced parent is not simply the first row.
+        """
+        if skew is None or skew <= 0 or n <= 1:
+            return self.below(n, *purpose, x=x)
+        u = self.uniform(*purpose, x=x)
+        if abs(skew - 1.0) < 1e-9:
+            rank = T("LEAST(CAST(FLOOR(POWER(:m, :u)) AS BIGINT) - 1, :top)", m=float(n + 1), u=u, top=n - 1)
+        else:
+            a = (n + 1) ** (1 - skew) - 1
+            rank = T("LEAST(CAST(FLOOR(POWER(:a * :u + 1, :e)) AS BIGINT) - 1, :top)", a=a, u=u,
+                     e=1 / (1 - skew), top=n - 1)
+        if not permute:
+            return rank
+        return T("(:r * :p + :o) % :n", r=rank, p=_coprime(n), o=self.salt(*purpose, "offset") % n, n=n)
+
+    def chance(self, p: float, *purpose: object) -> exp.Expression:
+        return T(":u < :p", u=self.uniform(*purpose), p=p)
+
+
+# -- word lists for the Faker-like kinds ------------------------------------------------------
+FIRST = ("James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
+         "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen",
+         "Aisha", "Wei", "Yuki", "Olga", "Lars", "Fatima", "Mateo", "Priya", "Kwame", "Ingrid", "Noah", "Emma")
+LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
+        "Lee", "Perez", "Thompson", "White", "Harris", "Nguyen", "Kim", "Schmidt", "Rossi", "Dubois", "Novak", "Sato")
+DOMAINS = ("example.com", "example.org", "example.net", "mail.test", "shop.test")
+CITIES = ("Lisbon", "Porto", "Madrid", "Paris", "Lyon", "Berlin", "Hamburg", "Vienna", "Prague", "Warsaw", "Oslo",
+          "Dublin", "London", "Leeds", "Boston", "Austin", "Denver", "Toronto", "Osaka", "Seoul", "Lagos", "Lima")
+COUNTRIES = ("Portugal", "Spain", "France", "Germany", "Austria", "Czechia", "Poland", "Norway", "Ireland",
+             "United Kingdom", "United States", "Canada", "Japan", "South Korea", "Nigeria", "Peru", "Brazil")
+WORDS = ("alpha", "amber", "basic", "bold", "bright", "classic", "compact", "cotton", "deluxe", "eco", "express",
+         "fresh", "golden", "grand", "green", "handmade", "light", "linen", "lunar", "metro", "mini", "modern",
+         "nordic", "organic", "pro", "quick", "royal", "silver", "smart", "solar", "sport", "steel", "swift",
+         "urban", "vintage", "wild", "wooden", "zen", "cable", "lamp", "chair", "table", "mug", "book", "shirt",
+         "boots", "phone", "watch", "kettle", "pillow", "brush", "bottle", "bag", "desk", "sofa", "jacket")
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "CHF")
+STREETS = ("Main St", "High St", "Oak Ave", "Park Rd", "Elm St", "Station Rd", "Mill Ln", "Church St", "River Rd")
+
+
+@dataclass(frozen=True)
+class TextCtx:
+    """What a text kind needs: the index expression, whether values must be distinct, the table's primitives."""
+
+    x: exp.Expression
+    unique: bool
+    g: Gen
+    column: str
+
+    def any(self, items: Sequence[str], purpose: str) -> exp.Expression:
+        return pick(items, self.g.below(len(items), self.column, purpose, x=self.x))
+
+    def num(self) -> exp.Expression:
+        return T("CAST(:x AS VARCHAR)", x=self.x)
+
+    def tail(self) -> list[exp.Expression]:
+        """What a distinct value appends: the index itself."""
+        return [self.num()] if self.unique else []
+
+
+def _concat(*parts: exp.Expression | str) -> exp.Expression:
+    return exp.func("concat", *[p if isinstance(p, exp.Expression) else lit(p) for p in parts])
+
+
+def _words(c: TextCtx, k: int, purpose: str) -> list[exp.Expression]:
+    out: list[exp.Expression] = []
+    for n in range(k):
+        if n:
+            out.append(lit(" "))
+        out.append(c.any(WORDS, f"{purpose}{n}"))
+    return out
+
+
+def _title(c: TextCtx) -> exp.Expression:
+    words = _words(c, 3, "title")
+    body = exp.func("concat", *words)
+    cap = T("concat(upper(left(:w, 1)), substr(:w, 2))", w=body)
+    return _concat(cap, " ", c.num()) if c.unique else cap
+
+
+TEXT_KINDS: dict[str, Callable[[TextCtx], exp.Expression]] = {
+    "email": lambda c: T("lower(:v)", v=_concat(c.any(FIRST, "f"), ".", c.any(LAST, "l"),
+                                                c.num() if c.unique else c.g.below(1000, c.column, "n", x=c.x),
+                                                "@", c.any(DOMAINS, "d"))),
+    "first_name": lambda c: _concat(c.any(FIRST, "f"), *c.tail()),
+    "last_name": lambda c: _concat(c.any(LAST, "l"), *c.tail()),
+    "name": lambda c: _concat(c.any(FIRST, "f"), " ", c.any(LAST, "l"), *([" ", c.num()] if c.unique else [])),
+    "company": lambda c: _concat(c.any(LAST, "l"), " ", c.any(("Ltd", "GmbH", "Inc", "SA", "LLC"), "k"),
+                                 *([" ", c.num()] if c.unique else [])),
+    "phone": lambda c: _concat("+1-555-", T("lpad(CAST(:v AS VARCHAR), 7, '0')",
+                                            v=c.x if c.unique else c.g.below(10_000_000, c.column, "p", x=c.x))),
+    "url": lambda c: _concat("https://", c.any(DOMAINS, "d"), "/", c.any(WORDS, "w"), "/",
+                             c.num() if c.unique else T("CAST(:v AS VARCHAR)", v=c.g.below(100_000, c.column, "u",
+                                                                                           x=c.x))),
+    "city": lambda c: _concat(c.any(CITIES, "c"), *([" ", c.num()] if c.unique else [])),
+    "country": lambda c: _concat(c.any(COUNTRIES, "c"), *([" ", c.num()] if c.unique else [])),
+    "street": lambda c: _concat(T("CAST(1 + :v AS VARCHAR)", v=c.g.below(300, c.column, "s", x=c.x)), " ",
+                                c.any(STREETS, "t"), *([" ", c.num()] if c.unique else [])),
+    "postcode": lambda c: T("lpad(CAST(:v AS VARCHAR), 5, '0')",
+                            v=c.x if c.unique else c.g.below(100_000, c.column, "z", x=c.x)),
+    "slug": lambda c: _concat(c.any(WORDS, "a"), "-", c.any(WORDS, "b"), *(["-", c.num()] if c.unique else [])),
+    "code": lambda c: _concat(T("upper(left(:w, 3))", w=c.any(WORDS, "p")), "-",
+                              T("lpad(CAST(:v AS VARCHAR), 8, '0')",
+                                v=c.x if c.unique else c.g.below(100_000_000, c.column, "c", x=c.x))),
+    "hash": lambda c: _concat("$2b$12$", T("md5(CAST(:h AS VARCHAR))", h=c.g.hash(c.column, "h", x=c.x))),
+    "word": lambda c: _concat(c.any(WORDS, "w"), *(["-", c.num()] if c.unique else [])),
+    "title": _title,
+    "sentence": lambda c: _concat(*_words(c, 8, "s"), "."),
+    "color": lambda c: _concat("#", T("lpad(lower(hex(:v)), 6, '0')", v=c.g.below(16**6, c.column, "rgb", x=c.x))),
+    "currency": lambda c: c.any(CURRENCIES, "cur"),
+}
+
+#: Column-name patterns that choose a text kind when no ``faker=`` hint is given (first match wins).
+NAME_KINDS: tuple[tuple[str, str], ...] = (
+    (r"e_?mail", "email"), (r"first_?name|given_name", "first_name"), (r"last_?name|surname|family_name", "last_name"),
+    (r"full_?name|display_name|author|contact", "name"), (r"company|customer_name|vendor", "company"),
+    (r"phone|mobile|fax", "phone"), (r"url|website|link|image|avatar", "url"), (r"city|town", "city"),
+    (r"country", "country"), (r"postcode|postal|zip", "postcode"), (r"line\d|street|address", "street"),
+    (r"slug", "slug"), (r"password|hash|token|secret", "hash"), (r"currency", "currency"), (r"colou?r", "color"),
+    (r"sku|code|number|ref|vat|iban", "code"),
+    (r"description|body|text|note|comment|bio|summary|terms|content|message", "sentence"),
+    (r"title|subject|name|label", "title"),
+)
+
+
+def text_kind(column: str, hint: str | None, where: str) -> str:
+    """The Faker-like kind for a text column: the ``faker=`` hint, else guessed from the name."""
+    if hint is not None:
+        if hint not in TEXT_KINDS:
+            raise ModelError(f"faker hint {hint!r} is not a known kind; known: {', '.join(sorted(TEXT_KINDS))}",
+                             where=where)
+        return hint
+    low = column.lower()
+    for pattern, kind in NAME_KINDS:
+        if re.search(pattern, low):
+            return kind
+    return "word"
+
+
+def letters(x: exp.Expression, width: int) -> exp.Expression:
+    """``width`` capital letters spelling ``x`` in base 26 (distinct for distinct x < 26**width)."""
+    parts = [T("chr(65 + CAST((:x // :d) % 26 AS INTEGER))", x=x, d=26 ** (width - 1 - k)) for k in range(width)]
+    return exp.func("concat", *parts) if len(parts) > 1 else parts[0]

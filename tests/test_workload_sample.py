@@ -1,0 +1,222 @@
+"""Sample data: every declared constraint holds (the engines enforce them), and the same seed gives the same data."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dbmodel_kit import Model, ModelError
+from dbmodel_kit.examples import ecommerce, large
+from dbmodel_kit.workload import sample
+from dbmodel_kit.workload.sample import default_rows, table_rows
+
+ENGINES = ("duckdb", "sqlite")
+
+
+def _declared(db) -> str:
+    """The DDL the engine itself holds, so the test proves constraints were declared, not only honoured."""
+    con = db.connect()
+    if db.engine == "sqlite":
+        return "\n".join(r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    return "\n".join(r[0] for r in con.execute("SELECT sql FROM duckdb_tables()").fetchall())
+
+
+def _violations(db) -> list[str]:
+    """Independent re-check of PK/UNIQUE/FK/NOT NULL/length on the filled data, by SQL queries."""
+    con = db.connect()
+    problems = []
+    for t in db.schema.tables:
+        for cols in [t.primary_key, *(u.columns for u in t.uniques)]:
+            if not cols:
+                continue
+            c = ", ".join(f'"{x}"' for x in cols)
+            nonnull = " AND ".join(f'"{x}" IS NOT NULL' for x in cols)
+            dup = con.execute(f'SELECT count(*) FROM (SELECT {c} FROM "{t.name}" WHERE {nonnull} '
+                              f"GROUP BY {c} HAVING count(*) > 1) d").fetchone()[0]
+            if dup:
+                problems.append(f"{t.name}({c}) has {dup} duplicates")
+        for col in t.columns:
+            if not col.nullable:
+                n = con.execute(f'SELECT count(*) FROM "{t.name}" WHERE "{col.name}" IS NULL').fetchone()[0]
+                if n:
+                    problems.append(f"{t.name}.{col.name} has {n} NULLs")
+            if col.type.length and col.type.kind in ("varchar", "char"):
+                n = con.execute(f'SELECT count(*) FROM "{t.name}" WHERE length("{col.name}") > {col.type.length}'
+                                ).fetchone()[0]
+                if n:
+                    problems.append(f"{t.name}.{col.name} has {n} values longer than {col.type.length}")
+        for fk in t.foreign_keys:
+            on = " AND ".join(f'c."{a}" = p."{b}"' for a, b in zip(fk.columns, fk.ref_columns))
+            nonnull = " AND ".join(f'c."{a}" IS NOT NULL' for a in fk.columns)
+            orphans = con.execute(f'SELECT count(*) FROM "{t.name}" c LEFT JOIN "{fk.ref_table}" p ON {on} '
+                                  f'WHERE {nonnull} AND p."{fk.ref_columns[0]}" IS NULL').fetchone()[0]
+            if orphans:
+                problems.append(f"{t.name}.{fk.name} has {orphans} orphans")
+        for ck in t.checks:
+            bad = con.execute(f'SELECT count(*) FROM "{t.name}" WHERE NOT ({ck.expression})').fetchone()[0]
+            if bad:
+                problems.append(f"{t.name}.{ck.name} fails on {bad} rows")
+    return problems
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("model", [ecommerce, large], ids=["ecommerce", "large"])
+def test_constraints_hold_at_100k_rows(engine, model, tmp_path):
+    """At 100k+ rows every PK, UNIQUE, FK, NOT NULL and CHECK holds, with the constraints declared in the engine."""
+    schema = model()
+    db = sample(schema, 100_000, engine=engine, path=tmp_path / f"s.{engine}", progress=False)
+    counts = db.counts()
+    assert sum(counts.values()) >= 100_000
+    assert counts == db.rows
+    ddl = _declared(db)
+    assert "FOREIGN KEY" in ddl
+    assert "CHECK" in ddl
+    assert "UNIQUE" in ddl
+    assert "PRIMARY KEY" in ddl
+    assert _violations(db) == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_rejects_what_the_sample_never_produces(engine):
+    """The declared FK really is enforced: an orphan row is refused by the engine itself."""
+    db = sample(ecommerce(), 500, engine=engine)
+    con = db.connect()
+    errors = (duckdb.ConstraintException, sqlite3.IntegrityError)
+    with pytest.raises(errors):
+        con.execute("INSERT INTO order_items (id, order_id, product_id, quantity, unit_price, subtotal, created_at) "
+                    "VALUES ('00000000-0000-0000-0000-00000000abcd', '00000000-0000-0000-0000-000000000001', "
+                    "'00000000-0000-0000-0000-000000000002', 1, 1, 1, '2024-01-01 00:00:00')")
+
+
+def _digest(db) -> str:
+    h = hashlib.sha256()
+    for t in db.schema.tables:
+        for row in table_rows(db, t.name):
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def test_same_seed_same_sqlite_file(tmp_path):
+    """Two SQLite samples with the same seed are byte-identical files; another seed differs."""
+    a = sample(large(), 1500, engine="sqlite", path=tmp_path / "a.sqlite", seed=7)
+    b = sample(large(), 1500, engine="sqlite", path=tmp_path / "b.sqlite", seed=7)
+    c = sample(large(), 1500, engine="sqlite", path=tmp_path / "c.sqlite", seed=8)
+    data = [Path(x.path).read_bytes() for x in (a, b, c)]
+    assert data[0] == data[1]
+    assert data[0] != data[2]
+
+
+def test_same_seed_same_duckdb_contents(tmp_path):
+    """Two DuckDB samples with the same seed hold identical tables; another seed gives different rows."""
+    a = sample(ecommerce(), 2000, engine="duckdb", path=tmp_path / "a.duckdb", seed=1)
+    b = sample(ecommerce(), 2000, engine="duckdb", path=tmp_path / "b.duckdb", seed=1)
+    c = sample(ecommerce(), 2000, engine="duckdb", path=tmp_path / "c.duckdb", seed=2)
+    assert _digest(a) == _digest(b)
+    assert _digest(a) != _digest(c)
+
+
+def test_duckdb_and_sqlite_get_the_same_values():
+    """SQLite is filled from the same generator: the same seed gives the same emails on both engines."""
+    d = sample(ecommerce(), 400, engine="duckdb", seed=3)
+    s = sample(ecommerce(), 400, engine="sqlite", seed=3)
+    q = "SELECT email FROM users ORDER BY email"
+    assert d.connect().execute(q).fetchall() == s.connect().execute(q).fetchall()
+
+
+def test_hints_shape_the_values():
+    """values=, distinct=, null_fraction= and faker= hints are honoured."""
+    m = Model()
+    m.add_table("t", id="integer pk identity", status="varchar(10) not null", bucket="integer not null",
+                note="varchar(40)", contact="varchar(100) not null")
+    s = m.schema
+    from dataclasses import replace
+
+    t = s.table("t")
+    cols = []
+    for c in t.columns:
+        hints = {"status": {"values": ["new", "old"], "skew": "zipf:1.5"}, "bucket": {"distinct": 7},
+                 "note": {"null_fraction": 0.5}, "contact": {"faker": "email"}}.get(c.name, {})
+        cols.append(replace(c, hints=hints))
+    s = s.replace_table(replace(t, columns=tuple(cols)))
+    con = sample(s, {"t": 4000}, engine="duckdb").connect()
+    status = dict(con.execute("SELECT status, count(*) FROM t GROUP BY 1").fetchall())
+    assert set(status) == {"new", "old"}
+    assert status["new"] > status["old"]
+    assert con.execute("SELECT count(DISTINCT bucket) FROM t").fetchone()[0] == 7
+    nulls = con.execute("SELECT avg(CASE WHEN note IS NULL THEN 1 ELSE 0 END) FROM t").fetchone()[0]
+    assert 0.4 < nulls < 0.6
+    assert con.execute("SELECT count(*) FROM t WHERE contact NOT LIKE '%_@_%._%'").fetchone()[0] == 0
+
+
+def test_fk_fan_out_is_skewed_and_nullable_fks_get_nulls():
+    """Foreign keys pick parents with a Zipf skew, and a nullable FK is sometimes NULL."""
+    con = sample(ecommerce(), 20_000, engine="duckdb").connect()
+    top, median = con.execute("SELECT max(n), median(n) FROM (SELECT user_id, count(*) n FROM orders GROUP BY 1)"
+                              ).fetchone()
+    assert top > 10 * median
+    assert con.execute("SELECT count(*) FROM products WHERE updated_by IS NULL").fetchone()[0] > 0
+    active = con.execute("SELECT avg(CASE WHEN is_active THEN 1 ELSE 0 END) FROM users").fetchone()[0]
+    assert active > 0.7
+
+
+def test_fk_cycle_and_self_reference_are_filled(tmp_path):
+    """The departments <-> employees cycle is closed after the fill and self-references point at real rows."""
+    for engine in ENGINES:
+        con = sample(large(), 2000, engine=engine).connect()
+        assert con.execute("SELECT count(manager_id) FROM departments").fetchone()[0] > 0
+        assert con.execute("SELECT count(parent_id) FROM departments").fetchone()[0] > 0
+        assert con.execute("SELECT count(duplicate_of) FROM tickets").fetchone()[0] > 0
+
+
+def test_unsatisfiable_check_is_reported():
+    """A check no value can pass names the table and column and creates nothing."""
+    m = Model()
+    m.add_table("t", id="integer pk", n="integer not null check (n > 5 and n < 3)")
+    with pytest.raises(ModelError, match=r"t\.n.*cannot be satisfied"):
+        sample(m.schema, 10)
+
+
+def test_filter_check_that_rejects_everything_is_reported():
+    """A multi-column check that generated rows never pass is reported with the check's name."""
+    m = Model()
+    m.add_table("t", id="integer pk", a="integer not null", b="integer not null")
+    m.add_check("t", "a + b < -100", name="ck_never")
+    with pytest.raises(ModelError, match="ck_never"):
+        sample(m.schema, {"t": 100})
+
+
+def test_too_many_rows_for_a_bounded_unique_column():
+    """Asking for more rows than a unique char(1) column can hold is an error naming the table."""
+    m = Model()
+    m.add_table("t", code="char(1) pk")
+    with pytest.raises(ModelError, match="t: cannot make 30 rows"):
+        sample(m.schema, {"t": 30})
+    assert sample(m.schema, engine="sqlite").rows == {"t": 26}
+
+
+def test_default_rows_follow_fk_depth():
+    """Default counts double per foreign-key level below the root tables."""
+    rows = default_rows(ecommerce())
+    assert rows["users"] == 1000
+    assert rows["order_items"] == 4000
+
+
+def test_repr_html_lists_tables():
+    """A SampleDB shows its engine and row counts in Jupyter."""
+    db = sample(ecommerce(), 200, engine="sqlite")
+    html = db._repr_html_()
+    assert "sqlite" in html
+    assert "order_items" in html
+
+
+def test_existing_file_is_not_overwritten(tmp_path):
+    """sample() refuses to write over an existing database file."""
+    path = tmp_path / "x.duckdb"
+    path.write_bytes(b"keep")
+    with pytest.raises(ModelError, match="already exists"):
+        sample(ecommerce(), 10, path=path)
+    assert path.read_bytes() == b"keep"
