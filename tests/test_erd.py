@@ -485,3 +485,28 @@ def test_mermaid_lines_follow_the_grammar(make):
     """Every Mermaid line is a header, comment, entity, attribute or relationship Mermaid's grammar accepts."""
     for line in erd.to_mermaid(make(), compare=SHOP if make is shop_edited else None).splitlines():
         assert any(p.match(line) for p in _MERMAID_LINE), line
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h: str) -> float:
+        r, g, b_ = (int(h[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+                   for w, c in ((0.2126, r), (0.7152, g), (0.0722, b_)))
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("name", list(erd.THEMES))
+def test_theme_contrast_on_any_page(name):
+    """Text on fills reaches WCAG AA 4.5:1; lines on the page 3:1 and edge labels 4:1 on white and dark pages."""
+    t = erd.THEMES[name]
+    assert t.background == "transparent"
+    for fg, bg in ((t.text, t.table_bg), (t.muted, t.table_bg), (t.muted, t.key_row_bg), (t.text, t.key_row_bg),
+                   (t.header_text, t.header_bg), (t.pk, t.key_row_bg), (t.fk, t.table_bg),
+                   (t.cluster_text, t.cluster_bg), (t.added, t.added_bg), (t.removed, t.removed_bg),
+                   (t.changed, t.changed_bg), (t.muted, t.stub_bg)):
+        assert _contrast(fg, bg) >= 4.5, (fg, bg)
+    for page in ("#ffffff", "#0d1117", "#111111"):  # GitHub/JupyterLab light, GitHub dark, JupyterLab dark
+        assert _contrast(t.edge, page) >= 3, (t.edge, page)
+        assert _contrast(t.edge_label, page) >= 4, (t.edge_label, page)
+        assert _contrast(t.table_border, page) >= 3, (t.table_border, page)

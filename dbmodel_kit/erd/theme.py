@@ -1,9 +1,11 @@
 """Colour palettes for the ERD.
 
 The page background stays transparent so the drawing sits on whatever the notebook, JupyterLab
-theme or GitHub page uses; everything that carries text has its own opaque fill, and the lines
-drawn straight on the page use a mid-tone that keeps at least 3:1 contrast on both white and
-near-black pages (WCAG 2.1 non-text contrast). Text on fills is at least 4.5:1.
+theme or GitHub page uses; everything that carries text has its own opaque fill (text on fills
+is at least 4.5:1, WCAG 2.1 AA), and the lines drawn straight on the page use a mid-tone that
+keeps at least 3:1 (non-text contrast) on both white and near-black pages. Edge labels (the
+junction name on a many-to-many edge) also sit on the page: no grey reaches 4.5:1 on both white
+and black, so they use the one grey that keeps 4:1 on both. ``tests/test_erd.py`` checks all of it.
 
 >>> THEMES["dark"].table_bg
 '#1e2430'
@@ -53,7 +55,7 @@ THEMES: dict[str, Theme] = {
         name="light", background="transparent", font=_FONT,
         text="#1f2328", muted="#59636e", table_bg="#ffffff", table_border="#8c959f",
         header_bg="#2f4f7f", header_text="#ffffff", key_row_bg="#f1f5fb",
-        pk="#9a6700", fk="#0969da", edge="#6e7781", edge_label="#424a53",
+        pk="#875c00", fk="#0969da", edge="#6e7781", edge_label="#6e7781",
         cluster_bg="#f3f5f8", cluster_border="#c4ccd6", cluster_text="#424a53", stub_bg="#f6f8fa",
         added="#116329", added_bg="#dafbe1", removed="#a40e26", removed_bg="#ffebe9",
         changed="#7d4e00", changed_bg="#fff8c5",
@@ -62,7 +64,7 @@ THEMES: dict[str, Theme] = {
         name="dark", background="transparent", font=_FONT,
         text="#e6edf3", muted="#9da7b3", table_bg="#1e2430", table_border="#6e7681",
         header_bg="#3b5b8c", header_text="#ffffff", key_row_bg="#252d3b",
-        pk="#e3b341", fk="#6cb6ff", edge="#8b949e", edge_label="#c9d1d9",
+        pk="#e3b341", fk="#6cb6ff", edge="#8b949e", edge_label="#6e7781",
         cluster_bg="#161b22", cluster_border="#3d444d", cluster_text="#c9d1d9", stub_bg="#262c36",
         added="#56d364", added_bg="#12361f", removed="#ff7b72", removed_bg="#4a1418",
         changed="#e3b341", changed_bg="#3a2e0a",
