@@ -6,6 +6,9 @@
 - :func:`lint` finds query patterns that defeat indexes.
 """
 
+from .lint import RULES, Finding, lint
+from .runner import Report, run
 from .sample import SampleDB, sample
+from .workload import Query, Workload
 
-__all__ = ["SampleDB", "sample"]
+__all__ = ["RULES", "Finding", "Query", "Report", "SampleDB", "Workload", "lint", "run", "sample"]

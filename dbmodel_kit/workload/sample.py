@@ -74,6 +74,8 @@ class Target:
     #: the DuckDB generator writes straight into the target (same connection), no Python hop
     in_engine: bool
     fill_pragmas: tuple[str, ...] = ()
+    #: undo the fill settings (a file goes back to a journal on disk; MEMORY, not OFF, keeps ROLLBACK working)
+    after_pragmas: tuple[str, ...] = ()
     #: per logical kind, the DuckDB expression that turns a generated value into what the
     #: target stores (SQLite keeps SQLAlchemy's text forms for dates, uuids and timestamps)
     casts: Mapping[str, str] = field(default_factory=dict)
@@ -102,8 +104,9 @@ _SQLITE_CASTS = {
 TARGETS: dict[str, Target] = {
     "duckdb": Target("duckdb", (".duckdb", ".ddb", ".db"), in_engine=True),
     "sqlite": Target("sqlite", (".sqlite", ".sqlite3", ".db3"), in_engine=False,
-                     fill_pragmas=("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF",
+                     fill_pragmas=("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF",
                                    "PRAGMA cache_size = -200000"),
+                     after_pragmas=("PRAGMA journal_mode = DELETE", "PRAGMA synchronous = FULL"),
                      casts=_SQLITE_CASTS),
 }
 
@@ -818,6 +821,8 @@ def sample(schema: Schema, rows: Mapping[str, int] | int | None = None, *, scale
             con.execute(s.sql)
         if not target.in_engine:
             con.execute("COMMIT")
+        for pragma in target.after_pragmas:
+            con.execute(pragma)
     except BaseException:
         _close(con)
         if path is not None and os.path.exists(path):
