@@ -5,7 +5,7 @@ and defaults, primary keys (single and composite), foreign keys to earlier table
 themselves) with matching types, indexes (unique, partial, method, include), unique
 constraints, checks over numeric columns, enums, comments, hints and odd identifiers (quotes,
 spaces, ``;``, reserved words, unicode). Options narrow it for formats that cannot carry
-everything (``dbml_safe=True``: no double quotes or backslashes in names, see dbml.py).
+everything (``dbml_safe=True``: no double quotes or dots in names, see dbml.py).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def identifiers(odd: bool = True, dbml_safe: bool = False) -> st.SearchStrategy[
     """Identifiers: mostly plain, sometimes reserved words or hostile/unicode text."""
     choices: list[st.SearchStrategy[str]] = [_plain, _plain, _plain]
     if odd:
-        odd_names = _odd.filter(lambda s: not dbml_safe or ('"' not in s and "\\" not in s))
+        odd_names = _odd.filter(lambda s: not dbml_safe or ('"' not in s and "." not in s))
         choices += [_reserved, odd_names]
     return st.one_of(*choices)
 

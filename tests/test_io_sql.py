@@ -224,3 +224,13 @@ def test_random_schemas_sql_round_trip_is_stable(dialect, read_as):
         assert second == first
 
     check()
+
+
+def test_mysql_prefix_index_reads_the_column():
+    """A MySQL prefix index part `col`(255), which sqlglot parses as a call, is read as the column
+    (even for a column named like a function) and the dropped prefix length is reported."""
+    result = read_sql("CREATE TABLE t (`select` TEXT, `date` TEXT);\n"
+                      "CREATE INDEX ix_t ON t (`select`(255), `date`(5));", dialect="mysql")
+    assert result.schema.table("t").index("ix_t").columns == ("select", "date")
+    assert result.warnings == ("line 2: index on t.select: prefix length 255 not kept",
+                               "line 2: index on t.date: prefix length 5 not kept")

@@ -387,7 +387,7 @@ class _Reader:
                 # MySQL `KEY k (a, b)` / `UNIQUE KEY` / `INDEX` inside CREATE TABLE
                 if part.args.get("kind"):
                     self.warn(f"table {draft.name}: {part.args['kind']} index read as a plain index")
-                draft.indexes.append(Index(tuple(self.index_columns(part.expressions)),
+                draft.indexes.append(Index(tuple(self.index_columns(part.expressions, draft)),
                                            name=part.this.name if part.this is not None else ""))
             else:
                 raise _Skip(f"table {draft.name}: constraint {part.sql(self.dialect)}")
@@ -496,18 +496,46 @@ class _Reader:
             value = value.this
         return value.sql()
 
-    def index_columns(self, items: list[exp.Expression]) -> list[str]:
+    def index_columns(self, items: list[exp.Expression], draft: _Draft) -> list[str]:
         out = []
         for item in items:
             col = item.this if isinstance(item, exp.Ordered) else item
             if isinstance(col, exp.Ordered):
                 col = col.this
+            prefixed = self.prefix_column(col, draft, self.dialect)
+            if prefixed is not None:
+                length = next(col.find_all(exp.Literal)).name
+                self.warn(f"index on {draft.name}.{prefixed}: prefix length {length} not kept")
+                out.append(prefixed)
+                continue
             if not isinstance(col, exp.Column | exp.Identifier):
                 raise _Skip(f"index on an expression ({item.sql(self.dialect)})")
             if isinstance(item, exp.Ordered) and item.args.get("desc"):
                 self.warn(f"index column {col.name} DESC read as ascending")
             out.append(col.name)
         return out
+
+    @staticmethod
+    def prefix_column(col: exp.Expression, draft: _Draft, read_dialect: str = "mysql") -> str | None:
+        """The column of a MySQL prefix index part ``name(255)``, which sqlglot parses as a call."""
+        args = [a for a in col.args.values() if a is not None]
+        if isinstance(col, exp.Anonymous):
+            args = list(col.expressions)
+        if not isinstance(col, exp.Func) or len(args) != 1 or not isinstance(args[0], exp.Literal) \
+                or args[0].is_string:
+            return None
+        # the call as the dialect writes it back (`DATE(5)` for a column named date) gives the name
+        written = re.match(r"^(.+)\(\s*\d+\s*\)$", col.sql(read_dialect))
+        names = [col.name] if isinstance(col, exp.Anonymous) else []
+        if written:
+            names.append(written.group(1).strip("`\""))
+        by_lower = {c.name.lower(): c.name for c in draft.columns}
+        for name in names:
+            if draft.has(name):
+                return name
+            if name.lower() in by_lower:
+                return by_lower[name.lower()]
+        return None
 
     # -- other statements ----------------------------------------------------------------
     def draft(self, table: exp.Expression) -> _Draft:
@@ -526,7 +554,7 @@ class _Reader:
         where = params.args.get("where")
         include = params.args.get("include") or []
         name = index.this.name if index.this is not None else ""
-        ix = Index(tuple(self.index_columns(params.args.get("columns") or [])), name=name,
+        ix = Index(tuple(self.index_columns(params.args.get("columns") or [], draft)), name=name,
                    unique=bool(stmt.args.get("unique")), where=self.expr(where.this) if where is not None else None,
                    method=using.name.lower() if using is not None else None, include=tuple(_names(include)))
         draft.indexes.append(ix)
