@@ -120,16 +120,26 @@ def database_errors(url: str) -> Iterator[None]:
         raise ModelError(f"the database driver {e.name!r} is not installed (pip install {e.name})",
                          where=where) from None
     except sa.exc.DBAPIError as e:
-        detail = str(e.orig).strip().splitlines()[0] if e.orig is not None else str(e).splitlines()[0]
-        raise ModelError(f"{type(e.orig or e).__name__}: {detail}", where=where) from None
+        cause = e.orig if e.orig is not None else e
+        raise ModelError(_one_line(cause), where=where) from None
     except sa.exc.SQLAlchemyError as e:
-        raise ModelError(f"{type(e).__name__}: {str(e).splitlines()[0]}", where=where) from None
+        raise ModelError(_one_line(e), where=where) from None
     except Exception as e:
         # DuckDB is reached through its own API (see dbmodel_kit.io.reflect), so its errors are
         # duckdb.Error subclasses rather than SQLAlchemy's wrappers.
         if type(e).__module__.split(".")[0] != "duckdb":
             raise
-        raise ModelError(f"{type(e).__name__}: {str(e).strip().splitlines()[0]}", where=where) from None
+        raise ModelError(_one_line(e), where=where) from None
+
+
+def _one_line(error: BaseException) -> str:
+    """``Type: first line of the message`` (drivers put SQL and hints on later lines)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+#: Engines whose URL names a file; connecting to a missing one silently creates it.
+FILE_ENGINES = frozenset({"sqlite", "duckdb"})
 
 
 def _existing_database(url: str) -> None:
@@ -140,7 +150,7 @@ def _existing_database(url: str) -> None:
     with database_errors(url):
         parsed = sa.make_url(url)
     database = parsed.database
-    if parsed.get_backend_name() in ("sqlite", "duckdb") and database and database != ":memory:" \
+    if parsed.get_backend_name() in FILE_ENGINES and database and database != ":memory:" \
             and not database.startswith("file:") and not Path(database).exists():
         raise ModelError(f"no such database file {database!r}", where=_safe_url(url))
 
