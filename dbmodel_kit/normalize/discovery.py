@@ -532,24 +532,33 @@ def _group_key(matrix: np.ndarray, cards: Sequence[int], cols: list[int]) -> np.
     return key
 
 
-def _violations(matrix: np.ndarray, cards: Sequence[int], lhs: int, rhs: list[int],
-                per_fd: int) -> tuple[list[int], list[np.ndarray]]:
-    """Which ``lhs -> a`` fail on the whole table, and agree sets of row pairs that break them."""
-    key = _group_key(matrix, cards, _bits(lhs))
+def _violations(matrix: np.ndarray, cards: Sequence[int], lhs: int, rhs: list[int], per_fd: int,
+                plis: Sequence[np.ndarray] | None = None) -> tuple[list[int], list[np.ndarray]]:
+    """Which ``lhs -> a`` fail on the whole table, and agree sets of row pairs that break them.
+
+    Only rows in a non-singleton cluster of *every* LHS column can share an LHS value with another
+    row, so the check runs on the smallest such cluster set (``plis``: rows of each column's
+    stripped partition), as HyFD validates from the PLI of one LHS attribute.
+    """
+    cols = _bits(lhs)
+    rows = min((plis[c] for c in cols), key=len) if plis is not None and cols else None
+    sub = matrix if rows is None else matrix[:, rows]
+    if sub.shape[1] == 0:
+        return [], []
+    key = _group_key(sub, cards, cols)
     g, uniq = pd.factorize(key)
-    k = len(uniq)
     n = len(g)
-    rep = np.empty(k, dtype=np.int64)
+    rep = np.empty(len(uniq), dtype=np.int64)
     rep[g[::-1]] = np.arange(n)[::-1]
     first_row = rep[g]
     failed, evidence = [], []
     for a in rhs:
-        col = matrix[a]
+        col = sub[a]
         bad = np.flatnonzero(col[first_row] != col)
         if len(bad):
             failed.append(a)
             pick = bad[:: max(1, len(bad) // per_fd)][:per_fd]
-            evidence.append(_agree(matrix, first_row[pick], pick))
+            evidence.append(_agree(sub, first_row[pick], pick))
     return failed, evidence
 
 
@@ -560,11 +569,14 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
     if m == 0:
         return [], {}
     matrix = np.vstack(enc.codes) if n else np.zeros((m, 0), dtype=np.int64)
+    if n and max(enc.cardinality) < 2**31:
+        matrix = matrix.astype(np.int32)  # half the memory traffic for the comparisons
     stats = {"agree_sets": 0, "rounds": 0, "validated": 0}
     exact = n * (n - 1) // 2 <= _ALL_PAIRS_MAX
     agree = _all_pair_agree_sets(matrix) if exact else _sampled_agree_sets(matrix, window=2)
     if n <= 1:
         agree = np.zeros(0, dtype=np.int64)
+    plis = None if exact else [_single(enc.codes[c], enc.cardinality[c]).rows for c in range(m)]
     while True:
         stats["rounds"] += 1
         stats["agree_sets"] = len(agree)
@@ -578,7 +590,7 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
         new = []
         for x, rhs in by_lhs.items():
             stats["validated"] += len(rhs)
-            _failed, evidence = _violations(matrix, enc.cardinality, x, rhs, per_fd=32)
+            _failed, evidence = _violations(matrix, enc.cardinality, x, rhs, per_fd=32, plis=plis)
             new.extend(evidence)
         if not new:
             return found, stats
