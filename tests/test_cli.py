@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dbmodel_kit import examples
 from dbmodel_kit.cli import main
 from dbmodel_kit.ddl import create_sql
-from dbmodel_kit.io import load
+from dbmodel_kit.io import dumps, load
 
 ROOT = Path(__file__).parent.parent
 SHOP = ROOT / "examples" / "ecommerce.yaml"
@@ -358,3 +358,34 @@ def test_console_script(tmp_path):
     done = subprocess.run([script, "ddl", broken], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     one_line_error(done.stderr, f"{broken}:")
+
+
+# -- DBML ------------------------------------------------------------------------------------
+
+def test_ddl_reads_dbml(capsys, tmp_path):
+    """A .dbml SPEC is read as DBML and emitted like the schema it describes."""
+    dbml = tmp_path / "shop.dbml"
+    dbml.write_text(dumps(load(SHOP), "dbml"))
+    code, out, _ = run(capsys, "ddl", dbml, "--dialect", "sqlite")
+    assert code == 0
+    assert out.rstrip("\n") == create_sql(load(dbml), "sqlite").rstrip("\n")
+    assert load(dbml).table_names == load(SHOP).table_names
+
+
+def test_reflect_to_dbml(capsys, tmp_path, sqlite_url):
+    """`reflect URL -o x.dbml` writes DBML that reads back to the reflected tables."""
+    assert run(capsys, "apply", SHOP, "--url", sqlite_url)[0] == 0
+    target = tmp_path / "back.dbml"
+    code, out, err = run(capsys, "reflect", sqlite_url, "-o", target)
+    assert (code, out, err.strip()) == (0, "", f"wrote {target}")
+    assert sorted(load(target).table_names) == sorted(examples.ecommerce().table_names)
+
+
+def test_convert_to_dbml_and_back(capsys, tmp_path):
+    """`convert` writes DBML by extension, and the DBML converts back to YAML with the same tables."""
+    dbml = tmp_path / "shop.dbml"
+    assert run(capsys, "convert", SHOP, "-o", dbml)[0] == 0
+    assert dbml.read_text().rstrip("\n") == dumps(load(SHOP), "dbml").rstrip("\n")
+    yaml_again = tmp_path / "again.yaml"
+    assert run(capsys, "convert", dbml, "-o", yaml_again)[0] == 0
+    assert load(yaml_again).table_names == load(SHOP).table_names
