@@ -29,7 +29,7 @@ def test_file_format_reads_names_weights_params_and_kinds():
     assert w["recent_orders"].weight == 120
     assert w["recent_orders"].params == ({"status": "paid"}, {"status": "shipped"})
     assert w["recent_orders"].line == 4
-    assert [q.name for q in w if q.kind == "write"] == ["cancel_stale_orders", "restock"]
+    assert [q.name for q in w if q.kind == "write"] == ["expire_stale_orders", "restock"]
     again = Workload.from_sql(w.to_sql())
     assert [(q.name, q.sql, q.weight, q.params) for q in again] == [(q.name, q.sql, q.weight, q.params) for q in w]
 
