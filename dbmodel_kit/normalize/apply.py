@@ -140,7 +140,7 @@ def _join_order(main: Relation, others: Sequence[tuple[str, Relation]]) -> list[
     A relation with several candidate keys is keyed by one the tables before it hold, so that
     the foreign key and the join that rebuilds the table follow it.
     """
-    from .keys import candidate_keys
+    from .keys import keys_of
 
     have = set(main.attributes)
     left = list(others)
@@ -149,7 +149,7 @@ def _join_order(main: Relation, others: Sequence[tuple[str, Relation]]) -> list[
         found = None
         for n, r in left:
             keys = [tuple(r.key)] + [tuple(a for a in r.attributes if a in k)
-                                      for k in candidate_keys(list(r.attributes), list(r.fds))]
+                                      for k in keys_of(list(r.attributes), list(r.fds))]
             usable = next((k for k in keys if set(k) <= have), None)
             if usable is not None:
                 found = (n, r, usable)
@@ -301,7 +301,7 @@ def _tbl(name: str) -> exp.Table:
     return exp.Table(this=_id(name))
 
 
-def _not_null(cols: Sequence[str], table: str | None = None) -> exp.Expression | None:
+def _not_null(cols: Sequence[str], table: str | None = None) -> exp.Condition | None:
     conds = [exp.Not(this=exp.Is(this=_col(c, table), expression=exp.Null())) for c in cols]
     return exp.and_(*conds) if conds else None
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from .closure import Closer
-from .cover import PROJECTION_LIMIT, minimal_cover
+from .cover import PROJECTION_LIMIT, cover_of, minimal_cover
 from .decomposition import Decomposition, Relation
 from .explain import Explanation, Step
 from .fd import FD, Attrs, Universe, attr_list, fmt_attrs, parse_fds
@@ -27,10 +27,7 @@ def bcnf_violation(relation: list[str], fds: list[FD], cover: list[FD] | None = 
     u = Universe.of(relation, fds)
     c = Closer(u, fds)
     r = u.mask(relation)
-    if cover is None:
-        cover = minimal_cover(fds)
-        assert isinstance(cover, list)
-    candidates = [f.lhs for f in cover if f.attributes <= set(relation)]
+    candidates = [f.lhs for f in (cover_of(fds) if cover is None else cover) if f.attributes <= set(relation)]
     if len(relation) <= PROJECTION_LIMIT:
         candidates += [frozenset(s) for n in range(1, len(relation)) for s in combinations(relation, n)]
     for lhs in candidates:

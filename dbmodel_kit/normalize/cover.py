@@ -118,3 +118,17 @@ def project(fds: Iterable[FD | str] | str, attributes: Attrs, explain: bool = Fa
         return cover
     return Explanation(f"Projection onto {u.fmt(sub, True)}", tuple(steps), cover,
                        "; ".join(map(str, cover)) or "(no non-trivial FDs)")
+
+
+def cover_of(fds: Iterable[FD | str] | str) -> list[FD]:
+    """:func:`minimal_cover` without the explanation option, typed for internal callers."""
+    result = minimal_cover(fds)
+    assert isinstance(result, list)
+    return result
+
+
+def projection(fds: Iterable[FD | str] | str, attributes: Attrs) -> list[FD]:
+    """:func:`project` without the explanation option, typed for internal callers."""
+    result = project(fds, attributes)
+    assert isinstance(result, list)
+    return result

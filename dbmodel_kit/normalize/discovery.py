@@ -407,14 +407,14 @@ _ALL_PAIRS_MAX = 2_000_000   # compare every pair of rows up to this many pairs 
 _CHUNK = 1 << 20
 
 
-def _mask_dtype(m: int) -> type:
+def _mask_dtype(m: int) -> Any:
     return np.uint8 if m <= 8 else np.uint16 if m <= 16 else np.uint32 if m <= 32 else np.int64
 
 
 def _agree(matrix: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Agree-set bitmask of each row pair (``matrix``: columns x rows codes)."""
     dtype = _mask_dtype(matrix.shape[0])
-    out = np.zeros(len(i), dtype=dtype)
+    out: Any = np.zeros(len(i), dtype=dtype)
     for c in range(matrix.shape[0]):
         col = matrix[c]
         out |= (col[i] == col[j]).astype(dtype) << (dtype(c) if dtype is not np.int64 else c)
@@ -463,14 +463,14 @@ def _maximal_by_rhs(agree: np.ndarray, m: int) -> list[np.ndarray]:
     """For each attribute A, the maximal agree sets that lack A (the strongest non-FDs for A)."""
     full = (1 << m) - 1
     dtype = np.int32 if m < 31 else np.int64
-    a = np.unique(agree).astype(dtype)
+    a: Any = np.unique(agree).astype(dtype)
     pc = np.bitwise_count(a).astype(np.int64)
     order = np.argsort(-pc, kind="stable")
     a, pc = a[order], pc[order]
     comp = (full & ~a).astype(dtype)
     # U[s] = attributes missing from some proper superset of s; s is maximal for A iff A is
     # missing from s but not from U[s]. Only sets with more attributes can be proper supersets.
-    u = np.zeros(len(a), dtype=dtype)
+    u: Any = np.zeros(len(a), dtype=dtype)
     step = max(1, (1 << 21) // max(len(a), 1))
     for lo in range(0, len(a), step):
         s = a[lo:lo + step]

@@ -192,9 +192,9 @@ def normal_form(attributes: Attrs, fds: Iterable[FD | str] | str, mvds: Iterable
     names = attr_list(attributes)
     fd_list = parse_fds(fds, names) if isinstance(fds, str) else parse_fds(list(fds), names)
     if any(not f.attributes <= set(names) for f in fd_list):
-        from .cover import project
+        from .cover import projection
 
-        fd_list = project(fd_list, names)
+        fd_list = projection(fd_list, names)
     mvd_list = tuple(MVD.parse(m, names) if isinstance(m, str) else m for m in (mvds or ()))
     u = Universe(names)
     keys = candidate_keys(names, fd_list)

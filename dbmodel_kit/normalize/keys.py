@@ -20,13 +20,13 @@ __all__ = ["candidate_keys", "is_superkey", "prime_attributes"]
 
 def _setup(attributes: Attrs, fds: Iterable[FD | str] | str) -> tuple[Universe, list[FD], Closer]:
     names = attr_list(attributes)
-    fds = parse_fds(fds, names) if isinstance(fds, str) else parse_fds(list(fds), names)
-    if any(not f.attributes <= set(names) for f in fds):
-        from .cover import project  # FDs over a wider schema: keep what holds on this relation
+    fd_list = parse_fds(fds, names) if isinstance(fds, str) else parse_fds(list(fds), names)
+    if any(not f.attributes <= set(names) for f in fd_list):
+        from .cover import projection  # FDs over a wider schema: keep what holds on this relation
 
-        fds = project(fds, names)
+        fd_list = projection(fd_list, names)
     u = Universe(names)
-    return u, fds, Closer(u, fds)
+    return u, fd_list, Closer(u, fd_list)
 
 
 def _reduce(c: Closer, key: int, order: Sequence[int], full: int) -> int:
@@ -111,3 +111,10 @@ def is_superkey(columns: Attrs, attributes: Attrs, fds: Iterable[FD | str] | str
     """
     u, _, c = _setup(attributes, fds)
     return c.closure(u.mask(attrs(columns, u.order))) == u.full
+
+
+def keys_of(attributes: Attrs, fds: Iterable[FD | str] | str) -> list[frozenset[str]]:
+    """:func:`candidate_keys` without the explanation option, typed for internal callers."""
+    result = candidate_keys(attributes, fds)
+    assert isinstance(result, list)
+    return result
