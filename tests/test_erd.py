@@ -404,12 +404,13 @@ def specs(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_cli_writes_each_format(specs, tmp_path, capsys):
-    """`dbmodel erd SPEC -o FILE` writes SVG, PNG, DOT and Mermaid by extension."""
+    """`dbmodel erd SPEC -o FILE` writes SVG, PNG, DOT, Mermaid and DBML by extension."""
     old, _ = specs
     for suffix, check in ((".svg", lambda b: ElementTree.fromstring(b) is not None),
                           (".png", lambda b: b[:4] == b"\x89PNG"),
                           (".dot", lambda b: b.startswith(b"digraph")),
-                          (".mmd", lambda b: b"erDiagram" in b)):
+                          (".mmd", lambda b: b"erDiagram" in b),
+                          (".dbml", lambda b: b"Table orders {" in b)):
         out = tmp_path / "out" / f"shop{suffix}"
         assert main(["erd", str(old), "-o", str(out)]) == 0
         assert check(out.read_bytes())

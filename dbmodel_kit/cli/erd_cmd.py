@@ -1,8 +1,9 @@
-"""``dbmodel erd SPEC -o out.svg|png|pdf|dot|mmd|md``: draw a schema's ERD.
+"""``dbmodel erd SPEC -o out.svg|png|pdf|dot|mmd|md|dbml``: draw a schema's ERD.
 
 The output file's extension picks the format (SVG, PNG, PDF and DOT through Graphviz; ``.mmd``
-Mermaid text; ``.md`` Mermaid in a Markdown fence). Without ``-o`` the DOT source (or with
-``--format mmd`` the Mermaid text) goes to standard output.
+Mermaid text; ``.md`` Mermaid in a Markdown fence; ``.dbml`` the whole schema as DBML for
+dbdiagram.io). Without ``-o`` the DOT source (or with ``--format mmd`` the Mermaid text) goes to
+standard output.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--from-dialect", default="postgres", choices=DIALECT_CHOICES, metavar="D",
                    help="SQL dialect of a .sql SPEC (default: postgres)")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write to FILE; its extension picks the format: .svg .png .pdf .dot .gv .mmd .md")
+                   help="write to FILE; its extension picks the format: .svg .png .pdf .dot .gv .mmd .md .dbml")
     p.add_argument("--format", "-f", choices=("dot", "mmd"), default="dot",
                    help="format for standard output when there is no -o (default: dot)")
     p.add_argument("--theme", choices=tuple(THEMES), default="light", help="colour palette (default: light)")

@@ -229,7 +229,8 @@ class ERD:
         return to_mermaid(self.schema, **opts)
 
     def save(self, path: str | Path) -> Path:
-        """Write the ERD; the suffix picks the format: .svg, .png, .pdf, .dot/.gv, .mmd/.md (Mermaid)."""
+        """Write the ERD; the suffix picks the format: .svg, .png, .pdf, .dot/.gv, .mmd/.md (Mermaid),
+        .dbml (the whole schema as DBML, through :mod:`dbmodel_kit.io`)."""
         return save(self.schema, path, **self.options)
 
     def _repr_svg_(self) -> str:
@@ -259,7 +260,7 @@ class ERD:
 
 
 _SUFFIX = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid",
-           ".md": "markdown"}
+           ".md": "markdown", ".dbml": "dbml"}
 
 
 def save(schema: Schema, path: str | Path, **options: Any) -> Path:
@@ -268,7 +269,11 @@ def save(schema: Schema, path: str | Path, **options: Any) -> Path:
     kind = _SUFFIX.get(path.suffix.lower())
     if kind is None:
         raise ModelError(f"cannot tell the ERD format from {path.name!r}; use one of {', '.join(_SUFFIX)}")
-    if kind in ("mermaid", "markdown"):
+    if kind == "dbml":  # the whole schema, for dbdiagram.io review (DBML has no focus or diff)
+        from ..io import dumps
+
+        path.write_text(dumps(schema, "dbml"), encoding="utf-8")
+    elif kind in ("mermaid", "markdown"):
         erd = ERD(schema, **options)
         text = erd.mermaid()
         path.write_text(text if kind == "mermaid" else "```mermaid\n" + text + "```\n", encoding="utf-8")
