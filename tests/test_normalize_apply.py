@@ -163,3 +163,42 @@ def test_discovered_fds_drive_normalization_of_a_frame():
 
     plan = plan_normalization(Schema(tables=(t,)), "order_lines", fds)
     assert {n for n, _ in plan.tables} >= {"order_lines", "products"}
+
+
+def test_transforms_reach_the_same_tables_as_the_batch():
+    """The DecomposeTable steps give the same tables, columns, keys and references as the plain batch."""
+    m = spreadsheet()
+    plan = plan_normalization(m.schema, "order_lines", FDS)
+    via_batch = plan.batch.apply(m.schema)
+    steps = plan.transforms(m.schema)
+    via_transforms = steps.apply(m.schema)
+
+    def shape(schema):
+        return {t.name: (set(t.column_names), t.primary_key,
+                         {(fk.columns, fk.ref_table) for fk in t.foreign_keys}) for t in schema}
+
+    assert shape(via_transforms) == shape(via_batch)
+    assert [type(op).__name__ for op in steps.ops] == ["DecomposeTable"] * 3
+    assert steps.inverse(m.schema).apply(via_transforms) == m.schema
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "duckdb"])
+def test_transforms_move_the_data_through_the_migrations_module(engine_name, tmp_path):
+    """Applied with dbmodel_kit.migrate, the DecomposeTable steps fill the new tables from the rows."""
+    from dbmodel_kit.migrate.apply import apply
+    from dbmodel_kit.migrate.plan import Plan
+
+    m = spreadsheet()
+    plan = plan_normalization(m.schema, "order_lines", FDS)
+    engine = _load(f"{engine_name}:///{tmp_path / 'shop.db'}", m.schema)
+    try:
+        apply(Plan.from_ops(m.schema, [plan.transforms(m.schema)]), engine)
+        with engine.connect() as conn:
+            counts = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                      for t in ("order_lines", "orders", "customers", "products")}
+            bob = conn.execute(sa.text("SELECT c.customer_name FROM orders o JOIN customers c "
+                                       "ON o.customer_id = c.customer_id WHERE o.order_id = 2")).scalar()
+        assert counts == {"order_lines": 6, "orders": 4, "customers": 2, "products": 3}
+        assert bob == "Bob"
+    finally:
+        engine.dispose()

@@ -92,6 +92,45 @@ class NormalizationPlan:
     def new_tables(self) -> list[str]:
         return [name for name, _ in self.tables[1:]]
 
+    def transforms(self, schema: Schema) -> ops.Batch:
+        """The same decomposition as data-carrying ``DecomposeTable`` steps of
+        :mod:`dbmodel_kit.migrate.transforms`, so the migration emitters move the data on every
+        engine. Each new table is split off the table that holds its key, taking along the columns
+        its own sub-tree of the join needs; a plan where one column would have to move twice
+        raises ``ModelError`` (use :attr:`batch` and :func:`data_migration` instead)."""
+        from ..migrate.transforms import DecomposeTable
+
+        if self.batch is None:
+            raise ModelError(f"already in {self.target.upper()}: nothing to decompose", where=self.table)
+        t = schema.table(self.table)
+        final = {name: set(r.attributes) for name, r in self.tables}
+        parent: dict[str, str] = {}
+        for i, (name, r) in enumerate(self.tables[1:], 1):
+            parent[name] = next(p for p, _ in self.tables[:i] if set(r.key) <= final[p])
+        children: dict[str, list[str]] = {}
+        for child, p in parent.items():
+            children.setdefault(p, []).append(child)
+
+        def subtree(name: str) -> set[str]:
+            return final[name].union(*(subtree(c) for c in children.get(name, [])))
+
+        steps: list[ops.Operation] = []
+        if tuple(self.main.key) != t.primary_key:
+            steps.append(ops.SetPrimaryKey(self.table, tuple(self.main.key)))
+        current = {self.table: set(t.column_names)}
+        for name, r in self.tables[1:]:
+            p = parent[name]
+            move = [a for a in t.column_names if a in subtree(name) - set(r.key) - final[p]]
+            if not set(move) <= current[p]:
+                raise ModelError(f"{name} needs columns that already left {p}; use the batch instead",
+                                 where=self.table)
+            steps.append(DecomposeTable(p, tuple(move), name, tuple(r.key)))
+            current[p] -= set(move)
+            current[name] = set(r.key) | set(move)
+        if current != final:
+            raise ModelError("the decomposition is not a tree of key splits; use the batch instead", where=self.table)
+        return ops.Batch(tuple(steps), label=f"normalize {self.table} (with data)")
+
     def text(self) -> str:
         lines = [f"{self.table} -> {self.target.upper()}:"]
         for name, r in self.tables:
