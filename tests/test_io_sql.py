@@ -234,3 +234,17 @@ def test_mysql_prefix_index_reads_the_column():
     assert result.schema.table("t").index("ix_t").columns == ("select", "date")
     assert result.warnings == ("line 2: index on t.select: prefix length 255 not kept",
                                "line 2: index on t.date: prefix length 5 not kept")
+
+
+def test_load_issues_what_it_skipped_as_warnings():
+    """load(strict=False) reports each skipped statement and each dropped detail as a SchemaImportWarning."""
+    from dbmodel_kit.io import SchemaImportWarning
+
+    sql = "CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB;\nCREATE VIEW v AS SELECT 1;\n"
+    with pytest.warns(SchemaImportWarning) as record:
+        schema = loads(sql, "sql", dialect="mysql", strict=False, source="shop.sql")
+    assert schema.table_names == ("t",)
+    assert sorted(str(w.message) for w in record) == [
+        "shop.sql: line 1: table t: option ENGINE=InnoDB not kept",
+        "shop.sql: line 2: CREATE VIEW: CREATE VIEW v AS SELECT 1",
+    ]

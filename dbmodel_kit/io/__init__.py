@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,11 @@ from ..model.model import format_for
 from ..model.schema import Schema
 
 FORMATS = ("yaml", "sql", "dbml")
+
+
+class SchemaImportWarning(Warning):
+    """Something an import read but could not keep (an ENGINE option, a skipped statement, ...)."""
+
 _FORMAT_ALIASES = {"yml": "yaml", "ddl": "sql"}
 
 #: Dialect spellings -> (sqlglot's name for reading, the DDL emitter's name for writing).
@@ -92,7 +98,8 @@ def load(path_or_text: str | os.PathLike[str], format: str | None = None, *,
 
     ``format`` defaults to the file's extension, or for text to :func:`sniff`. ``dialect`` is the
     SQL dialect of SQL input. ``strict=False`` lets SQL import skip statements it cannot represent
-    (see :mod:`dbmodel_kit.io.sql_import`).
+    (see :mod:`dbmodel_kit.io.sql_import`); what it skipped or could not keep is issued as a
+    :class:`SchemaImportWarning` each.
     """
     path = _as_path(path_or_text)
     if path is not None:
@@ -119,7 +126,11 @@ def loads(text: str, format: str, *, dialect: str = "postgres", source: str = "<
         return read_dbml(text, source=source)
     from .sql_import import read_sql
 
-    return read_sql(text, dialect=dialect_names(dialect)[0], source=source, strict=strict).schema
+    result = read_sql(text, dialect=dialect_names(dialect)[0], source=source, strict=strict)
+    for note in result.warnings:
+        # reported, not dropped: what the import skipped or could not keep (read_sql returns the list)
+        warnings.warn(SchemaImportWarning(f"{source}: {note}"), stacklevel=3)
+    return result.schema
 
 
 def dumps(schema: Schema, format: str, *, dialect: str = "postgresql") -> str:
@@ -154,4 +165,5 @@ def reflect(url: str, **kw: Any) -> Schema:
     return _reflect(url, **kw)
 
 
-__all__ = ["DIALECTS", "FORMATS", "dialect_names", "dumps", "load", "loads", "reflect", "save", "sniff"]
+__all__ = ["DIALECTS", "FORMATS", "SchemaImportWarning", "dialect_names", "dumps", "load", "loads", "reflect", "save",
+           "sniff"]

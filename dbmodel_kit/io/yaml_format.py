@@ -55,6 +55,7 @@ True
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -287,7 +288,12 @@ def _index_entry(t: Table, ix: Index, *, explicit: bool) -> _Flow:
 
 # -- reading ---------------------------------------------------------------------------------
 
-class _Loader(yaml.SafeLoader):
+#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one;
+#: both give nodes with line marks.
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader that refuses duplicate keys (YAML would keep the last one silently)."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -311,7 +317,12 @@ class _Located(ModelError):
 
 
 def _at(node: Node, message: str) -> _Located:
-    return _Located(message, node.start_mark.line + 1)
+    return _Located(message, _line(node))
+
+
+def _line(node: Node) -> int:
+    # nodes made by the writer's self-check (represented, never parsed) carry no mark
+    return node.start_mark.line + 1 if node.start_mark is not None else 0
 
 
 @dataclass
@@ -321,7 +332,7 @@ class _Places:
     lines: dict[str, int] = field(default_factory=dict)
 
     def add(self, key: str, node: Node) -> None:
-        self.lines.setdefault(key, node.start_mark.line + 1)
+        self.lines.setdefault(key, _line(node))
 
     def line_of(self, where: str | None) -> int | None:
         return self.lines.get(where) if where is not None else None
@@ -616,14 +627,18 @@ def _read_entry(loader: _Loader, table: str, key: str, node: Node, block: _Block
 
 
 def _read_table_block_plain(name: str, block: dict[str, Any]) -> Table:
-    """Read a table block as written (used by the writer to check itself)."""
-    text = yaml.dump({name: block}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31)
-    loader = _Loader(text)
+    """Read a table block as the writer would write it (the writer's self-check). The block is
+    turned into YAML nodes by the dumper's representer, skipping the (slow) emit and parse."""
+    dumper = _Dumper(io.StringIO(), sort_keys=False)
     try:
-        root = loader.get_single_node()  # type: ignore[no-untyped-call]
-        (tname, tnode, tvalue), = _mapping(root, "tables")
+        node = dumper.represent_data(block)
+        key = ScalarNode("tag:yaml.org,2002:str", name)
+    finally:
+        dumper.dispose()
+    loader = _Loader("")
+    try:
         everything = _Everything()
-        return _read_table(loader, tname, tnode, tvalue, _Places(), everything, everything)  # type: ignore[arg-type]
+        return _read_table(loader, name, key, node, _Places(), everything, everything)  # type: ignore[arg-type]
     finally:
         loader.dispose()
 
