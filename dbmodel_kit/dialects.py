@@ -109,8 +109,25 @@ class Dialect:
     explicit_begin: bool = False
     #: generated columns can be STORED (DuckDB has only VIRTUAL ones)
     generated_stored: bool = True
+    #: what DECIMAL without a precision becomes (None: an unbounded or untyped numeric)
+    decimal_default: tuple[int, int] | None = None
+    #: the scale DECIMAL(p) gets (None: kept as written)
+    decimal_scale_default: int | None = 0
+    #: logical kinds stored as large objects, which an index covers only by a prefix (MySQL TEXT/BLOB)
+    prefix_key_kinds: frozenset[str] = frozenset()
+    #: characters (bytes for BLOB) of such a column that an index covers
+    key_prefix_length: int = 255
+    #: logical kinds that cannot be in an index, unique constraint or key at all
+    unindexable_kinds: frozenset[str] = frozenset()
     #: logical kinds whose SQLAlchemy type differs from :data:`COMMON_TYPES`
     types: dict[str, TypeFactory] = field(default_factory=dict)
+
+    def key_kind(self, t: DataType) -> str:
+        """How a column of type ``t`` can be part of an index: ``full``, ``prefix`` or ``none``."""
+        kind = "varchar_unbounded" if t.kind == "varchar" and t.length is None else t.kind
+        if kind in self.unindexable_kinds:
+            return "none"
+        return "prefix" if kind in self.prefix_key_kinds else "full"
 
     def type_factory(self, kind: str) -> TypeFactory:
         return self.types.get(kind) or COMMON_TYPES[kind]
@@ -159,7 +176,10 @@ MYSQL = Dialect(
     partial_index=False, kwarg_prefix="mysql", enum_style="inline", native_uuid=False, comments=True,
     include_columns=False, index_methods=frozenset({"btree", "hash"}), identity_style="auto_increment",
     named_constraints=True, text_lengths=True, max_identifier_bytes=None, max_identifier_chars=64,
-    identifier_bmp_only=True, now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())",
+    identifier_bmp_only=True, now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())", decimal_default=(10, 0),
+    # TEXT/BLOB keys need a prefix length ("BLOB/TEXT column used in key specification without a key
+    # length"); MariaDB's JSON is LONGTEXT
+    prefix_key_kinds=frozenset({"text", "json", "bytes", "varchar_unbounded"}),
     types={
         "uuid": _mysql_char36,
         "real": lambda t: mysql.FLOAT(),
@@ -183,7 +203,7 @@ SQLITE = Dialect(
     transactional_ddl=True, fk_actions=True, alter_add_constraint=False, fk_forward_reference=True,
     partial_index=True, kwarg_prefix="sqlite", enum_style="check", native_uuid=False, comments=False,
     include_columns=False, index_methods=frozenset(), identity_style="rowid", named_constraints=True,
-    text_lengths=True, max_identifier_bytes=None, uuid_sql=None,
+    text_lengths=True, max_identifier_bytes=None, uuid_sql=None, decimal_scale_default=None,
     connect_statements=("PRAGMA foreign_keys=ON",), explicit_begin=True,
     types={
         "uuid": _mysql_char36,
@@ -204,6 +224,7 @@ DUCKDB = Dialect(
     partial_index=False, kwarg_prefix="duckdb", enum_style="type", native_uuid=True, comments=True,
     include_columns=False, index_methods=frozenset(), identity_style="sequence", named_constraints=False,
     text_lengths=False, max_identifier_bytes=None, uuid_sql="gen_random_uuid()", generated_stored=False,
+    decimal_default=(18, 3), unindexable_kinds=frozenset({"interval"}),  # "Invalid type for index key"
     types={
         "uuid": lambda t: sa.Uuid(),
         "double": lambda t: sa.Double(),

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from strategies import schemas
 
 from dbmodel_kit import examples
 from dbmodel_kit.ddl import apply, create_engine, statements
@@ -50,7 +52,8 @@ def test_every_engine_limit_is_described_and_used():
 
 def test_postgresql_keeps_nearly_everything():
     """PostgreSQL stores every kind of object the model has; only order and spelling differ."""
-    assert ENGINE_LIMITS["postgresql"] == {"design_metadata", "expression_text", "index_method", "catalog_order"}
+    assert ENGINE_LIMITS["postgresql"] == {"design_metadata", "redundant_unique", "expression_text", "index_method",
+                                           "decimal_defaults", "catalog_order"}
 
 
 @pytest.mark.parametrize(("engine", "limit"), [
@@ -231,3 +234,30 @@ def test_storable_keeps_design_metadata_out():
         assert not kept.table("users").column("email").sensitive
         assert kept.table("users").group is None
         assert replace(kept, name=None) == kept
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "duckdb"])
+def test_random_schemas_round_trip_or_are_refused_cleanly(engine, tmp_path_factory):
+    """For random valid schemas (odd names, every type, keys, partial indexes, checks, generated
+    columns), apply then reflect equals storable, or the engine refuses with a ModelError and the
+    database is left empty."""
+    folder = tmp_path_factory.mktemp(f"random_{engine}")
+    counter = iter(range(10**6))
+
+    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(schemas(max_tables=3))
+    def check(schema):
+        url = f"{engine}:///{folder / f'db{next(counter)}'}"
+        try:
+            apply(schema, url)
+        except ModelError as e:
+            refused = str(e)
+        else:
+            refused = ""
+        if refused:
+            assert "failed:" in refused
+            assert reflect(url).tables == ()
+        else:
+            assert reflect(url) == storable(schema, engine)
+
+    check()

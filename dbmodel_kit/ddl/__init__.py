@@ -36,7 +36,7 @@ from ..model.types import DataType
 from .sqltext import to_dialect
 
 __all__ = [
-    "Statement", "apply", "create_engine", "create_sql", "drop_sql", "enum_check_name", "sa_column",
+    "Statement", "apply", "create_engine", "create_sql", "drop_sql", "enum_check_name", "key_support", "sa_column",
     "sa_type", "sequence_name", "statements", "to_metadata",
 ]
 
@@ -303,6 +303,17 @@ def _build(schema: Schema, d: Dialect) -> _Build:
                 table.append_constraint(sa.CheckConstraint(
                     _lit(to_dialect(enum_check_sql(c.name, values), d.sqlglot)), name=enum_check_name(t.name, c.name)))
         for u in t.uniques:
+            if u.columns == t.primary_key:
+                b.note(t.name, f"unique constraint {u.name} repeats the primary key and is left out "
+                               "(PostgreSQL would fold it into the key)")
+                continue
+            support = key_support(t, u.columns, d)
+            if support != "full":
+                b.note(t.name, f"unique constraint {u.name} left out: {d.name} cannot "
+                       + ("index these column types" if support == "none" else
+                          f"make it unique on whole values of ({', '.join(u.columns)}), only on a prefix, "
+                          "which would reject rows the model allows"))
+                continue
             table.append_constraint(sa.UniqueConstraint(*[table.c[c] for c in u.columns], name=u.name))
         for ck in t.checks:
             table.append_constraint(sa.CheckConstraint(_lit(to_dialect(ck.expression, d.sqlglot)), name=ck.name))
@@ -341,7 +352,23 @@ def _foreign_key(b: _Build, t: Table, fk: ForeignKey, table: sa.Table, parent: s
                                    name=fk.name, **kw)
 
 
-def _index(b: _Build, t: Table, ix: Any, table: sa.Table) -> sa.Index:
+def key_support(table: Table, columns: Iterable[str], dialect: Dialect | str) -> str:
+    """Whether ``columns`` of ``table`` can be indexed on ``dialect``: ``full``, ``prefix`` (MySQL
+    TEXT/BLOB: only the first :attr:`~dbmodel_kit.dialects.Dialect.key_prefix_length` characters)
+    or ``none`` (DuckDB cannot index INTERVAL).
+
+    >>> from dbmodel_kit.model import Model
+    >>> m = Model()
+    >>> _ = m.add_table("t", id="integer pk", body="text")
+    >>> key_support(m.schema.table("t"), ["body"], "mysql"), key_support(m.schema.table("t"), ["id"], "mysql")
+    ('prefix', 'full')
+    """
+    d = get_dialect(dialect)
+    kinds = {d.key_kind(table.column(c).type) for c in columns}
+    return "none" if "none" in kinds else "prefix" if "prefix" in kinds else "full"
+
+
+def _index(b: _Build, t: Table, ix: Any, table: sa.Table) -> sa.Index | None:
     d = b.dialect
     kw: dict[str, Any] = {}
     unique = ix.unique
@@ -359,6 +386,17 @@ def _index(b: _Build, t: Table, ix: Any, table: sa.Table) -> sa.Index:
         else:
             b.note(t.name, f"index {ix.name}: INCLUDE ({', '.join(ix.include)}) dropped ({d.name} has no "
                            "covering columns)")
+    support = key_support(t, ix.columns, d)
+    if support == "none" or (support == "prefix" and unique):
+        b.note(t.name, f"index {ix.name} left out: {d.name} cannot "
+               + ("index these column types" if support == "none" else
+                  "make it unique on whole values, only on a prefix, which would reject rows the model allows"))
+        return None
+    if support == "prefix":
+        prefixed = [c for c in ix.columns if d.key_kind(t.column(c).type) == "prefix"]
+        kw[f"{d.kwarg_prefix}_length"] = dict.fromkeys(prefixed, d.key_prefix_length)
+        b.note(t.name, f"index {ix.name} covers the first {d.key_prefix_length} characters of "
+                       f"{', '.join(prefixed)} ({d.name} indexes large text/binary columns by a prefix)")
     if ix.method and ix.method != "btree":
         if ix.method in d.index_methods:
             kw[f"{d.kwarg_prefix}_using"] = ix.method

@@ -5,8 +5,8 @@ database back gives; :data:`LIMITS` says what each one means and holds the funct
 it to a schema. ``reflect(url) == storable(original, engine)`` after ``apply(original, url)`` is
 the round-trip property the tests check on all four engines.
 
->>> sorted(ENGINE_LIMITS["duckdb"])[:3]
-['catalog_order', 'constraint_names', 'design_metadata']
+>>> "no_fk_actions" in ENGINE_LIMITS["duckdb"], "no_fk_actions" in ENGINE_LIMITS["postgresql"]
+(True, False)
 >>> from dbmodel_kit.examples import ecommerce
 >>> storable(ecommerce(), "sqlite").table("users").column("role").type
 DataType('varchar(8)')
@@ -132,6 +132,51 @@ def _no_partial_index(s: Schema, d: Dialect) -> Schema:
         replace(i, where=None, unique=False) if i.where else i for i in t.indexes)))
 
 
+def _redundant_unique(s: Schema, d: Dialect) -> Schema:
+    return _map_tables(s, lambda t: replace(t, uniques=tuple(u for u in t.uniques if u.columns != t.primary_key)))
+
+
+def _key_types(s: Schema, d: Dialect) -> Schema:
+    from . import key_support
+
+    def table(t: Table) -> Table:
+        return replace(t, uniques=tuple(u for u in t.uniques if key_support(t, u.columns, d) == "full"),
+                       indexes=tuple(i for i in t.indexes if key_support(t, i.columns, d) == "full"
+                                     or (key_support(t, i.columns, d) == "prefix" and not i.unique)))
+
+    return _map_tables(s, table)
+
+
+def _decimal_defaults(s: Schema, d: Dialect) -> Schema:
+    def new(t: DataType) -> DataType:
+        if t.precision is None:
+            return DataType("decimal", precision=d.decimal_default[0], scale=d.decimal_default[1]) \
+                if d.decimal_default else t
+        if t.scale is None and d.decimal_scale_default is not None:
+            return DataType("decimal", precision=t.precision, scale=d.decimal_scale_default)
+        return t
+
+    return _retype(["decimal"], new)(s, d)
+
+
+def _real_default_digits(s: Schema, d: Dialect) -> Schema:
+    def col(t: Table, c: Column) -> Column:
+        if c.type.kind != "real" or c.default is None or c.default.kind != "literal" \
+                or isinstance(c.default.value, bool) or not isinstance(c.default.value, int | float):
+            return c
+        return replace(c, default=Default.parse(f"{c.default.value:.6g}"))
+
+    return _map_columns(s, col)
+
+
+def _comment_bmp_only(s: Schema, d: Dialect) -> Schema:
+    def bmp(text: str | None) -> str | None:
+        return None if text is None else "".join(ch if ord(ch) <= 0xFFFF else "?" for ch in text)
+
+    s = _map_columns(s, lambda t, c: replace(c, comment=bmp(c.comment)))
+    return _map_tables(s, lambda t: replace(t, comment=bmp(t.comment)))
+
+
 def _no_include(s: Schema, d: Dialect) -> Schema:
     return _map_tables(s, lambda t: replace(t, indexes=tuple(replace(i, include=()) for i in t.indexes)))
 
@@ -235,6 +280,8 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
     Limit("expression_text", "checks, partial-index predicates, generated columns and expression defaults "
           "come back in the engine's spelling; both sides are compared in normalised text "
           "(dbmodel_kit.ddl.sqltext.normalize)", _expression_text),
+    Limit("redundant_unique", "a unique constraint over exactly the primary-key columns is not created: it "
+          "adds nothing, and PostgreSQL folds it into the key", _redundant_unique),
     Limit("index_method", "an index method the engine does not know (or its default, btree) is not stored",
           _default_index_method),
     Limit("char36_is_uuid", "no UUID type: uuid columns are CHAR(36), so every char(36) column reads back "
@@ -250,9 +297,17 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
     Limit("identity_lone_key", "identity works only on a lone primary-key column (SQLite: as INTEGER PRIMARY "
           "KEY AUTOINCREMENT, so its type is integer)", _identity_lone_key),
     Limit("no_comments", "no table or column comments", _no_comments),
+    Limit("comment_bmp_only", "comments are stored as utf8mb3: characters beyond U+FFFF (emoji) become '?'",
+          _comment_bmp_only),
+    Limit("real_default_digits", "a FLOAT column's default keeps 6 significant digits", _real_default_digits),
     Limit("no_partial_index", "no partial indexes: the index covers all rows and, if unique, is made "
           "non-unique (a full unique index would reject rows the model allows)", _no_partial_index),
     Limit("no_include", "no covering INCLUDE columns on indexes", _no_include),
+    Limit("key_types", "some column types cannot be keys: an index or unique constraint over them is left "
+          "out (DuckDB: INTERVAL; MySQL: a unique key over TEXT/BLOB/JSON, which it could only make unique "
+          "on a prefix; a plain index there covers a prefix and is kept)", _key_types),
+    Limit("decimal_defaults", "DECIMAL(p) reads back as DECIMAL(p,0), and DECIMAL without a precision as the "
+          "engine's default (MySQL 10,0; DuckDB 18,3)", _decimal_defaults),
     Limit("unique_index_is_constraint", "a unique index and a unique constraint are the same object and "
           "read back as a unique constraint", _unique_index_is_constraint),
     Limit("restrict_is_no_action", "ON DELETE/UPDATE RESTRICT is the default (same as NO ACTION) and "
@@ -275,17 +330,19 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
 
 #: What each engine cannot store, by limit id (see :data:`LIMITS`). Checked on PostgreSQL 15,
 #: MariaDB 10.11, SQLite 3.40 and DuckDB 2.0.1 by tests/test_engines_roundtrip.py.
+#: Limits every engine has: the catalog keeps no design notes, order or spelling.
+_ALL = ("design_metadata", "redundant_unique", "expression_text", "index_method", "catalog_order")
+
 ENGINE_LIMITS: dict[str, frozenset[str]] = {
-    "postgresql": frozenset({"design_metadata", "expression_text", "index_method", "catalog_order"}),
-    "mysql": frozenset({"design_metadata", "expression_text", "index_method", "char36_is_uuid", "interval_as_text",
-                        "varchar_needs_length", "identity_lone_key", "no_partial_index", "no_include",
-                        "unique_index_is_constraint", "restrict_is_no_action", "enum_inline", "catalog_order"}),
-    "sqlite": frozenset({"design_metadata", "expression_text", "index_method", "char36_is_uuid", "interval_as_text",
-                         "no_uuid_function", "identity_lone_key", "no_comments", "no_include", "enum_as_check",
-                         "catalog_order"}),
-    "duckdb": frozenset({"design_metadata", "expression_text", "index_method", "text_without_length",
-                         "no_partial_index", "no_include", "no_fk_actions", "no_fk_cycles", "constraint_names",
-                         "enum_by_values", "catalog_order"}),
+    "postgresql": frozenset({*_ALL, "decimal_defaults"}),
+    "mysql": frozenset({*_ALL, "char36_is_uuid", "interval_as_text", "varchar_needs_length", "identity_lone_key",
+                        "no_partial_index", "no_include", "key_types", "decimal_defaults",
+                        "unique_index_is_constraint", "restrict_is_no_action", "enum_inline", "comment_bmp_only",
+                        "real_default_digits"}),
+    "sqlite": frozenset({*_ALL, "char36_is_uuid", "interval_as_text", "no_uuid_function", "identity_lone_key",
+                         "no_comments", "no_include", "enum_as_check"}),
+    "duckdb": frozenset({*_ALL, "text_without_length", "no_partial_index", "no_include", "key_types",
+                         "decimal_defaults", "no_fk_actions", "no_fk_cycles", "constraint_names", "enum_by_values"}),
 }
 
 

@@ -25,6 +25,7 @@ from sqlglot.tokens import Tokenizer
 from ..model.schema import canonical_sql
 
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
+_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 #: Atoms never need parentheses around them.
 _ATOMS = (exp.Column, exp.Literal, exp.Boolean, exp.Null, exp.Func, exp.Cast, exp.Paren, exp.Array,
@@ -34,11 +35,12 @@ _PREDICATES = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In
                exp.Between, exp.Not)
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Like, exp.ILike,
                 exp.Between)
-#: Casts an engine adds on its own around literals and columns (PostgreSQL's ``(0)::numeric``,
-#: ``(method)::text``); the model never means them.
+#: Casts an engine adds on its own around columns and arrays (PostgreSQL's ``(method)::text``,
+#: ``ARRAY[...]::text[]``); the model never means them.
 _IMPLICIT_CASTS = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
-                   exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL, exp.DataType.Type.ARRAY,
-                   exp.DataType.Type.NCHAR, exp.DataType.Type.NVARCHAR}
+                   exp.DataType.Type.ARRAY, exp.DataType.Type.NCHAR, exp.DataType.Type.NVARCHAR}
+#: Around a literal, any cast to a number or text type is the engine's (``81::double precision``).
+_LITERAL_CASTS = _IMPLICIT_CASTS | exp.DataType.NUMERIC_TYPES
 
 
 @functools.lru_cache(maxsize=4096)
@@ -91,9 +93,15 @@ def _needless_paren(node: exp.Paren) -> bool:
 
 
 def _strip(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.Cast) and node.to.this in _IMPLICIT_CASTS:
+    if isinstance(node, exp.Cast):
         inner = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
-        if isinstance(inner, exp.Literal | exp.Column | exp.Array):
+        if isinstance(inner, exp.Literal | exp.Neg) and node.to.this in _LITERAL_CASTS:
+            if isinstance(inner, exp.Literal) and inner.is_string and node.to.this in exp.DataType.NUMERIC_TYPES \
+                    and _NUMBER.match(inner.this):  # PostgreSQL writes -5 as '-5'::integer
+                number = exp.Literal.number(inner.this.lstrip("-"))
+                return exp.Neg(this=number) if inner.this.startswith("-") else number
+            return inner
+        if isinstance(inner, exp.Column | exp.Array) and node.to.this in _IMPLICIT_CASTS:
             return inner
     if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
         target = node.expression.this

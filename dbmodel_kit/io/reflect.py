@@ -253,14 +253,50 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
     return out, enums
 
 
-def _sqlite_autoincrement(conn: sa.Connection, name: str, schema: str | None = None) -> set[str]:
+def _sqlite_create_table(conn: sa.Connection, name: str) -> exp.Expression | None:
+    """The table's CREATE TABLE statement (SQLite keeps the text), parsed by sqlglot."""
     master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"))
     sql = conn.execute(sa.select(master.c.sql).where(master.c.type == "table", master.c.name == name)).scalar()
-    if not sql or "AUTOINCREMENT" not in sql.upper():  # cheap test before the parse
+    return sqlglot.parse_one(sql, read="sqlite") if sql else None
+
+
+def _sqlite_autoincrement(conn: sa.Connection, name: str, schema: str | None = None) -> set[str]:
+    tree = _sqlite_create_table(conn, name)
+    if tree is None:
         return set()
-    tree = sqlglot.parse_one(sql, read="sqlite")
     return {cd.name for cd in tree.find_all(exp.ColumnDef)
             if any(isinstance(c.kind, exp.AutoIncrementColumnConstraint) for c in cd.constraints)}
+
+
+def _sqlite_generated(conn: sa.Connection, name: str, schema: str | None = None) -> dict[str, str]:
+    """Generated-column expressions from the parsed CREATE TABLE text (SQLAlchemy's pattern misses
+    them after a type with a comma, such as NUMERIC(10, 2))."""
+    tree = _sqlite_create_table(conn, name)
+    if tree is None:
+        return {}
+    return {cd.name: c.kind.this.sql("sqlite") for cd in tree.find_all(exp.ColumnDef) for c in cd.constraints
+            if isinstance(c.kind, exp.ComputedColumnConstraint)}
+
+
+def _sqlite_constraints(conn: sa.Connection, name: str,
+                        schema: str | None = None) -> tuple[list[Unique], list[tuple[str, str]]] | None:
+    """UNIQUE and CHECK constraints from the parsed CREATE TABLE text: SQLAlchemy finds them with
+    regular expressions that miss names holding a double quote."""
+    tree = _sqlite_create_table(conn, name)
+    if tree is None:
+        return None
+    uniques: list[Unique] = []
+    checks: list[tuple[str, str]] = []
+    for node in tree.find_all(exp.UniqueColumnConstraint, exp.CheckColumnConstraint):
+        holder = node.parent.parent if isinstance(node.parent, exp.ColumnConstraint) else node.parent
+        cname = holder.name if isinstance(holder, exp.Constraint) else ""
+        if isinstance(node, exp.CheckColumnConstraint):
+            checks.append((cname, node.this.sql("sqlite")))
+        elif isinstance(node.this, exp.Schema):  # table-level UNIQUE (a, b)
+            uniques.append(Unique(tuple(i.name for i in node.this.expressions), name=cname))
+        elif isinstance(holder, exp.ColumnDef):  # column-level: b INT UNIQUE
+            uniques.append(Unique((holder.name,), name=cname))
+    return uniques, checks
 
 
 def _mariadb_json_columns(conn: sa.Connection, name: str, schema: str | None) -> set[str]:
@@ -340,6 +376,7 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
     json_cols = rules.json_columns(conn, name, schema)
     enum_labels = rules.enum_labels(conn, name, schema)
     fk_actions = rules.fk_actions(conn, name, schema)
+    generated_sql = rules.generated(conn, name, schema)
     cols = []
     for c in insp.get_columns(name, schema=schema):
         c = {**c, "name": fix(c["name"])}
@@ -358,8 +395,8 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         if identity:
             default = Default("identity")
         generated = None
-        if c.get("computed"):
-            generated = normalize(str(c["computed"]["sqltext"]), d.sqlglot)
+        if c.get("computed") or c["name"] in generated_sql:
+            generated = normalize(generated_sql.get(c["name"]) or str(c["computed"]["sqltext"]), d.sqlglot)
             default = None
         cols.append({"column": Column(c["name"], type_, nullable=bool(c["nullable"]), default=default,
                                       generated=generated, comment=c.get("comment") or None),
@@ -388,7 +425,9 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
             _skip_expression_index(name, m.group(1))
         elif not m:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    uniques = [Unique(names(u["column_names"]), name=fix(u["name"] or "")) for u in reflected_uniques]
+    parsed = rules.constraints(conn, name, schema)
+    uniques = parsed[0] if parsed is not None else [
+        Unique(names(u["column_names"]), name=fix(u["name"] or "")) for u in reflected_uniques]
     unique_names = {u.name for u in uniques}
     fk_shapes = {(f.name, f.columns) for f in fks}
     indexes = []
@@ -411,8 +450,9 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
                              where=normalize(str(where), d.sqlglot) if where is not None else None,
                              method=None if method in (None, "btree") else method,
                              include=tuple(opts.get(f"{d.kwarg_prefix}_include") or ())))
-    checks = [Check(normalize(ck["sqltext"], d.sqlglot), name=fix(ck["name"] or ""))
-              for ck in insp.get_check_constraints(name, schema=schema)]
+    check_texts = parsed[1] if parsed is not None else [
+        (fix(ck["name"] or ""), ck["sqltext"]) for ck in insp.get_check_constraints(name, schema=schema)]
+    checks = [Check(normalize(text, d.sqlglot), name=cname) for cname, text in check_texts]
     comment = None
     if d.comments:
         comment = insp.get_table_comment(name, schema=schema).get("text") or None
@@ -510,6 +550,8 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                 uniques.append(Unique(kcols))
             elif k.constraint_type == "CHECK":
                 checks.append(Check(normalize(k.expression, "duckdb")))
+        # names are not stored; the convention numbers checks in expression order (limits.constraint_names)
+        checks.sort(key=lambda k: k.expression)
         ixs = []
         for ix in indexes:
             if ix.table_name != t.table_name:
@@ -532,6 +574,10 @@ def _none(conn: sa.Connection, name: str, schema: str | None) -> Any:
     return {}
 
 
+def _use_inspector(conn: sa.Connection, name: str, schema: str | None) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ReadRules:
     """How to read one engine's catalog into the model."""
@@ -552,6 +598,9 @@ class ReadRules:
     json_columns: Callable[..., Any] = _none
     enum_labels: Callable[..., Any] = _none
     fk_actions: Callable[..., Any] = _none
+    generated: Callable[..., Any] = _none
+    #: (uniques, checks) read without the Inspector, or None to use it
+    constraints: Callable[..., Any] = _use_inspector
 
 
 READ_RULES: dict[str, ReadRules] = {
@@ -560,7 +609,8 @@ READ_RULES: dict[str, ReadRules] = {
                        autoincrement_is_identity=True, name_fixup=lambda n: n.replace("``", "`"),
                        json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values),
     "sqlite": ReadRules(_inspector_tables, timestamp_means_tz=True, identity_columns=_sqlite_autoincrement,
-                        fk_actions=_sqlite_fk_actions),
+                        fk_actions=_sqlite_fk_actions, constraints=_sqlite_constraints,
+                        generated=_sqlite_generated),
     "duckdb": ReadRules(_duckdb_tables),
 }
 
