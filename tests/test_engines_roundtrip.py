@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from strategies import schemas
 
 from dbmodel_kit import examples
-from dbmodel_kit.ddl import apply, create_engine, statements
+from dbmodel_kit.ddl import apply, create_engine, create_sql, statements
 from dbmodel_kit.ddl.limits import ENGINE_LIMITS, LIMITS, storable
 from dbmodel_kit.dialects import get_dialect
 from dbmodel_kit.errors import ModelError
 from dbmodel_kit.io.reflect import ReflectionWarning, read_default, read_type, reflect
-from dbmodel_kit.model import Check, Column, DataType, Default, Enum, Index, Model, Schema, Table
+from dbmodel_kit.model import Check, Column, DataType, Default, Enum, Index, Model, Schema, Table, Unique
 
 EXAMPLES = {"ecommerce": examples.ecommerce, "large": examples.large}
 
@@ -261,3 +261,46 @@ def test_random_schemas_round_trip_or_are_refused_cleanly(engine, tmp_path_facto
             assert reflect(url) == storable(schema, engine)
 
     check()
+
+
+def edge_model() -> Schema:
+    """Types and keys engines store differently: TEXT keys, INTERVAL keys, bare DECIMAL, FLOAT
+    defaults, an emoji comment and a unique constraint repeating the primary key."""
+    t = Table("edge", columns=(
+        Column("id", DataType("integer")),
+        Column("body", DataType("text")),
+        Column("span", DataType("interval")),
+        Column("amount", DataType("decimal")),
+        Column("whole", DataType("decimal", precision=7)),
+        Column("ratio", DataType("real"), default=Default("literal", 123456.789)),
+        Column("label", DataType("varchar")),
+    ), primary_key=("id",), comment="party \U0001F389 time",
+        uniques=(Unique(("id",)), Unique(("body",))),
+        indexes=(Index(("body",)), Index(("span",)), Index(("label",), name="ix_edge_label")))
+    return Schema(tables=(t,))
+
+
+def test_edge_types_round_trip(engine_url):
+    """TEXT/INTERVAL keys, bare DECIMAL, FLOAT defaults and non-BMP comments come back as
+    storable says on every engine (the engine's refusals become left-out keys with notes)."""
+    schema = edge_model()
+    apply(schema, engine_url)
+    back = reflect(engine_url)
+    assert back == storable(schema, engine_url)
+    d = get_dialect(sa.make_url(engine_url))
+    kept = {i.name for i in back.table("edge").indexes}
+    assert ("ix_edge_span" in kept) == ("interval" not in d.unindexable_kinds)
+    assert "ix_edge_body" in kept  # a plain index on TEXT is kept (MySQL: on a prefix)
+    assert back.table("edge").uniques == (() if d.prefix_key_kinds else (Unique(("body",), name="uq_edge_body"),))
+
+
+def test_edge_notes_say_what_was_left_out():
+    """The DDL says which keys an engine could not create and why."""
+    mysql = create_sql(edge_model(), "mysql")
+    assert "unique constraint uq_edge_body left out" in mysql
+    assert "index ix_edge_body covers the first 255 characters of body" in mysql
+    assert "`body`(255)" in mysql or "body(255)" in mysql
+    duck = create_sql(edge_model(), "duckdb")
+    assert "index ix_edge_span left out: duckdb cannot index these column types" in duck
+    for dialect in ("postgresql", "mysql", "sqlite", "duckdb"):
+        assert "unique constraint uq_edge_id repeats the primary key" in create_sql(edge_model(), dialect)
