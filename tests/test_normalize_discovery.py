@@ -196,3 +196,15 @@ def test_bad_options_raise_model_errors():
         discover_fds(df, algorithm="fastfd")
     with pytest.raises(ModelError, match="exact FDs only"):
         discover_fds(df, algorithm="hybrid", max_error=0.1)
+
+
+def test_discovery_explains_itself():
+    """explain=True returns the encoding, the search and the count as steps, with the Discovery as result."""
+    df = pd.DataFrame({"a": [1, 1, 2], "b": [3, 3, 4], "c": [5, 6, 7]})
+    e = discover_fds(df, explain=True)
+    assert e.result.as_fds() == discover_fds(df).as_fds()
+    assert e.steps[0].text.startswith("3 rows, 3 columns; distinct values per column: a 2, b 2, c 3")
+    assert "every pair of rows compared" in e.steps[1].text
+    tane = discover_fds(df, algorithm="tane", explain=True)
+    assert tane.steps[1].text.startswith("TANE: ")
+    assert e.summary == f"{len(e.result)} minimal FDs"

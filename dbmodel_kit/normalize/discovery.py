@@ -22,12 +22,13 @@ import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
+from .explain import Explanation, Step
 from .fd import FD, fmt_attrs
 
 __all__ = [
@@ -626,13 +627,25 @@ def _partition_of(enc: Encoded, mask: int, cache: dict[int, _Partition]) -> _Par
 ALGORITHMS = ("auto", "tane", "hybrid")
 
 
+@overload
+def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = ..., max_error: float = ...,
+                 null_equal: bool = ..., algorithm: str = ..., explain: Literal[False] = ...) -> Discovery: ...
+
+
+@overload
+def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = ..., max_error: float = ...,
+                 null_equal: bool = ..., algorithm: str = ..., explain: Literal[True]) -> Explanation: ...
+
+
 def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = None,
-                 max_error: float = 0.0, null_equal: bool = True, algorithm: str = "auto") -> Discovery:
+                 max_error: float = 0.0, null_equal: bool = True, algorithm: str = "auto",
+                 explain: bool = False) -> Discovery | Explanation:
     """All minimal non-trivial FDs ``X -> A`` of ``data`` (g3 error at most ``max_error``).
 
     ``max_lhs`` bounds the LHS size; ``null_equal`` chooses NULL semantics (see the module doc).
     ``algorithm``: ``"tane"`` (exact or approximate), ``"hybrid"`` (exact only, much faster on
     wide or long tables) or ``"auto"`` (hybrid for exact FDs, TANE for approximate ones).
+    ``explain=True`` returns the steps (encoding, agree sets or lattice size) with the result.
 
     >>> df = pd.DataFrame({"order": [1, 1, 2, 3], "customer": ["ann", "ann", "bob", "ann"],
     ...                    "city": ["oslo", "oslo", "rome", "oslo"]})
@@ -667,7 +680,25 @@ def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | No
         if lhs not in names:
             names[lhs] = frozenset(enc.columns[i] for i in _bits(lhs))
         result.append(DiscoveredFD(FD(names[lhs], singles[a]), err))
-    return Discovery(enc.columns, tuple(result), enc.n_rows, null_equal, max_error, max_lhs, algorithm, stats, enc)
+    found_ = Discovery(enc.columns, tuple(result), enc.n_rows, null_equal, max_error, max_lhs, algorithm, stats, enc)
+    if not explain:
+        return found_
+    cards = ", ".join(f"{c} {k}" for c, k in zip(enc.columns, enc.cardinality))
+    steps = [Step(f"{enc.n_rows} rows, {len(enc.columns)} columns; distinct values per column: {cards} "
+                  f"(NULL {'=' if null_equal else '≠'} NULL)", "note", {"cardinality": dict(zip(enc.columns,
+                                                                                                enc.cardinality))})]
+    if algorithm == "hybrid":
+        how = ("every pair of rows compared" if enc.n_rows * (enc.n_rows - 1) // 2 <= _ALL_PAIRS_MAX
+               else "neighbouring rows of each column's clusters compared, candidates validated on all rows")
+        steps.append(Step(f"agree sets (the columns two rows share, each a non-FD for the others): "
+                          f"{stats.get('agree_sets', 0)} distinct; {how}; {stats.get('rounds', 0)} round(s)",
+                          "note", dict(stats)))
+    else:
+        steps.append(Step(f"TANE: {stats.get('nodes', 0)} attribute sets visited in the lattice, "
+                          f"{stats.get('products', 0)} partition products", "note", dict(stats)))
+    steps.append(Step(f"{len(result)} minimal FDs" + (f" with at most {max_lhs} attributes on the left"
+                                                        if max_lhs is not None else ""), "result"))
+    return Explanation("FD discovery", tuple(steps), found_, f"{len(result)} minimal FDs")
 
 
 def _resolve(enc: Encoded, names: Iterable[str], what: str) -> list[int]:
