@@ -150,7 +150,7 @@ def _quiet_sqlglot() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _statements(text: str, dialect: str, source: str) -> Iterator[tuple[int, exp.Expression]]:
+def _statements(text: str, dialect: str, source: str) -> Iterator[tuple[int, Any]]:
     """(first line, parsed statement) for each statement; syntax errors name their line."""
     d = sqlglot.Dialect.get_or_raise(dialect)
     try:
@@ -219,10 +219,10 @@ class _Reader:
         try:
             schema = Schema(tuple(self.build(d) for d in self.tables.values()), tuple(self.enums.values()))
         except ModelError as e:
-            line = self.places.get(e.where or "") or next(
+            place: int | None = self.places.get(e.where or "") or next(
                 (self.places[t] for t in sorted(self.tables, key=len, reverse=True)
                  if (e.where or "").startswith(t + ".")), None)
-            raise e.at(f"{self.source}:{line}" if line else self.source) from None
+            raise e.at(f"{self.source}:{place}" if place else self.source) from None
         return SqlImport(schema, tuple(self.skipped + self.warnings))
 
     def uuid_references(self) -> None:
@@ -425,7 +425,7 @@ class _Reader:
         if not isinstance(dt, exp.DataType):
             raise ModelError(f"{table}.{column}: a column needs a type")
         t = dt.this
-        params = [p.this if isinstance(p, exp.DataTypeParam) else p for p in dt.expressions]
+        params: list[Any] = [p.this if isinstance(p, exp.DataTypeParam) else p for p in dt.expressions]
         if t == T.ENUM:
             return DataType("enum", enum=self.inline_enum(table, column, params)), False
         if t == T.USERDEFINED:
@@ -627,7 +627,7 @@ def _constraint_name(cc: exp.Expression) -> str:
     return name.name if isinstance(name, exp.Identifier) else ""
 
 
-def _int(value: exp.Expression) -> int:
+def _int(value: Any) -> int:
     try:
         return int(value.name)
     except ValueError:

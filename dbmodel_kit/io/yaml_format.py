@@ -179,10 +179,10 @@ def _check_name_omissible(table: Table) -> list[bool]:
     changed = True
     while changed:
         changed = False
-        for i, cands in enumerate(candidates):
-            if not omit[i] or cands is None:
+        for i, maybe in enumerate(candidates):
+            if not omit[i] or maybe is None:
                 continue
-            for cand in cands[:-1]:
+            for cand in maybe[:-1]:
                 j = owner.get(cand)
                 if j is None or (j > i and omit[j]):
                     omit[i], changed = False, True
@@ -370,7 +370,7 @@ def _mapping(node: Node, what: str, allowed: Iterable[str] | None = None) -> lis
         raise _at(node, f"{what} must be a mapping (key: value lines)")
     allowed = tuple(allowed) if allowed is not None else None
     seen: set[str] = set()
-    items = []
+    items: list[tuple[str, Node, Node]] = []
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
             raise _at(key_node, f"a key in {what} must be plain text")
