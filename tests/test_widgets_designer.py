@@ -109,13 +109,16 @@ def test_drop_referenced_table_is_rejected_and_leaf_table_dropped(designer: Desi
     assert designer.tables.drop_table.disabled
 
 
-def test_save_table_sets_comment_and_subject_area(designer: Designer, model: Model) -> None:
+def test_save_table_sets_comment_subject_area_and_flags(designer: Designer, model: Model) -> None:
     """Save table applies one AlterTable with only the fields that changed."""
     designer.select("orders")
     designer.tables.comment.value = "What customers bought."
     designer.tables.group.value = "checkout"
+    designer.tables.flags["audited"].value = True
     designer.tables.save_table.click()
-    assert last_op(model) == o.AlterTable("orders", comment="What customers bought.", group="checkout")
+    assert last_op(model) == o.AlterTable("orders", comment="What customers bought.", group="checkout",
+                                          audited=True)
+    assert model.schema.table("orders").audited
     with unchanged(model):
         designer.tables.save_table.click()
     assert designer.tables.table_msg.message == "nothing to change"

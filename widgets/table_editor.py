@@ -1,5 +1,5 @@
-"""The table editor: tables (add, rename, drop, comment, subject area) and their columns
-(add, edit, rename, reorder, drop) with a type picker and every column attribute.
+"""The table editor: tables (add, rename, drop, comment, subject area, production-pattern flags)
+and their columns (add, edit, rename, reorder, drop) with a type picker and every column attribute.
 
 Every button builds one operation (a :class:`~dbmodel_kit.model.ops.Batch` when an edit needs
 several) and hands it to ``model.apply``; the panel redraws from the change event.
@@ -47,6 +47,11 @@ class TableEditor(Panel):
                                              layout=w.Layout(width="98%", height="48px")), "dbm-table-comment")
         self.group = with_class(w.Combobox(placeholder="subject area", description="area", ensure_option=False,
                                            layout=w.Layout(width="260px")), "dbm-table-group")
+        # the production patterns a table opts into (the emitters add the columns/triggers)
+        self.flags = {flag: with_class(w.Checkbox(description=label, indent=False, layout=w.Layout(width="auto")),
+                                       f"dbm-table-{flag.replace('_', '-')}")
+                      for flag, label in (("timestamps", "timestamps"), ("soft_delete", "soft delete"),
+                                          ("audited", "audited"))}
         self.save_table = button("Save table", "dbm-save-table")
         self.table_msg = Feedback()
         self.add_table.on_click(self._on_add_table)
@@ -93,7 +98,7 @@ class TableEditor(Panel):
             w.HBox([self.new_table, self.key_type, self.add_table]),
             w.HBox([self.rename_to, self.rename_table, self.drop_table]),
             self.comment,
-            w.HBox([self.group, self.save_table]),
+            w.HBox([self.group, *self.flags.values(), self.save_table]),
             self.table_msg,
             w.HTML("<b>Columns</b>"),
             self.columns,
@@ -128,6 +133,8 @@ class TableEditor(Panel):
             self.heading.value = f"<b>Table <code>{name}</code></b> ({len(t.columns)} columns)"
             self.comment.value = t.comment or ""
             self.group.value = t.group or ""
+            for flag, box in self.flags.items():
+                box.value = getattr(t, flag)
             self.rename_to.value = ""
             labels = [(f"{c.name}  {self._label(t, c)}", c.name) for c in t.columns]
             set_options(self.columns, labels, self.columns.value)
@@ -207,6 +214,9 @@ class TableEditor(Panel):
             changes["comment"] = comment
         if group != t.group:
             changes["group"] = group
+        for flag, box in self.flags.items():
+            if box.value != getattr(t, flag):
+                changes[flag] = box.value
         return o.AlterTable(t.name, **changes) if changes else None
 
     def _move(self, step: int) -> o.Operation:
