@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import ForeignKey, Schema, Table
-from .plan import Plan, Suggestion, canonical
+from .plan import Plan, Step, Suggestion, classify, same
 
 _COLUMN_FIELDS = ("type", "nullable", "default", "generated", "comment", "sensitive")
 _TABLE_FIELDS = ("comment", "group", "timestamps", "soft_delete", "audited")
@@ -45,13 +45,15 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
     if isinstance(old, str) or isinstance(new, str):
         old, new = _live(old, new)
     hints = dict(hints or {})
-    steps: list[o.Operation] = []
+    steps: list[Step] = []
     running = old
 
     def emit(op: o.Operation) -> None:
+        # each op is applied once, here; the plan keeps these steps (no second replay)
         nonlocal running
-        running = op.apply(running)
-        steps.append(op)
+        after = op.apply(running)
+        steps.append(Step(op, running, after, *classify(op, running)))
+        running = after
 
     # 0. renames (hinted or renamed_from), so everything after compares like with like
     table_map = _table_renames(old, new, hints)
@@ -143,8 +145,8 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
     for name, fk in deferred:
         emit(o.AddForeignKey(name, fk))
 
-    plan = Plan.from_ops(old, steps, suggestions=_suggest(mid, new), source=source)
-    if canonical(plan.new) != canonical(new):  # pragma: no cover - a bug in this module, not the input
+    plan = Plan(old, steps, suggestions=_suggest(mid, new), source=source)
+    if not same(plan.new, new):  # pragma: no cover - a bug in this module, not the input
         raise ModelError("internal error: the structural diff does not reach the new schema")
     return plan
 

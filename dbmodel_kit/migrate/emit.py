@@ -113,7 +113,7 @@ class Unit:
 
 @dataclass
 class _Piece:
-    kind: str  # "op" | "batch" | "sql" | "check" | "nontx"
+    kind: str  # "op" | "batch" | "sql" | "check" | "nontx" | "alone" (own transaction)
     payload: Any
     table: str | None = None
     copy_from: sa.Table | None = None
@@ -217,9 +217,17 @@ def _add_column(op: o.AddColumn, ctx: _Ctx) -> list[Any]:
     return out
 
 
+#: Engines whose DROP COLUMN drops every index and constraint using the column, as the model
+#: does (https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN).
+DROP_COLUMN_DROPS_DEPENDENTS = frozenset({"postgresql"})
+
+
 def _drop_column(op: o.DropColumn, ctx: _Ctx) -> list[Any]:
-    # drop what uses the column first, explicitly: MySQL refuses to drop a column an FK needs
+    # elsewhere drop what uses the column first, explicitly: MySQL refuses to drop a column an FK needs
     t = ctx.step.before.table(op.table)
+    col = _column(ctx, op.table, op.column, after=False)
+    if ctx.dialect.name in DROP_COLUMN_DROPS_DEPENDENTS:
+        return [aops.DropColumnOp(op.table, op.column, _reverse=aops.AddColumnOp(op.table, _copy(col)))]
     out: list[Any] = []
     for fk in t.foreign_keys:
         if op.column in fk.columns:
@@ -294,9 +302,12 @@ def _safe_not_null(op: o.AlterColumn, ctx: _Ctx) -> list[Any]:
 
 
 def _validate(name: str, table: str, ctx: _Ctx) -> Any:
+    """VALIDATE CONSTRAINT in a transaction of its own: it only takes a SHARE UPDATE EXCLUSIVE
+    lock, unless the ACCESS EXCLUSIVE lock of the ADD ... NOT VALID is still held (squawk's
+    constraint-missing-not-valid explains)."""
     # no SQLAlchemy/Alembic construct for VALIDATE CONSTRAINT; names quoted by the dialect's preparer
     prep = ctx.dialect.compile_dialect().identifier_preparer
-    return aops.ExecuteSQLOp(f"ALTER TABLE {prep.quote(table)} VALIDATE CONSTRAINT {prep.quote(name)}")
+    return _Piece("alone", aops.ExecuteSQLOp(f"ALTER TABLE {prep.quote(table)} VALIDATE CONSTRAINT {prep.quote(name)}"))
 
 
 def _pk_name(ctx: _Ctx, table: str, *, after: bool) -> str:
@@ -345,6 +356,16 @@ def _add_check(op: o.AddCheck, ctx: _Ctx) -> list[Any]:
 
 
 def _add_unique(op: o.AddUnique, ctx: _Ctx) -> list[Any]:
+    if ctx.safe and ctx.dialect.name == "postgresql" and op.table in _existing_tables(ctx):
+        # build the index without blocking writes, then let the constraint adopt it
+        t = ctx.after[op.table]
+        ix = sa.Index(op.unique.name, *[t.c[c] for c in op.unique.columns], unique=True)
+        created = aops.CreateIndexOp.from_index(ix)
+        created.kw["postgresql_concurrently"] = True
+        prep = ctx.dialect.compile_dialect().identifier_preparer
+        adopt = aops.ExecuteSQLOp(f"ALTER TABLE {prep.quote(op.table)} ADD CONSTRAINT {prep.quote(op.unique.name)} "
+                                  f"UNIQUE USING INDEX {prep.quote(op.unique.name)}")
+        return [_Piece("nontx", created), adopt]
     return [aops.CreateUniqueConstraintOp.from_constraint(_constraint(ctx, op.table, op.unique.name))]
 
 
@@ -679,7 +700,7 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
     for i, step in enumerate(plan.steps, 1):
         for piece in pieces(step, d, safe=safe, index=i, cache=cache):
             start = len(buf.statements)
-            if piece.kind == "op" or piece.kind == "nontx":
+            if piece.kind in ("op", "nontx", "alone"):
                 ops_.invoke(piece.payload)
             elif piece.kind == "batch":
                 with ops_.batch_alter_table(piece.table, recreate="always", copy_from=piece.copy_from) as batch:
@@ -691,8 +712,8 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
                 out[-1].checks.append((len(out[-1].statements), *piece.payload))
                 continue
             new = buf.statements[start:]
-            if piece.kind == "nontx":
-                out.append(Unit(new, transactional=False, steps=[i]))
+            if piece.kind in ("nontx", "alone"):
+                out.append(Unit(new, transactional=piece.kind == "alone", steps=[i]))
                 out.append(Unit())
                 continue
             out[-1].statements.extend(new)

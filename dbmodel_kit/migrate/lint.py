@@ -141,7 +141,8 @@ def set_not_null(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
              f"setting {op.table}.{op.column} NOT NULL scans the table under an exclusive lock and fails on NULL rows"
              + (" (safe mode: CHECK NOT VALID, VALIDATE, then SET NOT NULL)" if safe else ""),
              "backfill NULLs; on PostgreSQL add CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL",
-             squawk=None if safe else "adding-not-nullable-field",
+             # the safe recipe ends by dropping its helper CHECK, which squawk reports as such
+             squawk="ban-drop-constraint" if safe else "adding-not-nullable-field",
              atlas="LT101" if ctx.dialect == "sqlite" else "MF104", strong_migrations="change_column_null")
 
 
@@ -234,6 +235,82 @@ def enum_value_removed(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
                      squawk=None, atlas="MY110" if ctx.dialect == "mysql" else None, strong_migrations=None)
 
 
+def drop_constraint(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if isinstance(op, o.DropCheck | o.DropUnique | o.DropForeignKey) and ctx.existing(op.table):
+        yield _f(i, "DM304", "warning", f"dropping {op.name} on {op.table} lets rows in that it refused; the "
+                 "reverse fails if such rows are written meanwhile",
+                 "make sure the application enforces the rule, or keep the constraint",
+                 squawk="ban-drop-constraint", atlas=None, strong_migrations=None)
+
+
+def relax_column(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if not (isinstance(op, o.AlterColumn) and ctx.existing(op.table)):
+        return
+    col = s.before.table(op.table).column(op.column)
+    if op.default is None and col.default is not None:
+        yield _f(i, "DM305", "info", f"dropping the default of {op.table}.{op.column}: inserts that relied on it "
+                 "now fail or store NULL", "check the application always sets the column",
+                 squawk="ban-drop-default", atlas=None, strong_migrations=None)
+    if op.nullable is True and not col.nullable:
+        yield _f(i, "DM306", "info", f"{op.table}.{op.column} now allows NULL; the reverse (SET NOT NULL) fails "
+                 "once NULLs are written", "backfill before going back",
+                 squawk="ban-drop-not-null", atlas=None, strong_migrations=None)
+
+
+def drop_enum(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    if isinstance(s.op, o.DropEnum):
+        yield _f(i, "DM402", "info", f"dropping enum type {s.op.name}", "nothing uses it any more; keep it if "
+                 "a running client still casts to it", squawk="ban-drop-type", atlas=None, strong_migrations=None)
+
+
+def enum_swap(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    from ..dialects import get_dialect
+
+    if isinstance(s.op, o.AlterEnum) and get_dialect(ctx.dialect).enum_style == "type":
+        users = [f"{t.name}.{c.name}" for t in s.before.tables for c in t.columns
+                 if c.type.kind == "enum" and c.type.enum == s.op.name]
+        yield _f(i, "DM403", "warning", f"changing enum {s.op.name} swaps the type: rename the old one, create the "
+                 f"new one, retype {', '.join(users) or 'no column'} (a table rewrite), drop the old type",
+                 "for adding a value at the end, ALTER TYPE ... ADD VALUE avoids the rewrite",
+                 squawk="renaming-object, changing-column-type, ban-drop-default, ban-drop-type",
+                 atlas=None, strong_migrations=None)
+
+
+def transform_rewrite(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    gone = [c for c in _dropped_columns(s) if ctx.existing(c.split(".")[0])]
+    if getattr(s.op, "expand", None) is not None and gone:
+        renames = type(s.op).__name__ == "CastColumn"
+        yield _f(i, "DM205", "warning", f"'{s.describe()}' copies the data, then drops {', '.join(gone)}"
+                 + (" and renames the new column into place" if renames else "")
+                 + "; running clients that use the old columns break",
+                 "deploy readers of the new columns first; keep the old ones until none reads them",
+                 squawk="ban-drop-column" + (", renaming-column" if renames else ""), atlas="DS103",
+                 strong_migrations="remove_column")
+
+
+def _dropped_columns(s: Step) -> list[str]:
+    out = []
+    for name in s.op.tables:
+        t = s.before.table(name) if s.before.has_table(name) else None
+        if t is not None and s.after.has_table(t.name):
+            after = s.after.table(t.name)
+            out += [f"{t.name}.{c.name}" for c in t.columns if not after.has_column(c.name)]
+    if type(s.op).__name__ == "CastColumn":
+        out.append(f"{s.op.table}.{s.op.column}")  # type: ignore[attr-defined]
+    return out
+
+
+def unsupported_here(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    from .emit import unsupported
+
+    why = unsupported(s.op, ctx.dialect)
+    if why:
+        yield _f(i, "DM601", "error", f"{ctx.dialect} cannot '{s.describe()}': {why}", "plan it another way",
+                 squawk=None, atlas=None, strong_migrations=None)
+
+
 def irreversible(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     if s.reversibility == "impossible":
         yield _f(i, "DM501", "error", f"step '{s.describe()}' cannot be reversed: {s.reason}",
@@ -245,7 +322,8 @@ def irreversible(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     drop_table, drop_column, rename, type_change, add_required_column, set_not_null, unique_on_existing,
     index_not_concurrent, constraint_not_valid, volatile_default, rebuild_hazard, mysql_copy,
-    enum_value_removed, irreversible,
+    enum_value_removed, drop_constraint, relax_column, drop_enum, enum_swap, transform_rewrite, unsupported_here,
+    irreversible,
 )
 
 

@@ -272,6 +272,22 @@ _RULES: dict[type[o.Operation], Any] = {
 }
 
 
+def same(a: Schema, b: Schema) -> bool:
+    """Whether ``a`` and ``b`` hold the same tables and enums, order aside (cheaper than comparing
+    :func:`canonical` values: no new schema is built and validated)."""
+    if {e.name: e for e in a.enums} != {e.name: e for e in b.enums}:
+        return False
+    if set(a.table_names) != set(b.table_names):
+        return False
+    return all(t is b.table(t.name) or _table_key(t) == _table_key(b.table(t.name)) for t in a.tables)
+
+
+def _table_key(t: Table) -> tuple[Any, ...]:
+    by_name = lambda items: tuple(sorted(items, key=lambda x: x.name))
+    return (by_name(t.columns), t.primary_key, by_name(t.foreign_keys), by_name(t.indexes), by_name(t.uniques),
+            by_name(t.checks), t.comment, t.group, t.timestamps, t.soft_delete, t.audited)
+
+
 def canonical(schema: Schema) -> Schema:
     """``schema``'s tables, columns, enums and constraints sorted by name, without its name and
     comment (so equality ignores order, which engines do not all keep)."""
@@ -287,4 +303,5 @@ def canonical(schema: Schema) -> Schema:
                   enums=tuple(sorted(schema.enums, key=lambda e: e.name)))
 
 
-__all__ = ["LEVELS", "Plan", "Reversibility", "Step", "Suggestion", "canonical", "classify", "flatten", "widens"]
+__all__ = ["LEVELS", "Plan", "Reversibility", "Step", "Suggestion", "canonical", "classify", "flatten", "same",
+           "widens"]

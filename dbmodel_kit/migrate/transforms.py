@@ -121,7 +121,7 @@ def _emit_ops(ctx: Any, schema: Schema, ops: list[o.Operation]) -> tuple[list[An
     for op in ops:
         after = op.apply(schema)
         level, reason = classify(op, schema)
-        out.extend(pieces(Step(op, schema, after, level, reason), ctx.dialect, safe=False, index=ctx.index,
+        out.extend(pieces(Step(op, schema, after, level, reason), ctx.dialect, safe=ctx.safe, index=ctx.index,
                           cache=ctx.cache))
         schema = after
     return out, schema

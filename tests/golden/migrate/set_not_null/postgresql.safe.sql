@@ -8,7 +8,15 @@ SET statement_timeout = '15min';
 -- unit 1 (transaction; step 1)
 BEGIN;
 ALTER TABLE products ADD CONSTRAINT ck_products_category_not_null CHECK (NOT "category" IS NULL) NOT VALID;
+COMMIT;
+
+-- unit 2 (transaction; step 1)
+BEGIN;
 ALTER TABLE products VALIDATE CONSTRAINT ck_products_category_not_null;
+COMMIT;
+
+-- unit 3 (transaction; step 1)
+BEGIN;
 ALTER TABLE products ALTER COLUMN category SET NOT NULL;
 ALTER TABLE products DROP CONSTRAINT ck_products_category_not_null;
 COMMIT;
