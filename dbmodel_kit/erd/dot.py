@@ -317,7 +317,7 @@ def _legend(th: Theme, diff: bool) -> list[str]:
            "color": th.cluster_border, "fontcolor": th.cluster_text, "fontsize": "11", "labeljust": "l",
            "margin": "10"}
     out = ["\tsubgraph cluster_legend {", f"\t\tgraph [{_attrs(box)}]"]
-    text = {"shape": "plaintext", "fontsize": "10", "fontcolor": th.text, "margin": "0"}
+    text = {"shape": "plaintext", "fontsize": "10", "fontcolor": th.text, "margin": "0", "height": "0.22"}
     samples = [(f"legend_{end}", ARROWS[end], label, "solid") for end, label in _LEGEND_ENDS]
     samples += [("legend_identifying", "none", "identifying (FK in PK)", "solid"),
                 ("legend_non_identifying", "none", "non-identifying", "dashed")]
