@@ -441,6 +441,33 @@ def test_unique_constraint_refuses_index_only_options(designer: Designer, model:
     assert "use a unique index" in x.index_msg.message
 
 
+# -- enums --------------------------------------------------------------------------------------
+
+def test_enum_add_change_drop_and_use_in_type_picker(designer: Designer, model: Model) -> None:
+    """Enums are added, re-valued and dropped through the panel; the type picker offers them at once."""
+    e = designer.enums
+    e.name.value = "review_state"
+    e.values.value = "draft, published"
+    e.add.click()
+    assert last_op(model) == o.AddEnum(model.schema.enum("review_state"))
+    assert "review_state" in designer.tables.type.enum.options
+    e.enums.value = "review_state"
+    e.values.value = "draft, published, hidden"
+    e.save.click()
+    assert last_op(model) == o.AlterEnum("review_state", ("draft", "published", "hidden"))
+    e.values.value = "draft, draft"
+    with unchanged(model):
+        e.save.click()
+    assert "lists 'draft' twice" in e.msg.message
+    e.enums.value = "order_status"  # used by orders.status: refused
+    with unchanged(model):
+        e.drop.click()
+    assert "used by orders.status" in e.msg.message
+    e.enums.value = "review_state"
+    e.drop.click()
+    assert last_op(model) == o.DropEnum("review_state")
+
+
 # -- history ------------------------------------------------------------------------------------
 
 def test_undo_redo_buttons_and_plain_language_log(designer: Designer, model: Model) -> None:
@@ -488,7 +515,7 @@ def test_lint_findings_listed_and_click_selects_table(designer: Designer, model:
     assert designer.selected == "logs"
     assert designer.erd.view.selected == "logs"
     assert finding.id in lp.detail.value
-    assert designer.tabs.get_title(4) == f"Lint ({len(lp.report)})"
+    assert designer.tabs.get_title(5) == f"Lint ({len(lp.report)})"
     model.set_primary_key("logs", "line")
     assert all(f.table != "logs" or f.id != finding.id for f in lp.report)
 

@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from ..model import Model
 from ._common import Panel, Selection, set_options, with_class
+from .enum_editor import EnumEditor
 from .erd_view import ErdPanel
 from .history import HistoryPanel
 from .index_editor import IndexEditor
@@ -29,8 +30,8 @@ class Designer:
     """Edit a model in widgets and watch its ERD change.
 
     ``Designer(model)`` (or ``model.designer()``) shows the ERD (click a table to select it)
-    beside tabs for the table, its relationships, its indexes and checks, the history (undo and
-    redo, also Ctrl+Z / Ctrl+Shift+Z) and the lint findings. Every edit goes through
+    beside tabs for the table, its relationships, its indexes and checks, the schema's enums, the
+    history (undo and redo, also Ctrl+Z / Ctrl+Shift+Z) and the lint findings. Every edit goes through
     ``model.apply``; everything redraws from the model's change events, so edits made in code
     (``model.add_column(...)``) show up too. ``close()`` stops listening.
     """
@@ -45,9 +46,11 @@ class Designer:
         self.tables = TableEditor(model, self.selection)
         self.relationships = RelationshipEditor(model, self.selection)
         self.indexes = IndexEditor(model, self.selection)
+        self.enums = EnumEditor(model, self.selection)
         self.history = HistoryPanel(model, self.selection)
         self.lint = LintPanel(model, self.selection)
-        self.panels: tuple[Panel, ...] = (self.tables, self.relationships, self.indexes, self.history, self.lint)
+        self.panels: tuple[Panel, ...] = (self.tables, self.relationships, self.indexes, self.enums, self.history,
+                                          self.lint)
 
         self.picker = with_class(w.Dropdown(options=[], description="table", layout=w.Layout(width="260px")),
                                  "dbm-table-picker")
