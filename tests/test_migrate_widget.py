@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from dbmodel_kit.examples import ecommerce  # noqa: E402
-from dbmodel_kit.model import Model  # noqa: E402
+from dbmodel_kit.examples import ecommerce
+from dbmodel_kit.model import Model
 
 
 def _panel(**kw):  # type: ignore[no-untyped-def]
