@@ -43,15 +43,16 @@ df = pd.read_csv(path, dtype=str, keep_default_na=False)
 out = {}
 for name, make, kwargs in (("tane", desbordante.afd.algorithms.Tane, {"error": 0.0}),
                            ("hyfd", desbordante.fd.algorithms.HyFD, {})):
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         algo = make()
         algo.load_data(table=df)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         algo.execute(**kwargs)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     fds = [[sorted(df.columns[i] for i in fd.lhs_indices), df.columns[fd.rhs_index]] for fd in algo.get_fds()]
-    out[name] = {"time": min(times), "fds": fds}
+    out[name] = {"time": min(times), "cpu": min(cpu), "fds": fds}
 print(json.dumps(out))
 """
 
@@ -76,12 +77,13 @@ def ours(csv: Path, repeat: int, algorithm: str) -> dict:
     from dbmodel_kit.normalize.discovery import discover_fds, read_csv
 
     df = read_csv(csv)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = discover_fds(df, algorithm=algorithm)
         times.append(time.perf_counter() - t)
-    return {"time": min(times), "fds": [[sorted(d.lhs), d.rhs] for d in result],
+        cpu.append(time.process_time() - c)
+    return {"time": min(times), "cpu": min(cpu), "fds": [[sorted(d.lhs), d.rhs] for d in result],
             "rows": len(df), "cols": len(df.columns)}
 
 
@@ -114,17 +116,19 @@ def main(argv: list[str] | None = None) -> int:
         s_mine, s_tane, s_hyfd = as_set(mine["fds"]), as_set(ref["tane"]["fds"]), as_set(ref["hyfd"]["fds"])
         same = s_mine == s_tane == s_hyfd and (tane is None or as_set(tane["fds"]) == s_mine)
         t_mine, t_tane, t_hyfd = mine["time"], ref["tane"]["time"], ref["hyfd"]["time"]
-        target = t_mine <= max(t_tane, 0.0) * 1.0 or t_mine < 0.05  # tiny tables: timer noise
+        target = t_mine <= t_tane
         if name in HYFD_TARGET:
             target = target and t_mine <= 3 * t_hyfd
         ok_all &= same and target
         rows.append((name, f"{mine['rows']:,} x {mine['cols']}", f"{len(s_mine)} / {len(s_tane)} / {len(s_hyfd)}",
-                     str(PUBLISHED.get(name, "?")), "yes" if same else "**NO**", fmt(t_mine),
-                     fmt(tane["time"]) if tane else "-", fmt(t_tane), fmt(t_hyfd),
+                     str(PUBLISHED.get(name, "?")), "yes" if same else "**NO**",
+                     f"{fmt(t_mine)} ({fmt(mine['cpu'])})", fmt(tane["time"]) if tane else "-",
+                     f"{fmt(t_tane)} ({fmt(ref['tane']['cpu'])})", f"{fmt(t_hyfd)} ({fmt(ref['hyfd']['cpu'])})",
                      f"{t_mine / t_hyfd:.2f}x" if t_hyfd else "-", "yes" if target else "**no**"))
         print(" | ".join(rows[-1]), file=sys.stderr)
     header = ("table", "rows x cols", "FDs ours / Tane / HyFD", "published", "same FD set",
-              "ours (auto)", "ours (TANE)", "Desbordante Tane", "Desbordante HyFD", "ours / HyFD", "target met")
+              "ours (auto) (CPU)", "ours (TANE)", "Desbordante Tane (CPU)", "Desbordante HyFD (CPU)",
+              "ours / HyFD", "target met")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     import numpy
@@ -143,12 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         "Best of the runs (the least disturbed by other load); ours = `discover_fds(DataFrame)` including",
         "encoding (default `auto` = the agree-set hybrid for exact FDs; TANE run once), Desbordante =",
         "`execute()` after `load_data`.",
-        "Targets: no slower than Desbordante's Tane on any table (tables under 50 ms count as met),",
-        "and within 3x of HyFD on adult and hepatitis.",
+        "Targets (judged on wall clock, best run): no slower than Desbordante's Tane on any table, and",
+        "within 3x of HyFD on adult and hepatitis. CPU seconds of the process are in brackets: they",
+        "change less than wall clock when other work shares the machine.",
         "",
         *lines,
         "",
-        f"All FD sets identical and all targets met: {'yes' if ok_all else 'NO'}.",
+        f"All FD sets identical: {'yes' if all(r[4] == 'yes' for r in rows) else 'NO'}; "
+        f"targets met on {sum(r[-1] == 'yes' for r in rows)} of {len(rows)} tables.",
     ])
     print(body)
     if not args.no_write:

@@ -432,7 +432,9 @@ def _all_pair_agree_sets(matrix: np.ndarray) -> np.ndarray:
     top = int(matrix.max(initial=0))
     small = matrix.astype(np.int16 if top < 2**15 else np.int32 if top < 2**31 else np.int64)
     dtype = _mask_dtype(m)
-    step = max(1, _CHUNK // max(n, 1))
+    # blocks of rows against the rows from there on: about the upper triangle, bounded memory
+    step = max(1, min(_CHUNK // max(n, 1), max(64, n // 4)))
+    seen = np.zeros(1 << m, dtype=bool) if m <= 16 else None  # small masks: a bitmap beats np.unique
     found = []
     for lo in range(0, n, step):
         hi = min(n, lo + step)
@@ -441,7 +443,12 @@ def _all_pair_agree_sets(matrix: np.ndarray) -> np.ndarray:
             col = small[c]
             eq = col[lo:hi, None] == col[None, lo:]
             block |= eq.astype(dtype) << dtype(c) if dtype is not np.int64 else eq.astype(dtype) << c
-        found.append(np.unique(block))
+        if seen is not None:
+            seen[block.ravel()] = True
+        else:
+            found.append(np.unique(block))
+    if seen is not None:
+        return np.flatnonzero(seen).astype(np.int64)
     return np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
@@ -489,33 +496,54 @@ def _maximal_by_rhs(agree: np.ndarray, m: int) -> list[np.ndarray]:
     return out
 
 
+_SMALL = 48  # below this many candidates plain Python ints beat numpy's per-call overhead
+
+
 def _induce(maximal: np.ndarray, attr: int, m: int, max_lhs: int | None) -> np.ndarray:
-    """Minimal LHS masks for ``attr``: minimal sets contained in none of ``maximal`` (Berge)."""
+    """Minimal LHS masks for ``attr``: minimal sets contained in none of ``maximal`` (Berge).
+
+    Each maximal non-FD set s invalidates the candidates inside it; each of those, x, is
+    specialised to x + {b} for every b outside s. Such a y is minimal unless a surviving candidate
+    z (not inside s) lies below it; z must then hold b, and distinct x give incomparable y, so only
+    the survivors need checking.
+    """
     full = (1 << m) - 1
-    cands = np.zeros(1, dtype=np.int64)
+    cands: Any = [0]
     for s in sorted(maximal.tolist(), key=lambda v: -v.bit_count()):
-        inside = (cands & ~s) == 0
+        outside = full & ~s & ~(1 << attr)
+        if isinstance(cands, list) and len(cands) <= _SMALL:
+            bad = [x for x in cands if x & ~s == 0]
+            if not bad:
+                continue
+            keep = [x for x in cands if x & ~s]
+            grow = [1 << b for b in range(m) if outside >> b & 1]
+            new = [y for x in bad for y in (x | g for g in grow) if all(z & ~y for z in keep)]
+            if max_lhs is not None:
+                new = [y for y in new if y.bit_count() <= max_lhs]
+            cands = keep + new
+            continue
+        arr = np.asarray(cands, dtype=np.int64)
+        inside = (arr & ~s) == 0
         if not inside.any():
+            cands = arr
             continue
-        bad, keep = cands[inside], cands[~inside]
-        grow = np.array([1 << b for b in range(m) if (full & ~s & ~(1 << attr)) >> b & 1], dtype=np.int64)
-        if len(grow) == 0:
-            cands = keep
+        bad_a, keep_a = arr[inside], arr[~inside]
+        grow_a = np.array([1 << b for b in range(m) if outside >> b & 1], dtype=np.int64)
+        if len(grow_a) == 0:
+            cands = keep_a
             continue
-        y = (bad[:, None] | grow[None, :]).ravel()
-        # y = x + {b} with x inside s and b outside: a kept z (not inside s) below y must hold b,
-        # and distinct x give incomparable y, so only kept candidates can make y non-minimal.
-        if len(keep):
+        y = (bad_a[:, None] | grow_a[None, :]).ravel()
+        if len(keep_a):
             dominated = np.zeros(len(y), dtype=bool)
-            step = max(1, (1 << 20) // len(keep))
+            step = max(1, (1 << 20) // len(keep_a))
             for lo in range(0, len(y), step):
                 blk = y[lo:lo + step]
-                dominated[lo:lo + step] = ((keep[None, :] & ~blk[:, None]) == 0).any(axis=1)
+                dominated[lo:lo + step] = ((keep_a[None, :] & ~blk[:, None]) == 0).any(axis=1)
             y = y[~dominated]
         if max_lhs is not None:
             y = y[np.bitwise_count(y) <= max_lhs]
-        cands = np.concatenate([keep, y])
-    return cands
+        cands = np.concatenate([keep_a, y])
+    return np.asarray(cands, dtype=np.int64)
 
 
 def _group_key(matrix: np.ndarray, cards: Sequence[int], cols: list[int]) -> np.ndarray:
