@@ -7,8 +7,10 @@
 """
 
 from .lint import RULES, Finding, lint
+from .load import Inference, SampleViolations, infer, load_sample
 from .runner import Report, run
 from .sample import SampleDB, sample
 from .workload import Query, Workload
 
-__all__ = ["RULES", "Finding", "Query", "Report", "SampleDB", "Workload", "lint", "run", "sample"]
+__all__ = ["RULES", "Finding", "Inference", "Query", "Report", "SampleDB", "SampleViolations", "Workload", "infer",
+           "lint", "load_sample", "run", "sample"]
