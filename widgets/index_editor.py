@@ -34,7 +34,7 @@ def constraint_rows(t: Table) -> list[tuple[str, str]]:
 class IndexEditor(Panel):
     """Add indexes, unique constraints and checks to the selected table; drop any of them."""
 
-    title = "Indexes & checks"
+    title = "Indexes"
 
     def build(self) -> list[w.Widget]:
         self.heading = w.HTML()

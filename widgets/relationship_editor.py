@@ -81,7 +81,7 @@ def junction(schema: Schema, left: str, right: str, name: str = "") -> o.Batch:
 class RelationshipEditor(Panel):
     """Add and drop the selected table's foreign keys; create many-to-many junction tables."""
 
-    title = "Relationships"
+    title = "Relations"
 
     def build(self) -> list[w.Widget]:
         self.heading = w.HTML()
