@@ -244,7 +244,7 @@ def test_random_schemas_round_trip_or_are_refused_cleanly(engine, tmp_path_facto
     folder = tmp_path_factory.mktemp(f"random_{engine}")
     counter = iter(range(10**6))
 
-    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(schemas(max_tables=3))
     def check(schema):
         url = f"{engine}:///{folder / f'db{next(counter)}'}"
