@@ -56,6 +56,7 @@ True
 from __future__ import annotations
 
 import io
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -190,7 +191,19 @@ def _check_name_omissible(table: Table) -> list[bool]:
     return omit
 
 
+#: Blocks already written and checked, by table value: ``Model(path=...)`` rewrites the file after
+#: every edit, and an edit leaves all but one or two tables as they were.
+_BLOCKS: weakref.WeakKeyDictionary[Table, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def _table_block(t: Table) -> dict[str, Any]:
+    cached = _BLOCKS.get(t)
+    if cached is None:
+        cached = _BLOCKS[t] = _checked_block(t)
+    return cached
+
+
+def _checked_block(t: Table) -> dict[str, Any]:
     block = _table_block_with(t, inline=True)
     # belt and braces: the block must read back as the very same table, else write everything
     # explicitly rather than lose a detail; if even that fails, say so instead of writing a lie
