@@ -23,6 +23,7 @@ sorts a model the same way for comparisons).
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Callable, Iterable
@@ -253,11 +254,17 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
     return out, enums
 
 
-def _sqlite_create_table(conn: sa.Connection, name: str) -> exp.Expression | None:
-    """The table's CREATE TABLE statement (SQLite keeps the text), parsed by sqlglot."""
+@functools.lru_cache(maxsize=256)
+def _parse_sqlite(sql: str) -> Any:
+    return sqlglot.parse_one(sql, read="sqlite")
+
+
+def _sqlite_create_table(conn: sa.Connection, name: str) -> Any:
+    """The table's CREATE TABLE statement (SQLite keeps the text), parsed by sqlglot (once per text;
+    the tree is only read)."""
     master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"))
     sql = conn.execute(sa.select(master.c.sql).where(master.c.type == "table", master.c.name == name)).scalar()
-    return sqlglot.parse_one(sql, read="sqlite") if sql else None
+    return _parse_sqlite(sql) if sql else None
 
 
 def _sqlite_autoincrement(conn: sa.Connection, name: str, schema: str | None = None) -> set[str]:
