@@ -156,3 +156,20 @@ def test_alembic_upgrade_downgrade(case: str, kind: str, tmp_path: Path, request
     assert canonical(live_schema(url, d)) == canonical(storable(plan.new, d))
     command.downgrade(cfg, "base")
     assert canonical(live_schema(url, d)) == canonical(storable(plan.old, d))
+
+
+def test_alembic_script_imports_dialect_types() -> None:
+    """A revision using a dialect type (PostgreSQL UUID, JSONB) imports that dialect module."""
+    from dbmodel_kit.examples import ecommerce
+    from dbmodel_kit.model import Model
+
+    m = Model(ecommerce())
+    cp = m.checkpoint()
+    m.add_column("users", "external_id", "uuid")
+    m.add_column("users", "prefs", "json")
+    script = to_alembic(m.plan_since(cp), dialect="postgresql")
+    assert "from sqlalchemy.dialects import postgresql" in script
+    assert "postgresql.JSONB(astext_type=sa.Text())" in script
+    namespace: dict[str, object] = {}
+    exec(compile(script, "rev.py", "exec"), namespace)  # imports resolve; nothing runs yet
+    assert callable(namespace["upgrade"])

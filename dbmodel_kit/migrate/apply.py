@@ -271,7 +271,7 @@ def snapshot(schema: Schema, url: str | sa.Engine) -> dict[str, list[tuple[Any, 
         out = {}
         with engine.connect() as conn:
             for t in schema.tables:
-                cols = [sa.column(c.name) for c in t.columns if c.type.kind not in ("json",)]
+                cols: list[Any] = [sa.column(c.name) for c in t.columns if c.type.kind not in ("json",)]
                 rows = conn.execute(sa.select(*cols).select_from(sa.table(t.name))).fetchall()
                 out[t.name] = sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
         return out

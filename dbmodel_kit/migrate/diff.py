@@ -94,7 +94,8 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
     # 3. new tables, parents first; FKs to tables not there yet wait for step 7
     deferred: list[tuple[str, ForeignKey]] = []
     for t in _creation_order(added):
-        now, later = [], []
+        now: list[ForeignKey] = []
+        later: list[ForeignKey] = []
         for fk in t.foreign_keys:
             ready = fk.ref_table == t.name or (running.has_table(fk.ref_table)
                                                and running.table(fk.ref_table).is_unique(fk.ref_columns))
@@ -253,10 +254,10 @@ def _suggest(mid: Schema, new: Schema) -> list[Suggestion]:
     came_t = [t for t in new.tables if not mid.has_table(t.name)]
     shape = lambda t: tuple(sorted((c.name, str(c.type)) for c in t.columns))
     gone_s, came_s = Counter(map(shape, gone_t)), Counter(map(shape, came_t))
-    for g in gone_t:
-        if gone_s[shape(g)] == 1 and came_s[shape(g)] == 1:
-            c = next(c for c in came_t if shape(c) == shape(g))
-            out.append(Suggestion("table", g.name, c.name, "same columns"))
+    for old_t in gone_t:
+        if gone_s[shape(old_t)] == 1 and came_s[shape(old_t)] == 1:
+            twin = next(t for t in came_t if shape(t) == shape(old_t))
+            out.append(Suggestion("table", old_t.name, twin.name, "same columns"))
     return out
 
 

@@ -14,6 +14,7 @@ type mapping); data-carrying SQL is written once as sqlglot trees and transpiled
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -75,7 +76,8 @@ def needs_rebuild(op: o.Operation, dialect: str | Dialect, before: Schema) -> bo
         t = before.table(op.table)
         if t.column(op.column).type.kind == "enum":  # its enum CHECK goes with it
             return True
-        return any(op.column in x.columns for x in (*t.foreign_keys, *t.uniques)) or any(
+        keyed: tuple[Any, ...] = (*t.foreign_keys, *t.uniques)
+        return any(op.column in x.columns for x in keyed) or any(
             op.column in ck.columns for ck in t.checks)
     if isinstance(op, o.DropTable) and name == "duckdb":
         return False
@@ -259,8 +261,14 @@ def _cols(sql: str) -> tuple[str, ...]:
 def _existing(ctx: _Ctx, table: str, column: str) -> dict[str, Any]:
     col = _column(ctx, table, column, after=False)
     return {"existing_type": col.type, "existing_nullable": col.nullable,
-            "existing_server_default": col.server_default.arg if col.server_default is not None else False,
+            "existing_server_default": _default_arg(col),
             "existing_comment": col.comment}
+
+
+def _default_arg(col: sa.Column) -> Any:
+    """The server default's SQL (``False``: none), as Alembic's ``existing_server_default`` wants."""
+    default: Any = col.server_default
+    return default.arg if default is not None else False
 
 
 def _rename_column(op: o.RenameColumn, ctx: _Ctx) -> list[Any]:
@@ -280,7 +288,8 @@ def _alter_column(op: o.AlterColumn, ctx: _Ctx) -> list[Any]:
     if "nullable" in changes:
         kw["modify_nullable"] = new.nullable
     if "default" in changes:
-        kw["modify_server_default"] = new.server_default.arg if new.server_default is not None else None
+        arg = _default_arg(new)
+        kw["modify_server_default"] = None if arg is False else arg
     if "comment" in changes and ctx.dialect.comments:
         kw["modify_comment"] = new.comment if new.comment is not None else None
     if not kw:
@@ -312,7 +321,7 @@ def _validate(name: str, table: str, ctx: _Ctx) -> Any:
 
 def _pk_name(ctx: _Ctx, table: str, *, after: bool) -> str:
     t = (ctx.after if after else ctx.before)[table]
-    return t.primary_key.name or f"{table}_pkey"
+    return str(t.primary_key.name or f"{table}_pkey")
 
 
 def _set_pk(op: o.SetPrimaryKey, ctx: _Ctx) -> list[Any]:
@@ -488,7 +497,7 @@ def _alter_enum(op: o.AlterEnum, ctx: _Ctx) -> list[Any]:
             out.append(aops.AlterColumnOp(table, col, modify_type=_column(ctx, table, col).type,
                                           postgresql_using=using, **{**existing, "existing_server_default": None}))
             if default is not None:
-                out.append(aops.AlterColumnOp(table, col, modify_server_default=default.arg,
+                out.append(aops.AlterColumnOp(table, col, modify_server_default=_default_arg(_column(ctx, table, col)),
                                               **{**existing, "existing_server_default": None}))
         old.name = tmp
         out.append(aops.ExecuteSQLOp(str(DropEnumType(old).compile(dialect=comp))))
@@ -569,9 +578,9 @@ def _duck_rebuild(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
     grow = True
     while grow:
         grow = False
-        for t, _fk in _refs(b, names):
-            if t.name not in names:
-                names.add(t.name)
+        for child, _fk in _refs(b, names):
+            if child.name not in names:
+                names.add(child.name)
                 grow = True
     order = [t.name for t in _dep_order(b) if t.name in names]
     comp = ctx.dialect.compile_dialect()
@@ -703,7 +712,7 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
             if piece.kind in ("op", "nontx", "alone"):
                 ops_.invoke(piece.payload)
             elif piece.kind == "batch":
-                with ops_.batch_alter_table(piece.table, recreate="always", copy_from=piece.copy_from) as batch:
+                with ops_.batch_alter_table(piece.table or "", recreate="always", copy_from=piece.copy_from) as batch:
                     for x in piece.payload:
                         batch.invoke(x)
             elif piece.kind == "sql":
@@ -780,7 +789,7 @@ def _alembic_ops(plan: Plan, dialect: Dialect) -> list[Any]:
             if piece.kind in ("op", "nontx"):
                 out.append(piece.payload)
             elif piece.kind == "batch":
-                out.append(aops.ModifyTableOps(piece.table, list(piece.payload)))
+                out.append(aops.ModifyTableOps(piece.table or "", list(piece.payload)))
             elif piece.kind == "sql":
                 out.append(aops.ExecuteSQLOp(piece.payload))
     return out
@@ -842,18 +851,22 @@ def to_alembic(plan: Plan, *, dialect: str = "postgresql", revision: str = "0001
 
     d = get_dialect(dialect)
     batch = d.name == "sqlite"
-    imports: set[str] = set()
 
     def render(p: Plan) -> str:
         ops_ = _alembic_ops(p, d)
         if not ops_:
             return "    pass"
-        code = render_python_code(aops.UpgradeOps(ops=ops_), render_as_batch=batch, imports=imports)
+        # the dialect's own migration context lets Alembic render its types (JSONB(astext_type=sa.Text()))
+        mc = MigrationContext.configure(dialect_name=d.name)
+        code = render_python_code(aops.UpgradeOps(ops=ops_), render_as_batch=batch, migration_context=mc)
         return "\n".join(line for line in code.splitlines() if not line.strip().startswith("# ###"))
 
     up = render(plan)
     down = render(plan.reverse())
-    imp = "\n".join(sorted(i for i in imports if i != "import sqlalchemy as sa"))
+    # render_python_code keeps the imports it collects to itself (it copies the set we would
+    # pass), so the dialect modules the rendered types name are imported here
+    used = sorted(set(re.findall(r"\b(postgresql|mysql|sqlite)\.[A-Z]", up + down)))
+    imp = "\n".join(f"from sqlalchemy.dialects import {m}" for m in used)
     return _SCRIPT.format(header=header(plan, d.name, safe=False, comment="#"), message=message or
                           "; ".join(plan.describe())[:200] or "empty migration", revision=revision,
                           down_revision=down_revision, date=date or datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),

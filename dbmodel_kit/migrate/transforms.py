@@ -239,7 +239,8 @@ class MergeColumns(o.Operation):
         for c in self.columns:
             if t.column(c).type.kind not in TEXT_KINDS:
                 raise ModelError(f"{self.table}.{c} is {t.column(c).type}; only text columns merge")
-            used = [x.name for x in (*t.foreign_keys, *t.uniques, *t.indexes) if c in x.columns]
+            keyed: tuple[Any, ...] = (*t.foreign_keys, *t.uniques, *t.indexes)
+            used = [x.name for x in keyed if c in x.columns]
             used += [ck.name for ck in t.checks if c in ck.columns]
             if used or c in t.primary_key:
                 raise ModelError(f"{self.table}.{c} is used by {', '.join(used) or 'the primary key'}; "
@@ -325,7 +326,8 @@ class DecomposeTable(o.Operation):
         for ck in self._checks(t):
             if not set(ck.columns) <= set(self.columns) | set(self.key):
                 raise ModelError(f"check {ck.name} mixes moved and staying columns; drop it first")
-        for x in (*t.foreign_keys, *t.uniques, *t.indexes):
+        keyed: tuple[Any, ...] = (*t.foreign_keys, *t.uniques, *t.indexes)
+        for x in keyed:
             if set(x.columns) & set(self.columns):
                 raise ModelError(f"{x.name} uses a moved column; drop it first", where=self.table)
         return [o.AddTable(self._new(before)), *(o.DropColumn(self.table, c) for c in self.columns),
@@ -441,7 +443,8 @@ class CastColumn(o.Operation):
     def _ops(self, before: Schema) -> list[o.Operation]:
         t = before.table(self.table)
         col = t.column(self.column)
-        used = [x.name for x in (*t.foreign_keys, *t.indexes, *t.uniques) if self.column in x.columns] + [
+        keyed: tuple[Any, ...] = (*t.foreign_keys, *t.indexes, *t.uniques)
+        used = [x.name for x in keyed if self.column in x.columns] + [
             ck.name for ck in t.checks if self.column in ck.columns]
         if self.column in t.primary_key or used or (before.referencing(self.table) and any(
                 self.column in fk.ref_columns for _, fk in before.referencing(self.table))):
