@@ -422,11 +422,15 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
         p_true = 0.15 if c.default is not None and c.default.value is False else 0.85
         return T(":u < :p", u=g.uniform(c.name, "b", x=x), p=p_true)
     if kind == "uuid":
-        # distinct: the low 64 bits are x times an odd constant mod 2**64, a bijection that hides the counter
-        lo_bits = T("((CAST(:x AS UHUGEINT) + 1) * 11400714819323198485) % 18446744073709551616", x=x) if unique \
-            else g.hash(c.name, "lo", x=x)
+        if unique:
+            # time-ordered like UUIDv7: the top 48 bits count up from a per-column start, the rest
+            # is hash noise. Distinct by construction, and a key that grows with the row index lets
+            # the engine append to its PK index instead of inserting at random places.
+            start = g.salt(c.name, "v7") % (1 << 46)
+            return T("CAST((((CAST(:x AS UHUGEINT) + :s) << 80) | (CAST(:h AS UHUGEINT) << 16)"
+                     " | (CAST(:h AS UHUGEINT) % 65536)) AS UUID)", x=x, s=start, h=g.hash(c.name, "lo", x=x))
         return T("CAST(((CAST(:h AS UHUGEINT) << 64) | CAST(:l AS UHUGEINT)) AS UUID)",
-                 h=g.hash(c.name, "hi", x=x), l=lo_bits)
+                 h=g.hash(c.name, "hi", x=x), l=g.hash(c.name, "lo", x=x))
     if kind == "date":
         k = x if unique else g.index(SPAN_DAYS, skew, c.name, "dt", permute=False, x=x)
         return T(f"DATE '{EPOCH_DATE}' + CAST(:k AS INTEGER)", k=k)
