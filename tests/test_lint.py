@@ -310,6 +310,7 @@ def test_rules_by_id_or_name():
     """`rules=` takes Rule objects or their ids/names, and runs only those."""
     m = build(("t", {"id": "bigint", "price": "double", "seen": "timestamp"}))
     assert lint(m.schema, ["DM104", "money-as-float"]).ids() == ["DM103", "DM104"]
+    assert lint(m.schema, ["DM104"], ignore=["DM101"]).ids() == ["DM104"]  # ignoring an unselected rule is fine
     with pytest.raises(ModelError, match="no lint rule"):
         lint(m.schema, ["DM000"])
 

@@ -77,13 +77,14 @@ def lint(schema: Schema, rules: Iterable[Rule | str] = RULES, *, ignore: Ignore 
     >>> lint(large(), ["DM104", "reserved-word"]).ids()
     ['DM104', 'DM109']
     """
-    rules = tuple(rule_for(r) if isinstance(r, str) else r for r in rules)
-    skip = _ignored(schema, ignore, rules)
+    chosen: tuple[Rule, ...] = tuple(rule_for(r) if isinstance(r, str) else r for r in rules)
+    # ignore may name any known rule, selected or not (``--select DM103 --ignore DM101`` is fine)
+    skip = _ignored(schema, ignore, (*chosen, *RULES))
     everywhere = skip.get("*", set())
     table_pos = {t.name: i for i, t in enumerate(schema.tables)}
     column_pos = {(t.name, c.name): i for t in schema.tables for i, c in enumerate(t.columns)}
     found: list[tuple[tuple[int, int, int], Finding]] = []
-    for order, r in enumerate(rules):
+    for order, r in enumerate(chosen):
         if r.id in everywhere:
             continue
         for hit in r(schema):
