@@ -200,3 +200,13 @@ def test_load_and_sniff_dbml(tmp_path):
     assert load(path) == read_dbml(SAMPLE)
     assert sniff(SAMPLE) == "dbml"
     assert load(SAMPLE) == read_dbml(SAMPLE)
+
+
+def test_ref_directions():
+    """`<` puts the foreign key on the right-hand side, `>` and `-` on the left."""
+    s = read_dbml("Table a {\n  id integer [pk]\n}\nTable b {\n  a_id integer\n}\nTable c {\n  a_id integer\n}\n"
+                  "Ref: a.id < b.a_id\nRef: c.a_id - a.id\n")
+    assert [(fk.columns, fk.ref_table) for fk in s.table("b").foreign_keys] == [(("a_id",), "a")]
+    assert [(fk.columns, fk.ref_table) for fk in s.table("c").foreign_keys] == [(("a_id",), "a")]
+    with pytest.raises(ModelError, match="junction"):
+        read_dbml("Table a {\n  id integer [pk]\n}\nTable b {\n  id integer [pk]\n}\nRef: a.id <> b.id\n")

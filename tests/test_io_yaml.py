@@ -271,3 +271,18 @@ def test_sniff_and_missing_file():
     assert load("tables:\n  t:\n    columns:\n      a: integer\n").table_names == ("t",)
     with pytest.raises(ModelError, match="no such file"):
         load("missing.yaml")
+
+
+def test_writer_reuses_blocks_but_never_stale_ones():
+    """After an edit only the edited table's block changes, and the text equals a fresh write."""
+    from dbmodel_kit.io.yaml_format import _BLOCKS
+
+    shop = ecommerce()
+    before = write_yaml(shop)
+    edited = shop.replace_table(Table("users", (*shop.table("users").columns, Column("nickname", "text")),
+                                      primary_key=("id",)))
+    after = write_yaml(edited)
+    _BLOCKS.clear()
+    assert after == write_yaml(edited)
+    assert after != before
+    assert read_yaml(after) == edited

@@ -197,7 +197,10 @@ _BLOCKS: weakref.WeakKeyDictionary[Table, dict[str, Any]] = weakref.WeakKeyDicti
 
 
 def _table_block(t: Table) -> dict[str, Any]:
-    cached = _BLOCKS.get(t)
+    try:
+        cached = _BLOCKS.get(t)
+    except TypeError:  # an unhashable hint value (a set, say): no caching for this table
+        return _checked_block(t)
     if cached is None:
         cached = _BLOCKS[t] = _checked_block(t)
     return cached
