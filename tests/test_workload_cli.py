@@ -28,13 +28,14 @@ def test_sample_then_run(suffix, tmp_path, capsys):
     assert report["errors"] == {}
 
 
-def test_sample_rows_per_table(tmp_path, capsys):
-    """TABLE=N sets single tables; the printed counts are what the file holds."""
+def test_sample_rows_per_table(tmp_path, capsys, golden):
+    """TABLE=N sets single tables; the printed counts (golden) are what the file holds."""
     db = tmp_path / "s.sqlite"
     assert main(["sample", SPEC, "--rows", "users=120", "orders=80", "--scale", "0.05", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "users               120" in out
     assert "orders               80" in out
+    golden("workload/cli_sample.txt", out.replace(str(tmp_path), "<tmp>"))
 
 
 def test_bad_rows_argument(tmp_path, capsys):
