@@ -91,7 +91,9 @@ def test_dbml_golden(name, golden):
 
 def test_example_dbml_file_matches_writer():
     """examples/ecommerce.dbml is exactly what the writer produces now, so it never drifts."""
-    assert (EXAMPLES / "ecommerce.dbml").read_text(encoding="utf-8") == dumps(ecommerce(), "dbml")
+    assert (EXAMPLES / "ecommerce.dbml").read_text(encoding="utf-8") == dumps(ecommerce(), "dbml"), (
+        "examples/ecommerce.dbml is stale; regenerate it with "
+        "`.venv/bin/dbmodel convert examples/ecommerce.yaml -o examples/ecommerce.dbml`")
 
 
 @pytest.mark.parametrize("name", ["ecommerce", "large"])

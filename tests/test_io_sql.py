@@ -178,7 +178,10 @@ def test_quoted_identifiers_keep_their_text():
 @needs_ddl
 def test_example_sql_file_matches_export():
     """examples/ecommerce.sql is exactly the PostgreSQL export of the example model."""
-    assert (EXAMPLES / "ecommerce.sql").read_text(encoding="utf-8") == dumps(ecommerce(), "sql", dialect="postgresql")
+    expected = dumps(ecommerce(), "sql", dialect="postgresql")
+    assert (EXAMPLES / "ecommerce.sql").read_text(encoding="utf-8") == expected, (
+        "examples/ecommerce.sql is stale; regenerate it with "
+        "`.venv/bin/dbmodel convert examples/ecommerce.yaml -o examples/ecommerce.sql`")
 
 
 def test_example_sql_imports_as_golden_yaml(golden):

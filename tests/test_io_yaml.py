@@ -27,7 +27,9 @@ def test_yaml_golden(name, golden):
 @pytest.mark.parametrize("name", ["ecommerce", "large"])
 def test_example_files_match_writer(name):
     """examples/<name>.yaml is exactly what the writer produces now, so it never drifts."""
-    assert (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8") == dumps(BUILDERS[name](), "yaml")
+    assert (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8") == dumps(BUILDERS[name](), "yaml"), (
+        f"examples/{name}.yaml is stale; regenerate it with .venv/bin/python -c \"from dbmodel_kit.examples "
+        f"import {name}; from dbmodel_kit.io import save; save({name}(), 'examples/{name}.yaml')\"")
 
 
 @pytest.mark.parametrize("name", ["ecommerce", "large"])
