@@ -107,6 +107,9 @@ class Dialect:
     connect_statements: tuple[str, ...] = ()
     #: the driver does not BEGIN before DDL by itself, so ``apply`` emits BEGIN (pysqlite)
     explicit_begin: bool = False
+    #: ON DELETE/UPDATE SET NULL is refused on a NOT NULL column when the table is created (MySQL's
+    #: "Foreign key constraint is incorrectly formed"); elsewhere it fails only when a row is deleted
+    set_null_needs_nullable: bool = False
     #: generated columns can be STORED (DuckDB has only VIRTUAL ones)
     generated_stored: bool = True
     #: what DECIMAL without a precision becomes (None: an unbounded or untyped numeric)
@@ -176,7 +179,8 @@ MYSQL = Dialect(
     partial_index=False, kwarg_prefix="mysql", enum_style="inline", native_uuid=False, comments=True,
     include_columns=False, index_methods=frozenset({"btree", "hash"}), identity_style="auto_increment",
     named_constraints=True, text_lengths=True, max_identifier_bytes=None, max_identifier_chars=64,
-    identifier_bmp_only=True, now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())", decimal_default=(10, 0),
+    identifier_bmp_only=True, set_null_needs_nullable=True, now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())",
+    decimal_default=(10, 0),
     # TEXT/BLOB keys need a prefix length ("BLOB/TEXT column used in key specification without a key
     # length"); MariaDB's JSON is LONGTEXT
     prefix_key_kinds=frozenset({"text", "json", "bytes", "varchar_unbounded"}),

@@ -233,3 +233,13 @@ def test_percent_in_names_is_printed_once():
         assert "%%" not in sql
         assert "50% off" in sql
         assert "'100%'" in sql
+
+
+def test_set_null_on_not_null_column_is_refused_for_mysql():
+    """MySQL refuses SET NULL on a NOT NULL column; the kit says so before any SQL runs."""
+    m = Model()
+    m.add_table("parents", id="integer pk")
+    m.add_table("children", id="integer pk", parent_id="integer not null references parents on delete set null")
+    with pytest.raises(ModelError, match=r"children\.fk_children_parent_id_parents.*NOT NULL"):
+        create_sql(m.schema, "mysql")
+    assert "ON DELETE SET NULL" in create_sql(m.schema, "postgresql")

@@ -343,6 +343,12 @@ def _build(schema: Schema, d: Dialect) -> _Build:
 def _foreign_key(b: _Build, t: Table, fk: ForeignKey, table: sa.Table, parent: sa.Table) -> sa.ForeignKeyConstraint:
     kw: dict[str, Any] = {}
     actions = {"ondelete": fk.on_delete, "onupdate": fk.on_update}
+    if b.dialect.set_null_needs_nullable and "SET NULL" in actions.values():
+        required = [c for c in fk.columns if not t.column(c).nullable]
+        if required:
+            raise ModelError(f"foreign key {fk.name} sets {', '.join(required)} to NULL, but the column is NOT NULL; "
+                             f"{b.dialect.name} refuses such a key (make the column nullable or pick another action)",
+                             where=f"{t.name}.{fk.name}")
     if b.dialect.fk_actions:
         kw = {k: v for k, v in actions.items() if v}
     elif any(actions.values()):
