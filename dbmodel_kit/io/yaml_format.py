@@ -38,8 +38,14 @@ Rules that make it both short and lossless:
   come first, in column order).
 - List entries are one-line flow mappings; ``name`` appears only when it differs from the
   default the convention would give, and fields at their defaults are left out.
+- Text with line breaks is written double-quoted with escapes, so every entry stays one line.
 - Writing is deterministic, so YAML -> Schema -> YAML is byte-identical, and every field of
-  the schema survives (each table written is checked by reading it back).
+  the schema survives (each table written is checked by reading it back). It always uses
+  PyYAML's pure-Python emitter, so the bytes do not depend on whether libyaml is installed;
+  reading uses libyaml when present.
+
+By hand, a spec line may also carry ``comment '...'`` and ``check (...)``, and an enum may be a
+mapping ``{values: [...], comment: ...}``.
 
 Reading rejects malformed YAML, unknown keys, duplicate keys (YAML itself keeps the last one
 silently; we look at the parse tree), bad spec lines and references to missing tables, with a
