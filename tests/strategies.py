@@ -10,9 +10,6 @@ everything (``dbml_safe=True``: no double quotes or dots in names, see dbml.py).
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from hypothesis import assume
 from hypothesis import strategies as st
 from sqlglot import exp
@@ -231,8 +228,3 @@ def schemas(draw: st.DrawFn, *, max_tables: int = 4, odd: bool = True, dbml_safe
         raise  # pragma: no cover
     return schema
 
-
-def without(schema: Schema, **fields: Any) -> Schema:
-    """``schema`` with column fields reset in every table (``without(s, hints=())``)."""
-    return replace(schema, tables=tuple(
-        replace(t, columns=tuple(replace(c, **fields) for c in t.columns)) for t in schema.tables))
