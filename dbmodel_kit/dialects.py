@@ -177,7 +177,8 @@ MYSQL = Dialect(
     # MariaDB commits after each DDL statement: https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/
     transactional_ddl=False, fk_actions=True, alter_add_constraint=True, fk_forward_reference=False,
     partial_index=False, kwarg_prefix="mysql", enum_style="inline", native_uuid=False, comments=True,
-    include_columns=False, index_methods=frozenset({"btree", "hash"}), identity_style="auto_increment",
+    # InnoDB builds every index as a B-tree and ignores USING HASH (HASH is for MEMORY tables)
+    include_columns=False, index_methods=frozenset(), identity_style="auto_increment",
     named_constraints=True, text_lengths=True, max_identifier_bytes=None, max_identifier_chars=64,
     identifier_bmp_only=True, set_null_needs_nullable=True, now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())",
     decimal_default=(10, 0),
