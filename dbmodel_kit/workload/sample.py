@@ -554,8 +554,13 @@ class _Filler:
         need_filter = bool(p.residual or p.dedupe)
         m = n if not need_filter else math.ceil(n * 1.2) + 64
         gen_name = self.temp()
+        # nothing filters or rewrites the rows: a view, so the engine computes each column once, while
+        # inserting, and the key table reads only the key columns (projection pushdown)
+        stream = not need_filter and not p.selfref
         for _attempt in range(6):
-            self._materialise(p, g, m, gen_name)
+            self._materialise(p, g, m, gen_name, view=stream)
+            if stream:
+                break
             got = self.gen.execute(exp.select("count(*)").from_(gen_name).sql("duckdb")).fetchone()[0]
             if got >= n or not need_filter:
                 break
@@ -567,12 +572,12 @@ class _Filler:
         if p.selfref:
             self._self_refs(p, g, gen_name)
         self._insert(p, gen_name)
-        self._keep_keys(p, gen_name)
+        self._keep_keys(p, gen_name, view=stream)
         self.made[t.name] = n
         if self.progress is not None:
             self.progress.update(n)
 
-    def _materialise(self, p: _Plan, g: Gen, m: int, name: str) -> None:
+    def _materialise(self, p: _Plan, g: Gen, m: int, name: str, view: bool = False) -> None:
         t = p.table
         base = T("SELECT __i FROM range(:m) AS __r(__i)", m=m)
         joins = []
@@ -620,6 +625,10 @@ class _Filler:
         if firsts:
             final = _nc(final.qualify)(exp.and_(*firsts))
         final = final.order_by(exp.column(ROW), copy=False).limit(p.rows, copy=False)
+        if view:  # every row of range(m) is kept, so the row number is the row index
+            numbered = exp.select(exp.alias_(exp.column(ROW), "__rn"), "*").from_(final.subquery("__f"))
+            self.gen.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {numbered.sql('duckdb')}")
+            return
         numbered = exp.select(exp.alias_(T("row_number() OVER (ORDER BY __i) - 1"), "__rn"), "*").from_(
             final.subquery("__f"))
         self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered.sql('duckdb')}")
@@ -692,7 +701,7 @@ class _Filler:
             while batch := cur.fetchmany(BATCH):
                 self.con.executemany(ins, batch)
 
-    def _keep_keys(self, p: _Plan, name: str) -> None:
+    def _keep_keys(self, p: _Plan, name: str, view: bool = False) -> None:
         t = p.table
         needed = dict.fromkeys(t.primary_key)
         for _child, fk in self.schema.referencing(t.name):
@@ -702,7 +711,7 @@ class _Filler:
         keys = self.temp()
         q = exp.select(exp.column("__rn"), *[_col(c) for c in needed]).from_(name)
         self.gen.execute(f"CREATE TEMP TABLE {keys} AS {q.sql('duckdb')}")
-        self.gen.execute(f"DROP TABLE {name}")
+        self.gen.execute(f"DROP {'VIEW' if view else 'TABLE'} {name}")
         self.keys[t.name] = keys
 
     # after every table: foreign keys that close a cycle
