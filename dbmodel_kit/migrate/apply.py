@@ -343,7 +343,9 @@ def verify(old: Schema | Plan, new: Schema | None = None, url: str = "sqlite://"
 
     After each step the reflected schema must equal the model as the engine stores it, and
     the rows must survive: after up, every table kept keeps its row count; after up -> down
-    of a plan whose steps are all lossless, every row is back exactly as seeded.
+    of a plan whose steps are all lossless, every row is back exactly as seeded. (The down of a
+    lossy plan can fail for real on seeded rows, e.g. re-adding a dropped NOT NULL column
+    without a default; that is reported as the ModelError of the failing unit.)
     """
     from ..ddl import apply as create
     from .diff import diff
