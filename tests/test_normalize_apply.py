@@ -202,3 +202,27 @@ def test_transforms_move_the_data_through_the_migrations_module(engine_name, tmp
         assert bob == "Bob"
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_data_migration_reuses_existing_enum_types(postgres_url):
+    """A moved enum column keeps its existing PostgreSQL type: the migration creates no type and runs."""
+    m = Model()
+    m.add_enum("tier", "basic", "gold")
+    m.add_table("orders", order_id="integer pk", customer_id="integer", tier="enum(tier)")
+    plan = plan_normalization(m.schema, "orders", "customer_id -> tier")
+    migration = data_migration(plan, m.schema, "postgresql")
+    assert not any("CREATE TYPE" in s for s in migration.up)
+    engine = ddl.create_engine(postgres_url)
+    try:
+        ddl.apply(m.schema, engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO orders VALUES (1, 7, 'gold'), (2, 7, 'gold'), (3, 8, 'basic')"))
+        assert all(value == 0 for _, value in run_migration(migration, engine))
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT tier FROM customers WHERE customer_id = 8")).scalar() == "basic"
+        run_migration(migration, engine, "down")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT tier FROM orders WHERE order_id = 1")).scalar() == "gold"
+    finally:
+        engine.dispose()

@@ -371,7 +371,8 @@ def data_migration(plan: NormalizationPlan, schema: Schema, dialect: str,
     mini = Schema(tables=tuple(replace(nt, foreign_keys=tuple(fk for fk in nt.foreign_keys
                                                               if fk.ref_table in plan.new_tables))
                                for nt in new_tables), enums=schema.enums)
-    up = [s.sql for s in ddl.statements(mini, d) if s.sql]
+    # enum types the new tables use already exist: their columns come from the original table
+    up = [s.sql for s in ddl.statements(mini, d) if s.sql and s.kind != "type"]
     fill_order = [t_.name for t_ in dependency_order(mini)[0]]  # parents first: FKs hold during the copy
     relation = dict(plan.tables)
     checks: list[Check] = []
