@@ -60,26 +60,34 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
     for before, after in table_map.items():
         if before != after:
             emit(o.RenameTable(before, after))
+    old_name_of = {v: k for k, v in table_map.items()}
     for t in new.tables:
-        if not running.has_table(t.name) or t.name not in table_map.values():
+        if not running.has_table(t.name) or t.name not in old_name_of:
             continue
-        old_name = next(k for k, v in table_map.items() if v == t.name)
+        old_name = old_name_of[t.name]
+        if old_name == t.name and old.table(old_name) is t:  # the very same table value: nothing renamed
+            continue
         for before, after in _column_renames(old.table(old_name), t, hints, old_name).items():
             emit(o.RenameColumn(t.name, before, after))
     mid = running
     kept = [t.name for t in new.tables if mid.has_table(t.name)]
+    kept_set = set(kept)
+    # tables whose value did not change at all (the common case) need no comparison below
+    changed = [name for name in kept if mid.table(name) is not new.table(name)]
     dropped = [t for t in mid.tables if not new.has_table(t.name)]
     added = [t for t in new.tables if not mid.has_table(t.name)]
     gone = {t.name for t in dropped}
 
     # 1. drop constraints that change or go (foreign keys first: they pin uniques and tables)
     for t in mid.tables:
-        target = new.table(t.name) if t.name in kept else None
+        target = new.table(t.name) if t.name in kept_set else None
+        if target is t:
+            continue
         for fk in t.foreign_keys:
             keep = target is not None and _same(target.foreign_keys, fk)
             if not keep and (target is not None or (fk.ref_table in gone and fk.ref_table != t.name)):
                 emit(o.DropForeignKey(t.name, fk.name))
-    for name in kept:
+    for name in changed:
         t, target = mid.table(name), new.table(name)
         for attr, drop in (("indexes", o.DropIndex), ("uniques", o.DropUnique), ("checks", o.DropCheck)):
             for item in getattr(t, attr):
@@ -103,7 +111,7 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
         deferred.extend((t.name, fk) for fk in later)
         emit(o.AddTable(replace(t, foreign_keys=tuple(now)), new.tables.index(t)))
     # 4. columns that are new or change, then primary keys
-    for name in kept:
+    for name in changed:
         t, target = running.table(name), new.table(name)
         for pos, col in enumerate(target.columns):
             if not t.has_column(col.name):
@@ -121,7 +129,7 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
         if table_changes:
             emit(o.AlterTable(name, **table_changes))
     # 5. columns that go
-    for name in kept:
+    for name in changed:
         for col in running.table(name).columns:
             if not new.table(name).has_column(col.name):
                 emit(o.DropColumn(name, col.name))
@@ -132,14 +140,14 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
         if not new.has_enum(e.name):
             emit(o.DropEnum(e.name))
     # 7. new constraints: uniques before the foreign keys that may need them
-    for name in kept:
+    for name in changed:
         t, target = running.table(name), new.table(name)
         for attr, add in (("uniques", o.AddUnique), ("indexes", o.AddIndex), ("checks", o.AddCheck)):
             existing = getattr(t, attr)
             for pos, item in enumerate(getattr(target, attr)):
                 if not _same(existing, item):
                     emit(add(name, item, min(pos, len(getattr(running.table(name), attr)))))
-    for name in kept:
+    for name in changed:
         for fk in new.table(name).foreign_keys:
             if not _same(running.table(name).foreign_keys, fk):
                 deferred.append((name, fk))
