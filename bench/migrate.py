@@ -130,7 +130,13 @@ def report(rows: list[dict[str, float]]) -> str:
               f"({big['alembic'] / big['diff_emit_sqlite']:.1f}x). Alembic's figure is its compare step only "
               "(reflection + comparison); it has no SQL yet at that point, while ours includes the SQL. "
               "Alembic found {0} differences for 1,000 tables; our plan has {1} steps.".format(
-                  int(big["alembic_diffs"]), int(big["steps"]))]
+                  int(big["alembic_diffs"]), int(big["steps"])),
+              "",
+              "Where our time goes (cProfile, 1,000 tables): about two thirds is `Schema.__post_init__`, which "
+              "re-validates every table and foreign key after each of the 50 operations (each step of a plan "
+              "holds a validated schema); the SQL itself (Alembic offline operations) is under 100 ms. An "
+              "incremental check in `Schema.replace_table` (only the changed table and the keys pointing at it) "
+              "would remove most of it."]
     return "\n".join(lines)
 
 
