@@ -73,7 +73,8 @@ def test_report_is_sorted_slowest_first_with_shares(engine, shop_samples):
     w = Workload.from_file(EXAMPLE)
     report = run(w, shop_samples[engine], repeat=2)
     frame = report.frame
-    assert list(frame.columns) == ["query", "kind", "weight", "median_ms", "min_ms", "max_ms", "rows", "share"]
+    assert list(frame.columns) == ["query", "kind", "weight", "median_ms", "min_ms", "max_ms", "rows", "row_groups",
+                                   "share"]
     assert list(frame["median_ms"]) == sorted(frame["median_ms"], reverse=True)
     assert set(frame["query"]) | set(report.errors) == set(w.names)
     assert frame["share"].sum() == pytest.approx(1.0)
@@ -88,12 +89,15 @@ def test_report_is_sorted_slowest_first_with_shares(engine, shop_samples):
 
 
 def test_duckdb_plans_are_analyzed():
-    """DuckDB plans come from EXPLAIN ANALYZE: operators with actual row counts."""
+    """DuckDB plans come from EXPLAIN ANALYZE: operators with actual row counts and row groups scanned."""
     db = sample(ecommerce(), 500, engine="duckdb")
     report = run(Workload().add("by_status", "SELECT count(*) FROM orders WHERE status = 'paid'"), db, repeat=1)
     plan = report.plans["by_status"]
     assert "Total Time" in plan
     assert "rows" in plan
+    scanned, total = report.frame.loc[0, "row_groups"].split("/")
+    assert 0 <= int(scanned) <= int(total)
+    assert int(total) >= 1
 
 
 def test_sqlite_plans_golden(golden, shop_samples):

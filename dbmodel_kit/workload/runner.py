@@ -11,7 +11,7 @@ cost what they cost but never change the sample. Plans come from the engine: Duc
 >>> w = Workload.from_sql("-- name: users_by_role  weight: 5\\nSELECT count(*) FROM users WHERE role = 'staff';")
 >>> report = run(w, db, repeat=2)
 >>> list(report.frame.columns)
-['query', 'kind', 'weight', 'median_ms', 'min_ms', 'max_ms', 'rows', 'share']
+['query', 'kind', 'weight', 'median_ms', 'min_ms', 'max_ms', 'rows', 'row_groups', 'share']
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +36,19 @@ from .workload import Query, Workload, as_workload
 
 def _duckdb_plan(rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(str(r[-1]) for r in rows).strip()
+
+
+_ROW_GROUPS = re.compile(r"Row Groups Scanned:\s*([\d,]+)\s*/\s*([\d,]+)")
+
+
+def _duckdb_row_groups(plan: str) -> str:
+    """``scanned/total`` row groups over every table scan of a DuckDB EXPLAIN ANALYZE plan.
+
+    >>> _duckdb_row_groups("Row Groups Scanned: 1 / 25 ... Row Groups Scanned: 3 / 4")
+    '4/29'
+    """
+    found = [(int(a.replace(",", "")), int(b.replace(",", ""))) for a, b in _ROW_GROUPS.findall(plan)]
+    return f"{sum(a for a, _ in found)}/{sum(b for _, b in found)}" if found else ""
 
 
 def _sqlite_plan(rows: Sequence[Sequence[Any]]) -> str:
@@ -58,10 +72,13 @@ class EngineOps:
     #: for EXPLAIN, so the fixed keyword is prepended to the generated statement)
     explain: str
     format_plan: Callable[[Sequence[Sequence[Any]]], str]
+    #: what the plan says about storage read: DuckDB's "Row Groups Scanned"; SQLite does not say
+    row_groups: Callable[[str], str] = lambda plan: ""
 
 
 ENGINES: dict[str, EngineOps] = {
-    "duckdb": EngineOps("duckdb", "BEGIN TRANSACTION", "ROLLBACK", "EXPLAIN ANALYZE ", _duckdb_plan),
+    "duckdb": EngineOps("duckdb", "BEGIN TRANSACTION", "ROLLBACK", "EXPLAIN ANALYZE ", _duckdb_plan,
+                        _duckdb_row_groups),
     "sqlite": EngineOps("sqlite", "BEGIN", "ROLLBACK", "EXPLAIN QUERY PLAN ", _sqlite_plan),
 }
 
@@ -186,11 +203,13 @@ def run(workload: Workload | str | Path, db: SampleDB | str | Path, repeat: int 
                 continue
             ms = [r[0] for r in runs]
             rows_out.append({"query": q.name, "kind": q.kind, "weight": q.weight, "median_ms": statistics.median(ms),
-                             "min_ms": min(ms), "max_ms": max(ms), "rows": runs[-1][1]})
+                             "min_ms": min(ms), "max_ms": max(ms), "rows": runs[-1][1],
+                             "row_groups": ops.row_groups(plans.get(q.name, ""))})
     finally:
         if owned:
             con.close()
-    frame = pd.DataFrame(rows_out, columns=["query", "kind", "weight", "median_ms", "min_ms", "max_ms", "rows"])
+    frame = pd.DataFrame(rows_out, columns=["query", "kind", "weight", "median_ms", "min_ms", "max_ms", "rows",
+                                            "row_groups"])
     cost = frame["weight"] * frame["median_ms"]
     frame["share"] = cost / cost.sum() if len(frame) and cost.sum() > 0 else 0.0
     frame = frame.sort_values(["median_ms", "query"], ascending=[False, True], ignore_index=True)
