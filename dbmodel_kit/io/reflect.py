@@ -354,17 +354,26 @@ def _mysql_enum_values(conn: sa.Connection, name: str, schema: str | None) -> di
 
 
 def _sqlite_fk_actions(conn: sa.Connection, name: str,
-                       schema: str | None = None) -> dict[tuple[tuple[str, ...], str], tuple[str, str]]:
-    """ON DELETE / ON UPDATE per (columns, parent) from ``pragma_foreign_key_list``: SQLAlchemy
-    matches its SQL-parsed constraints to the PRAGMA by name text and loses the actions when the
-    parent's name holds a double quote."""
+                       schema: str | None = None) -> dict[tuple[tuple[str, ...], str], tuple[str, str, str]]:
+    """ON DELETE / ON UPDATE per (columns, parent) from ``pragma_foreign_key_list``, and the
+    constraint name from the parsed CREATE TABLE: SQLAlchemy pairs its regex-parsed constraints with
+    the PRAGMA by name text and loses actions and names when a name holds a double quote."""
+    tree = _sqlite_create_table(conn, name)
+    fk_names = {}
+    for fk in tree.find_all(exp.ForeignKey) if tree is not None else ():
+        ref = fk.args["reference"].this
+        if isinstance(fk.parent, exp.Constraint):
+            fk_names[(tuple(e.name for e in fk.expressions), ref.this.name)] = fk.parent.name
     fkl = sa.func.pragma_foreign_key_list(name).table_valued("id", "seq", "table", "from", "on_update",
                                                              "on_delete")
     groups: dict[int, list[Any]] = {}
     for row in conn.execute(sa.select(fkl).order_by(fkl.c.id, fkl.c.seq)):
         groups.setdefault(row.id, []).append(row)
-    return {(tuple(r[3] for r in rows), rows[0][2]): (rows[0].on_delete, rows[0].on_update)
-            for rows in groups.values()}
+    out = {}
+    for rows in groups.values():
+        key = (tuple(r[3] for r in rows), rows[0][2])
+        out[key] = (rows[0].on_delete, rows[0].on_update, fk_names.get(key, ""))
+    return out
 
 
 
@@ -416,9 +425,9 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         reflected_fks = insp.get_foreign_keys(name, schema=schema)
     for f in reflected_fks:
         cols_, parent = names(f["constrained_columns"]), fix(f["referred_table"])
-        on_delete, on_update = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
-                                                                f["options"].get("onupdate")))
-        fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fix(f["name"] or ""),
+        on_delete, on_update, fk_name = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
+                                                                         f["options"].get("onupdate"), ""))
+        fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fk_name or fix(f["name"] or ""),
                               on_delete=_fk_action(on_delete), on_update=_fk_action(on_update)))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa.exc.SAWarning)
