@@ -81,7 +81,8 @@ def parse_skew(spec: Any, where: str) -> float | None:
     return float(m.group(1) or 1.0)
 
 
-def _coprime(n: int) -> int:
+def coprime(n: int) -> int:
+    """A multiplier coprime with ``n``: ``(i * m) % n`` is then a bijection of ``[0, n)``."""
     p = 2_654_435_761 % (2**31 - 1)  # Knuth's multiplicative constant, kept below 2**31 so r * p fits BIGINT
     while math.gcd(p, n) != 1:
         p += 1
@@ -130,7 +131,7 @@ class Gen:
                      e=1 / (1 - skew), top=n - 1)
         if not permute:
             return rank
-        return T("(:r * :p + :o) % :n", r=rank, p=_coprime(n), o=self.salt(*purpose, "offset") % n, n=n)
+        return T("(:r * :p + :o) % :n", r=rank, p=coprime(n), o=self.salt(*purpose, "offset") % n, n=n)
 
     def chance(self, p: float, *purpose: object) -> exp.Expression:
         return T(":u < :p", u=self.uniform(*purpose), p=p)

@@ -72,14 +72,17 @@ class EngineOps:
     #: for EXPLAIN, so the fixed keyword is prepended to the generated statement)
     explain: str
     format_plan: Callable[[Sequence[Sequence[Any]]], str]
+    #: rows a write touched, from its result and cursor (DuckDB returns a count row)
+    write_count: Callable[[list[Any], Any], int]
     #: what the plan says about storage read: DuckDB's "Row Groups Scanned"; SQLite does not say
     row_groups: Callable[[str], str] = lambda plan: ""
 
 
 ENGINES: dict[str, EngineOps] = {
     "duckdb": EngineOps("duckdb", "BEGIN TRANSACTION", "ROLLBACK", "EXPLAIN ANALYZE ", _duckdb_plan,
-                        _duckdb_row_groups),
-    "sqlite": EngineOps("sqlite", "BEGIN", "ROLLBACK", "EXPLAIN QUERY PLAN ", _sqlite_plan),
+                        lambda rows, cur: int(rows[0][0]) if rows else 0, _duckdb_row_groups),
+    "sqlite": EngineOps("sqlite", "BEGIN", "ROLLBACK", "EXPLAIN QUERY PLAN ", _sqlite_plan,
+                        lambda rows, cur: max(cur.rowcount, 0)),
 }
 
 
@@ -145,10 +148,7 @@ def _execute(con: Any, ops: EngineOps, sql: str, binds: Any, write: bool) -> tup
         cur = con.execute(sql, binds) if binds is not None else con.execute(sql)
         rows = cur.fetchall()
         elapsed = time.perf_counter() - start
-        if write:
-            count = rows[0][0] if rows and ops.dialect == "duckdb" else max(cur.rowcount, 0)
-        else:
-            count = len(rows)
+        count = ops.write_count(rows, cur) if write else len(rows)
     finally:
         con.execute(ops.rollback)
     return elapsed * 1000, int(count)

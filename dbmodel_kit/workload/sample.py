@@ -45,6 +45,7 @@ from .generators import (
     Gen,
     T,
     TextCtx,
+    coprime,
     letters,
     parse_skew,
     pick,
@@ -80,13 +81,20 @@ class Target:
     #: target stores (SQLite keeps SQLAlchemy's text forms for dates, uuids and timestamps)
     casts: Mapping[str, str] = field(default_factory=dict)
 
+    #: opens a connection (``None``: a new in-memory database)
+    opener: Callable[[str | None], Any] = field(default=lambda path: None)
+    #: another handle onto an in-memory database this connection holds
+    share: Callable[[Any], Any] = field(default=lambda con: con)
+
     def connect(self, path: str | None) -> Any:
-        if self.name == "duckdb":
-            con = duckdb.connect(path or ":memory:")
-        else:
-            con = sqlite3.connect(path or ":memory:", isolation_level=None)
-            con.execute("PRAGMA foreign_keys = ON")
-        return con
+        return self.opener(path)
+
+
+def _open_sqlite(path: str | None) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT/ROLLBACK ourselves (the runner's rolled-back runs)
+    con = sqlite3.connect(path or ":memory:", isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")  # SQLite enforces FKs only when asked, per connection
+    return con
 
 
 _SQLITE_CASTS = {
@@ -102,8 +110,9 @@ _SQLITE_CASTS = {
 }
 
 TARGETS: dict[str, Target] = {
-    "duckdb": Target("duckdb", (".duckdb", ".ddb", ".db"), in_engine=True),
-    "sqlite": Target("sqlite", (".sqlite", ".sqlite3", ".db3"), in_engine=False,
+    "duckdb": Target("duckdb", (".duckdb", ".ddb", ".db"), in_engine=True,
+                     opener=lambda path: duckdb.connect(path or ":memory:"), share=lambda con: con.cursor()),
+    "sqlite": Target("sqlite", (".sqlite", ".sqlite3", ".db3"), in_engine=False, opener=_open_sqlite,
                      fill_pragmas=("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF",
                                    "PRAGMA cache_size = -200000"),
                      after_pragmas=("PRAGMA journal_mode = DELETE", "PRAGMA synchronous = FULL"),
@@ -135,7 +144,7 @@ class SampleDB:
     def connect(self) -> Any:
         """A DB-API connection (duckdb or sqlite3); for an in-memory sample, one onto the same data."""
         if self.path is None:
-            return self._con.cursor() if self.engine == "duckdb" else self._con
+            return TARGETS[self.engine].share(self._con)
         return TARGETS[self.engine].connect(self.path)
 
     @property
@@ -205,7 +214,7 @@ def default_rows(schema: Schema, scale: float = 1.0) -> dict[str, int]:
     >>> default_rows(ecommerce(), scale=0.1)
     {'users': 100, 'categories': 100, 'products': 200, 'orders': 200, 'order_items': 400}
     """
-    return {name: max(1, round(scale * BASE_ROWS * 2 ** d)) for name, d in _depths(schema).items()} | {}
+    return {name: max(1, round(scale * BASE_ROWS * 2 ** d)) for name, d in _depths(schema).items()}
 
 
 def _resolve_rows(schema: Schema, rows: Mapping[str, int] | int | None,
@@ -496,7 +505,7 @@ def _fk_index(p: _Plan, fk: ForeignKey, g: Gen, parents: int) -> exp.Expression:
     t = p.table
     where = f"{t.name}.{fk.name}"
     if fk.name in p.one_to_one:
-        idx = T("(:x * :m) % :n", x=exp.column(ROW), m=_coprime_for(parents), n=max(parents, 1))
+        idx = T("(:x * :m) % :n", x=exp.column(ROW), m=coprime(max(parents, 1)), n=max(parents, 1))
     else:
         hint = next((t.column(c).hint("skew") for c in fk.columns if t.column(c).hint("skew")), None)
         skew = DEFAULT_FK_SKEW if hint is None else parse_skew(hint, where)
@@ -511,10 +520,6 @@ def _fk_index(p: _Plan, fk: ForeignKey, g: Gen, parents: int) -> exp.Expression:
     return idx
 
 
-def _coprime_for(n: int) -> int:
-    from .generators import _coprime
-
-    return _coprime(max(n, 1))
 
 
 # -- the fill -------------------------------------------------------------------------------------
