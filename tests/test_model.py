@@ -227,3 +227,11 @@ def test_autosave_writes_atomically_and_reopening_resumes(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["shop.yaml"], "no temporary files left behind"
     again = Model(path=path)
     assert again.schema == m.schema
+
+
+def test_io_reflect_is_the_function_even_after_the_submodule_is_imported() -> None:
+    """`from dbmodel_kit.io import reflect` is callable whichever module was imported first."""
+    import dbmodel_kit.io.reflect  # noqa: F401
+    from dbmodel_kit.io import reflect
+
+    assert callable(reflect) and reflect.__name__ == "reflect"

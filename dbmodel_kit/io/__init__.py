@@ -158,11 +158,10 @@ def save(schema: Schema, path: str | os.PathLike[str], *, dialect: str = "postgr
     return target
 
 
-def reflect(url: str, **kw: Any) -> Schema:
-    """The schema of a live database at SQLAlchemy ``url`` (see :mod:`dbmodel_kit.io.reflect`)."""
-    from .reflect import reflect as _reflect  # type: ignore[import-not-found,unused-ignore]
-
-    return _reflect(url, **kw)
+# Imported eagerly (not wrapped lazily): importing the submodule `dbmodel_kit.io.reflect` anywhere
+# would otherwise rebind the package attribute `reflect` to the module, so that
+# `from dbmodel_kit.io import reflect` gave a module instead of the function.
+from .reflect import reflect  # noqa: E402
 
 
 __all__ = ["DIALECTS", "FORMATS", "SchemaImportWarning", "dialect_names", "dumps", "load", "loads", "reflect", "save",
