@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run_lint)
 
 
-def _rows(items: list[str] | None) -> tuple[int | dict[str, int] | None, dict[str, int]]:
+def _rows(items: list[str] | None) -> tuple[int | None, dict[str, int]]:
     total: int | None = None
     per: dict[str, int] = {}
     for item in items or ():

@@ -97,8 +97,8 @@ def function_on_column(q: Query, w: Workload, schema: Schema | None) -> Iterator
             for side in (cmp.this, cmp.args.get("expression")):
                 if side is None or isinstance(side, exp.Column | exp.Literal | exp.Placeholder):
                     continue
-                if isinstance(side, exp.Func | exp.Binary | exp.Cast) and side.find(exp.Column):
-                    col = side.find(exp.Column)
+                col = side.find(exp.Column)
+                if isinstance(side, exp.Func | exp.Binary | exp.Cast) and col is not None:
                     yield Finding("WL003", "function-on-column", "warning", q.name,
                                   f"{side.sql()} wraps column {col.sql()}, so an index on it cannot be used",
                                   "compare the bare column (move the arithmetic to the other side) or index the "

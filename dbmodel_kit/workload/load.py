@@ -377,7 +377,7 @@ def infer(data: pd.DataFrame | Mapping[str, pd.DataFrame], name: str = "data") -
         n = len(df)
         keyish = [c for c, col in zip(df.columns, cols) if col.type.kind in ("uuid", "smallint", "integer", "bigint",
                                                                          "char", "varchar", "text", "date")]
-        single = [(str(c),) for c in keyish if n and df[c].notna().all() and df[c].is_unique]
+        single: list[tuple[str, ...]] = [(str(c),) for c in keyish if n and df[c].notna().all() and df[c].is_unique]
         cands = list(single)
         if not single:
             names = [str(c) for c in keyish[:6]]

@@ -598,9 +598,9 @@ class _Filler:
         inline_cols = {c: fk for fk in p.inline for c in fk.columns}
         later = {c for fk in [*p.selfref, *p.deferred] for c in fk.columns}
         for k, fk in joins:
-            for c, ref in zip(fk.columns, fk.ref_columns, strict=True):
-                if inline_cols[c] is fk:
-                    layer = _nc(layer.select)(exp.alias_(_col(ref, f"__k{k}"), _ident(c)))
+            for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                if inline_cols[cname] is fk:
+                    layer = _nc(layer.select)(exp.alias_(_col(ref, f"__k{k}"), _ident(cname)))
         for c in t.columns:
             if c.name in inline_cols or c.name in later or c.name in p.seq:
                 continue
