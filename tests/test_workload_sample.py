@@ -220,3 +220,9 @@ def test_existing_file_is_not_overwritten(tmp_path):
     with pytest.raises(ModelError, match="already exists"):
         sample(ecommerce(), 10, path=path)
     assert path.read_bytes() == b"keep"
+
+
+def test_required_parent_without_rows_is_reported():
+    """Children of a NOT NULL foreign key cannot be made when the parent table gets no rows."""
+    with pytest.raises(ModelError, match="orders: cannot make 5 rows: fk_orders_user_id_users needs rows in users"):
+        sample(ecommerce(), {"users": 0, "products": 0, "orders": 5, "order_items": 0})

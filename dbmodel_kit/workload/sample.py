@@ -323,6 +323,11 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
         counts[t.name] = n
         plans.append(_Plan(t, n, inline, selfref, later, fk_of, bounds, residual, unique_cols, one_to_one, seq,
                            dedupe, spread))
+    for p in plans:  # a required FK needs a parent row to point at
+        for fk in p.inline:
+            if p.rows and not counts[fk.ref_table] and not all(p.table.column(c).nullable for c in fk.columns):
+                raise ModelError(f"cannot make {p.rows} rows: {fk.name} needs rows in {fk.ref_table}, which gets 0",
+                                 where=p.table.name)
     for p in plans:  # a one-to-one FK cannot have more children than parents
         for fk in p.inline:
             if fk.name in p.one_to_one and p.rows > counts[fk.ref_table]:
