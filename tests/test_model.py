@@ -235,3 +235,13 @@ def test_io_reflect_is_the_function_even_after_the_submodule_is_imported() -> No
     from dbmodel_kit.io import reflect
 
     assert callable(reflect) and reflect.__name__ == "reflect"
+
+
+def test_second_unnamed_check_on_a_column_gets_the_next_number() -> None:
+    """Two unnamed checks on one column are numbered, and undo removes the right one."""
+    m = Model()
+    m.add_table("p", id="integer pk", price="decimal(10,2) check (price >= 0)")
+    m.add_check("p", "price <= 1000")
+    assert [c.name for c in m.schema.table("p").checks] == ["ck_p_price", "ck_p_price_2"]
+    m.undo()
+    assert [c.expression for c in m.schema.table("p").checks] == ["price >= 0"]

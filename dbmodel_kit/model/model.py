@@ -245,8 +245,14 @@ class Model:
             extra.append(o.AddUnique(table, Unique((name,))))
         if parsed.references is not None:
             extra.append(o.AddForeignKey(table, parsed.references))
-        extra.extend(o.AddCheck(table, ck) for ck in parsed.checks)
         add = o.AddColumn(table, parsed.column, position)
+        # name each check now, so the logged operation (and any migration made from it) is explicit
+        preview = add.apply(self._schema)
+        for ck in parsed.checks:
+            op = o.AddCheck(table, ck)
+            op = o.AddCheck(table, op.resolved(preview))
+            preview = op.apply(preview)
+            extra.append(op)
         if not extra:
             return self.apply(add)
         return self.apply(o.Batch((add, *extra), label=f"add column {table}.{name} {parsed.column.type}"))
@@ -291,7 +297,8 @@ class Model:
         return self.apply(o.AddUnique(table, Unique(columns, name=name)))
 
     def add_check(self, table: str, expression: str, name: str = "") -> Schema:
-        return self.apply(o.AddCheck(table, Check(expression, name=name)))
+        op = o.AddCheck(table, Check(expression, name=name))
+        return self.apply(o.AddCheck(table, op.resolved(self._schema)))
 
     def add_enum(self, name: str, *values: str, comment: str | None = None) -> Schema:
         return self.apply(o.AddEnum(Enum(name, values, comment)))

@@ -484,10 +484,6 @@ def _named_add(kind: str, attr: str, namer: Callable[[str, Any], str]) -> Any:
     return post_init, _apply
 
 
-def _ck_name(table: str, ck: Check) -> str:
-    return naming.check_name(table, ck.columns)
-
-
 @dataclass(frozen=True)
 class AddForeignKey(Operation):
     table: str
@@ -542,14 +538,28 @@ class AddUnique(Operation):
 
 @dataclass(frozen=True)
 class AddCheck(Operation):
+    """Add a CHECK; an unnamed one is numbered like ``Table`` does (``ck_t_col``, ``ck_t_col_2``, ...)."""
+
     table: str
     check: Check
     position: int | None = None
 
-    __post_init__, _apply = _named_add("check", "checks", _ck_name)
+    def resolved(self, schema: Schema) -> Check:
+        """The check as it will be stored in ``schema``'s table, its name filled in."""
+        if self.check.name:
+            return self.check
+        taken = set(schema.table(self.table).constraint_names())
+        n = 1
+        while (name := naming.check_name(self.table, self.check.columns, n)) in taken:
+            n += 1
+        return replace(self.check, name=name)
+
+    def _apply(self, schema: Schema) -> Schema:
+        check = self.resolved(schema)
+        return _edit_table(schema, self.table, lambda t: replace(t, checks=_insert(t.checks, check, self.position)))
 
     def inverse(self, before: Schema) -> Operation:
-        return DropCheck(self.table, self.check.name)
+        return DropCheck(self.table, self.resolved(before).name)
 
     def describe(self) -> str:
         return f"add check ({self.check.expression}) on {self.table}"
