@@ -76,7 +76,8 @@ def test_table_fills_constraint_names_and_not_null_pk() -> None:
      "'nope', which does not exist"),
     (lambda: Schema((build_table("p", {"id": "uuid pk"}), build_table("c", {"p": "integer references p"}))),
      "type mismatch: c.p is integer but p.id is uuid"),
-    (lambda: Schema((build_table("p", {"id": "uuid pk", "x": "text"}), build_table("c", {"x": "text references p(x)"}))),
+    (lambda: Schema((build_table("p", {"id": "uuid pk", "x": "text"}),
+                     build_table("c", {"x": "text references p(x)"}))),
      "not its primary key or a unique constraint"),
     (lambda: Schema((build_table("t", {"s": "enum(mood)"}),)), "does not declare"),
     (lambda: Table("t", (Column("a", "integer"),), indexes=(Index(("a",), name="x"), Index(("a",), name="x"))),
@@ -103,7 +104,7 @@ def test_spec_lines_round_trip() -> None:
 
 def test_spec_errors_name_the_column() -> None:
     """A bad spec line says which column and what is wrong."""
-    with pytest.raises(ModelError, match="email.*unexpected 'bogus'"):
+    with pytest.raises(ModelError, match=r"email.*unexpected 'bogus'"):
         parse_column("email", "varchar(255) bogus")
     with pytest.raises(ModelError, match="on delete takes one of"):
         parse_column("x", "uuid references users on delete explode")
@@ -146,7 +147,9 @@ def test_rejected_edit_changes_nothing_and_notifies_no_one() -> None:
         m.add_column("nope", "x", "text")
     with pytest.raises(ModelError, match="already exists"):
         m.add_column("users", "id", "text")
-    assert m.schema is before and m.log == log and events == []
+    assert m.schema is before
+    assert m.log == log
+    assert events == []
 
 
 def test_subscribers_hear_apply_undo_redo_and_can_unsubscribe() -> None:
@@ -172,9 +175,13 @@ def test_batch_is_one_step_and_all_or_nothing() -> None:
     assert m.history()[-1] == "add audit columns"
     m.undo()
     assert m.schema.table("t").column_names == ("id",)
-    with pytest.raises(ModelError), m.batch():
-        m.add_column("t", "a", "text")
-        m.add_column("t", "a", "text")
+    def twice() -> None:
+        with m.batch():
+            m.add_column("t", "a", "text")
+            m.add_column("t", "a", "text")
+
+    with pytest.raises(ModelError, match="already exists"):
+        twice()
     assert m.schema.table("t").column_names == ("id",)
 
 
@@ -186,7 +193,7 @@ def test_foreign_key_builder_composite_and_drop_guards() -> None:
     m.add_foreign_key("c.(pa, pb)", "p.(a, b)", on_delete="cascade")
     fk = m.schema.table("c").foreign_keys[0]
     assert (fk.columns, fk.ref_columns, fk.on_delete) == (("pa", "pb"), ("a", "b"), "CASCADE")
-    with pytest.raises(ModelError, match="referenced by c.fk_c_pa_pb_p"):
+    with pytest.raises(ModelError, match=r"referenced by c\.fk_c_pa_pb_p"):
         m.drop_table("p")
     with pytest.raises(ModelError, match="which is not its primary key"):
         m.apply(ops.SetPrimaryKey("p", ("a",)))
@@ -234,7 +241,8 @@ def test_io_reflect_is_the_function_even_after_the_submodule_is_imported() -> No
     import dbmodel_kit.io.reflect  # noqa: F401
     from dbmodel_kit.io import reflect
 
-    assert callable(reflect) and reflect.__name__ == "reflect"
+    assert callable(reflect)
+    assert reflect.__name__ == "reflect"
 
 
 def test_second_unnamed_check_on_a_column_gets_the_next_number() -> None:
@@ -245,3 +253,10 @@ def test_second_unnamed_check_on_a_column_gets_the_next_number() -> None:
     assert [c.name for c in m.schema.table("p").checks] == ["ck_p_price", "ck_p_price_2"]
     m.undo()
     assert [c.expression for c in m.schema.table("p").checks] == ["price >= 0"]
+
+
+def test_schema_and_model_display_as_erd_with_mermaid_fallback() -> None:
+    """A Schema (and a Model) shows its ERD in Jupyter: SVG plus Mermaid text for GitHub."""
+    bundle = Model(ecommerce())._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith(("<?xml", "<svg"))
+    assert "erDiagram" in bundle["text/markdown"]

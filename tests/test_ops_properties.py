@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from dbmodel_kit import Column, ModelError, Schema
@@ -30,7 +30,7 @@ def _ops_for(schema: Schema, data: st.DataObject) -> ops.Operation:
     t = schema.table(data.draw(st.sampled_from(tables)))
     cols = list(t.column_names)
     col = data.draw(st.sampled_from(cols))
-    pick = lambda items: data.draw(st.sampled_from([i.name for i in items])) if items else "missing"  # noqa: E731
+    pick = lambda items: data.draw(st.sampled_from([i.name for i in items])) if items else "missing"
     match kind:
         case "drop_table":
             return ops.DropTable(t.name)
@@ -110,7 +110,8 @@ def test_random_operation_sequences_are_undone_by_their_inverses(start: str, dat
             continue  # refused edits leave `schema` as it was (values are immutable)
         inverse = op.inverse(schema)
         assert inverse.apply(after) == schema, f"{op.describe()} / {inverse.describe()}"
-        assert op.describe() and inverse.describe()
+        assert op.describe()
+        assert inverse.describe()
         schema = after
         applied += 1
-    assert applied >= 0
+    note(f"{applied} operations applied")

@@ -310,6 +310,9 @@ class Model:
 
         return Designer(self, **options)
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return self._schema._repr_mimebundle_(include, exclude)
+
     def _repr_svg_(self) -> str | None:
         return self._schema._repr_svg_()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache
 from typing import Any, Literal
 
 import sqlglot
@@ -261,7 +261,8 @@ class ForeignKey:
 
 @dataclass(frozen=True, slots=True)
 class Index:
-    """An index: composite ``columns``, ``unique``, partial ``where``, ``method`` (btree, hash, gin, ...), covering ``include``."""
+    """An index: composite ``columns``, ``unique``, partial ``where``, ``method`` (btree, hash,
+    gin, ...), covering ``include``."""
 
     columns: tuple[str, ...]
     name: str = ""
@@ -596,17 +597,20 @@ class Schema:
         self.table(old)
         return replace(self, tables=tuple(table if t.name == old else t for t in self.tables))
 
-    @cached_property
-    def _dependency_order(self) -> tuple[str, ...]:
-        return tuple(t.name for t in dependency_order(self)[0])
+    # Jupyter display: the ERD (core display code lives in dbmodel_kit.erd; no Jupyter import here).
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """SVG + inline HTML + Mermaid Markdown; without Graphviz, the install hint and Mermaid."""
+        from ..erd import ERD
 
-    # Jupyter display: the ERD when the erd package is importable, else a text summary.
+        return ERD(self)._repr_mimebundle_(include, exclude)
+
     def _repr_svg_(self) -> str | None:
+        from ..erd import GraphvizNotFound, render_svg
+
         try:
-            from ..erd import render_svg  # type: ignore[attr-defined]
-        except ImportError:
+            return render_svg(self)
+        except GraphvizNotFound:
             return None
-        return render_svg(self)
 
 
 def dependency_order(schema: Schema) -> tuple[list[Table], list[tuple[Table, ForeignKey]]]:
