@@ -226,3 +226,26 @@ def test_data_migration_reuses_existing_enum_types(postgres_url):
             assert conn.execute(sa.text("SELECT tier FROM orders WHERE order_id = 1")).scalar() == "gold"
     finally:
         engine.dispose()
+
+
+def test_constant_columns_move_to_a_one_row_table(sqlite_url):
+    """A column the empty set determines becomes a keyless one-row table, joined back with ON TRUE."""
+    m = Model()
+    m.add_table("readings", id="integer pk", value="integer", unit="varchar(8)")
+    plan = plan_normalization(m.schema, "readings", "-> unit")
+    after = plan.batch.apply(m.schema)
+    constant = next(t for t in after if t.name != "readings")
+    assert constant.primary_key == ()
+    assert after.table("readings").foreign_keys == ()
+    migration = data_migration(plan, m.schema, "sqlite")
+    engine = ddl.create_engine(sqlite_url)
+    try:
+        ddl.apply(m.schema, engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO readings VALUES (1, 10, 'kg'), (2, 12, 'kg')"))
+        assert all(value == 0 for _, value in run_migration(migration, engine))
+        run_migration(migration, engine, "down")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT unit FROM readings WHERE id = 2")).scalar() == "kg"
+    finally:
+        engine.dispose()

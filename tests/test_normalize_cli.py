@@ -118,3 +118,12 @@ def test_normalize_errors_name_the_place(capsys, orders, tmp_path):
     code, _, err = run(capsys, "normalize", str(csv), "--fds", str(unknown))
     assert code == 2
     assert "no column 'postcode'" in err
+
+
+def test_normalize_csv_from_discovered_short_fds(capsys, orders):
+    """Without --fds a CSV is normalized with its discovered FDs, --max-lhs keeping the short ones."""
+    csv, _ = orders
+    code, out, _ = run(capsys, "normalize", str(csv), "--max-lhs", "1", "--target", "bcnf")
+    assert code == 0
+    assert out.startswith("order_lines -> BCNF:")
+    assert "add table" in out

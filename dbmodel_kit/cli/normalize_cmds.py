@@ -61,6 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--target", choices=("3nf", "bcnf"), default="3nf")
     p.add_argument("--fds", metavar="FILE", help="FDs, one per line ('a, b -> c'; '#' starts a comment)")
     p.add_argument("--from-dialect", default="postgres", metavar="D", help="SQL dialect of a .sql SPEC")
+    p.add_argument("--max-lhs", type=int, default=None, metavar="K",
+                   help="a CSV without --fds: use only discovered FDs with at most K attributes on the left "
+                   "(long FDs found in a sample are mostly accidental, and they multiply the tables)")
     p.add_argument("--explain", action="store_true", help="print the steps of the decomposition")
     p.add_argument("--sql", metavar="DIALECT", choices=("postgresql", "mysql", "sqlite", "duckdb"),
                    help="also print the data migration for DIALECT")
@@ -136,7 +139,7 @@ def run_normalize(args: argparse.Namespace) -> int:
         name = args.table or Path(args.source).stem.replace("-", "_").replace(" ", "_")
         schema = Schema(tables=(table_from_frame(name, frame),))
         if fds is None:
-            fds = discover_fds(frame, null_equal=args.null_equal).as_fds()
+            fds = discover_fds(frame, null_equal=args.null_equal, max_lhs=args.max_lhs).as_fds()
     else:
         from .schema_cmds import load_spec
 

@@ -163,10 +163,15 @@ def suggest_name(table: str, key: Sequence[str], taken: Iterable[str]) -> str:
     'customers'
     >>> suggest_name("orders", ["order_id", "product_id"], ["orders"])
     'orders_order_product'
+    >>> suggest_name("readings", [], ["readings"])
+    'readings_constants'
     """
     taken = set(taken)
     stems = [_SUFFIX.sub("", k) or k for k in key]
-    base = _plural(stems[0]) if len(stems) == 1 else f"{table}_{'_'.join(stems)}"
+    if not stems:
+        base = f"{table}_constants"
+    else:
+        base = _plural(stems[0]) if len(stems) == 1 else f"{table}_{'_'.join(stems)}"
     name, i = base, 2
     while name in taken:
         name, i = f"{base}_{i}", i + 1
@@ -268,7 +273,7 @@ def _operations(schema: Schema, t: Table, main: Relation, joins: Sequence[tuple[
     everyone = [(t.name, main), *joins]
     for i, (child, rc) in enumerate(everyone):
         for j, (parent, rp) in enumerate(everyone):
-            if i == j or not set(rp.key) <= set(rc.attributes) or j == 0:
+            if i == j or not rp.key or not set(rp.key) <= set(rc.attributes) or j == 0:
                 continue
             if set(rc.key) <= set(rp.attributes) and i > j:
                 continue  # same key both ways (1:1): one direction is enough
@@ -385,17 +390,25 @@ def data_migration(plan: NormalizationPlan, schema: Schema, dialect: str,
             select = select.where(cond)
         insert = exp.Insert(this=exp.Schema(this=_tbl(name), expressions=[_id(c) for c in cols]), expression=select)
         up.append(insert.sql(dialect=g))
-        keys = exp.select(*[_col(c) for c in r.key]).distinct().from_(_tbl(plan.table))
-        if cond is not None:
-            keys = keys.where(cond)
-        checks.append(Check(f"{name}: one row per {', '.join(r.key)}",
-                            exp.select(exp.Sub(this=_count(keys).subquery(), expression=exp.select(
-                                exp.Count(this=exp.Star())).from_(_tbl(name)).subquery())).sql(dialect=g)))
+        rows_of_new = exp.select(exp.Count(this=exp.Star())).from_(_tbl(name))
+        if r.key:
+            keys = exp.select(*[_col(c) for c in r.key]).distinct().from_(_tbl(plan.table))
+            if cond is not None:
+                keys = keys.where(cond)
+            checks.append(Check(f"{name}: one row per {', '.join(r.key)}",
+                                exp.select(exp.Sub(this=_count(keys).subquery(),
+                                                   expression=rows_of_new.subquery())).sql(dialect=g)))
+        else:  # constant columns (the empty set determines them): at most one row
+            count = exp.Count(this=exp.Star())
+            checks.append(Check(f"{name}: at most one row (its columns are constant)", exp.select(exp.Case(
+                ifs=[exp.If(this=exp.LTE(this=count, expression=exp.Literal.number(1)),
+                            true=exp.Literal.number(0))], default=count.copy())).from_(_tbl(name)).sql(dialect=g)))
     # the view: the reduced table joined back to the new ones along keys
     src = dict.fromkeys(plan.main.attributes, plan.table)
     query = exp.select().from_(_tbl(plan.table))
     for name, r in plan.tables[1:]:
-        on = exp.and_(*[exp.EQ(this=_col(k, src[k]), expression=_col(k, name)) for k in r.key])
+        on = exp.and_(*[exp.EQ(this=_col(k, src[k]), expression=_col(k, name)) for k in r.key]) if r.key \
+            else exp.true()
         query = query.join(_tbl(name), on=on, join_type="left")
         for a in r.attributes:
             src.setdefault(a, name)
@@ -424,8 +437,11 @@ def data_migration(plan: NormalizationPlan, schema: Schema, dialect: str,
         for a in r.attributes:
             if a in have:
                 continue
-            where = exp.and_(*[exp.EQ(this=_col(k, name), expression=_col(k, plan.table)) for k in r.key])
-            sub = exp.select(_col(a, name)).from_(_tbl(name)).where(where).subquery()
+            sub_q = exp.select(_col(a, name)).from_(_tbl(name))
+            if r.key:
+                sub_q = sub_q.where(exp.and_(*[exp.EQ(this=_col(k, name), expression=_col(k, plan.table))
+                                               for k in r.key]))
+            sub = sub_q.subquery()
             down.append(exp.Update(this=_tbl(plan.table), expressions=[exp.EQ(this=_col(a), expression=sub)]
                                    ).sql(dialect=g))
             have.add(a)

@@ -31,13 +31,15 @@ class Closer:
                 self.users[b].append(i)
         self.free = [i for i, c in enumerate(self.count0) if c == 0]
 
-    def closure(self, mask: int, trace: list[tuple[int, int]] | None = None, skip: int = -1) -> int:
-        """X+ as a mask; ``trace`` receives ``(fd index, attributes added)`` as FDs fire; FD ``skip`` is ignored."""
+    def closure(self, mask: int, trace: list[tuple[int, int]] | None = None, skip: int = -1,
+                dead: Sequence[bool] | None = None) -> int:
+        """X+ as a mask; ``trace`` receives ``(fd index, attributes added)`` as FDs fire; FD ``skip``
+        and the FDs marked in ``dead`` are ignored (so one compiled set serves "F minus f")."""
         count = self.count0[:]
         result = mask
         queue = bits(mask)
         for i in self.free:
-            if i != skip:
+            if i != skip and not (dead and dead[i]):
                 new = self.rhs[i] & ~result
                 if trace is not None:
                     trace.append((i, new))
@@ -48,7 +50,7 @@ class Closer:
             a = queue.pop()
             for i in users[a]:
                 count[i] -= 1
-                if count[i] == 0 and i != skip:
+                if count[i] == 0 and i != skip and not (dead and dead[i]):
                     new = rhs[i] & ~result
                     if trace is not None:
                         trace.append((i, new))

@@ -33,13 +33,15 @@ def minimal_cover(fds: Iterable[FD | str] | str, explain: bool = False) -> list[
     work = singletons(fds)
     steps.append(Step("split right-hand sides into single attributes: " + "; ".join(map(str, work)), "cover",
                       {"phase": "split", "fds": [str(f) for f in work]}))
-    # left-reduce: B in X is extraneous in X -> A when A is in (X - B)+ under the current FDs
+    # left-reduce: B in X is extraneous in X -> A when A is in (X - B)+. Replacing X -> A by a
+    # smaller, implied FD keeps the set equivalent, so one compiled closure serves the whole pass.
+    closer = Closer(u, work)
     for i, f in enumerate(work):
         lhs = u.mask(f.lhs)
         a = u.mask(f.rhs)
         for b in bits(lhs):
             smaller = lhs & ~(1 << b)
-            if Closer(u, work).closure(smaller) & a:
+            if closer.closure(smaller) & a:
                 steps.append(Step(f"{u.order[b]} is extraneous in {FD(u.names(lhs), f.rhs)}: "
                                   f"{u.fmt(smaller, True)}+ already contains {u.fmt(a)}", "cover",
                                   {"phase": "left-reduce", "fd": str(FD(u.names(lhs), f.rhs)),
@@ -47,14 +49,17 @@ def minimal_cover(fds: Iterable[FD | str] | str, explain: bool = False) -> list[
                 lhs = smaller
                 work[i] = FD(u.names(lhs), f.rhs)
     deduped = list(dict.fromkeys(work))
-    # drop redundant: X -> A is redundant when A is in X+ under the other FDs
-    kept = deduped[:]
-    for f in deduped:
-        others = [g for g in kept if g != f]
-        if Closer(u, others).closure(u.mask(f.lhs)) & u.mask(f.rhs):
+    # drop redundant: X -> A is redundant when A is in X+ under the other FDs still kept
+    closer = Closer(u, deduped)
+    dead = [False] * len(deduped)
+    for i, f in enumerate(deduped):
+        dead[i] = True
+        if closer.closure(u.mask(f.lhs), dead=dead) & u.mask(f.rhs):
             steps.append(Step(f"{f} is redundant: the other FDs give {u.fmt(u.mask(f.lhs), True)}+ ⊇ "
                               f"{u.fmt(u.mask(f.rhs))}", "cover", {"phase": "redundant", "fd": str(f)}))
-            kept = others
+        else:
+            dead[i] = False
+    kept = [f for f, gone in zip(deduped, dead) if not gone]
     if not explain:
         return kept
     return Explanation("Minimal cover", tuple(steps), kept, "; ".join(map(str, kept)) or "(no FDs)")
