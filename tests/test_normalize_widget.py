@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from dbmodel_kit.widgets.normalize import NormalizationTutor, decomposition_schema
 
 from dbmodel_kit.normalize import FD
+from dbmodel_kit.widgets.normalize import NormalizationTutor, decomposition_schema
 
 ROWS = pd.DataFrame({
     "order_id": ["1", "1", "2", "3", "3", "4"],
