@@ -575,11 +575,19 @@ def _violations(matrix: np.ndarray, cards: Sequence[int], lhs: int, rhs: list[in
     if sub.shape[1] == 0:
         return [], []
     key = _group_key(sub, cards, cols)
-    g, uniq = pd.factorize(key)
-    n = len(g)
-    rep = np.empty(len(uniq), dtype=np.int64)
-    rep[g[::-1]] = np.arange(n)[::-1]
-    first_row = rep[g]
+    n = len(key)
+    span = 1
+    for c in cols:
+        span *= cards[c]
+    if span <= 8 * n + 1024:  # dense keys: the first row of each group by direct addressing
+        rep = np.empty(span, dtype=np.int64)
+        rep[key[::-1]] = np.arange(n)[::-1]
+        first_row = rep[key]
+    else:
+        g, uniq = pd.factorize(key)
+        rep = np.empty(len(uniq), dtype=np.int64)
+        rep[g[::-1]] = np.arange(n)[::-1]
+        first_row = rep[g]
     failed, evidence = [], []
     for a in rhs:
         col = sub[a]
