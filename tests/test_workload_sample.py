@@ -226,3 +226,14 @@ def test_required_parent_without_rows_is_reported():
     """Children of a NOT NULL foreign key cannot be made when the parent table gets no rows."""
     with pytest.raises(ModelError, match="orders: cannot make 5 rows: fk_orders_user_id_users needs rows in users"):
         sample(ecommerce(), {"users": 0, "products": 0, "orders": 5, "order_items": 0})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_reserved_word_names(engine):
+    """Tables and columns named with SQL keywords (order, select, from) are quoted everywhere."""
+    m = Model()
+    m.add_table("select", id="integer pk", **{"from": "varchar(20) not null"})
+    m.add_table("order", id="integer pk", select_id="integer references select", parent="integer references order")
+    db = sample(m.schema, {"select": 30, "order": 60}, engine=engine)
+    assert db.counts() == {"select": 30, "order": 60}
+    assert len(table_rows(db, "order")) == 60

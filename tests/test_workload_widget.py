@@ -83,3 +83,17 @@ def test_model_change_makes_the_sample_stale() -> None:
     m.add_column("users", "nickname", "varchar(40)")
     assert panel.db is None
     assert "generate the sample again" in panel.status.message
+
+
+def test_models_without_the_example_tables_start_with_counts() -> None:
+    """A model that is not the e-commerce one starts with one count query per table, which runs."""
+    from dbmodel_kit.widgets.workload import WorkloadPanel
+
+    m = Model()
+    m.add_table("select", id="integer pk")
+    panel = WorkloadPanel(m)
+    assert panel.workload.names == ("count_select",)
+    panel.rows.value = 100
+    panel.run_btn.click()
+    assert panel.last is not None
+    assert panel.last.frame.loc[0, "rows"] == 1

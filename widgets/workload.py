@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+from sqlglot import exp
 
 from ..errors import ModelError
 from ..model import Model
 from ..workload import Report, SampleDB, Workload, lint, run, sample
+from ..workload.sample import table_ref
 from ._common import Feedback, Panel, Selection, button, with_class
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ecommerce_workload.sql"
@@ -37,7 +39,7 @@ def _starter(model: Model) -> Workload:
             return example
     wl = Workload()
     for t in schema.tables[:5]:
-        wl = wl.add(f"count_{t.name}", f'SELECT count(*) FROM "{t.name}"')
+        wl = wl.add(f"count_{t.name}", exp.select("count(*)").from_(table_ref(t.name)).sql())
     return wl
 
 

@@ -35,7 +35,7 @@ from ..errors import ModelError
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
 from ..model.types import DataType
 from .generators import T
-from .sample import TARGETS, SampleDB, _col, _ident, engine_for_path
+from .sample import TARGETS, SampleDB, _col, _ident, engine_for_path, table_ref
 
 #: The DuckDB type each logical kind is checked and staged as (the staging engine's own names;
 #: the target's DDL comes from dbmodel_kit.ddl).
@@ -278,7 +278,7 @@ def _load_table(checker: _Checker, target: Any, con: Any, t: Table, force: bool)
         checker.src[t.name] = staged
     out = exp.select(*[exp.alias_(T(target.casts[c.type.kind], c=_col(c.name)) if c.type.kind in target.casts
                                   else _col(c.name), _ident(c.name)) for c in cols]).from_(staged)
-    ins_cols = exp.Schema(this=exp.to_table(t.name, quoted=True), expressions=[_ident(c.name) for c in cols])
+    ins_cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c.name) for c in cols])
     if target.in_engine:
         # the frames live in another DuckDB connection: move the staged rows over as a DataFrame
         frame = checker.con.execute(out.sql("duckdb")).df()

@@ -156,7 +156,7 @@ class SampleDB:
         """Rows per table, counted by the engine."""
         con = self.connect()
         try:
-            return {t.name: con.execute(exp.select("count(*)").from_(exp.to_table(t.name, quoted=True))
+            return {t.name: con.execute(exp.select("count(*)").from_(table_ref(t.name))
                                         .sql(self.engine)).fetchone()[0] for t in self.schema.tables}
         finally:
             if self.path is not None:
@@ -534,6 +534,12 @@ def _nc(method: Callable[..., exp.Select]) -> Callable[..., exp.Select]:
     return functools.partial(method, copy=False)
 
 
+def table_ref(name: str) -> exp.Table:
+    """A quoted table reference (``exp.to_table(name, quoted=True)`` does not quote in sqlglot 30,
+    so a table called ``select`` or ``order`` would break the statement)."""
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
+
 def _ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
@@ -699,7 +705,7 @@ class _Filler:
         if p.selfref:  # each level after the rows it points at, so the engine sees parents first
             l1, l2 = self._levels
             ranges = [(0, l1), (l1, l2), (l2, p.rows)]
-        cols = exp.Schema(this=exp.to_table(t.name, quoted=True), expressions=[_ident(c.name) for c in t.columns])
+        cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c.name) for c in t.columns])
         for lo, hi in ranges:
             q = self._select_for_target(p, name, lo, hi)
             if self.target.in_engine:
@@ -753,7 +759,7 @@ class _Filler:
             q = _nc(q.select)(exp.alias_(T(cast, c=_col(ref, "__p")) if cast else _col(ref, "__p"), _ident(c)))
         upd = self.temp()
         cols = [*key, *fk.columns]
-        target_table = exp.to_table(t.name, quoted=True)
+        target_table = table_ref(t.name)
         where = exp.and_(*[exp.EQ(this=exp.column(_ident(c), table=_ident(t.name)),
                                   expression=exp.column(_ident(c), table="__u")) for c in key])
         sets = [exp.EQ(this=_col(c), expression=exp.column(_ident(c), table="__u")) for c in fk.columns]
@@ -784,7 +790,7 @@ class _Filler:
                 seq = sequence_name(p.table.name, c.name)
                 if seq in sequences:
                     top = self.con.execute(exp.select(exp.func("max", _col(c.name))).from_(
-                        exp.to_table(p.table.name, quoted=True)).sql("duckdb")).fetchone()[0] or 0
+                        table_ref(p.table.name)).sql("duckdb")).fetchone()[0] or 0
                     if top:
                         self.con.execute(T("SELECT max(nextval(:s)) FROM range(:n)", s=seq, n=top).sql("duckdb"))
 
@@ -872,7 +878,7 @@ def table_rows(db: SampleDB, table: str) -> list[tuple[Any, ...]]:
     t = db.schema.table(table)
     con = db.connect()
     try:
-        q = exp.select(*[_col(c) for c in t.column_names]).from_(exp.to_table(t.name, quoted=True)).order_by(
+        q = exp.select(*[_col(c) for c in t.column_names]).from_(table_ref(t.name)).order_by(
             *[_col(c) for c in (t.primary_key or t.column_names)])
         return con.execute(q.sql(db.engine)).fetchall()
     finally:
@@ -880,4 +886,4 @@ def table_rows(db: SampleDB, table: str) -> list[tuple[Any, ...]]:
             con.close()
 
 
-__all__ = ["TARGETS", "SampleDB", "Target", "default_rows", "engine_for_path", "sample", "table_rows"]
+__all__ = ["TARGETS", "SampleDB", "Target", "default_rows", "engine_for_path", "sample", "table_ref", "table_rows"]
