@@ -23,7 +23,8 @@ def load_module(source: str, path: Path) -> ModuleType:
     path.write_text(source)
     name = f"_generated_{path.stem}_{abs(hash(str(path)))}"
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # string annotations resolve in the module's namespace
     try:
@@ -57,7 +58,8 @@ def test_several_keys_to_one_table_get_named_relationships(tmp_path):
     updated = orm.class_mapper(module.Product).relationships["updated_by_user"]
     assert [c.name for c in created.local_columns] == ["created_by"]
     assert [c.name for c in updated.local_columns] == ["updated_by"]
-    assert created.back_populates == "products_created_by" and updated.back_populates == "products_updated_by"
+    assert created.back_populates == "products_created_by"
+    assert updated.back_populates == "products_updated_by"
     parent = orm.class_mapper(module.Category).relationships["parent"]
     assert parent.direction is orm.MANYTOONE
 
