@@ -106,6 +106,13 @@ class Model:
 
         return plan_since(self, checkpoint)
 
+    def review(self, base: Any = 0, **kwargs: Any) -> Any:
+        """A :class:`dbmodel_kit.review.Review` of the edits since ``base`` (a checkpoint, or a
+        schema / schema file to compare with); ``kwargs`` as :func:`dbmodel_kit.review.review`."""
+        from ..review.bundle import review_model
+
+        return review_model(self, base, **kwargs)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._done)
