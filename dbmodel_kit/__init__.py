@@ -26,6 +26,14 @@ from .model import (
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython):  # type: ignore[no-untyped-def]
+    """``%load_ext dbmodel_kit``: the ``%dbmodel`` magics (IPython is imported only here)."""
+    from .widgets.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = [
     "Check", "Column", "DataType", "Default", "Enum", "ForeignKey", "Index", "Model", "ModelError",
     "Schema", "Table", "Unique", "__version__", "build_table", "ops",
