@@ -1,0 +1,184 @@
+"""Index advice from a workload on a SQLite sample, with evidence.
+
+The pipeline, top to bottom: :mod:`.analysis` (what each query asks of each table) ->
+:mod:`.candidates` -> :mod:`.whatif_sqlite` (plans under hypothetical indexes) -> :mod:`.cost`
+(calibrated on measured runtimes) -> :mod:`.select` (greedy under a budget, net of write cost) ->
+:mod:`.advice` (the chosen indexes built on a copy of the sample and measured).
+
+>>> from dbmodel_kit.examples import ecommerce
+>>> from dbmodel_kit.workload import Workload, sample
+>>> db = sample(ecommerce(), 3000, engine="sqlite")
+>>> w = Workload.from_sql("-- name: by_phone  weight: 10\\nSELECT id FROM users WHERE phone = '555';")
+>>> [s.index.columns for s in advise(ecommerce(), w, db, repeat=1)]
+[('phone', 'id')]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from ..errors import ModelError
+from ..model import naming
+from ..model.schema import Index, Schema
+from ..workload.runner import run
+from ..workload.sample import SampleDB
+from ..workload.workload import Workload, as_workload
+from .advice import Advice, QueryEvidence, Suggestion
+from .analysis import QueryInfo, _Resolver, analyze
+from .candidates import Candidate, Rejected, generate
+from .cost import calibrate, parse, plan_cost
+from .select import Budget, greedy
+from .whatif_sqlite import SampleStats, WhatIf
+
+__all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
+
+MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
+
+
+def _sample_path(db: SampleDB | str | Path) -> tuple[str | None, Any]:
+    if isinstance(db, SampleDB):
+        if db.engine != "sqlite":
+            raise ModelError(f"the advisor's evidence engine is SQLite; this sample is {db.engine}")
+        return db.path, db.connect()
+    path = str(db)
+    if not Path(path).exists():
+        raise ModelError(f"{path}: no such database file")
+    return path, sqlite3.connect(path, isolation_level=None)
+
+
+def _create_index_sql(name: str, c: Candidate) -> str:
+    return exp.Create(kind="INDEX", this=exp.Index(
+        this=exp.to_identifier(name, quoted=True), table=exp.to_table(c.table),
+        params=exp.IndexParameters(columns=[exp.column(col, quoted=True) for col in c.columns],
+                                   where=exp.Where(this=sqlglot.parse_one(c.where)) if c.where else None))
+    ).sql("sqlite")
+
+
+def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path, *,
+           budget: Budget | int | str | None = None, dialect: str = "postgresql", repeat: int = 5) -> Advice:
+    """Suggest indexes for ``workload`` on the SQLite sample ``db``, each with the queries it helps
+    and measured timings after building them on a copy of the sample."""
+    started = time.perf_counter()
+    w = as_workload(workload).check(schema)
+    limit = Budget.parse(budget)
+    _path, src = _sample_path(db)
+    stats = SampleStats(src, schema)
+    infos = {q.name: analyze(q, schema) for q in w}
+    whatif = WhatIf(schema, stats)
+    existing = whatif._index_columns()
+    resolvers = {q.name: _Resolver(q.tree, schema) for q in w}
+
+    with tempfile.TemporaryDirectory(prefix="dbmodel-advise-") as tmp:
+        copy = os.path.join(tmp, "sample.sqlite")
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        dst.execute("ANALYZE")  # the measured runs see the statistics the what-if planner saw
+        dst.commit()
+        before = run(w, copy, repeat=repeat, schema=schema)
+        measured = {r["query"]: r for r in before.frame.to_dict("records")}
+
+        def cost(name: str, config: frozenset[Candidate]) -> tuple[float, tuple[str, ...], dict]:
+            q, info = w[name], infos[name]
+            lines, names = whatif.plan(q, info.tables, config)
+            alias = resolvers[name].alias
+
+            def table(a: str) -> str:
+                return alias.get(a, a)
+
+            def per_key(a: str, ix: str, k: int) -> float:
+                t = table(a)
+                if ix == "rowid":
+                    return 1.0
+                if ix in names and names[ix] is not None:
+                    c = names[ix]
+                    cols, where = c.columns, c.where
+                elif ix in existing:
+                    _, cols, where = existing[ix]
+                else:
+                    return max(stats.rows(t) / 10, 1.0)
+                return stats.rows(t, where) / stats.distinct(t, cols[:k], where)
+
+            def filters(a: str) -> int:
+                u = info.tables.get(table(a))
+                return 0 if u is None else len(set(u.eq + u.in_ + u.range + u.filters))
+
+            units = plan_cost(lines, lambda a: stats.rows(table(a)), per_key, filters, info.limit)
+            return units, lines, names
+
+        base = {q.name: cost(q.name, frozenset()) for q in w}
+        scale = calibrate([(base[n][0], m["median_ms"]) for n, m in measured.items() if infos[n].kind == "read"])
+        writes = {n: max(int(measured.get(n, {}).get("rows", 0) or 0), 1) for n, i in infos.items() if i.written}
+
+        def maintenance(info: QueryInfo, config: frozenset[Candidate]) -> float:
+            t = info.written
+            touched = [c for c in config if c.table == t and (
+                info.set_columns is None or set(info.set_columns) & (set(c.columns) | _where_cols(c.where)))]
+            n = stats.rows(t) if t else 1
+            return len(touched) * writes[info.name] * MAINTENANCE * math.log2(n + 2)
+
+        def objective(config: frozenset[Candidate]) -> tuple[float, float]:
+            read = sum(infos[q.name].weight * cost(q.name, config)[0] for q in w) * scale
+            write = sum(i.weight * maintenance(i, config) for i in infos.values() if i.written) * scale
+            return read, write
+
+        def uses(config: frozenset[Candidate]) -> set[Candidate]:
+            used: set[Candidate] = set()
+            for q in w:
+                _, lines, names = cost(q.name, config)
+                for line in lines:
+                    a = parse(line)
+                    if a and a.index in names and names[a.index] is not None:
+                        used.add(names[a.index])
+            return used
+
+        cands, rejected = generate(infos.values(), schema, distinct=stats.distinct, rows=stats.rows)
+        chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses)
+        rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
+
+        taken = {ix.name for t in schema.tables for ix in t.indexes}
+        suggestions: list[Suggestion] = []
+        final = frozenset(chosen)
+        for c in chosen:
+            name = naming.index_name(c.table, c.columns)
+            n = 2
+            while name in taken:
+                name, n = f"{naming.index_name(c.table, c.columns)}_{n}", n + 1
+            taken.add(name)
+            helped = []
+            for q in w:
+                units, lines, names = cost(q.name, final)
+                ids = {k for k, v in names.items() if v == c}
+                if any((a := parse(line)) and a.index in ids for line in lines) and units < base[q.name][0]:
+                    helped.append(q.name)
+            without = sum(objective(final - {c}))
+            suggestions.append(Suggestion(c.table, Index(c.columns, name=name, where=c.where), tuple(helped),
+                                          stats.index_bytes(c), round(without - sum(objective(final)), 4)))
+        con = sqlite3.connect(copy, isolation_level=None)
+        for s, c in zip(suggestions, chosen, strict=True):
+            con.execute(_create_index_sql(s.index.name, c))
+        con.execute("ANALYZE")
+        con.close()
+        advise_s = time.perf_counter() - started
+        after = run(w, copy, repeat=repeat, schema=schema)
+    after_ms = {r["query"]: r for r in after.frame.to_dict("records")}
+    evidence = [QueryEvidence(q.name, q.kind, q.weight, measured.get(q.name, {}).get("median_ms"),
+                              after_ms.get(q.name, {}).get("median_ms"), before.plans.get(q.name, ""),
+                              after.plans.get(q.name, "")) for q in w]
+    if not isinstance(db, SampleDB):
+        src.close()
+    return Advice(schema, suggestions, rejected, evidence, dialect,
+                  {"advise_s": advise_s, "whatif_calls": whatif.calls, "ms_per_unit": scale,
+                   "candidates": len(cands)})
+
+
+def _where_cols(where: str | None) -> set[str]:
+    return {c.name for c in sqlglot.parse_one(where).find_all(exp.Column)} if where else set()

@@ -1,0 +1,105 @@
+"""Selection: greedy by weighted benefit per byte under a budget (bytes or index count), net of
+write cost (each index's maintenance on the workload's writes), then a redundancy pass (an index
+another chosen one starts with goes; so does one no final plan uses)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..errors import ModelError
+from .candidates import Candidate, Rejected
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b)\s*$", re.I)
+_UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+MIN_GAIN = 0.01  #: a step must cut the weighted cost by at least this share of the remaining cost
+
+
+@dataclass(frozen=True)
+class Budget:
+    """At most ``count`` indexes and/or ``bytes`` of index storage (None: no limit)."""
+
+    count: int | None = None
+    bytes: int | None = None
+
+    @classmethod
+    def parse(cls, value: Budget | int | str | None) -> Budget:
+        """``5`` (indexes), ``"5"``, ``"20MB"``/``"512KiB"`` (bytes) or None.
+
+        >>> Budget.parse("2MB"), Budget.parse(3)
+        (Budget(count=None, bytes=2000000), Budget(count=3, bytes=None))
+        """
+        if value is None or isinstance(value, Budget):
+            return value or cls()
+        if isinstance(value, int):
+            if value < 0:
+                raise ModelError(f"budget must be >= 0, not {value}")
+            return cls(count=value)
+        text = str(value).strip()
+        if text.isdigit():
+            return cls(count=int(text))
+        m = _SIZE.match(text)
+        if not m:
+            raise ModelError(f"budget takes an index count (5) or a size (20MB, 512KiB), not {value!r}")
+        return cls(bytes=int(float(m.group(1)) * _UNITS[m.group(2).lower()]))
+
+    def fits(self, chosen: int, used_bytes: int) -> bool:
+        return (self.count is None or chosen <= self.count) and (self.bytes is None or used_bytes <= self.bytes)
+
+
+def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candidate]], tuple[float, float]],
+           size: Callable[[Candidate], int], budget: Budget,
+           uses: Callable[[frozenset[Candidate]], set[Candidate]]) -> tuple[list[Candidate], list[Rejected]]:
+    """Chosen candidates (in the order picked) and the ones rejected with a reason.
+
+    ``objective(config) -> (read_cost, write_cost)`` in ms per minute of workload; ``uses(config)``:
+    the candidates some plan takes under ``config``.
+    """
+    chosen: list[Candidate] = []
+    rejected: dict[Candidate, str] = {}
+    read0, write0 = objective(frozenset())
+    current = read0 + write0
+    for c in candidates:
+        r, w = objective(frozenset({c}))
+        if r < read0 and (read0 - r) <= (w - write0):
+            rejected[c] = (f"write cost {w - write0:.3g} ms/min outweighs the read gain {read0 - r:.3g} ms/min "
+                           "on this workload")
+    pool = [c for c in candidates if c not in rejected]
+    while pool:
+        best: tuple[float, Candidate, float] | None = None
+        for c in pool:
+            config = frozenset((*chosen, c))
+            if not budget.fits(len(config), sum(size(x) for x in config)):
+                continue
+            total = sum(objective(config))
+            gain = current - total
+            if gain > MIN_GAIN * current and (best is None or gain / size(c) > best[0]):
+                best = (gain / max(size(c), 1), c, total)
+        if best is None:
+            break
+        chosen.append(best[1])
+        pool.remove(best[1])
+        current = best[2]
+    # redundancy: a chosen index that another chosen one starts with (same WHERE) goes if the cost holds
+    for c in list(chosen):
+        if any(o is not c and o.table == c.table and o.where == c.where and o.columns[:len(c.columns)] == c.columns
+               for o in chosen):
+            trial = frozenset(x for x in chosen if x != c)
+            total = sum(objective(trial))
+            if total <= current * (1 + MIN_GAIN):
+                chosen.remove(c)
+                rejected[c] = "redundant: a wider chosen index starts with the same columns"
+                current = total
+    used = uses(frozenset(chosen))
+    for c in list(chosen):
+        if c not in used:
+            chosen.remove(c)
+            rejected[c] = "no plan uses it once the other chosen indexes exist"
+    for c in pool:
+        if c not in rejected and c not in chosen:
+            config = frozenset((*chosen, c))
+            if not budget.fits(len(config), sum(size(x) for x in config)) and \
+                    sum(objective(config)) < current * (1 - MIN_GAIN):
+                rejected[c] = "over the budget"
+    return chosen, [Rejected(c, r) for c, r in sorted(rejected.items(), key=lambda kv: kv[0].sort_key)]

@@ -1,0 +1,181 @@
+"""Index advisor: query analysis, candidates, what-if plans and selection on small hand-made cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from dbmodel_kit.advisor import Budget, Candidate, advise
+from dbmodel_kit.advisor.analysis import analyze, recurring_filters
+from dbmodel_kit.advisor.candidates import generate
+from dbmodel_kit.advisor.cost import parse, plan_cost
+from dbmodel_kit.advisor.select import greedy
+from dbmodel_kit.advisor.whatif_sqlite import SampleStats, WhatIf
+from dbmodel_kit.errors import ModelError
+from dbmodel_kit.model import Model
+from dbmodel_kit.workload import Query, Workload, sample
+
+
+def _people(index: tuple[str, ...] | None = None):
+    m = Model()
+    m.add_table("people", id="integer pk", email="varchar(200) not null", name="varchar(100) not null",
+                city="varchar(50) not null", is_active="boolean not null", created_at="timestamp not null",
+                deleted_at="timestamp")
+    if index:
+        m.add_index("people", *index)
+    return m.schema
+
+
+@pytest.fixture(scope="module")
+def people_db():
+    return sample(_people(), {"people": 5000}, engine="sqlite")
+
+
+def _advise(sql: str, db, schema=None, **kw):
+    return advise(schema or _people(), Workload.from_sql(sql), db, repeat=1, **kw)
+
+
+def test_analysis_reads_every_clause():
+    """Equality, IN, range, prefix LIKE, join, ORDER BY, GROUP BY and soft-delete filters land on their tables."""
+    from dbmodel_kit.examples import ecommerce
+
+    q = Query("q", "SELECT o.id, count(*) FROM orders o JOIN users u ON u.id = o.user_id "
+                   "WHERE o.status IN ('paid', 'shipped') AND u.role = 'staff' AND o.total BETWEEN 1 AND 5 "
+                   "AND u.last_name LIKE 'Sm%' AND u.deleted_at IS NULL AND u.is_active "
+                   "GROUP BY o.id ORDER BY o.created_at DESC LIMIT 10")
+    info = analyze(q, ecommerce())
+    o, u = info.tables["orders"], info.tables["users"]
+    assert (o.in_, o.range, o.join, o.group_by, o.order_by) == (
+        ("status",), ("total",), ("user_id",), ("id",), (("created_at", True),))
+    assert (u.eq, u.range, u.join) == (("role",), ("last_name",), ("id",))
+    assert u.filters == ("deleted_at IS NULL", "is_active")
+    assert info.limit == 10
+    assert recurring_filters([info])["users"] == {"deleted_at IS NULL": 1, "is_active": 1}
+
+
+def test_function_wrapped_column_gives_no_candidate():
+    """``lower(email) = ...`` is not sargable, so it yields no equality column and no candidate."""
+    s = _people()
+    info = analyze(Query("q", "SELECT * FROM people WHERE lower(email) = 'a@b.c'"), s)
+    assert info.tables["people"].eq == ()
+    assert generate([info], s) == ([], [])
+
+
+def test_equality_then_range_composite_candidate():
+    """Equality columns come first, then the range column, plus a covering variant of the read columns."""
+    s = _people()
+    cands, _ = generate([analyze(Query("q", "SELECT name FROM people WHERE city = 'x' AND created_at > '2024-01-01'"),
+                                 s)], s)
+    assert [c.columns for c in cands] == [("city",), ("city", "created_at"), ("city", "created_at", "name")]
+
+
+def test_existing_prefix_index_suppresses_candidate():
+    """An index the schema already has (or whose prefix serves the candidate) is never suggested."""
+    s = _people(index=("city", "created_at"))
+    cands, rejected = generate([analyze(Query("q", "SELECT * FROM people WHERE city = 'x' AND created_at > 'y'"),
+                                        s)], s)
+    assert cands == []
+    assert {r.candidate.columns: r.reason for r in rejected} == {
+        ("city",): "already served by ix_people_city_created_at on people",
+        ("city", "created_at"): "already served by ix_people_city_created_at on people"}
+
+
+def test_partial_candidates_for_soft_delete_filters():
+    """A soft-delete filter makes a partial variant with the filter as its WHERE."""
+    s = _people()
+    cands, _ = generate([analyze(Query("q", "SELECT * FROM people WHERE city = 'x' AND deleted_at IS NULL"), s)], s)
+    assert Candidate("people", ("city",), "deleted_at IS NULL") in cands
+
+
+def test_lookup_by_email_suggests_email_index(people_db):
+    """A lookup by email on a table without an index on it gets exactly an index on email, and it is faster."""
+    a = _advise("-- name: q  weight: 10\nSELECT * FROM people WHERE email = 'x@y.z';", people_db)
+    assert [(s.table, s.index.columns, s.helped) for s in a] == [("people", ("email",), ("q",))]
+    assert "USING INDEX ix_people_email" in a.queries[0].plan_after
+    assert "SCAN people" in a.queries[0].plan_before
+
+
+def test_equality_plus_range_chooses_composite(people_db):
+    """Equality on city plus a range on created_at gives the (city, created_at) composite; (city) is redundant."""
+    a = _advise("-- name: q  weight: 10\nSELECT * FROM people WHERE city = 'Lisbon' AND created_at > '2024-06-01';",
+                people_db)
+    assert [s.index.columns for s in a] == [("city", "created_at")]
+    assert any(r.candidate.columns == ("city",) and r.reason.startswith("redundant") for r in a.rejected)
+
+
+def test_boolean_alone_is_rejected_with_reason(people_db):
+    """Indexing a lone boolean such as is_active is refused, and the reason names the cardinality."""
+    a = _advise("-- name: q  weight: 50\nSELECT * FROM people WHERE is_active = true;", people_db)
+    assert len(a) == 0
+    (r,) = a.rejected
+    assert r.candidate.columns == ("is_active",)
+    assert "only 2 distinct values" in r.reason
+
+
+def test_write_heavy_workload_drops_marginal_index(people_db):
+    """The same read earns an index alone, but loses it when a heavy UPDATE of that column dominates."""
+    read = "-- name: q  weight: 1\nSELECT * FROM people WHERE city = 'x';\n"
+    write = "-- name: w  weight: {}\nUPDATE people SET city = city WHERE id > 10;\n"
+    light = _advise(read + write.format(0), people_db)
+    heavy = _advise(read + write.format(50), people_db)
+    assert [s.index.columns for s in light] == [("city",)]
+    assert len(heavy) == 0
+    assert any(r.candidate.columns == ("city",) and r.reason.startswith("write cost") for r in heavy.rejected)
+
+
+def test_budget_count_limits_indexes(people_db):
+    """A budget of one index keeps the most beneficial one and marks the rest over the budget."""
+    sql = ("-- name: a  weight: 10\nSELECT * FROM people WHERE email = 'x';\n"
+           "-- name: b  weight: 10\nSELECT * FROM people WHERE name = 'y';\n")
+    assert len(_advise(sql, people_db)) == 2
+    one = _advise(sql, people_db, budget=1)
+    assert len(one) == 1
+    assert any(r.reason == "over the budget" for r in one.rejected)
+
+
+def test_budget_parse():
+    """Budgets read as an index count or a size; anything else is a ModelError."""
+    assert Budget.parse("10") == Budget(count=10)
+    assert Budget.parse("1KiB") == Budget(bytes=1024)
+    with pytest.raises(ModelError, match="budget takes"):
+        Budget.parse("lots")
+
+
+def test_whatif_uses_statistics_and_caches(people_db):
+    """The planner on the empty copy takes the selective index from sqlite_stat1, and a repeat is a cache hit."""
+    s = _people()
+    wi = WhatIf(s, SampleStats(people_db.connect(), s))
+    q = Query("q", "SELECT * FROM people WHERE city = 'x' AND email = 'y'")
+    cfg = [Candidate("people", ("city",)), Candidate("people", ("email",))]
+    lines, names = wi.plan(q, ["people"], cfg)
+    (access,) = [parse(x) for x in lines]
+    assert names[access.index] == Candidate("people", ("email",))
+    assert wi.plan(q, ["people"], list(reversed(cfg))) == (lines, names)
+    assert wi.calls == 1
+
+
+def test_cost_model_orders_plans():
+    """A search is cheaper than a scan, a covering search cheaper than one with lookups, a sort costs extra."""
+    def cost(lines, limit=None):
+        return plan_cost(lines, lambda a: 10_000, lambda a, ix, k: 10.0, lambda a: 1, limit)
+
+    scan, search = cost(["SCAN t"]), cost(["SEARCH t USING INDEX i (a=?)"])
+    covering = cost(["SEARCH t USING COVERING INDEX i (a=?)"])
+    assert covering < search < scan
+    assert cost(["SCAN t", "USE TEMP B-TREE FOR ORDER BY"]) > scan
+    assert cost(["SCAN t USING INDEX i"], limit=20) < scan
+
+
+def test_greedy_picks_best_benefit_per_byte_under_budget():
+    """Greedy orders by gain per byte (not raw gain), skips what gains nothing and stops at the budget."""
+    a, b, c = (Candidate("t", (x,)) for x in "abc")
+    gains = {a: 30.0, b: 60.0, c: 0.0}
+    sizes = {a: 10, b: 100, c: 1}
+
+    def objective(cfg):
+        return 100.0 - sum(gains[x] for x in cfg), 0.0
+
+    chosen, rejected = greedy([a, b, c], objective, sizes.__getitem__, Budget(), lambda cfg: set(cfg))
+    assert (chosen, rejected) == ([a, b], [])
+    chosen, rejected = greedy([a, b, c], objective, sizes.__getitem__, Budget(count=1), lambda cfg: set(cfg))
+    assert chosen == [a]
+    assert [(r.candidate, r.reason) for r in rejected] == [(b, "over the budget")]

@@ -1,0 +1,114 @@
+"""Index advisor on the e-commerce model and its example workload: evidence, golden JSON, accept, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dbmodel_kit.advisor import advise
+from dbmodel_kit.cli import main
+from dbmodel_kit.errors import ModelError
+from dbmodel_kit.examples import ecommerce
+from dbmodel_kit.model import Model
+from dbmodel_kit.model.ops import AddIndex
+from dbmodel_kit.workload import sample
+
+ROOT = Path(__file__).parent.parent
+SPEC = str(ROOT / "examples" / "ecommerce.yaml")
+WORKLOAD = ROOT / "examples" / "ecommerce_workload.sql"
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    path = tmp_path_factory.mktemp("advisor") / "shop.sqlite"
+    sample(ecommerce(), 10_000, engine="sqlite", path=path, seed=0)
+    return path
+
+
+@pytest.fixture(scope="module")
+def advice(shop):
+    return advise(ecommerce(), WORKLOAD, str(shop), repeat=3)
+
+
+def test_golden_json(advice, golden):
+    """The chosen indexes, rejections with reasons and plans before/after (timing-free) match the golden file."""
+    golden("advisor/ecommerce.json", advice.to_json(timings=False))
+
+
+def test_measured_speedup_on_sample(advice):
+    """Building the chosen indexes on a copy of the sample cuts the measured weighted time at least in half."""
+    assert len(advice) >= 1
+    assert advice.weighted_ms("after") < 0.5 * advice.weighted_ms("before")
+    by_name = {q.name: q for q in advice.queries}
+    assert "USE TEMP B-TREE FOR ORDER BY" in by_name["order_lines"].plan_before
+    assert "USE TEMP B-TREE" not in by_name["order_lines"].plan_after
+
+
+def test_every_suggestion_is_justified(advice):
+    """Each suggested index names the queries it helps, and each of those plans uses it after the build."""
+    by_name = {q.name: q for q in advice.queries}
+    for s in advice:
+        assert s.helped
+        assert any(s.index.name in by_name[q].plan_after for q in s.helped), s.index.name
+
+
+def test_sample_file_is_untouched(advice, shop):
+    """Advising builds indexes on a copy: the sample keeps only the model's own indexes."""
+    import sqlite3
+
+    con = sqlite3.connect(shop)
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
+    con.close()
+    assert not any(s.index.name in names for s in advice)
+
+
+def test_accept_applies_add_index_ops_one_by_one(advice):
+    """accept() turns each suggestion into its own AddIndex on the model; one can be taken alone and undone."""
+    m = Model(ecommerce())
+    first, *rest = advice.indexes
+    applied = advice.accept(m, only=[first.index.name])
+    assert applied == [AddIndex(first.table, first.index)]
+    assert first.index in m.schema.table(first.table).indexes
+    m.undo()
+    assert first.index not in m.schema.table(first.table).indexes
+    applied = advice.accept(m, skip=[first.index.name])
+    assert [op.index for op in applied] == [s.index for s in rest]
+    assert all(s.index in m.schema.table(s.table).indexes for s in rest)
+
+
+def test_html_and_text(advice):
+    """The advice shows itself as HTML (indexes, per-query timings, rejections) and as text."""
+    page = advice._repr_html_()
+    for part in ("CREATE INDEX", "plan before", "rejected"):
+        assert part in page
+    assert "weighted time per minute" in advice.to_text()
+
+
+def test_duckdb_sample_refused():
+    """A DuckDB sample is refused with a message: the what-if evidence engine is SQLite."""
+    db = sample(ecommerce(), 300, engine="duckdb")
+    with pytest.raises(ModelError, match="evidence engine is SQLite"):
+        advise(ecommerce(), WORKLOAD, db)
+
+
+def test_cli_json(shop, capsys):
+    """`dbmodel advise --format json` prints the documented shape with one CREATE INDEX per suggestion."""
+    assert main(["advise", SPEC, "--workload", str(WORKLOAD), "--db", str(shop), "--budget", "2",
+                 "--repeat", "1", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["indexes"]) <= 2
+    for ix in out["indexes"]:
+        assert set(ix) >= {"table", "columns", "unique", "where", "sql"}
+        assert ix["sql"].startswith("CREATE INDEX")
+    assert {q["name"] for q in out["queries"]} == {"recent_orders", "order_lines", "catalog_page", "search_products",
+                                                   "user_by_email", "sales_by_category", "expire_stale_orders",
+                                                   "restock"}
+    assert all(isinstance(q["before_ms"], float) and isinstance(q["after_ms"], float) for q in out["queries"])
+
+
+def test_cli_bad_budget(shop, capsys):
+    """A budget that is neither a count nor a size exits 2 with the reason."""
+    assert main(["advise", SPEC, "--workload", str(WORKLOAD), "--db", str(shop), "--budget", "lots"]) == 2
+    assert "budget takes" in capsys.readouterr().err
