@@ -16,7 +16,7 @@ from ..errors import ModelError
 
 #: Subcommand modules (``dbmodel_kit.cli.<name>``), read top to bottom.
 COMMANDS: tuple[str, ...] = ("schema_cmds", "erd_cmd", "normalize_cmds", "migrate_cmds", "workload_cmds",
-                             "review_cmd", "advise_cmd")
+                             "review_cmd", "advise_cmd", "export_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from ..migrate import diff
+from ..migrate import Plan, diff
 from ..migrate.emit import statements
 from ..model.schema import Column, Schema, Table
 from ..model.types import DataType
@@ -95,8 +95,8 @@ def _column(t: Table, c: Column, schema: Schema) -> tuple[list[str], str]:
     if single_pk and c.default is not None and c.default.kind == "uuid" and c.type.kind == "uuid":
         return [f"@PrimaryGeneratedColumn(\"uuid\", {_options([('name', _s(c.name))])})"], "string"
     if single_pk and c.default is not None and c.default.kind == "identity":
-        return [f"@PrimaryGeneratedColumn(\"identity\", "
-                f"{_options([('name', _s(c.name)), ('type', _s(typeorm)), ('generatedIdentity', _s('BY DEFAULT'))])})"], ts
+        opts = [("name", _s(c.name)), ("type", _s(typeorm)), ("generatedIdentity", _s("BY DEFAULT"))]
+        return [f"@PrimaryGeneratedColumn(\"identity\", {_options(opts)})"], ts
     default = _default(c)
     decorator = "PrimaryColumn" if pk else "Column"
     if (not pk and c.name in DATE_DECORATORS and c.type.kind in ("timestamp", "timestamptz")
@@ -186,10 +186,12 @@ def _sql_list(stmts: list[str]) -> list[str]:
     return [f"    await queryRunner.query({_s(s)});" for s in stmts]
 
 
-def to_typeorm_migration(new: Schema, old: Schema | None = None, *, name: str = "Init",
+def to_typeorm_migration(new: Schema, old: Schema | None = None, *, plan: Plan | None = None, name: str = "Init",
                          timestamp: int = 1700000000000) -> str:
-    """A TypeORM migration class whose ``up``/``down`` run our emitter's PostgreSQL statements."""
-    plan = diff(old if old is not None else Schema(), new)
+    """A TypeORM migration class whose ``up``/``down`` run our emitter's PostgreSQL statements
+    (for ``plan`` when given, else for the diff from ``old`` or from an empty database)."""
+    if plan is None:
+        plan = diff(old if old is not None else Schema(), new)
     up = statements(plan, "postgresql")
     down = statements(plan.reverse(), "postgresql")
     cls = f"{name}{timestamp}"
