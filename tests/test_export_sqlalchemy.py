@@ -115,3 +115,24 @@ def test_orm_round_trip_sqlite(tmp_path):
         assert [p.category.parent.name for p in user.products_created_by] == ["Root"]
         assert user.products_updated_by == []
     engine.dispose()
+
+
+def test_alembic_revision_upgrades_and_downgrades_postgres(tmp_path, postgres_url):
+    """The exported Alembic revision upgrades to the model's schema and downgrades to an empty database."""
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from dbmodel_kit.dialects import get_dialect
+    from dbmodel_kit.export import files
+    from dbmodel_kit.migrate.apply import expected, live_schema
+
+    schema = ecommerce()
+    revision = load_module(files(schema, "sqlalchemy")["alembic/versions/0001_dbmodel.py"], tmp_path / "rev.py")
+    engine = sa.create_engine(postgres_url)
+    d = get_dialect("postgresql")
+    for step in ("upgrade", "downgrade", "upgrade"):
+        with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+            getattr(revision, step)()
+        want = schema if step == "upgrade" else type(schema)()
+        assert expected(live_schema(postgres_url, d), d) == expected(want, d), step
+    engine.dispose()
