@@ -222,3 +222,22 @@ def test_safe_mode_runs_on_postgresql(name: str, tmp_path: Path, scratches: dict
     with scratch("postgresql", scratches, tmp_path) as s:
         result = verify(HAND[name](), url=s.new(), safe=True)
         assert result.ok, str(result)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+@pytest.mark.parametrize("name", ["order", "a.b", "values"])
+def test_rebuild_and_transforms_quote_odd_table_names(kind: str, name: str, tmp_path: Path) -> None:
+    """Tables called `order`, `a.b` or `values` survive a rebuild (type change under an FK) and a column split."""
+    from dbmodel_kit import ForeignKey, Model
+    from dbmodel_kit.migrate import verify
+    from dbmodel_kit.migrate.transforms import SplitColumn
+    from dbmodel_kit.model import ops
+
+    m = Model()
+    m.add_table_from(name, {"id": "integer pk", "name": "varchar(100) not null"})
+    m.add_table_from("child", {"id": "integer pk", "parent_id": "integer"})
+    m.apply(ops.AddForeignKey("child", ForeignKey(("parent_id",), name)))
+    cp = m.checkpoint()
+    m.apply(ops.AlterColumn(name, "name", type="varchar(200)"))
+    m.apply(SplitColumn(name, "name", ("first", "rest")))
+    verify(m.plan_since(cp), url=f"{kind}:///{tmp_path / 'db'}")

@@ -34,6 +34,7 @@ from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Column, Schema, Table
 from .plan import Plan, Step
+from .transforms import _tbl
 
 
 class DuckDBImpl(DefaultImpl):
@@ -587,8 +588,8 @@ def _duck_rebuild(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
     sql: list[str] = []
     copies = {n: f"_dbmodel_copy_{n}"[:63] for n in order}
     for n in order:
-        sql.append(exp.Create(this=exp.to_table(copies[n], quoted=True), kind="TABLE",
-                              expression=exp.select("*").from_(exp.to_table(n, quoted=True))).sql("duckdb"))
+        sql.append(exp.Create(this=_tbl(copies[n]), kind="TABLE",
+                              expression=exp.select("*").from_(_tbl(n))).sql("duckdb"))
     for n in reversed(order):
         sql.append(_compile(sa.schema.DropTable(ctx.before[n]), comp))
     after_names = [renames.get(n, n) for n in order]

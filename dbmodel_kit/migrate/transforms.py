@@ -40,7 +40,9 @@ def _col(name: str) -> exp.Column:
 
 
 def _tbl(name: str) -> exp.Table:
-    return exp.to_table(name, quoted=True) if "." not in name else exp.Table(this=exp.to_identifier(name, quoted=True))
+    # not exp.to_table(name, quoted=True): sqlglot 30 ignores `quoted` there (a table called
+    # `order` came out bare) and splits dotted names into schema.table
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
 
 
 def split_sql(table: str, column: str, into: tuple[str, str], separator: str, dialect: str) -> str:
