@@ -94,3 +94,12 @@ def test_executed_notebook_reads_without_a_kernel(path, tmp_path):
     nbformat.write(nb, saved)
     found = problems(nbformat.read(saved, as_version=4))
     assert not found, f"{path.name}:\n" + "\n".join(found)
+
+
+def test_index_links_every_notebook():
+    """00_index links each other notebook in the folder, and every notebook link it has resolves."""
+    index = nbformat.read(ROOT / "notebooks" / "00_index.ipynb", as_version=4)
+    text = "\n".join(c.source for c in index.cells if c.cell_type == "markdown")
+    links = set(re.findall(r"\]\(([^)#]+\.ipynb)\)", text))
+    assert all((ROOT / "notebooks" / link).is_file() for link in links), links
+    assert {p.name for p in NOTEBOOKS} - {"00_index.ipynb"} <= links
