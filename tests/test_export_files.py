@@ -41,6 +41,13 @@ def test_golden_sqlalchemy_seed(golden):
     golden("export/sqlalchemy/seed.py", files(ecommerce(), "sqlalchemy")["seed.py"])
 
 
+def test_sql_target_carries_the_patterns():
+    """The sql target adds postgresql/patterns.sql, the production patterns for the model's flags."""
+    out = files(ecommerce(), "sql")
+    assert "CREATE TRIGGER trg_users_updated_at" in out["postgresql/patterns.sql"]
+    assert not any(name.endswith("patterns.sql") for name in out if not name.startswith("postgresql/"))
+
+
 def test_seed_rows_point_at_parent_rows():
     """Every seeded foreign key value is the key of a seeded parent row."""
     s = ecommerce()

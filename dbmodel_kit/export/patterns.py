@@ -1,0 +1,125 @@
+"""Production patterns for PostgreSQL, emitted from the model's flags.
+
+- ``Table.timestamps``: a ``BEFORE UPDATE`` trigger sets ``updated_at`` to ``now()``;
+- ``Table.soft_delete``: each unique constraint becomes a unique index over live rows only
+  (``WHERE deleted_at IS NULL``), so a deleted row no longer blocks its key;
+- ``Table.audited``: an ``audit_log`` table and an ``AFTER INSERT OR UPDATE OR DELETE`` trigger
+  that stores the old and new row as JSONB, who (``current_user``) and when;
+- roles: a read-only role (``SELECT``) and an application role (``SELECT, INSERT, UPDATE,
+  DELETE``) with exactly those grants on the model's tables;
+- row-level security: ``policies={"orders": "user_id = current_setting('app.user_id')::uuid"}``
+  enables RLS on the table and creates a policy for the application role.
+
+Tables, indexes and constraints are SQLAlchemy DDL constructs; trigger functions, triggers, roles,
+grants and policies have no SQLAlchemy construct, so those statements are written here with every
+identifier quoted by SQLAlchemy's PostgreSQL identifier preparer and expressions parsed and
+rewritten by sqlglot (a malformed policy raises :class:`~dbmodel_kit.errors.ModelError`).
+
+>>> from dbmodel_kit.examples import ecommerce
+>>> sql = patterns_sql(ecommerce())
+>>> sum("CREATE TRIGGER" in s for s in sql)
+4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+import sqlglot
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable, DropConstraint
+
+from ..ddl import to_metadata
+from ..errors import ModelError
+from ..model.schema import Schema
+
+__all__ = ["AUDIT_TABLE", "patterns_sql"]
+
+AUDIT_TABLE = "audit_log"
+_PG = postgresql.psycopg.dialect(paramstyle="named")
+_q = _PG.identifier_preparer.quote
+
+
+def _compile(construct: object) -> str:
+    return str(construct.compile(dialect=_PG)).strip()  # type: ignore[attr-defined]
+
+
+def _expr(text: str, where: str) -> str:
+    try:
+        return sqlglot.transpile(text, read="postgres", write="postgres")[0]
+    except sqlglot.errors.ParseError as e:
+        raise ModelError(f"policy expression {text!r} does not parse: {e}", where=where) from None
+
+
+def _audit_table() -> sa.Table:
+    md = sa.MetaData()
+    return sa.Table(
+        AUDIT_TABLE, md,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("table_name", sa.Text, nullable=False),
+        sa.Column("operation", sa.Text, nullable=False),
+        sa.Column("row_old", postgresql.JSONB),
+        sa.Column("row_new", postgresql.JSONB),
+        sa.Column("changed_by", sa.Text, nullable=False, server_default=sa.text("current_user")),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()")),
+    )
+
+
+def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = "app_readonly",
+                 policies: Mapping[str, str] | None = None) -> list[str]:
+    """The statements (no trailing ``;``) that add the production patterns to a database already
+    holding ``schema`` (run after the migration, as the owner)."""
+    md = to_metadata(schema, "postgresql")
+    out: list[str] = []
+    stamped = [t for t in schema.tables if t.timestamps and t.has_column("updated_at")]
+    if stamped:
+        out.append("CREATE OR REPLACE FUNCTION dbmodel_set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                   "BEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND\n$$")
+    for t in stamped:
+        out.append(f"CREATE TRIGGER {_q('trg_' + t.name + '_updated_at')} BEFORE UPDATE ON {_q(t.name)} "
+                   "FOR EACH ROW EXECUTE FUNCTION dbmodel_set_updated_at()")
+    for t in schema.tables:
+        if not (t.soft_delete and t.has_column("deleted_at")):
+            continue
+        table = md.tables[t.name]
+        for u in t.uniques:
+            constraint = next(c for c in table.constraints if c.name == u.name)
+            out.append(_compile(DropConstraint(constraint)))
+            index = sa.Index(u.name, *[table.c[c] for c in u.columns], unique=True,
+                             postgresql_where=table.c["deleted_at"].is_(None))
+            out.append(_compile(CreateIndex(index)))
+    audited = [t for t in schema.tables if t.audited]
+    if audited:
+        out.append(_compile(CreateTable(_audit_table())))
+        # SECURITY DEFINER: the application role writes audit rows only through the trigger
+        out.append("CREATE OR REPLACE FUNCTION dbmodel_audit() RETURNS trigger LANGUAGE plpgsql "
+                   "SECURITY DEFINER SET search_path = pg_catalog, public AS $$\n"
+                   "BEGIN\n"
+                   f"  INSERT INTO {_q(AUDIT_TABLE)} (table_name, operation, row_old, row_new, changed_by)\n"
+                   "  VALUES (TG_TABLE_NAME, TG_OP,\n"
+                   "          CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END,\n"
+                   "          CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END,\n"
+                   "          session_user);\n"
+                   "  RETURN NULL;\n"
+                   "END\n$$")
+    for t in audited:
+        out.append(f"CREATE TRIGGER {_q('trg_' + t.name + '_audit')} AFTER INSERT OR UPDATE OR DELETE "
+                   f"ON {_q(t.name)} FOR EACH ROW EXECUTE FUNCTION dbmodel_audit()")
+    tables = ", ".join(_q(t.name) for t in schema.tables)
+    for role in (readonly_role, app_role):
+        out.append(f"CREATE ROLE {_q(role)} NOLOGIN")
+        out.append(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
+    if tables:
+        out.append(f"GRANT SELECT ON {tables} TO {_q(readonly_role)}")
+        out.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {_q(app_role)}")
+    if audited:
+        out.append(f"GRANT SELECT ON {_q(AUDIT_TABLE)} TO {_q(readonly_role)}")
+    for name, expression in (policies or {}).items():
+        if not schema.has_table(name):
+            raise ModelError(f"policy for unknown table {name!r}", where=name)
+        where = _expr(expression, f"{name}.policy")
+        out.append(f"ALTER TABLE {_q(name)} ENABLE ROW LEVEL SECURITY")
+        out.append(f"CREATE POLICY {_q('pol_' + name + '_' + app_role)} ON {_q(name)} FOR ALL TO {_q(app_role)} "
+                   f"USING ({where}) WITH CHECK ({where})")
+    return out
