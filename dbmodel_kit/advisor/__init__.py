@@ -30,7 +30,7 @@ from ..errors import ModelError
 from ..model import naming
 from ..model.schema import Index, Schema
 from ..workload.runner import run
-from ..workload.sample import SampleDB
+from ..workload.sample import TARGETS, SampleDB
 from ..workload.workload import Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
@@ -44,15 +44,18 @@ __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
 
-def _sample_path(db: SampleDB | str | Path) -> tuple[str | None, Any]:
+def _connect(db: SampleDB | str | Path) -> tuple[Any, bool]:
+    """A connection to the sample, and whether it is ours to close (an in-memory sample shares its own)."""
     if isinstance(db, SampleDB):
         if db.engine != "sqlite":
             raise ModelError(f"the advisor's evidence engine is SQLite; this sample is {db.engine}")
-        return db.path, db.connect()
+        return db.connect(), db.path is not None
     path = str(db)
     if not Path(path).exists():
         raise ModelError(f"{path}: no such database file")
-    return path, sqlite3.connect(path, isolation_level=None)
+    if not path.endswith(TARGETS["sqlite"].suffixes):
+        raise ModelError(f"{path}: the advisor's evidence engine is SQLite (.sqlite, .sqlite3, .db3)")
+    return sqlite3.connect(path, isolation_level=None), True
 
 
 def _create_index_sql(name: str, c: Candidate) -> str:
@@ -70,11 +73,11 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     started = time.perf_counter()
     w = as_workload(workload).check(schema)
     limit = Budget.parse(budget)
-    _path, src = _sample_path(db)
+    src, owned = _connect(db)
     stats = SampleStats(src, schema)
     infos = {q.name: analyze(q, schema) for q in w}
     whatif = WhatIf(schema, stats)
-    existing = whatif._index_columns()
+    existing = whatif.index_columns()
     resolvers = {q.name: _Resolver(q.tree, schema) for q in w}
 
     with tempfile.TemporaryDirectory(prefix="dbmodel-advise-") as tmp:
@@ -98,7 +101,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 t = table(a)
                 if ix == "rowid":
                     return 1.0
-                if ix in names and names[ix] is not None:
+                if ix in names:
                     c = names[ix]
                     cols, where = c.columns, c.where
                 elif ix in existing:
@@ -136,7 +139,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 _, lines, names = cost(q.name, config)
                 for line in lines:
                     a = parse(line)
-                    if a and a.index in names and names[a.index] is not None:
+                    if a and a.index in names:
                         used.add(names[a.index])
             return used
 
@@ -173,7 +176,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     evidence = [QueryEvidence(q.name, q.kind, q.weight, measured.get(q.name, {}).get("median_ms"),
                               after_ms.get(q.name, {}).get("median_ms"), before.plans.get(q.name, ""),
                               after.plans.get(q.name, "")) for q in w]
-    if not isinstance(db, SampleDB):
+    if owned:
         src.close()
     return Advice(schema, suggestions, rejected, evidence, dialect,
                   {"advise_s": advise_s, "whatif_calls": whatif.calls, "ms_per_unit": scale,

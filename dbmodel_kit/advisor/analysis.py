@@ -18,6 +18,7 @@ function (``lower(email) = ...``) is left out: no plain index serves it (``workl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlglot import exp
 
@@ -60,7 +61,7 @@ class QueryInfo:
     limit: int | None = None
 
 
-def _conjuncts(cond: exp.Expression | None) -> list[exp.Expression]:
+def _conjuncts(cond: Any) -> list[exp.Expression]:
     if cond is None:
         return []
     cond = cond.unnest()

@@ -33,7 +33,7 @@ class SampleStats:
         self._distinct: dict[tuple[str, tuple[str, ...], str | None], int] = {}
         self._width: dict[tuple[str, str], float] = {}
 
-    def _where(self, where: str | None) -> exp.Expression | None:
+    def _where(self, where: str | None) -> Any:
         return sqlglot.parse_one(where) if where else None
 
     def rows(self, table: str, where: str | None = None) -> int:
@@ -93,10 +93,12 @@ class WhatIf:
                 self.con.execute(s.sql)
         self.con.execute("ANALYZE")  # creates sqlite_stat1
         self._base = self._stat_rows()
-        self.cache: dict[tuple[str, frozenset[Candidate]], tuple[tuple[str, ...], dict[str, Candidate | None]]] = {}
+        self.cache: dict[tuple[str, frozenset[Candidate]], tuple[tuple[str, ...], dict[str, Candidate]]] = {}
         self.calls = 0
 
-    def _index_columns(self) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
+    def index_columns(self) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
+        """(table, columns, where) of every index on the copy, by name (PRAGMA has no sqlglot tree, so the
+        quoted identifier is pasted after the fixed keyword)."""
         out = {}
         for (tname,) in self.con.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
                                          "AND name NOT LIKE 'sqlite_%'").fetchall():
@@ -116,12 +118,12 @@ class WhatIf:
     def _stat_rows(self) -> list[tuple[str, str | None, str]]:
         rows: list[tuple[str, str | None, str]] = [(t.name, None, str(max(self.stats.rows(t.name), 1)))
                                                    for t in self.schema.tables]
-        for ix, (t, cols, where) in self._index_columns().items():
+        for ix, (t, cols, where) in self.index_columns().items():
             rows.append((t, ix, self.stats.stat_line(t, cols, where)))
         return rows
 
     def plan(self, query: Query, tables: Iterable[str], config: Iterable[Candidate]
-             ) -> tuple[tuple[str, ...], dict[str, Candidate | None]]:
+             ) -> tuple[tuple[str, ...], dict[str, Candidate]]:
         """EXPLAIN QUERY PLAN detail lines of ``query`` with the candidate indexes of ``config`` on
         ``tables``, and which hypothetical index each ``whatif_N`` name stands for."""
         tables = set(tables)
@@ -130,7 +132,7 @@ class WhatIf:
         if key in self.cache:
             return self.cache[key]
         self.calls += 1
-        names: dict[str, Candidate | None] = {}
+        names: dict[str, Candidate] = {}
         self.con.execute("BEGIN")
         try:
             for i, c in enumerate(sorted(relevant, key=lambda c: c.sort_key)):
@@ -146,7 +148,7 @@ class WhatIf:
                 self.con.execute(ix.sql("sqlite"))
             self.con.execute("DELETE FROM sqlite_stat1")
             stat = self._base + [(c.table, n, self.stats.stat_line(c.table, c.columns, c.where))
-                                 for n, c in names.items() if c is not None]
+                                 for n, c in names.items()]
             self.con.executemany("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", stat)
             self.con.execute("ANALYZE sqlite_schema")  # reload the statistics
             binds = query.params[0] if query.params else None
