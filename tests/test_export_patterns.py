@@ -126,3 +126,14 @@ def test_row_level_security_hides_rows(db):
     with engine.begin() as conn:
         conn.exec_driver_sql(f"SET LOCAL ROLE {ro}")
         assert conn.execute(sa.text("SELECT count(*) FROM orders")).scalar_one() == 0
+
+
+def test_sensitive_values_round_trip_through_pgcrypto(db):
+    """dbmodel_encrypt gives ciphertext that is not the plaintext and dbmodel_decrypt restores it."""
+    engine, _, _ = db
+    with engine.begin() as conn:
+        conn.execute(sa.text("SELECT set_config('app.encryption_key', 'k3y', true)"))
+        secret = conn.execute(sa.text("SELECT dbmodel_encrypt('+1 555 0100')")).scalar_one()
+        assert b"555" not in bytes(secret)
+        back = conn.execute(sa.text("SELECT dbmodel_decrypt(:s)"), {"s": secret}).scalar_one()
+    assert back == "+1 555 0100"

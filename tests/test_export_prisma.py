@@ -62,7 +62,7 @@ def test_names_relations_and_native_types():
     assert "// index ux_products_sku is partial" in text
 
 
-def test_enum_values_that_are_not_identifiers_are_mapped():
+def test_enum_values_that_are_not_identifiers_are_mapped(tmp_path):
     """An enum value like 'in-progress' becomes a valid member with @map carrying the stored value."""
     m = Model()
     m.add_enum("state", "in-progress", "2nd")
@@ -71,3 +71,7 @@ def test_enum_values_that_are_not_identifiers_are_mapped():
     assert 'in_progress @map("in-progress")' in text
     assert 'V_2nd       @map("2nd")' in text
     assert "@default(in_progress)" in text
+    if NODE is not None and ENGINE.is_dir():
+        done = prisma_check(text, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == text

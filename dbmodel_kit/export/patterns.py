@@ -7,6 +7,9 @@
   that stores the old and new row as JSONB, who (``current_user``) and when;
 - roles: a read-only role (``SELECT``) and an application role (``SELECT, INSERT, UPDATE,
   DELETE``) with exactly those grants on the model's tables;
+- ``Column.sensitive``: ``pgcrypto`` with ``dbmodel_encrypt(text) -> bytea`` /
+  ``dbmodel_decrypt(bytea) -> text`` (symmetric PGP, key from the ``app.encryption_key`` setting)
+  for the application to store those values encrypted; the columns stay as the model types them;
 - row-level security: ``policies={"orders": "user_id = current_setting('app.user_id')::uuid"}``
   enables RLS on the table and creates a policy for the application role.
 
@@ -106,6 +109,12 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
     for t in audited:
         out.append(f"CREATE TRIGGER {_q('trg_' + t.name + '_audit')} AFTER INSERT OR UPDATE OR DELETE "
                    f"ON {_q(t.name)} FOR EACH ROW EXECUTE FUNCTION dbmodel_audit()")
+    if any(c.sensitive for t in schema.tables for c in t.columns):
+        out.append("CREATE EXTENSION IF NOT EXISTS pgcrypto")
+        out.append("CREATE OR REPLACE FUNCTION dbmodel_encrypt(value text) RETURNS bytea LANGUAGE sql AS $$\n"
+                   "  SELECT pgp_sym_encrypt(value, current_setting('app.encryption_key'))\n$$")
+        out.append("CREATE OR REPLACE FUNCTION dbmodel_decrypt(value bytea) RETURNS text LANGUAGE sql AS $$\n"
+                   "  SELECT pgp_sym_decrypt(value, current_setting('app.encryption_key'))\n$$")
     tables = ", ".join(_q(t.name) for t in schema.tables)
     for role in (readonly_role, app_role):
         out.append(f"CREATE ROLE {_q(role)} NOLOGIN")

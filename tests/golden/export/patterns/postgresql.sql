@@ -35,6 +35,13 @@ BEGIN
 END
 $$;
 CREATE TRIGGER trg_orders_audit AFTER INSERT OR UPDATE OR DELETE ON orders FOR EACH ROW EXECUTE FUNCTION dbmodel_audit();
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE OR REPLACE FUNCTION dbmodel_encrypt(value text) RETURNS bytea LANGUAGE sql AS $$
+  SELECT pgp_sym_encrypt(value, current_setting('app.encryption_key'))
+$$;
+CREATE OR REPLACE FUNCTION dbmodel_decrypt(value bytea) RETURNS text LANGUAGE sql AS $$
+  SELECT pgp_sym_decrypt(value, current_setting('app.encryption_key'))
+$$;
 CREATE ROLE app_readonly NOLOGIN;
 GRANT USAGE ON SCHEMA public TO app_readonly;
 CREATE ROLE app NOLOGIN;
