@@ -136,7 +136,8 @@ def _table_args(w: _Writer, t: Table, table: sa.Table, deferred: set[str], class
             if c.name in deferred:
                 kw.append(("use_alter", "True"))
             items.append(f"sa.ForeignKeyConstraint([{local}], [{remote}], {_kwargs(kw)})")
-    for ix in sorted(table.indexes, key=lambda i: [x.name for x in t.indexes].index(i.name)):
+    model_order = [x.name for x in t.indexes]
+    for ix in sorted(table.indexes, key=lambda i: model_order.index(str(i.name))):
         cols = ", ".join(repr(x.name) for x in ix.columns)
         kw = [("unique", "True")] if ix.unique else []
         for key, value in ix.dialect_kwargs.items():

@@ -82,7 +82,7 @@ def _column(t: Table, c: Column, schema: Schema) -> tuple[list[str], str]:
     """The decorator lines and the TypeScript type of one column."""
     if c.type.kind == "enum":
         e = schema.enum(c.type.enum or "")
-        typeorm, ts, extra = "enum", " | ".join(_s(v) for v in e.values), {}
+        typeorm, ts = "enum", " | ".join(_s(v) for v in e.values)
         opts: list[tuple[str, str]] = [("name", _s(c.name)), ("type", '"enum"'),
                                        ("enum", "[" + ", ".join(_s(v) for v in e.values) + "]"),
                                        ("enumName", _s(e.name))]
