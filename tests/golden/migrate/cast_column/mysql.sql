@@ -5,7 +5,7 @@
 
 -- unit 1 (no transaction; step 1)
 ALTER TABLE customers ADD COLUMN name__new LONGTEXT;
-UPDATE customers SET `name__new` = CAST(`name` AS CHAR);
--- verify (apply runs it): SELECT COUNT(*) FROM customers WHERE NOT `name` IS NULL AND `name__new` IS NULL returns 0
+UPDATE `customers` SET `name__new` = CAST(`name` AS CHAR);
+-- verify (apply runs it): SELECT COUNT(*) FROM `customers` WHERE NOT `name` IS NULL AND `name__new` IS NULL returns 0
 ALTER TABLE customers DROP COLUMN name;
 ALTER TABLE customers CHANGE name__new name LONGTEXT NULL;

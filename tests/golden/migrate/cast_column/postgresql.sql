@@ -6,8 +6,8 @@
 -- unit 1 (transaction; step 1)
 BEGIN;
 ALTER TABLE customers ADD COLUMN name__new TEXT;
-UPDATE customers SET "name__new" = CAST("name" AS TEXT);
--- verify (apply runs it): SELECT COUNT(*) FROM customers WHERE NOT "name" IS NULL AND "name__new" IS NULL returns 0
+UPDATE "customers" SET "name__new" = CAST("name" AS TEXT);
+-- verify (apply runs it): SELECT COUNT(*) FROM "customers" WHERE NOT "name" IS NULL AND "name__new" IS NULL returns 0
 ALTER TABLE customers DROP COLUMN name;
 ALTER TABLE customers RENAME name__new TO name;
 COMMIT;

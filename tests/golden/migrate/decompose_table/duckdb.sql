@@ -11,9 +11,9 @@ CREATE TABLE categories (
     PRIMARY KEY (name)
 );
 COMMENT ON TABLE categories IS 'moved out of products (each name determines category)';
-INSERT INTO categories ("name", "category") SELECT DISTINCT "name", "category" FROM products WHERE NOT "name" IS NULL;
-CREATE TABLE _dbmodel_copy_products AS SELECT * FROM products;
-CREATE TABLE _dbmodel_copy_orders AS SELECT * FROM orders;
+INSERT INTO "categories" ("name", "category") SELECT DISTINCT "name", "category" FROM "products" WHERE NOT "name" IS NULL;
+CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (
@@ -40,8 +40,8 @@ FROM _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_products;
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
-CREATE TABLE _dbmodel_copy_products AS SELECT * FROM products;
-CREATE TABLE _dbmodel_copy_orders AS SELECT * FROM orders;
+CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (

@@ -9,6 +9,6 @@ CREATE TABLE categories (
     category VARCHAR(40), 
     PRIMARY KEY (name)
 )COMMENT='moved out of products (each name determines category)';
-INSERT INTO categories (`name`, `category`) SELECT DISTINCT `name`, `category` FROM products WHERE NOT `name` IS NULL;
+INSERT INTO `categories` (`name`, `category`) SELECT DISTINCT `name`, `category` FROM `products` WHERE NOT `name` IS NULL;
 ALTER TABLE products DROP COLUMN category;
 ALTER TABLE products ADD CONSTRAINT fk_products_name_categories FOREIGN KEY(name) REFERENCES categories (name);

@@ -11,7 +11,7 @@ CREATE TABLE categories (
     PRIMARY KEY (name)
 );
 COMMENT ON TABLE categories IS 'moved out of products (each name determines category)';
-INSERT INTO categories ("name", "category") SELECT DISTINCT "name", "category" FROM products WHERE NOT "name" IS NULL;
+INSERT INTO "categories" ("name", "category") SELECT DISTINCT "name", "category" FROM "products" WHERE NOT "name" IS NULL;
 ALTER TABLE products DROP COLUMN category;
 ALTER TABLE products ADD CONSTRAINT fk_products_name_categories FOREIGN KEY(name) REFERENCES categories (name);
 COMMIT;

@@ -10,7 +10,7 @@ CREATE TABLE categories (
     category VARCHAR(40), 
     PRIMARY KEY (name)
 );
-INSERT INTO categories ("name", "category") SELECT DISTINCT "name", "category" FROM products WHERE NOT "name" IS NULL;
+INSERT INTO "categories" ("name", "category") SELECT DISTINCT "name", "category" FROM "products" WHERE NOT "name" IS NULL;
 ALTER TABLE products DROP COLUMN category;
 CREATE TABLE _alembic_tmp_products (
     id INTEGER NOT NULL, 

@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_check_constraint('ck_products_rating_avg', 'products', 'rating_avg >= 0 AND rating_avg <= 5')
     op.add_column('products', sa.Column('brand', sa.VARCHAR(length=200), autoincrement=False, nullable=True))
     op.add_column('products', sa.Column('model', sa.VARCHAR(length=200), autoincrement=False, nullable=True))
-    op.execute('UPDATE products SET "brand" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(\' \' IN "name") - 1) END, "model" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(\' \' IN "name") + LENGTH(\' \')) END')
+    op.execute('UPDATE "products" SET "brand" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(\' \' IN "name") - 1) END, "model" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(\' \' IN "name") + LENGTH(\' \')) END')
     op.drop_column('products', 'name')
     op.create_index('ix_products_brand', 'products', ['brand'], unique=False)
     op.alter_column('users', 'phone',
@@ -40,7 +40,7 @@ def downgrade() -> None:
                existing_nullable=True)
     op.drop_index('ix_products_brand', table_name='products')
     op.add_column('products', sa.Column('name', sa.VARCHAR(length=200), autoincrement=False, nullable=True))
-    op.execute('UPDATE products SET "name" = CASE WHEN "model" IS NULL THEN "brand" ELSE COALESCE("brand", \'\') || \' \' || "model" END')
+    op.execute('UPDATE "products" SET "name" = CASE WHEN "model" IS NULL THEN "brand" ELSE COALESCE("brand", \'\') || \' \' || "model" END')
     op.alter_column('products', 'name',
                existing_type=sa.VARCHAR(length=200),
                nullable=False)

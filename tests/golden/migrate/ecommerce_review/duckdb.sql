@@ -6,8 +6,8 @@
 -- unit 1 (transaction; step 1, 2, 3, 4, 5, 6)
 BEGIN;
 ALTER TABLE products ADD COLUMN rating_avg NUMERIC(3, 2);
-CREATE TABLE _dbmodel_copy_products AS SELECT * FROM products;
-CREATE TABLE _dbmodel_copy_order_items AS SELECT * FROM order_items;
+CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
+CREATE TABLE "_dbmodel_copy_order_items" AS SELECT * FROM "order_items";
 DROP TABLE order_items;
 DROP TABLE products;
 CREATE TABLE products (
@@ -65,8 +65,8 @@ CREATE INDEX ix_products_created_by ON products (created_by);
 CREATE INDEX ix_products_updated_by ON products (updated_by);
 CREATE INDEX ux_products_sku ON products (sku);
 CREATE INDEX ix_order_items_product_id ON order_items (product_id);
-CREATE TABLE _dbmodel_copy_products AS SELECT * FROM products;
-CREATE TABLE _dbmodel_copy_order_items AS SELECT * FROM order_items;
+CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
+CREATE TABLE "_dbmodel_copy_order_items" AS SELECT * FROM "order_items";
 DROP TABLE order_items;
 DROP TABLE products;
 CREATE TABLE products (
@@ -127,9 +127,9 @@ CREATE INDEX ux_products_sku ON products (sku);
 CREATE INDEX ix_order_items_product_id ON order_items (product_id);
 ALTER TABLE products ADD COLUMN brand VARCHAR;
 ALTER TABLE products ADD COLUMN model VARCHAR;
-UPDATE products SET "brand" = CASE WHEN STRPOS("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1, STRPOS("name", ' ') - 1) END, "model" = CASE WHEN STRPOS("name", ' ') = 0 THEN NULL ELSE SUBSTRING("name", STRPOS("name", ' ') + LENGTH(' ')) END;
-CREATE TABLE _dbmodel_copy_products AS SELECT * FROM products;
-CREATE TABLE _dbmodel_copy_order_items AS SELECT * FROM order_items;
+UPDATE "products" SET "brand" = CASE WHEN STRPOS("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1, STRPOS("name", ' ') - 1) END, "model" = CASE WHEN STRPOS("name", ' ') = 0 THEN NULL ELSE SUBSTRING("name", STRPOS("name", ' ') + LENGTH(' ')) END;
+CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
+CREATE TABLE "_dbmodel_copy_order_items" AS SELECT * FROM "order_items";
 DROP TABLE order_items;
 DROP TABLE products;
 CREATE TABLE products (
@@ -190,10 +190,10 @@ CREATE INDEX ix_products_updated_by ON products (updated_by);
 CREATE INDEX ux_products_sku ON products (sku);
 CREATE INDEX ix_order_items_product_id ON order_items (product_id);
 CREATE INDEX ix_products_brand ON products (brand);
-CREATE TABLE _dbmodel_copy_users AS SELECT * FROM users;
-CREATE TABLE _dbmodel_copy_products AS SELECT * FROM products;
-CREATE TABLE _dbmodel_copy_orders AS SELECT * FROM orders;
-CREATE TABLE _dbmodel_copy_order_items AS SELECT * FROM order_items;
+CREATE TABLE "_dbmodel_copy_users" AS SELECT * FROM "users";
+CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_order_items" AS SELECT * FROM "order_items";
 DROP TABLE order_items;
 DROP TABLE orders;
 DROP TABLE products;

@@ -9,7 +9,7 @@ ALTER TABLE products ADD COLUMN rating_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE products ADD CONSTRAINT ck_products_rating_avg CHECK (rating_avg >= 0 AND rating_avg <= 5);
 ALTER TABLE products ADD COLUMN brand VARCHAR(200);
 ALTER TABLE products ADD COLUMN model VARCHAR(200);
-UPDATE products SET `brand` = CASE WHEN LOCATE(' ', `name`) = 0 THEN `name` ELSE SUBSTRING(`name`, 1, LOCATE(' ', `name`) - 1) END, `model` = CASE WHEN LOCATE(' ', `name`) = 0 THEN NULL ELSE SUBSTRING(`name`, LOCATE(' ', `name`) + CHAR_LENGTH(' ')) END;
+UPDATE `products` SET `brand` = CASE WHEN LOCATE(' ', `name`) = 0 THEN `name` ELSE SUBSTRING(`name`, 1, LOCATE(' ', `name`) - 1) END, `model` = CASE WHEN LOCATE(' ', `name`) = 0 THEN NULL ELSE SUBSTRING(`name`, LOCATE(' ', `name`) + CHAR_LENGTH(' ')) END;
 ALTER TABLE products DROP COLUMN name;
 CREATE INDEX ix_products_brand ON products (brand);
 ALTER TABLE users CHANGE phone phone_number VARCHAR(32) NULL;

@@ -10,7 +10,7 @@ ALTER TABLE products ADD COLUMN rating_count INTEGER DEFAULT 0 NOT NULL;
 ALTER TABLE products ADD CONSTRAINT ck_products_rating_avg CHECK (rating_avg >= 0 AND rating_avg <= 5);
 ALTER TABLE products ADD COLUMN brand VARCHAR(200);
 ALTER TABLE products ADD COLUMN model VARCHAR(200);
-UPDATE products SET "brand" = CASE WHEN POSITION(' ' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(' ' IN "name") - 1) END, "model" = CASE WHEN POSITION(' ' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(' ' IN "name") + LENGTH(' ')) END;
+UPDATE "products" SET "brand" = CASE WHEN POSITION(' ' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(' ' IN "name") - 1) END, "model" = CASE WHEN POSITION(' ' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(' ' IN "name") + LENGTH(' ')) END;
 ALTER TABLE products DROP COLUMN name;
 CREATE INDEX ix_products_brand ON products (brand);
 ALTER TABLE users RENAME phone TO phone_number;

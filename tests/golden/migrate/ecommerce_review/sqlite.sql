@@ -44,7 +44,7 @@ CREATE INDEX ix_products_updated_by ON products (updated_by);
 CREATE UNIQUE INDEX ux_products_sku ON products (sku) WHERE deleted_at IS NULL;
 ALTER TABLE products ADD COLUMN brand VARCHAR(200);
 ALTER TABLE products ADD COLUMN model VARCHAR(200);
-UPDATE products SET "brand" = CASE WHEN INSTR("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1, INSTR("name", ' ') - 1) END, "model" = CASE WHEN INSTR("name", ' ') = 0 THEN NULL ELSE SUBSTRING("name", INSTR("name", ' ') + LENGTH(' ')) END;
+UPDATE "products" SET "brand" = CASE WHEN INSTR("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1, INSTR("name", ' ') - 1) END, "model" = CASE WHEN INSTR("name", ' ') = 0 THEN NULL ELSE SUBSTRING("name", INSTR("name", ' ') + LENGTH(' ')) END;
 ALTER TABLE products DROP COLUMN name;
 CREATE INDEX ix_products_brand ON products (brand);
 ALTER TABLE users RENAME COLUMN phone TO phone_number;

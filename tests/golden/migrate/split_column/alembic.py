@@ -21,13 +21,13 @@ depends_on = None
 def upgrade() -> None:
     op.add_column('products', sa.Column('brand', sa.VARCHAR(length=100), autoincrement=False, nullable=True))
     op.add_column('products', sa.Column('model', sa.VARCHAR(length=100), autoincrement=False, nullable=True))
-    op.execute('UPDATE products SET "brand" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(\' \' IN "name") - 1) END, "model" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(\' \' IN "name") + LENGTH(\' \')) END')
+    op.execute('UPDATE "products" SET "brand" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(\' \' IN "name") - 1) END, "model" = CASE WHEN POSITION(\' \' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(\' \' IN "name") + LENGTH(\' \')) END')
     op.drop_column('products', 'name')
 
 
 def downgrade() -> None:
     op.add_column('products', sa.Column('name', sa.VARCHAR(length=100), autoincrement=False, nullable=True))
-    op.execute('UPDATE products SET "name" = CASE WHEN "model" IS NULL THEN "brand" ELSE COALESCE("brand", \'\') || \' \' || "model" END')
+    op.execute('UPDATE "products" SET "name" = CASE WHEN "model" IS NULL THEN "brand" ELSE COALESCE("brand", \'\') || \' \' || "model" END')
     op.alter_column('products', 'name',
                existing_type=sa.VARCHAR(length=100),
                nullable=False)

@@ -6,5 +6,5 @@
 -- unit 1 (no transaction; step 1)
 ALTER TABLE products ADD COLUMN brand VARCHAR(100);
 ALTER TABLE products ADD COLUMN model VARCHAR(100);
-UPDATE products SET `brand` = CASE WHEN LOCATE(' ', `name`) = 0 THEN `name` ELSE SUBSTRING(`name`, 1, LOCATE(' ', `name`) - 1) END, `model` = CASE WHEN LOCATE(' ', `name`) = 0 THEN NULL ELSE SUBSTRING(`name`, LOCATE(' ', `name`) + CHAR_LENGTH(' ')) END;
+UPDATE `products` SET `brand` = CASE WHEN LOCATE(' ', `name`) = 0 THEN `name` ELSE SUBSTRING(`name`, 1, LOCATE(' ', `name`) - 1) END, `model` = CASE WHEN LOCATE(' ', `name`) = 0 THEN NULL ELSE SUBSTRING(`name`, LOCATE(' ', `name`) + CHAR_LENGTH(' ')) END;
 ALTER TABLE products DROP COLUMN name;

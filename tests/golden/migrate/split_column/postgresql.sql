@@ -7,6 +7,6 @@
 BEGIN;
 ALTER TABLE products ADD COLUMN brand VARCHAR(100);
 ALTER TABLE products ADD COLUMN model VARCHAR(100);
-UPDATE products SET "brand" = CASE WHEN POSITION(' ' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(' ' IN "name") - 1) END, "model" = CASE WHEN POSITION(' ' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(' ' IN "name") + LENGTH(' ')) END;
+UPDATE "products" SET "brand" = CASE WHEN POSITION(' ' IN "name") = 0 THEN "name" ELSE SUBSTRING("name" FROM 1 FOR POSITION(' ' IN "name") - 1) END, "model" = CASE WHEN POSITION(' ' IN "name") = 0 THEN NULL ELSE SUBSTRING("name" FROM POSITION(' ' IN "name") + LENGTH(' ')) END;
 ALTER TABLE products DROP COLUMN name;
 COMMIT;
