@@ -37,6 +37,14 @@ def test_golden_json(advice, golden):
     golden("advisor/ecommerce.json", advice.to_json(timings=False))
 
 
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_golden_text_per_dialect(advice, dialect, golden):
+    """The text summary (timing-free) writes each index as the target dialect's CREATE INDEX."""
+    from dataclasses import replace
+
+    golden(f"advisor/ecommerce_{dialect}.txt", replace(advice, dialect=dialect).to_text(timings=False))
+
+
 def test_measured_speedup_on_sample(advice):
     """Building the chosen indexes on a copy of the sample cuts the measured weighted time at least in half."""
     assert len(advice) >= 1

@@ -116,16 +116,19 @@ class Advice:
     def to_json(self, timings: bool = True) -> str:
         return json.dumps(self.to_dict(timings), indent=2) + "\n"
 
-    def to_text(self) -> str:
+    def to_text(self, timings: bool = True) -> str:
+        """A plain-text summary; ``timings=False`` leaves measured times and sizes out (for golden files)."""
         lines = [f"{len(self.indexes)} index(es) suggested for {self.dialect}:"]
         for s in self.indexes:
             lines.append(f"  {s.sql(self.schema, self.dialect) or s.op.describe()}")
-            lines.append(f"    helps: {', '.join(s.helped) or '-'}; ~{s.bytes / 1024:.0f} KiB on the sample")
-        before, after = self.weighted_ms("before"), self.weighted_ms("after")
-        lines.append(f"weighted time per minute of workload: {before:.1f} ms -> {after:.1f} ms")
-        for q in self.queries:
-            sp = f" ({q.speedup:.1f}x)" if q.speedup else ""
-            lines.append(f"  {q.name}: {_f(q.before_ms)} -> {_f(q.after_ms)} ms{sp}")
+            size = f"; ~{s.bytes / 1024:.0f} KiB on the sample" if timings else ""
+            lines.append(f"    helps: {', '.join(s.helped) or '-'}{size}")
+        if timings:
+            before, after = self.weighted_ms("before"), self.weighted_ms("after")
+            lines.append(f"weighted time per minute of workload: {before:.1f} ms -> {after:.1f} ms")
+            for q in self.queries:
+                sp = f" ({q.speedup:.1f}x)" if q.speedup else ""
+                lines.append(f"  {q.name}: {_f(q.before_ms)} -> {_f(q.after_ms)} ms{sp}")
         if self.rejected:
             lines.append("rejected:")
             lines += [f"  {r.candidate}: {r.reason}" for r in self.rejected]
