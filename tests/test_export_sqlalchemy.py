@@ -136,3 +136,18 @@ def test_alembic_revision_upgrades_and_downgrades_postgres(tmp_path, postgres_ur
         want = schema if step == "upgrade" else type(schema)()
         assert expected(live_schema(postgres_url, d), d) == expected(want, d), step
     engine.dispose()
+
+
+def test_exported_migration_test_passes(tmp_path):
+    """The exported pytest migration test (up, down, up on SQLite) runs and passes."""
+    import os
+    import subprocess
+
+    from dbmodel_kit.export import export
+
+    export(ecommerce(), "sqlalchemy", tmp_path)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(tmp_path / "test_migration.py")], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120, check=False, env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout

@@ -11,6 +11,7 @@ import pytest
 
 from dbmodel_kit.dialects import get_dialect
 from dbmodel_kit.examples import ecommerce, large
+from dbmodel_kit.export import files
 from dbmodel_kit.export.typeorm import to_typeorm_entities, to_typeorm_migration, to_typeorm_test
 from dbmodel_kit.migrate.apply import expected, live_schema
 
@@ -33,6 +34,7 @@ def project(tmp_path: Path, schema) -> Path:
     (tmp_path / "entities.ts").write_text(to_typeorm_entities(schema))
     (tmp_path / "migration.ts").write_text(to_typeorm_migration(schema))
     (tmp_path / "migration.test.ts").write_text(to_typeorm_test(schema))
+    (tmp_path / "seed.ts").write_text(files(schema, "typeorm")["seed.ts"])
     return tmp_path
 
 
@@ -52,7 +54,7 @@ def test_golden_ecommerce(golden, name):
 
 @needs_node
 def test_tsc_type_checks_the_large_model(tmp_path):
-    """tsc --noEmit accepts the entities, migration and test of the 20-table model (composite keys, cycles)."""
+    """tsc --noEmit accepts the entities, migration, seed and test of the 20-table model (composite keys, cycles)."""
     done = tsc(project(tmp_path, large()), "--noEmit")
     assert done.returncode == 0, done.stdout + done.stderr
 
