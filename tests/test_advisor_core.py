@@ -179,3 +179,20 @@ def test_greedy_picks_best_benefit_per_byte_under_budget():
     chosen, rejected = greedy([a, b, c], objective, sizes.__getitem__, Budget(count=1), lambda cfg: set(cfg))
     assert chosen == [a]
     assert [(r.candidate, r.reason) for r in rejected] == [(b, "over the budget")]
+
+
+def test_extend_widens_a_chosen_index_when_it_pays():
+    """After the greedy pass a chosen index is replaced by a wider one (one more column) that cuts the cost."""
+    a, wide, wider = Candidate("t", ("a",)), Candidate("t", ("a", "b")), Candidate("t", ("a", "b", "c"))
+    costs = {frozenset(): 100.0, frozenset({a}): 50.0, frozenset({wide}): 20.0, frozenset({wider}): 19.9}
+
+    def objective(cfg):
+        return costs.get(cfg, 100.0), 0.0
+
+    def extend(c):
+        return {a: [wide], wide: [wider]}.get(c, [])
+
+    chosen, _ = greedy([a], objective, lambda c: 10 * len(c.columns), Budget(), lambda cfg: set(cfg), extend)
+    assert chosen == [wide]  # the step to (a, b, c) gains under 1% and is not taken
+    chosen, _ = greedy([a], objective, lambda c: 10 * len(c.columns), Budget(bytes=15), lambda cfg: set(cfg), extend)
+    assert chosen == [a]  # the wider index does not fit the budget

@@ -41,6 +41,7 @@ from .whatif_sqlite import SampleStats, WhatIf
 
 __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 
+MAX_WIDTH = 6  #: widening stops at this many key columns
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
 
@@ -144,7 +145,18 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             return used
 
         cands, rejected = generate(infos.values(), schema, distinct=stats.distinct, rows=stats.rows)
-        chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses)
+        def extend(c: Candidate) -> list[Candidate]:
+            cols: dict[str, None] = {}
+            for info in infos.values():
+                u = info.tables.get(c.table)
+                if u is not None and u.read is not None:
+                    cols.update(dict.fromkeys([*u.eq, *u.in_, *u.range, *(o for o, _ in u.order_by), *sorted(u.read)]))
+            skip = set(c.columns) | _where_cols(c.where)
+            if len(c.columns) >= MAX_WIDTH:
+                return []
+            return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
+
+        chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend)
         rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
 
         taken = {ix.name for t in schema.tables for ix in t.indexes}

@@ -50,11 +50,14 @@ class Budget:
 
 def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candidate]], tuple[float, float]],
            size: Callable[[Candidate], int], budget: Budget,
-           uses: Callable[[frozenset[Candidate]], set[Candidate]]) -> tuple[list[Candidate], list[Rejected]]:
+           uses: Callable[[frozenset[Candidate]], set[Candidate]],
+           extend: Callable[[Candidate], list[Candidate]] | None = None) -> tuple[list[Candidate], list[Rejected]]:
     """Chosen candidates (in the order picked) and the ones rejected with a reason.
 
     ``objective(config) -> (read_cost, write_cost)`` in ms per minute of workload; ``uses(config)``:
-    the candidates some plan takes under ``config``.
+    the candidates some plan takes under ``config``; ``extend(c)``: wider versions of a chosen index
+    (one more trailing column), tried after the greedy pass in the manner of Extend (Schlosser, Kossmann
+    and Boissier, ICDE 2019): a chosen index is replaced by a wider one while that cuts the cost enough.
     """
     chosen: list[Candidate] = []
     rejected: dict[Candidate, str] = {}
@@ -81,6 +84,20 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         chosen.append(best[1])
         pool.remove(best[1])
         current = best[2]
+    widened = True
+    while extend is not None and widened:
+        widened = False
+        for i, c in enumerate(chosen):
+            for wider in extend(c):
+                trial = [*chosen[:i], wider, *chosen[i + 1:]]
+                if wider in chosen or not budget.fits(len(trial), sum(size(x) for x in trial)):
+                    continue
+                total = sum(objective(frozenset(trial)))
+                if total < current * (1 - MIN_GAIN):
+                    chosen, current, widened = trial, total, True
+                    break
+            if widened:
+                break
     # redundancy: a chosen index that another chosen one starts with (same WHERE) goes if the cost holds
     for c in list(chosen):
         if any(o is not c and o.table == c.table and o.where == c.where and o.columns[:len(c.columns)] == c.columns
