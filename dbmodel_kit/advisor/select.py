@@ -102,8 +102,8 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
     for c in list(chosen):
         if any(o is not c and o.table == c.table and o.where == c.where and o.columns[:len(c.columns)] == c.columns
                for o in chosen):
-            trial = frozenset(x for x in chosen if x != c)
-            total = sum(objective(trial))
+            without = frozenset(x for x in chosen if x != c)
+            total = sum(objective(without))
             if total <= current * (1 + MIN_GAIN):
                 chosen.remove(c)
                 rejected[c] = "redundant: a wider chosen index starts with the same columns"
