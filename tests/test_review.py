@@ -192,3 +192,26 @@ def test_cli_rejects_unknown_output_suffix(tmp_path, capsys):
     old.write_text(dumps(model.schema_at(start), "yaml"))
     assert main(["review", str(old), str(old), "-o", str(tmp_path / "r.txt")]) == 2
     assert "r.txt" in capsys.readouterr().err
+
+
+def test_index_advice_is_tied_to_the_index_it_led_to():
+    """Advice that suggested an index marks that step with the queries it helps and is shown in full."""
+    from dbmodel_kit.advisor.advice import Advice
+    from dbmodel_kit.advisor.advice import Suggestion as IndexSuggestion
+
+    model, start = evolution()
+    index = model.schema.table("products").indexes[-1]
+    assert index.columns == ("brand",)
+    plan = model.plan_since(start)
+    advised_on = plan.steps[4].before  # the design the advisor saw: brand exists, no index yet
+    advice = Advice(advised_on, [IndexSuggestion("products", index, ("search_by_brand",), 8192, 12.5)],
+                    rejected=[], queries=[])
+    r = review(plan, dialects=("postgresql",), advice=advice)
+    assert [c.advised for c in r.changes] == [None, None, None, None, ("search_by_brand",), None]
+    page = r.to_html()
+    assert "advised: helps search_by_brand" in page
+    assert '<section id="advice"><h2>Index advice</h2>' in page
+    md = r.to_markdown()
+    assert "| advised: helps search_by_brand |" in md
+    assert "### Index advice" in md
+    assert "helps: search_by_brand" in md  # the advice's own text summary

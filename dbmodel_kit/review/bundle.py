@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..model import ops as o
 from ..model.schema import Schema
 
 #: The first line of every emitted SQL script names library versions; a review leaves it out so
@@ -33,6 +34,8 @@ class Change:
     reverse: str
     why: str
     lint: tuple[str, ...] = ()
+    #: for an index the advice suggested: the workload queries it helps
+    advised: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,20 @@ class Review:
             for f in self.migration_findings(d):
                 if f.id not in ids.setdefault(f.step, []):
                     ids[f.step].append(f.id)
-        return [Change(i, s.describe(), s.reversibility, s.reason, tuple(ids.get(i, ())))
+        advised = self.advised()
+        return [Change(i, s.describe(), s.reversibility, s.reason, tuple(ids.get(i, ())),
+                       advised.get((s.op.table, tuple(s.op.index.columns)))
+                       if isinstance(s.op, o.AddIndex) else None)
                 for i, s in enumerate(self.plan.steps, 1)]
+
+    def advised(self) -> dict[tuple[str, tuple[str, ...]], tuple[str, ...]]:
+        """``(table, columns) -> queries helped`` for each index the advice suggests (its ``indexes``)."""
+        out: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        for suggestion in getattr(self.advice, "indexes", None) or ():
+            index = getattr(suggestion, "index", None)
+            if index is not None:
+                out[(suggestion.table, tuple(index.columns))] = tuple(getattr(suggestion, "helped", ()))
+        return out
 
     def sql(self, dialect: str) -> Sql:
         """The up and down SQL on ``dialect`` (the down is the reverse plan's SQL)."""
@@ -231,7 +246,7 @@ def esc(text: Any) -> str:
 def advice_parts(advice: Any) -> Iterable[tuple[str, str]]:
     """How the advice shows itself: ``(mime, text)`` for HTML and Markdown, as it offers them."""
     for mime, method in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_"),
-                         ("text/markdown", "to_markdown")):
+                         ("text/markdown", "to_markdown"), ("text/plain", "to_text")):
         fn = getattr(advice, method, None)
         text = fn() if callable(fn) else None
         if text:

@@ -57,6 +57,12 @@ def _ids(ids: tuple[str, ...]) -> str:
     return " ".join(f'<code class="id">{esc(i)}</code>' for i in ids)
 
 
+def _advised(helped: tuple[str, ...] | None) -> str:
+    if helped is None:
+        return ""
+    return "advised" + (f": helps {esc(', '.join(helped))}" if helped else "")
+
+
 def _erd(r: Review) -> str:
     from ..erd import GraphvizNotFound, render_svg, to_mermaid
 
@@ -72,10 +78,11 @@ def _sections(r: Review) -> list[str]:
     out = [f'<section id="erd"><h2>ERD</h2><p>The new model; added, removed and changed tables and columns '
            f"are coloured (see the legend).</p>{_erd(r)}</section>"]
 
+    advice = r.advice is not None
     rows = [[str(c.step), esc(c.change), f'<span class="{esc(c.reverse)}">{esc(c.reverse)}</span>', esc(c.why),
-             _ids(c.lint)] for c in r.changes]
-    out.append('<section id="changes"><h2>Changes</h2>'
-               + _table(["#", "change", "reverse", "why", "migration lint"], rows, "No changes.") + "</section>")
+             _ids(c.lint)] + ([_advised(c.advised)] if advice else []) for c in r.changes]
+    head = ["#", "change", "reverse", "why", "migration lint"] + (["index advice"] if advice else [])
+    out.append('<section id="changes"><h2>Changes</h2>' + _table(head, rows, "No changes.") + "</section>")
 
     mf = r.model_findings
     rows = [[esc(f.where), _ids((f.id,)), f'<span class="{esc(f.severity)}">{esc(f.severity)}</span>',

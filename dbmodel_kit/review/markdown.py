@@ -32,6 +32,12 @@ def _ids(ids: tuple[str, ...]) -> str:
     return " ".join(f"`{i}`" for i in ids)
 
 
+def _advised(helped: tuple[str, ...] | None) -> str:
+    if helped is None:
+        return ""
+    return "advised" + (f": helps {cell(', '.join(helped))}" if helped else "")
+
+
 def render_markdown(r: Review) -> str:
     """The whole comment (see :meth:`Review.to_markdown`)."""
     from ..erd import to_mermaid
@@ -42,9 +48,11 @@ def render_markdown(r: Review) -> str:
     out += [*_code(to_mermaid(r.new, compare=r.plan), "mermaid"), ""]
 
     out += ["### Changes", ""]
-    out += _table(["#", "change", "reverse", "why", "migration lint"],
+    advice = r.advice is not None
+    out += _table(["#", "change", "reverse", "why", "migration lint"] + (["index advice"] if advice else []),
                   [[str(c.step), cell(c.change), f"**{c.reverse}**" if c.reverse != "lossless" else c.reverse,
-                    cell(c.why), _ids(c.lint)] for c in r.changes], "No changes.")
+                    cell(c.why), _ids(c.lint)] + ([_advised(c.advised)] if advice else []) for c in r.changes],
+                  "No changes.")
 
     mf = r.model_findings
     out += ["### Model lint", "", mf.summary(), ""]
@@ -68,7 +76,9 @@ def render_markdown(r: Review) -> str:
         out += ["</details>", ""]
 
     if r.advice is not None:
-        parts = dict(advice_parts(r.advice))
+        parts: dict[str, str] = {}
+        for mime, text in advice_parts(r.advice):
+            parts.setdefault(mime, text)  # the first form offered wins (to_text before repr)
         text = parts.get("text/markdown")
         out += ["### Index advice", "", *([text.rstrip("\n")] if text else _code(parts["text/plain"], "")), ""]
     while out and out[-1] == "":
