@@ -22,8 +22,11 @@ def shop():
 
 
 def test_golden_ecommerce(golden):
-    """The patterns SQL for the e-commerce model (orders audited, an RLS policy) matches the golden file."""
-    text = "".join(s + ";\n" for s in patterns_sql(shop(), policies={"orders": POLICY}))
+    """The patterns SQL for the e-commerce model (orders audited, RLS, search, an aggregate) matches the golden file."""
+    sql = patterns_sql(shop(), policies={"orders": POLICY}, search={"products": ("name", "description")},
+                       aggregates={"product_sales": "SELECT product_id, SUM(quantity) AS units FROM order_items "
+                                                    "GROUP BY product_id"})
+    text = "".join(s + ";\n" for s in sql)
     golden("export/patterns/postgresql.sql", text)
 
 
@@ -33,6 +36,10 @@ def test_bad_policy_is_a_model_error():
         patterns_sql(shop(), policies={"orders": "user_id = = 1"})
     with pytest.raises(ModelError, match="unknown table"):
         patterns_sql(shop(), policies={"nope": "true"})
+    with pytest.raises(ModelError, match="unknown column"):
+        patterns_sql(shop(), search={"products": ("nope",)})
+    with pytest.raises(ModelError, match="GROUP BY"):
+        patterns_sql(shop(), aggregates={"v": "SELECT 1"})
 
 
 @pytest.fixture
@@ -137,3 +144,42 @@ def test_sensitive_values_round_trip_through_pgcrypto(db):
         assert b"555" not in bytes(secret)
         back = conn.execute(sa.text("SELECT dbmodel_decrypt(:s)"), {"s": secret}).scalar_one()
     assert back == "+1 555 0100"
+
+
+def test_full_text_search_and_materialized_view(postgres_url):
+    """The generated tsvector column finds a product by a word of its description; the aggregate view
+    refreshes concurrently through its refresh function."""
+    s = ecommerce()
+    suffix = uuid.uuid4().hex[:8]
+    ddl.apply(s, postgres_url)
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.begin() as conn:
+            for stmt in patterns_sql(s, app_role=f"app_{suffix}", readonly_role=f"ro_{suffix}",
+                                     search={"products": ("name", "description")},
+                                     aggregates={"product_sales": "SELECT product_id, SUM(quantity) AS units "
+                                                                  "FROM order_items GROUP BY product_id"}):
+                conn.exec_driver_sql(stmt)
+            user = add_user(conn, "a@x")
+            cat = conn.execute(sa.text("INSERT INTO categories (name, slug) VALUES ('C', 'c') RETURNING id")).scalar()
+            product = conn.execute(sa.text(
+                "INSERT INTO products (name, description, price, sku, category_id, created_by) "
+                "VALUES ('Kettle', 'boils water quickly', 20, 'k-1', :c, :u) RETURNING id"),
+                {"c": cat, "u": user}).scalar()
+            order = add_order(conn, user, "N-1")
+            conn.execute(sa.text("INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal) "
+                                 "VALUES (:o, :p, 3, 20, 60)"), {"o": order, "p": product})
+        with engine.begin() as conn:
+            found = conn.execute(sa.text(
+                "SELECT name FROM products WHERE search_vector @@ to_tsquery('english', 'boil')")).scalars().all()
+            assert found == ["Kettle"]
+            assert conn.execute(sa.text("SELECT count(*) FROM product_sales")).scalar() == 0
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("SELECT refresh_product_sales()"))
+            assert conn.execute(sa.text("SELECT units FROM product_sales")).scalar() == 3
+    finally:
+        with engine.begin() as conn:
+            for role in (f"app_{suffix}", f"ro_{suffix}"):
+                conn.exec_driver_sql(f"DROP OWNED BY {role}")
+                conn.exec_driver_sql(f"DROP ROLE {role}")
+        engine.dispose()

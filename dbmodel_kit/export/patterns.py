@@ -10,6 +10,11 @@
 - ``Column.sensitive``: ``pgcrypto`` with ``dbmodel_encrypt(text) -> bytea`` /
   ``dbmodel_decrypt(bytea) -> text`` (symmetric PGP, key from the ``app.encryption_key`` setting)
   for the application to store those values encrypted; the columns stay as the model types them;
+- full-text search: ``search={"products": ("name", "description")}`` adds a generated
+  ``search_vector`` tsvector column and a GIN index on it;
+- materialized views: ``aggregates={"product_sales": "SELECT product_id, SUM(quantity) AS units
+  FROM order_items GROUP BY product_id"}`` creates the view, a unique index on the GROUP BY
+  columns (so it can refresh concurrently) and a ``refresh_<name>()`` function;
 - row-level security: ``policies={"orders": "user_id = current_setting('app.user_id')::uuid"}``
   enables RLS on the table and creates a policy for the application role.
 
@@ -31,7 +36,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 import sqlglot
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.schema import CreateIndex, CreateTable, DropConstraint
+from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropConstraint
 
 from ..ddl import to_metadata
 from ..errors import ModelError
@@ -69,8 +74,45 @@ def _audit_table() -> sa.Table:
     )
 
 
+def _search(schema: Schema, md: sa.MetaData, name: str, columns: tuple[str, ...], config: str) -> list[str]:
+    if not schema.has_table(name) or not columns:
+        raise ModelError(f"full-text search on unknown table {name!r} or without columns", where=name)
+    table = md.tables[name]
+    missing = [c for c in columns if c not in table.c]
+    if missing:
+        raise ModelError(f"full-text search names unknown column(s) {', '.join(missing)}", where=name)
+    text = sa.func.coalesce(sa.cast(table.c[columns[0]], sa.Text), sa.literal_column("''"))
+    for c in columns[1:]:
+        text = text.op("||")(sa.literal_column("' '")).op("||")(
+            sa.func.coalesce(sa.cast(table.c[c], sa.Text), sa.literal_column("''")))
+    regconfig = sa.literal_column(sqlglot.exp.Literal.string(config).sql("postgres") + "::regconfig")
+    vector = sa.func.to_tsvector(regconfig, text)
+    # a stand-in table holding only the new column: CreateColumn and Index compile against it
+    holder = sa.Table(name, sa.MetaData(),
+                      sa.Column("search_vector", postgresql.TSVECTOR, sa.Computed(vector, persisted=True)))
+    add = f"ALTER TABLE {_q(name)} ADD COLUMN " + str(CreateColumn(holder.c.search_vector).compile(dialect=_PG)).strip()
+    index = sa.Index(f"ix_{name}_search_vector", holder.c.search_vector, postgresql_using="gin")
+    return [add, _compile(CreateIndex(index))]
+
+
+def _aggregate(name: str, query: str) -> list[str]:
+    try:
+        tree = sqlglot.parse_one(query, read="postgres")
+    except sqlglot.errors.ParseError as e:
+        raise ModelError(f"aggregate {name!r} does not parse: {e}", where=name) from None
+    group = tree.args.get("group")
+    if not isinstance(tree, sqlglot.exp.Select) or group is None:
+        raise ModelError(f"aggregate {name!r} must be a SELECT ... GROUP BY (its key)", where=name)
+    keys = [e.alias_or_name for e in group.expressions]
+    return [f"CREATE MATERIALIZED VIEW {_q(name)} AS {tree.sql('postgres')}",
+            f"CREATE UNIQUE INDEX {_q('ux_' + name)} ON {_q(name)} ({', '.join(_q(k) for k in keys)})",
+            f"CREATE OR REPLACE FUNCTION {_q('refresh_' + name)}() RETURNS void LANGUAGE sql AS $$\n"
+            f"  REFRESH MATERIALIZED VIEW CONCURRENTLY {_q(name)}\n$$"]
+
+
 def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = "app_readonly",
-                 policies: Mapping[str, str] | None = None) -> list[str]:
+                 policies: Mapping[str, str] | None = None, search: Mapping[str, tuple[str, ...]] | None = None,
+                 aggregates: Mapping[str, str] | None = None, search_config: str = "english") -> list[str]:
     """The statements (no trailing ``;``) that add the production patterns to a database already
     holding ``schema`` (run after the migration, as the owner)."""
     md = to_metadata(schema, "postgresql")
@@ -115,7 +157,12 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
                    "  SELECT pgp_sym_encrypt(value, current_setting('app.encryption_key'))\n$$")
         out.append("CREATE OR REPLACE FUNCTION dbmodel_decrypt(value bytea) RETURNS text LANGUAGE sql AS $$\n"
                    "  SELECT pgp_sym_decrypt(value, current_setting('app.encryption_key'))\n$$")
+    for name, columns in (search or {}).items():
+        out += _search(schema, md, name, tuple(columns), search_config)
+    for name, query in (aggregates or {}).items():
+        out += _aggregate(name, query)
     tables = ", ".join(_q(t.name) for t in schema.tables)
+    views = ", ".join(_q(n) for n in (aggregates or {}))
     for role in (readonly_role, app_role):
         out.append(f"CREATE ROLE {_q(role)} NOLOGIN")
         out.append(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
@@ -124,6 +171,8 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
         out.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {_q(app_role)}")
     if audited:
         out.append(f"GRANT SELECT ON {_q(AUDIT_TABLE)} TO {_q(readonly_role)}")
+    if views:
+        out.append(f"GRANT SELECT ON {views} TO {_q(readonly_role)}, {_q(app_role)}")
     for name, expression in (policies or {}).items():
         if not schema.has_table(name):
             raise ModelError(f"policy for unknown table {name!r}", where=name)

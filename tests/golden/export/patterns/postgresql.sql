@@ -42,6 +42,13 @@ $$;
 CREATE OR REPLACE FUNCTION dbmodel_decrypt(value bytea) RETURNS text LANGUAGE sql AS $$
   SELECT pgp_sym_decrypt(value, current_setting('app.encryption_key'))
 $$;
+ALTER TABLE products ADD COLUMN search_vector TSVECTOR GENERATED ALWAYS AS (to_tsvector('english'::regconfig, (coalesce(CAST(name AS TEXT), '') || ' ') || coalesce(CAST(description AS TEXT), ''))) STORED;
+CREATE INDEX ix_products_search_vector ON products USING gin (search_vector);
+CREATE MATERIALIZED VIEW product_sales AS SELECT product_id, SUM(quantity) AS units FROM order_items GROUP BY product_id;
+CREATE UNIQUE INDEX ux_product_sales ON product_sales (product_id);
+CREATE OR REPLACE FUNCTION refresh_product_sales() RETURNS void LANGUAGE sql AS $$
+  REFRESH MATERIALIZED VIEW CONCURRENTLY product_sales
+$$;
 CREATE ROLE app_readonly NOLOGIN;
 GRANT USAGE ON SCHEMA public TO app_readonly;
 CREATE ROLE app NOLOGIN;
@@ -49,5 +56,6 @@ GRANT USAGE ON SCHEMA public TO app;
 GRANT SELECT ON users, categories, products, orders, order_items TO app_readonly;
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, categories, products, orders, order_items TO app;
 GRANT SELECT ON audit_log TO app_readonly;
+GRANT SELECT ON product_sales TO app_readonly, app;
 ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pol_orders_app ON orders FOR ALL TO app USING (user_id = CAST(CURRENT_SETTING('app.user_id') AS UUID)) WITH CHECK (user_id = CAST(CURRENT_SETTING('app.user_id') AS UUID));
