@@ -32,6 +32,7 @@ rewritten by sqlglot (a malformed policy raises :class:`~dbmodel_kit.errors.Mode
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 import sqlglot
@@ -81,11 +82,12 @@ def _search(schema: Schema, md: sa.MetaData, name: str, columns: tuple[str, ...]
     missing = [c for c in columns if c not in table.c]
     if missing:
         raise ModelError(f"full-text search names unknown column(s) {', '.join(missing)}", where=name)
-    text = sa.func.coalesce(sa.cast(table.c[columns[0]], sa.Text), sa.literal_column("''"))
+    text: sa.ColumnElement[Any] = sa.func.coalesce(sa.cast(table.c[columns[0]], sa.Text), sa.literal_column("''"))
     for c in columns[1:]:
         text = text.op("||")(sa.literal_column("' '")).op("||")(
             sa.func.coalesce(sa.cast(table.c[c], sa.Text), sa.literal_column("''")))
-    regconfig = sa.literal_column(sqlglot.exp.Literal.string(config).sql("postgres") + "::regconfig")
+    quoted = sqlglot.exp.Literal.string(config).sql("postgres")
+    regconfig: sa.ColumnElement[Any] = sa.literal_column(quoted + "::regconfig")
     vector = sa.func.to_tsvector(regconfig, text)
     # a stand-in table holding only the new column: CreateColumn and Index compile against it
     holder = sa.Table(name, sa.MetaData(),
