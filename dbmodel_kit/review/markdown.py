@@ -77,10 +77,10 @@ def render_markdown(r: Review) -> str:
 
     if r.advice is not None:
         parts: dict[str, str] = {}
-        for mime, text in advice_parts(r.advice):
-            parts.setdefault(mime, text)  # the first form offered wins (to_text before repr)
-        text = parts.get("text/markdown")
-        out += ["### Index advice", "", *([text.rstrip("\n")] if text else _code(parts["text/plain"], "")), ""]
+        for mime, form in advice_parts(r.advice):
+            parts.setdefault(mime, form)  # the first form offered wins (to_text before repr)
+        md = parts.get("text/markdown")
+        out += ["### Index advice", "", *([md.rstrip("\n")] if md else _code(parts["text/plain"], "")), ""]
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
