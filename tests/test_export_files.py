@@ -18,12 +18,15 @@ LAYOUT = {
     "sqlalchemy": ["alembic/versions/0001_dbmodel.py", "models.py", "seed.py", "test_migration.py"],
     "prisma": ["migrations/0001_dbmodel/migration.sql", "migrations/migration_lock.toml", "schema.prisma", "seed.sql"],
     "typeorm": ["entities.ts", "migration.test.ts", "migration.ts", "seed.ts"],
+    "dbml": ["schema.dbml"],
+    "mermaid": ["erd.mmd"],
 }
 
 
 @pytest.mark.parametrize("target", sorted(LAYOUT))
 def test_layout(tmp_path, target):
-    """Each ORM target writes its model, migration, seed and migration-test files, and returns their paths."""
+    """Each ORM target writes its model, migration, seed and migration-test files (dbml/mermaid: one
+    diagram file), and returns their paths."""
     written = export(ecommerce(), target, tmp_path)
     assert [p.relative_to(tmp_path).as_posix() for p in written] == LAYOUT[target]
     assert all(p.read_text() for p in written)
@@ -34,6 +37,15 @@ def test_layout(tmp_path, target):
 def test_golden_sql_files(golden, dialect, kind):
     """The sql target's files for the e-commerce model match the reviewed golden files."""
     golden(f"export/sql/{dialect}/{kind}.sql", files(ecommerce(), "sql")[f"{dialect}/{kind}.sql"])
+
+
+def test_dbml_target_loads_back():
+    """The dbml target's file reads back (io.loads) to the same tables and foreign keys."""
+    from dbmodel_kit.io import loads
+
+    back = loads(files(ecommerce(), "dbml")["schema.dbml"], "dbml")
+    assert back.table_names == ecommerce().table_names
+    assert [len(t.foreign_keys) for t in back.tables] == [len(t.foreign_keys) for t in ecommerce().tables]
 
 
 def test_golden_sqlalchemy_seed(golden):

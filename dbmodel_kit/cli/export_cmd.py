@@ -2,7 +2,8 @@
 
 Targets: ``sqlalchemy`` (models, Alembic revision, seed, pytest migration test), ``prisma``
 (schema.prisma, SQL migration folder, seed), ``typeorm`` (entities, migration, seed, node:test
-migration test) and ``sql`` (up/down/seed SQL per dialect). The written paths go to standard output.
+migration test), ``sql`` (up/down/seed SQL per dialect, PostgreSQL production patterns), ``dbml``
+and ``mermaid``. The written paths go to standard output.
 """
 
 from __future__ import annotations

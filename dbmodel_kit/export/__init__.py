@@ -91,9 +91,22 @@ def _sql(new: Schema, plan: Plan) -> dict[str, str]:
     return out
 
 
+def _dbml(new: Schema, plan: Plan) -> dict[str, str]:
+    from ..io import dumps
+
+    return {"schema.dbml": dumps(new, "dbml")}
+
+
+def _mermaid(new: Schema, plan: Plan) -> dict[str, str]:
+    from ..erd import to_mermaid
+
+    return {"erd.mmd": to_mermaid(new)}
+
+
 #: target name -> (new schema, plan from the old one) -> relative path -> text
 TARGETS: dict[str, Callable[[Schema, Plan], dict[str, str]]] = {
-    "sqlalchemy": _sqlalchemy, "prisma": _prisma, "typeorm": _typeorm, "sql": _sql,
+    "sqlalchemy": _sqlalchemy, "prisma": _prisma, "typeorm": _typeorm, "sql": _sql, "dbml": _dbml,
+    "mermaid": _mermaid,
 }
 
 
