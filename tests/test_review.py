@@ -146,6 +146,30 @@ def test_review_of_two_schemas_diffs_them(tmp_path):
     assert "rename column users.phone -> phone_number" in [c.change for c in r.changes]
 
 
+def test_guessed_renames_are_shown_as_not_applied(tmp_path):
+    """Without a hint, the rename the diff suspects is listed as a possible rename, not applied."""
+    model, start = evolution()
+    old, new = tmp_path / "main.yaml", tmp_path / "shop.yaml"
+    old.write_text(dumps(model.schema_at(start), "yaml"))
+    new.write_text(dumps(model.schema, "yaml"))
+    r = review(old, new)
+    assert [(g.old, g.new) for g in r.plan.suggestions] == [("users.phone", "users.phone_number")]
+    assert "Possible renames, <b>not applied</b>" in r.to_html()
+    assert "- users.phone -> users.phone_number? (" in r.to_markdown()
+
+
+def test_cli_prints_markdown_without_output(tmp_path, capsys):
+    """Without -o, `dbmodel review` prints the Markdown comment on standard output."""
+    model, start = evolution()
+    old, new = tmp_path / "main.yaml", tmp_path / "shop.yaml"
+    old.write_text(dumps(model.schema_at(start), "yaml"))
+    new.write_text(dumps(model.schema, "yaml"))
+    assert main(["review", str(old), str(new)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"## Review: {old} \u2192 {new}\n")
+    assert "possible rename users.phone -> users.phone_number" in captured.err
+
+
 def test_bad_input_raises_model_error(tmp_path):
     """Unknown dialects, a missing side and a wrong output suffix raise ModelError and write nothing."""
     model, start = evolution()

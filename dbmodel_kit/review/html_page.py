@@ -82,7 +82,10 @@ def _sections(r: Review) -> list[str]:
     rows = [[str(c.step), esc(c.change), f'<span class="{esc(c.reverse)}">{esc(c.reverse)}</span>', esc(c.why),
              _ids(c.lint)] + ([_advised(c.advised)] if advice else []) for c in r.changes]
     head = ["#", "change", "reverse", "why", "migration lint"] + (["index advice"] if advice else [])
-    out.append('<section id="changes"><h2>Changes</h2>' + _table(head, rows, "No changes.") + "</section>")
+    guesses = "".join(f"<li>{esc(g)}</li>" for g in r.plan.suggestions)
+    note = (f"<p>Possible renames, <b>not applied</b> (the plan drops and adds instead):</p><ul>{guesses}</ul>"
+            if guesses else "")
+    out.append('<section id="changes"><h2>Changes</h2>' + _table(head, rows, "No changes.") + note + "</section>")
 
     mf = r.model_findings
     rows = [[esc(f.where), _ids((f.id,)), f'<span class="{esc(f.severity)}">{esc(f.severity)}</span>',

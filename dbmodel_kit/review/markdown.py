@@ -53,6 +53,9 @@ def render_markdown(r: Review) -> str:
                   [[str(c.step), cell(c.change), f"**{c.reverse}**" if c.reverse != "lossless" else c.reverse,
                     cell(c.why), _ids(c.lint)] + ([_advised(c.advised)] if advice else []) for c in r.changes],
                   "No changes.")
+    if r.plan.suggestions:
+        out += ["Possible renames, **not applied** (the plan drops and adds instead):", "",
+                *(f"- {g}" for g in r.plan.suggestions), ""]
 
     mf = r.model_findings
     out += ["### Model lint", "", mf.summary(), ""]
