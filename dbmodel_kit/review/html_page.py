@@ -22,7 +22,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("th", "background:#f6f8fa"),
     (".erd", "overflow:auto;border:1px solid #d0d7de;padding:.5rem"),
     (".erd svg", "max-width:100%;height:auto"),
-    ("pre", "background:#f6f8fa;border:1px solid #d0d7de;padding:.6rem;overflow:auto;font-size:12.5px"),
+    ("pre", "background:#f6f8fa;border:1px solid #d0d7de;padding:.6rem;overflow:auto;font-size:12.5px;"
+            "white-space:pre-wrap;overflow-wrap:anywhere"),
     (".lossless", "color:#1a7f37"),
     (".lossy", "color:#9a6700;font-weight:600"),
     (".impossible", "color:#cf222e;font-weight:700"),
