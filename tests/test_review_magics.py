@@ -86,7 +86,20 @@ def test_save_writes_the_model(shell, tmp_path):
     assert Model(path=dst).schema == Model(path=src).schema
 
 
-@pytest.mark.parametrize("line", ["", "frobnicate", "load", "load a.yaml as 1x", "diff only_one.yaml", "erd nobody"])
+def test_diff_takes_rename_hints(shell, tmp_path):
+    """`%dbmodel diff OLD NEW --hint t.a=t.b` reviews the change as a rename, not a drop and an add."""
+    old, new = tmp_path / "main.yaml", tmp_path / "shop.yaml"
+    model = Model(ecommerce())
+    model.save(old)
+    model.rename_column("users.phone", "phone_number")
+    model.save(new)
+    r = shell.run_line_magic("dbmodel", f"diff {old} {new} --hint users.phone=users.phone_number -d mysql")
+    assert [c.change for c in r.changes] == ["rename column users.phone -> phone_number"]
+    assert r.dialects == ("mysql",)
+
+
+@pytest.mark.parametrize("line", ["", "frobnicate", "load", "load a.yaml as 1x", "diff only_one.yaml", "erd nobody",
+                                  "diff a.yaml b.yaml --dialect", "diff a.yaml b.yaml --hint nothing"])
 def test_mistakes_are_usage_errors(shell, line):
     """A wrong %dbmodel line raises IPython's UsageError (a one-line message, no traceback)."""
     with pytest.raises(UsageError):

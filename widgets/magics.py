@@ -5,6 +5,7 @@
     %dbmodel load shop.yaml            # Model(path="shop.yaml") as `model`; autosaves every edit
     %dbmodel erd                       # the ERD of `model` (SVG + Mermaid: readable without a kernel)
     %dbmodel diff main.yaml shop.yaml  # the review of the change: ERD diff, steps, lint, SQL
+                                       # (--dialect D repeatable; --hint users.mail=users.email)
     %dbmodel save [PATH]               # write `model` (to its own path, or PATH)
 
 Each command returns a value that displays itself with static mime types, so the saved notebook
@@ -21,7 +22,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 
 from dbmodel_kit import Model, ModelError
 
-USAGE = """%dbmodel load PATH [as NAME] | erd [NAME] | diff OLD NEW [--dialect D ...] | save [PATH]"""
+USAGE = "%dbmodel load PATH [as NAME] | erd [NAME] | diff OLD NEW [--dialect D ...] [--hint OLD=NEW] | save [PATH]"
 
 
 @magics_class
@@ -76,12 +77,28 @@ class DbmodelMagics(Magics):
     def _diff(self, args: list[str]) -> Any:
         from dbmodel_kit.review import review
 
-        dialects = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--dialect", "-d")]
-        paths = [a for i, a in enumerate(args) if a not in ("--dialect", "-d")
-                 and (i == 0 or args[i - 1] not in ("--dialect", "-d"))]
+        usage = "usage: %dbmodel diff OLD NEW [--dialect D ...] [--hint OLD=NEW ...]"
+        paths: list[str] = []
+        options: dict[str, list[str]] = {"--dialect": [], "-d": [], "--hint": []}
+        words = iter(args)
+        for word in words:
+            if word in options:
+                value = next(words, None)
+                if value is None:
+                    raise ModelError(f"{word} needs a value; {usage}")
+                options[word].append(value)
+            else:
+                paths.append(word)
         if len(paths) != 2:
-            raise ModelError("usage: %dbmodel diff OLD NEW [--dialect D ...]")
-        return review(paths[0], paths[1], dialects=tuple(dialects) or ("postgresql",))
+            raise ModelError(usage)
+        hints = {}
+        for item in options["--hint"]:
+            old, sep, new = item.partition("=")
+            if not sep or not old or not new:
+                raise ModelError(f"--hint {item!r}: write it as OLD=NEW, e.g. users.mail=users.email")
+            hints[old] = new
+        dialects = tuple(options["--dialect"] + options["-d"]) or ("postgresql",)
+        return review(paths[0], paths[1], dialects=dialects, hints=hints)
 
     def _save(self, args: list[str]) -> Any:
         if len(args) > 1:
