@@ -18,6 +18,9 @@ system:
 setup: system $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	@# Node packages that check generated Prisma/TypeORM code (tests skip with a reason without npm)
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the Prisma/TypeORM export checks will skip"; fi
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
