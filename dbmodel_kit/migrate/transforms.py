@@ -15,7 +15,7 @@ SQL is written once as sqlglot trees and transpiled per dialect.
 >>> op.inverse(s).apply(s2) == s
 True
 >>> print(split_sql("products", "name", ("brand", "model"), " ", "sqlite"))  # doctest: +NORMALIZE_WHITESPACE
-UPDATE products SET "brand" = CASE WHEN INSTR("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1,
+UPDATE "products" SET "brand" = CASE WHEN INSTR("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1,
 INSTR("name", ' ') - 1) END, "model" = CASE WHEN INSTR("name", ' ') = 0 THEN NULL ELSE SUBSTRING("name",
 INSTR("name", ' ') + LENGTH(' ')) END
 """
