@@ -71,13 +71,8 @@ def test_problems_flags_widget_only_and_bare_outputs():
                             "+json', 'text/plain'])", "cell 1: only a bare repr '<a.B object at 0x7f00>'"]
 
 
-#: Notebooks (owned by others) that fail the check today, and why; reported, not edited here.
-KNOWN = {
-    "02_design_session.ipynb": "cell 4 displays the Designer widget alone: no SVG/HTML/Markdown snapshot of it "
-                               "in its mime bundle or in that cell",
-    "05_migrations_and_review.ipynb": "cell 22 displays MigrationPanel(...).widget, a bare ipywidgets box with only "
-                                      "text/plain beside the widget view",
-}
+#: Notebooks that fail the check, and why (empty: every notebook reads without a kernel).
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p.name], strict=True))

@@ -140,10 +140,9 @@ class Panel:
         self.selection.unobserve(self._on_select, names=["table"])
         self.widget.close()
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Display as the panel's widget (subclasses add a static snapshot beside it)."""
+        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def set_options(widget: w.Widget, options: Sequence[Any], value: Any = None) -> None:

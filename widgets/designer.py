@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import html
+
 from typing import Any
 
 import ipywidgets as w
@@ -103,10 +105,17 @@ class Designer:
         self.erd.close()
         self.widget.close()
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The live widget, plus a static snapshot (the ERD as it stands and the edit log) that
+        GitHub, nbviewer and a saved notebook show where no kernel runs the widget."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        history = self.model.history()
+        log = "".join(f"<li>{html.escape(line)}</li>" for line in history[-10:])
+        bundle["text/html"] = (
+            f"<div><p><b>Designer</b> (static snapshot: {len(self.model.schema.tables)} tables, "
+            f"{len(history)} edits; run the notebook for the live editor)</p>"
+            f"{self.erd.view.svg}{'<ol>' + log + '</ol>' if log else ''}</div>")
+        return bundle
 
     def __repr__(self) -> str:
         return f"<Designer over {self.model!r}, selected={self.selection.table!r}>"

@@ -130,7 +130,14 @@ class MigrationPanel(Panel):
         return path
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live panel, plus a static snapshot (ERD diff, lint summary, the previewed text) for
+        readers without a kernel (GitHub, nbviewer)."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        bundle["text/html"] = (
+            f"<div><p><b>Migration plan</b>: {len(self.plan.steps)} step(s), {html.escape(self.dialect.value)}, "
+            f"lint: {html.escape(summary(self.findings))}</p>{self._erd()}"
+            f"<pre>{html.escape(self.text)}</pre></div>")
+        return bundle
 
 
 __all__ = ["MigrationPanel"]
