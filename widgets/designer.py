@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import html
-
 from typing import Any
 
 import ipywidgets as w
