@@ -25,14 +25,13 @@ import sys
 import time
 from pathlib import Path
 
-from dbmodel_kit.widgets.designer import Designer
-
 from dbmodel_kit import Model
 from dbmodel_kit.erd import clear_cache, layout, render_svg, to_dot
 from dbmodel_kit.erd._gen import synthetic
 from dbmodel_kit.model import ops as o
 from dbmodel_kit.model.schema import Column, Index
 from dbmodel_kit.model.types import DataType
+from dbmodel_kit.widgets.designer import Designer
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"

@@ -106,7 +106,7 @@ def ecommerce() -> Schema:
         if flags:
             from .model.ops import AlterTable
 
-            m.apply(AlterTable(table, **{f: True for f in flags}))
+            m.apply(AlterTable(table, **dict.fromkeys(flags, True)))
     from dataclasses import replace
 
     return replace(m.schema, name="ecommerce", comment="The e-commerce model of the hand-off document.")
@@ -194,7 +194,8 @@ def large() -> Schema:
                 tag_id="integer not null references tags on delete cascade", primary_key=("ticket_id", "tag_id"))
     m.add_table("time_entries", id="bigint pk identity", employee_id="bigint not null references employees",
                 project_id="uuid not null references projects", work_date="date not null",
-                hours="decimal(4,2) not null check (hours > 0 AND hours <= 24)", billable="boolean not null default true",
+                hours="decimal(4,2) not null check (hours > 0 AND hours <= 24)",
+                billable="boolean not null default true",
                 duration="interval", note="varchar(500)", blob="bytes", start_time="time", ratio="real",
                 score="double", small="smallint default -1")
     m.add_unique("time_entries", "employee_id", "project_id", "work_date")

@@ -50,7 +50,7 @@ def _server_db(base_url: str, kind: str) -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
-    except Exception as e:  # noqa: BLE001 - any failure to connect means "server not here"
+    except Exception as e:  # any failure to connect means "server not here"
         admin.dispose()
         pytest.skip(f"{kind} server not reachable at {url.render_as_string(hide_password=True)}: "
                     f"{type(e).__name__}: {str(e).splitlines()[0][:120]}")

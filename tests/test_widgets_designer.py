@@ -14,13 +14,12 @@ import pytest
 pytest.importorskip("ipywidgets")
 pytest.importorskip("anywidget")
 
-from dbmodel_kit.widgets.designer import Designer
-from dbmodel_kit.widgets.erd_view import ErdPanel
-from dbmodel_kit.widgets.relationship_editor import junction, singular
-
 from dbmodel_kit import Model
 from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.model import ops as o
+from dbmodel_kit.widgets.designer import Designer
+from dbmodel_kit.widgets.erd_view import ErdPanel
+from dbmodel_kit.widgets.relationship_editor import junction, singular
 
 # A panel that fails while redrawing would only warn (the model protects itself from broken
 # views); here that warning is an error, so a broken redraw fails the test.

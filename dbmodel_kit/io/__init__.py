@@ -17,7 +17,6 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import Any
 
 from ..errors import ModelError
 from ..model.model import format_for
@@ -162,7 +161,6 @@ def save(schema: Schema, path: str | os.PathLike[str], *, dialect: str = "postgr
 # would otherwise rebind the package attribute `reflect` to the module, so that
 # `from dbmodel_kit.io import reflect` gave a module instead of the function.
 from .reflect import reflect  # noqa: E402
-
 
 __all__ = ["DIALECTS", "FORMATS", "SchemaImportWarning", "dialect_names", "dumps", "load", "loads", "reflect", "save",
            "sniff"]
