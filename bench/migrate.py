@@ -132,11 +132,10 @@ def report(rows: list[dict[str, float]]) -> str:
               "Alembic found {0} differences for 1,000 tables; our plan has {1} steps.".format(
                   int(big["alembic_diffs"]), int(big["steps"])),
               "",
-              "Where our time goes (cProfile, 1,000 tables): about two thirds is `Schema.__post_init__`, which "
-              "re-validates every table and foreign key after each of the 50 operations (each step of a plan "
-              "holds a validated schema); the SQL itself (Alembic offline operations) is under 100 ms. An "
-              "incremental check in `Schema.replace_table` (only the changed table and the keys pointing at it) "
-              "would remove most of it."]
+              "Where our time goes: each step of a plan holds a validated schema. `Schema.replace_table` "
+              "checks only the changed table and the foreign keys pointing at it (checking every table after "
+              "each of the 50 operations was two thirds of the time before, 0.24 s in all); the SQL itself "
+              "(Alembic offline operations) is under 100 ms."]
     return "\n".join(lines)
 
 
