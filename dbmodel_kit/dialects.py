@@ -110,6 +110,9 @@ class Dialect:
     #: ON DELETE/UPDATE SET NULL is refused on a NOT NULL column when the table is created (MySQL's
     #: "Foreign key constraint is incorrectly formed"); elsewhere it fails only when a row is deleted
     set_null_needs_nullable: bool = False
+    #: lock-safe migration forms exist: CREATE INDEX CONCURRENTLY, constraints added NOT VALID then
+    #: VALIDATEd, SET NOT NULL proven by a validated CHECK (PostgreSQL; used by ``--safe``)
+    lock_safe_forms: bool = False
     #: generated columns can be STORED (DuckDB has only VIRTUAL ones)
     generated_stored: bool = True
     #: what DECIMAL without a precision becomes (None: an unbounded or untyped numeric)
@@ -159,7 +162,7 @@ POSTGRESQL = Dialect(
     partial_index=True, kwarg_prefix="postgresql", enum_style="type", native_uuid=True, comments=True,
     include_columns=True, index_methods=frozenset({"btree", "hash", "gin", "gist", "brin", "spgist"}),
     identity_style="identity", named_constraints=True, text_lengths=True, max_identifier_bytes=63,
-    uuid_sql="gen_random_uuid()",
+    uuid_sql="gen_random_uuid()", lock_safe_forms=True,
     types={
         "uuid": lambda t: postgresql.UUID(),
         "double": lambda t: postgresql.DOUBLE_PRECISION(),

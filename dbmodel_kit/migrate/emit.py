@@ -295,7 +295,7 @@ def _alter_column(op: o.AlterColumn, ctx: _Ctx) -> list[Any]:
         kw["modify_comment"] = new.comment if new.comment is not None else None
     if not kw:
         return []
-    if changes.get("nullable") is False and ctx.safe and ctx.dialect.name == "postgresql" and len(kw) == 1:
+    if changes.get("nullable") is False and ctx.safe and ctx.dialect.lock_safe_forms and len(kw) == 1:
         return _safe_not_null(op, ctx)
     return [aops.AlterColumnOp(op.table, op.column, **_existing(ctx, op.table, op.column), **kw)]
 
@@ -347,7 +347,7 @@ def _constraint(ctx: _Ctx, table: str, name: str) -> Any:
 
 def _add_fk(op: o.AddForeignKey, ctx: _Ctx) -> list[Any]:
     created = aops.CreateForeignKeyOp.from_constraint(_constraint(ctx, op.table, op.foreign_key.name))
-    if ctx.safe and ctx.dialect.name == "postgresql" and op.table in _existing_tables(ctx):
+    if ctx.safe and ctx.dialect.lock_safe_forms and op.table in _existing_tables(ctx):
         created.kw["postgresql_not_valid"] = True
         return [created, _validate(op.foreign_key.name, op.table, ctx)]
     return [created]
@@ -359,14 +359,14 @@ def _existing_tables(ctx: _Ctx) -> set[str]:
 
 def _add_check(op: o.AddCheck, ctx: _Ctx) -> list[Any]:
     created = aops.CreateCheckConstraintOp.from_constraint(_constraint(ctx, op.table, op.check.name))
-    if ctx.safe and ctx.dialect.name == "postgresql" and op.table in _existing_tables(ctx):
+    if ctx.safe and ctx.dialect.lock_safe_forms and op.table in _existing_tables(ctx):
         created.kw["postgresql_not_valid"] = True
         return [created, _validate(op.check.name, op.table, ctx)]
     return [created]
 
 
 def _add_unique(op: o.AddUnique, ctx: _Ctx) -> list[Any]:
-    if ctx.safe and ctx.dialect.name == "postgresql" and op.table in _existing_tables(ctx):
+    if ctx.safe and ctx.dialect.lock_safe_forms and op.table in _existing_tables(ctx):
         # build the index without blocking writes, then let the constraint adopt it
         t = ctx.after[op.table]
         ix = sa.Index(op.unique.name, *[t.c[c] for c in op.unique.columns], unique=True)
@@ -382,7 +382,7 @@ def _add_unique(op: o.AddUnique, ctx: _Ctx) -> list[Any]:
 def _add_index(op: o.AddIndex, ctx: _Ctx) -> list[Any]:
     ix = next(i for i in ctx.after[op.table].indexes if i.name == op.index.name)
     created = aops.CreateIndexOp.from_index(ix)
-    if ctx.safe and ctx.dialect.name == "postgresql" and op.table in _existing_tables(ctx):
+    if ctx.safe and ctx.dialect.lock_safe_forms and op.table in _existing_tables(ctx):
         created.kw["postgresql_concurrently"] = True
         return [_Piece("nontx", created)]
     return [created]
@@ -422,7 +422,7 @@ def _drop_index(op: o.DropIndex, ctx: _Ctx) -> list[Any]:
             after = [aops.CreateForeignKeyOp.from_constraint(_constraint(ctx, op.table, fk.name)) for fk in needy]
             return [*before, aops.DropIndexOp(op.name, op.table), *after]
     kw: dict[str, Any] = {}
-    if ctx.safe and ctx.dialect.name == "postgresql":
+    if ctx.safe and ctx.dialect.lock_safe_forms:
         kw["postgresql_concurrently"] = True
         return [_Piece("nontx", aops.DropIndexOp(op.name, op.table, **kw))]
     return [aops.DropIndexOp(op.name, op.table)]
@@ -762,7 +762,7 @@ def to_sql(plan: Plan, dialect: str | Dialect, *, safe: bool = False) -> str:
     """The plan as an SQL script for ``dialect`` (header, then units separated by comments)."""
     d = get_dialect(dialect)
     parts = [header(plan, d.name if not flavour_of(dialect) else "mariadb", safe=safe)]
-    if safe and d.name == "postgresql":
+    if safe and d.lock_safe_forms:
         parts.append("SET lock_timeout = '5s';\nSET statement_timeout = '15min';\n")
     for n, unit in enumerate(units(plan, d, safe=safe, flavour=flavour_of(dialect)), 1):
         steps = ", ".join(map(str, unit.steps))
