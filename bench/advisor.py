@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _doc import write_section
 from sqlglot import exp
 
 from dbmodel_kit.advisor import advise
@@ -229,15 +230,7 @@ def report(results: list[dict], args: argparse.Namespace, base_bytes: int, w: Wo
 
 
 def write_doc(text: str) -> None:
-    start, end = "<!-- bench:advisor -->", "<!-- /bench:advisor -->"
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n## Index advisor (`bench/advisor.py`)\n\n{text}{end}"
-    if start in doc and end in doc:
-        head, rest = doc.split(start, 1)
-        doc = head + block + rest.split(end, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    write_section("advisor", f"## Index advisor (`bench/advisor.py`)\n\n{text}")
 
 
 if __name__ == "__main__":

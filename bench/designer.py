@@ -19,11 +19,12 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from _doc import write_section
 
 from dbmodel_kit import Model
 from dbmodel_kit.erd import clear_cache, layout, render_svg, to_dot
@@ -144,14 +145,7 @@ def markdown(result: dict[str, object]) -> str:
 
 
 def write(text: str) -> None:
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in doc and END in doc:
-        doc = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    write_section("designer", text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _doc import write_section  # noqa: E402
+
 from dbmodel_kit.ddl import apply  # noqa: E402
 from dbmodel_kit.erd import cached_dot, clear_cache, render_svg, to_dot  # noqa: E402
 from dbmodel_kit.erd._gen import synthetic  # noqa: E402
@@ -168,7 +170,6 @@ def write_docs(rows: list[tuple[dict, dict]], command: str) -> None:
     faster = all(o["total"] < e["total"] for o, e in rows)
     faster_layout = all(o["layout"] < e["layout"] for o, e in rows)
     lines = [
-        "<!-- bench:erd -->",
         "## Live ERD",
         "",
         f"Targets: edit -> new SVG <= 150 ms at 50 tables ({t50:.0f} ms: {verdict(t50 <= 150)}) and <= 2 s at "
@@ -212,16 +213,8 @@ def write_docs(rows: list[tuple[dict, dict]], command: str) -> None:
         f"{subprocess.run(['dot', '-V'], capture_output=True, text=True).stderr.strip()}; "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run.",
         f"Command: `{command}`",
-        "<!-- /bench:erd -->",
     ]
-    section = "\n".join(lines)
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start, end = text.find("<!-- bench:erd -->"), text.find("<!-- /bench:erd -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len("<!-- /bench:erd -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    write_section("erd", "\n".join(lines))
 
 
 def main(argv: list[str]) -> int:

@@ -25,6 +25,8 @@ import time
 import venv
 from pathlib import Path
 
+from _doc import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = ROOT / "bench" / ".env"
 DATASETS = Path(os.environ.get("DBMODEL_FD_DATASETS", "/work/shared/datasets/fd"))
@@ -158,22 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(body)
     if not args.no_write:
-        write_section(body)
+        write_section("fds", body)
     return 0 if ok_all else 1
 
 
-def write_section(body: str, topic: str = "fds") -> None:
-    start, end = f"<!-- bench:{topic} -->", f"<!-- /bench:{topic} -->"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n{body}\n{end}"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

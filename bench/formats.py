@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import statistics
 import sys
 import time
@@ -28,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import yaml
+from _doc import write_section
 
 from dbmodel_kit.examples import large
 from dbmodel_kit.io import dumps, loads
@@ -136,13 +136,7 @@ def markdown(result: dict) -> str:
 
 
 def write(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in doc and END in doc:
-        doc = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    write_section("formats", text)
 
 
 def main(argv: list[str] | None = None) -> int:

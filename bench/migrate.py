@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from _doc import write_section  # noqa: E402
 from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.runtime.migration import MigrationContext  # noqa: E402
 
@@ -140,15 +140,7 @@ def report(rows: list[dict[str, float]]) -> str:
 
 
 def write(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = (f"<!-- bench:migrate -->\n## Migrations: diff + emit vs Alembic autogenerate\n\n{section}\n"
-             "<!-- /bench:migrate -->")
-    pattern = re.compile(r"<!-- bench:migrate -->.*?<!-- /bench:migrate -->", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    write_section("migrate", f"## Migrations: diff + emit vs Alembic autogenerate\n\n{section}")
 
 
 def main() -> int:

@@ -26,6 +26,8 @@ import time
 import venv
 from pathlib import Path
 
+from _doc import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = ROOT / "bench" / ".env"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -257,15 +259,7 @@ def report(results: list[dict], faker: dict, args: argparse.Namespace) -> str:
 
 
 def write_doc(text: str) -> None:
-    start, end = "<!-- bench:sample -->", "<!-- /bench:sample -->"
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n## Sample data (`bench/sample.py`)\n\n{text}{end}"
-    if start in doc and end in doc:
-        head, rest = doc.split(start, 1)
-        doc = head + block + rest.split(end, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    write_section("sample", f"## Sample data (`bench/sample.py`)\n\n{text}")
 
 
 if __name__ == "__main__":
