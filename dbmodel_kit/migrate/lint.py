@@ -62,12 +62,20 @@ class Context:
 
 Rule = Callable[[int, Step, Context], Iterable[Finding]]
 
-#: What each engine does that the rules care about (a table, not branches).
+#: What each engine does that the rules care about (a table, not branches). ``not_null_rule`` is
+#: Atlas's id for a NOT NULL change on that engine; ``rebuild_rule`` and ``rebuild_note`` name and
+#: describe the table rebuild the emitter falls back to where the engine cannot alter in place.
 ENGINE = {
-    "postgresql": {"concurrent_index": True, "not_valid": True, "rebuilds": False, "copy_algorithm": False},
-    "mysql": {"concurrent_index": False, "not_valid": False, "rebuilds": False, "copy_algorithm": True},
-    "sqlite": {"concurrent_index": False, "not_valid": False, "rebuilds": True, "copy_algorithm": False},
-    "duckdb": {"concurrent_index": False, "not_valid": False, "rebuilds": True, "copy_algorithm": False},
+    "postgresql": {"concurrent_index": True, "not_valid": True, "rebuilds": False, "copy_algorithm": False,
+                   "not_null_rule": "MF104", "rebuild_rule": None, "rebuild_note": None},
+    "mysql": {"concurrent_index": False, "not_valid": False, "rebuilds": False, "copy_algorithm": True,
+              "not_null_rule": "MF104", "rebuild_rule": None, "rebuild_note": None},
+    "sqlite": {"concurrent_index": False, "not_valid": False, "rebuilds": True, "copy_algorithm": False,
+               "not_null_rule": "LT101", "rebuild_rule": "LT201",
+               "rebuild_note": "and foreign keys are not enforced while rows are copied"},
+    "duckdb": {"concurrent_index": False, "not_valid": False, "rebuilds": True, "copy_algorithm": False,
+               "not_null_rule": "MF104", "rebuild_rule": "DK201",
+               "rebuild_note": "together with the tables that reference it"},
 }
 
 
@@ -143,7 +151,7 @@ def set_not_null(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
              "backfill NULLs; on PostgreSQL add CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL",
              # the safe recipe ends by dropping its helper CHECK, which squawk reports as such
              squawk="ban-drop-constraint" if safe else "adding-not-nullable-field",
-             atlas="LT101" if ctx.dialect == "sqlite" else "MF104", strong_migrations="change_column_null")
+             atlas=ENGINE[ctx.dialect]["not_null_rule"], strong_migrations="change_column_null")
 
 
 def unique_on_existing(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
@@ -202,11 +210,11 @@ def rebuild_hazard(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
 
     if ENGINE[ctx.dialect]["rebuilds"] and needs_rebuild(s.op, ctx.dialect, s.before):
         table = s.op.tables[0]
-        yield _f(i, "LT201" if ctx.dialect == "sqlite" else "DK201", "info",
+        engine = ENGINE[ctx.dialect]
+        yield _f(i, engine["rebuild_rule"], "info",
                  f"{ctx.dialect} cannot {s.describe()} in place: the emitter rebuilds {table} (create new, copy, swap);"
                  " triggers and views on it are dropped"
-                 + (" and foreign keys are not enforced while rows are copied" if ctx.dialect == "sqlite"
-                    else " together with the tables that reference it"),
+                 + " " + engine["rebuild_note"],
                  "re-create triggers/views after the migration; run it while writes are paused",
                  squawk=None, atlas=None, strong_migrations=None)
 
