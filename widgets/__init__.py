@@ -7,7 +7,7 @@ imports this one.
 
 from typing import Any
 
-__all__ = ["Designer"]
+__all__ = ["AdvisorPanel", "Designer"]
 
 
 def __getattr__(name: str) -> Any:
@@ -17,4 +17,8 @@ def __getattr__(name: str) -> Any:
         from .designer import Designer
 
         return Designer
+    if name == "AdvisorPanel":
+        from .advisor import AdvisorPanel
+
+        return AdvisorPanel
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,457 @@
+"""The index advisor panel: a SQLite sample (row-count slider), the workload (edited as in the
+workload panel), a budget (index count or share of the sample's size), Run, then each suggested
+index with its evidence (queries helped, before/after ms, plans before/after) and Accept / Reject
+buttons; accepting applies the suggestion's ``AddIndex`` to the model, so it shows in the Designer,
+the undo history and the migration. Rejected candidates are listed with the advisor's reasons.
+
+>>> from dbmodel_kit.examples import ecommerce
+>>> from dbmodel_kit.model import Model
+>>> m = Model(ecommerce()); panel = AdvisorPanel(m)
+>>> panel.rows.value = 3000; panel.repeat.value = 1
+>>> panel.run_btn.click(); panel.status.ok, len(panel.advice) > 0
+(True, True)
+>>> first = panel.advice.indexes[0].index.name
+>>> panel.accept(first), m.log[-1] == panel.advice.indexes[0].op
+(True, True)
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..advisor import Advice, Budget, Suggestion, advise
+from ..errors import ModelError
+from ..model import Model
+from ..workload import SampleDB, Workload, sample
+from ..workload.workload import as_workload
+from ._common import Feedback, Panel, Selection, button, with_class
+from .workload import WorkloadPanel
+
+__all__ = ["AdvisorPanel"]
+
+DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
+BUDGETS = (("indexes", "count"), ("% of sample size", "percent"), ("no limit", "none"))
+DEFAULT_BUDGET = {"count": 5, "percent": 25, "none": 0}
+STEPS = 3  #: progress: sample, advise (plans, measure before, build, measure after), show
+
+_STYLE = (
+    "<style>.dbm-advisor table{border-collapse:collapse;font-size:12px}"
+    ".dbm-advisor td,.dbm-advisor th{border:1px solid #ccc;padding:2px 6px;text-align:left;"
+    "vertical-align:top}.dbm-advisor pre{font-size:11px;margin:0;white-space:pre-wrap}</style>"
+)
+
+
+class _QueryEditor(WorkloadPanel):
+    """The workload panel's query editing (pick, name, weight, SQL, save, remove, lint) without its own
+    sample and run controls: the advisor's sample is SQLite and its run is ``advise``."""
+
+    def build(self) -> list[w.Widget]:
+        super().build()
+        return [
+            w.HBox([self.pick, self.name, self.weight]),
+            self.sql,
+            w.HBox([self.save_btn, self.remove_btn, self.query_feedback]),
+            self.lint_html,
+        ]
+
+
+def _ms(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+class AdvisorPanel(Panel):
+    """Suggest indexes for ``model`` from a workload run on a SQLite sample, and accept or reject each.
+
+    ``workload``: a :class:`~dbmodel_kit.workload.Workload` (or a ``.sql`` path / workload text);
+    default: the e-commerce example workload when the model has its tables, else a count per table.
+    ``db``: a SQLite sample (a :class:`~dbmodel_kit.workload.SampleDB` or a file path); default: one is
+    generated from the model with the row-count slider when Run is pressed.
+    """
+
+    title = "Advisor"
+
+    def __init__(
+        self,
+        model: Model,
+        workload: Workload | str | Path | None = None,
+        db: SampleDB | str | Path | None = None,
+        selection: Selection | None = None,
+    ) -> None:
+        self.queries = _QueryEditor(model, as_workload(workload) if workload is not None else None, selection)
+        self.db: SampleDB | str | Path | None = db
+        self.generated = False  #: whether ``db`` is a sample this panel made (and may remake)
+        self.advice: Advice | None = None
+        self.rejected: set[str] = set()  #: names of the suggestions rejected in the panel
+        super().__init__(model, self.queries.selection)
+        self._describe_sample()
+
+    @property
+    def workload(self) -> Workload:
+        """The workload as edited in the panel."""
+        return self.queries.workload
+
+    # -- layout -----------------------------------------------------------------------------
+    def build(self) -> list[w.Widget]:
+        self.rows = with_class(
+            w.IntSlider(
+                description="rows",
+                min=100,
+                max=200_000,
+                step=100,
+                value=5_000,
+                continuous_update=False,
+                layout=w.Layout(width="30em"),
+            ),
+            "dbm-adv-rows",
+        )
+        self.seed = with_class(w.IntText(description="seed", value=0, layout=w.Layout(width="10em")), "dbm-adv-seed")
+        self.generate_btn = button("Generate SQLite sample", "dbm-adv-generate", style="info")
+        self.sample_info = with_class(w.HTML(), "dbm-adv-sample")
+        self.budget_kind = with_class(
+            w.ToggleButtons(options=BUDGETS, value="count", description="budget"), "dbm-adv-budget-kind"
+        )
+        self.budget_value = with_class(
+            w.BoundedIntText(value=DEFAULT_BUDGET["count"], min=0, max=1000, layout=w.Layout(width="7em")),
+            "dbm-adv-budget",
+        )
+        self.dialect = with_class(
+            w.Dropdown(options=DIALECTS, value="postgresql", description="target"), "dbm-adv-dialect"
+        )
+        self.repeat = with_class(
+            w.BoundedIntText(description="runs", min=1, max=50, value=3, layout=w.Layout(width="9em")), "dbm-adv-repeat"
+        )
+        self.run_btn = button("Run advisor", "dbm-adv-run", style="success", icon="play")
+        self.progress = with_class(
+            w.IntProgress(value=0, min=0, max=STEPS, layout=w.Layout(width="12em")), "dbm-adv-progress"
+        )
+        self.status = Feedback()
+        self.summary = with_class(w.HTML(), "dbm-adv-summary")
+        self.suggestions = with_class(w.VBox(), "dbm-adv-suggestions")
+        self.accept_all_btn = button("Accept all pending", "dbm-adv-accept-all", style="primary")
+        self.feedback = Feedback()
+        self.queries_html = with_class(w.HTML(), "dbm-adv-queries")
+        self.rejected_html = with_class(w.HTML(), "dbm-adv-rejected")
+        self.generate_btn.on_click(lambda _b: self.generate())
+        self.run_btn.on_click(lambda _b: self.run_advisor())
+        self.accept_all_btn.on_click(lambda _b: self.accept_all())
+        self.budget_kind.observe(self._on_budget_kind, names=["value"])
+        self.dialect.observe(lambda _c: self._show(), names=["value"])
+        self.accept_all_btn.disabled = True
+        workload = w.Accordion(children=[self.queries.widget])
+        workload.set_title(0, "Workload (queries and weights per minute)")
+        return [
+            w.HTML(_STYLE),
+            w.HBox([self.rows, self.seed, self.generate_btn]),
+            self.sample_info,
+            workload,
+            w.HBox([self.budget_kind, self.budget_value]),
+            w.HBox([self.dialect, self.repeat, self.run_btn, self.progress]),
+            self.status,
+            self.summary,
+            self.suggestions,
+            w.HBox([self.accept_all_btn, self.feedback]),
+            self.queries_html,
+            self.rejected_html,
+        ]
+
+    def _on_budget_kind(self, change: dict[str, Any]) -> None:
+        kind = change["new"]
+        self.budget_value.value = DEFAULT_BUDGET[kind]
+        self.budget_value.disabled = kind == "none"
+
+    # -- following the model ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """A model edit makes a generated sample stale (it is made again on Run) and may accept or
+        un-accept a suggestion (an undo takes an accepted index back out)."""
+        if self.generated and isinstance(self.db, SampleDB) and self.db.schema != self.model.schema:
+            self.db, self.generated = None, False
+            self._describe_sample()
+        self._show()
+
+    def _on_select(self, _change: dict[str, Any]) -> None:
+        """The advice does not depend on the selected table."""
+
+    def close(self) -> None:
+        self.queries.close()
+        super().close()
+
+    # -- sample -----------------------------------------------------------------------------
+    def _describe_sample(self) -> None:
+        db = self.db
+        if db is None:
+            text = f"no sample: Run generates one of about {self.rows.value:,} rows in SQLite (seed {self.seed.value})"
+        elif isinstance(db, SampleDB):
+            where = db.path or "in memory"
+            text = f"sample: {sum(db.rows.values()):,} rows in {db.engine} ({html.escape(str(where))})"
+        else:
+            text = f"sample: {html.escape(str(db))}"
+        self.sample_info.value = f"<span style='color:#555'>{text}</span>"
+
+    def generate(self) -> bool:
+        """Fill an in-memory SQLite sample of the model with about ``rows`` rows."""
+        try:
+            self.db = sample(self.model.schema, self.rows.value, engine="sqlite", seed=self.seed.value, progress=False)
+        except ModelError as e:
+            self.status.error(str(e))
+            return False
+        self.generated = True
+        self._describe_sample()
+        return True
+
+    def sample_bytes(self) -> int:
+        """The sample's size in bytes (SQLite pages x page size: tables, their indexes, the catalog)."""
+        db = self.db
+        if db is None:
+            raise ModelError("no sample to measure: generate one first")
+        if isinstance(db, SampleDB):
+            if db.engine != "sqlite":
+                raise ModelError(f"the advisor's evidence engine is SQLite; this sample is {db.engine}")
+            con, owned = db.connect(), db.path is not None
+        else:
+            if not Path(db).is_file():
+                raise ModelError(f"{db}: no such database file")
+            con, owned = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True), True
+        try:
+            pages = con.execute("PRAGMA page_count").fetchone()[0]
+            size = con.execute("PRAGMA page_size").fetchone()[0]
+        finally:
+            if owned:
+                con.close()
+        return int(pages) * int(size)
+
+    def budget(self) -> Budget:
+        """The budget set in the panel: an index count, a share of the sample's size, or none."""
+        kind, value = self.budget_kind.value, int(self.budget_value.value)
+        if kind == "count":
+            return Budget(count=value)
+        if kind == "percent":
+            return Budget(bytes=self.sample_bytes() * value // 100)
+        return Budget()
+
+    # -- run --------------------------------------------------------------------------------
+    def _step(self, n: int, message: str) -> None:
+        self.progress.value = n
+        self.status.done(message)
+
+    def run_advisor(self) -> bool:
+        """Generate the sample if there is none, advise, and show the suggestions; an error (bad SQL,
+        an unknown table, a sample that is not SQLite) goes to the status line and the model is unchanged."""
+        self.run_btn.disabled = True
+        self.progress.bar_style = "info"
+        try:
+            self._step(0, "generating the sample")
+            if self.db is None and not self.generate():
+                return self._failed()
+            self._step(1, f"advising: what-if plans for {len(self.workload)} queries, measuring before and after")
+            try:
+                advice = advise(
+                    self.model.schema,
+                    self.workload,
+                    self.db,
+                    budget=self.budget(),
+                    dialect=self.dialect.value,
+                    repeat=self.repeat.value,
+                )
+            except (ModelError, sqlite3.Error) as e:
+                self.status.error(str(e))
+                return self._failed()
+            self.advice, self.rejected = advice, set()
+            self._step(2, "showing the evidence")
+            self._show()
+            self.progress.value, self.progress.bar_style = STEPS, "success"
+            s = advice.stats
+            self.status.done(
+                f"{len(advice)} index(es) suggested from {int(s.get('candidates', 0))} candidates "
+                f"in {s.get('advise_s', 0.0):.1f} s"
+            )
+            return True
+        finally:
+            self.run_btn.disabled = False
+
+    def _failed(self) -> bool:
+        self.progress.bar_style = "danger"
+        return False
+
+    # -- accept and reject ------------------------------------------------------------------
+    def state(self, s: Suggestion) -> str:
+        """``accepted`` (the model has the index), ``rejected`` (in this panel) or ``pending``."""
+        schema = self.model.schema
+        if schema.has_table(s.table) and s.index in schema.table(s.table).indexes:
+            return "accepted"
+        return "rejected" if s.index.name in self.rejected else "pending"
+
+    def suggestion(self, name: str) -> Suggestion:
+        if self.advice is not None:
+            for s in self.advice.indexes:
+                if s.index.name == name:
+                    return s
+        raise ModelError(f"no suggested index named {name}")
+
+    def accept(self, name: str) -> bool:
+        """Apply the suggestion ``name`` to the model as one ``AddIndex`` (undo takes it back)."""
+        try:
+            s = self.suggestion(name)
+            if self.state(s) == "accepted":
+                raise ModelError(f"{name} is already in the model")
+            self.rejected.discard(name)
+            s.accept(self.model)
+        except ModelError as e:
+            self.feedback.error(f"{name}: {e}")
+            self._show()
+            return False
+        self.feedback.done(f"accepted: {s.op.describe()}")
+        return True
+
+    def reject(self, name: str) -> bool:
+        """Leave the suggestion ``name`` out (the model is not touched; Accept still takes it)."""
+        try:
+            s = self.suggestion(name)
+        except ModelError as e:
+            self.feedback.error(str(e))
+            return False
+        if self.state(s) == "accepted":
+            self.feedback.error(f"{name} is already in the model: undo it there (Designer history or model.undo())")
+            return False
+        self.rejected.add(name)
+        self.feedback.done(f"rejected {name}; the model is unchanged")
+        self._show()
+        return True
+
+    def accept_all(self) -> list[str]:
+        """Accept every pending suggestion (not the rejected ones), each as its own step."""
+        done = []
+        if self.advice is not None:
+            for s in self.advice.indexes:
+                if self.state(s) == "pending" and self.accept(s.index.name):
+                    done.append(s.index.name)
+        if done:
+            self.feedback.done(f"accepted {len(done)}: {', '.join(done)}")
+        return done
+
+    # -- showing ----------------------------------------------------------------------------
+    def _shown(self) -> Advice | None:
+        """The advice with the SQL written for the target picked in the panel."""
+        if self.advice is None:
+            return None
+        return replace(self.advice, dialect=self.dialect.value)
+
+    def _show(self) -> None:
+        advice = self._shown()
+        if advice is None:
+            self.summary.value = self.queries_html.value = self.rejected_html.value = ""
+            self.suggestions.children = ()
+            self.accept_all_btn.disabled = True
+            return
+        self.summary.value = _summary(advice)
+        rows = []
+        for s in advice.indexes:
+            state = self.state(s)
+            accept = button("Accept", "dbm-adv-accept", style="success", tooltip=f"add {s.index.name} to the model")
+            reject = button("Reject", "dbm-adv-reject", style="warning", tooltip=f"leave {s.index.name} out")
+            accept.disabled = state == "accepted"
+            reject.disabled = state != "pending"
+            accept.on_click(lambda _b, n=s.index.name: self.accept(n))
+            reject.on_click(lambda _b, n=s.index.name: self.reject(n))
+            card = w.HTML(_suggestion_html(advice, s, state))
+            rows.append(with_class(w.VBox([w.HBox([accept, reject]), card]), "dbm-adv-suggestion"))
+        self.suggestions.children = tuple(rows)
+        self.accept_all_btn.disabled = not any(self.state(s) == "pending" for s in advice.indexes)
+        self.queries_html.value = _queries_html(advice)
+        self.rejected_html.value = _rejected_html(advice)
+
+    def snapshot(self) -> str:
+        """The panel as static HTML: sample, workload, budget and, after a run, the suggestions with
+        their state, the per-query timings and the rejected candidates."""
+        budget = {v: k for k, v in BUDGETS}[self.budget_kind.value]
+        value = "" if self.budget_kind.value == "none" else f"{self.budget_value.value} "
+        wl = "".join(
+            f"<tr><td>{html.escape(q.name)}</td><td>{q.weight:g}</td><td><pre>{html.escape(q.sql)}</pre></td></tr>"
+            for q in self.workload
+        )
+        parts = [
+            _STYLE,
+            "<div class='dbm-advisor'><p><b>Index advisor</b> (static snapshot; run the notebook "
+            "for the live panel)</p>",
+            f"<p>{self.sample_info.value}</p>",
+            f"<details><summary>workload: {len(self.workload)} queries</summary><table><tr><th>query</th>"
+            f"<th>per min</th><th>SQL</th></tr>{wl}</table></details>",
+            f"<p>budget: {html.escape(value + budget)}; target {html.escape(self.dialect.value)}</p>",
+        ]
+        advice = self._shown()
+        if advice is not None:
+            parts.append(self.summary.value)
+            parts += [_suggestion_html(advice, s, self.state(s)) for s in advice.indexes]
+            parts += [self.queries_html.value, self.rejected_html.value]
+        elif self.status.message:
+            parts.append(self.status.value)
+        return "".join(parts) + "</div>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The live panel, plus its static snapshot for readers without a kernel (GitHub, nbviewer)."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        bundle["text/html"] = self.snapshot()
+        return bundle
+
+
+_STATE_COLOUR = {"accepted": "#2e7d32", "rejected": "#9e9e9e", "pending": "#1565c0"}
+
+
+def _summary(a: Advice) -> str:
+    before, after = a.weighted_ms("before"), a.weighted_ms("after")
+    return (
+        f"<div class='dbm-advisor'><p><b>{len(a)} index(es)</b> for {html.escape(a.dialect)}: weighted time per "
+        f"minute of workload on the sample {before:.1f} ms &rarr; {after:.1f} ms</p></div>"
+    )
+
+
+def _suggestion_html(a: Advice, s: Suggestion, state: str) -> str:
+    e = html.escape
+    by_name = {q.name: q for q in a.queries}
+    helped = "".join(
+        f"<tr><td>{e(n)}</td><td>{_ms(q.before_ms)}</td><td>{_ms(q.after_ms)}</td>"
+        f"<td>{f'{q.speedup:.1f}x' if q.speedup else '-'}</td><td><pre>{e(q.plan_before)}</pre></td>"
+        f"<td><pre>{e(q.plan_after)}</pre></td></tr>"
+        for n in s.helped
+        if (q := by_name.get(n)) is not None
+    )
+    sql = s.sql(a.schema, a.dialect) or s.op.describe()
+    return (
+        f"<div class='dbm-advisor dbm-adv-{state}' style='border-left:4px solid {_STATE_COLOUR[state]};"
+        f"padding-left:6px;margin:4px 0'><span style='color:{_STATE_COLOUR[state]}'><b>{state}</b></span> "
+        f"<code>{e(sql)}</code><br>helps {e(', '.join(s.helped) or '-')}; ~{s.bytes / 1024:.0f} KiB on the sample; "
+        f"estimated benefit {s.benefit_ms_per_min:.2f} ms per minute"
+        f"<details><summary>evidence</summary><table><tr><th>query</th><th>before ms</th><th>after ms</th>"
+        f"<th>speed-up</th><th>plan before</th><th>plan after</th></tr>{helped}</table></details></div>"
+    )
+
+
+def _queries_html(a: Advice) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(q.name)}</td><td>{e(q.kind)}</td><td>{q.weight:g}</td><td>{_ms(q.before_ms)}</td>"
+        f"<td>{_ms(q.after_ms)}</td><td>{f'{q.speedup:.1f}x' if q.speedup else '-'}</td></tr>"
+        for q in a.queries
+    )
+    return (
+        f"<div class='dbm-advisor'><details><summary>every query, before and after (median ms on the sample)"
+        f"</summary><table><tr><th>query</th><th>kind</th><th>per min</th><th>before</th><th>after</th>"
+        f"<th>speed-up</th></tr>{rows}</table></details></div>"
+    )
+
+
+def _rejected_html(a: Advice) -> str:
+    if not a.rejected:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(str(r.candidate))}</code>: {html.escape(r.reason)}</li>" for r in a.rejected
+    )
+    return (
+        f"<div class='dbm-advisor'><details><summary>{len(a.rejected)} candidate(s) rejected, with the reason"
+        f"</summary><ul>{items}</ul></details></div>"
+    )
