@@ -1,0 +1,272 @@
+"""AdvisorPanel: Run samples and advises, the suggestions show their evidence, Accept applies one
+AddIndex (undo takes it back), Reject leaves the model alone, and errors stay in the panel."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from dbmodel_kit.advisor import Budget
+from dbmodel_kit.examples import ecommerce
+from dbmodel_kit.model import Model
+from dbmodel_kit.model.ops import AddIndex
+from dbmodel_kit.workload import Workload, sample
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKLOAD = ROOT / "examples" / "ecommerce_workload.sql"
+
+#: A small mix on the e-commerce model with a boolean filter the advisor must not index alone.
+MIX = """
+-- name: by_status  weight: 100
+SELECT id, total FROM orders WHERE status = 'paid' ORDER BY created_at DESC LIMIT 20;
+
+-- name: active_users  weight: 10
+SELECT id, email FROM users WHERE is_active = true;
+
+-- name: lines_of_product  weight: 50
+SELECT order_id, quantity FROM order_items WHERE product_id = 7 AND quantity > 2;
+
+-- name: pay_order  weight: 5
+UPDATE orders SET status = 'shipped' WHERE id = '00000000-0000-0000-0000-000000000001';
+"""
+
+
+def _panel(workload=None, db=None):  # type: ignore[no-untyped-def]
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    m = Model(ecommerce())
+    panel = AdvisorPanel(m, workload if workload is not None else Workload.from_sql(MIX), db)
+    panel.rows.value = 3000
+    panel.repeat.value = 1
+    return m, panel
+
+
+@pytest.fixture(scope="module")
+def ran():  # type: ignore[no-untyped-def]
+    """A panel over a fresh model after one Run (module-scoped: advising takes a second or two)."""
+    m, panel = _panel()
+    panel.run_btn.click()
+    return m, panel
+
+
+def test_docstring_example() -> None:
+    """The module's docstring example gives the output it shows."""
+    result = doctest.testmod(importlib.import_module("dbmodel_kit.widgets.advisor"))
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_exported_from_the_widgets_package() -> None:
+    """``from dbmodel_kit.widgets import AdvisorPanel`` works (lazily, like the Designer)."""
+    from dbmodel_kit.widgets import AdvisorPanel
+    from dbmodel_kit.widgets.advisor import AdvisorPanel as direct
+
+    assert AdvisorPanel is direct
+
+
+def test_run_generates_a_sample_and_shows_suggestions_with_evidence(ran) -> None:
+    """Run makes a SQLite sample of about the slider's rows, then lists each index with the queries it
+    helps, their before/after timings and plans, and the rejected candidates with reasons."""
+    m, panel = ran
+    assert panel.status.ok, panel.status.message
+    assert panel.db is not None
+    assert panel.db.engine == "sqlite"
+    assert 2800 <= sum(panel.db.rows.values()) <= 3200
+    assert panel.progress.value == panel.progress.max
+    assert panel.progress.bar_style == "success"
+    advice = panel.advice
+    assert advice is not None
+    assert len(advice) >= 1
+    assert len(panel.suggestions.children) == len(advice)
+    for s, row in zip(advice.indexes, panel.suggestions.children, strict=True):
+        accept, reject = row.children[0].children
+        card = row.children[1].value
+        assert accept.description == "Accept"
+        assert reject.description == "Reject"
+        assert "CREATE INDEX" in card
+        assert s.index.name in card
+        assert "pending" in card
+        for q in s.helped:
+            assert q in card
+        assert "plan before" in card
+    assert "by_status" in panel.queries_html.value
+    assert "weighted time per minute" in panel.summary.value
+    assert "is_active has only 2 distinct values" in panel.rejected_html.value
+    assert m.log == []  # running changes nothing in the model
+
+
+def test_accept_one_reject_one_and_undo() -> None:
+    """Accept applies exactly that suggestion's AddIndex (undo takes it out and the panel shows it
+    pending again); Reject leaves the model unchanged; Accept all skips the rejected one."""
+    m, panel = _panel(WORKLOAD)
+    panel.budget_value.value = 3
+    panel.run_btn.click()
+    assert panel.status.ok, panel.status.message
+    advice = panel.advice
+    assert advice is not None
+    assert len(advice) >= 3, advice.to_text()
+    first, second, *rest = advice.indexes
+
+    row = panel.suggestions.children[0]
+    row.children[0].children[0].click()  # Accept on the first card
+    assert m.log == [AddIndex(first.table, first.index)]
+    assert first.index in m.schema.table(first.table).indexes
+    assert panel.state(first) == "accepted"
+    assert panel.feedback.ok
+    assert "accepted" in panel.feedback.message
+    assert panel.suggestions.children[0].children[0].children[0].disabled  # Accept greyed after accepting
+
+    panel.suggestions.children[1].children[0].children[1].click()  # Reject on the second card
+    assert len(m.log) == 1
+    assert panel.state(second) == "rejected"
+    assert "rejected" in panel.suggestions.children[1].children[1].value
+
+    m.undo()
+    assert first.index not in m.schema.table(first.table).indexes
+    assert panel.state(first) == "pending"
+    assert not panel.suggestions.children[0].children[0].children[0].disabled
+
+    accepted = panel.accept_all()
+    assert accepted == [first.index.name, *(s.index.name for s in rest)]
+    assert m.log == [AddIndex(s.table, s.index) for s in (first, *rest)]
+    assert second.index not in m.schema.table(second.table).indexes
+    plan = m.plan_since(0)
+    sql = plan.to_sql("postgresql")
+    assert f"CREATE INDEX {first.index.name}" in sql
+    assert second.index.name not in sql
+
+
+def test_accepting_twice_is_refused_in_place(ran) -> None:
+    """Accepting a suggestion the model already has shows an error and applies nothing more."""
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    _m, done = ran
+    m = Model(ecommerce())
+    panel = AdvisorPanel(m, done.workload, done.db)
+    panel.repeat.value = 1
+    panel.run_btn.click()
+    name = panel.advice.indexes[0].index.name
+    assert panel.accept(name)
+    assert panel.accept(name) is False
+    assert "already in the model" in panel.feedback.message
+    assert panel.reject(name) is False
+    assert len(m.log) == 1
+    assert panel.accept("ix_nope") is False
+    assert "no suggested index named ix_nope" in panel.feedback.message
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("SELEC id FROM users", "syntax error"),
+        ("SELECT id FROM wishlists", "unknown table wishlists"),
+        ("SELECT nickname FROM users", "unknown column nickname"),
+    ],
+)
+def test_workload_errors_are_shown_and_the_model_is_unchanged(sql, message) -> None:
+    """A query with bad SQL or naming a table or column the model lacks stops the run with the reason
+    in the status line; no advice, no change to the model."""
+    m, panel = _panel(Workload().add("broken", sql, 5))
+    assert not panel.run_advisor()
+    assert not panel.status.ok
+    assert message in panel.status.message
+    assert "broken" in panel.status.message
+    assert panel.progress.bar_style == "danger"
+    assert not panel.run_btn.disabled
+    assert panel.advice is None
+    assert m.log == []
+    assert m.schema == ecommerce()
+
+
+def test_a_duckdb_sample_is_refused_with_the_reason() -> None:
+    """A given DuckDB sample cannot be the evidence engine: the panel says so."""
+    _m, panel = _panel(db=sample(ecommerce(), 300, engine="duckdb"))
+    assert not panel.run_advisor()
+    assert "evidence engine is SQLite" in panel.status.message
+
+
+def test_budget_controls(ran, tmp_path) -> None:
+    """The budget is an index count, a share of the sample's size in bytes, or no limit; a count of 1
+    gives at most one index."""
+    _m, panel = ran
+    panel.budget_kind.value = "count"
+    panel.budget_value.value = 2
+    assert panel.budget() == Budget(count=2)
+    panel.budget_kind.value = "percent"
+    assert panel.budget_value.value == 25
+    size = panel.sample_bytes()
+    assert size > 100_000
+    assert panel.budget() == Budget(bytes=size * 25 // 100)
+    panel.budget_kind.value = "none"
+    assert panel.budget_value.disabled
+    assert panel.budget() == Budget()
+
+    path = tmp_path / "shop.sqlite"
+    sample(ecommerce(), 2000, engine="sqlite", path=path)
+    _m, small = _panel(WORKLOAD, str(path))
+    small.budget_value.value = 1
+    assert small.run_advisor(), small.status.message
+    assert len(small.advice) <= 1
+    small.budget_kind.value = "percent"
+    assert small.sample_bytes() == path.stat().st_size
+
+
+def test_model_edit_makes_a_generated_sample_stale(ran) -> None:
+    """After the model changes, a sample the panel generated is dropped and made again on the next Run."""
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    m = Model(ecommerce())
+    panel = AdvisorPanel(m, Workload.from_sql(MIX))
+    panel.rows.value = 1000
+    assert panel.generate()
+    m.add_column("users", "nickname", "varchar(40)")
+    assert panel.db is None
+    assert "no sample" in panel.sample_info.value
+    panel.repeat.value = 1
+    assert panel.run_advisor(), panel.status.message
+    assert panel.db.schema == m.schema
+
+
+def test_dialect_rewrites_the_sql_without_a_new_run(ran) -> None:
+    """The target picker redraws each index's CREATE INDEX for that dialect from the same advice."""
+    _m, panel = ran
+    advice = panel.advice
+    panel.dialect.value = "mysql"
+    assert panel.advice is advice
+    s = advice.indexes[0]
+    assert s.sql(advice.schema, "mysql") in panel.suggestions.children[0].children[1].value.replace("&#x27;", "'")
+    panel.dialect.value = "postgresql"
+
+
+def test_workload_is_edited_in_the_panel(ran) -> None:
+    """The workload editor inside the panel adds a query, and the next run advises on it."""
+    _m, panel = ran
+    q = panel.queries
+    q.pick.value = "(new query)"
+    q.name.value = "by_email_domain"
+    q.sql.value = "SELECT id FROM users WHERE last_name = 'Smith' AND first_name = 'Ann'"
+    q.weight.value = 200
+    assert q.save_query(), q.query_feedback.message
+    assert "by_email_domain" in panel.workload.names
+    panel.budget_kind.value = "none"
+    assert panel.run_advisor(), panel.status.message
+    assert any("by_email_domain" in s.helped for s in panel.advice)
+
+
+def test_static_snapshot(ran) -> None:
+    """Displayed, the panel carries the live widget and a static HTML snapshot with every suggestion,
+    its state, the per-query timings and the rejected candidates."""
+    _m, panel = ran
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    page = bundle["text/html"]
+    assert "Index advisor" in page
+    for s in panel.advice:
+        assert s.index.name in page
+    for part in ("pending", "by_status", "rejected", "plan before", "budget"):
+        assert part in page
