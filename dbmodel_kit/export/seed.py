@@ -1,7 +1,7 @@
 """Seed data as SQL: a few deterministic rows per table, parents first, keys pointing at parent rows.
 
-Row values come from :func:`dbmodel_kit.migrate.apply` (the same values ``migrate verify`` seeds
-with); each table becomes one ``INSERT`` built by SQLAlchemy on the dialect's own table objects
+Row values come from :func:`dbmodel_kit.model.samples.sample_value` (the same values ``migrate verify``
+seeds with); each table becomes one ``INSERT`` built by SQLAlchemy on the dialect's own table objects
 (:func:`dbmodel_kit.ddl.to_metadata`) and printed with literal values, so quoting and literal
 syntax are SQLAlchemy's job.
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from ..ddl import to_metadata
 from ..dialects import Dialect, get_dialect
-from ..migrate.apply import _value
+from ..model.samples import sample_value
 from ..model.schema import Schema, dependency_order
 
 __all__ = ["seed_rows", "seed_sql"]
@@ -35,7 +35,7 @@ def seed_rows(schema: Schema, rows: int = 3) -> dict[str, list[dict[str, Any]]]:
     for t in order:
         batch: list[dict[str, Any]] = []
         for i in range(rows):
-            row = {c.name: _value(schema, t, c.name, i) for c in t.columns
+            row = {c.name: sample_value(schema, t, c.name, i) for c in t.columns
                    if not c.generated and not (c.default is not None and c.default.kind == "identity"
                                                and t.primary_key != (c.name,))}
             ok = True

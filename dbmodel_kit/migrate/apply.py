@@ -10,7 +10,6 @@ leaves the statements before it applied, as with any MySQL migration tool). The 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import hashlib
 import json
 import textwrap
@@ -23,7 +22,8 @@ import sqlalchemy as sa
 
 from ..dialects import Dialect, get_dialect
 from ..errors import ModelError
-from ..model.schema import Schema, Table, dependency_order
+from ..model.samples import sample_value
+from ..model.schema import Schema, dependency_order
 from .emit import Unit, flavour_of, units
 from .plan import Plan, canonical
 
@@ -197,7 +197,7 @@ def seed(schema: Schema, url: str | sa.Engine, rows: int = 3) -> dict[str, int]:
             table = md.tables[t.name]
             batch = []
             for i in range(rows):
-                row = {c.name: _value(schema, t, c.name, i) for c in t.columns
+                row = {c.name: sample_value(schema, t, c.name, i) for c in t.columns
                        if not c.generated and not (c.default is not None and c.default.kind == "identity"
                                                    and t.primary_key != (c.name,))}
                 for fk in t.foreign_keys:
@@ -225,43 +225,6 @@ def seed(schema: Schema, url: str | sa.Engine, rows: int = 3) -> dict[str, int]:
         if own:
             engine.dispose()
     return done
-
-
-def _value(schema: Schema, t: Table, column: str, i: int) -> Any:
-    col = t.column(column)
-    k = col.type.kind
-    n = i + 1
-    if k in ("smallint", "integer", "bigint"):
-        return n
-    if k == "decimal":
-        return decimal.Decimal(n)
-    if k in ("real", "double"):
-        return float(n)
-    if k == "boolean":
-        return n % 2 == 1
-    if k in ("char", "varchar", "text"):
-        length = col.type.length or 20
-        return (f"{column[:3]} v{n}" if length >= 6 else f"{n}")[:length]
-    if k == "uuid":
-        return uuid.uuid5(uuid.NAMESPACE_URL, f"{t.name}.{column}.{n}")
-    if k == "date":
-        return dt.date(2024, 1, n)
-    if k == "time":
-        return dt.time(12, n)
-    if k == "timestamp":
-        return dt.datetime(2024, 1, n, 12, 0)
-    if k == "timestamptz":
-        return dt.datetime(2024, 1, n, 12, 0, tzinfo=dt.UTC)
-    if k == "interval":
-        return dt.timedelta(days=n)
-    if k == "json":
-        return {"n": n}
-    if k == "bytes":
-        return bytes([n])
-    if k == "enum":
-        values = schema.enum(col.type.enum or "").values
-        return values[i % len(values)]
-    raise ModelError(f"no sample value for type {col.type}", where=f"{t.name}.{column}")  # pragma: no cover
 
 
 def snapshot(schema: Schema, url: str | sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
