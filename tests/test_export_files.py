@@ -16,7 +16,8 @@ from dbmodel_kit.export import export, files, seed_rows
 from dbmodel_kit.model import Model
 
 LAYOUT = {
-    "sqlalchemy": ["alembic/versions/0001_dbmodel.py", "models.py", "seed.py", "test_migration.py"],
+    "sqlalchemy": ["alembic.ini", "alembic/env.py", "alembic/script.py.mako", "alembic/versions/0001_dbmodel.py",
+                   "models.py", "seed.py", "test_migration.py"],
     "prisma": ["migrations/0001_dbmodel/migration.sql", "migrations/migration_lock.toml", "schema.prisma", "seed.sql"],
     "typeorm": ["entities.ts", "migration.test.ts", "migration.ts", "seed.ts"],
     "dbml": ["schema.dbml"],
@@ -123,6 +124,19 @@ def test_migration_from_an_old_schema_carries_renames(tmp_path):
     out = files(m.schema, "sql", old=old, hints={"users.mail": "users.email"})["postgresql/up.sql"]
     assert "ALTER TABLE users RENAME mail TO email" in out
     assert "DROP COLUMN" not in out
+
+
+def test_dialect_choice(tmp_path):
+    """dialect= renders a target for one engine (sql: only that folder); a target that cannot be
+    rendered for it raises ModelError naming its dialects and writes nothing."""
+    out = files(ecommerce(), "sql", dialect="sqlite")
+    assert sorted(out) == ["sqlite/down.sql", "sqlite/seed.sql", "sqlite/up.sql"]
+    assert "from sqlalchemy.dialects import mysql" in files(ecommerce(), "sqlalchemy", dialect="mariadb")["models.py"]
+    with pytest.raises(ModelError, match="its dialects: postgresql"):
+        export(ecommerce(), "prisma", tmp_path / "out", dialect="sqlite")
+    with pytest.raises(ModelError, match="holds no SQL"):
+        files(ecommerce(), "mermaid", dialect="sqlite")
+    assert not (tmp_path / "out").exists()
 
 
 def test_unknown_target_is_a_model_error(tmp_path):

@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--from", dest="old", metavar="OLD_SPEC", help="the schema the migration starts from")
     p.add_argument("--hint", action="append", default=[], metavar="OLD=NEW",
                    help="an exact rename for the migration (users.mail=users.email); repeatable")
+    p.add_argument("-d", "--dialect", default=None, choices=DIALECT_CHOICES, metavar="D",
+                   help="render for this engine (sqlalchemy: models and revision; sql: only its folder)")
     p.add_argument("--from-dialect", default="postgres", choices=DIALECT_CHOICES, metavar="D",
                    help="SQL dialect of .sql SPECs (default: postgres)")
     p.set_defaults(func=run)
@@ -37,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     new = load_spec(args.spec, args.from_dialect)
     old = load_spec(args.old, args.from_dialect) if args.old else None
     hints = _hints(args.hint)
-    for path in export(new, args.to, args.output, old=old, hints=hints):
+    for path in export(new, args.to, args.output, old=old, hints=hints, dialect=args.dialect):
         print(path)
     return 0
