@@ -79,6 +79,7 @@ def test_run_generates_a_sample_and_shows_suggestions_with_evidence(ran) -> None
     assert 2800 <= sum(panel.db.rows.values()) <= 3200
     assert panel.progress.value == panel.progress.max
     assert panel.progress.bar_style == "success"
+    assert "(budget: 5 indexes)" in panel.status.message
     advice = panel.advice
     assert advice is not None
     assert len(advice) >= 1
@@ -202,9 +203,11 @@ def test_budget_controls(ran, tmp_path) -> None:
     size = panel.sample_bytes()
     assert size > 100_000
     assert panel.budget() == Budget(bytes=size * 25 // 100)
+    assert panel.budget_text() == "25 % of sample size"
     panel.budget_kind.value = "none"
     assert panel.budget_value.disabled
     assert panel.budget() == Budget()
+    assert panel.budget_text() == "no limit"
 
     path = tmp_path / "shop.sqlite"
     sample(ecommerce(), 2000, engine="sqlite", path=path)

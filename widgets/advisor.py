@@ -36,7 +36,7 @@ from .workload import WorkloadPanel
 __all__ = ["AdvisorPanel"]
 
 DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
-BUDGETS = (("indexes", "count"), ("% of sample size", "percent"), ("no limit", "none"))
+BUDGETS = (("indexes", "count"), ("% of sample size", "percent"), ("no limit", "none"))  # (label, kind)
 DEFAULT_BUDGET = {"count": 5, "percent": 25, "none": 0}
 STEPS = 3  #: progress: sample, advise (plans, measure before, build, measure after), show
 
@@ -234,6 +234,11 @@ class AdvisorPanel(Panel):
             return Budget(bytes=self.sample_bytes() * value // 100)
         return Budget()
 
+    def budget_text(self) -> str:
+        """The budget as set in the panel, in words: ``5 indexes``, ``25 % of sample size``, ``no limit``."""
+        label = {v: k for k, v in BUDGETS}[self.budget_kind.value]
+        return label if self.budget_kind.value == "none" else f"{self.budget_value.value} {label}"
+
     # -- run --------------------------------------------------------------------------------
     def _step(self, n: int, message: str) -> None:
         self.progress.value = n
@@ -268,7 +273,7 @@ class AdvisorPanel(Panel):
             s = advice.stats
             self.status.done(
                 f"{len(advice)} index(es) suggested from {int(s.get('candidates', 0))} candidates "
-                f"in {s.get('advise_s', 0.0):.1f} s"
+                f"(budget: {self.budget_text()}) in {s.get('advise_s', 0.0):.1f} s"
             )
             return True
         finally:
@@ -368,8 +373,6 @@ class AdvisorPanel(Panel):
     def snapshot(self) -> str:
         """The panel as static HTML: sample, workload, budget and, after a run, the suggestions with
         their state, the per-query timings and the rejected candidates."""
-        budget = {v: k for k, v in BUDGETS}[self.budget_kind.value]
-        value = "" if self.budget_kind.value == "none" else f"{self.budget_value.value} "
         wl = "".join(
             f"<tr><td>{html.escape(q.name)}</td><td>{q.weight:g}</td><td><pre>{html.escape(q.sql)}</pre></td></tr>"
             for q in self.workload
@@ -381,7 +384,7 @@ class AdvisorPanel(Panel):
             f"<p>{self.sample_info.value}</p>",
             f"<details><summary>workload: {len(self.workload)} queries</summary><table><tr><th>query</th>"
             f"<th>per min</th><th>SQL</th></tr>{wl}</table></details>",
-            f"<p>budget: {html.escape(value + budget)}; target {html.escape(self.dialect.value)}</p>",
+            f"<p>budget: {html.escape(self.budget_text())}; target {html.escape(self.dialect.value)}</p>",
         ]
         advice = self._shown()
         if advice is not None:
