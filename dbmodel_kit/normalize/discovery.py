@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
+from ._lattice import CUBE_MAX_CELLS, LATTICE_MAX_COLUMNS, lost_from_agree_sets, lost_from_counts, minimal_fds
 from .explain import Explanation, Step
 from .fd import FD, fmt_attrs
 
@@ -599,6 +600,23 @@ def _violations(matrix: np.ndarray, cards: Sequence[int], lhs: int, rhs: list[in
     return failed, evidence
 
 
+def _candidates(agree: np.ndarray, m: int, max_lhs: int | None) -> list[tuple[int, int]]:
+    """Minimal LHS per attribute contained in no agree set that lacks it: over the whole lattice
+    when it is small (:mod:`._lattice`), else Berge-style from the maximal agree sets."""
+    if m <= LATTICE_MAX_COLUMNS:
+        return minimal_fds(lost_from_agree_sets(agree, m), m, max_lhs)
+    maximal = _maximal_by_rhs(agree, m) if len(agree) else [np.zeros(0, dtype=np.int64)] * m
+    return [(int(x), a) for a in range(m) for x in _induce(maximal[a], a, m, max_lhs).tolist()]
+
+
+def _method(n: int, m: int) -> str:
+    """How the hybrid gets its non-FDs: ``counts`` (distinct values of every column set; tiny
+    tables), ``pairs`` (every pair of rows) or ``sampled`` (neighbours, then validation)."""
+    if m <= LATTICE_MAX_COLUMNS and (n << m) <= CUBE_MAX_CELLS and (8 << m) <= n * m:
+        return "counts"
+    return "pairs" if n * (n - 1) // 2 <= _ALL_PAIRS_MAX else "sampled"
+
+
 def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], dict[str, int]]:
     m, n = len(enc.columns), enc.n_rows
     if m > 62:
@@ -606,10 +624,16 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
     if m == 0:
         return [], {}
     matrix = np.vstack(enc.codes) if n else np.zeros((m, 0), dtype=np.int64)
+    method = _method(n, m)
+    if method == "counts":
+        lost = lost_from_counts(matrix, enc.cardinality)
+        if lost is not None:
+            return minimal_fds(lost, m, max_lhs), {"column_sets": 1 << m, "rounds": 1}
+        method = "pairs" if n * (n - 1) // 2 <= _ALL_PAIRS_MAX else "sampled"
     if n and max(enc.cardinality) < 2**31:
         matrix = matrix.astype(np.int32)  # half the memory traffic for the comparisons
     stats = {"agree_sets": 0, "rounds": 0, "validated": 0}
-    exact = n * (n - 1) // 2 <= _ALL_PAIRS_MAX
+    exact = method == "pairs"
     agree = _all_pair_agree_sets(matrix) if exact else _sampled_agree_sets(matrix, window=2)
     if n <= 1:
         agree = np.zeros(0, dtype=np.int64)
@@ -617,8 +641,7 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
     while True:
         stats["rounds"] += 1
         stats["agree_sets"] = len(agree)
-        maximal = _maximal_by_rhs(agree, m) if len(agree) else [np.zeros(0, dtype=np.int64)] * m
-        found = [(int(x), a) for a in range(m) for x in _induce(maximal[a], a, m, max_lhs).tolist()]
+        found = _candidates(agree, m, max_lhs)
         if exact:
             return found, stats
         by_lhs: dict[int, list[int]] = {}
@@ -637,8 +660,16 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
 def _order(columns: Sequence[str], found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """By RHS column, then LHS size, then LHS columns (a bit-reversed mask, negated, orders sets of
     one size like their sorted column tuples)."""
+    found = list(found)
     width = len(columns)
-    return sorted(found, key=lambda t: (t[1], t[0].bit_count(), -int(f"{t[0]:0{width}b}"[::-1] or "0", 2)))
+    if width > 62 or len(found) < 64:  # few FDs (or masks beyond int64): a plain sort is cheaper
+        return sorted(found, key=lambda t: (t[1], t[0].bit_count(), -int(f"{t[0]:0{width}b}"[::-1] or "0", 2)))
+    pairs = np.array(found, dtype=np.int64)
+    lhs = pairs[:, 0]
+    rev = np.zeros_like(lhs)
+    for b in range(width):
+        rev |= ((lhs >> b) & 1) << (width - 1 - b)
+    return [(x, a) for x, a in pairs[np.lexsort((-rev, np.bitwise_count(lhs), pairs[:, 1]))].tolist()]
 
 
 def _key_codes(enc: Encoded, cols: Sequence[int]) -> np.ndarray:
@@ -708,14 +739,16 @@ def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | No
         found, stats = _tane(enc, max_error, max_lhs)
     result = []
     names: dict[int, frozenset[str]] = {}
-    singles = [frozenset({c}) for c in enc.columns]
-    for lhs, a in _order(enc.columns, found):
+    columns = enc.columns
+    singles = [frozenset((c,)) for c in columns]
+    for lhs, a in _order(columns, found):
         err = 0.0
         if max_error and enc.n_rows:
             err = _g3_removals(_partition_of(enc, lhs, {}), enc.codes[a], enc.cardinality[a]) / enc.n_rows
-        if lhs not in names:
-            names[lhs] = frozenset(enc.columns[i] for i in _bits(lhs))
-        result.append(DiscoveredFD(FD(names[lhs], singles[a]), err))
+        name = names.get(lhs)
+        if name is None:
+            name = names[lhs] = frozenset([columns[i] for i in _bits(lhs)])
+        result.append(DiscoveredFD(FD(name, singles[a]), err))
     found_ = Discovery(enc.columns, tuple(result), enc.n_rows, null_equal, max_error, max_lhs, algorithm, stats, enc)
     if not explain:
         return found_
@@ -723,8 +756,11 @@ def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | No
     steps = [Step(f"{enc.n_rows} rows, {len(enc.columns)} columns; distinct values per column: {cards} "
                   f"(NULL {'=' if null_equal else '≠'} NULL)", "note", {"cardinality": dict(zip(enc.columns,
                                                                                                 enc.cardinality))})]
-    if algorithm == "hybrid":
-        how = ("every pair of rows compared" if enc.n_rows * (enc.n_rows - 1) // 2 <= _ALL_PAIRS_MAX
+    if algorithm == "hybrid" and "column_sets" in stats:
+        steps.append(Step(f"distinct values counted for all {stats['column_sets']} column sets (a table this "
+                          f"small needs no row pairs)", "note", dict(stats)))
+    elif algorithm == "hybrid":
+        how = ("every pair of rows compared" if _method(enc.n_rows, len(enc.columns)) != "sampled"
                else "neighbouring rows of each column's clusters compared, candidates validated on all rows")
         steps.append(Step(f"agree sets (the columns two rows share, each a non-FD for the others): "
                           f"{stats.get('agree_sets', 0)} distinct; {how}; {stats.get('rounds', 0)} round(s)",
