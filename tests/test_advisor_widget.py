@@ -184,6 +184,19 @@ def test_workload_errors_are_shown_and_the_model_is_unchanged(sql, message) -> N
     assert m.schema == ecommerce()
 
 
+def test_empty_model_and_empty_workload_are_refused_with_the_reason() -> None:
+    """A model without tables, or a workload without queries, stops Run with a message, not a traceback."""
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    panel = AdvisorPanel(Model(), Workload().add("one", "SELECT 1"))
+    assert not panel.run_advisor()
+    assert "the model has no tables" in panel.status.message
+    _m, panel = _panel(Workload())
+    assert not panel.run_advisor()
+    assert "the workload has no queries" in panel.status.message
+    assert panel.db is None
+
+
 def test_a_duckdb_sample_is_refused_with_the_reason() -> None:
     """A given DuckDB sample cannot be the evidence engine: the panel says so."""
     _m, panel = _panel(db=sample(ecommerce(), 300, engine="duckdb"))

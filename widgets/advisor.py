@@ -196,6 +196,8 @@ class AdvisorPanel(Panel):
     def generate(self) -> bool:
         """Fill an in-memory SQLite sample of the model with about ``rows`` rows."""
         try:
+            if not self.model.schema.tables:
+                raise ModelError("the model has no tables to sample: add a table first")
             self.db = sample(self.model.schema, self.rows.value, engine="sqlite", seed=self.seed.value, progress=False)
         except ModelError as e:
             self.status.error(str(e))
@@ -250,6 +252,9 @@ class AdvisorPanel(Panel):
         self.run_btn.disabled = True
         self.progress.bar_style = "info"
         try:
+            if not len(self.workload):
+                self.status.error("the workload has no queries: add one in the Workload section")
+                return self._failed()
             self._step(0, "generating the sample")
             if self.db is None and not self.generate():
                 return self._failed()
