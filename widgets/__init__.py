@@ -7,7 +7,7 @@ imports this one.
 
 from typing import Any
 
-__all__ = ["AdvisorPanel", "Designer"]
+__all__ = ["AdvisorPanel", "Designer", "ExportPanel"]
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +21,8 @@ def __getattr__(name: str) -> Any:
         from .advisor import AdvisorPanel
 
         return AdvisorPanel
+    if name == "ExportPanel":
+        from .export_panel import ExportPanel
+
+        return ExportPanel
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

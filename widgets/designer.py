@@ -20,6 +20,7 @@ from ..model import Model
 from ._common import Panel, Selection, set_options, with_class
 from .enum_editor import EnumEditor
 from .erd_view import ErdPanel
+from .export_panel import ExportPanel
 from .history import HistoryPanel
 from .index_editor import IndexEditor
 from .lint_panel import LintPanel
@@ -32,7 +33,8 @@ class Designer:
 
     ``Designer(model)`` (or ``model.designer()``) shows the ERD (click a table to select it)
     beside tabs for the table, its relationships, its indexes and checks, the schema's enums, the
-    history (undo and redo, also Ctrl+Z / Ctrl+Shift+Z) and the lint findings. Every edit goes through
+    history (undo and redo, also Ctrl+Z / Ctrl+Shift+Z), the lint findings and the export (ORM
+    models, migration, seed and test files, downloaded or written to a folder). Every edit goes through
     ``model.apply``; everything redraws from the model's change events, so edits made in code
     (``model.add_column(...)``) show up too. ``close()`` stops listening.
     """
@@ -50,8 +52,9 @@ class Designer:
         self.enums = EnumEditor(model, self.selection)
         self.history = HistoryPanel(model, self.selection)
         self.lint = LintPanel(model, self.selection)
+        self.export = ExportPanel(model, self.selection, active=False)  # rendered when its tab is shown
         self.panels: tuple[Panel, ...] = (self.tables, self.relationships, self.indexes, self.enums, self.history,
-                                          self.lint)
+                                          self.lint, self.export)
 
         self.picker = with_class(w.Dropdown(options=[], description="table", layout=w.Layout(width="260px")),
                                  "dbm-table-picker")
@@ -63,6 +66,7 @@ class Designer:
         for i, p in enumerate(self.panels):
             self.tabs.set_title(i, p.title)
         self._update_lint_title()
+        self.tabs.observe(self._on_tab, names=["selected_index"])
         side = w.VBox([w.HBox([self.picker, self.history.toolbar]), self.history.msg, self.tabs],
                       layout=w.Layout(width="44%", min_width="380px"))
         self.erd.widget.layout.width = "56%"
@@ -85,7 +89,13 @@ class Designer:
     def _update_lint_title(self) -> None:
         report = self.lint.report
         count = len(report) if report is not None else 0
-        self.tabs.set_title(len(self.panels) - 1, f"Lint ({count})" if count else "Lint")
+        self.tabs.set_title(self.panels.index(self.lint), f"Lint ({count})" if count else "Lint")
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] == self.panels.index(self.export):
+            self.export.show()
+        else:
+            self.export.active = False
 
     def select(self, table: str) -> None:
         """Select ``table`` in the ERD and every panel."""

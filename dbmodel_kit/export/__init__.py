@@ -28,7 +28,8 @@ from .sqlalchemy_models import to_sqlalchemy
 from .typeorm import to_typeorm_entities, to_typeorm_migration, to_typeorm_test
 
 __all__ = ["TARGETS", "TARGET_DIALECTS", "export", "files", "patterns_sql", "seed_rows", "seed_sql", "sql_files",
-           "to_prisma", "to_sqlalchemy", "to_typeorm_entities", "to_typeorm_migration", "to_typeorm_test"]
+           "to_prisma", "to_sqlalchemy", "to_typeorm_entities", "to_typeorm_migration", "to_typeorm_test",
+           "write_files"]
 
 
 def _statements(schema: Schema, dialect: str = "postgresql") -> list[str]:
@@ -122,11 +123,13 @@ TARGET_DIALECTS: dict[str, tuple[str, ...]] = {
 
 
 def files(schema: Schema, to: str, *, old: Schema | None = None, hints: Mapping[str, str] | None = None,
-          dialect: str | None = None) -> dict[str, str]:
+          dialect: str | None = None, plan: Plan | None = None) -> dict[str, str]:
     """The files of target ``to`` for ``schema`` (migrating from ``old``, or from nothing).
 
     ``hints`` (``{"users.mail": "users.email"}``) make renames exact, as in :func:`~dbmodel_kit.migrate.diff`.
     ``dialect`` picks one of :data:`TARGET_DIALECTS` (default: the target's first; for ``sql``, all).
+    ``plan`` (e.g. ``model.plan_since(checkpoint)``, whose steps are the logged edits themselves)
+    replaces ``old`` and ``hints``; it must end at ``schema``.
     """
     if to not in TARGETS:
         raise ModelError(f"unknown export target {to!r}; known: {', '.join(TARGETS)}")
@@ -136,14 +139,25 @@ def files(schema: Schema, to: str, *, old: Schema | None = None, hints: Mapping[
             known = ", ".join(TARGET_DIALECTS[to]) or "none (it holds no SQL)"
             raise ModelError(f"export target {to!r} cannot be rendered for {name}; its dialects: {known}")
         dialect = name
-    plan = diff(old if old is not None else Schema(), schema, hints)
+    if plan is None:
+        plan = diff(old if old is not None else Schema(), schema, hints)
+    elif old is not None or hints:
+        raise ModelError("give either plan= or old=/hints=, not both")
+    elif plan.new != schema:
+        raise ModelError("the plan does not end at the schema being exported")
     return TARGETS[to](schema, plan, dialect)
 
 
 def export(schema: Schema, to: str, out_dir: str | Path, *, old: Schema | None = None,
-           hints: Mapping[str, str] | None = None, dialect: str | None = None) -> list[Path]:
+           hints: Mapping[str, str] | None = None, dialect: str | None = None, plan: Plan | None = None) -> list[Path]:
     """Write the files of target ``to`` under ``out_dir``; returns the paths written, sorted."""
-    made = files(schema, to, old=old, hints=hints, dialect=dialect)  # all rendered before anything is written
+    # everything is rendered before anything is written
+    return write_files(files(schema, to, old=old, hints=hints, dialect=dialect, plan=plan), out_dir)
+
+
+def write_files(made: Mapping[str, str], out_dir: str | Path) -> list[Path]:
+    """Write ``made`` (relative path -> text, as :func:`files` returns) under ``out_dir`` as UTF-8,
+    creating folders; files of the same name are replaced. Returns the paths written, sorted."""
     root = Path(out_dir)
     written = []
     for rel, text in sorted(made.items()):
