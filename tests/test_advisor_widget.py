@@ -286,3 +286,28 @@ def test_static_snapshot(ran) -> None:
         assert s.index.name in page
     for part in ("pending", "by_status", "rejected", "plan before", "budget"):
         assert part in page
+
+
+def test_accepted_index_shows_in_the_designer_and_its_undo(ran) -> None:
+    """With a Designer over the same model, an accepted index appears in its history and its ERD, and
+    the Designer's Undo takes it back out (the panel shows the suggestion pending again)."""
+    pytest.importorskip("anywidget")
+    from dbmodel_kit.widgets import Designer
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    _m, done = ran
+    m = Model(ecommerce())
+    designer = Designer(m)
+    panel = AdvisorPanel(m, done.workload, done.db)
+    panel.repeat.value = 1
+    assert panel.run_advisor(), panel.status.message
+    s = panel.advice.indexes[0]
+    erd_before = designer.erd.view.svg
+    assert panel.accept(s.index.name)
+    assert f"add index {s.index.name}" in designer.history.log.value
+    assert designer.erd.view.svg != erd_before
+    designer.history.undo.click()
+    assert panel.state(s) == "pending"
+    assert "No edits yet" in designer.history.log.value
+    designer.close()
+    panel.close()
