@@ -114,7 +114,8 @@ class AdvisorPanel(Panel):
         self.generate_btn = button("Generate SQLite sample", "dbm-adv-generate", style="info")
         self.sample_info = with_class(w.HTML(), "dbm-adv-sample")
         self.budget_kind = with_class(
-            w.ToggleButtons(options=BUDGETS, value="count", description="budget"), "dbm-adv-budget-kind"
+            w.ToggleButtons(options=BUDGETS, value="count", description="budget", style={"button_width": "auto"}),
+            "dbm-adv-budget-kind",
         )
         self.budget_value = with_class(
             w.BoundedIntText(value=DEFAULT_BUDGET["count"], min=0, max=1000, layout=w.Layout(width="7em")),
@@ -124,7 +125,8 @@ class AdvisorPanel(Panel):
             w.Dropdown(options=DIALECTS, value="postgresql", description="target"), "dbm-adv-dialect"
         )
         self.repeat = with_class(
-            w.BoundedIntText(description="runs", min=1, max=50, value=3, layout=w.Layout(width="9em")), "dbm-adv-repeat"
+            w.BoundedIntText(description="runs", min=1, max=50, value=3, layout=w.Layout(width="12em")),
+            "dbm-adv-repeat",
         )
         self.run_btn = button("Run advisor", "dbm-adv-run", style="success", icon="play")
         self.progress = with_class(
@@ -368,8 +370,9 @@ class AdvisorPanel(Panel):
             reject.disabled = state != "pending"
             accept.on_click(lambda _b, n=s.index.name: self.accept(n))
             reject.on_click(lambda _b, n=s.index.name: self.reject(n))
-            card = w.HTML(_suggestion_html(advice, s, state))
-            rows.append(with_class(w.VBox([w.HBox([accept, reject]), card]), "dbm-adv-suggestion"))
+            card = w.HTML(_suggestion_html(advice, s, state), layout=w.Layout(flex="1 1 auto"))
+            buttons = w.VBox([accept, reject], layout=w.Layout(flex="0 0 auto", margin="4px 6px 0 0"))
+            rows.append(with_class(w.HBox([buttons, card], layout=w.Layout(width="100%")), "dbm-adv-suggestion"))
         self.suggestions.children = tuple(rows)
         self.accept_all_btn.disabled = not any(self.state(s) == "pending" for s in advice.indexes)
         self.queries_html.value = _queries_html(advice)
