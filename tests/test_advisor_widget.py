@@ -248,6 +248,27 @@ def test_model_edit_makes_a_generated_sample_stale(ran) -> None:
     assert panel.db.schema == m.schema
 
 
+def test_row_slider_resizes_a_generated_sample_but_keeps_a_given_one(tmp_path) -> None:
+    """Moving the row slider drops a generated sample (the next Run makes one of the new size); a
+    sample passed to the panel stays until Generate is pressed."""
+    _m, panel = _panel()
+    assert panel.generate()
+    panel.rows.value = 1000
+    assert panel.db is None
+    assert "about 1,000 rows" in panel.sample_info.value
+    assert panel.run_advisor(), panel.status.message
+    assert 900 <= sum(panel.db.rows.values()) <= 1100
+
+    path = tmp_path / "given.sqlite"
+    sample(ecommerce(), 500, engine="sqlite", path=path)
+    _m, given = _panel(db=str(path))
+    given.rows.value = 800
+    assert given.db == str(path)
+    given.generate_btn.click()
+    assert given.db.path is None
+    assert 700 <= sum(given.db.rows.values()) <= 900
+
+
 def test_dialect_rewrites_the_sql_without_a_new_run(ran) -> None:
     """The target picker redraws each index's CREATE INDEX for that dialect from the same advice."""
     _m, panel = ran

@@ -143,6 +143,8 @@ class AdvisorPanel(Panel):
         self.run_btn.on_click(lambda _b: self.run_advisor())
         self.accept_all_btn.on_click(lambda _b: self.accept_all())
         self.budget_kind.observe(self._on_budget_kind, names=["value"])
+        self.rows.observe(self._on_sample_size, names=["value"])
+        self.seed.observe(self._on_sample_size, names=["value"])
         self.dialect.observe(lambda _c: self._show(), names=["value"])
         self.accept_all_btn.disabled = True
         workload = w.Accordion(children=[self.queries.widget])
@@ -166,6 +168,13 @@ class AdvisorPanel(Panel):
         kind = change["new"]
         self.budget_value.value = DEFAULT_BUDGET[kind]
         self.budget_value.disabled = kind == "none"
+
+    def _on_sample_size(self, _change: dict[str, Any]) -> None:
+        """A new row count or seed drops a sample this panel generated (Run makes the new one); a
+        sample given to the panel stays until Generate is pressed."""
+        if self.generated:
+            self.db, self.generated = None, False
+        self._describe_sample()
 
     # -- following the model ----------------------------------------------------------------
     def refresh(self) -> None:
