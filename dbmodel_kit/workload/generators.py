@@ -261,3 +261,78 @@ def letters(x: exp.Expression, width: int) -> exp.Expression:
     """``width`` capital letters spelling ``x`` in base 26 (distinct for distinct x < 26**width)."""
     parts = [T("chr(65 + CAST((:x // :d) % 26 AS INTEGER))", x=x, d=26 ** (width - 1 - k)) for k in range(width)]
     return exp.func("concat", *parts) if len(parts) > 1 else parts[0]
+
+
+#: Text kinds whose value is injective in the row index when the column must be distinct: the
+#: index is written out in digits next to words that hold no digits, so it can be read back. The
+#: number is the widest index that still fits (``lpad`` cuts longer digit strings), None: any.
+INJECTIVE_TEXT: dict[str, int | None] = {
+    "email": None, "first_name": None, "last_name": None, "name": None, "company": None, "url": None,
+    "city": None, "country": None, "street": None, "slug": None, "word": None, "title": None,
+    "phone": 10**7 - 1, "postcode": 10**5 - 1, "code": 10**8 - 1,
+}
+
+_SAME_LENGTH = (exp.Lower, exp.Upper, exp.Paren)
+
+
+def max_length(e: exp.Expression, top_index: int) -> int | None:
+    """An upper bound on the length of the text ``e`` makes for row indexes up to ``top_index``
+    (None: no bound known). Lets a column skip ``left(...)`` and the dedupe pass when its
+    values always fit the declared length.
+
+    >>> max_length(T("concat('ab', CAST(__i AS VARCHAR))"), 999)
+    5
+    """
+    if isinstance(e, exp.Literal):
+        return len(e.this) if e.is_string else len(str(e.this)) + 1
+    if isinstance(e, exp.Cast) and e.to.is_type(*exp.DataType.TEXT_TYPES):
+        e = e.this
+    if isinstance(e, exp.Column) and e.name == ROW:
+        return len(str(top_index))
+    if _is_int(e):
+        return 20  # any BIGINT in decimal, with its sign
+    if isinstance(e, _SAME_LENGTH):
+        return max_length(e.this, top_index)
+    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Array):
+        sizes = [max_length(v, top_index) for v in e.this.expressions]
+        return None if any(s is None for s in sizes) else max(sizes, default=0)
+    if isinstance(e, exp.Concat | exp.DPipe):
+        parts = e.expressions if isinstance(e, exp.Concat) else [e.this, e.expression]
+        sizes = [max_length(v, top_index) for v in parts]
+        return None if any(s is None for s in sizes) else sum(sizes)
+    if isinstance(e, exp.Pad) and isinstance(e.expression, exp.Literal):
+        return int(e.expression.this)
+    if isinstance(e, exp.Left | exp.Substring):
+        size = max_length(e.this, top_index)
+        n = e.expression if isinstance(e, exp.Left) else e.args.get("length")
+        if isinstance(n, exp.Literal) and not n.is_string:
+            return int(n.this) if size is None else min(size, int(n.this))
+        return size
+    if isinstance(e, exp.MD5):
+        return 32
+    if isinstance(e, exp.Hex):
+        return 16 if e.this.is_type(*exp.DataType.INTEGER_TYPES) else None
+    if isinstance(e, exp.Chr):
+        return 1
+    if isinstance(e, exp.Case):
+        branches = [i.args["true"] for i in e.args.get("ifs", [])] + [e.args.get("default")]
+        sizes = [max_length(b, top_index) for b in branches if b is not None]
+        return None if any(s is None for s in sizes) else max(sizes, default=0)
+    if isinstance(e, exp.Null):
+        return 0
+    return None
+
+
+def _is_int(e: exp.Expression) -> bool:
+    """Whether ``e`` is integer arithmetic (so its text is at most a BIGINT's 20 characters)."""
+    if isinstance(e, exp.Literal):
+        return not e.is_string and e.this.lstrip("-").isdigit()
+    if isinstance(e, exp.Cast):
+        return e.to.is_type(*exp.DataType.INTEGER_TYPES)
+    if isinstance(e, exp.Column):
+        return e.name == ROW
+    if isinstance(e, exp.Paren):
+        return _is_int(e.this)
+    if isinstance(e, exp.Add | exp.Sub | exp.Mul | exp.Mod):
+        return _is_int(e.this) and _is_int(e.expression)
+    return False

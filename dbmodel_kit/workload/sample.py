@@ -35,9 +35,11 @@ from sqlglot import exp
 from ..errors import ModelError
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
 from ..model.types import INTEGER_KINDS
+from ..model.types import TEXT_KINDS as TEXT_TYPES
 from .checks import Bounds, analyse_check
 from .generators import (
     EPOCH_DATE,
+    INJECTIVE_TEXT,
     ROW,
     SPAN_DAYS,
     SPAN_MICROS,
@@ -47,6 +49,7 @@ from .generators import (
     TextCtx,
     coprime,
     letters,
+    max_length,
     parse_skew,
     pick,
     text_kind,
@@ -194,6 +197,7 @@ class _Plan:
     seq: dict[str, tuple[tuple[str, ...], int]]  # column -> (partition columns, first value)
     dedupe: list[tuple[str, ...]]
     spread: set[str] = field(default_factory=set)  # FKs drawn uniformly (not the first of a composite key)
+    top: int = 0  # the largest row index the generator may draw (more than rows when rows are filtered)
 
 
 def _depths(schema: Schema) -> dict[str, int]:
@@ -291,28 +295,18 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
         unique_cols = {s[0] for s in sets if len(s) == 1 and s[0] not in fk_of}
         one_to_one = {fk.name for fk in inline if tuple(fk.columns) in sets or
                       any(set(s) == set(fk.columns) for s in sets)}
-        seq: dict[str, tuple[tuple[str, ...], int]] = {}
-        dedupe: list[tuple[str, ...]] = []
-        for s in sets:
-            fk_cols = tuple(c for c in s if c in fk_of and fk_of[c] in inline)
-            rest = [c for c in s if c not in fk_cols]
-            if len(s) == 1 and s[0] in unique_cols:
-                if t.column(s[0]).type.kind not in _INJECTIVE or (s[0] in bounds and bounds[s[0]].values):
-                    dedupe.append(s)
-                continue
-            if fk_cols and len(rest) == 1 and t.column(rest[0]).type.kind in INTEGER_KINDS and rest[0] not in seq:
-                b = bounds.get(rest[0], Bounds())
-                first = 1 if b.lo is None else int(b.lo) + (1 if b.lo_strict else 0)
-                seq[rest[0]] = (fk_cols, first)
-                continue
-            if not rest and any(fk.name in one_to_one and set(fk.columns) == set(s) for fk in inline):
-                continue
-            dedupe.append(s)
+        n = counts[t.name]
+        # a column is drawn without a dedupe pass when its generator is injective for every row
+        # index it may see: n - 1 when nothing filters the rows, else the retry loop's ceiling
+        top = max(n - 1, 0)
+        seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
+        if residual or dedupe:
+            top = 64 * n + 1024
+            seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
         spread: set[str] = set()
         for s in dedupe:
             fks_in = [fk for fk in inline if set(fk.columns) <= set(s)]
             spread.update(fk.name for fk in fks_in[1:])
-        n = counts[t.name]
         for s in sets:
             cap = _capacity(t, schema, bounds, s)
             if cap is not None and n > cap:
@@ -322,7 +316,7 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
                 n = cap
         counts[t.name] = n
         plans.append(_Plan(t, n, inline, selfref, later, fk_of, bounds, residual, unique_cols, one_to_one, seq,
-                           dedupe, spread))
+                           dedupe, spread, top))
     for p in plans:  # a required FK needs a parent row to point at
         for fk in p.inline:
             if p.rows and not counts[fk.ref_table] and not all(p.table.column(c).nullable for c in fk.columns):
@@ -336,6 +330,50 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
                                      f"{fk.ref_table}, which has only {counts[fk.ref_table]} rows", where=p.table.name)
                 p.rows = counts[p.table.name] = counts[fk.ref_table]
     return plans
+
+
+def _unique_plan(t: Table, sets: list[tuple[str, ...]], fk_of: dict[str, ForeignKey], inline: list[ForeignKey],
+                 unique_cols: set[str], one_to_one: set[str], bounds: dict[str, Bounds],
+                 top: int) -> tuple[dict[str, tuple[tuple[str, ...], int]], list[tuple[str, ...]]]:
+    """How each unique set is kept distinct: numbered within its FK columns (``seq``), distinct by
+    construction, or by a dedupe pass over the generated rows (``dedupe``)."""
+    seq: dict[str, tuple[tuple[str, ...], int]] = {}
+    dedupe: list[tuple[str, ...]] = []
+    for s in sets:
+        fk_cols = tuple(c for c in s if c in fk_of and fk_of[c] in inline)
+        rest = [c for c in s if c not in fk_cols]
+        if len(s) == 1 and s[0] in unique_cols:
+            c = t.column(s[0])
+            injective = c.type.kind in _INJECTIVE or _text_injective(t, c, top)
+            if (s[0] in bounds and bounds[s[0]].values) or not injective:
+                dedupe.append(s)
+            continue
+        if fk_cols and len(rest) == 1 and t.column(rest[0]).type.kind in INTEGER_KINDS and rest[0] not in seq:
+            b = bounds.get(rest[0], Bounds())
+            first = 1 if b.lo is None else int(b.lo) + (1 if b.lo_strict else 0)
+            seq[rest[0]] = (fk_cols, first)
+            continue
+        if not rest and any(fk.name in one_to_one and set(fk.columns) == set(s) for fk in inline):
+            continue
+        dedupe.append(s)
+    return seq, dedupe
+
+
+def _text_injective(t: Table, c: Column, top: int) -> bool:
+    """Whether the text generator of a unique column gives distinct values for row indexes 0..top
+    as it stands: an injective kind (:data:`INJECTIVE_TEXT`) whose longest value fits the length."""
+    if c.type.kind not in TEXT_TYPES or c.hint("values") is not None or c.hint("distinct") is not None:
+        return False
+    length = c.type.length
+    kind = text_kind(c.name, c.hint("faker"), f"{t.name}.{c.name}")
+    if c.type.kind == "char" and kind not in ("currency", "color") and (length or 1) <= 12:
+        return top < 26 ** (length or 1)  # base-26 letters of the index
+    if kind not in INJECTIVE_TEXT or (INJECTIVE_TEXT[kind] is not None and top > INJECTIVE_TEXT[kind]):
+        return False
+    if length is None:
+        return True
+    size = max_length(TEXT_KINDS[kind](TextCtx(exp.column(ROW), True, Gen(0, t.name), c.name)), top)
+    return size is not None and size <= length
 
 
 def _check_satisfiable(t: Table, col: str, b: Bounds) -> None:
@@ -441,8 +479,10 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
             # is hash noise. Distinct by construction, and a key that grows with the row index lets
             # the engine append to its PK index instead of inserting at random places.
             start = g.salt(c.name, "v7") % (1 << 46)
+            # (``& 65535`` on the 64-bit hash, not ``% 65536`` on the 128-bit value: a UHUGEINT
+            # modulo is a 128-bit division, ~1.2 us per row, which made this the costliest column)
             return T("CAST((((CAST(:x AS UHUGEINT) + :s) << 80) | (CAST(:h AS UHUGEINT) << 16)"
-                     " | (CAST(:h AS UHUGEINT) % 65536)) AS UUID)", x=x, s=start, h=g.hash(c.name, "lo", x=x))
+                     " | CAST(:h & 65535 AS UHUGEINT)) AS UUID)", x=x, s=start, h=g.hash(c.name, "lo", x=x))
         return T("CAST(((CAST(:h AS UHUGEINT) << 64) | CAST(:l AS UHUGEINT)) AS UUID)",
                  h=g.hash(c.name, "hi", x=x), l=g.hash(c.name, "lo", x=x))
     if kind == "date":
@@ -476,7 +516,8 @@ def _text(p: _Plan, c: Column, g: Gen, x: exp.Expression, unique: bool, where: s
         value = letters(x if unique else g.below(span, c.name, "ch", x=x), length or 1)
     else:
         value = TEXT_KINDS[kind](TextCtx(x, unique, g, c.name))
-        if length is not None:
+        size = max_length(value, p.top) if length is not None else None
+        if length is not None and (size is None or size > length):  # cut only what may not fit
             if unique:
                 num = T("CAST(:x AS VARCHAR)", x=x)
                 value = T("CASE WHEN length(:v) <= :n THEN :v ELSE concat(left(:v, :n - length(:s)), :s) END",
@@ -548,6 +589,11 @@ def _col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(_ident(name), table=exp.to_identifier(table) if table else None)
 
 
+def _range(n: int) -> exp.Expression:
+    """``range(n)`` as a source of row indexes ``__i``."""
+    return T("SELECT __i FROM range(:n) AS __r(__i)", n=n).subquery("__s")
+
+
 class _Filler:
     def __init__(self, schema: Schema, target: Target, con: Any, seed: int, progress: Any) -> None:
         self.schema, self.target, self.con, self.seed, self.progress = schema, target, con, seed, progress
@@ -567,64 +613,104 @@ class _Filler:
         t = p.table
         g = Gen(self.seed, t.name)
         n = p.rows
-        need_filter = bool(p.residual or p.dedupe)
-        m = n if not need_filter else math.ceil(n * 1.2) + 64
+        need_filter = bool(p.residual or p.dedupe or p.seq)
         gen_name = self.temp()
-        # nothing filters or rewrites the rows: a view, so the engine computes each column once, while
-        # inserting, and the key table reads only the key columns (projection pushdown)
-        stream = not need_filter and not p.selfref
-        for _attempt in range(6):
-            self._materialise(p, g, m, gen_name, view=stream)
-            if stream:
-                break
-            got = self.gen.execute(exp.select("count(*)").from_(gen_name).sql("duckdb")).fetchone()[0]
-            if got >= n or not need_filter:
-                break
-            if got == 0 or m >= 64 * n + 1024:  # nothing passes, or the pass rate is hopeless
+        rows = None
+        if need_filter:  # a narrow pass picks the rows that pass, then the wide pass makes their columns
+            rows = self.temp()
+            m = math.ceil(n * 1.2) + 64
+            for _attempt in range(6):
+                self._select_rows(p, g, m, rows)
+                got = self.gen.execute(exp.select("count(*)").from_(rows).sql("duckdb")).fetchone()[0]
+                if got >= n:
+                    break
+                if got == 0 or m >= 64 * n + 1024:  # nothing passes, or the pass rate is hopeless
+                    raise ModelError(self._shortfall(p, got), where=t.name)
+                m = min(math.ceil(m * n / got * 1.3) + 64, 64 * n + 1024)
+            else:
                 raise ModelError(self._shortfall(p, got), where=t.name)
-            m = min(math.ceil(m * n / got * 1.3) + 64, 64 * n + 1024)
-        else:
-            raise ModelError(self._shortfall(p, got), where=t.name)
+        # a view, so the engine computes each column once, while inserting, and the key table reads
+        # only the key columns (projection pushdown); self-references rewrite the rows, so a table
+        stream = not p.selfref
+        self._materialise(p, g, rows, gen_name, view=stream)
         if p.selfref:
             self._self_refs(p, g, gen_name)
         self._insert(p, gen_name)
         self._keep_keys(p, gen_name, view=stream)
+        if rows is not None:
+            self.gen.execute(f"DROP TABLE {rows}")
         self.made[t.name] = n
         if self.progress is not None:
             self.progress.update(n)
 
-    def _materialise(self, p: _Plan, g: Gen, m: int, name: str, view: bool = False) -> None:
-        t = p.table
-        base = T("SELECT __i FROM range(:m) AS __r(__i)", m=m)
-        joins = []
+    def _base(self, p: _Plan, g: Gen, source: exp.Expression, extra: tuple[str, ...] = ()) -> exp.Select:
+        """Row indexes (``__i``, and ``extra`` columns of ``source``) with each inline FK's parent row number."""
+        base = exp.select(exp.column(ROW), *[exp.column(c) for c in extra]).from_(source)
         for k, fk in enumerate(p.inline):
             base = _nc(base.select)(exp.alias_(_fk_index(p, fk, g, self.made[fk.ref_table]), f"__p{k}"))
-            joins.append((k, fk))
-        layer = exp.select(exp.column(ROW, table="__b")).from_(base.subquery("__b"))
-        for k, fk in joins:
+        return base
+
+    def _layer(self, p: _Plan, g: Gen, base: exp.Select, carry: tuple[str, ...], wanted: set[str] | None,
+               fk_cols: set[str]) -> exp.Select:
+        """``base`` with the generated columns: the key columns of each FK in ``fk_cols`` joined from the
+        parent's key table, and every other column in ``wanted`` (None: all) computed from ``__i``."""
+        t = p.table
+        layer = exp.select(*[exp.column(c, table="__b") for c in (ROW, *carry)]).from_(base.subquery("__b"))
+        inline_cols = {c: fk for fk in p.inline for c in fk.columns}
+        for k, fk in enumerate(p.inline):
+            if not any(inline_cols[c] is fk and c in fk_cols for c in fk.columns):
+                continue
             alias = f"__k{k}"
             layer = _nc(layer.join)(exp.to_table(self.keys[fk.ref_table]).as_(alias), join_type="left",
-                               on=exp.EQ(this=exp.column("__rn", table=alias),
-                                         expression=exp.column(f"__p{k}", table="__b")))
-        inline_cols = {c: fk for fk in p.inline for c in fk.columns}
-        later = {c for fk in [*p.selfref, *p.deferred] for c in fk.columns}
-        for k, fk in joins:
+                                    on=exp.EQ(this=exp.column("__rn", table=alias),
+                                              expression=exp.column(f"__p{k}", table="__b")))
             for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 if inline_cols[cname] is fk:
-                    layer = _nc(layer.select)(exp.alias_(_col(ref, f"__k{k}"), _ident(cname)))
+                    layer = _nc(layer.select)(exp.alias_(_col(ref, alias), _ident(cname)))
+        later = {c for fk in [*p.selfref, *p.deferred] for c in fk.columns}
         for c in t.columns:
-            if c.name in inline_cols or c.name in later or c.name in p.seq:
+            if c.name in inline_cols or c.name in later or c.name in p.seq or (wanted is not None and
+                                                                                c.name not in wanted):
                 continue
             value = _value(p, c, g, self.schema)
             layer = _nc(layer.select)(exp.alias_(_nulls(p, c, g, value), _ident(c.name)))
-        query: exp.Select = layer
+        return layer
+
+    def _by_parent(self, p: _Plan, cols: tuple[str, ...]) -> tuple[list[exp.Expression], set[str]]:
+        """Partition terms for ``cols``: an inline FK whose columns are all in ``cols`` is its parent row
+        number ``__p<k>`` (one parent row, one key: the same partition, without joining the key);
+        the rest are the columns themselves (returned as the FK columns still to join)."""
+        terms: list[exp.Expression] = []
+        left = list(cols)
+        for k, fk in enumerate(p.inline):
+            if set(fk.columns) <= set(left):
+                terms.append(exp.column(f"__p{k}"))
+                left = [c for c in left if c not in fk.columns]
+        return terms + [_col(c) for c in left], {c for c in left if c in p.fk_of}
+
+    def _select_rows(self, p: _Plan, g: Gen, m: int, name: str) -> None:
+        """The narrow pass for a table whose rows are filtered: which of ``range(m)`` survive the residual
+        checks and dedupe sets (the first ``rows`` of them, renumbered ``__rn``), plus the numbered
+        (``seq``) columns. Only the columns those need are generated here; the wide pass makes the rest
+        from the same ``__i``, so the values are the same."""
+        parts = {s: self._by_parent(p, s) for s in p.dedupe}
+        seq_parts = {c: self._by_parent(p, part) for c, (part, _first) in p.seq.items()}
+        wanted = {c for ck in p.residual for c in ck.columns}
+        fk_cols = {c for c in wanted if c in p.fk_of}
+        for terms, joined in [*parts.values(), *seq_parts.values()]:
+            fk_cols |= joined
+            wanted |= {x.name for x in terms if x.name not in p.fk_of and not x.name.startswith("__p")}
+        fk_cols |= {c for c in wanted if c in p.fk_of}
+        pcols = tuple(f"__p{k}" for k in range(len(p.inline)))
+        base = self._base(p, g, _range(m))
+        query: exp.Select = self._layer(p, g, base, pcols, wanted, fk_cols)
         if p.seq:
-            query = exp.select("*").from_(layer.subquery("__l"))
-            for c, (part, first) in p.seq.items():
+            query = exp.select("*").from_(query.subquery("__l"))
+            for c, (_part, first) in p.seq.items():
                 rn = T("row_number() OVER (PARTITION BY :p ORDER BY __i)", p=exp.column("__part"))
-                rn.find(exp.Window).set("partition_by", [_col(x) for x in part])
+                rn.find(exp.Window).set("partition_by", seq_parts[c][0])
                 query = _nc(query.select)(exp.alias_(T(":rn + :f", rn=rn, f=first - 1), _ident(c)))
-        final = exp.select("*").from_(query.subquery("__q"))
+        final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq]).from_(query.subquery("__q"))
         conds = [T("COALESCE(:e, TRUE)", e=exp.paren(exp.maybe_parse(ck.expression))) for ck in p.residual]
         for c in p.seq:  # numbering can run past the column's range
             b = p.bounds.get(c, Bounds())
@@ -635,19 +721,29 @@ class _Filler:
         firsts = []
         for s in p.dedupe:
             rn = T("row_number() OVER (PARTITION BY :p ORDER BY __i) = 1", p=exp.column("__part"))
-            rn.find(exp.Window).set("partition_by", [_col(c) for c in s])
-            nullable = [_col(c) for c in s if p.table.column(c).nullable]
-            firsts.append(exp.or_(*[exp.Is(this=c, expression=exp.Null()) for c in nullable], rn) if nullable else rn)
+            rn.find(exp.Window).set("partition_by", parts[s][0])
+            nullable = [x for x in parts[s][0] if x.name.startswith("__p") or p.table.column(x.name).nullable]
+            firsts.append(exp.or_(*[exp.Is(this=c.copy(), expression=exp.Null()) for c in nullable], rn)
+                          if nullable else rn)
         if firsts:
             final = _nc(final.qualify)(exp.and_(*firsts))
         final = final.order_by(exp.column(ROW), copy=False).limit(p.rows, copy=False)
-        if view:  # every row of range(m) is kept, so the row number is the row index
-            numbered = exp.select(exp.alias_(exp.column(ROW), "__rn"), "*").from_(final.subquery("__f"))
-            self.gen.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {numbered.sql('duckdb')}")
-            return
         numbered = exp.select(exp.alias_(T("row_number() OVER (ORDER BY __i) - 1"), "__rn"), "*").from_(
             final.subquery("__f"))
         self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered.sql('duckdb')}")
+
+    def _materialise(self, p: _Plan, g: Gen, rows: str | None, name: str, view: bool) -> None:
+        """The wide pass: every column of the rows ``rows`` (a table from :meth:`_select_rows`, or None:
+        ``range(n)``, each index its own row number) as a view (computed while inserting) or a table."""
+        if rows is None:
+            base = self._base(p, g, _range(p.rows))
+            base = _nc(base.select)(exp.alias_(exp.column(ROW), "__rn"))
+        else:
+            base = self._base(p, g, exp.to_table(rows), ("__rn", *p.seq))
+        carry = ("__rn", *p.seq)
+        layer = self._layer(p, g, base, carry, None, set(p.fk_of))
+        kind = "VIEW" if view else "TABLE"
+        self.gen.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {layer.sql('duckdb')}")
 
     def _shortfall(self, p: _Plan, got: int) -> str:
         parts = [f"check {ck.name} ({ck.expression})" for ck in p.residual]
