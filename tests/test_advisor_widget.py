@@ -216,7 +216,7 @@ def test_budget_controls(ran, tmp_path) -> None:
     size = panel.sample_bytes()
     assert size > 100_000
     assert panel.budget() == Budget(bytes=size * 25 // 100)
-    assert panel.budget_text() == "25 % of sample size"
+    assert panel.budget_text() == f"25 % of sample size (~{size * 25 // 100 / 1024:,.0f} KiB)"
     panel.budget_kind.value = "none"
     assert panel.budget_value.disabled
     assert panel.budget() == Budget()

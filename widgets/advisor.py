@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import sqlite3
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -248,9 +249,17 @@ class AdvisorPanel(Panel):
         return Budget()
 
     def budget_text(self) -> str:
-        """The budget as set in the panel, in words: ``5 indexes``, ``25 % of sample size``, ``no limit``."""
-        label = {v: k for k, v in BUDGETS}[self.budget_kind.value]
-        return label if self.budget_kind.value == "none" else f"{self.budget_value.value} {label}"
+        """The budget as set in the panel, in words: ``5 indexes``, ``25 % of sample size (~350 KiB)``
+        (the size once there is a sample), ``no limit``."""
+        kind = self.budget_kind.value
+        label = {v: k for k, v in BUDGETS}[kind]
+        if kind == "none":
+            return label
+        text = f"{self.budget_value.value} {label}"
+        if kind == "percent" and self.db is not None:
+            with suppress(ModelError):  # not a SQLite sample: Run says so
+                text += f" (~{self.budget().bytes / 1024:,.0f} KiB)"
+        return text
 
     # -- run --------------------------------------------------------------------------------
     def _step(self, n: int, message: str) -> None:
