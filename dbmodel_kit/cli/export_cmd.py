@@ -2,7 +2,7 @@
 
 Targets: ``sqlalchemy`` (models, Alembic revision, seed, pytest migration test), ``prisma``
 (schema.prisma, SQL migration folder, seed), ``typeorm`` (entities, migration, seed, node:test
-migration test), ``sql`` (up/down/seed SQL per dialect, PostgreSQL production patterns), ``dbml``
+migration test), ``sql`` (up/down/seed SQL per dialect, PostgreSQL and MySQL production patterns), ``dbml``
 and ``mermaid``. The written paths go to standard output.
 """
 

@@ -1,4 +1,5 @@
-"""Production patterns for PostgreSQL, emitted from the model's flags.
+"""Production patterns for PostgreSQL, emitted from the model's flags (MySQL/MariaDB equivalents, and
+notes where there are none: :mod:`.patterns_mysql`).
 
 - ``Table.timestamps``: a ``BEFORE UPDATE`` trigger sets ``updated_at`` to ``now()``;
 - ``Table.soft_delete``: each unique constraint becomes a unique index over live rows only
