@@ -29,18 +29,22 @@ MAX_COVERING_EXTRA = 4  #: at most this many read columns appended to make an in
 
 @dataclass(frozen=True)
 class Candidate:
-    """A hypothetical index: ``table(columns) [WHERE where]``."""
+    """A hypothetical index: ``table(columns) [INCLUDE (include)] [WHERE where]``; ``include``
+    (non-key covering columns) only where the evidence engine has them (PostgreSQL, via HypoPG)."""
 
     table: str
     columns: tuple[str, ...]
     where: str | None = None
+    include: tuple[str, ...] = ()
 
     @property
-    def sort_key(self) -> tuple[str, tuple[str, ...], str]:
-        return (self.table, self.columns, self.where or "")
+    def sort_key(self) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+        return (self.table, self.columns, self.where or "", self.include)
 
     def __str__(self) -> str:
-        return f"{self.table}({', '.join(self.columns)})" + (f" WHERE {self.where}" if self.where else "")
+        return (f"{self.table}({', '.join(self.columns)})"
+                + (f" INCLUDE ({', '.join(self.include)})" if self.include else "")
+                + (f" WHERE {self.where}" if self.where else ""))
 
 
 @dataclass(frozen=True)
