@@ -213,3 +213,21 @@ def test_alembic_cli_upgrade_check_downgrade(tmp_path, request, dialect):
     assert "No new upgrade operations detected" in alembic(tmp_path / "out", url, "check")
     alembic(tmp_path / "out", url, "downgrade", "base")
     assert live_schema(url, d).table_names == ()
+
+
+def test_exported_alembic_test_from_an_old_schema(tmp_path):
+    """For a change (--from OLD with a rename), the exported Alembic test builds OLD, then the revision
+    renames the column going up and back going down; both exported tests pass on SQLite."""
+    from dbmodel_kit.export import export
+    from dbmodel_kit.model import Model
+
+    m = Model(ecommerce())
+    old = m.schema
+    m.rename_column("users.phone", "phone_number")
+    m.add_column("orders", "note", "text")
+    export(m.schema, "sqlalchemy", tmp_path, dialect="sqlite", plan=m.plan_since(0))
+    revision = (tmp_path / "alembic" / "versions" / "0001_dbmodel.py").read_text()
+    assert "new_column_name='phone_number'" in revision
+    assert "drop_column('phone')" not in revision
+    assert old.table("users").has_column("phone")
+    assert "2 passed" in run_exported_tests(tmp_path)

@@ -129,7 +129,8 @@ ALEMBIC_DIALECT = {dialect!r}  # the dialect the models and the revision were re
 
 
 def test_alembic_upgrade_head_and_downgrade_base(tmp_path, monkeypatch):
-    """On a database holding OLD, alembic upgrade head gives NEW's tables, downgrade base OLD's, and up again.
+    """On a database holding OLD, alembic upgrade head gives NEW's tables and columns, downgrade base OLD's,
+    and upgrade head NEW's again.
 
     Set ``DBMODEL_ALEMBIC_URL`` to an empty database of the revision's dialect (a separate one from
     ``DBMODEL_MIGRATION_URL``); SQLite exports default to a temporary file.
@@ -149,17 +150,19 @@ def test_alembic_upgrade_head_and_downgrade_base(tmp_path, monkeypatch):
     config = Config(os.path.join(os.path.dirname(os.path.abspath(__file__)), "alembic.ini"))
     old, new = loads(OLD, "yaml"), loads(NEW, "yaml")
 
-    def tables() -> set:
+    def columns() -> dict:
         engine = sa.create_engine(url)
         try:
-            return set(sa.inspect(engine).get_table_names()) - {{"alembic_version"}}
+            inspector = sa.inspect(engine)
+            return {{t: {{c["name"] for c in inspector.get_columns(t)}}
+                    for t in inspector.get_table_names() if t != "alembic_version"}}
         finally:
             engine.dispose()
 
     create(old, url)
     for step, target, schema in [("upgrade", "head", new), ("downgrade", "base", old), ("upgrade", "head", new)]:
         getattr(command, step)(config, target)
-        assert tables() == set(schema.table_names), step
+        assert columns() == {{t.name: {{c.name for c in t.columns}} for t in schema.tables}}, step
 '''
 
 
