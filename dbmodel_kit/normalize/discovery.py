@@ -71,18 +71,41 @@ class Encoded:
         return pd.DataFrame(dict(zip(self.columns, self.codes)))
 
 
-def _factorize(series: pd.Series) -> tuple[np.ndarray, int, np.ndarray]:
-    """Codes 0..k-1 for the non-NULL values, k, and the NULL mask (NaN/None, or '' in text)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    null = codes < 0
-    if len(uniques) and (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
-        where = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-        if len(where):  # the empty string is NULL: move it out of the codes
-            e = int(where[0])
-            null |= codes == e
-            codes = np.where(codes > e, codes - 1, codes)
-            uniques = np.delete(np.asarray(uniques, dtype=object), e)
-    return codes.astype(np.int64), len(uniques), null
+_DICT_ROWS = 1000  # up to this many rows a dict over the Python values beats a pandas call per column
+
+
+def _column_codes(series: pd.Series, null_equal: bool) -> tuple[np.ndarray, int]:
+    """Codes 0..k-1 for the non-NULL values in order of appearance, then the NULLs (NaN/None, or
+    '' in a text column): one code k for all of them, or one each with ``null_equal=False``."""
+    values = series.to_numpy()
+    if values.dtype == object:
+        if len(values) <= _DICT_ROWS:
+            # pd.factorize costs ~15 us a call whatever the size; a dict over a short column is cheaper
+            seen: dict[Any, int] = {}
+            codes = np.fromiter([seen.setdefault(v, len(seen)) for v in values.tolist()], np.int64, len(values))
+            uniques = np.empty(len(seen), dtype=object)
+            uniques[:] = list(seen)
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        null_u = pd.isna(uniques)
+        empty = np.flatnonzero(~null_u)[uniques[~null_u] == ""] if len(uniques) else []
+        null_u[empty] = True
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        null_u = pd.isna(np.asarray(uniques))
+    k = len(uniques)
+    if not null_u.any():
+        return codes.astype(np.int64, copy=False), max(k, 1)
+    # the NULL values move behind the others
+    kept = int(k - null_u.sum())
+    remap = np.full(k, kept, dtype=np.int64)
+    remap[~null_u] = np.arange(kept)
+    codes = remap[codes]
+    if null_equal:
+        return codes, kept + 1
+    null = np.flatnonzero(codes == kept)
+    codes[null] = np.arange(kept, kept + len(null))
+    return codes, max(kept + len(null), 1)
 
 
 def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
@@ -97,22 +120,14 @@ def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
     """
     if not isinstance(data, pd.DataFrame):
         data = read_csv(data)
-    if data.columns.duplicated().any():
+    if data.columns.has_duplicates:
         dup = data.columns[data.columns.duplicated()][0]
         raise ModelError(f"duplicate column {dup!r} in the data")
     codes, cards = [], []
-    for name in data.columns:
-        c, k, null = _factorize(data[name])
-        if null.any():
-            if null_equal:
-                c[null] = k
-                k += 1
-            else:
-                m = int(null.sum())
-                c[null] = np.arange(k, k + m)
-                k += m
+    for _name, series in data.items():
+        c, k = _column_codes(series, null_equal)
         codes.append(c)
-        cards.append(max(k, 1))
+        cards.append(k)
     return Encoded(tuple(str(c) for c in data.columns), tuple(codes), tuple(cards), len(data))
 
 
@@ -413,14 +428,15 @@ def _mask_dtype(m: int) -> Any:
     return np.uint8 if m <= 8 else np.uint16 if m <= 16 else np.uint32 if m <= 32 else np.int64
 
 
+def _masks(eq: np.ndarray) -> np.ndarray:
+    """Bitmask per column of ``eq`` (attributes x pairs, True where the pair agrees)."""
+    weights = np.left_shift(1, np.arange(eq.shape[0], dtype=np.int64))
+    return weights @ eq
+
+
 def _agree(matrix: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Agree-set bitmask of each row pair (``matrix``: columns x rows codes)."""
-    dtype = _mask_dtype(matrix.shape[0])
-    out: Any = np.zeros(len(i), dtype=dtype)
-    for c in range(matrix.shape[0]):
-        col = matrix[c]
-        out |= (col[i] == col[j]).astype(dtype) << (dtype(c) if dtype is not np.int64 else c)
-    return out.astype(np.int64)
+    return _masks(matrix[:, i] == matrix[:, j])
 
 
 def _all_pair_agree_sets(matrix: np.ndarray) -> np.ndarray:
@@ -453,19 +469,52 @@ def _all_pair_agree_sets(matrix: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
-def _sampled_agree_sets(matrix: np.ndarray, window: int) -> np.ndarray:
-    """Agree sets of neighbouring rows in each column's clusters (sorted by the next column)."""
-    m = matrix.shape[0]
-    found = []
+_COMPLETE_PAIRS = 8  # a column's every same-value pair is compared when there are <= 8 per row
+
+
+def _sampled_agree_sets(matrix: np.ndarray, window: int) -> tuple[np.ndarray, int]:
+    """Agree sets of neighbouring rows in each column's clusters (sorted by the next column), and
+    the columns whose clusters were compared completely.
+
+    A column whose clusters are small (few pairs of rows share a value) has *all* its same-value
+    pairs compared: then every agree set that contains the column is known, so a candidate FD with
+    that column on its left needs no validation. Other columns compare neighbours up to
+    ``window`` apart (HyFD's sampling). Each column's order is one radix lexsort (the codes are
+    16-bit where they fit); the agree sets of the pairs ``d`` apart come from one comparison of
+    the reordered table with itself shifted by ``d``.
+    """
+    m, n = matrix.shape
+    found, complete = [], 0
     for c in range(m):
+        sizes = np.bincount(matrix[c])
+        pairs = int((sizes * (sizes - 1)).sum()) // 2
+        every = pairs <= _COMPLETE_PAIRS * n
+        reach = int(sizes.max(initial=1)) - 1 if every else window
+        complete |= every << c
         perm = np.lexsort((matrix[(c + 1) % m], matrix[c]))
-        sc = matrix[c][perm]
-        for d in range(1, window + 1):
-            same = sc[:-d] == sc[d:]
-            if not same.any():
+        ordered = matrix[:, perm]
+        for d in range(1, reach + 1):
+            same = ordered[c, :-d] == ordered[c, d:]
+            idx = np.flatnonzero(same)
+            if not len(idx):
                 break
-            found.append(np.unique(_agree(matrix, perm[:-d][same], perm[d:][same])))
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+            if 4 * len(idx) > n:  # most neighbours qualify: shifted slices beat gathers
+                found.append(_masks(ordered[:, :-d] == ordered[:, d:])[same])
+            else:
+                found.append(_masks(ordered[:, idx] == ordered[:, idx + d]))
+    return _distinct(found, m), complete
+
+
+def _distinct(masks: list[np.ndarray], m: int) -> np.ndarray:
+    """The distinct masks of ``masks``, sorted (a bitmap over every mask when there are few)."""
+    if not masks:
+        return np.zeros(0, dtype=np.int64)
+    if m > LATTICE_MAX_COLUMNS:
+        return np.unique(np.concatenate(masks))
+    seen = np.zeros(1 << m, dtype=bool)
+    for part in masks:
+        seen[part] = True
+    return np.flatnonzero(seen)
 
 
 def _maximal_by_rhs(agree: np.ndarray, m: int) -> list[np.ndarray]:
@@ -547,56 +596,32 @@ def _induce(maximal: np.ndarray, attr: int, m: int, max_lhs: int | None) -> np.n
     return np.asarray(cands, dtype=np.int64)
 
 
-def _group_key(matrix: np.ndarray, cards: Sequence[int], cols: list[int]) -> np.ndarray:
-    n = matrix.shape[1]
-    if not cols:
-        return np.zeros(n, dtype=np.int64)
-    key = matrix[cols[0]].astype(np.int64)
-    span = cards[cols[0]]
-    for c in cols[1:]:
-        if span * cards[c] > 2**62:
-            key, uniq = pd.factorize(key)
-            span = len(uniq)
-        key = key * cards[c] + matrix[c]
-        span *= cards[c]
-    return key
-
-
-def _violations(matrix: np.ndarray, cards: Sequence[int], lhs: int, rhs: list[int], per_fd: int,
-                plis: Sequence[np.ndarray] | None = None) -> tuple[list[int], list[np.ndarray]]:
+def _violations(matrix: np.ndarray, lhs: int, rhs: list[int], per_fd: int,
+                plis: Sequence[np.ndarray]) -> tuple[list[int], list[np.ndarray]]:
     """Which ``lhs -> a`` fail on the whole table, and agree sets of row pairs that break them.
 
     Only rows in a non-singleton cluster of *every* LHS column can share an LHS value with another
     row, so the check runs on the smallest such cluster set (``plis``: rows of each column's
-    stripped partition), as HyFD validates from the PLI of one LHS attribute.
+    stripped partition), as HyFD validates from the PLI of one LHS attribute. Those rows are
+    sorted by their LHS values (a radix lexsort on 16-bit codes, no hashing): an FD fails iff two
+    neighbours agree on the LHS and differ on the RHS.
     """
     cols = _bits(lhs)
-    rows = min((plis[c] for c in cols), key=len) if plis is not None and cols else None
-    sub = matrix if rows is None else matrix[:, rows]
-    if sub.shape[1] == 0:
+    rows = min((plis[c] for c in cols), key=len) if cols else np.arange(matrix.shape[1])
+    if len(rows) < 2:
         return [], []
-    key = _group_key(sub, cards, cols)
-    n = len(key)
-    span = 1
-    for c in cols:
-        span *= cards[c]
-    if span <= 8 * n + 1024:  # dense keys: the first row of each group by direct addressing
-        rep = np.empty(span, dtype=np.int64)
-        rep[key[::-1]] = np.arange(n)[::-1]
-        first_row = rep[key]
-    else:
-        g, uniq = pd.factorize(key)
-        rep = np.empty(len(uniq), dtype=np.int64)
-        rep[g[::-1]] = np.arange(n)[::-1]
-        first_row = rep[g]
+    k = len(cols)
+    if k:
+        rows = rows[np.lexsort(matrix[np.array(cols)[:, None], rows[None, :]])]
+    part = matrix[np.array(cols + rhs)[:, None], rows[None, :]]
+    step = part[:, 1:] != part[:, :-1]
+    bad = step[k:] & ~np.logical_or.reduce(step[:k], axis=0) if k else step
     failed, evidence = [], []
-    for a in rhs:
-        col = sub[a]
-        bad = np.flatnonzero(col[first_row] != col)
-        if len(bad):
-            failed.append(a)
-            pick = bad[:: max(1, len(bad) // per_fd)][:per_fd]
-            evidence.append(_agree(sub, first_row[pick], pick))
+    for j in np.flatnonzero(bad.any(axis=1)).tolist():
+        failed.append(rhs[j])
+        idx = np.flatnonzero(bad[j])
+        pick = idx[:: max(1, len(idx) // per_fd)][:per_fd]
+        evidence.append(_agree(matrix, rows[pick], rows[pick + 1]))
     return failed, evidence
 
 
@@ -630,14 +655,19 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
         if lost is not None:
             return minimal_fds(lost, m, max_lhs), {"column_sets": 1 << m, "rounds": 1}
         method = "pairs" if n * (n - 1) // 2 <= _ALL_PAIRS_MAX else "sampled"
-    if n and max(enc.cardinality) < 2**31:
-        matrix = matrix.astype(np.int32)  # half the memory traffic for the comparisons
+    if n:  # the narrowest codes: less memory traffic, and numpy radix-sorts 16-bit keys
+        top = max(enc.cardinality)
+        matrix = matrix.astype(np.uint16 if top <= 2**16 else np.int32 if top < 2**31 else np.int64)
     stats = {"agree_sets": 0, "rounds": 0, "validated": 0}
     exact = method == "pairs"
-    agree = _all_pair_agree_sets(matrix) if exact else _sampled_agree_sets(matrix, window=2)
+    complete = 0  # columns all of whose same-value pairs were compared
+    if exact:
+        agree = _all_pair_agree_sets(matrix)
+    else:
+        agree, complete = _sampled_agree_sets(matrix, window=2)
     if n <= 1:
         agree = np.zeros(0, dtype=np.int64)
-    plis = None if exact else [_single(enc.codes[c], enc.cardinality[c]).rows for c in range(m)]
+    plis = [] if exact else [np.flatnonzero(np.bincount(c)[c] > 1) for c in enc.codes]
     while True:
         stats["rounds"] += 1
         stats["agree_sets"] = len(agree)
@@ -646,11 +676,12 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
             return found, stats
         by_lhs: dict[int, list[int]] = {}
         for x, a in found:
-            by_lhs.setdefault(x, []).append(a)
+            if not x & complete:  # else every pair agreeing on x is known: x -> a holds
+                by_lhs.setdefault(x, []).append(a)
         new = []
         for x, rhs in by_lhs.items():
             stats["validated"] += len(rhs)
-            _failed, evidence = _violations(matrix, enc.cardinality, x, rhs, per_fd=32, plis=plis)
+            _failed, evidence = _violations(matrix, x, rhs, per_fd=32, plis=plis)
             new.extend(evidence)
         if not new:
             return found, stats
