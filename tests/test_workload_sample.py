@@ -237,3 +237,22 @@ def test_reserved_word_names(engine):
     db = sample(m.schema, {"select": 30, "order": 60}, engine=engine)
     assert db.counts() == {"select": 30, "order": 60}
     assert len(table_rows(db, "order")) == 60
+
+
+def test_sqlite_copy_stops_cleanly_when_the_engine_rejects_a_batch(monkeypatch):
+    """The fetch thread that feeds SQLite ends when an INSERT fails, and the engine's error reaches the caller."""
+    import threading
+
+    mod = __import__("dbmodel_kit.workload.sample", fromlist=["_Filler"])
+    monkeypatch.setattr(mod, "BATCH", 7)
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    filler = mod._Filler(ecommerce(), mod.TARGETS["sqlite"], con, 0, None)
+    before = threading.active_count()
+    # rows 0..99 with 50 twice: the duplicate arrives in the eighth batch, while more are queued
+    with pytest.raises(sqlite3.IntegrityError):
+        filler._copy("SELECT i FROM (SELECT range AS i FROM range(100) UNION ALL SELECT 50) ORDER BY i",
+                     "INSERT INTO t VALUES (?)")
+    assert threading.active_count() == before
+    filler._copy("SELECT range + 1000 FROM range(30)", "INSERT INTO t VALUES (?)")  # the connection still works
+    assert con.execute("SELECT count(*) FROM t WHERE id >= 1000").fetchone()[0] == 30

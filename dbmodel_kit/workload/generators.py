@@ -27,6 +27,7 @@ from sqlglot import exp
 from ..errors import ModelError
 
 ROW = "__i"  #: the row-index column every generator reads
+RN = "__rn"  #: the row number in insert order (a bijection of the kept row indexes onto 0..rows-1)
 TWO_64 = "18446744073709551616.0"
 #: Temporal values spread over two years ending at a fixed date (fixed so the same seed gives the same data).
 EPOCH_DATE = "2023-01-01"
@@ -287,7 +288,7 @@ def max_length(e: exp.Expression, top_index: int) -> int | None:
         return len(e.this) if e.is_string else len(str(e.this)) + 1
     if isinstance(e, exp.Cast) and e.to.is_type(*exp.DataType.TEXT_TYPES):
         e = e.this
-    if isinstance(e, exp.Column) and e.name == ROW:
+    if isinstance(e, exp.Column) and e.name in (ROW, RN):
         return len(str(top_index))
     if _is_int(e):
         return 20  # any BIGINT in decimal, with its sign
@@ -330,7 +331,7 @@ def _is_int(e: exp.Expression) -> bool:
     if isinstance(e, exp.Cast):
         return e.to.is_type(*exp.DataType.INTEGER_TYPES)
     if isinstance(e, exp.Column):
-        return e.name == ROW
+        return e.name in (ROW, RN)
     if isinstance(e, exp.Paren):
         return _is_int(e.this)
     if isinstance(e, exp.Add | exp.Sub | exp.Mul | exp.Mod):

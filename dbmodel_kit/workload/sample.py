@@ -24,7 +24,9 @@ import functools
 import html
 import math
 import os
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,6 +200,11 @@ class _Plan:
     dedupe: list[tuple[str, ...]]
     spread: set[str] = field(default_factory=set)  # FKs drawn uniformly (not the first of a composite key)
     top: int = 0  # the largest row index the generator may draw (more than rows when rows are filtered)
+    #: the FK whose parent rows the (filtered) rows are grouped by, as lines of an order are written together
+    cluster: str | None = None
+    #: unique columns drawn from the row number ``__rn`` (the insert order) rather than ``__i``, so their
+    #: indexes grow in insert order even when rows are grouped by ``cluster``
+    by_rn: set[str] = field(default_factory=set)
 
 
 def _depths(schema: Schema) -> dict[str, int]:
@@ -304,9 +311,15 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
             top = 64 * n + 1024
             seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
         spread: set[str] = set()
+        cluster = None
         for s in dedupe:
             fks_in = [fk for fk in inline if set(fk.columns) <= set(s)]
             spread.update(fk.name for fk in fks_in[1:])
+            cluster = cluster or (fks_in[0].name if fks_in else None)
+        for part, _first in seq.values():
+            cluster = cluster or next((fk.name for fk in inline if set(fk.columns) <= set(part)), None)
+        checked = {c for ck in residual for c in ck.columns}
+        by_rn = {c for c in unique_cols if c not in checked and not any(c in s for s in dedupe)}
         for s in sets:
             cap = _capacity(t, schema, bounds, s)
             if cap is not None and n > cap:
@@ -316,7 +329,7 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
                 n = cap
         counts[t.name] = n
         plans.append(_Plan(t, n, inline, selfref, later, fk_of, bounds, residual, unique_cols, one_to_one, seq,
-                           dedupe, spread, top))
+                           dedupe, spread, top, cluster, by_rn))
     for p in plans:  # a required FK needs a parent row to point at
         for fk in p.inline:
             if p.rows and not counts[fk.ref_table] and not all(p.table.column(c).nullable for c in fk.columns):
@@ -431,7 +444,8 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
     kind = c.type.kind
     skew = parse_skew(c.hint("skew"), where)
     unique = c.name in p.unique_cols
-    x: exp.Expression = exp.column(ROW)
+    # (no filter reads these: the narrow pass, which has no row numbers yet, never makes them)
+    x: exp.Expression = exp.column("__rn", table="__b") if c.name in p.by_rn else exp.column(ROW)
     distinct = c.hint("distinct")
     if distinct is not None:
         if not isinstance(distinct, int) or distinct < 1:
@@ -710,7 +724,8 @@ class _Filler:
                 rn = T("row_number() OVER (PARTITION BY :p ORDER BY __i)", p=exp.column("__part"))
                 rn.find(exp.Window).set("partition_by", seq_parts[c][0])
                 query = _nc(query.select)(exp.alias_(T(":rn + :f", rn=rn, f=first - 1), _ident(c)))
-        final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq]).from_(query.subquery("__q"))
+        order = [exp.column(f"__p{k}") for k, fk in enumerate(p.inline) if fk.name == p.cluster]
+        final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq], *order).from_(query.subquery("__q"))
         conds = [T("COALESCE(:e, TRUE)", e=exp.paren(exp.maybe_parse(ck.expression))) for ck in p.residual]
         for c in p.seq:  # numbering can run past the column's range
             b = p.bounds.get(c, Bounds())
@@ -728,7 +743,12 @@ class _Filler:
         if firsts:
             final = _nc(final.qualify)(exp.and_(*firsts))
         final = final.order_by(exp.column(ROW), copy=False).limit(p.rows, copy=False)
-        numbered = exp.select(exp.alias_(T("row_number() OVER (ORDER BY __i) - 1"), "__rn"), "*").from_(
+        # the kept rows, numbered in insert order: grouped by the cluster FK's parent row, so the engine
+        # checks that FK and extends the composite unique index in key order, not at random places
+        number = T("row_number() OVER (ORDER BY __i) - 1")
+        number.find(exp.Window).set("order", exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in
+                                                                     [*order, exp.column(ROW)]]))
+        numbered = exp.select(exp.alias_(number, "__rn"), exp.column(ROW), *[_col(c) for c in p.seq]).from_(
             final.subquery("__f"))
         self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered.sql('duckdb')}")
 
@@ -809,9 +829,44 @@ class _Filler:
                 continue
             ins = exp.Insert(this=cols.copy(), expression=exp.Values(
                 expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in t.columns])])).sql("sqlite")
-            cur = self.gen.execute(q.sql("duckdb"))
-            while batch := cur.fetchmany(BATCH):
-                self.con.executemany(ins, batch)
+            self._copy(q.sql("duckdb"), ins)
+
+    def _copy(self, query: str, insert: str) -> None:
+        """Run ``query`` in DuckDB and ``insert`` its rows into SQLite, batch by batch, in order.
+
+        A thread fetches the next batch from DuckDB while SQLite inserts the last one: both engines
+        release the GIL while they work (DuckDB computing the rows, SQLite stepping the INSERT), so on
+        two cores the generator and the target overlap instead of taking turns. Only that thread
+        touches the DuckDB connection until it ends, and the batches arrive in the query's order, so
+        the file is the same as a one-thread fill.
+        """
+        batches: queue.Queue[Any] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        done = object()
+
+        def produce() -> None:
+            try:
+                cur = self.gen.execute(query)
+                while not stop.is_set() and (batch := cur.fetchmany(BATCH)):
+                    batches.put(batch)
+            except BaseException as e:  # handed to the inserting thread, which raises it
+                batches.put(e)
+            finally:
+                batches.put(done)
+
+        worker = threading.Thread(target=produce, name="dbmodel-sample-fetch", daemon=True)
+        worker.start()
+        try:
+            while (item := batches.get()) is not done:
+                if isinstance(item, BaseException):
+                    raise item
+                self.con.executemany(insert, item)
+        finally:
+            stop.set()
+            while worker.is_alive():  # unblock a producer waiting on a full queue
+                with contextlib.suppress(queue.Empty):
+                    batches.get(timeout=0.05)
+            worker.join()
 
     def _keep_keys(self, p: _Plan, name: str, view: bool = False) -> None:
         t = p.table
@@ -871,9 +926,7 @@ class _Filler:
                          .sql("sqlite"))
         ins = exp.Insert(this=exp.to_table(upd), expression=exp.Values(
             expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in cols])])).sql("sqlite")
-        cur = self.gen.execute(q.sql("duckdb"))
-        while batch := cur.fetchmany(BATCH):
-            self.con.executemany(ins, batch)
+        self._copy(q.sql("duckdb"), ins)
         self.con.execute(update.sql("sqlite"))
         self.con.execute(f"DROP TABLE {upd}")
 
