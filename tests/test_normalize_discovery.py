@@ -193,6 +193,44 @@ def test_null_semantics_are_explicit():
     assert found(discover_fds(df2)) == eq
 
 
+def _reference_codes(values: list, null_equal: bool) -> list[int]:
+    """Codes by first appearance; NULLs (None, NaN, NA, '') after the other values."""
+    def null(v):
+        return v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and v == "")
+
+    seen: dict = {}
+    for v in values:
+        if not null(v):
+            seen.setdefault(v, len(seen))
+    k, out = len(seen), []
+    for v in values:
+        if null(v):
+            out.append(k)
+            k += not null_equal
+        else:
+            out.append(seen[v])
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["x", "y", "", None, float("nan"), "z", "0"]), min_size=1, max_size=40),
+       st.booleans(), st.booleans(), st.sampled_from([object, "str"]))
+def test_encoding_paths_agree_on_null_semantics(values, null_equal, short, dtype):
+    """Short columns (a dict) and long ones (pandas' hash table) code values and NULLs alike."""
+    df = pd.DataFrame({"a": pd.Series(values, dtype=dtype), "b": pd.Series(range(len(values)), dtype=float)})
+    df.loc[df.index[::3], "b"] = np.nan
+    old = discovery._DICT_ROWS
+    discovery._DICT_ROWS = 10**9 if short else 0
+    try:
+        enc = discovery.encode(df, null_equal=null_equal)
+    finally:
+        discovery._DICT_ROWS = old
+    expected = _reference_codes(df["a"].tolist(), null_equal)
+    assert enc.codes[0].tolist() == expected
+    assert enc.cardinality[0] == max(max(expected) + 1, 1)
+    assert enc.codes[1].tolist() == _reference_codes(df["b"].tolist(), null_equal)
+
+
 def test_evidence_ranks_accidental_fds_last():
     """FDs tested by many rows rank above FDs that hold because their LHS is nearly unique."""
     df = pd.DataFrame({"order": [1, 1, 2, 2, 3, 4], "customer": ["a", "a", "b", "b", "a", "c"],
