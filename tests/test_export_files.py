@@ -164,3 +164,22 @@ def test_cli_export(tmp_path):
                            str(tmp_path / "out")], capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.split()) == sorted(str(tmp_path / "out" / p) for p in LAYOUT["typeorm"])
+
+
+def test_cli_export_dialect(tmp_path):
+    """`dbmodel export -d sqlite --to sql` writes only the SQLite folder; a dialect the target cannot
+    take is a usage error naming the target's dialects."""
+    from dbmodel_kit.io import save
+
+    spec = save(ecommerce(), tmp_path / "shop.yaml")
+    cmd = [sys.executable, "-m", "dbmodel_kit.cli", "export", str(spec), "-o", str(tmp_path / "out")]
+    done = subprocess.run([*cmd, "--to", "sql", "-d", "sqlite"], capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.split()) == [str(tmp_path / "out" / "sqlite" / f) for f in
+                                           ("down.sql", "seed.sql", "up.sql")]
+    done = subprocess.run([*cmd, "--to", "prisma", "-d", "sqlite"], capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert done.returncode != 0
+    assert "its dialects: postgresql" in done.stderr
+    assert not (tmp_path / "out" / "schema.prisma").exists()
