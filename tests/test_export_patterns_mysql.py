@@ -343,3 +343,32 @@ def test_script_runs_in_the_mysql_client(mysql_url):
             for role in (f"app_{suffix}", f"ro_{suffix}"):
                 conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
         engine.dispose()
+
+
+def test_soft_delete_key_referenced_by_a_foreign_key(mysql_url):
+    """A unique key that a foreign key points at is rebuilt over live_flag in one ALTER, so the
+    reference keeps an index throughout; a child row still needs a parent key."""
+    from dbmodel_kit.model import Model
+
+    suffix = uuid.uuid4().hex[:8]
+    m = Model()
+    m.add_table("accounts", id="integer pk identity", email="varchar(100) not null", deleted_at="timestamptz")
+    m.add_unique("accounts", "email")
+    m.add_table("invites", id="integer pk identity", email="varchar(100) not null")
+    m.add_foreign_key("invites.email", "accounts.email")
+    schema = m.schema.replace_table(dataclasses.replace(m.schema.table("accounts"), soft_delete=True))
+    ddl.apply(schema, mysql_url)
+    engine = sa.create_engine(mysql_url)
+    try:
+        with engine.begin() as conn:
+            for s in patterns_mysql(schema, app_role=f"app_{suffix}", readonly_role=f"ro_{suffix}").statements:
+                conn.exec_driver_sql(s)
+            conn.exec_driver_sql("INSERT INTO accounts (email, deleted_at) VALUES ('a@x', NOW()), ('a@x', NULL)")
+            conn.exec_driver_sql("INSERT INTO invites (email) VALUES ('a@x')")
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO invites (email) VALUES ('b@x')")
+    finally:
+        with engine.begin() as conn:
+            for role in (f"app_{suffix}", f"ro_{suffix}"):
+                conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        engine.dispose()
