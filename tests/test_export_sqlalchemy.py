@@ -173,8 +173,8 @@ def test_exported_tests_run_the_alembic_chain(tmp_path, postgres_url):
 
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
 def test_golden_alembic_environment(golden, dialect):
-    """alembic.ini and alembic/env.py of the export match the reviewed golden files; script.py.mako
-    is Alembic's own generic template."""
+    """alembic.ini, alembic/env.py and test_migration.py of the export match the reviewed golden files;
+    script.py.mako is Alembic's own generic template."""
     from importlib import resources
 
     from dbmodel_kit.export import files
@@ -182,6 +182,7 @@ def test_golden_alembic_environment(golden, dialect):
     out = files(ecommerce(), "sqlalchemy", dialect=dialect)
     golden(f"export/sqlalchemy/{dialect}/alembic.ini", out["alembic.ini"])
     golden(f"export/sqlalchemy/{dialect}/env.py", out["alembic/env.py"])
+    golden(f"export/sqlalchemy/{dialect}/test_migration.py", out["test_migration.py"])
     mako = resources.files("alembic").joinpath("templates", "generic", "script.py.mako").read_text("utf-8")
     assert out["alembic/script.py.mako"] == mako
 
