@@ -16,6 +16,7 @@ counted for all sets in one matrix product and one row-wise sort.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -44,27 +45,42 @@ def lost_from_agree_sets(agree: np.ndarray, m: int) -> np.ndarray:
     return lost
 
 
+@lru_cache(maxsize=32)
+def _subsets(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every set as a mask, its membership matrix (sets x columns), and each column's bit."""
+    sets = np.arange(1 << m)
+    one = np.left_shift(1, np.arange(m))
+    return sets, ((sets[:, None] & one) != 0), one
+
+
 def lost_from_counts(codes: np.ndarray, cards: tuple[int, ...] | list[int]) -> np.ndarray | None:
     """``lost`` from the distinct-value count of every attribute set (``codes``: columns x rows).
 
-    Each set's rows get a mixed-radix key (one integer matrix product for all sets); sorting each
-    set's keys counts its distinct values. None when the keys could overflow int64.
+    Each set gets a mixed-radix key per row over its own columns (one matrix product for all
+    sets; floating point, exact below 2**53); its distinct keys are counted with a bitmap when
+    all sets' key ranges are short together, else by sorting each set's keys. None when the keys
+    could exceed 2**53.
     """
-    m = codes.shape[0]
-    radix, mult = 1, []
-    for k in cards:
-        mult.append(radix)
-        radix *= max(int(k), 1)
-    if radix >= 2**62:
+    m, n = codes.shape
+    sets, member, one = _subsets(m)
+    width = np.where(member, np.maximum(np.asarray(cards, dtype=np.float64), 1.0), 1.0)
+    place = np.cumprod(width, axis=1) / width  # product of the set's lower columns' cardinalities
+    size = place[:, -1] * width[:, -1]  # each set's key range
+    if size[-1] >= 2.0**53:
         return None
-    sets = np.arange(1 << m)
-    bits = (sets[:, None] >> np.arange(m)) & 1
-    keys = (bits * np.array(mult, dtype=np.int64)) @ codes
-    keys.sort(axis=1)
-    distinct = np.count_nonzero(keys[:, 1:] != keys[:, :-1], axis=1)  # + 1 for every set alike
-    grown = distinct[sets[:, None] | (1 << np.arange(m))]
-    lost = (grown != distinct[:, None]) @ (1 << np.arange(m))
-    return lost.astype(_dtype(m))
+    keys = (member * place) @ codes.astype(np.float64)
+    total = float(size.sum())
+    if total <= 8 * n * len(sets) + 4096:
+        start = np.zeros(len(sets), dtype=np.int64)
+        np.cumsum(size[:-1].astype(np.int64), out=start[1:])
+        seen = np.zeros(int(total) + 1, dtype=np.uint8)
+        seen[(keys.astype(np.int64) + start[:, None]).ravel()] = 1
+        distinct = np.add.reduceat(seen, start, dtype=np.int64)
+    else:
+        keys.sort(axis=1)
+        distinct = np.count_nonzero(keys[:, 1:] != keys[:, :-1], axis=1)  # + 1 for every set alike
+    grown = distinct[sets[:, None] | one]
+    return ((grown != distinct[:, None]) @ one).astype(_dtype(m))
 
 
 def minimal_fds(lost: np.ndarray, m: int, max_lhs: int | None) -> list[tuple[int, int]]:
