@@ -41,8 +41,17 @@ from _doc import write_section
 ROOT = Path(__file__).resolve().parent.parent
 ENV = ROOT / "bench" / ".env"
 DATASETS = Path(os.environ.get("DBMODEL_FD_DATASETS", "/work/shared/datasets/fd"))
-PUBLISHED = {"iris": 4, "balance-scale": 1, "chess": 1, "abalone": 137, "breast-cancer-wisconsin": 46,
-             "bridges": 142, "echocardiogram": 527, "hepatitis": 8250, "adult": 78}
+PUBLISHED = {
+    "iris": 4,
+    "balance-scale": 1,
+    "chess": 1,
+    "abalone": 137,
+    "breast-cancer-wisconsin": 46,
+    "bridges": 142,
+    "echocardiogram": 527,
+    "hepatitis": 8250,
+    "adult": 78,
+}
 HYFD_TARGET = {"adult", "hepatitis"}  # within 3x of HyFD there; no slower than Tane everywhere
 BATCH = 0.05  # seconds of calls per timed batch
 
@@ -72,7 +81,9 @@ def timed(call, repeat, batch):
     return best[0] / k, best[1] / k
 """
 
-RUNNER = TIMER + r"""
+RUNNER = (
+    TIMER
+    + r"""
 import json, sys
 import pandas as pd
 import desbordante
@@ -101,6 +112,7 @@ for name, make, kwargs in (("tane", desbordante.afd.algorithms.Tane, {"error": 0
                  "fds": fds}
 print(json.dumps(out))
 """
+)
 
 _timing: dict = {}
 exec(TIMER, _timing)  # the same clock() and timed() here: one timing method for both sides
@@ -118,8 +130,9 @@ def ensure_env() -> Path:
 
 
 def desbordante(python: Path, csv: Path, repeat: int) -> dict:
-    proc = subprocess.run([str(python), "-c", RUNNER, str(csv), str(repeat), str(BATCH)], capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [str(python), "-c", RUNNER, str(csv), str(repeat), str(BATCH)], capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
@@ -129,9 +142,13 @@ def ours(csv: Path, repeat: int, tane: bool) -> dict:
     df = read_csv(csv)
     enc = encode(df)
     result = discover_fds(df)
-    out = {"fds": [[sorted(d.lhs), d.rhs] for d in result], "rows": len(df), "cols": len(df.columns),
-           "execute": timed(lambda: clock(lambda: discover_fds(enc)), repeat, BATCH),
-           "total": timed(lambda: clock(lambda: discover_fds(df)), repeat, BATCH)}
+    out = {
+        "fds": [[sorted(d.lhs), d.rhs] for d in result],
+        "rows": len(df),
+        "cols": len(df.columns),
+        "execute": timed(lambda: clock(lambda: discover_fds(enc)), repeat, BATCH),
+        "total": timed(lambda: clock(lambda: discover_fds(df)), repeat, BATCH),
+    }
     if tane:
         holder = {}
         out["tane"] = clock(lambda: holder.setdefault("r", discover_fds(df, algorithm="tane")))
@@ -167,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-tane", action="store_true", help="skip our TANE (slow on hepatitis and adult)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = ap.parse_args(argv)
-    names = args.tables.split(",") if args.tables else \
-        sorted(PUBLISHED, key=lambda n: (DATASETS / f"{n}.csv").stat().st_size)
+    names = (
+        args.tables.split(",")
+        if args.tables
+        else sorted(PUBLISHED, key=lambda n: (DATASETS / f"{n}.csv").stat().st_size)
+    )
     python = ensure_env()
     load_before = os.getloadavg()
     checks, alone, loaded, ok_all = [], [], [], True
@@ -182,64 +202,114 @@ def main(argv: list[str] | None = None) -> int:
         ok1, r1 = judge(name, mine["execute"][0], ref["tane"]["execute"][0], ref["hyfd"]["execute"][0])
         ok2, r2 = judge(name, mine["total"][0], ref["tane"]["total"][0], ref["hyfd"]["total"][0])
         ok_all &= same and count_ok and ok1 and ok2
-        checks.append((name, f"{mine['rows']:,} x {mine['cols']}", f"{len(s_mine)} / {len(s_tane)} / {len(s_hyfd)}",
-                       str(PUBLISHED.get(name, "?")), "yes" if same and count_ok else "**NO**",
-                       pair(mine["tane"]) if "tane" in mine else "-"))
-        alone.append((name, pair(mine["execute"]), pair(ref["tane"]["execute"]), pair(ref["hyfd"]["execute"]), r1,
-                      "yes" if ok1 else "**no**"))
-        loaded.append((name, pair(mine["total"]), pair(ref["tane"]["total"]), pair(ref["hyfd"]["total"]), r2,
-                       "yes" if ok2 else "**no**"))
+        checks.append(
+            (
+                name,
+                f"{mine['rows']:,} x {mine['cols']}",
+                f"{len(s_mine)} / {len(s_tane)} / {len(s_hyfd)}",
+                str(PUBLISHED.get(name, "?")),
+                "yes" if same and count_ok else "**NO**",
+                pair(mine["tane"]) if "tane" in mine else "-",
+            )
+        )
+        alone.append(
+            (
+                name,
+                pair(mine["execute"]),
+                pair(ref["tane"]["execute"]),
+                pair(ref["hyfd"]["execute"]),
+                r1,
+                "yes" if ok1 else "**no**",
+            )
+        )
+        loaded.append(
+            (
+                name,
+                pair(mine["total"]),
+                pair(ref["tane"]["total"]),
+                pair(ref["hyfd"]["total"]),
+                r2,
+                "yes" if ok2 else "**no**",
+            )
+        )
         print(" | ".join(checks[-1] + alone[-1][1:] + loaded[-1][1:]), file=sys.stderr)
 
     def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-        return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
-                *("| " + " | ".join(r) + " |" for r in rows)]
+        return [
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+            *("| " + " | ".join(r) + " |" for r in rows),
+        ]
 
     import numpy
     import pandas
 
     shown = subprocess.run([str(python), "-m", "pip", "show", "desbordante"], capture_output=True, text=True).stdout
     version = shown.split("Version: ")[1].split()[0] if "Version: " in shown else "?"
-    env = (f"{platform.python_implementation()} {platform.python_version()}, numpy {numpy.__version__}, "
-           f"pandas {pandas.__version__}, {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before and "
-           f"{os.getloadavg()[0]:.1f} after; Desbordante {version}")
+    env = (
+        f"{platform.python_implementation()} {platform.python_version()}, numpy {numpy.__version__}, "
+        f"pandas {pandas.__version__}, {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before and "
+        f"{os.getloadavg()[0]:.1f} after; Desbordante {version}"
+    )
     both = sum(a[-1] == "yes" and b[-1] == "yes" for a, b in zip(alone, loaded))
-    body = "\n".join([
-        "### FD discovery (`dbmodel fds`) vs Desbordante",
-        "",
-        f"Command: `.venv/bin/python bench/fds.py{' --no-tane' if args.no_tane else ''} --repeat {args.repeat}` "
-        f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {env}).",
-        "",
-        "Ours is `discover_fds` with its default algorithm (`auto`: the agree-set hybrid for exact FDs).",
-        "Times are the mean of one call in the best of the batches (each batch repeats the call for at",
-        "least 50 ms; calls of more than a second are timed twice); wall clock, with the process's CPU",
-        "time in brackets. Targets: no slower than",
-        "Desbordante's Tane on any table, and within 3x of HyFD on adult and hepatitis, judged on wall",
-        "clock on both like-for-like pairs below; a table meets them only if both pairs do.",
-        "",
-        "Correctness: the FD sets of ours, Desbordante's Tane and HyFD (and our TANE, run once from the",
-        "DataFrame) are compared as sets.",
-        "",
-        *table(("table", "rows x cols", "FDs ours / Tane / HyFD", "published", "same FD sets",
-                "ours (TANE), once"), checks),
-        "",
-        "**Algorithm only** (loading excluded): Desbordante `execute()` after `load_data(table=df)`;",
-        "ours `discover_fds(enc)` after `enc = encode(df)` (the public encoding step, integer codes per",
-        "column, done before the clock starts, as `load_data` is).",
-        "",
-        *table(("table", "ours on encoded columns", "Desbordante Tane execute", "Desbordante HyFD execute",
-                "ours / Tane", "target met"), alone),
-        "",
-        "**End to end** (loading included): Desbordante `load_data(table=df)` + `execute()`; ours",
-        "`discover_fds(df)` (encoding included).",
-        "",
-        *table(("table", "ours from the DataFrame", "Desbordante Tane load + execute",
-                "Desbordante HyFD load + execute", "ours / Tane", "target met"), loaded),
-        "",
-        f"All FD sets identical and equal to the published counts: "
-        f"{'yes' if all(r[4] == 'yes' for r in checks) else 'NO'}; "
-        f"targets met on both pairs on {both} of {len(names)} tables.",
-    ])
+    body = "\n".join(
+        [
+            "### FD discovery (`dbmodel fds`) vs Desbordante",
+            "",
+            f"Command: `.venv/bin/python bench/fds.py{' --no-tane' if args.no_tane else ''} --repeat {args.repeat}` "
+            f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {env}).",
+            "",
+            "Ours is `discover_fds` with its default algorithm (`auto`: the agree-set hybrid for exact FDs).",
+            "Times are the mean of one call in the best of the batches (each batch repeats the call for at",
+            "least 50 ms; calls of more than a second are timed twice); wall clock, with the process's CPU",
+            "time in brackets. Targets: no slower than",
+            "Desbordante's Tane on any table, and within 3x of HyFD on adult and hepatitis, judged on wall",
+            "clock on both like-for-like pairs below; a table meets them only if both pairs do.",
+            "",
+            "Correctness: the FD sets of ours, Desbordante's Tane and HyFD (and our TANE, run once from the",
+            "DataFrame) are compared as sets.",
+            "",
+            *table(
+                ("table", "rows x cols", "FDs ours / Tane / HyFD", "published", "same FD sets", "ours (TANE), once"),
+                checks,
+            ),
+            "",
+            "**Algorithm only** (loading excluded): Desbordante `execute()` after `load_data(table=df)`;",
+            "ours `discover_fds(enc)` after `enc = encode(df)` (the public encoding step, integer codes per",
+            "column, done before the clock starts, as `load_data` is).",
+            "",
+            *table(
+                (
+                    "table",
+                    "ours on encoded columns",
+                    "Desbordante Tane execute",
+                    "Desbordante HyFD execute",
+                    "ours / Tane",
+                    "target met",
+                ),
+                alone,
+            ),
+            "",
+            "**End to end** (loading included): Desbordante `load_data(table=df)` + `execute()`; ours",
+            "`discover_fds(df)` (encoding included).",
+            "",
+            *table(
+                (
+                    "table",
+                    "ours from the DataFrame",
+                    "Desbordante Tane load + execute",
+                    "Desbordante HyFD load + execute",
+                    "ours / Tane",
+                    "target met",
+                ),
+                loaded,
+            ),
+            "",
+            f"All FD sets identical and equal to the published counts: "
+            f"{'yes' if all(r[4] == 'yes' for r in checks) else 'NO'}; "
+            f"targets met on both pairs on {both} of {len(names)} tables.",
+        ]
+    )
     print(body)
     if not args.no_write:
         write_section("fds", body)

@@ -19,16 +19,22 @@ from dbmodel_kit.normalize.discovery import discover_fds, fd_error, keys_from_da
 
 DATASETS = Path("/work/shared/datasets/fd")
 PUBLISHED = {  # the README's counts of minimal non-trivial FDs (NULL = NULL, values as strings)
-    "iris": 4, "balance-scale": 1, "chess": 1, "abalone": 137, "breast-cancer-wisconsin": 46,
-    "bridges": 142, "echocardiogram": 527, "hepatitis": 8250, "adult": 78,
+    "iris": 4,
+    "balance-scale": 1,
+    "chess": 1,
+    "abalone": 137,
+    "breast-cancer-wisconsin": 46,
+    "bridges": 142,
+    "echocardiogram": 527,
+    "hepatitis": 8250,
+    "adult": 78,
 }
 TANE_FAST = ("iris", "balance-scale", "chess", "abalone", "breast-cancer-wisconsin", "bridges", "echocardiogram")
 
 
 def g3(df: pd.DataFrame, lhs: tuple[str, ...], a: str) -> float:
     """Brute-force g3 error: per LHS value, every row but those with the most common RHS value goes."""
-    return _g3(list(df.itertuples(index=False, name=None)), [df.columns.get_loc(c) for c in lhs],
-               df.columns.get_loc(a))
+    return _g3(list(df.itertuples(index=False, name=None)), [df.columns.get_loc(c) for c in lhs], df.columns.get_loc(a))
 
 
 def _g3(rows: list[tuple], lhs: list[int], a: int) -> float:
@@ -46,8 +52,11 @@ def oracle(df: pd.DataFrame, max_error: float = 0.0, max_lhs: int | None = None)
     for a in range(len(cols)):
         others = [c for c in range(len(cols)) if c != a]
         top = len(others) if max_lhs is None else min(len(others), max_lhs)
-        ok = {lhs: _g3(rows, list(lhs), a) <= max_error + 1e-12
-              for size in range(top + 1) for lhs in itertools.combinations(others, size)}
+        ok = {
+            lhs: _g3(rows, list(lhs), a) <= max_error + 1e-12
+            for size in range(top + 1)
+            for lhs in itertools.combinations(others, size)
+        }
         for lhs, holds in ok.items():
             if holds and not (lhs and any(ok[sub] for sub in itertools.combinations(lhs, len(lhs) - 1))):
                 out.add((frozenset(cols[i] for i in lhs), cols[a]))
@@ -87,8 +96,13 @@ def test_sampling_and_validation_path_matches_brute_force(df):
 
 
 @settings(max_examples=80, deadline=None)
-@given(tables(), st.sampled_from(["counts", "pairs", "sampled"]), st.booleans(), st.sampled_from([0, 1, 8]),
-       st.one_of(st.none(), st.integers(0, 3)))
+@given(
+    tables(),
+    st.sampled_from(["counts", "pairs", "sampled"]),
+    st.booleans(),
+    st.sampled_from([0, 1, 8]),
+    st.one_of(st.none(), st.integers(0, 3)),
+)
 def test_every_hybrid_path_matches_brute_force(df, method, lattice, complete, k):
     """Each way the hybrid finds non-FDs (distinct counts of every column set, every row pair,
     sampled pairs plus validation, with more or fewer columns whose every same-value pair is
@@ -107,8 +121,14 @@ def test_every_hybrid_path_matches_brute_force(df, method, lattice, complete, k)
 def test_complete_columns_compare_every_same_value_pair():
     """A column counted as complete has every same-value pair compared, not only near neighbours:
     on this table (found by a random search) neighbours up to two apart miss a non-FD."""
-    df = pd.DataFrame({"c0": [0, 0, 1, 1, 1, 1, 1], "c1": [1, 1, 1, 0, 0, 1, 1], "c2": [1, 1, 0, 1, 0, 0, 1],
-                       "c3": [0, 0, 1, 0, 0, 0, 1]})
+    df = pd.DataFrame(
+        {
+            "c0": [0, 0, 1, 1, 1, 1, 1],
+            "c1": [1, 1, 1, 0, 0, 1, 1],
+            "c2": [1, 1, 0, 1, 0, 0, 1],
+            "c3": [0, 0, 1, 0, 0, 0, 1],
+        }
+    )
     old = discovery._method
     discovery._method = lambda n, m: "sampled"
     try:
@@ -121,8 +141,9 @@ def test_complete_columns_compare_every_same_value_pair():
 @given(st.integers(1, 4), st.integers(40, 120), st.integers(1, 6), st.data())
 def test_narrow_long_tables_match_brute_force(ncols, nrows, domain, data):
     """Narrow tables with more rows take the distinct-count path on their own; still the oracle's FDs."""
-    df = pd.DataFrame({f"c{i}": data.draw(st.lists(st.integers(0, domain), min_size=nrows, max_size=nrows))
-                       for i in range(ncols)})
+    df = pd.DataFrame(
+        {f"c{i}": data.draw(st.lists(st.integers(0, domain), min_size=nrows, max_size=nrows)) for i in range(ncols)}
+    )
     assert discovery._method(nrows, ncols) == "counts"
     assert found(discover_fds(df)) == oracle(df)
 
@@ -187,14 +208,15 @@ def test_null_semantics_are_explicit():
     assert ("b", "a") in {(next(iter(d.lhs), None), d.rhs) for d in discover_fds(df)}
     eq = found(discover_fds(df))
     neq = found(discover_fds(df, null_equal=False))
-    assert (frozenset({"a"}), "b") not in eq      # the two NULLs agree on a but differ on b
-    assert (frozenset({"a"}), "b") in neq         # distinct NULLs: a is unique, so a -> b
+    assert (frozenset({"a"}), "b") not in eq  # the two NULLs agree on a but differ on b
+    assert (frozenset({"a"}), "b") in neq  # distinct NULLs: a is unique, so a -> b
     df2 = pd.DataFrame({"a": [np.nan, np.nan, 1.0], "b": [1, 2, 3]})
     assert found(discover_fds(df2)) == eq
 
 
 def _reference_codes(values: list, null_equal: bool) -> list[int]:
     """Codes by first appearance; NULLs (None, NaN, NA, '') after the other values."""
+
     def null(v):
         return v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and v == "")
 
@@ -213,8 +235,12 @@ def _reference_codes(values: list, null_equal: bool) -> list[int]:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["x", "y", "", None, float("nan"), "z", "0"]), min_size=1, max_size=40),
-       st.booleans(), st.booleans(), st.sampled_from([object, "str"]))
+@given(
+    st.lists(st.sampled_from(["x", "y", "", None, float("nan"), "z", "0"]), min_size=1, max_size=40),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([object, "str"]),
+)
 def test_encoding_paths_agree_on_null_semantics(values, null_equal, short, dtype):
     """Short columns (a dict) and long ones (pandas' hash table) code values and NULLs alike."""
     df = pd.DataFrame({"a": pd.Series(values, dtype=dtype), "b": pd.Series(range(len(values)), dtype=float)})
@@ -233,8 +259,14 @@ def test_encoding_paths_agree_on_null_semantics(values, null_equal, short, dtype
 
 def test_evidence_ranks_accidental_fds_last():
     """FDs tested by many rows rank above FDs that hold because their LHS is nearly unique."""
-    df = pd.DataFrame({"order": [1, 1, 2, 2, 3, 4], "customer": ["a", "a", "b", "b", "a", "c"],
-                       "city": ["x", "x", "y", "y", "x", "z"], "note": ["p", "q", "r", "s", "t", "u"]})
+    df = pd.DataFrame(
+        {
+            "order": [1, 1, 2, 2, 3, 4],
+            "customer": ["a", "a", "b", "b", "a", "c"],
+            "city": ["x", "x", "y", "y", "x", "z"],
+            "note": ["p", "q", "r", "s", "t", "u"],
+        }
+    )
     result = discover_fds(df)
     ranked = result.ranked()
     assert list(ranked.columns) == ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct", "confidence"]
@@ -262,8 +294,11 @@ def test_keys_from_data_and_duplicate_rows():
     df = pd.DataFrame({"a": [1, 1, 2, 2], "b": [1, 2, 1, 2], "c": [5, 6, 7, 8]})
     keys = keys_from_data(df)
     assert keys.keys == (frozenset({"c"}), frozenset({"a", "b"}))
-    dup = keys_from_data(read_csv(DATASETS / "iris.csv")) if (DATASETS / "iris.csv").exists() else \
-        keys_from_data(pd.concat([df, df.iloc[:1]]))
+    dup = (
+        keys_from_data(read_csv(DATASETS / "iris.csv"))
+        if (DATASETS / "iris.csv").exists()
+        else keys_from_data(pd.concat([df, df.iloc[:1]]))
+    )
     assert dup.keys == ()
     assert dup.duplicate_rows > 0
     assert "no key" in dup.message
@@ -278,8 +313,12 @@ def test_keys_from_data_match_brute_force(df):
     if df.duplicated().any():
         assert keys_from_data(df).keys == ()
         return
-    uniq = [frozenset(c) for n in range(len(cols) + 1) for c in itertools.combinations(cols, n)
-            if not df.duplicated(subset=list(c) or None).any() and (c or len(df) <= 1)]
+    uniq = [
+        frozenset(c)
+        for n in range(len(cols) + 1)
+        for c in itertools.combinations(cols, n)
+        if not df.duplicated(subset=list(c) or None).any() and (c or len(df) <= 1)
+    ]
     minimal = {k for k in uniq if not any(o < k for o in uniq)}
     assert set(keys_from_data(df).keys) == minimal
 

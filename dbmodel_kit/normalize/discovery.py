@@ -47,6 +47,7 @@ __all__ = [
 
 # -- input ----------------------------------------------------------------------------------
 
+
 def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
     """Read a CSV with every value as a string and no NA conversion (empty cell = empty string)."""
     try:
@@ -132,6 +133,7 @@ def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
 
 
 # -- stripped partitions ---------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class _Partition:
@@ -219,6 +221,7 @@ def _g3_removals(p: _Partition, codes: np.ndarray, card: int) -> int:
 
 # -- results ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DiscoveredFD:
     """A minimal FD found in data; ``error`` is g3 (the fraction of rows to delete for it to hold)."""
@@ -288,9 +291,17 @@ class Discovery:
                 p = _partition_of(enc, sum(1 << enc.columns.index(c) for c in d.lhs), cache)
                 support, lhs_distinct = len(p.rows), enc.n_rows - p.error
             conf = (support / self.rows if self.rows else 0.0) * (1.0 - d.error)
-            rows.append({"lhs": fmt_attrs(d.lhs, self.columns), "rhs": d.rhs, "error": d.error,
-                         "support": support, "lhs_distinct": lhs_distinct,
-                         "rhs_distinct": distinct.get(d.rhs, 0), "confidence": conf})
+            rows.append(
+                {
+                    "lhs": fmt_attrs(d.lhs, self.columns),
+                    "rhs": d.rhs,
+                    "error": d.error,
+                    "support": support,
+                    "lhs_distinct": lhs_distinct,
+                    "rhs_distinct": distinct.get(d.rhs, 0),
+                    "confidence": conf,
+                }
+            )
         frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
         object.__setattr__(self, "_evidence", frame)
         return frame
@@ -298,8 +309,11 @@ class Discovery:
     def ranked(self) -> pd.DataFrame:
         """The evidence, FDs most worth confirming first: most tested by the data, then shortest LHS."""
         ev = self.evidence().assign(_size=[len(d.lhs) for d in self.fds])
-        return ev.sort_values(["confidence", "_size", "lhs", "rhs"], ascending=[False, True, True, True],
-                              kind="stable").drop(columns="_size").reset_index(drop=True)
+        return (
+            ev.sort_values(["confidence", "_size", "lhs", "rhs"], ascending=[False, True, True, True], kind="stable")
+            .drop(columns="_size")
+            .reset_index(drop=True)
+        )
 
     def to_json(self) -> list[dict[str, Any]]:
         return [d.to_json() for d in self.fds]
@@ -308,8 +322,10 @@ class Discovery:
         return "\n".join(d.fd.text(self.columns) for d in self.fds)
 
     def _repr_html_(self) -> str:
-        head = (f"<p>{len(self.fds)} minimal FDs over {len(self.columns)} columns and {self.rows} rows "
-                f"(NULL {'=' if self.null_equal else '≠'} NULL, max error {self.max_error:g}).</p>")
+        head = (
+            f"<p>{len(self.fds)} minimal FDs over {len(self.columns)} columns and {self.rows} rows "
+            f"(NULL {'=' if self.null_equal else '≠'} NULL, max error {self.max_error:g}).</p>"
+        )
         return head + self.evidence().to_html(index=False, escape=True)
 
     def __str__(self) -> str:
@@ -317,6 +333,7 @@ class Discovery:
 
 
 # -- TANE ------------------------------------------------------------------------------------
+
 
 def _bits(mask: int) -> list[int]:
     out = []
@@ -345,8 +362,9 @@ def _tane(enc: Encoded, max_error: float, max_lhs: int | None) -> tuple[list[tup
             return _holds_on(p_x, codes[a])
         return _g3_removals(p_x, codes[a], cards[a]) <= limit
 
-    empty = _Partition(np.arange(n), np.zeros(n, dtype=np.int64), 1) if n > 1 else _Partition(
-        np.arange(0), np.arange(0), 0)
+    empty = (
+        _Partition(np.arange(n), np.zeros(n, dtype=np.int64), 1) if n > 1 else _Partition(np.arange(0), np.arange(0), 0)
+    )
     prev: dict[int, tuple[_Partition, int]] = {0: (empty, full)}
     level: dict[int, _Partition] = {1 << i: _single(codes[i], cards[i]) for i in range(m)}
     size = 1
@@ -398,7 +416,7 @@ def _tane(enc: Encoded, max_error: float, max_lhs: int | None) -> tuple[list[tup
                 continue
             members.sort()
             for i, y in enumerate(members):
-                for z in members[i + 1:]:
+                for z in members[i + 1 :]:
                     x = y | z
                     if all((x ^ (1 << b)) in survivors for b in _bits(x)):
                         nxt[x] = _product(survivors[y][0], survivors[z][0], scratch)
@@ -420,7 +438,7 @@ def _tane(enc: Encoded, max_error: float, max_lhs: int | None) -> tuple[list[tup
 # (HyFD's sampling) and then validate each candidate on the whole table; a failed candidate
 # yields the pairs that break it, whose agree sets refine the candidates, until all hold.
 
-_ALL_PAIRS_MAX = 2_000_000   # compare every pair of rows up to this many pairs (n ~ 2,000)
+_ALL_PAIRS_MAX = 2_000_000  # compare every pair of rows up to this many pairs (n ~ 2,000)
 _CHUNK = 1 << 20
 
 
@@ -531,13 +549,13 @@ def _maximal_by_rhs(agree: np.ndarray, m: int) -> list[np.ndarray]:
     u: Any = np.zeros(len(a), dtype=dtype)
     step = max(1, (1 << 21) // max(len(a), 1))
     for lo in range(0, len(a), step):
-        s = a[lo:lo + step]
+        s = a[lo : lo + step]
         bound = int(np.searchsorted(-pc, -pc[len(s) + lo - 1], side="left"))
         if bound == 0:
             continue
         t, tc = a[:bound], comp[:bound]
         sup = ((s[:, None] & tc[None, :]) == 0) & (s[:, None] != t[None, :])
-        u[lo:lo + step] = np.bitwise_or.reduce(np.where(sup, tc[None, :], 0), axis=1)
+        u[lo : lo + step] = np.bitwise_or.reduce(np.where(sup, tc[None, :], 0), axis=1)
     out = []
     for attr in range(m):
         bit = 1 << attr
@@ -587,8 +605,8 @@ def _induce(maximal: np.ndarray, attr: int, m: int, max_lhs: int | None) -> np.n
             dominated = np.zeros(len(y), dtype=bool)
             step = max(1, (1 << 20) // len(keep_a))
             for lo in range(0, len(y), step):
-                blk = y[lo:lo + step]
-                dominated[lo:lo + step] = ((keep_a[None, :] & ~blk[:, None]) == 0).any(axis=1)
+                blk = y[lo : lo + step]
+                dominated[lo : lo + step] = ((keep_a[None, :] & ~blk[:, None]) == 0).any(axis=1)
             y = y[~dominated]
         if max_lhs is not None:
             y = y[np.bitwise_count(y) <= max_lhs]
@@ -596,8 +614,9 @@ def _induce(maximal: np.ndarray, attr: int, m: int, max_lhs: int | None) -> np.n
     return np.asarray(cands, dtype=np.int64)
 
 
-def _violations(matrix: np.ndarray, lhs: int, rhs: list[int], per_fd: int,
-                plis: Sequence[np.ndarray]) -> tuple[list[int], list[np.ndarray]]:
+def _violations(
+    matrix: np.ndarray, lhs: int, rhs: list[int], per_fd: int, plis: Sequence[np.ndarray]
+) -> tuple[list[int], list[np.ndarray]]:
     """Which ``lhs -> a`` fail on the whole table, and agree sets of row pairs that break them.
 
     Only rows in a non-singleton cluster of *every* LHS column can share an LHS value with another
@@ -726,18 +745,38 @@ ALGORITHMS = ("auto", "tane", "hybrid")
 
 
 @overload
-def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = ..., max_error: float = ...,
-                 null_equal: bool = ..., algorithm: str = ..., explain: Literal[False] = ...) -> Discovery: ...
+def discover_fds(
+    data: pd.DataFrame | str | Path | Encoded,
+    *,
+    max_lhs: int | None = ...,
+    max_error: float = ...,
+    null_equal: bool = ...,
+    algorithm: str = ...,
+    explain: Literal[False] = ...,
+) -> Discovery: ...
 
 
 @overload
-def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = ..., max_error: float = ...,
-                 null_equal: bool = ..., algorithm: str = ..., explain: Literal[True]) -> Explanation: ...
+def discover_fds(
+    data: pd.DataFrame | str | Path | Encoded,
+    *,
+    max_lhs: int | None = ...,
+    max_error: float = ...,
+    null_equal: bool = ...,
+    algorithm: str = ...,
+    explain: Literal[True],
+) -> Explanation: ...
 
 
-def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | None = None,
-                 max_error: float = 0.0, null_equal: bool = True, algorithm: str = "auto",
-                 explain: bool = False) -> Discovery | Explanation:
+def discover_fds(
+    data: pd.DataFrame | str | Path | Encoded,
+    *,
+    max_lhs: int | None = None,
+    max_error: float = 0.0,
+    null_equal: bool = True,
+    algorithm: str = "auto",
+    explain: bool = False,
+) -> Discovery | Explanation:
     """All minimal non-trivial FDs ``X -> A`` of ``data`` (g3 error at most ``max_error``).
 
     ``max_lhs`` bounds the LHS size; ``null_equal`` chooses NULL semantics (see the module doc).
@@ -784,23 +823,53 @@ def discover_fds(data: pd.DataFrame | str | Path | Encoded, *, max_lhs: int | No
     if not explain:
         return found_
     cards = ", ".join(f"{c} {k}" for c, k in zip(enc.columns, enc.cardinality))
-    steps = [Step(f"{enc.n_rows} rows, {len(enc.columns)} columns; distinct values per column: {cards} "
-                  f"(NULL {'=' if null_equal else '≠'} NULL)", "note", {"cardinality": dict(zip(enc.columns,
-                                                                                                enc.cardinality))})]
+    steps = [
+        Step(
+            f"{enc.n_rows} rows, {len(enc.columns)} columns; distinct values per column: {cards} "
+            f"(NULL {'=' if null_equal else '≠'} NULL)",
+            "note",
+            {"cardinality": dict(zip(enc.columns, enc.cardinality))},
+        )
+    ]
     if algorithm == "hybrid" and "column_sets" in stats:
-        steps.append(Step(f"distinct values counted for all {stats['column_sets']} column sets (a table this "
-                          f"small needs no row pairs)", "note", dict(stats)))
+        steps.append(
+            Step(
+                f"distinct values counted for all {stats['column_sets']} column sets (a table this "
+                f"small needs no row pairs)",
+                "note",
+                dict(stats),
+            )
+        )
     elif algorithm == "hybrid":
-        how = ("every pair of rows compared" if _method(enc.n_rows, len(enc.columns)) != "sampled"
-               else "neighbouring rows of each column's clusters compared, candidates validated on all rows")
-        steps.append(Step(f"agree sets (the columns two rows share, each a non-FD for the others): "
-                          f"{stats.get('agree_sets', 0)} distinct; {how}; {stats.get('rounds', 0)} round(s)",
-                          "note", dict(stats)))
+        how = (
+            "every pair of rows compared"
+            if _method(enc.n_rows, len(enc.columns)) != "sampled"
+            else "neighbouring rows of each column's clusters compared, candidates validated on all rows"
+        )
+        steps.append(
+            Step(
+                f"agree sets (the columns two rows share, each a non-FD for the others): "
+                f"{stats.get('agree_sets', 0)} distinct; {how}; {stats.get('rounds', 0)} round(s)",
+                "note",
+                dict(stats),
+            )
+        )
     else:
-        steps.append(Step(f"TANE: {stats.get('nodes', 0)} attribute sets visited in the lattice, "
-                          f"{stats.get('products', 0)} partition products", "note", dict(stats)))
-    steps.append(Step(f"{len(result)} minimal FDs" + (f" with at most {max_lhs} attributes on the left"
-                                                        if max_lhs is not None else ""), "result"))
+        steps.append(
+            Step(
+                f"TANE: {stats.get('nodes', 0)} attribute sets visited in the lattice, "
+                f"{stats.get('products', 0)} partition products",
+                "note",
+                dict(stats),
+            )
+        )
+    steps.append(
+        Step(
+            f"{len(result)} minimal FDs"
+            + (f" with at most {max_lhs} attributes on the left" if max_lhs is not None else ""),
+            "result",
+        )
+    )
     return Explanation("FD discovery", tuple(steps), found_, f"{len(result)} minimal FDs")
 
 
@@ -866,8 +935,10 @@ class DataKeys:
     @property
     def message(self) -> str:
         if self.duplicate_rows:
-            return (f"no key: {self.duplicate_rows} row(s) duplicate another row entirely, so no set of "
-                    f"columns identifies every row (set semantics needs distinct rows)")
+            return (
+                f"no key: {self.duplicate_rows} row(s) duplicate another row entirely, so no set of "
+                f"columns identifies every row (set semantics needs distinct rows)"
+            )
         return "; ".join("{" + ", ".join(sorted(k, key=self.columns.index)) + "}" for k in self.keys)
 
     def __str__(self) -> str:
@@ -877,8 +948,9 @@ class DataKeys:
         return f"<p>{html.escape(self.message)}</p>"
 
 
-def keys_from_data(data: pd.DataFrame | str | Path, *, max_size: int | None = None,
-                   null_equal: bool = True) -> DataKeys:
+def keys_from_data(
+    data: pd.DataFrame | str | Path, *, max_size: int | None = None, null_equal: bool = True
+) -> DataKeys:
     """Minimal column sets whose values are unique in ``data`` (its candidate keys as sampled).
 
     >>> str(keys_from_data(pd.DataFrame({"a": [1, 1, 2], "b": [1, 2, 1], "c": [1, 2, 3]})))
@@ -909,7 +981,7 @@ def keys_from_data(data: pd.DataFrame | str | Path, *, max_size: int | None = No
         for members in blocks.values():
             members.sort()
             for i, y in enumerate(members):
-                for z in members[i + 1:]:
+                for z in members[i + 1 :]:
                     x = y | z
                     if all((x ^ (1 << b)) in survivors for b in _bits(x)):
                         nxt[x] = _product(survivors[y], survivors[z], scratch)
