@@ -433,10 +433,14 @@ def _tane(enc: Encoded, max_error: float, max_lhs: int | None) -> tuple[list[tup
 # is far faster on wide or long tables: record pairs give *agree sets* (the columns two rows
 # share), each agree set S is a non-FD S -/-> A for every A outside S, and the minimal FDs for A
 # are the minimal sets that are contained in no such S (minimal hitting sets of the difference
-# sets), induced here Berge-style with numpy. Small tables compare every pair of rows, which
-# makes the result exact without validation; long tables compare neighbours in sorted clusters
-# (HyFD's sampling) and then validate each candidate on the whole table; a failed candidate
-# yields the pairs that break it, whose agree sets refine the candidates, until all hold.
+# sets). Up to 20 columns they are read off the whole attribute lattice at once (._lattice);
+# wider tables induce them Berge-style with numpy. Tiny tables skip row pairs altogether and
+# count the distinct values of every column set (._lattice again). Small tables compare every
+# pair of rows, which makes the result exact without validation; long tables compare every
+# same-value pair of the columns with small clusters (so candidates with such a column on the
+# left are exact) and neighbours in sorted clusters of the others (HyFD's sampling), then
+# validate the remaining candidates on the whole table; a failed candidate yields the pairs
+# that break it, whose agree sets refine the candidates, until all hold.
 
 _ALL_PAIRS_MAX = 2_000_000  # compare every pair of rows up to this many pairs (n ~ 2,000)
 _CHUNK = 1 << 20
