@@ -10,10 +10,81 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlglot
+from sqlglot import exp
+
 from ..ddl import statements
+from ..dialects import get_dialect
 from ..model.ops import AddIndex
 from ..model.schema import Index, Schema
 from .candidates import Rejected
+
+
+def _foldable(where: str) -> tuple[str, ...] | None:
+    """The columns of a WHERE made only of plain column tests (``flag``, ``NOT flag``, ``col IS [NOT]
+    NULL``, ``col = literal``) joined by AND, which an index can search as key columns; else None."""
+    cols: list[str] = []
+
+    def walk(e: exp.Expression) -> bool:
+        e = e.unnest()
+        if isinstance(e, exp.And):
+            return walk(e.left) and walk(e.right)
+        if isinstance(e, exp.Not):
+            e = e.this.unnest()
+            if isinstance(e, exp.Column):
+                cols.append(e.name)
+                return True
+            return isinstance(e, exp.Is) and walk(e)
+        if isinstance(e, exp.Column):
+            cols.append(e.name)
+            return True
+        if isinstance(e, exp.Is | exp.EQ) and isinstance(e.this, exp.Column) and e.expression.find(exp.Column) is None:
+            cols.append(e.this.name)
+            return True
+        return False
+
+    return tuple(dict.fromkeys(cols)) if walk(sqlglot.parse_one(where)) else None
+
+
+def for_dialect(index: Index, dialect: str) -> tuple[Index | None, str | None]:
+    """``index`` as ``dialect`` can hold it, and a note saying what changed and why.
+
+    Without ``INCLUDE`` (MySQL, SQLite, DuckDB) the covering columns become trailing key columns, so
+    the index still covers the query. Without partial indexes (MySQL, DuckDB) a WHERE made of plain
+    column tests is folded into the key after the key columns (the index then holds every row and
+    the filter is searched instead of skipped); any other WHERE, or a unique partial index (whose
+    uniqueness would change), is dropped with the reason (``None``).
+
+    >>> ix = Index(("last_name",), name="ix", where="deleted_at IS NULL", include=("email",))
+    >>> for_dialect(ix, "mysql")[0].columns
+    ('last_name', 'deleted_at', 'email')
+    >>> for_dialect(ix, "postgresql") == (ix, None)
+    True
+    """
+    d = get_dialect(dialect)
+    columns, notes = index.columns, []
+    where, include = index.where, index.include
+    if where and not d.partial_index:
+        folded = _foldable(where)
+        if folded is None or index.unique:
+            why = "its uniqueness holds only where the WHERE does" if index.unique else \
+                "the WHERE is not a conjunction of plain column tests to fold into the key"
+            return None, f"left out for {d.name}, which has no partial indexes: {why} (WHERE {where})"
+        columns = (*columns, *(c for c in folded if c not in columns))
+        notes.append(f"{d.name} has no partial indexes: WHERE {where} folded into the key as "
+                     f"{', '.join(c for c in folded if c not in index.columns) or 'its existing columns'} "
+                     "(the index holds every row; the filter is searched, not skipped)")
+        where = None
+    if include and not d.include_columns:
+        extra = tuple(c for c in include if c not in columns)
+        columns = (*columns, *extra)
+        notes.append(f"{d.name} has no INCLUDE: {', '.join(include)} appended to the key (the index still covers "
+                     "the query)")
+        include = ()
+    if not notes:
+        return index, None
+    return Index(columns, name=index.name, unique=index.unique, where=where, method=index.method,
+                 include=include), "; ".join(notes)
 
 
 @dataclass(frozen=True)
@@ -30,9 +101,22 @@ class Suggestion:
     def op(self) -> AddIndex:
         return AddIndex(self.table, self.index)
 
+    def for_dialect(self, dialect: str) -> tuple[Index | None, str | None]:
+        """The index as ``dialect`` holds it and what changed (see :func:`for_dialect`)."""
+        return for_dialect(self.index, dialect)
+
+    def op_for(self, dialect: str) -> AddIndex | None:
+        """The ``AddIndex`` of the index as ``dialect`` holds it (None: left out for that dialect)."""
+        index, _ = self.for_dialect(dialect)
+        return None if index is None else AddIndex(self.table, index)
+
     def sql(self, schema: Schema, dialect: str) -> str:
-        """``CREATE INDEX`` for ``dialect`` (SQLAlchemy's DDL, as the migration emits it)."""
-        after = self.op.apply(schema)
+        """``CREATE INDEX`` for ``dialect`` (SQLAlchemy's DDL, as the migration emits it), of the index
+        as the dialect can hold it (:meth:`for_dialect`); empty when it is left out there."""
+        op = self.op_for(dialect)
+        if op is None:
+            return ""
+        after = op.apply(schema)
         for s in statements(after, dialect):
             if s.kind == "index" and s.target == self.index.name:
                 return s.sql + ";"
@@ -81,18 +165,22 @@ class Advice:
 
     @property
     def ops(self) -> list[AddIndex]:
-        return [s.op for s in self.indexes]
+        """The suggestions as ``AddIndex`` operations for the target dialect (see :func:`for_dialect`)."""
+        return [op for s in self.indexes if (op := s.op_for(self.dialect)) is not None]
 
     def accept(self, model: Any, only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> list[AddIndex]:
         """Apply the suggestions (all, or those named in ``only``, minus ``skip``) to ``model``, each
-        as its own ``AddIndex`` (undo takes back one at a time); returns the operations applied."""
+        as its own ``AddIndex`` (undo takes back one at a time) of the index as the target dialect
+        holds it (an index the dialect cannot hold is not applied); returns the operations applied."""
         keep = set(only) if only is not None else None
         drop = set(skip)
         applied = []
         for s in self.indexes:
             if (keep is None or s.index.name in keep) and s.index.name not in drop:
-                model.apply(s.op)
-                applied.append(s.op)
+                op = s.op_for(self.dialect)
+                if op is not None:
+                    model.apply(op)
+                    applied.append(op)
         return applied
 
     def weighted_ms(self, which: str) -> float:
@@ -103,7 +191,9 @@ class Advice:
         """The JSON shape of ``dbmodel advise``; ``timings=False`` leaves measured times out (for golden files)."""
         out: dict[str, Any] = {"indexes": [{"table": s.table, "columns": list(s.index.columns),
                                             "unique": s.index.unique, "where": s.index.where,
-                                            "sql": s.sql(self.schema, self.dialect), "helps": list(s.helped)}
+                                            "sql": s.sql(self.schema, self.dialect), "helps": list(s.helped),
+                                            **({"include": list(s.index.include)} if s.index.include else {}),
+                                            **({"note": n} if (n := s.for_dialect(self.dialect)[1]) else {})}
                                            for s in self.indexes],
                                "rejected": [{"table": r.candidate.table, "columns": list(r.candidate.columns),
                                              "where": r.candidate.where, "reason": r.reason} for r in self.rejected]}
@@ -121,6 +211,8 @@ class Advice:
         lines = [f"{len(self.indexes)} index(es) suggested for {self.dialect}:"]
         for s in self.indexes:
             lines.append(f"  {s.sql(self.schema, self.dialect) or s.op.describe()}")
+            if (note := s.for_dialect(self.dialect)[1]) is not None:
+                lines.append(f"    note: {note}")
             size = f"; ~{s.bytes / 1024:.0f} KiB on the sample" if timings else ""
             lines.append(f"    helps: {', '.join(s.helped) or '-'}{size}")
         if timings:
@@ -136,7 +228,9 @@ class Advice:
 
     def _repr_html_(self) -> str:
         e = html.escape
-        rows = "".join(f"<tr><td><code>{e(s.sql(self.schema, self.dialect))}</code></td><td>{e(', '.join(s.helped))}"
+        rows = "".join(f"<tr><td><code>{e(s.sql(self.schema, self.dialect) or s.op.describe())}</code>"
+                       + (f"<br><small>{e(n)}</small>" if (n := s.for_dialect(self.dialect)[1]) else "")
+                       + f"</td><td>{e(', '.join(s.helped))}"
                        f"</td><td>{s.bytes / 1024:.0f} KiB</td></tr>" for s in self.indexes)
         qs = "".join(f"<tr><td>{e(q.name)}</td><td>{q.weight:g}</td><td>{_f(q.before_ms)}</td><td>{_f(q.after_ms)}"
                      f"</td><td><pre>{e(q.plan_before)}</pre></td><td><pre>{e(q.plan_after)}</pre></td></tr>"
