@@ -189,12 +189,14 @@ class Advice:
 
     def to_dict(self, timings: bool = True) -> dict[str, Any]:
         """The JSON shape of ``dbmodel advise``; ``timings=False`` leaves measured times out (for golden files)."""
-        out: dict[str, Any] = {"indexes": [{"table": s.table, "columns": list(s.index.columns),
-                                            "unique": s.index.unique, "where": s.index.where,
-                                            "sql": s.sql(self.schema, self.dialect), "helps": list(s.helped),
-                                            **({"include": list(s.index.include)} if s.index.include else {}),
-                                            **({"note": n} if (n := s.for_dialect(self.dialect)[1]) else {})}
-                                           for s in self.indexes],
+        def index(s: Suggestion) -> dict[str, Any]:  # as the dialect holds it (the suggestion's own if left out)
+            ix, note = s.for_dialect(self.dialect)
+            ix = ix or s.index
+            return {"table": s.table, "columns": list(ix.columns), "unique": ix.unique, "where": ix.where,
+                    "sql": s.sql(self.schema, self.dialect), "helps": list(s.helped),
+                    **({"include": list(ix.include)} if ix.include else {}), **({"note": note} if note else {})}
+
+        out: dict[str, Any] = {"indexes": [index(s) for s in self.indexes],
                                "rejected": [{"table": r.candidate.table, "columns": list(r.candidate.columns),
                                              "where": r.candidate.where, "reason": r.reason} for r in self.rejected]}
         out["queries"] = [{"name": q.name, **({"before_ms": _r(q.before_ms), "after_ms": _r(q.after_ms)}

@@ -14,20 +14,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "the chosen indexes on a copy of the sample and time every query before and after.")
     p.add_argument("spec", metavar="SPEC", help="schema file (.yaml, .sql, .dbml)")
     p.add_argument("--workload", required=True, metavar="W.sql", help="workload file ('-- name: x  weight: n')")
-    p.add_argument("--db", required=True, metavar="SAMPLE", help="a SQLite sample (dbmodel sample --db x.sqlite)")
+    p.add_argument("--db", required=True, metavar="SAMPLE|URL",
+                   help="a SQLite sample (dbmodel sample --db x.sqlite), or a PostgreSQL server "
+                   "(postgresql://user@host/db: HypoPG hypothetical indexes and EXPLAIN costs)")
     p.add_argument("--budget", default=None, metavar="N|SIZE", help="at most N indexes, or a size such as 20MB")
     p.add_argument("--dialect", default="postgresql", help="target dialect of the CREATE INDEX statements")
     p.add_argument("--repeat", type=int, default=5, help="timed runs per query, before and after (default 5)")
     p.add_argument("--from-dialect", default="postgres", metavar="D", help="SQL dialect of a .sql SPEC")
+    p.add_argument("--no-measure", dest="measure", action="store_false",
+                   help="PostgreSQL: planner costs only, no timed runs and no index built in a rolled-back transaction")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..advisor import advise
+    from ..advisor.whatif_postgres import advise_postgres, is_postgres_url
     from .schema_cmds import load_spec
 
     schema = load_spec(args.spec, args.from_dialect)
-    advice = advise(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect, repeat=args.repeat)
+    if is_postgres_url(args.db):
+        advice = advise_postgres(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect,
+                                 repeat=args.repeat, measure=args.measure)
+    else:
+        advice = advise(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect, repeat=args.repeat)
     sys.stdout.write(advice.to_json() if args.format == "json" else advice.to_text())
     return 0
