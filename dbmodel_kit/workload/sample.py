@@ -105,7 +105,9 @@ def _open_sqlite(path: str | None) -> sqlite3.Connection:
 _SQLITE_CASTS = {
     "uuid": "CAST(:c AS VARCHAR)",
     "timestamp": "strftime(:c, '%Y-%m-%d %H:%M:%S.%f')",
-    "timestamptz": "strftime(CAST(:c AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')",
+    # the UTC wall time from the epoch microseconds: a TIMESTAMPTZ -> TIMESTAMP cast goes through ICU's
+    # time zone code, twice as slow per value
+    "timestamptz": "strftime(make_timestamp(epoch_us(:c)), '%Y-%m-%d %H:%M:%S.%f')",
     "date": "CAST(:c AS VARCHAR)",
     "time": "CAST(:c AS VARCHAR)",
     "interval": "CAST(:c AS VARCHAR)",
@@ -614,6 +616,10 @@ class _Filler:
         self.gen = con if target.in_engine else duckdb.connect()
         self.gen.execute("SET TimeZone = 'UTC'")
         self.keys: dict[str, str] = {}  # table -> temp table of (__rn, key columns)
+        #: table -> {key column: its generating expression of the parent row number ``__pidx``}, for
+        #: tables whose every row index is its row number: children compute the key instead of joining
+        self.key_exprs: dict[str, dict[str, exp.Expression]] = {}
+        self.cyclic: set[str] = set()  # tables on either end of an FK that closes a cycle (need key tables)
         self.made: dict[str, int] = {}
         self._n = 0
 
@@ -650,7 +656,12 @@ class _Filler:
         if p.selfref:
             self._self_refs(p, g, gen_name)
         self._insert(p, gen_name)
-        self._keep_keys(p, gen_name, view=stream)
+        needed = self._key_columns(t)
+        if rows is None:  # unfiltered: row number == row index, so a key is a function of the parent row
+            self.key_exprs[t.name] = self._key_exprs(p, g, needed)
+        if rows is not None or t.name in self.cyclic or set(needed) - set(self.key_exprs.get(t.name, {})):
+            self._keep_keys(p, gen_name, needed)
+        self.gen.execute(f"DROP {'VIEW' if stream else 'TABLE'} {gen_name}")
         if rows is not None:
             self.gen.execute(f"DROP TABLE {rows}")
         self.made[t.name] = n
@@ -673,6 +684,17 @@ class _Filler:
         inline_cols = {c: fk for fk in p.inline for c in fk.columns}
         for k, fk in enumerate(p.inline):
             if not any(inline_cols[c] is fk and c in fk_cols for c in fk.columns):
+                continue
+            exprs = self.key_exprs.get(fk.ref_table, {})
+            if self.made[fk.ref_table] and all(r in exprs for r in fk.ref_columns):
+                # the parent's key computed from its row number: no key table, no join
+                index = exp.column(f"__p{k}", table="__b")
+                for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                    if inline_cols[cname] is fk:
+                        key = exprs[ref].transform(lambda n, i=index: i.copy() if isinstance(n, exp.Column)
+                                                   and n.name == "__pidx" else n)
+                        key = T("CASE WHEN :i IS NULL THEN NULL ELSE :k END", i=index.copy(), k=key)
+                        layer = _nc(layer.select)(exp.alias_(key, _ident(cname)))
                 continue
             alias = f"__k{k}"
             layer = _nc(layer.join)(exp.to_table(self.keys[fk.ref_table]).as_(alias), join_type="left",
@@ -868,18 +890,33 @@ class _Filler:
                     batches.get(timeout=0.05)
             worker.join()
 
-    def _keep_keys(self, p: _Plan, name: str, view: bool = False) -> None:
-        t = p.table
+    def _key_columns(self, t: Table) -> list[str]:
         needed = dict.fromkeys(t.primary_key)
         for _child, fk in self.schema.referencing(t.name):
             needed.update(dict.fromkeys(fk.ref_columns))
         for u in t.uniques:
             needed.update(dict.fromkeys(u.columns))
+        return list(needed)
+
+    def _key_exprs(self, p: _Plan, g: Gen, needed: list[str]) -> dict[str, exp.Expression]:
+        """The key columns made by plain generators (not joined, numbered or set later), as expressions
+        of ``__pidx``: valid because this table's row number is its row index."""
+        skip = {c for fk in [*p.inline, *p.selfref, *p.deferred] for c in fk.columns} | set(p.seq)
+        index = exp.column("__pidx")
+        out = {}
+        for name in needed:
+            if name in skip:
+                continue
+            c = p.table.column(name)
+            out[name] = _nulls(p, c, g, _value(p, c, g, self.schema)).transform(
+                lambda n: index.copy() if isinstance(n, exp.Column) and n.name in (ROW, "__rn") else n)
+        return out
+
+    def _keep_keys(self, p: _Plan, name: str, needed: list[str]) -> None:
         keys = self.temp()
         q = exp.select(exp.column("__rn"), *[_col(c) for c in needed]).from_(name)
         self.gen.execute(f"CREATE TEMP TABLE {keys} AS {q.sql('duckdb')}")
-        self.gen.execute(f"DROP {'VIEW' if view else 'TABLE'} {name}")
-        self.keys[t.name] = keys
+        self.keys[p.table.name] = keys
 
     # after every table: foreign keys that close a cycle
     def close_cycles(self, plans: list[_Plan]) -> list[str]:
@@ -988,6 +1025,7 @@ def sample(schema: Schema, rows: Mapping[str, int] | int | None = None, *, scale
 
             bar = tqdm(total=total, desc=f"sample -> {engine}", unit="rows")
         filler = _Filler(schema, target, con, seed, bar)
+        filler.cyclic = {p.table.name for p in plans if p.deferred} | {fk.ref_table for p in plans for fk in p.deferred}
         for p in plans:
             try:
                 filler.fill(p)
