@@ -1,6 +1,15 @@
-"""Index advisor benchmark: an OLTP-style weighted mix with writes on the e-commerce model.
+"""Index advisor benchmark: TPC-H SF 0.1 (the 22 queries), and an OLTP-style weighted mix with writes
+on the e-commerce model.
 
-Side by side on one SQLite sample: the model's own indexes only ("none added"), the sqlite3
+TPC-H: data and queries come from DuckDB 1.5.5 with the ``duckdb-extension-tpch`` wheel, installed
+on first use into a separate venv ``bench/.env-tpch`` (git-ignored; the extension file is found
+inside the wheel and LOADed by path), exported to Parquet under the git-ignored bench/data/, loaded
+into SQLite with the TPC-H keys declared; the queries are transpiled with sqlglot. The model the
+advisor gets is reflected from the SQLite file. Configurations as for the OLTP mix below, timed
+with a per-query timeout (``--timeout``, a progress handler) so the queries SQLite cannot run
+without indexes do not take the bench hours.
+
+OLTP: side by side on one SQLite sample: the model's own indexes only ("none added"), the sqlite3
 CLI's ``.expert`` (default and ``-sample 100``), an "index every FK and WHERE column" baseline,
 and ``dbmodel_kit.advisor.advise`` at budgets of 5, 10, 25 and 50% of the base database size.
 Each configuration is built on a fresh copy, ``ANALYZE``d, then the workload runs with
@@ -8,24 +17,28 @@ Each configuration is built on a fresh copy, ``ANALYZE``d, then the workload run
 weighted time (sum of weight x median ms, writes included), index count, index bytes (``dbstat``),
 advise time. Results go to docs/benchmarks.md between ``<!-- bench:advisor -->`` markers.
 
-    .venv/bin/python bench/advisor.py [--rows 200000]
+    .venv/bin/python bench/advisor.py [--only tpch|oltp] [--sf 0.1] [--rows 200000]
 
-The TPC-H part of the issue (duckdb==1.5.5 + duckdb-extension-tpch in a bench venv) is not
-built yet; this script needs only the project's own environment and the ``sqlite3`` CLI.
+Needs the ``sqlite3`` CLI (``apt-get install sqlite3``) for ``.expert``, and network access to PyPI
+the first time (for the TPC-H venv).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+import duckdb
+import sqlglot
 from _doc import write_section
 from sqlglot import exp
 
@@ -33,6 +46,8 @@ from dbmodel_kit.advisor import advise
 from dbmodel_kit.advisor.analysis import analyze
 from dbmodel_kit.advisor.candidates import Candidate, served_by
 from dbmodel_kit.examples import ecommerce
+from dbmodel_kit.io.reflect import reflect
+from dbmodel_kit.model.schema import Schema
 from dbmodel_kit.workload import Workload, run, sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,27 +132,6 @@ def expert(db: str, w: Workload, sample_pct: int | None) -> list[str]:
     return list(out.values())
 
 
-def fk_where_baseline(w: Workload) -> list[str]:
-    """One single-column index per FK column and per WHERE column not already leading an index."""
-    s = ecommerce()
-    cands: dict[Candidate, None] = {}
-    for t in s.tables:
-        for fk in t.foreign_keys:
-            cands[Candidate(t.name, tuple(fk.columns))] = None
-    for q in w:
-        for table, u in analyze(q, s).tables.items():
-            for c in dict.fromkeys(u.eq + u.in_ + u.range):
-                cands[Candidate(table, (c,))] = None
-    out = []
-    for i, c in enumerate(cands):
-        if served_by(c, s.table(c.table)) is None:
-            ix = exp.Create(kind="INDEX", this=exp.Index(this=exp.to_identifier(f"base_{i}"),
-                            table=exp.to_table(c.table),
-                            params=exp.IndexParameters(columns=[exp.column(x) for x in c.columns])))
-            out.append(ix.sql("sqlite"))
-    return out
-
-
 def build(base: str, ddl: list[str], tmp: Path, label: str) -> dict:
     """A copy of the sample with ``ddl`` applied and ANALYZEd; the indexes it added and their dbstat bytes."""
     path = tmp / f"{len(list(tmp.iterdir()))}.sqlite"
@@ -167,46 +161,63 @@ def measure(configs: list[dict], w: Workload, rounds: int) -> None:
         c["total"] = sum(q.weight * c["per"][q.name] for q in w)
 
 
+def oltp(args: argparse.Namespace, tmp: Path) -> str:
+    base = str(tmp / "base.sqlite")
+    sample(ecommerce(), args.rows, engine="sqlite", path=base, seed=0, progress=False)
+    con = sqlite3.connect(base)
+    con.execute("ANALYZE")
+    con.commit()
+    base_bytes = con.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
+    con.close()
+    w = oltp_workload(base)
+    work = tmp / "configs"
+    work.mkdir()
+    configs = [build(base, [], work, "none added")]
+    for pct in (None, 100):
+        t0 = time.perf_counter()
+        ddl = expert(base, w, pct)
+        c = build(base, ddl, work, ".expert" + (f" -sample {pct}" if pct else ""))
+        c["advise_s"] = time.perf_counter() - t0
+        configs.append(c)
+    configs.append(build(base, fk_where(ecommerce(), w), work, "every FK + WHERE column"))
+    for share in (0.05, 0.10, 0.25, 0.50):
+        a = advise(ecommerce(), w, base, budget=f"{int(base_bytes * share)}B", dialect="sqlite", repeat=1)
+        c = build(base, [s.sql(ecommerce(), "sqlite") for s in a], work, f"ours, budget {int(share * 100)}%")
+        c["advise_s"] = a.stats["advise_s"]
+        configs.append(c)
+    measure(configs, w, args.rounds)
+    return report(configs, args, base_bytes, w)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=200_000)
-    ap.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds per configuration")
+    ap.add_argument("--only", choices=("tpch", "oltp"), help="run one of the two workloads")
+    ap.add_argument("--sf", type=float, default=0.1, help="TPC-H scale factor")
+    ap.add_argument("--repeat", type=int, default=5, help="TPC-H: timed runs per query (median)")
+    ap.add_argument("--timeout", type=float, default=10.0, help="TPC-H: seconds before a query is stopped")
+    ap.add_argument("--advise-timeout", type=float, default=1.0,
+                    help="TPC-H: per-query limit of the advisor's own timed run on the sample")
+    ap.add_argument("--rows", type=int, default=200_000, help="OLTP: e-commerce sample rows")
+    ap.add_argument("--rounds", type=int, default=5, help="OLTP: interleaved timing rounds per configuration")
     args = ap.parse_args()
+    if shutil.which("sqlite3") is None:
+        raise SystemExit("the sqlite3 CLI is needed for .expert: apt-get install sqlite3")
+    parts = {}
     with tempfile.TemporaryDirectory() as d:
-        tmp = Path(d)
-        base = str(tmp / "base.sqlite")
-        sample(ecommerce(), args.rows, engine="sqlite", path=base, seed=0, progress=False)
-        con = sqlite3.connect(base)
-        con.execute("ANALYZE")
-        con.commit()
-        base_bytes = con.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
-        con.close()
-        w = oltp_workload(base)
-        work = tmp / "configs"
-        work.mkdir()
-        configs = [build(base, [], work, "none added")]
-        for pct in (None, 100):
-            t0 = time.perf_counter()
-            ddl = expert(base, w, pct)
-            c = build(base, ddl, work, ".expert" + (f" -sample {pct}" if pct else ""))
-            c["advise_s"] = time.perf_counter() - t0
-            configs.append(c)
-        configs.append(build(base, fk_where_baseline(w), work, "every FK + WHERE column"))
-        for share in (0.05, 0.10, 0.25, 0.50):
-            a = advise(ecommerce(), w, base, budget=f"{int(base_bytes * share)}B", dialect="sqlite", repeat=1)
-            c = build(base, [s.sql(ecommerce(), "sqlite") for s in a], work, f"ours, budget {int(share * 100)}%")
-            c["advise_s"] = a.stats["advise_s"]
-            configs.append(c)
-        measure(configs, w, args.rounds)
-    text = report(configs, args, base_bytes, w)
-    print(text)
-    write_doc(text)
+        if args.only in (None, "tpch"):
+            parts["tpch"] = tpch(args, Path(d))
+            print(parts["tpch"], flush=True)
+        if args.only in (None, "oltp"):
+            parts["oltp"] = oltp(args, Path(d))
+            print(parts["oltp"], flush=True)
+    write_doc(parts)
 
 
 def report(results: list[dict], args: argparse.Namespace, base_bytes: int, w: Workload) -> str:
     rows = args.rows
     write_w = sum(q.weight for q in w if q.kind == "write") / sum(q.weight for q in w)
-    lines = [f"Command: `.venv/bin/python bench/advisor.py --rows {rows} --rounds {args.rounds}` (SQLite "
+    lines = ["### OLTP mix on the e-commerce model", "",
+             f"Command: `.venv/bin/python bench/advisor.py --only oltp --rows {rows} --rounds {args.rounds}` (SQLite "
              f"{sqlite3.sqlite_version}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; "
              f"e-commerce sample of {rows:,} rows, base size {base_bytes / 1e6:.1f} MB; OLTP mix of {len(w)} "
              f"queries, writes {write_w:.0%} of weight; per query the median over {args.rounds} interleaved rounds "
@@ -224,13 +235,262 @@ def report(results: list[dict], args: argparse.Namespace, base_bytes: int, w: Wo
         lines.append(f"| {q.name} ({q.kind}) | {q.weight:g} | "
                      + " | ".join(f"{r['per'].get(q.name, float('nan')):.3f}" for r in results) + " |")
     lines += ["", "`advise s` for ours is the advisor up to its choice (one timed run of the workload "
-              "before, the what-if search); the evidence run after building the indexes is not included. "
-              "The TPC-H comparison of the issue is not built yet."]
+              "before, the what-if search); the evidence run after building the indexes is not included."]
     return "\n".join(lines) + "\n"
 
 
-def write_doc(text: str) -> None:
+def write_doc(parts: dict[str, str]) -> None:
+    """Both parts into the section; a part not run this time keeps its text from the last run."""
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    keep: dict[str, str] = {}
+    if "<!-- bench:advisor -->" in old:
+        body = old.split("<!-- bench:advisor -->", 1)[1].split("<!-- /bench:advisor -->", 1)[0]
+        for chunk in body.split("\n### ")[1:]:
+            for name, mark in (("tpch", "TPC-H"), ("oltp", "OLTP")):
+                if chunk.startswith(mark):
+                    keep[name] = "### " + chunk.strip() + "\n"
+    keep.update(parts)
+    text = "\n".join(keep[k] for k in ("tpch", "oltp") if k in keep)
     write_section("advisor", f"## Index advisor (`bench/advisor.py`)\n\n{text}")
+
+
+# -- TPC-H ---------------------------------------------------------------------------------------
+
+TPCH_ENV = ROOT / "bench" / ".env-tpch"
+TPCH_PINS = ("duckdb==1.5.5", "duckdb-extension-tpch==1.5.5")
+TPCH_PK = {"region": ("r_regionkey",), "nation": ("n_nationkey",), "part": ("p_partkey",),
+           "supplier": ("s_suppkey",), "partsupp": ("ps_partkey", "ps_suppkey"), "customer": ("c_custkey",),
+           "orders": ("o_orderkey",), "lineitem": ("l_orderkey", "l_linenumber")}
+#: the TPC-H foreign keys (spec 1.4.2), declared in the SQLite file so reflection and the FK baseline see them
+TPCH_FK = {"nation": [("n_regionkey", "region", "r_regionkey")],
+           "supplier": [("s_nationkey", "nation", "n_nationkey")],
+           "customer": [("c_nationkey", "nation", "n_nationkey")],
+           "partsupp": [("ps_partkey", "part", "p_partkey"), ("ps_suppkey", "supplier", "s_suppkey")],
+           "orders": [("o_custkey", "customer", "c_custkey")],
+           "lineitem": [("l_orderkey", "orders", "o_orderkey"), ("l_partkey", "part", "p_partkey"),
+                        ("l_suppkey", "supplier", "s_suppkey"),
+                        ("l_partkey, l_suppkey", "partsupp", "ps_partkey, ps_suppkey")]}
+
+# Runs inside bench/.env-tpch (DuckDB 1.5.5): TPC-H data to Parquet, the 22 queries and the row count
+# of each query's answer (the SQLite results are checked against it) to queries.json.
+_GEN = """
+import json, sys, pathlib, duckdb, duckdb_extension_tpch
+out, sf = pathlib.Path(sys.argv[1]), float(sys.argv[2])
+ext = next(pathlib.Path(duckdb_extension_tpch.__file__).parent.rglob("tpch.duckdb_extension"))
+con = duckdb.connect()
+con.execute("LOAD " + "'" + str(ext) + "'")
+con.execute(f"CALL dbgen(sf={sf})")
+for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
+    con.execute(f"COPY {t} TO '{out / (t + '.parquet')}' (FORMAT parquet)")
+qs = {}
+for n, q in con.execute("SELECT query_nr, query FROM tpch_queries() ORDER BY 1").fetchall():
+    qs[f"q{n:02d}"] = {"sql": q, "rows": len(con.execute(q).fetchall())}
+(out / "queries.json").write_text(json.dumps({"duckdb": duckdb.__version__, "sf": sf, "queries": qs}, indent=1))
+"""
+
+
+def tpch_generate(sf: float) -> Path:
+    """bench/data/tpch-sfX/: Parquet files and queries.json, made once in the bench venv."""
+    out = ROOT / "bench" / "data" / f"tpch-sf{sf:g}"
+    if (out / "queries.json").exists():
+        return out
+    py = TPCH_ENV / "bin" / "python"
+    if not py.exists():
+        print(f"creating {TPCH_ENV} with {' '.join(TPCH_PINS)}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(TPCH_ENV)], check=True)
+        subprocess.run([str(TPCH_ENV / "bin" / "pip"), "install", "-q", *TPCH_PINS], check=True)
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(py), "-c", _GEN, str(out), str(sf)], check=True)
+    return out
+
+
+def tpch_sqlite(data: Path) -> Path:
+    """tpch.sqlite next to the Parquet files: TPC-H PKs and FKs declared (FKs not enforced), DATE as
+    ISO text, DECIMAL as REAL. The Parquet files are read with the project's DuckDB."""
+    path = data / "tpch.sqlite"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".part")
+    tmp.unlink(missing_ok=True)
+    lite = sqlite3.connect(tmp)
+    dk = duckdb.connect()
+    for t, pk in TPCH_PK.items():
+        rel = dk.read_parquet(str(data / f"{t}.parquet"))
+        kinds = {c: str(ty) for c, ty in zip(rel.columns, rel.types, strict=True)}
+
+        def affinity(kind: str) -> str:
+            return "INTEGER" if kind in ("BIGINT", "INTEGER") else "REAL" if kind.startswith("DECIMAL") else "TEXT"
+        cols = [exp.ColumnDef(this=exp.to_identifier(c), kind=exp.DataType.build(affinity(k), dialect="sqlite"),
+                              constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())])
+                for c, k in kinds.items()]
+        cons = [exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in pk])]
+        for src, ref, dst in TPCH_FK.get(t, []):
+            cons.append(exp.ForeignKey(expressions=[exp.to_identifier(c.strip()) for c in src.split(",")],
+                                       reference=exp.Reference(this=exp.Schema(
+                                           this=exp.to_table(ref),
+                                           expressions=[exp.to_identifier(c.strip()) for c in dst.split(",")]))))
+        lite.execute(exp.Create(kind="TABLE", this=exp.Schema(this=exp.to_table(t), expressions=cols + cons))
+                     .sql("sqlite"))
+        sel = [exp.cast(exp.column(c), "VARCHAR") if k == "DATE" else exp.cast(exp.column(c), "DOUBLE")
+               if k.startswith("DECIMAL") else exp.column(c) for c, k in kinds.items()]
+        q = exp.select(*sel).from_(exp.func("read_parquet", exp.Literal.string(str(data / f"{t}.parquet"))))
+        rows = dk.sql(q.sql("duckdb")).fetchall()
+        ins = exp.insert(exp.values([tuple(exp.Placeholder() for _ in kinds)]), t)
+        lite.executemany(ins.sql("sqlite"), rows)
+    lite.commit()
+    lite.close()
+    tmp.rename(path)
+    return path
+
+
+def _sqlite_rewrites(tree: exp.Expression) -> tuple[exp.Expression, list[str]]:
+    """The two things sqlglot's SQLite output does not cover for TPC-H, as tree rewrites:
+    ``extract(year FROM d)`` (Q7, Q8, Q9) -> ``CAST(strftime('%Y', d) AS INTEGER)``, and a derived
+    table's column list ``AS c_orders (c_custkey, c_count)`` (Q13) -> aliases on its select list."""
+    done: list[str] = []
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Extract) and node.this.name.upper() == "YEAR":
+            done.append("extract(year)")
+            return exp.cast(exp.func("strftime", exp.Literal.string("%Y"), node.expression), "INTEGER")
+        if isinstance(node, exp.Subquery) and (a := node.args.get("alias")) is not None and a.columns:
+            sel = node.this
+            sel.set("expressions", [exp.alias_(e.unalias(), c.name) for e, c in
+                                    zip(sel.expressions, a.columns, strict=True)])
+            a.set("columns", [])
+            done.append("derived column list")
+        return node
+    return tree.transform(fix), list(dict.fromkeys(done))
+
+
+def tpch_workload(data: Path) -> tuple[Workload, dict[str, int], dict[str, list[str]]]:
+    """The 22 queries in SQLite's dialect (equal weights), expected answer row counts, and the rewrites."""
+    spec = json.loads((data / "queries.json").read_text())
+    w, rows, rewrites = Workload(), {}, {}
+    for name, q in spec["queries"].items():
+        tree, done = _sqlite_rewrites(sqlglot.parse_one(q["sql"], read="duckdb"))
+        if done:
+            rewrites[name] = done
+        w = w.add(name, tree.sql("sqlite"), 1.0)
+        rows[name] = q["rows"]
+    return w, rows, rewrites
+
+
+def timed(path: str, w: Workload, expected: dict[str, int], repeat: int, timeout: float) -> dict[str, float | None]:
+    """Median ms of ``repeat`` runs per query after a warm-up, None for a query the progress handler
+    stopped at ``timeout`` seconds (it is not run again); a wrong answer row count is an error."""
+    con = sqlite3.connect(path)
+    start = [0.0]
+    con.set_progress_handler(lambda: int(time.perf_counter() - start[0] > timeout), 10_000)
+    out: dict[str, float | None] = {}
+    for q in w:
+        sql, ms = q.for_engine("sqlite"), []
+        for _ in range(repeat + 1):
+            start[0] = time.perf_counter()
+            try:
+                rows = con.execute(sql).fetchall()
+            except sqlite3.OperationalError as e:
+                if "interrupt" not in str(e):
+                    raise
+                break
+            ms.append((time.perf_counter() - start[0]) * 1000)
+            if len(rows) != expected[q.name]:
+                raise SystemExit(f"{q.name} on {path}: {len(rows)} rows, DuckDB's answer has {expected[q.name]}")
+        out[q.name] = statistics.median(ms[1:]) if len(ms) == repeat + 1 else None
+    con.close()
+    return out
+
+
+def fk_where(schema: Schema, w: Workload) -> list[str]:
+    """One single-column index per FK column set and per WHERE column no existing index leads with."""
+    cands: dict[Candidate, None] = {}
+    for t in schema.tables:
+        for fk in t.foreign_keys:
+            cands[Candidate(t.name, tuple(fk.columns))] = None
+    for q in w:
+        for table, u in analyze(q, schema).tables.items():
+            for c in dict.fromkeys(u.eq + u.in_ + u.range):
+                cands[Candidate(table, (c,))] = None
+    out = []
+    for i, c in enumerate(cands):
+        if served_by(c, schema.table(c.table)) is None:
+            ix = exp.Create(kind="INDEX", this=exp.Index(this=exp.to_identifier(f"base_{i}"),
+                            table=exp.to_table(c.table),
+                            params=exp.IndexParameters(columns=[exp.column(x) for x in c.columns])))
+            out.append(ix.sql("sqlite"))
+    return out
+
+
+def tpch(args: argparse.Namespace, tmp: Path) -> str:
+    data = tpch_generate(args.sf)
+    db = tpch_sqlite(data)
+    w, expected, rewrites = tpch_workload(data)
+    schema = reflect(f"sqlite:///{db}")
+    base = str(tmp / "tpch-base.sqlite")
+    shutil.copy(db, base)
+    con = sqlite3.connect(base)
+    con.execute("ANALYZE")
+    con.commit()
+    base_bytes = con.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
+    con.close()
+    work = tmp / "tpch-configs"
+    work.mkdir()
+    configs = [build(base, [], work, "no indexes")]
+    for pct in (None, 100):
+        t0 = time.perf_counter()
+        ddl = expert(base, w, pct)
+        c = build(base, ddl, work, ".expert" + (f" -sample {pct}" if pct else ""))
+        c["advise_s"] = time.perf_counter() - t0
+        configs.append(c)
+    configs.append(build(base, fk_where(schema, w), work, "every FK + WHERE column"))
+    for share in (0.05, 0.10, 0.25, 0.50):
+        a = advise(schema, w, base, budget=f"{int(base_bytes * share)}B", dialect="sqlite", repeat=1,
+                   timeout=args.advise_timeout)
+        c = build(base, [s.sql(schema, "sqlite") for s in a], work, f"ours, budget {int(share * 100)}%")
+        c["advise_s"], c["search_s"] = a.stats["advise_s"], a.stats["search_s"]
+        print(f"{c['label']}: {a.stats}", flush=True)
+        configs.append(c)
+    for c in configs:
+        print(f"timing {c['label']}", flush=True)
+        c["per"] = timed(c["path"], w, expected, args.repeat, args.timeout)
+        c["total"] = sum(v if v is not None else args.timeout * 1000 for v in c["per"].values())
+        c["timeouts"] = sum(v is None for v in c["per"].values())
+    return tpch_report(configs, args, base_bytes, w, rewrites)
+
+
+def tpch_report(configs: list[dict], args: argparse.Namespace, base_bytes: int, w: Workload,
+                rewrites: dict[str, list[str]]) -> str:
+    limit_ms = args.timeout * 1000
+
+    def ms(v: float | None) -> str:
+        return f"timeout (>{limit_ms:,.0f})" if v is None else f"{v:,.1f}"
+
+    ref = next(c for c in configs if c["label"] == ".expert")
+    lines = [f"### TPC-H SF {args.sf:g} (22 queries, equal weights)", "",
+             f"Command: `.venv/bin/python bench/advisor.py --only tpch --sf {args.sf:g} --repeat {args.repeat} "
+             f"--timeout {args.timeout:g} --advise-timeout {args.advise_timeout:g}` (SQLite "
+             f"{sqlite3.sqlite_version}, sqlite3 CLI for `.expert`, "
+             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end). Data and queries from "
+             f"DuckDB {'/'.join(TPCH_PINS)} in `bench/.env-tpch` (`CALL dbgen(sf={args.sf:g})`, `tpch_queries()`), "
+             f"Parquet under bench/data/, loaded into SQLite with the TPC-H primary and foreign keys declared; base "
+             f"size {base_bytes / 1e6:.1f} MB. Queries transpiled DuckDB -> SQLite with sqlglot; rewritten on the "
+             "tree: " + "; ".join(f"{n} {', '.join(r)}" for n, r in rewrites.items()) + ". Every result's row "
+             "count is checked against DuckDB's answer. Per query the median of "
+             f"{args.repeat} runs after a warm-up; a query still running after {args.timeout:g} s is stopped by "
+             "a progress handler, reported as a timeout and counted at the limit in the total (so totals with "
+             "timeouts are lower bounds).", "",
+             "| configuration | indexes added | index bytes | total ms (22 queries) | timeouts | vs .expert | "
+             "advise s | of which search s |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for c in configs:
+        adv = f"{c['advise_s']:.2f}" if "advise_s" in c else ""
+        search = f"{c['search_s']:.2f}" if "search_s" in c else ""
+        lines.append(f"| {c['label']} | {c['count']} | {c['bytes'] / 1024:,.0f} KiB | {c['total']:,.1f} | "
+                     f"{c['timeouts']} | {c['total'] / ref['total']:.2f}x | {adv} | {search} |")
+    lines += ["", "Per query (median ms):", "", "| query | " + " | ".join(c["label"] for c in configs) + " |",
+              "| --- |" + " ---: |" * len(configs)]
+    for q in w:
+        lines.append(f"| {q.name} | " + " | ".join(ms(c["per"][q.name]) for c in configs) + " |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

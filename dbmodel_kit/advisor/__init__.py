@@ -29,19 +29,20 @@ from sqlglot import exp
 from ..errors import ModelError
 from ..model import naming
 from ..model.schema import Index, Schema
-from ..workload.runner import run
+from ..workload.runner import Report, run
 from ..workload.sample import TARGETS, SampleDB
 from ..workload.workload import Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
-from .cost import calibrate, parse, plan_cost
+from .cost import AUTO, calibrate, parse, plan_cost
 from .select import Budget, greedy
 from .whatif_sqlite import SampleStats, WhatIf
 
 __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 
 MAX_WIDTH = 6  #: widening stops at this many key columns
+DERIVED_ROWS = 1000.0  #: rows assumed for a view, CTE or subquery the plan scans but did not materialize first
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
 
@@ -59,6 +60,22 @@ def _connect(db: SampleDB | str | Path) -> tuple[Any, bool]:
     return sqlite3.connect(path, isolation_level=None), True
 
 
+def _run(w: Workload, path: str, repeat: int, schema: Schema, timeout: float | None) -> Report:
+    """:func:`~dbmodel_kit.workload.run` on the file at ``path``; with ``timeout``, a statement still
+    running after that many seconds is interrupted (SQLite's progress handler, the clock restarted by
+    the trace callback at each statement) and left out of the report's timings (it is in ``errors``)."""
+    if timeout is None:
+        return run(w, path, repeat=repeat, schema=schema)
+    con = sqlite3.connect(path, isolation_level=None)
+    start = [time.perf_counter()]
+    con.set_trace_callback(lambda _sql: start.__setitem__(0, time.perf_counter()))
+    con.set_progress_handler(lambda: int(time.perf_counter() - start[0] > timeout), 10_000)
+    try:  # an in-memory-style SampleDB hands run() this connection, handlers included
+        return run(w, SampleDB(schema, "sqlite", None, {}, 0, _con=con), repeat=repeat, schema=schema)
+    finally:
+        con.close()
+
+
 def _create_index_sql(name: str, c: Candidate) -> str:
     return exp.Create(kind="INDEX", this=exp.Index(
         this=exp.to_identifier(name, quoted=True), table=exp.to_table(c.table),
@@ -68,9 +85,14 @@ def _create_index_sql(name: str, c: Candidate) -> str:
 
 
 def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path, *,
-           budget: Budget | int | str | None = None, dialect: str = "postgresql", repeat: int = 5) -> Advice:
+           budget: Budget | int | str | None = None, dialect: str = "postgresql", repeat: int = 5,
+           timeout: float | None = None) -> Advice:
     """Suggest indexes for ``workload`` on the SQLite sample ``db``, each with the queries it helps
-    and measured timings after building them on a copy of the sample."""
+    and measured timings after building them on a copy of the sample.
+
+    ``timeout``: seconds after which a timed run of a query on the sample is stopped; such a query
+    has no timing in the evidence (``stats["timeouts"]`` names them) and no part in calibration.
+    """
     started = time.perf_counter()
     w = as_workload(workload).check(schema)
     limit = Budget.parse(budget)
@@ -87,21 +109,37 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         src.backup(dst)
         dst.execute("ANALYZE")  # the measured runs see the statistics the what-if planner saw
         dst.commit()
-        before = run(w, copy, repeat=repeat, schema=schema)
+        t_run = time.perf_counter()
+        before = _run(w, copy, repeat, schema, timeout)
+        before_s = time.perf_counter() - t_run
         measured = {r["query"]: r for r in before.frame.to_dict("records")}
+
+        units_cache: dict[tuple[str, frozenset[Candidate]], float] = {}
 
         def cost(name: str, config: frozenset[Candidate]) -> tuple[float, tuple[str, ...], dict]:
             q, info = w[name], infos[name]
             lines, names = whatif.plan(q, info.tables, config)
+            key = (name, frozenset(names.values()))
+            if key in units_cache:
+                return units_cache[key], lines, names
             alias = resolvers[name].alias
 
             def table(a: str) -> str:
                 return alias.get(a, a)
 
+            def rows(a: str) -> float:
+                t = table(a)
+                return stats.rows(t) if schema.has_table(t) else DERIVED_ROWS
+
             def per_key(a: str, ix: str, k: int) -> float:
                 t = table(a)
                 if ix == "rowid":
                     return 1.0
+                if not schema.has_table(t):
+                    return 1.0
+                if ix.startswith(AUTO):
+                    cols = tuple(ix[len(AUTO):].split(","))
+                    return stats.rows(t) / stats.distinct(t, cols[:k])
                 if ix in names:
                     c = names[ix]
                     cols, where = c.columns, c.where
@@ -115,7 +153,8 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 u = info.tables.get(table(a))
                 return 0 if u is None else len(set(u.eq + u.in_ + u.range + u.filters))
 
-            units = plan_cost(lines, lambda a: stats.rows(table(a)), per_key, filters, info.limit)
+            units = plan_cost(lines, rows, per_key, filters, info.limit)
+            units_cache[key] = units
             return units, lines, names
 
         base = {q.name: cost(q.name, frozenset()) for q in w}
@@ -183,7 +222,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         con.execute("ANALYZE")
         con.close()
         advise_s = time.perf_counter() - started
-        after = run(w, copy, repeat=repeat, schema=schema)
+        after = _run(w, copy, repeat, schema, timeout)
     after_ms = {r["query"]: r for r in after.frame.to_dict("records")}
     evidence = [QueryEvidence(q.name, q.kind, q.weight, measured.get(q.name, {}).get("median_ms"),
                               after_ms.get(q.name, {}).get("median_ms"), before.plans.get(q.name, ""),
@@ -191,8 +230,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     if owned:
         src.close()
     return Advice(schema, suggestions, rejected, evidence, dialect,
-                  {"advise_s": advise_s, "whatif_calls": whatif.calls, "ms_per_unit": scale,
-                   "candidates": len(cands)})
+                  {"advise_s": advise_s, "search_s": advise_s - before_s, "whatif_calls": whatif.calls,
+                   "ms_per_unit": scale, "candidates": len(cands),
+                   "timeouts": sorted(n for n, m in {**before.errors, **after.errors}.items() if "interrupt" in m)})
 
 
 def _where_cols(where: str | None) -> set[str]:

@@ -1,10 +1,14 @@
 """A small cost model over SQLite plans: rows touched per loop (SCAN reads the table, SEARCH reads
 rows per key prefix from the statistics, a non-covering index adds a table lookup per row), nested
-loops multiply, a temp B-tree sorts its input, and a LIMIT stops an ordered scan early. Units are
-"rows touched"; :func:`calibrate` turns them into milliseconds from measured runtimes.
+loops multiply, a temp B-tree sorts its input, and a LIMIT stops an ordered scan early. The plan is
+a tree (children indented two spaces, as :class:`~.whatif_sqlite.WhatIf` writes it): a correlated
+subquery costs its block once per row of the loops before it, an uncorrelated one once; a
+``MATERIALIZE``/``CO-ROUTINE`` block runs once and the loops that scan its name read its output
+rows; an automatic index costs one pass over its table to build, then searches like an index.
+Units are "rows touched"; :func:`calibrate` turns them into milliseconds from measured runtimes.
 
 >>> parse("SEARCH o USING COVERING INDEX ix_a (a=? AND b>?)")
-Access(op='SEARCH', alias='o', index='ix_a', covering=True, eq=1, range=True)
+Access(op='SEARCH', alias='o', index='ix_a', covering=True, eq=1, range=True, automatic=False)
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _LINE = re.compile(r"^(?P<op>SCAN|SEARCH) (?P<alias>\S+)(?: AS \S+)?"
-                   r"(?: USING (?P<cov>COVERING )?INDEX (?P<ix>\S+)| USING (?:INTEGER )?PRIMARY KEY)?"
-                   r"(?: \((?P<cond>.*)\))?")
+                   r"(?: USING (?P<cov>COVERING )?INDEX (?P<ix>\S+)| USING (?:INTEGER )?PRIMARY KEY"
+                   r"| USING (?P<auto>AUTOMATIC (?:PARTIAL )?(?:COVERING )?INDEX))?"
+                   r"(?: \((?P<cond>.*?)\))?")
+_BLOCK = re.compile(r"^(?:MATERIALIZE|CO-ROUTINE) (?P<name>\S+)")
+AUTO = "auto:"  #: index name prefix of an automatic index, then its key columns comma-separated
 LOOKUP = 2.0  #: a row fetched through a non-covering index costs a second B-tree search
 RANGE_SELECTIVITY = 0.25  #: share of an index range a one-sided range predicate reads
 FILTER_SELECTIVITY = 0.25  #: share of rows left by each predicate no index serves
@@ -33,6 +40,7 @@ class Access:
     covering: bool
     eq: int
     range: bool
+    automatic: bool = False
 
 
 def parse(line: str) -> Access | None:
@@ -44,37 +52,74 @@ def parse(line: str) -> Access | None:
     eq = sum(1 for t in terms if t.endswith("=?") and not t.endswith(("<=?", ">=?")))
     rng = any(re.search(r"[<>]", t) for t in terms)
     pk = m.group("ix") is None and "PRIMARY KEY" in line
+    if m.group("auto"):
+        cols = ",".join(re.split(r"[=<>]", t, maxsplit=1)[0] for t in terms)
+        return Access(m.group("op"), m.group("alias"), AUTO + cols, "COVERING" in m.group("auto"), eq, rng, True)
     return Access(m.group("op"), m.group("alias"), m.group("ix") or ("rowid" if pk else None),
                   bool(m.group("cov")) or pk, eq, rng)
+
+
+def _tree(lines: Sequence[str]) -> list[tuple[str, list]]:
+    """(detail, children) nodes from lines indented two spaces per level."""
+    root: list[tuple[str, list]] = []
+    stack: list[tuple[int, list]] = [(-1, root)]
+    for line in lines:
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        while stack[-1][0] >= depth:
+            stack.pop()
+        node: tuple[str, list] = (line.strip(), [])
+        stack[-1][1].append(node)
+        stack.append((depth, node[1]))
+    return root
 
 
 def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Callable[[str, str, int], float],
               filters: Callable[[str], int], limit: int | None = None) -> float:
     """Rows touched by a plan. ``rows(alias)``: table rows; ``per_key(alias, index, k)``: rows per
-    value of the index's first ``k`` columns; ``filters(alias)``: predicates on that table."""
-    total, outer, sorted_ = 0.0, 1.0, False
-    for line in lines:
-        if "TEMP B-TREE" in line:
-            sorted_ = True
-            continue
-        a = parse(line)
-        if a is None:
-            continue
-        n = max(rows(a.alias), 1.0)
-        if a.op == "SCAN":
-            touched = n * (0.6 if a.covering and a.index else 1.0)
-            out = n * FILTER_SELECTIVITY ** filters(a.alias)
-        else:
-            hit = per_key(a.alias, a.index or "", a.eq) if a.eq else n
-            if a.range:
-                hit *= RANGE_SELECTIVITY
-            touched = math.log2(n + 1) + hit * (1.0 if a.covering else LOOKUP)
-            out = max(hit * FILTER_SELECTIVITY ** max(filters(a.alias) - a.eq - int(a.range), 0), 1.0)
-        total += outer * touched
-        outer *= max(out, 1.0)
-    if sorted_:
-        total += outer * math.log2(outer + 1) * 0.5
-    elif limit is not None and outer > limit:
+    value of the index's first ``k`` columns (an automatic index is named ``auto:col,col``);
+    ``filters(alias)``: predicates on that table."""
+    derived: dict[str, float] = {}
+
+    def block(nodes: list[tuple[str, list]], outer: float) -> tuple[float, float, bool]:
+        total, sorted_ = 0.0, False
+        for text, kids in nodes:
+            if (m := _BLOCK.match(text)) is not None:
+                cost, out, _ = block(kids, 1.0)
+                total += cost
+                derived[m.group("name")] = out
+                continue
+            if "SUBQUERY" in text:
+                cost, _, _ = block(kids, 1.0)
+                total += cost * (outer if text.startswith("CORRELATED") else 1.0)
+                continue
+            if "TEMP B-TREE" in text:
+                sorted_ = True
+                continue
+            a = parse(text)
+            if a is None:  # COMPOUND QUERY, UNION ALL, MULTI-INDEX OR, ...: their parts in turn
+                cost, _, _ = block(kids, outer)
+                total += cost
+                continue
+            n = max(derived[a.alias] if a.alias in derived else rows(a.alias), 1.0)
+            if a.op == "SCAN" or (a.eq == 0 and not a.range):
+                touched = n * (0.6 if a.covering and a.index else 1.0)
+                out = n * FILTER_SELECTIVITY ** filters(a.alias)
+            else:
+                hit = per_key(a.alias, a.index or "", a.eq) if a.eq else n
+                if a.range:
+                    hit *= RANGE_SELECTIVITY
+                touched = math.log2(n + 1) + hit * (1.0 if a.covering else LOOKUP)
+                out = max(hit * FILTER_SELECTIVITY ** max(filters(a.alias) - a.eq - int(a.range), 0), 1.0)
+            if a.automatic:
+                total += n * math.log2(n + 1) * 0.5  # built once per run of the block
+            total += outer * touched
+            outer *= max(out, 1.0)
+        if sorted_:
+            total += outer * math.log2(outer + 1) * 0.5
+        return total, outer, sorted_
+
+    total, outer, sorted_ = block(_tree(lines), 1.0)
+    if not sorted_ and limit is not None and outer > limit:
         total *= limit / outer  # an ordered scan or search stops after LIMIT rows
     return total
 

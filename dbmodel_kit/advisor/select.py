@@ -63,12 +63,15 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
     rejected: dict[Candidate, str] = {}
     read0, write0 = objective(frozenset())
     current = read0 + write0
+    useless: set[Candidate] = set()
     for c in candidates:
         r, w = objective(frozenset({c}))
         if r < read0 and (read0 - r) <= (w - write0):
             rejected[c] = (f"write cost {w - write0:.3g} ms/min outweighs the read gain {read0 - r:.3g} ms/min "
                            "on this workload")
-    pool = [c for c in candidates if c not in rejected]
+        elif r >= read0:
+            useless.add(c)  # no plan gains from it alone: left out of the greedy rounds (and of Extend's start)
+    pool = [c for c in candidates if c not in rejected and c not in useless]
     while pool:
         best: tuple[float, Candidate, float] | None = None
         for c in pool:

@@ -8,9 +8,12 @@ sizes only from ``sqlite_stat1`` (see https://www.sqlite.org/fileformat2.html#st
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+import random
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlglot
@@ -22,6 +25,9 @@ from ..model.schema import Schema
 from ..workload.workload import Query
 from .candidates import Candidate
 
+SAMPLE_ABOVE = 100_000  #: tables with more rows have their distinct counts estimated from a sample
+SAMPLE_ROWS = 30_000  #: about this many rows in that sample
+
 
 class SampleStats:
     """Row counts, distinct counts per column prefix and average widths, counted on the sample (cached)."""
@@ -32,6 +38,8 @@ class SampleStats:
         self._rows: dict[tuple[str, str | None], int] = {}
         self._distinct: dict[tuple[str, tuple[str, ...], str | None], int] = {}
         self._width: dict[tuple[str, str], float] = {}
+        self._samples: dict[str, float] = {}
+        self._mem: Any = None
 
     def _where(self, where: str | None) -> Any:
         return sqlglot.parse_one(where) if where else None
@@ -45,25 +53,72 @@ class SampleStats:
             self._rows[key] = int(self.con.execute(q.sql("sqlite")).fetchone()[0])
         return self._rows[key]
 
+    def _sample(self, table: str) -> tuple[Any, str, float]:
+        """Where distinct counts of ``table`` are counted: (connection, table name, sampling rate). A table
+        over SAMPLE_ABOVE rows is counted on a random sample of about SAMPLE_ROWS rows (by rowid; storage
+        order is often clustered on a key, so every k-th row would not do) copied once into memory."""
+        n = self.rows(table)
+        if n <= SAMPLE_ABOVE:
+            return self.con, table, 1.0
+        if self._samples.get(table) == 1.0:
+            return self.con, table, 1.0
+        if table not in self._samples:
+            if self._mem is None:
+                self._mem = sqlite3.connect(":memory:")
+            cols = [c.name for c in self.schema.table(table).columns]
+            rowid = exp.column("rowid")
+            bounds = exp.select(exp.func("min", rowid), exp.func("max", rowid)).from_(exp.to_identifier(table))
+            try:
+                lo, hi = self.con.execute(bounds.sql("sqlite")).fetchone()
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table: counted whole
+                self._samples[table] = 1.0
+                return self.con, table, 1.0
+            ids = random.Random(0).sample(range(lo, hi + 1), min(SAMPLE_ROWS, hi - lo + 1))  # fixed seed: stable
+            each = exp.select("value").from_(exp.func("json_each", exp.Placeholder()))
+            q = exp.select(*[exp.column(c, quoted=True) for c in cols]).from_(exp.to_identifier(table)).where(
+                rowid.isin(query=each))
+            rows = self.con.execute(q.sql("sqlite"), (json.dumps(ids),)).fetchall()
+            if not rows:
+                self._samples[table] = 1.0
+                return self.con, table, 1.0
+            self._mem.execute(exp.Create(kind="TABLE", this=exp.Schema(
+                this=exp.to_table(table, quoted=True),
+                expressions=[exp.ColumnDef(this=exp.to_identifier(c, quoted=True)) for c in cols])).sql("sqlite"))
+            self._mem.executemany(exp.insert(exp.values([tuple(exp.Placeholder() for _ in cols)]),
+                                             exp.to_table(table, quoted=True)).sql("sqlite"), rows)
+            self._samples[table] = len(rows) / n
+        return self._mem, table, self._samples[table]
+
     def distinct(self, table: str, columns: tuple[str, ...], where: str | None = None) -> int:
+        """Distinct values of ``columns`` (rows matching ``where``); on a sample of rate q, scaled up with
+        Haas et al.'s Duj1 estimator (VLDB 1995): d / (1 - (1 - q) f1 / n), d values seen, f1 of them
+        once, n sampled rows (all values unique -> d / q; no value seen once -> d)."""
         key = (table, tuple(columns), where)
         if key not in self._distinct:
-            inner = exp.select(*[exp.column(c, quoted=True) for c in columns]).distinct().from_(
-                exp.to_identifier(table))
+            con, name, rate = self._sample(table)
+            cols = [exp.column(c, quoted=True) for c in columns]
+            inner = exp.select(exp.alias_(exp.Count(this=exp.Star()), "n")).from_(
+                exp.to_identifier(name, quoted=True)).group_by(*cols)
             if where:
                 inner = inner.where(self._where(where))
-            q = exp.select(exp.Count(this=exp.Star())).from_(inner.subquery("d"))
-            self._distinct[key] = max(1, int(self.con.execute(q.sql("sqlite")).fetchone()[0]))
+            once = exp.func("sum", exp.EQ(this=exp.column("n"), expression=exp.Literal.number(1)))
+            q = exp.select(exp.Count(this=exp.Star()), exp.func("coalesce", once, exp.Literal.number(0)),
+                           exp.func("coalesce", exp.func("sum", exp.column("n")), exp.Literal.number(0))).from_(
+                inner.subquery("d"))
+            d, f1, n = con.execute(q.sql("sqlite")).fetchone()
+            est = d if rate >= 1.0 or n == 0 else d / max(1 - (1 - rate) * f1 / n, rate)
+            self._distinct[key] = max(1, min(round(est), self.rows(table, where)))
         return self._distinct[key]
 
     def width(self, table: str, column: str) -> float:
-        """Average stored bytes of a column (SQLite's ``length``; 8 for numbers)."""
+        """Average stored bytes of a column (SQLite's ``length``; 8 for numbers), on the sample if any."""
         key = (table, column)
         if key not in self._width:
             col = exp.column(column, quoted=True)
+            con, name, _ = self._sample(table)
             q = exp.select(exp.func("avg", exp.func("coalesce", exp.func("length", exp.cast(col, "BLOB")),
-                                                    exp.Literal.number(1)))).from_(exp.to_identifier(table))
-            v = self.con.execute(q.sql("sqlite")).fetchone()[0]
+                                                    exp.Literal.number(1)))).from_(exp.to_identifier(name, quoted=True))
+            v = con.execute(q.sql("sqlite")).fetchone()[0]
             kind = self.schema.table(table).column(column).type.kind
             self._width[key] = 8.0 if kind in ("integer", "bigint", "smallint", "real", "double", "decimal") \
                 else float(v or 1)
@@ -75,6 +130,7 @@ class SampleStats:
         entry = sum(self.width(c.table, col) for col in c.columns) + 8 + 4
         return math.ceil(n * entry / 0.9)
 
+    @functools.cache  # noqa: B019 - one SampleStats per advise() call
     def stat_line(self, table: str, columns: tuple[str, ...], where: str | None = None) -> str:
         n = self.rows(table, where)
         avgs = [max(1, math.ceil(n / self.distinct(table, columns[:i + 1], where))) for i in range(len(columns))]
@@ -95,6 +151,7 @@ class WhatIf:
         self._base = self._stat_rows()
         self.cache: dict[tuple[str, frozenset[Candidate]], tuple[tuple[str, ...], dict[str, Candidate]]] = {}
         self.calls = 0
+        self._sql: dict[str, str] = {}
 
     def index_columns(self) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
         """(table, columns, where) of every index on the copy, by name (PRAGMA has no sqlglot tree, so the
@@ -122,12 +179,18 @@ class WhatIf:
             rows.append((t, ix, self.stats.stat_line(t, cols, where)))
         return rows
 
-    def plan(self, query: Query, tables: Iterable[str], config: Iterable[Candidate]
+    def plan(self, query: Query, tables: Iterable[str] | Mapping[str, Any], config: Iterable[Candidate]
              ) -> tuple[tuple[str, ...], dict[str, Candidate]]:
-        """EXPLAIN QUERY PLAN detail lines of ``query`` with the candidate indexes of ``config`` on
-        ``tables``, and which hypothetical index each ``whatif_N`` name stands for."""
-        tables = set(tables)
-        relevant = frozenset(c for c in config if c.table in tables)
+        """EXPLAIN QUERY PLAN detail lines of ``query`` (indented two spaces per tree level) with the
+        candidate indexes of ``config`` on ``tables``, and which hypothetical index each ``whatif_N``
+        name stands for."""
+        if isinstance(tables, Mapping):  # TableUse per table: an index whose first column the query never
+            # names cannot serve it (no search, no order, no covering scan), so it is left out of the key
+            relevant = frozenset(c for c in config if c.table in tables and (
+                getattr(tables[c.table], "read", None) is None or c.columns[0] in tables[c.table].read))
+        else:
+            names_ = set(tables)
+            relevant = frozenset(c for c in config if c.table in names_)
         key = (query.name, relevant)
         if key in self.cache:
             return self.cache[key]
@@ -152,15 +215,21 @@ class WhatIf:
             self.con.executemany("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", stat)
             self.con.execute("ANALYZE sqlite_schema")  # reload the statistics
             binds = query.params[0] if query.params else None
-            sql = "EXPLAIN QUERY PLAN " + query.for_engine("sqlite")  # no tree for EXPLAIN in sqlglot
+            if query.name not in self._sql:
+                self._sql[query.name] = query.for_engine("sqlite")
+            sql = "EXPLAIN QUERY PLAN " + self._sql[query.name]  # no tree for EXPLAIN in sqlglot
             try:
                 cur = self.con.execute(sql, binds) if binds is not None else self.con.execute(sql)
                 rows = cur.fetchall()
             except sqlite3.Error as e:
                 raise ModelError(f"SQLite cannot plan it: {e}", where=query.where) from None
         finally:
-            self.con.execute("ROLLBACK")
-        self.con.execute("ANALYZE sqlite_schema")
-        result = (tuple(str(r[3]) for r in rows), names)
+            self.con.execute("ROLLBACK")  # the next plan() writes and reloads its own statistics
+        depth: dict[int, int] = {0: -1}
+        lines = []
+        for node, parent, _unused, detail in rows:  # the plan tree, two spaces per level (cost.plan_cost)
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + str(detail))
+        result = (tuple(lines), names)
         self.cache[key] = result
         return result
