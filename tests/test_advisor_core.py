@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
+
 import pytest
 
 from dbmodel_kit.advisor import Budget, Candidate, advise
 from dbmodel_kit.advisor.analysis import analyze, recurring_filters
 from dbmodel_kit.advisor.candidates import generate
-from dbmodel_kit.advisor.cost import parse, plan_cost
+from dbmodel_kit.advisor.cost import Access, parse, plan_cost
 from dbmodel_kit.advisor.select import greedy
-from dbmodel_kit.advisor.whatif_sqlite import SampleStats, WhatIf
+from dbmodel_kit.advisor.whatif_sqlite import SAMPLE_ABOVE, SampleStats, WhatIf
 from dbmodel_kit.errors import ModelError
 from dbmodel_kit.model import Model
 from dbmodel_kit.workload import Query, Workload, sample
@@ -196,3 +199,109 @@ def test_extend_widens_a_chosen_index_when_it_pays():
     assert chosen == [wide]  # the step to (a, b, c) gains under 1% and is not taken
     chosen, _ = greedy([a], objective, lambda c: 10 * len(c.columns), Budget(bytes=15), lambda cfg: set(cfg), extend)
     assert chosen == [a]  # the wider index does not fit the budget
+
+
+def _tree_cost(lines, rows=None):
+    sizes = rows or {}
+    return plan_cost(lines, lambda a: sizes.get(a, 10_000), lambda a, ix, k: 10.0, lambda a: 0)
+
+
+def test_cost_correlated_subquery_runs_per_outer_row():
+    """A correlated subquery costs its block once per row of the loops before it; an uncorrelated one once."""
+    outer = ["SCAN t"]
+    sub = ["  SCAN s"]
+    once = _tree_cost([*outer, "SCALAR SUBQUERY 1", *sub], {"t": 100, "s": 1000})
+    per_row = _tree_cost([*outer, "CORRELATED SCALAR SUBQUERY 1", *sub], {"t": 100, "s": 1000})
+    assert once == 100 + 1000
+    assert per_row == 100 + 100 * 1000
+    # an index on the subquery's table turns the per-row scan into per-row searches
+    searched = _tree_cost([*outer, "CORRELATED SCALAR SUBQUERY 1", "  SEARCH s USING INDEX i (k=?)"],
+                          {"t": 100, "s": 1000})
+    assert searched < per_row / 10
+
+
+def test_cost_materialized_block_feeds_the_scan_of_its_name():
+    """MATERIALIZE/CO-ROUTINE blocks run once; a later SCAN of the name reads their output rows, not a table."""
+    seen = []
+
+    def rows(a):
+        seen.append(a)
+        return {"big": 50_000}[a]
+
+    cost = plan_cost(["MATERIALIZE v", "  SEARCH big USING INDEX i (k=?)", "SCAN v"], rows,
+                     lambda a, ix, k: 10.0, lambda a: 0)
+    assert seen == ["big"]  # "v" is not looked up as a table
+    assert cost == pytest.approx(math.log2(50_001) + 10 * 2.0 + 10)
+
+
+def test_cost_automatic_index_is_built_once_then_searched():
+    """SQLite's automatic index: one pass to build (not per outer row), then searches by its own columns."""
+    assert parse("SEARCH o USING AUTOMATIC PARTIAL COVERING INDEX (o_custkey=?) LEFT-JOIN") == Access(
+        "SEARCH", "o", "auto:o_custkey", True, 1, False, True)
+    keys = []
+
+    def per_key(a, ix, k):
+        keys.append(ix)
+        return 5.0
+
+    lines = ["SCAN c", "SEARCH o USING AUTOMATIC COVERING INDEX (o_custkey=?)"]
+    auto = plan_cost(lines, lambda a: 1000, per_key, lambda a: 0)
+    real = plan_cost(["SCAN c", "SEARCH o USING COVERING INDEX ix (o_custkey=?)"], lambda a: 1000, per_key,
+                     lambda a: 0)
+    assert keys[0] == "auto:o_custkey"
+    assert auto - real == pytest.approx(1000 * math.log2(1001) * 0.5)  # the build, once
+
+
+def test_sampled_distinct_counts_are_close():
+    """Over SAMPLE_ABOVE rows, distinct counts come from a random sample (Duj1): close for unique, clustered,
+    repeated and two-valued columns alike."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE big (id INTEGER PRIMARY KEY, uniq INTEGER, grp INTEGER, mod INTEGER, flag INTEGER)")
+    n = 150_000
+    con.executemany("INSERT INTO big VALUES (?, ?, ?, ?, ?)",
+                    ((i, i * 7, i // 4, i % 1000, i % 2) for i in range(1, n + 1)))
+    m = Model()
+    m.add_table("big", id="integer pk", uniq="integer", grp="integer", mod="integer", flag="integer")
+    st = SampleStats(con, m.schema)
+    assert n > SAMPLE_ABOVE
+    truth = {("uniq",): n, ("grp",): n // 4 + 1, ("mod",): 1000, ("flag",): 2, ("mod", "flag"): 1000}
+    for cols, d in truth.items():
+        assert st.distinct("big", cols) == pytest.approx(d, rel=0.3), cols
+    assert st._samples["big"] < 1.0  # it was sampled
+
+
+def test_whatif_leaves_indexes_the_query_cannot_use_out_of_the_cache_key(people_db):
+    """An index whose first column the query never names cannot change its plan: no new what-if call."""
+    s = _people()
+    wi = WhatIf(s, SampleStats(people_db.connect(), s))
+    q = Query("q", "SELECT id FROM people WHERE email = 'x'")
+    uses = analyze(q, s).tables
+    wi.plan(q, uses, [Candidate("people", ("email",))])
+    wi.plan(q, uses, [Candidate("people", ("email",)), Candidate("people", ("city", "email"))])
+    assert wi.calls == 1
+    wi.plan(q, uses, [Candidate("people", ("email", "name"))])
+    assert wi.calls == 2
+
+
+def test_greedy_skips_candidates_that_gain_nothing_alone():
+    """A candidate no plan gains from alone is not tried in the greedy rounds (fewer what-if calls)."""
+    a, b = Candidate("t", ("a",)), Candidate("t", ("b",))
+    tried: list[frozenset] = []
+
+    def objective(cfg):
+        tried.append(cfg)
+        return (50.0 if a in cfg else 100.0), 0.0
+
+    chosen, _ = greedy([a, b], objective, lambda c: 1, Budget(), lambda cfg: set(cfg))
+    assert chosen == [a]
+    assert frozenset({a, b}) not in tried
+
+
+def test_advise_timeout_stops_a_runaway_query(people_db):
+    """With ``timeout``, a query the sample cannot finish is interrupted, named in stats and left untimed."""
+    a = _advise("-- name: cross  weight: 1\nSELECT count(*) FROM people a, people b, people c;\n"
+                "-- name: by_email  weight: 1\nSELECT id FROM people WHERE email = 'x';", people_db, timeout=0.2)
+    assert a.stats["timeouts"] == ["cross"]
+    ev = {e.name: e for e in a.queries}
+    assert ev["cross"].before_ms is None
+    assert ev["by_email"].before_ms is not None
