@@ -46,6 +46,12 @@ def _foldable(where: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(cols)) if walk(sqlglot.parse_one(where)) else None
 
 
+#: most key columns an index of the dialect serves a scan with, where that is limited: DuckDB reads an
+#: ART index only for a single-column =, > or < filter (dbmodel_kit.advisor.duckdb checks it with
+#: EXPLAIN), so a composite one would only cost writes
+SCAN_KEY_COLUMNS = {"duckdb": 1}
+
+
 def for_dialect(index: Index, dialect: str) -> tuple[Index | None, str | None]:
     """``index`` as ``dialect`` can hold it, and a note saying what changed and why.
 
@@ -53,7 +59,8 @@ def for_dialect(index: Index, dialect: str) -> tuple[Index | None, str | None]:
     the index still covers the query. Without partial indexes (MySQL, DuckDB) a WHERE made of plain
     column tests is folded into the key after the key columns (the index then holds every row and
     the filter is searched instead of skipped); any other WHERE, or a unique partial index (whose
-    uniqueness would change), is dropped with the reason (``None``).
+    uniqueness would change), is dropped with the reason (``None``). On DuckDB a non-unique index of
+    more than one column is dropped too (:data:`SCAN_KEY_COLUMNS`).
 
     >>> ix = Index(("last_name",), name="ix", where="deleted_at IS NULL", include=("email",))
     >>> for_dialect(ix, "mysql")[0].columns
@@ -81,6 +88,11 @@ def for_dialect(index: Index, dialect: str) -> tuple[Index | None, str | None]:
         notes.append(f"{d.name} has no INCLUDE: {', '.join(include)} appended to the key (the index still covers "
                      "the query)")
         include = ()
+    most = SCAN_KEY_COLUMNS.get(d.name)
+    if most is not None and len(columns) > most and not index.unique:
+        return None, (f"left out for {d.name}: its ART index serves scans only on a single-column =, > or < "
+                      f"filter, so ({', '.join(columns)}) would only cost writes (advise on a {d.name} sample "
+                      "for ART indexes and load orders)")
     if not notes:
         return index, None
     return Index(columns, name=index.name, unique=index.unique, where=where, method=index.method,
