@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -256,3 +257,55 @@ def test_sqlite_copy_stops_cleanly_when_the_engine_rejects_a_batch(monkeypatch):
     assert threading.active_count() == before
     filler._copy("SELECT range + 1000 FROM range(30)", "INSERT INTO t VALUES (?)")  # the connection still works
     assert con.execute("SELECT count(*) FROM t WHERE id >= 1000").fetchone()[0] == 30
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_empty_parent_leaves_a_nullable_fk_null(engine):
+    """A nullable FK to a table that gets no rows is NULL in every child row."""
+    m = Model()
+    m.add_table("p", id="integer pk", name="varchar(20) not null")
+    m.add_table("c", id="integer pk", p_id="integer references p")
+    db = sample(m.schema, {"p": 0, "c": 50}, engine=engine)
+    assert db.connect().execute("SELECT count(*), count(p_id) FROM c").fetchall() == [(50, 0)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_order_lines_are_written_grouped_by_order_with_growing_ids(engine):
+    """Lines of one order are inserted together (as an application writes them), and ids grow in insert order."""
+    con = sample(ecommerce(), 6000, engine=engine, seed=4).connect()
+    rows = con.execute("SELECT order_id, CAST(id AS VARCHAR) FROM order_items ORDER BY rowid").fetchall()
+    runs = 1 + sum(1 for a, b in itertools.pairwise(rows) if a[0] != b[0])
+    assert runs == len({r[0] for r in rows})
+    ids = [r[1] for r in rows]
+    assert ids == sorted(ids)
+    # ... while the orders themselves still spread over the users (not grouped by user)
+    users = [r[0] for r in con.execute("SELECT user_id FROM orders ORDER BY rowid").fetchall()]
+    assert 1 + sum(1 for a, b in itertools.pairwise(users) if a != b) > len(set(users)) * 1.5
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unique_text_longer_than_its_column_is_still_distinct(engine):
+    """A unique column whose generated text may not fit is cut to its length and deduplicated, and the engine
+    (which enforces the UNIQUE constraint) accepts every row; one whose text always fits is distinct as made."""
+    m = Model()
+    m.add_table("t", id="uuid pk", email="varchar(14) not null unique", slug="varchar(200) not null unique")
+    db = sample(m.schema, {"t": 20_000}, engine=engine)
+    con = db.connect()
+    assert con.execute("SELECT count(DISTINCT email), count(DISTINCT slug), max(length(email)) FROM t").fetchone() == (
+        20_000, 20_000, 14)
+    assert con.execute("SELECT count(*) FROM t WHERE email NOT LIKE '%@%'").fetchone()[0] < 20_000
+
+
+def test_text_length_bound():
+    """The static length bound behind skipping left() and the dedupe pass."""
+    from sqlglot import exp
+
+    from dbmodel_kit.workload.generators import TEXT_KINDS, Gen, TextCtx, max_length
+
+    email = TEXT_KINDS["email"](TextCtx(exp.column("__i"), True, Gen(0, "t"), "email"))
+    longest = max(len(w) for w in ("Elizabeth", "Patricia", "Jennifer")) + 1 + len("Rodriguez") + 6 + 1 + len(
+        "example.com")
+    assert max_length(email, 999_999) == longest
+    assert max_length(email, 9_999_999) == longest + 1
+    assert max_length(exp.func("md5", exp.column("x")), 10) == 32
+    assert max_length(exp.column("x"), 10) is None

@@ -686,7 +686,12 @@ class _Filler:
             if not any(inline_cols[c] is fk and c in fk_cols for c in fk.columns):
                 continue
             exprs = self.key_exprs.get(fk.ref_table, {})
-            if self.made[fk.ref_table] and all(r in exprs for r in fk.ref_columns):
+            if not self.made[fk.ref_table]:  # an empty parent: the FK (nullable, see _plan) stays NULL
+                for cname in fk.columns:
+                    if inline_cols[cname] is fk:
+                        layer = _nc(layer.select)(exp.alias_(exp.Null(), _ident(cname)))
+                continue
+            if all(r in exprs for r in fk.ref_columns):
                 # the parent's key computed from its row number: no key table, no join
                 index = exp.column(f"__p{k}", table="__b")
                 for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
