@@ -15,10 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("spec", metavar="SPEC", help="schema file (.yaml, .sql, .dbml)")
     p.add_argument("--workload", required=True, metavar="W.sql", help="workload file ('-- name: x  weight: n')")
     p.add_argument("--db", required=True, metavar="SAMPLE|URL",
-                   help="a SQLite sample (dbmodel sample --db x.sqlite), or a PostgreSQL server "
+                   help="a SQLite sample (dbmodel sample --db x.sqlite); a DuckDB sample (x.duckdb: ART indexes "
+                   "DuckDB reads and load orders, checked with EXPLAIN ANALYZE); or a PostgreSQL server "
                    "(postgresql://user@host/db: HypoPG hypothetical indexes and EXPLAIN costs)")
     p.add_argument("--budget", default=None, metavar="N|SIZE", help="at most N indexes, or a size such as 20MB")
-    p.add_argument("--dialect", default="postgresql", help="target dialect of the CREATE INDEX statements")
+    p.add_argument("--dialect", default=None,
+                   help="target dialect of the CREATE INDEX statements (default: postgresql; duckdb for a DuckDB "
+                   "sample)")
     p.add_argument("--repeat", type=int, default=5, help="timed runs per query, before and after (default 5)")
     p.add_argument("--from-dialect", default="postgres", metavar="D", help="SQL dialect of a .sql SPEC")
     p.add_argument("--no-measure", dest="measure", action="store_false",
@@ -30,13 +33,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..advisor import advise
     from ..advisor.whatif_postgres import advise_postgres, is_postgres_url
+    from ..workload.sample import TARGETS
     from .schema_cmds import load_spec
 
     schema = load_spec(args.spec, args.from_dialect)
     if is_postgres_url(args.db):
-        advice = advise_postgres(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect,
-                                 repeat=args.repeat, measure=args.measure)
+        advice = advise_postgres(schema, args.workload, args.db, budget=args.budget,
+                                 dialect=args.dialect or "postgresql", repeat=args.repeat, measure=args.measure)
+    elif args.db.lower().endswith(TARGETS["duckdb"].suffixes):
+        from ..advisor.duckdb import advise_duckdb
+
+        advice = advise_duckdb(schema, args.workload, args.db, budget=args.budget, repeat=args.repeat,
+                               dialect=args.dialect or "duckdb")
     else:
-        advice = advise(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect, repeat=args.repeat)
+        advice = advise(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect or "postgresql",
+                        repeat=args.repeat)
     sys.stdout.write(advice.to_json() if args.format == "json" else advice.to_text())
     return 0
