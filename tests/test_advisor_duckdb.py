@@ -194,3 +194,18 @@ def test_errors(tmp_path):
     (tmp_path / "x.sqlite").write_bytes(b"")
     with pytest.raises(ModelError, match="needs a DuckDB file"):
         advise_duckdb(m.schema, WORKLOAD, str(tmp_path / "x.sqlite"))
+
+
+def test_advise_dispatches_duckdb_samples():
+    """advise() given a DuckDB sample (here in memory) runs the DuckDB advisor on it."""
+    from dbmodel_kit.advisor import advise
+    from dbmodel_kit.examples import ecommerce
+    from dbmodel_kit.workload import sample
+
+    db = sample(ecommerce(), 3000, engine="duckdb", seed=0)
+    phone = db.connect().execute("SELECT max(phone) FROM users").fetchone()[0]  # a value the stats do not exclude
+    w = f"-- name: by_phone  weight: 10\nSELECT id FROM users WHERE phone = '{phone}';\n"
+    a = advise(ecommerce(), w, db, repeat=1)
+    assert isinstance(a, DuckDBAdvice)
+    assert [s.index.columns for s in a] == [("phone",)]
+    assert a.clustering == []  # one row group: nothing to skip

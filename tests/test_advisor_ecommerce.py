@@ -9,7 +9,6 @@ import pytest
 
 from dbmodel_kit.advisor import advise
 from dbmodel_kit.cli import main
-from dbmodel_kit.errors import ModelError
 from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.model import Model
 from dbmodel_kit.model.ops import AddIndex
@@ -94,11 +93,16 @@ def test_html_and_text(advice):
     assert "weighted time per minute" in advice.to_text()
 
 
-def test_duckdb_sample_refused():
-    """A DuckDB sample is refused with a message: the what-if evidence engine is SQLite."""
+def test_duckdb_sample_goes_to_the_duckdb_advisor():
+    """A DuckDB sample is advised by the DuckDB advisor (ART indexes it reads, load orders); an index on
+    a column the workload UPDATEs in a table other rows reference is rejected with DuckDB's reason."""
+    from dbmodel_kit.advisor.duckdb import DuckDBAdvice
+
     db = sample(ecommerce(), 300, engine="duckdb")
-    with pytest.raises(ModelError, match="evidence engine is SQLite"):
-        advise(ecommerce(), WORKLOAD, db)
+    a = advise(ecommerce(), WORKLOAD, db, repeat=1)
+    assert isinstance(a, DuckDBAdvice)
+    reasons = {str(r.candidate): r.reason for r in a.rejected}
+    assert "delete + insert" in reasons["products(stock_quantity)"]
 
 
 def test_cli_json(shop, capsys):

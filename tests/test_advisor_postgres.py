@@ -358,3 +358,12 @@ def test_errors_name_the_place(pg_url):
         advise_postgres(m.schema, "-- name: g  weight: 1\nSELECT name FROM ghosts WHERE id = 1;", pg_url)
     with pytest.raises(ModelError, match="cannot connect to PostgreSQL"):
         advise_postgres(ecommerce(), WORKLOAD, "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_advise_dispatches_postgres_urls(pg_url):
+    """advise() given a PostgreSQL URL runs the HypoPG path."""
+    from dbmodel_kit.advisor import advise
+
+    a = advise(ecommerce(), COVERING, pg_url, repeat=1)
+    assert a.stats["engine"] == "postgresql+hypopg"
+    assert {s.index.where for s in a} == {"deleted_at IS NULL", "is_active"}

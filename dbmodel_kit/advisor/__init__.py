@@ -92,7 +92,21 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
     ``timeout``: seconds after which a timed run of a query on the sample is stopped; such a query
     has no timing in the evidence (``stats["timeouts"]`` names them) and no part in calibration.
+
+    ``db`` may also be a PostgreSQL URL (``postgresql://user@host/db``): the same advisor on the real
+    server with HypoPG hypothetical indexes (:func:`.whatif_postgres.advise_postgres`); or a DuckDB
+    sample (``.duckdb`` file or DuckDB :class:`SampleDB`): ART indexes DuckDB reads and load orders,
+    for DuckDB itself (:func:`.duckdb.advise_duckdb`; ``dialect`` and ``timeout`` do not apply).
     """
+    from .whatif_postgres import advise_postgres, is_postgres_url
+
+    if is_postgres_url(db):
+        return advise_postgres(schema, workload, str(db), budget=budget, dialect=dialect, repeat=repeat,
+                               timeout=timeout)
+    if (db.engine == "duckdb") if isinstance(db, SampleDB) else str(db).lower().endswith(TARGETS["duckdb"].suffixes):
+        from .duckdb import advise_duckdb
+
+        return advise_duckdb(schema, workload, db, budget=budget, repeat=repeat)
     started = time.perf_counter()
     w = as_workload(workload).check(schema)
     limit = Budget.parse(budget)
