@@ -212,6 +212,9 @@ def test_null_semantics_are_explicit():
     assert (frozenset({"a"}), "b") in neq  # distinct NULLs: a is unique, so a -> b
     df2 = pd.DataFrame({"a": [np.nan, np.nan, 1.0], "b": [1, 2, 3]})
     assert found(discover_fds(df2)) == eq
+    pre = discover_fds(discovery.encode(df, null_equal=False))  # encoded once: its semantics hold
+    assert found(pre) == neq
+    assert pre.null_equal is False
 
 
 def _reference_codes(values: list, null_equal: bool) -> list[int]:

@@ -60,12 +60,14 @@ def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Encoded:
-    """A table as one integer code array per column (equal values, equal codes)."""
+    """A table as one integer code array per column (equal values, equal codes), and the NULL
+    semantics the codes were made with."""
 
     columns: tuple[str, ...]
     codes: tuple[np.ndarray, ...]
     cardinality: tuple[int, ...]
     n_rows: int
+    null_equal: bool = True
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -129,7 +131,7 @@ def encode(data: pd.DataFrame | str | Path, null_equal: bool = True) -> Encoded:
         c, k = _column_codes(series, null_equal)
         codes.append(c)
         cards.append(k)
-    return Encoded(tuple(str(c) for c in data.columns), tuple(codes), tuple(cards), len(data))
+    return Encoded(tuple(str(c) for c in data.columns), tuple(codes), tuple(cards), len(data), null_equal)
 
 
 # -- stripped partitions ---------------------------------------------------------------------
@@ -783,6 +785,8 @@ def discover_fds(
 ) -> Discovery | Explanation:
     """All minimal non-trivial FDs ``X -> A`` of ``data`` (g3 error at most ``max_error``).
 
+    ``data`` is a DataFrame, a CSV path, or the :class:`Encoded` table from :func:`encode` (encode
+    once, discover several times; its NULL semantics are the ones it was encoded with).
     ``max_lhs`` bounds the LHS size; ``null_equal`` chooses NULL semantics (see the module doc).
     ``algorithm``: ``"tane"`` (exact or approximate), ``"hybrid"`` (exact only, much faster on
     wide or long tables) or ``"auto"`` (hybrid for exact FDs, TANE for approximate ones).
@@ -803,6 +807,7 @@ def discover_fds(
     if algorithm not in ALGORITHMS:
         raise ModelError(f"algorithm must be one of {', '.join(ALGORITHMS)}, not {algorithm!r}")
     enc = data if isinstance(data, Encoded) else encode(data, null_equal=null_equal)
+    null_equal = enc.null_equal
     if algorithm == "auto":
         algorithm = "hybrid" if max_error == 0 and len(enc.columns) <= 62 else "tane"
     if algorithm == "hybrid":
