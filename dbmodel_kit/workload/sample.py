@@ -1,14 +1,19 @@
 """Fill a DuckDB or SQLite database with sample data that honours every constraint of a schema.
 
 Rows are made by SQL inside DuckDB: each column is an expression of the row index (see
-:mod:`.generators`), foreign keys pick a parent row (Zipf-skewed by default) and join its key,
-composite keys that extend a foreign key number the rows within each parent, simple CHECKs are
-read into ranges (:mod:`.checks`) and any other CHECK filters the generated rows. The tables are
-created first with every constraint the DDL emitter (:mod:`dbmodel_kit.ddl`) declares, so the
-engine itself enforces PK, UNIQUE, FK, NOT NULL and CHECK during the fill; secondary indexes are
-built afterwards (faster, and a unique one is still checked by the engine when it is built).
-A SQLite target is filled from the same DuckDB generator in large ``executemany`` batches (the
-DuckDB sqlite extension would need a download, which is not available offline).
+:mod:`.generators`), foreign keys pick a parent row (Zipf-skewed by default) and take its key
+(computed from the parent's row number, or joined from a key table when the parent's rows were
+filtered), composite keys that extend a foreign key number the rows within each parent, simple
+CHECKs are read into ranges (:mod:`.checks`) and any other CHECK filters the generated rows.
+Unique columns whose generator is injective (numbers, time-ordered UUIDs, text that spells the
+row number and fits its length) need no dedupe pass; a table that does need filtering first picks
+its rows in a narrow pass (row indexes and only the columns the filters read), then every column
+is made once, in a view the INSERT reads. The tables are created first with every constraint the
+DDL emitter (:mod:`dbmodel_kit.ddl`) declares, so the engine itself enforces PK, UNIQUE, FK, NOT
+NULL and CHECK during the fill; secondary indexes are built afterwards (faster, and a unique one
+is still checked by the engine when it is built). A SQLite target is filled from the same DuckDB
+generator in large ``executemany`` batches, fetched by a second thread (the DuckDB sqlite
+extension would need a download, which is not available offline).
 
 >>> from dbmodel_kit.examples import ecommerce
 >>> db = sample(ecommerce(), rows={"users": 50, "categories": 5, "products": 40, "orders": 60,
