@@ -344,6 +344,16 @@ def test_discovery_explains_itself():
     assert e.result.as_fds() == discover_fds(df).as_fds()
     assert e.steps[0].text.startswith("3 rows, 3 columns; distinct values per column: a 2, b 2, c 3")
     assert "every pair of rows compared" in e.steps[1].text
+    old = discovery._ALL_PAIRS_MAX
+    discovery._ALL_PAIRS_MAX = 0
+    try:
+        sampled = discover_fds(df, explain=True)
+    finally:
+        discovery._ALL_PAIRS_MAX = old
+    assert "every same-value pair of 3 column(s)" in sampled.steps[1].text
+    assert sampled.result.as_fds() == e.result.as_fds()
+    tiny = discover_fds(pd.DataFrame({"a": [i % 3 for i in range(40)], "b": [i % 2 for i in range(40)]}), explain=True)
+    assert tiny.steps[1].text.startswith("distinct values counted for all 4 column sets")
     tane = discover_fds(df, algorithm="tane", explain=True)
     assert tane.steps[1].text.startswith("TANE: ")
     assert e.summary == f"{len(e.result)} minimal FDs"

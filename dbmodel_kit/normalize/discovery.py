@@ -690,6 +690,7 @@ def _hybrid(enc: Encoded, max_lhs: int | None) -> tuple[list[tuple[int, int]], d
         agree = _all_pair_agree_sets(matrix)
     else:
         agree, complete = _sampled_agree_sets(matrix, window=2)
+        stats["complete_columns"] = complete.bit_count()
     if n <= 1:
         agree = np.zeros(0, dtype=np.int64)
     plis = [] if exact else [np.flatnonzero(np.bincount(c)[c] > 1) for c in enc.codes]
@@ -852,8 +853,10 @@ def discover_fds(
     elif algorithm == "hybrid":
         how = (
             "every pair of rows compared"
-            if _method(enc.n_rows, len(enc.columns)) != "sampled"
-            else "neighbouring rows of each column's clusters compared, candidates validated on all rows"
+            if "complete_columns" not in stats
+            else f"every same-value pair of {stats['complete_columns']} column(s) with small clusters and "
+            f"neighbouring rows in the other columns' clusters compared; {stats['validated']} candidate FD(s) "
+            f"without such a column on the left validated on all rows"
         )
         steps.append(
             Step(
