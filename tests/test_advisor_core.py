@@ -231,7 +231,7 @@ def test_cost_materialized_block_feeds_the_scan_of_its_name():
     cost = plan_cost(["MATERIALIZE v", "  SEARCH big USING INDEX i (k=?)", "SCAN v"], rows,
                      lambda a, ix, k: 10.0, lambda a: 0)
     assert seen == ["big"]  # "v" is not looked up as a table
-    assert cost == pytest.approx(math.log2(50_001) + 10 * 2.0 + 10)
+    assert cost == pytest.approx(math.log2(50_001) + 10 * 0.5 * math.log2(50_001) + 10)
 
 
 def test_cost_automatic_index_is_built_once_then_searched():

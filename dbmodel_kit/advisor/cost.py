@@ -8,7 +8,7 @@ rows; an automatic index costs one pass over its table to build, then searches l
 Units are "rows touched"; :func:`calibrate` turns them into milliseconds from measured runtimes.
 
 >>> parse("SEARCH o USING COVERING INDEX ix_a (a=? AND b>?)")
-Access(op='SEARCH', alias='o', index='ix_a', covering=True, eq=1, range=True, automatic=False)
+Access(op='SEARCH', alias='o', index='ix_a', covering=True, eq=1, range=True, automatic=False, skip=0)
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from dataclasses import dataclass
 _LINE = re.compile(r"^(?P<op>SCAN|SEARCH) (?P<alias>\S+)(?: AS \S+)?"
                    r"(?: USING (?P<cov>COVERING )?INDEX (?P<ix>\S+)| USING (?:INTEGER )?PRIMARY KEY"
                    r"| USING (?P<auto>AUTOMATIC (?:PARTIAL )?(?:COVERING )?INDEX))?"
-                   r"(?: \((?P<cond>.*?)\))?")
+                   r"(?: \((?P<cond>.*)\))?")
 _BLOCK = re.compile(r"^(?:MATERIALIZE|CO-ROUTINE) (?P<name>\S+)")
 AUTO = "auto:"  #: index name prefix of an automatic index, then its key columns comma-separated
-LOOKUP = 2.0  #: a row fetched through a non-covering index costs a second B-tree search
+#: a row fetched through a non-covering index costs a second B-tree search: LOOKUP x log2(rows) row
+#: units, at least MIN_LOOKUP (measured on TPC-H SF 0.1 lineitem: a lookup ~9x a scanned row, log2 = 19)
+LOOKUP = 0.5
+MIN_LOOKUP = 2.0
 RANGE_SELECTIVITY = 0.25  #: share of an index range a one-sided range predicate reads
 FILTER_SELECTIVITY = 0.25  #: share of rows left by each predicate no index serves
 
@@ -41,6 +44,7 @@ class Access:
     eq: int
     range: bool
     automatic: bool = False
+    skip: int = 0  #: leading columns skip-scanned (``ANY(col)``)
 
 
 def parse(line: str) -> Access | None:
@@ -50,13 +54,14 @@ def parse(line: str) -> Access | None:
     cond = m.group("cond") or ""
     terms = [t for t in cond.split(" AND ") if t]
     eq = sum(1 for t in terms if t.endswith("=?") and not t.endswith(("<=?", ">=?")))
+    skip = sum(1 for t in terms if t.startswith("ANY("))
     rng = any(re.search(r"[<>]", t) for t in terms)
     pk = m.group("ix") is None and "PRIMARY KEY" in line
     if m.group("auto"):
         cols = ",".join(re.split(r"[=<>]", t, maxsplit=1)[0] for t in terms)
         return Access(m.group("op"), m.group("alias"), AUTO + cols, "COVERING" in m.group("auto"), eq, rng, True)
     return Access(m.group("op"), m.group("alias"), m.group("ix") or ("rowid" if pk else None),
-                  bool(m.group("cov")) or pk, eq, rng)
+                  bool(m.group("cov")) or pk, eq, rng, skip=skip)
 
 
 def _tree(lines: Sequence[str]) -> list[tuple[str, list]]:
@@ -105,10 +110,16 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
                 touched = n * (0.6 if a.covering and a.index else 1.0)
                 out = n * FILTER_SELECTIVITY ** filters(a.alias)
             else:
-                hit = per_key(a.alias, a.index or "", a.eq) if a.eq else n
+                seeks = 1.0
+                if a.skip:  # skip-scan: one seek per distinct value of the skipped leading columns
+                    seeks = n / max(per_key(a.alias, a.index or "", a.skip), 1.0)
+                    hit = n
+                else:
+                    hit = per_key(a.alias, a.index or "", a.eq) if a.eq else n
                 if a.range:
                     hit *= RANGE_SELECTIVITY
-                touched = math.log2(n + 1) + hit * (1.0 if a.covering else LOOKUP)
+                lookup = 1.0 if a.covering else max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
+                touched = seeks * math.log2(n + 1) + hit * lookup
                 out = max(hit * FILTER_SELECTIVITY ** max(filters(a.alias) - a.eq - int(a.range), 0), 1.0)
             if a.automatic:
                 total += n * math.log2(n + 1) * 0.5  # built once per run of the block
