@@ -305,3 +305,20 @@ def test_advise_timeout_stops_a_runaway_query(people_db):
     ev = {e.name: e for e in a.queries}
     assert ev["cross"].before_ms is None
     assert ev["by_email"].before_ms is not None
+
+
+def test_greedy_threshold_is_relative_to_the_queries_served():
+    """One very costly query the budget cannot fix must not raise the bar for an index that nearly
+    removes a cheaper query's cost: with the advisor's threshold (share of the queries served) it is taken."""
+    big, small = Candidate("t", ("a",)), Candidate("u", ("b",))
+
+    def objective(cfg):
+        return (1e6 if big not in cfg else 10.0) + (100.0 if small not in cfg else 10.0), 0.0
+
+    sizes = {big: 1000, small: 10}
+    chosen, _ = greedy([big, small], objective, sizes.__getitem__, Budget(bytes=100), lambda cfg: set(cfg))
+    assert chosen == []  # 90 saved is under 1% of the whole 1,000,100
+    served = {big: 1e6, small: 100.0}
+    chosen, _ = greedy([big, small], objective, sizes.__getitem__, Budget(bytes=100), lambda cfg: set(cfg),
+                       threshold=lambda cfg, c: 0.01 * served[c])
+    assert chosen == [small]

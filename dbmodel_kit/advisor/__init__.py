@@ -36,7 +36,7 @@ from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
 from .cost import AUTO, calibrate, parse, plan_cost
-from .select import Budget, greedy
+from .select import MIN_GAIN, Budget, greedy
 from .whatif_sqlite import SampleStats, WhatIf
 
 __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
@@ -209,7 +209,16 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 return []
             return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
 
-        chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend)
+        def threshold(config: frozenset[Candidate], c: Candidate) -> float:
+            """MIN_GAIN of the weighted cost of the queries ``c`` could serve (its first column named)."""
+            served = 0.0
+            for q in w:
+                u = infos[q.name].tables.get(c.table)
+                if u is not None and (u.read is None or c.columns[0] in u.read):
+                    served += infos[q.name].weight * cost(q.name, config)[0]
+            return MIN_GAIN * served * scale
+
+        chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
         rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
 
         taken = {ix.name for t in schema.tables for ix in t.indexes}
