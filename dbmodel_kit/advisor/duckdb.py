@@ -14,7 +14,9 @@ zonemap) excludes a filter; its ART indexes serve a scan only in narrow cases. C
 
 So :func:`advise_duckdb` proposes an ART index per single-column filter or join column in those
 shapes, builds them on a copy of the sample and keeps only those a plan really reads (``Index
-Scan`` on that table) with a measured gain over the write queries' extra cost. The other lever is
+Scan`` on that table) that spare at least 1% of the rows the weighted workload reads
+(``rows_scanned``, deterministic) and, on a table the workload writes, whose measured read gain
+exceeds the write queries' measured extra time. The other lever is
 the physical order: loading a table ``ORDER BY`` a filtered column makes each row group cover a
 narrow range, so a range or equality filter skips most row groups. Per table, each filtered
 column is tried as the load order on a fresh copy and the one that cuts the weighted row groups
@@ -47,7 +49,7 @@ from ..workload.workload import Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, analyze
 from .candidates import Candidate, Rejected, served_by
-from .select import Budget
+from .select import MIN_GAIN, Budget
 
 __all__ = ["Clustering", "DuckDBAdvice", "advise_duckdb"]
 
@@ -222,6 +224,7 @@ class Scan:
     index: bool  #: ``Type: Index Scan``
     row_groups: int
     total_row_groups: int
+    rows: int = 0  #: rows the scan read (``rows_scanned``): deterministic, unlike timings
 
 
 def _walk(node: dict) -> Iterable[dict]:
@@ -253,11 +256,15 @@ def probe(path: str, w: Workload) -> dict[str, list[Scan]]:
                     if n.get("type") == "TABLE_SCAN" and "Table" in info:
                         scans.append(Scan(str(info["Table"]).rsplit(".", 1)[-1], info.get("Type") == "Index Scan",
                                           int(n.get("row_groups_scanned", 0)),
-                                          int(n.get("total_row_groups_to_scan", 0))))
+                                          int(n.get("total_row_groups_to_scan", 0)), int(n.get("rows_scanned", 0))))
             out[q.name] = scans
     finally:
         con.close()
     return out
+
+
+def _rows(scans: list[Scan], table: str) -> int:
+    return sum(s.rows for s in scans if s.table == table)
 
 
 def _groups(scans: list[Scan], table: str) -> tuple[int, int]:
@@ -276,8 +283,12 @@ def _art_candidates(infos: list[QueryInfo], schema: Schema) -> tuple[list[Candid
             cols += [j for j in u.join if j not in cols]
             for col in cols:
                 c = Candidate(table, (col,))
+                fk = next((f for f in schema.table(table).foreign_keys if f.columns[0] == col), None)
                 if (name := served_by(c, schema.table(table))) is not None:
                     rejected.setdefault(c, f"already served by {name} on {table}")
+                elif fk is not None:  # DuckDB keeps an ART index on every foreign key's columns
+                    rejected.setdefault(c, f"already served by the ART index DuckDB keeps for foreign key "
+                                           f"{fk.name or ', '.join(fk.columns)} on {table}")
                 else:
                     found[c] = None
             if len(filt) > 1:
@@ -328,7 +339,7 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
             before_ms = {r["query"]: r["median_ms"] for r in before.frame.to_dict("records")}
             copies = 1
 
-            # ART indexes: every candidate built on one copy; keep those a plan reads, with a measured gain
+            # ART indexes: every candidate built on one copy; keep those a plan reads that spare rows
             cands, rejected = _art_candidates(list(infos.values()), schema)
             taken = {ix.name for t in schema.tables for ix in t.indexes}
             named: list[tuple[Candidate, Index]] = []
@@ -339,7 +350,7 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
                     name, n = f"{stem}_{n}", n + 1
                 taken.add(name)
                 named.append((c, Index(c.columns, name=name)))
-            chosen: list[tuple[Candidate, Index, tuple[str, ...], float, int]] = []
+            chosen: list[tuple[Candidate, Index, tuple[str, ...], float, int, float]] = []
             if named:
                 trial = src.copy({}, [(c.table, ix) for c, ix in named])
                 copies += 1
@@ -347,23 +358,33 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
                             .frame.to_dict("records")}
                 trial_scans = probe(trial, w)
                 per_table = {t: sum(1 for c, _ in named if c.table == t) for t in {c.table for c, _ in named}}
+                total_rows = sum(q.weight * sum(x.rows for x in base_scans[q.name]) for q in w)
                 for c, ix in named:
                     helped = tuple(q.name for q in w if infos[q.name].kind == "read" and _reads_index(
                         trial_scans[q.name], base_scans[q.name], c, infos[q.name]))
+                    # the decision rests on rows read (deterministic); timings measure the gain and, for a
+                    # table the workload writes, veto an index whose write cost exceeds it
+                    avoided = sum(w[q].weight * (_rows(base_scans[q], c.table) - _rows(trial_scans[q], c.table))
+                                  for q in helped)
                     gain = sum(w[q].weight * (before_ms.get(q, 0) - trial_ms.get(q, 0)) for q in helped)
-                    cost = sum(i.weight * max(trial_ms.get(n, 0) - before_ms.get(n, 0), 0.0)
-                               for n, i in infos.items() if i.written == c.table) / per_table[c.table]
+                    writes = [n for n, i in infos.items() if i.written == c.table
+                              and (i.set_columns is None or c.columns[0] in i.set_columns)]  # rows it re-indexes
+                    cost = sum(infos[n].weight * max(trial_ms.get(n, 0) - before_ms.get(n, 0), 0.0)
+                               for n in writes) / per_table[c.table]
                     if not helped:
                         rejected.append(Rejected(c, "no plan reads it: DuckDB scanned the table sequentially with "
                                                     "the index in place (an IN list, BETWEEN, another filter, or "
                                                     "too many matching rows)"))
-                    elif gain <= cost:
+                    elif avoided <= MIN_GAIN * total_rows:
+                        rejected.append(Rejected(c, f"DuckDB reads it ({', '.join(helped)}) but it spares less than "
+                                                    f"{MIN_GAIN:.0%} of the rows the workload reads"))
+                    elif writes and gain <= cost:
                         rejected.append(Rejected(c, f"write cost {cost:.3g} ms/min outweighs the read gain "
                                                     f"{gain:.3g} ms/min on this workload"))
                     else:
-                        chosen.append((c, ix, helped, gain - cost, _art_bytes(src, c)))
-                chosen.sort(key=lambda x: -x[3])
-                keep: list[tuple[Candidate, Index, tuple[str, ...], float, int]] = []
+                        chosen.append((c, ix, helped, gain - cost, _art_bytes(src, c), avoided))
+                chosen.sort(key=lambda x: -x[5])
+                keep: list[tuple[Candidate, Index, tuple[str, ...], float, int, float]] = []
                 for item in chosen:
                     if limit.fits(len(keep) + 1, sum(k[4] for k in keep) + item[4]):
                         keep.append(item)
@@ -405,7 +426,8 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
         finally:
             src.close()
     after_ms = {r["query"]: r["median_ms"] for r in after.frame.to_dict("records")}
-    suggestions = [Suggestion(c.table, ix, helped, size, round(benefit, 4)) for c, ix, helped, benefit, size in chosen]
+    suggestions = [Suggestion(c.table, ix, helped, size, round(benefit, 4))
+                   for c, ix, helped, benefit, size, _ in chosen]
     evidence = [QueryEvidence(q.name, q.kind, q.weight, before_ms.get(q.name), after_ms.get(q.name),
                               before.plans.get(q.name, ""), after.plans.get(q.name, "")) for q in w]
     return DuckDBAdvice(schema, suggestions, sorted(rejected, key=lambda r: r.candidate.sort_key), evidence, dialect,
