@@ -11,7 +11,10 @@ there are, and there is no per-candidate Python work as in a Berge-style hitting
 ``lost`` comes either from agree sets (each agree set S says ``S -/-> A`` for every A outside S,
 and so does every subset of S: a superset-OR transform) or, for tiny tables, from the number of
 distinct values of every attribute set (``X -> A`` iff X and X + A have as many distinct values),
-counted for all sets in one matrix product and one row-wise sort.
+counted for all sets at once: one matrix product gives every set's row keys, then one bitmap
+(short key ranges) or one row-wise sort counts them.
+
+Part of :mod:`.discovery` (no library in our dependency set discovers FDs, see there).
 """
 
 from __future__ import annotations
