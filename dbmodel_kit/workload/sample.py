@@ -620,6 +620,7 @@ class _Filler:
         self.schema, self.target, self.con, self.seed, self.progress = schema, target, con, seed, progress
         self.gen = con if target.in_engine else duckdb.connect()
         self.gen.execute("SET TimeZone = 'UTC'")
+        self.gen.execute("SET preserve_insertion_order = true")  # the default; the fill's row order relies on it
         self.keys: dict[str, str] = {}  # table -> temp table of (__rn, key columns)
         #: table -> {key column: its generating expression of the parent row number ``__pidx``}, for
         #: tables whose every row index is its row number: children compute the key instead of joining
@@ -627,6 +628,7 @@ class _Filler:
         self.cyclic: set[str] = set()  # tables on either end of an FK that closes a cycle (need key tables)
         self.made: dict[str, int] = {}
         self._n = 0
+        self._in_order = False  # the last wide view yields rows in row-number order without a sort
 
     def temp(self) -> str:
         # our own scratch tables: generated names, never user text, so they appear in f-strings below
@@ -781,7 +783,7 @@ class _Filler:
         number.find(exp.Window).set("order", exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in
                                                                      [*order, exp.column(ROW)]]))
         numbered = exp.select(exp.alias_(number, "__rn"), exp.column(ROW), *[_col(c) for c in p.seq]).from_(
-            final.subquery("__f"))
+            final.subquery("__f")).order_by("__rn")  # stored in row-number order, so the wide pass reads it so
         self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered.sql('duckdb')}")
 
     def _materialise(self, p: _Plan, g: Gen, rows: str | None, name: str, view: bool) -> None:
@@ -794,6 +796,10 @@ class _Filler:
             base = self._base(p, g, exp.to_table(rows), ("__rn", *p.seq))
         carry = ("__rn", *p.seq)
         layer = self._layer(p, g, base, carry, None, set(p.fk_of))
+        # a view of projections over an ordered source (range(), or the row table stored in row-number
+        # order) yields its rows in row-number order: DuckDB keeps insertion order through projections
+        # (preserve_insertion_order), so the INSERT needs no sort; a join may reorder, so then it sorts
+        self._in_order = view and not layer.args.get("joins")
         kind = "VIEW" if view else "TABLE"
         self.gen.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {layer.sql('duckdb')}")
 
@@ -845,7 +851,7 @@ class _Filler:
         q = q.from_(name)
         if lo is not None:
             q = _nc(q.where)(T("__rn >= :lo AND __rn < :hi", lo=lo, hi=hi))
-        return q.order_by(exp.column("__rn"))
+        return q if self._in_order else q.order_by(exp.column("__rn"))
 
     def _insert(self, p: _Plan, name: str) -> None:
         t = p.table
