@@ -167,7 +167,21 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 u = info.tables.get(table(a))
                 return 0 if u is None else len(set(u.eq + u.in_ + u.range + u.filters))
 
-            units = plan_cost(lines, rows, per_key, filters, info.limit)
+            def range_share(a: str, ix: str, k: int) -> float | None:
+                t = table(a)
+                if ix in names:
+                    cols, where = names[ix].columns, names[ix].where
+                elif ix in existing:
+                    _, cols, where = existing[ix]
+                else:
+                    return None
+                u = info.tables.get(t)
+                preds = u.range_sql.get(cols[k]) if u is not None and k < len(cols) else None
+                if not preds or where:
+                    return None
+                return stats.rows(t, " AND ".join(preds)) / max(stats.rows(t), 1)
+
+            units = plan_cost(lines, rows, per_key, filters, info.limit, range_share)
             units_cache[key] = units
             return units, lines, names
 
@@ -209,14 +223,12 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 return []
             return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
 
-        def threshold(config: frozenset[Candidate], c: Candidate) -> float:
-            """MIN_GAIN of the weighted cost of the queries ``c`` could serve (its first column named)."""
-            served = 0.0
-            for q in w:
-                u = infos[q.name].tables.get(c.table)
-                if u is not None and (u.read is None or c.columns[0] in u.read):
-                    served += infos[q.name].weight * cost(q.name, config)[0]
-            return MIN_GAIN * served * scale
+        def threshold(before: frozenset[Candidate], after: frozenset[Candidate]) -> float:
+            """MIN_GAIN of the weighted cost of the cheapest query the step improves: a step pays when it
+            improves some query materially (an overestimated costly query does not set the bar)."""
+            improved = [infos[q.name].weight * b for q in w
+                        if cost(q.name, after)[0] < (b := cost(q.name, before)[0])]
+            return MIN_GAIN * min(improved) * scale if improved else math.inf
 
         chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
         rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)

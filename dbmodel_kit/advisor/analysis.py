@@ -41,6 +41,8 @@ class TableUse:
     group_by: tuple[str, ...] = ()
     read: frozenset[str] | None = frozenset()  #: None: every column (``SELECT *``)
     filters: tuple[str, ...] = ()  #: soft-delete/status predicates, canonical SQL (partial-index WHEREs)
+    #: range predicates with constant bounds per column, canonical SQL (their selectivity is counted on the sample)
+    range_sql: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, attr: str, col: str) -> None:
         cur = getattr(self, attr)
@@ -166,6 +168,9 @@ def analyze(query: Query, schema: Schema) -> QueryInfo:
             elif isinstance(c, exp.Between) or (isinstance(c, _RANGE) and other is not None and _is_value(other)) \
                     or _prefix_like(c, other):
                 u.add("range", col.name)
+                if c.find(exp.Placeholder) is None and c.find(exp.Select) is None and \
+                        sum(1 for _ in c.find_all(exp.Column)) == 1:
+                    u.range_sql[col.name] = (*u.range_sql.get(col.name, ()), _filter_sql(c))
         elif isinstance(c, exp.Column) or (isinstance(c, exp.Not) and isinstance(c.this, exp.Column)):
             col = c if isinstance(c, exp.Column) else c.this
             u = use(col)

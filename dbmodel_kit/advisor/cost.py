@@ -79,10 +79,12 @@ def _tree(lines: Sequence[str]) -> list[tuple[str, list]]:
 
 
 def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Callable[[str, str, int], float],
-              filters: Callable[[str], int], limit: int | None = None) -> float:
+              filters: Callable[[str], int], limit: int | None = None,
+              range_share: Callable[[str, str, int], float | None] | None = None) -> float:
     """Rows touched by a plan. ``rows(alias)``: table rows; ``per_key(alias, index, k)``: rows per
     value of the index's first ``k`` columns (an automatic index is named ``auto:col,col``);
-    ``filters(alias)``: predicates on that table."""
+    ``filters(alias)``: predicates on that table; ``range_share(alias, index, k)``: the share of rows
+    the range on the index's column after ``k`` equalities keeps (None: RANGE_SELECTIVITY)."""
     derived: dict[str, float] = {}
 
     def block(nodes: list[tuple[str, list]], outer: float) -> tuple[float, float, bool]:
@@ -117,7 +119,8 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
                 else:
                     hit = per_key(a.alias, a.index or "", a.eq) if a.eq else n
                 if a.range:
-                    hit *= RANGE_SELECTIVITY
+                    share = range_share(a.alias, a.index or "", a.eq) if range_share is not None else None
+                    hit *= RANGE_SELECTIVITY if share is None else share
                 lookup = 1.0 if a.covering else max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
                 touched = seeks * math.log2(n + 1) + hit * lookup
                 out = max(hit * FILTER_SELECTIVITY ** max(filters(a.alias) - a.eq - int(a.range), 0), 1.0)

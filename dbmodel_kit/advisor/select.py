@@ -53,14 +53,14 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
            size: Callable[[Candidate], int], budget: Budget,
            uses: Callable[[frozenset[Candidate]], set[Candidate]],
            extend: Callable[[Candidate], list[Candidate]] | None = None,
-           threshold: Callable[[frozenset[Candidate], Candidate], float] | None = None,
+           threshold: Callable[[frozenset[Candidate], frozenset[Candidate]], float] | None = None,
            ) -> tuple[list[Candidate], list[Rejected]]:
     """Chosen candidates (in the order picked) and the ones rejected with a reason.
 
-    ``threshold(config, c)``: the least cost a step adding (or widening to, or keeping) ``c`` on top
-    of ``config`` must save; by default MIN_GAIN of the whole current cost. The advisor passes MIN_GAIN
-    of the cost of the queries ``c`` can serve, so that one very costly query does not raise the bar
-    for every other.
+    ``threshold(before, after)``: the least cost a step from configuration ``before`` to ``after``
+    (adding, widening or keeping an index) must save; by default MIN_GAIN of the whole current cost.
+    The advisor passes MIN_GAIN of the cost of a query the step improves, so that one very costly
+    query does not raise the bar for every other.
 
     ``objective(config) -> (read_cost, write_cost)`` in ms per minute of workload; ``uses(config)``:
     the candidates some plan takes under ``config``; ``extend(c)``: wider versions of a chosen index
@@ -72,8 +72,8 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
     read0, write0 = objective(frozenset())
     current = read0 + write0
 
-    def bar(config: frozenset[Candidate], c: Candidate) -> float:
-        return MIN_GAIN * current if threshold is None else threshold(config, c)
+    def bar(before: frozenset[Candidate], after: frozenset[Candidate]) -> float:
+        return MIN_GAIN * current if threshold is None else threshold(before, after)
     # Lazy ("accelerated") greedy, Minoux 1978: an index's gain rarely grows as others are chosen, so
     # each candidate keeps the gain per byte it had when last evaluated and only the head of the queue
     # is evaluated again; it is taken when its fresh ratio is still the best.
@@ -96,7 +96,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         if not budget.fits(len(config), sum(size(x) for x in config)):
             continue  # the budget only tightens: it will not fit later either
         if seen == step:
-            if gain <= bar(frozenset(chosen), c):
+            if gain <= bar(frozenset(chosen), config):
                 waiting.append(entry)
                 continue
             chosen.append(c)
@@ -120,7 +120,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
                 if wider in chosen or not budget.fits(len(trial), sum(size(x) for x in trial)):
                     continue
                 total = sum(objective(frozenset(trial)))
-                if current - total > bar(frozenset(chosen), wider):
+                if current - total > bar(frozenset(chosen), frozenset(trial)):
                     chosen, current, widened = trial, total, True
                     break
             if widened:
@@ -131,7 +131,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
                for o in chosen):
             without = frozenset(x for x in chosen if x != c)
             total = sum(objective(without))
-            if total - current <= bar(without, c):
+            if total - current <= bar(without, frozenset(chosen)):
                 chosen.remove(c)
                 rejected[c] = "redundant: a wider chosen index starts with the same columns"
                 current = total
@@ -144,6 +144,6 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         if c not in rejected and c not in chosen:
             config = frozenset((*chosen, c))
             if not budget.fits(len(config), sum(size(x) for x in config)) and \
-                    current - sum(objective(config)) > bar(frozenset(chosen), c):
+                    current - sum(objective(config)) > bar(frozenset(chosen), config):
                 rejected[c] = "over the budget"
     return chosen, [Rejected(c, r) for c, r in sorted(rejected.items(), key=lambda kv: kv[0].sort_key)]
