@@ -322,3 +322,19 @@ def test_greedy_threshold_is_relative_to_the_queries_served():
     chosen, _ = greedy([big, small], objective, sizes.__getitem__, Budget(bytes=100), lambda cfg: set(cfg),
                        threshold=lambda before, after: 0.01 * min(served[c] for c in after - before))
     assert chosen == [small]
+
+
+def test_range_bounds_are_kept_for_counting_and_used_by_the_cost():
+    """Constant range bounds are kept per column (parameters are not); the cost takes the share they keep."""
+    s = _people()
+    info = analyze(Query("q", "SELECT id FROM people WHERE created_at >= '2024-01-01' AND created_at < '2025-01-01' "
+                              "AND email > :e"), s)
+    u = info.tables["people"]
+    assert u.range_sql == {"created_at": ("created_at >= '2024-01-01'", "created_at < '2025-01-01'")}
+    lines = ["SEARCH t USING INDEX i (c>?)"]
+
+    def cost(share):
+        return plan_cost(lines, lambda a: 10_000, lambda a, ix, k: 10.0, lambda a: 1, None, lambda a, ix, k: share)
+
+    assert cost(0.98) > plan_cost(["SCAN t"], lambda a: 10_000, lambda a, ix, k: 10.0, lambda a: 1)
+    assert cost(0.01) < cost(None) < cost(0.98)  # None: the RANGE_SELECTIVITY guess
