@@ -29,8 +29,6 @@ from dbmodel_kit.workload import sample
 
 psycopg = pytest.importorskip("psycopg")
 
-pytestmark = pytest.mark.postgres
-
 ROOT = Path(__file__).parent.parent
 SPEC = str(ROOT / "examples" / "ecommerce.yaml")
 WORKLOAD = ROOT / "examples" / "ecommerce_workload.sql"
@@ -125,6 +123,7 @@ def _explain_indexes(con, sql: str) -> set[str]:
     return plan_index_names(con.execute("EXPLAIN (FORMAT JSON) " + sql).fetchone()[0][0]["Plan"])
 
 
+@pytest.mark.postgres
 def test_advice_is_built_on_planner_costs(advice):
     """Suggestions come with the queries they help; their planner cost falls with the hypothetical indexes."""
     assert len(advice) >= 2
@@ -139,6 +138,7 @@ def test_advice_is_built_on_planner_costs(advice):
     assert ("status", "created_at") in names  # recent_orders: WHERE status = ? ORDER BY created_at DESC LIMIT 20
 
 
+@pytest.mark.postgres
 def test_planner_uses_the_indexes_once_built(advice, pg_url):
     """Creating the suggested indexes for real (the emitted SQL), PostgreSQL's EXPLAIN of every helped
     query reads the index suggested for it; without them it does not."""
@@ -163,6 +163,7 @@ def test_planner_uses_the_indexes_once_built(advice, pg_url):
                 con.execute(f'DROP INDEX IF EXISTS "{s.index.name}"')
 
 
+@pytest.mark.postgres
 def test_measured_evidence(advice):
     """Timed before and after a real build rolled back: the weighted time falls, and the real plans
     after name the suggested indexes."""
@@ -175,6 +176,7 @@ def test_measured_evidence(advice):
     assert "Sort" not in by_name["recent_orders"].plan_after
 
 
+@pytest.mark.postgres
 def test_server_left_as_it_was(advice, pg_url):
     """Neither the measured build (rolled back) nor HypoPG leaves an index on the server."""
     have = _indexes(pg_url)
@@ -182,6 +184,7 @@ def test_server_left_as_it_was(advice, pg_url):
     assert not any(n.startswith("<") for n in have)
 
 
+@pytest.mark.postgres
 def test_hypopg_reset_after_each_plan(pg_url):
     """HypoWhatIf creates hypothetical indexes only for one EXPLAIN and resets them after, even when
     the statement cannot be planned."""
@@ -204,6 +207,7 @@ def test_hypopg_reset_after_each_plan(pg_url):
         assert con.execute("SELECT count(*) FROM hypopg_list_indexes").fetchone()[0] == 0
 
 
+@pytest.mark.postgres
 def test_include_and_partial_candidates(covering):
     """A soft-delete or flag filter and a narrow read give partial indexes with INCLUDE columns
     (index-only scans of only the live rows); unmeasured, the evidence is the hypothetical plan."""
@@ -219,6 +223,7 @@ def test_include_and_partial_candidates(covering):
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite", "duckdb"])
+@pytest.mark.postgres
 def test_emitted_sql_per_dialect(covering, dialect, golden):
     """Each dialect's CREATE INDEX: PostgreSQL keeps INCLUDE and WHERE; SQLite keeps WHERE and widens
     INCLUDE into the key; MySQL folds the WHERE's columns and the INCLUDE columns into the key; DuckDB
@@ -289,6 +294,7 @@ def _create_all(con_exec, dialect: str) -> list[str]:
     return sqls
 
 
+@pytest.mark.postgres
 def test_emitted_indexes_run_on_postgresql(pg_url):
     """The PostgreSQL CREATE INDEX statements (INCLUDE, partial) run on the server."""
     schema_name = f"emit_{uuid.uuid4().hex[:8]}"
@@ -338,6 +344,7 @@ def test_emitted_indexes_run_on_sqlite_and_duckdb(tmp_path):
     d.close()
 
 
+@pytest.mark.postgres
 def test_cli_advise_on_postgres_url(pg_url, capsys):
     """`dbmodel advise SPEC --workload W.sql --db postgresql://...` gives the JSON shape of the SQLite path."""
     code = main(["advise", SPEC, "--workload", str(WORKLOAD), "--db", pg_url, "--no-measure", "--format", "json"])
@@ -348,6 +355,7 @@ def test_cli_advise_on_postgres_url(pg_url, capsys):
     assert {q["name"] for q in out["queries"]} >= {"recent_orders", "order_lines"}
 
 
+@pytest.mark.postgres
 def test_errors_name_the_place(pg_url):
     """A model table the server lacks, and an unreachable server, are clear errors."""
     from dbmodel_kit.advisor.whatif_postgres import advise_postgres
@@ -360,6 +368,7 @@ def test_errors_name_the_place(pg_url):
         advise_postgres(ecommerce(), WORKLOAD, "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
 
 
+@pytest.mark.postgres
 def test_advise_dispatches_postgres_urls(pg_url):
     """advise() given a PostgreSQL URL runs the HypoPG path."""
     from dbmodel_kit.advisor import advise

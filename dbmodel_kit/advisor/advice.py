@@ -222,7 +222,9 @@ class Advice:
 
     def to_text(self, timings: bool = True) -> str:
         """A plain-text summary; ``timings=False`` leaves measured times and sizes out (for golden files)."""
-        lines = [f"{len(self.indexes)} index(es) suggested for {self.dialect}:"]
+        left = sum(1 for s in self.indexes if s.for_dialect(self.dialect)[0] is None)
+        lines = [f"{len(self.indexes)} index(es) suggested for {self.dialect}"
+                 + (f" ({left} left out for it: see the notes):" if left else ":")]
         for s in self.indexes:
             lines.append(f"  {s.sql(self.schema, self.dialect) or s.op.describe()}")
             if (note := s.for_dialect(self.dialect)[1]) is not None:
