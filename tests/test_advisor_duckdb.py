@@ -40,9 +40,15 @@ UPDATE events SET amount = amount + 1 WHERE id = 77;
 def _model() -> Model:
     m = Model()
     m.add_table("users", id="integer pk", name="text not null")
-    m.add_table("events", id="bigint pk", user_id="integer not null references users(id)",
-                session_id="integer not null", kind="varchar(20) not null", amount="decimal(10,2) not null",
-                created_at="timestamp not null")
+    m.add_table(
+        "events",
+        id="bigint pk",
+        user_id="integer not null references users(id)",
+        session_id="integer not null",
+        kind="varchar(20) not null",
+        amount="decimal(10,2) not null",
+        created_at="timestamp not null",
+    )
     return m
 
 
@@ -74,14 +80,22 @@ def test_duckdb_uses_art_only_in_these_shapes(tmp_path):
     lone selective = or one-sided range, not for IN, BETWEEN, a second filter or many matching rows."""
     path = str(tmp_path / "t.duckdb")
     con = duckdb.connect(path)
-    con.execute("CREATE TABLE t AS SELECT range AS id, (range * 7919) % 1000000 AS a, range % 100 AS b "
-                "FROM range(300000)")
+    con.execute(
+        "CREATE TABLE t AS SELECT range AS id, (range * 7919) % 1000000 AS a, range % 100 AS b FROM range(300000)"
+    )
     con.execute("CREATE INDEX ix_a ON t (a)")
     con.execute("CREATE INDEX ix_b ON t (b)")
     con.close()
-    shapes = {"eq": "a = 5", "gt": "a > 999000", "lt": "a < 300", "in": "a IN (5, 6, 7)",
-              "between": "a BETWEEN 5 AND 20", "two_filters": "a = 5 AND b = 3", "unselective_eq": "b = 5",
-              "unselective_gt": "a > 10"}
+    shapes = {
+        "eq": "a = 5",
+        "gt": "a > 999000",
+        "lt": "a < 300",
+        "in": "a IN (5, 6, 7)",
+        "between": "a BETWEEN 5 AND 20",
+        "two_filters": "a = 5 AND b = 3",
+        "unselective_eq": "b = 5",
+        "unselective_gt": "a > 10",
+    }
     w = Workload.from_sql("\n".join(f"-- name: {k}\nSELECT * FROM t WHERE {v};" for k, v in shapes.items()))
     scans = probe(path, w)
     used = {k for k, s in scans.items() if s[0].index}
@@ -179,8 +193,9 @@ def test_cli_duckdb_sample(events, tmp_path, capsys):
     spec.write_text(write_yaml(m.schema))
     wl = tmp_path / "w.sql"
     wl.write_text(WORKLOAD)
-    assert main(["advise", str(spec), "--workload", str(wl), "--db", str(path), "--repeat", "1",
-                 "--format", "json"]) == 0
+    assert (
+        main(["advise", str(spec), "--workload", str(wl), "--db", str(path), "--repeat", "1", "--format", "json"]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert [i["columns"] for i in out["indexes"]] == [["session_id"]]
     assert [c["order_by"] for c in out["clustering"]] == [["created_at"]]
@@ -209,7 +224,8 @@ def test_advise_dispatches_duckdb_samples():
     assert isinstance(a, DuckDBAdvice)
     assert a.stats["duckdb"] == duckdb.__version__
     assert Candidate("users", ("phone",)) in {s.index.columns and Candidate(s.table, s.index.columns) for s in a} | {
-        r.candidate for r in a.rejected}  # measured either way on this small sample; timing decides
+        r.candidate for r in a.rejected
+    }  # measured either way on this small sample; timing decides
     assert a.clustering == []  # one row group: nothing to skip
 
 
@@ -217,10 +233,12 @@ def test_art_index_for_a_small_build_side_join(events):
     """A join whose build side is one user pushes its key into the events scan, which then reads an
     ART index on the join column (DuckDB's dynamic join filter); a foreign key column has one already."""
     m, path = events
-    w = ("-- name: user_sessions  weight: 50\n"  # session_id is not a foreign key: no index until advised
-         "SELECT e.amount FROM users u JOIN events e ON e.session_id = u.id WHERE u.name = 'u5';\n\n"
-         "-- name: user_events  weight: 1\n"
-         "SELECT e.amount FROM users u JOIN events e ON e.user_id = u.id WHERE u.name = 'u5';\n")
+    w = (
+        "-- name: user_sessions  weight: 50\n"  # session_id is not a foreign key: no index until advised
+        "SELECT e.amount FROM users u JOIN events e ON e.session_id = u.id WHERE u.name = 'u5';\n\n"
+        "-- name: user_events  weight: 1\n"
+        "SELECT e.amount FROM users u JOIN events e ON e.user_id = u.id WHERE u.name = 'u5';\n"
+    )
     a = advise_duckdb(m.schema, w, str(path), repeat=2)
     assert [(s.index.columns, s.helped) for s in a] == [(("session_id",), ("user_sessions",))]
     reasons = {str(r.candidate): r.reason for r in a.rejected}

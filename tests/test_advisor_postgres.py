@@ -53,8 +53,10 @@ def pg_url():
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
     except psycopg.Error as e:
-        pytest.skip(f"PostgreSQL server not reachable at {sa.make_url(admin_url).render_as_string()}: "
-                    f"{str(e).strip().splitlines()[0][:120]}")
+        pytest.skip(
+            f"PostgreSQL server not reachable at {sa.make_url(admin_url).render_as_string()}: "
+            f"{str(e).strip().splitlines()[0][:120]}"
+        )
     if admin.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'").fetchone() is None:
         admin.close()
         pytest.skip("the HypoPG extension is not installed on the server (apt install postgresql-15-hypopg)")
@@ -83,10 +85,12 @@ def _load(url: str) -> None:
         assert not deferred
         for t in tables:
             cols = t.column_names
-            rows = src.execute(exp.select(*[exp.column(c, quoted=True) for c in cols])
-                               .from_(exp.to_table(t.name)).sql("duckdb")).fetchall()
-            target = exp.Schema(this=exp.to_table(t.name),
-                                expressions=[exp.to_identifier(c, quoted=True) for c in cols])
+            rows = src.execute(
+                exp.select(*[exp.column(c, quoted=True) for c in cols]).from_(exp.to_table(t.name)).sql("duckdb")
+            ).fetchall()
+            target = exp.Schema(
+                this=exp.to_table(t.name), expressions=[exp.to_identifier(c, quoted=True) for c in cols]
+            )
             with con.cursor().copy(f"COPY {target.sql('postgres')} FROM STDIN") as copy:  # no COPY tree in sqlglot
                 for r in rows:
                     copy.write_row(r)
@@ -212,8 +216,10 @@ def test_include_and_partial_candidates(covering):
     """A soft-delete or flag filter and a narrow read give partial indexes with INCLUDE columns
     (index-only scans of only the live rows); unmeasured, the evidence is the hypothetical plan."""
     got = {(s.index.columns, s.index.include, s.index.where) for s in covering}
-    assert got == {(("last_name",), ("email", "first_name"), "deleted_at IS NULL"),
-                   (("first_name",), ("id", "phone"), "is_active")}
+    assert got == {
+        (("last_name",), ("email", "first_name"), "deleted_at IS NULL"),
+        (("first_name",), ("id", "phone"), "is_active"),
+    }
     for q in covering.queries:
         assert q.before_ms is None
         assert q.after_ms is None
@@ -233,13 +239,24 @@ def test_emitted_sql_per_dialect(covering, dialect, golden):
     golden(f"advisor/pg_covering_{dialect}.txt", replace(covering, dialect=dialect).to_text(timings=False))
 
 
-HAND = [Suggestion("users", Index(("last_name",), name="ix_users_last_name", where="deleted_at IS NULL",
-                                  include=("email", "first_name")), ("q",), 0, 0.0),
-        Suggestion("products", Index(("category_id",), name="ix_products_category_id_live",
-                                     where="is_active AND NOT deleted_at IS NULL"), ("q",), 0, 0.0),
-        Suggestion("orders", Index(("created_at",), name="ix_orders_created_at_big", where="total > 100"),
-                   ("q",), 0, 0.0),
-        Suggestion("orders", Index(("placed_at",), name="ix_orders_placed_at"), ("q",), 0, 0.0)]
+HAND = [
+    Suggestion(
+        "users",
+        Index(("last_name",), name="ix_users_last_name", where="deleted_at IS NULL", include=("email", "first_name")),
+        ("q",),
+        0,
+        0.0,
+    ),
+    Suggestion(
+        "products",
+        Index(("category_id",), name="ix_products_category_id_live", where="is_active AND NOT deleted_at IS NULL"),
+        ("q",),
+        0,
+        0.0,
+    ),
+    Suggestion("orders", Index(("created_at",), name="ix_orders_created_at_big", where="total > 100"), ("q",), 0, 0.0),
+    Suggestion("orders", Index(("placed_at",), name="ix_orders_placed_at"), ("q",), 0, 0.0),
+]
 
 
 def _hand(dialect: str) -> Advice:
@@ -267,16 +284,20 @@ def test_for_dialect_widens_or_drops_with_reason():
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite", "duckdb"])
 def test_hand_made_emission_golden(dialect, golden):
     """Golden JSON of the hand-made suggestions per dialect (sql and notes)."""
-    golden(f"advisor/emit_{dialect}.json", json.dumps(_hand(dialect).to_dict(timings=False)["indexes"], indent=2)
-           + "\n")
+    golden(
+        f"advisor/emit_{dialect}.json", json.dumps(_hand(dialect).to_dict(timings=False)["indexes"], indent=2) + "\n"
+    )
 
 
 def test_accept_applies_the_dialects_index():
     """accept() on MySQL advice applies the widened index and skips the one MySQL cannot hold."""
     m = Model(ecommerce())
     applied = _hand("mysql").accept(m)
-    assert [op.index.name for op in applied] == ["ix_users_last_name", "ix_products_category_id_live",
-                                                 "ix_orders_placed_at"]
+    assert [op.index.name for op in applied] == [
+        "ix_users_last_name",
+        "ix_products_category_id_live",
+        "ix_orders_placed_at",
+    ]
     ix = next(i for i in m.schema.table("users").indexes if i.name == "ix_users_last_name")
     assert ix.columns == ("last_name", "deleted_at", "email", "first_name")
     assert _hand("postgresql").accept(Model(ecommerce()))[0].index == HAND[0].index
@@ -304,8 +325,7 @@ def test_emitted_indexes_run_on_postgresql(pg_url):
         try:
             sqls = _create_all(con.execute, "postgresql")
             assert all(sqls)
-            have = {r[0] for r in con.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s",
-                                              (schema_name,))}
+            have = {r[0] for r in con.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s", (schema_name,))}
             assert any("INCLUDE (email, first_name) WHERE (deleted_at IS NULL)" in d for d in have)
         finally:
             con.execute(f"DROP SCHEMA {schema_name} CASCADE")

@@ -54,8 +54,10 @@ from .select import MIN_GAIN, Budget
 __all__ = ["Clustering", "DuckDBAdvice", "advise_duckdb"]
 
 MIN_SKIP = 0.2  #: a load order must cut the weighted row groups scanned by at least this share
-ONLY_FILTER = ("DuckDB reads an ART index only for a single =, > or < that is the table's only filter "
-               "(checked with EXPLAIN); this query filters {table} on {cols}")
+ONLY_FILTER = (
+    "DuckDB reads an ART index only for a single =, > or < that is the table's only filter "
+    "(checked with EXPLAIN); this query filters {table} on {cols}"
+)
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,16 @@ class DuckDBAdvice(Advice):
 
     def to_dict(self, timings: bool = True) -> dict[str, Any]:
         out = super().to_dict(timings)
-        out["clustering"] = [{"table": c.table, "order_by": list(c.columns), "sql": c.sql(), "helps": list(c.helped),
-                              "row_groups": [{"query": q, "before": b, "after": a} for q, b, a in c.row_groups]}
-                             for c in self.clustering]
+        out["clustering"] = [
+            {
+                "table": c.table,
+                "order_by": list(c.columns),
+                "sql": c.sql(),
+                "helps": list(c.helped),
+                "row_groups": [{"query": q, "before": b, "after": a} for q, b, a in c.row_groups],
+            }
+            for c in self.clustering
+        ]
         return out
 
     def to_json(self, timings: bool = True) -> str:
@@ -112,15 +121,20 @@ class DuckDBAdvice(Advice):
         e = html.escape
         if not self.clustering:
             return super()._repr_html_()
-        rows = "".join(f"<tr><td><code>{e(c.describe())}</code></td><td>{e(', '.join(c.helped))}</td><td>"
-                       + "<br>".join(f"{e(q)}: {e(b)} &rarr; {e(a)}" for q, b, a in c.row_groups) + "</td></tr>"
-                       for c in self.clustering)
-        extra = ("<div><b>Load order</b>: DuckDB stores rows in row groups of 122,880 in insertion order and keeps "
-                 "each group's min/max per column; loading the table sorted by the filtered column makes those "
-                 "ranges narrow, so a filter skips every group it excludes (row groups scanned, from EXPLAIN "
-                 "ANALYZE on the sample). Apply it when (re)loading the table: <code>INSERT INTO t SELECT * FROM "
-                 f"staging ORDER BY col</code>.<table><tr><th>order</th><th>helps</th><th>row groups scanned</th>"
-                 f"</tr>{rows}</table></div>")
+        rows = "".join(
+            f"<tr><td><code>{e(c.describe())}</code></td><td>{e(', '.join(c.helped))}</td><td>"
+            + "<br>".join(f"{e(q)}: {e(b)} &rarr; {e(a)}" for q, b, a in c.row_groups)
+            + "</td></tr>"
+            for c in self.clustering
+        )
+        extra = (
+            "<div><b>Load order</b>: DuckDB stores rows in row groups of 122,880 in insertion order and keeps "
+            "each group's min/max per column; loading the table sorted by the filtered column makes those "
+            "ranges narrow, so a filter skips every group it excludes (row groups scanned, from EXPLAIN "
+            "ANALYZE on the sample). Apply it when (re)loading the table: <code>INSERT INTO t SELECT * FROM "
+            f"staging ORDER BY col</code>.<table><tr><th>order</th><th>helps</th><th>row groups scanned</th>"
+            f"</tr>{rows}</table></div>"
+        )
         return super()._repr_html_().removesuffix("</div>") + extra + "</div>"
 
 
@@ -167,8 +181,9 @@ class _Sample:
                 if t.name in orders:
                     q = q.order_by(*[exp.column(c, quoted=True) for c in orders[t.name]])
                 dst = exp.table_(t.name, db="main", catalog=alias, quoted=True)
-                target = exp.Schema(this=dst.copy(),
-                                    expressions=[exp.to_identifier(c, quoted=True) for c in t.column_names])
+                target = exp.Schema(
+                    this=dst.copy(), expressions=[exp.to_identifier(c, quoted=True) for c in t.column_names]
+                )
                 selfs = [fk for fk in t.foreign_keys if fk.ref_table == t.name]
                 if not selfs or not t.primary_key:
                     self.con.execute(exp.insert(q, target).sql("duckdb"))
@@ -177,17 +192,28 @@ class _Sample:
                 # the same INSERT adds, so the tree goes in level by level (roots, then their children...)
                 src_t = q.find(exp.From).this
                 src_t.set("alias", exp.TableAlias(this=exp.to_identifier("s")))
-                q = q.transform(lambda n: exp.column(n.name, table="s", quoted=True)
-                                if isinstance(n, exp.Column) and not n.table else n)
+                q = q.transform(
+                    lambda n: (
+                        exp.column(n.name, table="s", quoted=True) if isinstance(n, exp.Column) and not n.table else n
+                    )
+                )
 
                 def there(cols: Iterable[str], refs: Iterable[str], dst: exp.Table = dst) -> exp.Exists:
-                    on = [exp.EQ(this=exp.column(r, table="d", quoted=True), expression=exp.column(c, table="s",
-                                                                                                  quoted=True))
-                          for c, r in zip(cols, refs, strict=True)]
+                    on = [
+                        exp.EQ(
+                            this=exp.column(r, table="d", quoted=True), expression=exp.column(c, table="s", quoted=True)
+                        )
+                        for c, r in zip(cols, refs, strict=True)
+                    ]
                     return exp.Exists(this=exp.select("1").from_(dst.copy().as_("d")).where(exp.and_(*on)))
 
-                ready = [exp.or_(*[exp.column(c, table="s", quoted=True).is_(exp.null()) for c in fk.columns],
-                                 there(fk.columns, fk.ref_columns)) for fk in selfs]
+                ready = [
+                    exp.or_(
+                        *[exp.column(c, table="s", quoted=True).is_(exp.null()) for c in fk.columns],
+                        there(fk.columns, fk.ref_columns),
+                    )
+                    for fk in selfs
+                ]
                 level = q.where(exp.and_(exp.not_(there(t.primary_key, t.primary_key)), *ready))
                 while self.con.execute(exp.insert(level, target).sql("duckdb")).fetchone()[0]:
                     pass
@@ -211,9 +237,14 @@ class _Sample:
 
 
 def _create_index(table: str, ix: Index) -> str:
-    return exp.Create(kind="INDEX", this=exp.Index(
-        this=exp.to_identifier(ix.name, quoted=True), table=exp.to_table(table),
-        params=exp.IndexParameters(columns=[exp.column(c, quoted=True) for c in ix.columns]))).sql("duckdb")
+    return exp.Create(
+        kind="INDEX",
+        this=exp.Index(
+            this=exp.to_identifier(ix.name, quoted=True),
+            table=exp.to_table(table),
+            params=exp.IndexParameters(columns=[exp.column(c, quoted=True) for c in ix.columns]),
+        ),
+    ).sql("duckdb")
 
 
 @dataclass(frozen=True)
@@ -254,9 +285,15 @@ def probe(path: str, w: Workload) -> dict[str, list[Scan]]:
                 for n in _walk(root):
                     info = n.get("extra_info") or {}
                     if n.get("type") == "TABLE_SCAN" and "Table" in info:
-                        scans.append(Scan(str(info["Table"]).rsplit(".", 1)[-1], info.get("Type") == "Index Scan",
-                                          int(n.get("row_groups_scanned", 0)),
-                                          int(n.get("total_row_groups_to_scan", 0)), int(n.get("rows_scanned", 0))))
+                        scans.append(
+                            Scan(
+                                str(info["Table"]).rsplit(".", 1)[-1],
+                                info.get("Type") == "Index Scan",
+                                int(n.get("row_groups_scanned", 0)),
+                                int(n.get("total_row_groups_to_scan", 0)),
+                                int(n.get("rows_scanned", 0)),
+                            )
+                        )
             out[q.name] = scans
     finally:
         con.close()
@@ -287,8 +324,11 @@ def _art_candidates(infos: list[QueryInfo], schema: Schema) -> tuple[list[Candid
                 if (name := served_by(c, schema.table(table))) is not None:
                     rejected.setdefault(c, f"already served by {name} on {table}")
                 elif fk is not None:  # DuckDB keeps an ART index on every foreign key's columns
-                    rejected.setdefault(c, f"already served by the ART index DuckDB keeps for foreign key "
-                                           f"{fk.name or ', '.join(fk.columns)} on {table}")
+                    rejected.setdefault(
+                        c,
+                        f"already served by the ART index DuckDB keeps for foreign key "
+                        f"{fk.name or ', '.join(fk.columns)} on {table}",
+                    )
                 else:
                     found[c] = None
             if len(filt) > 1:
@@ -304,8 +344,10 @@ def _art_candidates(infos: list[QueryInfo], schema: Schema) -> tuple[list[Candid
         for c in list(found):
             if refs and c.table == t and c.columns[0] in info.set_columns:
                 del found[c]
-                rejected[c] = (f"query {info.name} updates {t}.{c.columns[0]}; DuckDB runs an UPDATE of an indexed "
-                               f"column as delete + insert, which the foreign keys from {', '.join(refs)} refuse")
+                rejected[c] = (
+                    f"query {info.name} updates {t}.{c.columns[0]}; DuckDB runs an UPDATE of an indexed "
+                    f"column as delete + insert, which the foreign keys from {', '.join(refs)} refuse"
+                )
     rejected = {c: r for c, r in rejected.items() if c not in found}
     return sorted(found, key=lambda c: c.sort_key), [Rejected(c, r) for c, r in rejected.items()]
 
@@ -319,8 +361,15 @@ def _order_candidates(infos: Iterable[QueryInfo]) -> dict[str, list[str]]:
     return {t: list(cols) for t, cols in out.items()}
 
 
-def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path, *,
-                  budget: Budget | int | str | None = None, dialect: str = "duckdb", repeat: int = 5) -> DuckDBAdvice:
+def advise_duckdb(
+    schema: Schema,
+    workload: Workload | str | Path,
+    db: SampleDB | str | Path,
+    *,
+    budget: Budget | int | str | None = None,
+    dialect: str = "duckdb",
+    repeat: int = 5,
+) -> DuckDBAdvice:
     """ART indexes DuckDB will read and load orders whose zonemaps skip row groups, for ``workload``
     on the DuckDB sample ``db``, each verified with ``EXPLAIN ANALYZE`` on a copy and timed.
 
@@ -354,33 +403,60 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
             if named:
                 trial = src.copy({}, [(c.table, ix) for c, ix in named])
                 copies += 1
-                trial_ms = {r["query"]: r["median_ms"] for r in run(w, trial, repeat=repeat, schema=schema)
-                            .frame.to_dict("records")}
+                trial_ms = {
+                    r["query"]: r["median_ms"]
+                    for r in run(w, trial, repeat=repeat, schema=schema).frame.to_dict("records")
+                }
                 trial_scans = probe(trial, w)
                 per_table = {t: sum(1 for c, _ in named if c.table == t) for t in {c.table for c, _ in named}}
                 total_rows = sum(q.weight * sum(x.rows for x in base_scans[q.name]) for q in w)
                 for c, ix in named:
-                    helped = tuple(q.name for q in w if infos[q.name].kind == "read" and _reads_index(
-                        trial_scans[q.name], base_scans[q.name], c, infos[q.name]))
+                    helped = tuple(
+                        q.name
+                        for q in w
+                        if infos[q.name].kind == "read"
+                        and _reads_index(trial_scans[q.name], base_scans[q.name], c, infos[q.name])
+                    )
                     # the decision rests on rows read (deterministic); timings measure the gain and, for a
                     # table the workload writes, veto an index whose write cost exceeds it
-                    avoided = sum(w[q].weight * (_rows(base_scans[q], c.table) - _rows(trial_scans[q], c.table))
-                                  for q in helped)
+                    avoided = sum(
+                        w[q].weight * (_rows(base_scans[q], c.table) - _rows(trial_scans[q], c.table)) for q in helped
+                    )
                     gain = sum(w[q].weight * (before_ms.get(q, 0) - trial_ms.get(q, 0)) for q in helped)
-                    writes = [n for n, i in infos.items() if i.written == c.table
-                              and (i.set_columns is None or c.columns[0] in i.set_columns)]  # rows it re-indexes
-                    cost = sum(infos[n].weight * max(trial_ms.get(n, 0) - before_ms.get(n, 0), 0.0)
-                               for n in writes) / per_table[c.table]
+                    writes = [
+                        n
+                        for n, i in infos.items()
+                        if i.written == c.table and (i.set_columns is None or c.columns[0] in i.set_columns)
+                    ]  # rows it re-indexes
+                    cost = (
+                        sum(infos[n].weight * max(trial_ms.get(n, 0) - before_ms.get(n, 0), 0.0) for n in writes)
+                        / per_table[c.table]
+                    )
                     if not helped:
-                        rejected.append(Rejected(c, "no plan reads it: DuckDB scanned the table sequentially with "
-                                                    "the index in place (an IN list, BETWEEN, another filter, or "
-                                                    "too many matching rows)"))
+                        rejected.append(
+                            Rejected(
+                                c,
+                                "no plan reads it: DuckDB scanned the table sequentially with "
+                                "the index in place (an IN list, BETWEEN, another filter, or "
+                                "too many matching rows)",
+                            )
+                        )
                     elif avoided <= MIN_GAIN * total_rows:
-                        rejected.append(Rejected(c, f"DuckDB reads it ({', '.join(helped)}) but it spares less than "
-                                                    f"{MIN_GAIN:.0%} of the rows the workload reads"))
+                        rejected.append(
+                            Rejected(
+                                c,
+                                f"DuckDB reads it ({', '.join(helped)}) but it spares less than "
+                                f"{MIN_GAIN:.0%} of the rows the workload reads",
+                            )
+                        )
                     elif writes and gain <= cost:
-                        rejected.append(Rejected(c, f"write cost {cost:.3g} ms/min outweighs the read gain "
-                                                    f"{gain:.3g} ms/min on this workload"))
+                        rejected.append(
+                            Rejected(
+                                c,
+                                f"write cost {cost:.3g} ms/min outweighs the read gain "
+                                f"{gain:.3g} ms/min on this workload",
+                            )
+                        )
                     else:
                         chosen.append((c, ix, helped, gain - cost, _art_bytes(src, c), avoided))
                 chosen.sort(key=lambda x: -x[5])
@@ -415,9 +491,15 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
                 if best is not None:
                     _, col, scans = best
                     clustering[table] = (col,)
-                    rg = tuple((q.name, "{}/{}".format(*_groups(base_scans[q.name], table)),
-                                "{}/{}".format(*_groups(scans[q.name], table))) for q in qs
-                               if _groups(scans[q.name], table)[0] < _groups(art_scans[q.name], table)[0])
+                    rg = tuple(
+                        (
+                            q.name,
+                            "{}/{}".format(*_groups(base_scans[q.name], table)),
+                            "{}/{}".format(*_groups(scans[q.name], table)),
+                        )
+                        for q in qs
+                        if _groups(scans[q.name], table)[0] < _groups(art_scans[q.name], table)[0]
+                    )
                     clusters.append(Clustering(table, (col,), tuple(r[0] for r in rg), rg))
             final = src.copy(clustering, arts) if clustering else art_path
             copies += bool(clustering)
@@ -426,13 +508,30 @@ def advise_duckdb(schema: Schema, workload: Workload | str | Path, db: SampleDB 
         finally:
             src.close()
     after_ms = {r["query"]: r["median_ms"] for r in after.frame.to_dict("records")}
-    suggestions = [Suggestion(c.table, ix, helped, size, round(benefit, 4))
-                   for c, ix, helped, benefit, size, _ in chosen]
-    evidence = [QueryEvidence(q.name, q.kind, q.weight, before_ms.get(q.name), after_ms.get(q.name),
-                              before.plans.get(q.name, ""), after.plans.get(q.name, "")) for q in w]
-    return DuckDBAdvice(schema, suggestions, sorted(rejected, key=lambda r: r.candidate.sort_key), evidence, dialect,
-                        {"advise_s": advise_s, "copies": copies, "candidates": len(cands),
-                         "duckdb": duckdb.__version__}, clustering=clusters)
+    suggestions = [
+        Suggestion(c.table, ix, helped, size, round(benefit, 4)) for c, ix, helped, benefit, size, _ in chosen
+    ]
+    evidence = [
+        QueryEvidence(
+            q.name,
+            q.kind,
+            q.weight,
+            before_ms.get(q.name),
+            after_ms.get(q.name),
+            before.plans.get(q.name, ""),
+            after.plans.get(q.name, ""),
+        )
+        for q in w
+    ]
+    return DuckDBAdvice(
+        schema,
+        suggestions,
+        sorted(rejected, key=lambda r: r.candidate.sort_key),
+        evidence,
+        dialect,
+        {"advise_s": advise_s, "copies": copies, "candidates": len(cands), "duckdb": duckdb.__version__},
+        clustering=clusters,
+    )
 
 
 def _reads_index(after: list[Scan], before: list[Scan], c: Candidate, info: QueryInfo) -> bool:
@@ -440,8 +539,9 @@ def _reads_index(after: list[Scan], before: list[Scan], c: Candidate, info: Quer
     u = info.tables.get(c.table)
     if u is None or c.columns[0] not in (*u.eq, *u.in_, *u.range, *u.join):
         return False
-    return any(s.table == c.table and s.index for s in after) and not any(s.table == c.table and s.index
-                                                                          for s in before)
+    return any(s.table == c.table and s.index for s in after) and not any(
+        s.table == c.table and s.index for s in before
+    )
 
 
 def _art_bytes(src: _Sample, c: Candidate) -> int:

@@ -89,12 +89,18 @@ def create_index_sql(c: Candidate, name: str | None = None) -> str:
     >>> create_index_sql(Candidate("orders", ("status",), "deleted_at IS NULL", ("total",)))
     'CREATE INDEX ON orders("status") INCLUDE ("total") WHERE deleted_at IS NULL'
     """
-    return exp.Create(kind="INDEX", this=exp.Index(
-        this=exp.to_identifier(name, quoted=True) if name else None, table=exp.to_table(c.table),
-        params=exp.IndexParameters(
-            columns=[exp.column(col, quoted=True) for col in c.columns],
-            include=[exp.column(col, quoted=True) for col in c.include] or None,
-            where=exp.Where(this=_where_tree(c.where)) if c.where else None))).sql(DIALECT)
+    return exp.Create(
+        kind="INDEX",
+        this=exp.Index(
+            this=exp.to_identifier(name, quoted=True) if name else None,
+            table=exp.to_table(c.table),
+            params=exp.IndexParameters(
+                columns=[exp.column(col, quoted=True) for col in c.columns],
+                include=[exp.column(col, quoted=True) for col in c.include] or None,
+                where=exp.Where(this=_where_tree(c.where)) if c.where else None,
+            ),
+        ),
+    ).sql(DIALECT)
 
 
 def bound_sql(q: Query, i: int = 0) -> str:
@@ -165,8 +171,9 @@ class PgStats:
     def index_bytes(self, c: Candidate) -> int:
         """HypoPG's estimate of the index's size (``hypopg_relation_size``)."""
         if c not in self._size:
-            oid = self.con.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (create_index_sql(c),)
-                                   ).fetchone()[0]
+            oid = self.con.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (create_index_sql(c),)).fetchone()[
+                0
+            ]
             try:
                 self._size[c] = int(self.con.execute("SELECT hypopg_relation_size(%s)", (oid,)).fetchone()[0])
             finally:
@@ -190,8 +197,9 @@ class HypoWhatIf:
         names: dict[str, Candidate] = {}
         try:
             for c in sorted(config, key=lambda c: c.sort_key):
-                _, name = self.con.execute("SELECT indexrelid, indexname FROM hypopg_create_index(%s)",
-                                           (create_index_sql(c),)).fetchone()
+                _, name = self.con.execute(
+                    "SELECT indexrelid, indexname FROM hypopg_create_index(%s)", (create_index_sql(c),)
+                ).fetchone()
                 names[name] = c
             yield names
         finally:
@@ -201,8 +209,9 @@ class HypoWhatIf:
         rows = self.con.execute(f"EXPLAIN (FORMAT {fmt}) {sql}").fetchall()  # sqlglot has no EXPLAIN tree
         return rows[0][0][0]["Plan"] if fmt == "JSON" else "\n".join(r[0] for r in rows)
 
-    def plan(self, query: Query, sql: str, tables: Iterable[str], config: Iterable[Candidate]
-             ) -> tuple[dict, dict[str, Candidate]]:
+    def plan(
+        self, query: Query, sql: str, tables: Iterable[str], config: Iterable[Candidate]
+    ) -> tuple[dict, dict[str, Candidate]]:
         """The JSON plan of ``sql`` with the candidates of ``config`` on ``tables``, and which
         candidate each hypothetical index name in it stands for."""
         tables = set(tables)
@@ -220,8 +229,9 @@ class HypoWhatIf:
 
 
 def _settings(con: Any) -> dict[str, float]:
-    rows = con.execute("SELECT name, setting FROM pg_settings WHERE name IN "
-                       "('random_page_cost', 'cpu_index_tuple_cost')").fetchall()
+    rows = con.execute(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('random_page_cost', 'cpu_index_tuple_cost')"
+    ).fetchall()
     return {n: float(v) for n, v in rows}
 
 
@@ -262,8 +272,10 @@ def _check_tables(con: Any, schema: Schema, infos: Iterable[QueryInfo]) -> list[
     for t in sorted({t for i in infos for t in i.tables}):
         row = con.execute("SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass(%s)", (_ident(t),)).fetchone()
         if row is None:
-            raise ModelError(f"table {t} of the model is not on the server (search_path: "
-                             f"{con.execute('SHOW search_path').fetchone()[0]})")
+            raise ModelError(
+                f"table {t} of the model is not on the server (search_path: "
+                f"{con.execute('SHOW search_path').fetchone()[0]})"
+            )
         if row[0] < 0:
             con.execute(f"ANALYZE {_ident(t)}")
             analyzed.append(t)
@@ -276,9 +288,11 @@ def _ensure_hypopg(con: Any) -> None:
     try:
         con.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
     except psycopg.Error as e:
-        raise ModelError("the PostgreSQL what-if path needs the HypoPG extension on the server "
-                         "(Debian/Ubuntu: apt install postgresql-<version>-hypopg): "
-                         f"{str(e).strip().splitlines()[0]}") from None
+        raise ModelError(
+            "the PostgreSQL what-if path needs the HypoPG extension on the server "
+            "(Debian/Ubuntu: apt install postgresql-<version>-hypopg): "
+            f"{str(e).strip().splitlines()[0]}"
+        ) from None
 
 
 def _time(con: Any, sqls: list[str], repeat: int, timeout: float | None) -> tuple[float | None, int, str | None]:
@@ -306,9 +320,17 @@ def _time(con: Any, sqls: list[str], repeat: int, timeout: float | None) -> tupl
     return statistics.median(times), count, None
 
 
-def advise_postgres(schema: Schema, workload: Workload | str | Path, url: str, *,
-                    budget: Budget | int | str | None = None, dialect: str = "postgresql", repeat: int = 5,
-                    timeout: float | None = None, measure: bool = True) -> Advice:
+def advise_postgres(
+    schema: Schema,
+    workload: Workload | str | Path,
+    url: str,
+    *,
+    budget: Budget | int | str | None = None,
+    dialect: str = "postgresql",
+    repeat: int = 5,
+    timeout: float | None = None,
+    measure: bool = True,
+) -> Advice:
     """Suggest indexes for ``workload`` on the PostgreSQL server at ``url`` (``postgresql://user@host/db``),
     evaluated with HypoPG hypothetical indexes and PostgreSQL's ``EXPLAIN`` costs.
 
@@ -340,14 +362,21 @@ def advise_postgres(schema: Schema, workload: Workload | str | Path, url: str, *
         for n, i in infos.items():
             if i.written:
                 top = plan(n, frozenset())[0]
-                written_rows[n] = max(float(top["Plans"][0]["Plan Rows"]) if top.get("Plans") else
-                                      float(top["Plan Rows"]), 1.0)
+                written_rows[n] = max(
+                    float(top["Plans"][0]["Plan Rows"]) if top.get("Plans") else float(top["Plan Rows"]), 1.0
+                )
 
         def maintenance(info: QueryInfo, config: frozenset[Candidate]) -> float:
             t = info.written
-            touched = [c for c in config if c.table == t and (
-                info.set_columns is None  # an UPDATE of no indexed column is a HOT update: no index entry
-                or set(info.set_columns) & (set(c.columns) | set(c.include) | _where_cols(c.where)))]
+            touched = [
+                c
+                for c in config
+                if c.table == t
+                and (
+                    info.set_columns is None  # an UPDATE of no indexed column is a HOT update: no index entry
+                    or set(info.set_columns) & (set(c.columns) | set(c.include) | _where_cols(c.where))
+                )
+            ]
             depth = math.log2(stats.rows(t) + 2) if t else 1.0
             per_entry = settings["random_page_cost"] + settings["cpu_index_tuple_cost"] * depth
             return len(touched) * written_rows[info.name] * per_entry
@@ -358,8 +387,11 @@ def advise_postgres(schema: Schema, workload: Workload | str | Path, url: str, *
         if measure:  # the calibration: planner cost units -> ms, from the reads' measured times
             with con.transaction(force_rollback=True):
                 before_ms, errors = _time_all(con, w, sqls, repeat, timeout)
-        scale = calibrate([(base[n], ms) for n, ms in before_ms.items() if ms and infos[n].kind == "read"]) \
-            if measure else 1.0
+        scale = (
+            calibrate([(base[n], ms) for n, ms in before_ms.items() if ms and infos[n].kind == "read"])
+            if measure
+            else 1.0
+        )
 
         def objective(config: frozenset[Candidate]) -> tuple[float, float]:
             read = sum(infos[q.name].weight * cost(q.name, config) for q in w)
@@ -382,8 +414,11 @@ def advise_postgres(schema: Schema, workload: Workload | str | Path, url: str, *
                 if u is not None and u.read is not None:
                     cols.update(dict.fromkeys([*u.eq, *u.in_, *u.range, *(o for o, _ in u.order_by)]))
             skip = set(c.columns) | _where_cols(c.where)
-            return [Candidate(c.table, (*c.columns, col), c.where, tuple(i for i in c.include if i != col))
-                    for col in cols if col not in skip]
+            return [
+                Candidate(c.table, (*c.columns, col), c.where, tuple(i for i in c.include if i != col))
+                for col in cols
+                if col not in skip
+            ]
 
         try:
             cands, rejected = generate(infos.values(), schema, distinct=stats.distinct, rows=stats.rows)
@@ -407,14 +442,31 @@ def advise_postgres(schema: Schema, workload: Workload | str | Path, url: str, *
             errors.update(more)
     if not measure:  # greedy's reasons speak of ms; unmeasured, the objective is in planner cost units
         dropped = [Rejected(r.candidate, r.reason.replace(" ms/min", " cost units/min")) for r in dropped]
-    evidence = [QueryEvidence(q.name, q.kind, q.weight, before_ms[q.name], after_ms[q.name], plans_before[q.name],
-                              plans_after[q.name]) for q in w]
+    evidence = [
+        QueryEvidence(
+            q.name, q.kind, q.weight, before_ms[q.name], after_ms[q.name], plans_before[q.name], plans_after[q.name]
+        )
+        for q in w
+    ]
     rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
-    return Advice(schema, suggestions, rejected, evidence, dialect,
-                  {"advise_s": advise_s, "whatif_calls": whatif.calls, "ms_per_unit": scale, "candidates": len(cands),
-                   "engine": "postgresql+hypopg", "units": "ms" if measure else "planner cost",
-                   "analyzed": analyzed, "errors": errors,
-                   "planner_cost": {n: (round(base[n], 2), round(after_cost[n], 2)) for n in base}})
+    return Advice(
+        schema,
+        suggestions,
+        rejected,
+        evidence,
+        dialect,
+        {
+            "advise_s": advise_s,
+            "whatif_calls": whatif.calls,
+            "ms_per_unit": scale,
+            "candidates": len(cands),
+            "engine": "postgresql+hypopg",
+            "units": "ms" if measure else "planner cost",
+            "analyzed": analyzed,
+            "errors": errors,
+            "planner_cost": {n: (round(base[n], 2), round(after_cost[n], 2)) for n in base},
+        },
+    )
 
 
 def _cand(s: Suggestion) -> Candidate:
@@ -427,8 +479,16 @@ def _rename(text: str, names: dict[str, str]) -> str:
     return text
 
 
-def _suggestions(schema: Schema, w: Workload, chosen: list[Candidate], final: frozenset[Candidate], plan: Any,
-                 base: dict[str, float], objective: Any, stats: PgStats) -> list[Suggestion]:
+def _suggestions(
+    schema: Schema,
+    w: Workload,
+    chosen: list[Candidate],
+    final: frozenset[Candidate],
+    plan: Any,
+    base: dict[str, float],
+    objective: Any,
+    stats: PgStats,
+) -> list[Suggestion]:
     taken = {ix.name for t in schema.tables for ix in t.indexes}
     out = []
     total = sum(objective(final))
@@ -444,13 +504,21 @@ def _suggestions(schema: Schema, w: Workload, chosen: list[Candidate], final: fr
             if any(names.get(ix) == c for ix in plan_index_names(p)) and float(p["Total Cost"]) < base[q.name]:
                 helped.append(q.name)
         gain = sum(objective(final - {c})) - total  # ms per minute (planner cost units when not measured)
-        out.append(Suggestion(c.table, Index(c.columns, name=name, where=c.where, include=c.include), tuple(helped),
-                              stats.index_bytes(c), round(gain, 4)))
+        out.append(
+            Suggestion(
+                c.table,
+                Index(c.columns, name=name, where=c.where, include=c.include),
+                tuple(helped),
+                stats.index_bytes(c),
+                round(gain, 4),
+            )
+        )
     return out
 
 
-def _time_all(con: Any, w: Workload, sqls: dict[str, list[str]], repeat: int, timeout: float | None
-              ) -> tuple[dict[str, float | None], dict[str, str]]:
+def _time_all(
+    con: Any, w: Workload, sqls: dict[str, list[str]], repeat: int, timeout: float | None
+) -> tuple[dict[str, float | None], dict[str, str]]:
     out: dict[str, float | None] = {}
     errors: dict[str, str] = {}
     for q in w:
@@ -460,8 +528,9 @@ def _time_all(con: Any, w: Workload, sqls: dict[str, list[str]], repeat: int, ti
     return out, errors
 
 
-def _build_and_time(con: Any, w: Workload, sqls: dict[str, list[str]], suggestions: list[Suggestion], repeat: int,
-                    timeout: float | None) -> tuple[dict[str, float | None], dict[str, str], dict[str, str]]:
+def _build_and_time(
+    con: Any, w: Workload, sqls: dict[str, list[str]], suggestions: list[Suggestion], repeat: int, timeout: float | None
+) -> tuple[dict[str, float | None], dict[str, str], dict[str, str]]:
     """Times and real plans after building the suggestions, in one transaction rolled back at the
     end (the indexes never outlive it; PostgreSQL's DDL is transactional)."""
     with con.transaction(force_rollback=True):
