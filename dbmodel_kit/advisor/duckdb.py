@@ -472,18 +472,24 @@ def advise_duckdb(
             copies += bool(arts)
             art_scans = probe(art_path, w) if arts else base_scans
 
-            # load orders, with the chosen ART indexes in place: per table, the filtered column whose
-            # order skips the most row groups (a query an index already serves reads none)
+            # load orders: per table, the filtered column whose order skips the most row groups, over
+            # the queries the chosen ART indexes leave scanning it (the trial copies need no index)
             clustering: dict[str, tuple[str, ...]] = {}
             clusters: list[Clustering] = []
-            for table, cols in _order_candidates(infos.values()).items():
-                qs = [q for q in w if table in infos[q.name].tables]
+            for table in dict.fromkeys(t for i in infos.values() for t in i.tables):
+                qs = [
+                    q
+                    for q in w
+                    if table in infos[q.name].tables
+                    and not any(x.table == table and x.index for x in art_scans[q.name])
+                ]
                 if not any(_groups(art_scans[q.name], table)[1] > 1 for q in qs):
-                    continue  # one row group: nothing to skip
+                    continue  # one row group (or every query served by an index): nothing to skip
+                cols = _order_candidates([infos[q.name] for q in qs]).get(table, [])
                 base_w = sum(q.weight * _groups(art_scans[q.name], table)[0] for q in qs)
                 best: tuple[float, str, dict[str, list[Scan]]] | None = None
                 for col in cols:
-                    scans = probe(src.copy({table: (col,)}, arts), w)
+                    scans = probe(src.copy({table: (col,)}), w)
                     copies += 1
                     got = sum(q.weight * _groups(scans[q.name], table)[0] for q in qs)
                     if got <= base_w * (1 - MIN_SKIP) and (best is None or got < best[0]):
