@@ -109,10 +109,24 @@ elapsed = time.perf_counter() - start
 print(json.dumps({"rows": made, "seconds": elapsed}))
 """
 
-FAKER_KINDS = {"email": "email", "first_name": "first_name", "last_name": "last_name", "name": "name",
-               "phone": "phone_number", "url": "url", "city": "city", "country": "country", "slug": "slug",
-               "word": "word", "title": "sentence", "sentence": "sentence", "code": "code", "hash": "hash",
-               "currency": "word", "company": "company"}
+FAKER_KINDS = {
+    "email": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "name": "name",
+    "phone": "phone_number",
+    "url": "url",
+    "city": "city",
+    "country": "country",
+    "slug": "slug",
+    "word": "word",
+    "title": "sentence",
+    "sentence": "sentence",
+    "code": "code",
+    "hash": "hash",
+    "currency": "word",
+    "company": "company",
+}
 
 
 def ensure_env() -> Path:
@@ -145,8 +159,13 @@ def faker_spec(rows: int) -> dict:
         cols = []
         for c in t.columns:
             kind = c.type.kind
-            d = {"name": c.name, "nullable": c.nullable, "length": c.type.length, "unique": c.name in unique,
-                 "fk": fk_of.get(c.name)}
+            d = {
+                "name": c.name,
+                "nullable": c.nullable,
+                "length": c.type.length,
+                "unique": c.name in unique,
+                "fk": fk_of.get(c.name),
+            }
             if kind == "enum":
                 d.update(kind="values", values=list(schema.enum(c.type.enum).values))
             elif kind in ("varchar", "char", "text"):
@@ -164,8 +183,15 @@ def faker_spec(rows: int) -> dict:
                 d["kind"] = kind
             cols.append(d)
         multi = [u.columns for u in t.uniques if len(u.columns) > 1]
-        tables.append({"name": t.name, "rows": counts[t.name], "columns": cols, "key": t.primary_key[0],
-                       "unique_together": list(multi[0]) if multi else []})
+        tables.append(
+            {
+                "name": t.name,
+                "rows": counts[t.name],
+                "columns": cols,
+                "key": t.primary_key[0],
+                "unique_together": list(multi[0]) if multi else [],
+            }
+        )
     ddl = [s.sql for s in statements(schema, "sqlite") if s.sql]
     return {"tables": tables, "ddl": ddl}
 
@@ -245,12 +271,17 @@ def floor(engine: str, src: str) -> dict:
         # a self-reference: rows whose parent is already in, round by round (the sample's own levels)
         key = t.primary_key[0]
         while True:
-            ready = " AND ".join(f's."{fk.columns[0]}" IS NULL OR s."{fk.columns[0]}" IN (SELECT "{fk.ref_columns[0]}" '
-                                 f'FROM main."{t.name}")' for fk in own)
+            ready = " AND ".join(
+                f's."{fk.columns[0]}" IS NULL OR s."{fk.columns[0]}" IN (SELECT "{fk.ref_columns[0]}" '
+                f'FROM main."{t.name}")'
+                for fk in own
+            )
             before = con.execute(f'SELECT count(*) FROM main."{t.name}"').fetchone()[0]
             picked = ", ".join(f"s.{c}" for c in cols.split(", "))
-            con.execute(f'INSERT INTO main."{t.name}" ({cols}) SELECT {picked} FROM src."{t.name}" s '
-                        f'WHERE s."{key}" NOT IN (SELECT "{key}" FROM main."{t.name}") AND ({ready})')
+            con.execute(
+                f'INSERT INTO main."{t.name}" ({cols}) SELECT {picked} FROM src."{t.name}" s '
+                f'WHERE s."{key}" NOT IN (SELECT "{key}" FROM main."{t.name}") AND ({ready})'
+            )
             if con.execute(f'SELECT count(*) FROM main."{t.name}"').fetchone()[0] == before:
                 break
     for sql in after:
@@ -275,10 +306,18 @@ def one(engine: str, rows: int, path: str) -> dict:
     elapsed, cpu, main_cpu = time.perf_counter() - start, time.process_time() - c0, time.thread_time() - m0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = sum(db.counts().values())
-    out = {"engine": engine, "rows": total, "seconds": elapsed, "cpu": cpu, "main_cpu": main_cpu,
-           "rows_per_s": total / elapsed,
-           "peak_mb": peak, "file_mb": os.path.getsize(path) / 2**20, "load": max(load, os.getloadavg()[0]),
-           "phases": {k: v for k, v in phases.items() if v >= 0.005}}
+    out = {
+        "engine": engine,
+        "rows": total,
+        "seconds": elapsed,
+        "cpu": cpu,
+        "main_cpu": main_cpu,
+        "rows_per_s": total / elapsed,
+        "peak_mb": peak,
+        "file_mb": os.path.getsize(path) / 2**20,
+        "load": max(load, os.getloadavg()[0]),
+        "phases": {k: v for k, v in phases.items() if v >= 0.005},
+    }
     out["phases"]["rest"] = cpu - sum(phases.values())
     out["floor"] = floor(engine, path)
     return out
@@ -298,9 +337,21 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for engine in ("duckdb", "sqlite"):
-            out = subprocess.run([sys.executable, __file__, "--one", engine, "--rows", str(args.rows),
-                                  "--path", str(Path(tmp) / f"b.{engine}")], check=True, capture_output=True,
-                                 text=True).stdout
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    engine,
+                    "--rows",
+                    str(args.rows),
+                    "--path",
+                    str(Path(tmp) / f"b.{engine}"),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(results[-1], file=sys.stderr)
         python = ensure_env()
@@ -309,8 +360,12 @@ def main() -> None:
         script = Path(tmp) / "faker_loop.py"
         script.write_text(FAKER_LOOP)
         t0 = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", str(python), str(script), str(spec_path),
-                               str(Path(tmp) / "faker.sqlite")], check=True, capture_output=True, text=True)
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", str(python), str(script), str(spec_path), str(Path(tmp) / "faker.sqlite")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - t0
         faker = json.loads(proc.stdout.strip().splitlines()[-1])
         faker["rows_per_s"] = faker["rows"] / faker["seconds"]
@@ -328,7 +383,8 @@ def report(results: list[dict], faker: dict, args: argparse.Namespace) -> str:
         f"Command: `.venv/bin/python bench/sample.py --rows {args.rows} --faker-rows {args.faker_rows}` "
         f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         "each fill in a fresh process, module imports done before the clock starts). Load average (1 min) when "
-        "the fills ran: " + ", ".join(f"{r['engine']} {r['load']:.1f}" for r in results)
+        "the fills ran: "
+        + ", ".join(f"{r['engine']} {r['load']:.1f}" for r in results)
         + f" on {os.cpu_count()} cores; with other jobs on the machine the wall-clock rates are lower bounds, "
         "so CPU seconds (all threads) are given too.",
         "",
@@ -342,26 +398,39 @@ def report(results: list[dict], faker: dict, args: argparse.Namespace) -> str:
     for r in results:
         ratio = r["rows_per_s"] / faker["rows_per_s"]
         ok = "met" if r["rows_per_s"] >= TARGETS[r["engine"]] else "**not met**"
-        lines.append(f"| dbmodel-kit `sample()` | {r['engine']} | {r['rows']:,} | {r['seconds']:.1f} | "
-                     f"{r['cpu']:.1f} ({r['main_cpu']:.1f}) | {r['rows_per_s']:,.0f} | "
-                     f"{TARGETS[r['engine']]:,} ({ok}) | {ratio:.0f}x | {r['peak_mb']:.0f} |")
-    lines.append(f"| Faker row-by-row loop | sqlite | {faker['rows']:,} | {faker['seconds']:.1f} | - | "
-                 f"{faker['rows_per_s']:,.0f} | - | 1x | {faker['peak_mb']:.0f} |")
+        lines.append(
+            f"| dbmodel-kit `sample()` | {r['engine']} | {r['rows']:,} | {r['seconds']:.1f} | "
+            f"{r['cpu']:.1f} ({r['main_cpu']:.1f}) | {r['rows_per_s']:,.0f} | "
+            f"{TARGETS[r['engine']]:,} ({ok}) | {ratio:.0f}x | {r['peak_mb']:.0f} |"
+        )
+    lines.append(
+        f"| Faker row-by-row loop | sqlite | {faker['rows']:,} | {faker['seconds']:.1f} | - | "
+        f"{faker['rows_per_s']:,.0f} | - | 1x | {faker['peak_mb']:.0f} |"
+    )
     lines.append("")
     fast = {r["engine"]: r["rows_per_s"] >= FAKER_FACTOR * faker["rows_per_s"] for r in results}
     verdict = ", ".join(f"{e} {'met' if ok else '**not met**'}" for e, ok in fast.items())
-    lines.append(f"Target: at least {FAKER_FACTOR}x the Faker loop ({verdict}). The Faker loop runs {faker['rows']:,} "
-                 "rows (its rate does not improve with more rows: every row is Python calls).")
-    lines += ["", "Where the time goes (CPU seconds of all threads, same runs):", "",
-              "| step | " + " | ".join(r["engine"] for r in results) + " |",
-              "| --- |" + " ---: |" * len(results)]
+    lines.append(
+        f"Target: at least {FAKER_FACTOR}x the Faker loop ({verdict}). The Faker loop runs {faker['rows']:,} "
+        "rows (its rate does not improve with more rows: every row is Python calls)."
+    )
+    lines += [
+        "",
+        "Where the time goes (CPU seconds of all threads, same runs):",
+        "",
+        "| step | " + " | ".join(r["engine"] for r in results) + " |",
+        "| --- |" + " ---: |" * len(results),
+    ]
     steps = dict(PHASES, rest="schema DDL, secondary indexes, sequences, commit and close")
     for key, label in steps.items():
         if any(key in r["phases"] for r in results):
             lines.append(f"| {label} | " + " | ".join(f"{r['phases'].get(key, 0):.2f}" for r in results) + " |")
-    lines.append("| **engine floor**: a new database with the same DDL filled by `INSERT ... SELECT` from the "
-                 "finished sample, then the same secondary indexes (no generator, no Python per row) | "
-                 + " | ".join(f"{r['floor']['cpu']:.2f} CPU s, {r['floor']['seconds']:.2f} s" for r in results) + " |")
+    lines.append(
+        "| **engine floor**: a new database with the same DDL filled by `INSERT ... SELECT` from the "
+        "finished sample, then the same secondary indexes (no generator, no Python per row) | "
+        + " | ".join(f"{r['floor']['cpu']:.2f} CPU s, {r['floor']['seconds']:.2f} s" for r in results)
+        + " |"
+    )
     lines.append("")
     for r in results:
         fl = r["floor"]
@@ -373,14 +442,16 @@ def report(results: list[dict], faker: dict, args: argparse.Namespace) -> str:
             f"{TARGETS[r['engine']]:,} rows/s target before any generating (the copy also reads the rows back from "
             f"the attached sample); the generator's share of the fill is {r['cpu'] - fl['cpu']:.2f} of "
             f"{r['cpu']:.2f} CPU s. The calling thread used {r['main_cpu']:.2f} CPU s, the other threads "
-            f"{r['cpu'] - r['main_cpu']:.2f}: a fill cannot take less wall time than its busiest thread.")
+            f"{r['cpu'] - r['main_cpu']:.2f}: a fill cannot take less wall time than its busiest thread."
+        )
     lines.append("")
     lines.append(
         "The engine's part is the PK, UNIQUE and FK index work: a B-tree (SQLite) or ART (DuckDB) lookup or insert "
         "per key per row, cheaper when keys arrive in key order, so ids are time-ordered and order lines are "
         "written grouped by order. The generator's part in DuckDB is computing the values (text from word lists, "
         "hashes). In the SQLite fill the calling thread binds every value into `executemany` and runs SQLite "
-        "(inserting, checking, then indexing); a fetch thread runs DuckDB and turns its rows into Python tuples.")
+        "(inserting, checking, then indexing); a fetch thread runs DuckDB and turns its rows into Python tuples."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -36,8 +36,9 @@ def _violations(db) -> list[str]:
                 continue
             c = ", ".join(f'"{x}"' for x in cols)
             nonnull = " AND ".join(f'"{x}" IS NOT NULL' for x in cols)
-            dup = con.execute(f'SELECT count(*) FROM (SELECT {c} FROM "{t.name}" WHERE {nonnull} '
-                              f"GROUP BY {c} HAVING count(*) > 1) d").fetchone()[0]
+            dup = con.execute(
+                f'SELECT count(*) FROM (SELECT {c} FROM "{t.name}" WHERE {nonnull} GROUP BY {c} HAVING count(*) > 1) d'
+            ).fetchone()[0]
             if dup:
                 problems.append(f"{t.name}({c}) has {dup} duplicates")
         for col in t.columns:
@@ -46,15 +47,18 @@ def _violations(db) -> list[str]:
                 if n:
                     problems.append(f"{t.name}.{col.name} has {n} NULLs")
             if col.type.length and col.type.kind in ("varchar", "char"):
-                n = con.execute(f'SELECT count(*) FROM "{t.name}" WHERE length("{col.name}") > {col.type.length}'
-                                ).fetchone()[0]
+                n = con.execute(
+                    f'SELECT count(*) FROM "{t.name}" WHERE length("{col.name}") > {col.type.length}'
+                ).fetchone()[0]
                 if n:
                     problems.append(f"{t.name}.{col.name} has {n} values longer than {col.type.length}")
         for fk in t.foreign_keys:
             on = " AND ".join(f'c."{a}" = p."{b}"' for a, b in zip(fk.columns, fk.ref_columns))
             nonnull = " AND ".join(f'c."{a}" IS NOT NULL' for a in fk.columns)
-            orphans = con.execute(f'SELECT count(*) FROM "{t.name}" c LEFT JOIN "{fk.ref_table}" p ON {on} '
-                                  f'WHERE {nonnull} AND p."{fk.ref_columns[0]}" IS NULL').fetchone()[0]
+            orphans = con.execute(
+                f'SELECT count(*) FROM "{t.name}" c LEFT JOIN "{fk.ref_table}" p ON {on} '
+                f'WHERE {nonnull} AND p."{fk.ref_columns[0]}" IS NULL'
+            ).fetchone()[0]
             if orphans:
                 problems.append(f"{t.name}.{fk.name} has {orphans} orphans")
         for ck in t.checks:
@@ -88,9 +92,11 @@ def test_engine_rejects_what_the_sample_never_produces(engine):
     con = db.connect()
     errors = (duckdb.ConstraintException, sqlite3.IntegrityError)
     with pytest.raises(errors):
-        con.execute("INSERT INTO order_items (id, order_id, product_id, quantity, unit_price, subtotal, created_at) "
-                    "VALUES ('00000000-0000-0000-0000-00000000abcd', '00000000-0000-0000-0000-000000000001', "
-                    "'00000000-0000-0000-0000-000000000002', 1, 1, 1, '2024-01-01 00:00:00')")
+        con.execute(
+            "INSERT INTO order_items (id, order_id, product_id, quantity, unit_price, subtotal, created_at) "
+            "VALUES ('00000000-0000-0000-0000-00000000abcd', '00000000-0000-0000-0000-000000000001', "
+            "'00000000-0000-0000-0000-000000000002', 1, 1, 1, '2024-01-01 00:00:00')"
+        )
 
 
 def _digest(db) -> str:
@@ -131,16 +137,26 @@ def test_duckdb_and_sqlite_get_the_same_values():
 def test_hints_shape_the_values():
     """values=, distinct=, null_fraction= and faker= hints are honoured."""
     m = Model()
-    m.add_table("t", id="integer pk identity", status="varchar(10) not null", bucket="integer not null",
-                note="varchar(40)", contact="varchar(100) not null")
+    m.add_table(
+        "t",
+        id="integer pk identity",
+        status="varchar(10) not null",
+        bucket="integer not null",
+        note="varchar(40)",
+        contact="varchar(100) not null",
+    )
     s = m.schema
     from dataclasses import replace
 
     t = s.table("t")
     cols = []
     for c in t.columns:
-        hints = {"status": {"values": ["new", "old"], "skew": "zipf:1.5"}, "bucket": {"distinct": 7},
-                 "note": {"null_fraction": 0.5}, "contact": {"faker": "email"}}.get(c.name, {})
+        hints = {
+            "status": {"values": ["new", "old"], "skew": "zipf:1.5"},
+            "bucket": {"distinct": 7},
+            "note": {"null_fraction": 0.5},
+            "contact": {"faker": "email"},
+        }.get(c.name, {})
         cols.append(replace(c, hints=hints))
     s = s.replace_table(replace(t, columns=tuple(cols)))
     con = sample(s, {"t": 4000}, engine="duckdb").connect()
@@ -156,8 +172,9 @@ def test_hints_shape_the_values():
 def test_fk_fan_out_is_skewed_and_nullable_fks_get_nulls():
     """Foreign keys pick parents with a Zipf skew, and a nullable FK is sometimes NULL."""
     con = sample(ecommerce(), 20_000, engine="duckdb").connect()
-    top, median = con.execute("SELECT max(n), median(n) FROM (SELECT user_id, count(*) n FROM orders GROUP BY 1)"
-                              ).fetchone()
+    top, median = con.execute(
+        "SELECT max(n), median(n) FROM (SELECT user_id, count(*) n FROM orders GROUP BY 1)"
+    ).fetchone()
     assert top > 10 * median
     assert con.execute("SELECT count(*) FROM products WHERE updated_by IS NULL").fetchone()[0] > 0
     active = con.execute("SELECT avg(CASE WHEN is_active THEN 1 ELSE 0 END) FROM users").fetchone()[0]
@@ -252,8 +269,10 @@ def test_sqlite_copy_stops_cleanly_when_the_engine_rejects_a_batch(monkeypatch):
     before = threading.active_count()
     # rows 0..99 with 50 twice: the duplicate arrives in the eighth batch, while more are queued
     with pytest.raises(sqlite3.IntegrityError):
-        filler._copy("SELECT i FROM (SELECT range AS i FROM range(100) UNION ALL SELECT 50) ORDER BY i",
-                     "INSERT INTO t VALUES (?)")
+        filler._copy(
+            "SELECT i FROM (SELECT range AS i FROM range(100) UNION ALL SELECT 50) ORDER BY i",
+            "INSERT INTO t VALUES (?)",
+        )
     assert threading.active_count() == before
     filler._copy("SELECT range + 1000 FROM range(30)", "INSERT INTO t VALUES (?)")  # the connection still works
     assert con.execute("SELECT count(*) FROM t WHERE id >= 1000").fetchone()[0] == 30
@@ -292,7 +311,10 @@ def test_unique_text_longer_than_its_column_is_still_distinct(engine):
     db = sample(m.schema, {"t": 20_000}, engine=engine)
     con = db.connect()
     assert con.execute("SELECT count(DISTINCT email), count(DISTINCT slug), max(length(email)) FROM t").fetchone() == (
-        20_000, 20_000, 14)
+        20_000,
+        20_000,
+        14,
+    )
     assert con.execute("SELECT count(*) FROM t WHERE email NOT LIKE '%@%'").fetchone()[0] < 20_000
 
 
@@ -303,8 +325,9 @@ def test_text_length_bound():
     from dbmodel_kit.workload.generators import TEXT_KINDS, Gen, TextCtx, max_length
 
     email = TEXT_KINDS["email"](TextCtx(exp.column("__i"), True, Gen(0, "t"), "email"))
-    longest = max(len(w) for w in ("Elizabeth", "Patricia", "Jennifer")) + 1 + len("Rodriguez") + 6 + 1 + len(
-        "example.com")
+    longest = (
+        max(len(w) for w in ("Elizabeth", "Patricia", "Jennifer")) + 1 + len("Rodriguez") + 6 + 1 + len("example.com")
+    )
     assert max_length(email, 999_999) == longest
     assert max_length(email, 9_999_999) == longest + 1
     assert max_length(exp.func("md5", exp.column("x")), 10) == 32

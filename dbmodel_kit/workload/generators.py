@@ -58,9 +58,13 @@ def T(template: str, **values: Any) -> exp.Expression:
     """
     # a value already placed in another tree is copied; a fresh one is moved in (copying every
     # level again made deep expressions quadratic to build)
-    return exp.replace_placeholders(_template(template), **{
-        k: ((v.copy() if v.parent is not None else v) if isinstance(v, exp.Expression) else lit(v))
-        for k, v in values.items()})
+    return exp.replace_placeholders(
+        _template(template),
+        **{
+            k: ((v.copy() if v.parent is not None else v) if isinstance(v, exp.Expression) else lit(v))
+            for k, v in values.items()
+        },
+    )
 
 
 def pick(items: Sequence[Any], index: exp.Expression) -> exp.Expression:
@@ -112,11 +116,16 @@ class Gen:
 
     def below(self, n: int, *purpose: object, x: exp.Expression | None = None) -> exp.Expression:
         """A BIGINT uniform in [0, n)."""
-        return T("CAST(hash(:x, :s) % :n AS BIGINT)", x=x if x is not None else exp.column(ROW),
-                 s=self.salt(*purpose), n=max(n, 1))
+        return T(
+            "CAST(hash(:x, :s) % :n AS BIGINT)",
+            x=x if x is not None else exp.column(ROW),
+            s=self.salt(*purpose),
+            n=max(n, 1),
+        )
 
-    def index(self, n: int, skew: float | None, *purpose: object, permute: bool = True,
-              x: exp.Expression | None = None) -> exp.Expression:
+    def index(
+        self, n: int, skew: float | None, *purpose: object, permute: bool = True, x: exp.Expression | None = None
+    ) -> exp.Expression:
         """A BIGINT in [0, n): uniform, or Zipf-distributed with exponent ``skew``.
 
         Zipf ranks come from the inverse CDF of the continuous power law on [1, n+1]; with
@@ -130,8 +139,9 @@ class Gen:
             rank = T("LEAST(CAST(FLOOR(POWER(:m, :u)) AS BIGINT) - 1, :top)", m=float(n + 1), u=u, top=n - 1)
         else:
             a = (n + 1) ** (1 - skew) - 1
-            rank = T("LEAST(CAST(FLOOR(POWER(:a * :u + 1, :e)) AS BIGINT) - 1, :top)", a=a, u=u,
-                     e=1 / (1 - skew), top=n - 1)
+            rank = T(
+                "LEAST(CAST(FLOOR(POWER(:a * :u + 1, :e)) AS BIGINT) - 1, :top)", a=a, u=u, e=1 / (1 - skew), top=n - 1
+            )
         if not permute:
             return rank
         return T("(:r * :p + :o) % :n", r=rank, p=coprime(n), o=self.salt(*purpose, "offset") % n, n=n)
@@ -141,22 +151,176 @@ class Gen:
 
 
 # -- word lists for the Faker-like kinds ------------------------------------------------------
-FIRST = ("James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-         "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen",
-         "Aisha", "Wei", "Yuki", "Olga", "Lars", "Fatima", "Mateo", "Priya", "Kwame", "Ingrid", "Noah", "Emma")
-LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-        "Lee", "Perez", "Thompson", "White", "Harris", "Nguyen", "Kim", "Schmidt", "Rossi", "Dubois", "Novak", "Sato")
+FIRST = (
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Aisha",
+    "Wei",
+    "Yuki",
+    "Olga",
+    "Lars",
+    "Fatima",
+    "Mateo",
+    "Priya",
+    "Kwame",
+    "Ingrid",
+    "Noah",
+    "Emma",
+)
+LAST = (
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Nguyen",
+    "Kim",
+    "Schmidt",
+    "Rossi",
+    "Dubois",
+    "Novak",
+    "Sato",
+)
 DOMAINS = ("example.com", "example.org", "example.net", "mail.test", "shop.test")
-CITIES = ("Lisbon", "Porto", "Madrid", "Paris", "Lyon", "Berlin", "Hamburg", "Vienna", "Prague", "Warsaw", "Oslo",
-          "Dublin", "London", "Leeds", "Boston", "Austin", "Denver", "Toronto", "Osaka", "Seoul", "Lagos", "Lima")
-COUNTRIES = ("Portugal", "Spain", "France", "Germany", "Austria", "Czechia", "Poland", "Norway", "Ireland",
-             "United Kingdom", "United States", "Canada", "Japan", "South Korea", "Nigeria", "Peru", "Brazil")
-WORDS = ("alpha", "amber", "basic", "bold", "bright", "classic", "compact", "cotton", "deluxe", "eco", "express",
-         "fresh", "golden", "grand", "green", "handmade", "light", "linen", "lunar", "metro", "mini", "modern",
-         "nordic", "organic", "pro", "quick", "royal", "silver", "smart", "solar", "sport", "steel", "swift",
-         "urban", "vintage", "wild", "wooden", "zen", "cable", "lamp", "chair", "table", "mug", "book", "shirt",
-         "boots", "phone", "watch", "kettle", "pillow", "brush", "bottle", "bag", "desk", "sofa", "jacket")
+CITIES = (
+    "Lisbon",
+    "Porto",
+    "Madrid",
+    "Paris",
+    "Lyon",
+    "Berlin",
+    "Hamburg",
+    "Vienna",
+    "Prague",
+    "Warsaw",
+    "Oslo",
+    "Dublin",
+    "London",
+    "Leeds",
+    "Boston",
+    "Austin",
+    "Denver",
+    "Toronto",
+    "Osaka",
+    "Seoul",
+    "Lagos",
+    "Lima",
+)
+COUNTRIES = (
+    "Portugal",
+    "Spain",
+    "France",
+    "Germany",
+    "Austria",
+    "Czechia",
+    "Poland",
+    "Norway",
+    "Ireland",
+    "United Kingdom",
+    "United States",
+    "Canada",
+    "Japan",
+    "South Korea",
+    "Nigeria",
+    "Peru",
+    "Brazil",
+)
+WORDS = (
+    "alpha",
+    "amber",
+    "basic",
+    "bold",
+    "bright",
+    "classic",
+    "compact",
+    "cotton",
+    "deluxe",
+    "eco",
+    "express",
+    "fresh",
+    "golden",
+    "grand",
+    "green",
+    "handmade",
+    "light",
+    "linen",
+    "lunar",
+    "metro",
+    "mini",
+    "modern",
+    "nordic",
+    "organic",
+    "pro",
+    "quick",
+    "royal",
+    "silver",
+    "smart",
+    "solar",
+    "sport",
+    "steel",
+    "swift",
+    "urban",
+    "vintage",
+    "wild",
+    "wooden",
+    "zen",
+    "cable",
+    "lamp",
+    "chair",
+    "table",
+    "mug",
+    "book",
+    "shirt",
+    "boots",
+    "phone",
+    "watch",
+    "kettle",
+    "pillow",
+    "brush",
+    "bottle",
+    "bag",
+    "desk",
+    "sofa",
+    "jacket",
+)
 CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "CHF")
 STREETS = ("Main St", "High St", "Oak Ave", "Park Rd", "Elm St", "Station Rd", "Mill Ln", "Church St", "River Rd")
 
@@ -202,29 +366,52 @@ def _title(c: TextCtx) -> exp.Expression:
 
 
 TEXT_KINDS: dict[str, Callable[[TextCtx], exp.Expression]] = {
-    "email": lambda c: T("lower(:v)", v=_concat(c.any(FIRST, "f"), ".", c.any(LAST, "l"),
-                                                c.num() if c.unique else c.g.below(1000, c.column, "n", x=c.x),
-                                                "@", c.any(DOMAINS, "d"))),
+    "email": lambda c: T(
+        "lower(:v)",
+        v=_concat(
+            c.any(FIRST, "f"),
+            ".",
+            c.any(LAST, "l"),
+            c.num() if c.unique else c.g.below(1000, c.column, "n", x=c.x),
+            "@",
+            c.any(DOMAINS, "d"),
+        ),
+    ),
     "first_name": lambda c: _concat(c.any(FIRST, "f"), *c.tail()),
     "last_name": lambda c: _concat(c.any(LAST, "l"), *c.tail()),
     "name": lambda c: _concat(c.any(FIRST, "f"), " ", c.any(LAST, "l"), *([" ", c.num()] if c.unique else [])),
-    "company": lambda c: _concat(c.any(LAST, "l"), " ", c.any(("Ltd", "GmbH", "Inc", "SA", "LLC"), "k"),
-                                 *([" ", c.num()] if c.unique else [])),
-    "phone": lambda c: _concat("+1-555-", T("lpad(CAST(:v AS VARCHAR), 7, '0')",
-                                            v=c.x if c.unique else c.g.below(10_000_000, c.column, "p", x=c.x))),
-    "url": lambda c: _concat("https://", c.any(DOMAINS, "d"), "/", c.any(WORDS, "w"), "/",
-                             c.num() if c.unique else T("CAST(:v AS VARCHAR)", v=c.g.below(100_000, c.column, "u",
-                                                                                           x=c.x))),
+    "company": lambda c: _concat(
+        c.any(LAST, "l"), " ", c.any(("Ltd", "GmbH", "Inc", "SA", "LLC"), "k"), *([" ", c.num()] if c.unique else [])
+    ),
+    "phone": lambda c: _concat(
+        "+1-555-",
+        T("lpad(CAST(:v AS VARCHAR), 7, '0')", v=c.x if c.unique else c.g.below(10_000_000, c.column, "p", x=c.x)),
+    ),
+    "url": lambda c: _concat(
+        "https://",
+        c.any(DOMAINS, "d"),
+        "/",
+        c.any(WORDS, "w"),
+        "/",
+        c.num() if c.unique else T("CAST(:v AS VARCHAR)", v=c.g.below(100_000, c.column, "u", x=c.x)),
+    ),
     "city": lambda c: _concat(c.any(CITIES, "c"), *([" ", c.num()] if c.unique else [])),
     "country": lambda c: _concat(c.any(COUNTRIES, "c"), *([" ", c.num()] if c.unique else [])),
-    "street": lambda c: _concat(T("CAST(1 + :v AS VARCHAR)", v=c.g.below(300, c.column, "s", x=c.x)), " ",
-                                c.any(STREETS, "t"), *([" ", c.num()] if c.unique else [])),
-    "postcode": lambda c: T("lpad(CAST(:v AS VARCHAR), 5, '0')",
-                            v=c.x if c.unique else c.g.below(100_000, c.column, "z", x=c.x)),
+    "street": lambda c: _concat(
+        T("CAST(1 + :v AS VARCHAR)", v=c.g.below(300, c.column, "s", x=c.x)),
+        " ",
+        c.any(STREETS, "t"),
+        *([" ", c.num()] if c.unique else []),
+    ),
+    "postcode": lambda c: T(
+        "lpad(CAST(:v AS VARCHAR), 5, '0')", v=c.x if c.unique else c.g.below(100_000, c.column, "z", x=c.x)
+    ),
     "slug": lambda c: _concat(c.any(WORDS, "a"), "-", c.any(WORDS, "b"), *(["-", c.num()] if c.unique else [])),
-    "code": lambda c: _concat(T("upper(left(:w, 3))", w=c.any(WORDS, "p")), "-",
-                              T("lpad(CAST(:v AS VARCHAR), 8, '0')",
-                                v=c.x if c.unique else c.g.below(100_000_000, c.column, "c", x=c.x))),
+    "code": lambda c: _concat(
+        T("upper(left(:w, 3))", w=c.any(WORDS, "p")),
+        "-",
+        T("lpad(CAST(:v AS VARCHAR), 8, '0')", v=c.x if c.unique else c.g.below(100_000_000, c.column, "c", x=c.x)),
+    ),
     "hash": lambda c: _concat("$2b$12$", T("md5(CAST(:h AS VARCHAR))", h=c.g.hash(c.column, "h", x=c.x))),
     "word": lambda c: _concat(c.any(WORDS, "w"), *(["-", c.num()] if c.unique else [])),
     "title": _title,
@@ -235,11 +422,21 @@ TEXT_KINDS: dict[str, Callable[[TextCtx], exp.Expression]] = {
 
 #: Column-name patterns that choose a text kind when no ``faker=`` hint is given (first match wins).
 NAME_KINDS: tuple[tuple[str, str], ...] = (
-    (r"e_?mail", "email"), (r"first_?name|given_name", "first_name"), (r"last_?name|surname|family_name", "last_name"),
-    (r"full_?name|display_name|author|contact", "name"), (r"company|customer_name|vendor", "company"),
-    (r"phone|mobile|fax", "phone"), (r"url|website|link|image|avatar", "url"), (r"city|town", "city"),
-    (r"country", "country"), (r"postcode|postal|zip", "postcode"), (r"line\d|street|address", "street"),
-    (r"slug", "slug"), (r"password|hash|token|secret", "hash"), (r"currency", "currency"), (r"colou?r", "color"),
+    (r"e_?mail", "email"),
+    (r"first_?name|given_name", "first_name"),
+    (r"last_?name|surname|family_name", "last_name"),
+    (r"full_?name|display_name|author|contact", "name"),
+    (r"company|customer_name|vendor", "company"),
+    (r"phone|mobile|fax", "phone"),
+    (r"url|website|link|image|avatar", "url"),
+    (r"city|town", "city"),
+    (r"country", "country"),
+    (r"postcode|postal|zip", "postcode"),
+    (r"line\d|street|address", "street"),
+    (r"slug", "slug"),
+    (r"password|hash|token|secret", "hash"),
+    (r"currency", "currency"),
+    (r"colou?r", "color"),
     (r"sku|code|number|ref|vat|iban", "code"),
     (r"description|body|text|note|comment|bio|summary|terms|content|message", "sentence"),
     (r"title|subject|name|label", "title"),
@@ -250,8 +447,9 @@ def text_kind(column: str, hint: str | None, where: str) -> str:
     """The Faker-like kind for a text column: the ``faker=`` hint, else guessed from the name."""
     if hint is not None:
         if hint not in TEXT_KINDS:
-            raise ModelError(f"faker hint {hint!r} is not a known kind; known: {', '.join(sorted(TEXT_KINDS))}",
-                             where=where)
+            raise ModelError(
+                f"faker hint {hint!r} is not a known kind; known: {', '.join(sorted(TEXT_KINDS))}", where=where
+            )
         return hint
     low = column.lower()
     for pattern, kind in NAME_KINDS:
@@ -270,9 +468,21 @@ def letters(x: exp.Expression, width: int) -> exp.Expression:
 #: index is written out in digits next to words that hold no digits, so it can be read back. The
 #: number is the widest index that still fits (``lpad`` cuts longer digit strings), None: any.
 INJECTIVE_TEXT: dict[str, int | None] = {
-    "email": None, "first_name": None, "last_name": None, "name": None, "company": None, "url": None,
-    "city": None, "country": None, "street": None, "slug": None, "word": None, "title": None,
-    "phone": 10**7 - 1, "postcode": 10**5 - 1, "code": 10**8 - 1,
+    "email": None,
+    "first_name": None,
+    "last_name": None,
+    "name": None,
+    "company": None,
+    "url": None,
+    "city": None,
+    "country": None,
+    "street": None,
+    "slug": None,
+    "word": None,
+    "title": None,
+    "phone": 10**7 - 1,
+    "postcode": 10**5 - 1,
+    "code": 10**8 - 1,
 }
 
 _SAME_LENGTH = (exp.Lower, exp.Upper, exp.Paren)
@@ -297,12 +507,10 @@ def max_length(e: exp.Expression, top_index: int) -> int | None:
     if isinstance(e, _SAME_LENGTH):
         return max_length(e.this, top_index)
     if isinstance(e, exp.Anonymous) and e.name == "list_extract" and isinstance(e.expressions[0], exp.Array):
-        sizes = [max_length(v, top_index) for v in e.expressions[0].expressions]
-        return None if any(s is None for s in sizes) else max(sizes, default=0)
+        return _combine([max_length(v, top_index) for v in e.expressions[0].expressions], max)
     if isinstance(e, exp.Concat | exp.DPipe):
         parts = e.expressions if isinstance(e, exp.Concat) else [e.this, e.expression]
-        sizes = [max_length(v, top_index) for v in parts]
-        return None if any(s is None for s in sizes) else sum(sizes)
+        return _combine([max_length(v, top_index) for v in parts], sum)
     if isinstance(e, exp.Pad) and isinstance(e.expression, exp.Literal):
         return int(e.expression.this)
     if isinstance(e, exp.Left | exp.Substring):
@@ -319,11 +527,16 @@ def max_length(e: exp.Expression, top_index: int) -> int | None:
         return 1
     if isinstance(e, exp.Case):
         branches = [i.args["true"] for i in e.args.get("ifs", [])] + [e.args.get("default")]
-        sizes = [max_length(b, top_index) for b in branches if b is not None]
-        return None if any(s is None for s in sizes) else max(sizes, default=0)
+        return _combine([max_length(b, top_index) for b in branches if b is not None], max)
     if isinstance(e, exp.Null):
         return 0
     return None
+
+
+def _combine(sizes: list[int | None], how: Callable[[list[int]], int]) -> int | None:
+    """``how`` (max or sum) of the parts' bounds; None when a part has none."""
+    known = [x for x in sizes if x is not None]
+    return how(known) if known and len(known) == len(sizes) else (0 if not sizes else None)
 
 
 def _is_int(e: exp.Expression) -> bool:

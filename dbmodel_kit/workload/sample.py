@@ -69,8 +69,15 @@ MOSTLY_NULL = ("deleted_at", "left_at", "closed_at", "cancelled_at", "archived_a
 BATCH = 50_000  #: rows per executemany batch into SQLite
 _TYPE_MAX = {"smallint": 32_767, "integer": 2_147_483_647, "bigint": 9_223_372_036_854_775_807}
 _TYPE_DEFAULT_RANGE = {"smallint": (0, 100), "integer": (0, 10_000), "bigint": (0, 1_000_000)}
-_NUMBER_RANGES = (("quantity", (1, 10)), ("qty", (1, 10)), ("hours", (1, 8)), ("sort", (0, 100)),
-                  ("stock", (0, 500)), ("budget", (1_000, 500_000)), ("salary", (20_000, 200_000)))
+_NUMBER_RANGES = (
+    ("quantity", (1, 10)),
+    ("qty", (1, 10)),
+    ("hours", (1, 8)),
+    ("sort", (0, 100)),
+    ("stock", (0, 500)),
+    ("budget", (1_000, 500_000)),
+    ("salary", (20_000, 200_000)),
+)
 #: kinds whose generator is injective in the row index when the column must be distinct
 _INJECTIVE = frozenset({"uuid", "smallint", "integer", "bigint", "decimal", "date", "timestamp", "timestamptz"})
 
@@ -122,13 +129,22 @@ _SQLITE_CASTS = {
 }
 
 TARGETS: dict[str, Target] = {
-    "duckdb": Target("duckdb", (".duckdb", ".ddb", ".db"), in_engine=True,
-                     opener=lambda path: duckdb.connect(path or ":memory:"), share=lambda con: con.cursor()),
-    "sqlite": Target("sqlite", (".sqlite", ".sqlite3", ".db3"), in_engine=False, opener=_open_sqlite,
-                     fill_pragmas=("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF",
-                                   "PRAGMA cache_size = -200000"),
-                     after_pragmas=("PRAGMA journal_mode = DELETE", "PRAGMA synchronous = FULL"),
-                     casts=_SQLITE_CASTS),
+    "duckdb": Target(
+        "duckdb",
+        (".duckdb", ".ddb", ".db"),
+        in_engine=True,
+        opener=lambda path: duckdb.connect(path or ":memory:"),
+        share=lambda con: con.cursor(),
+    ),
+    "sqlite": Target(
+        "sqlite",
+        (".sqlite", ".sqlite3", ".db3"),
+        in_engine=False,
+        opener=_open_sqlite,
+        fill_pragmas=("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000"),
+        after_pragmas=("PRAGMA journal_mode = DELETE", "PRAGMA synchronous = FULL"),
+        casts=_SQLITE_CASTS,
+    ),
 }
 
 
@@ -168,18 +184,23 @@ class SampleDB:
         """Rows per table, counted by the engine."""
         con = self.connect()
         try:
-            return {t.name: con.execute(exp.select("count(*)").from_(table_ref(t.name))
-                                        .sql(self.engine)).fetchone()[0] for t in self.schema.tables}
+            return {
+                t.name: con.execute(exp.select("count(*)").from_(table_ref(t.name)).sql(self.engine)).fetchone()[0]
+                for t in self.schema.tables
+            }
         finally:
             if self.path is not None:
                 con.close()
 
     def _repr_html_(self) -> str:
         where = html.escape(self.path or "in memory")
-        body = "".join(f"<tr><td>{html.escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>"
-                       for t, n in self.rows.items())
-        return (f"<div><b>{html.escape(self.engine)}</b> sample ({where}), seed {self.seed}, "
-                f"{sum(self.rows.values()):,} rows<table><tr><th>table</th><th>rows</th></tr>{body}</table></div>")
+        body = "".join(
+            f"<tr><td>{html.escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>" for t, n in self.rows.items()
+        )
+        return (
+            f"<div><b>{html.escape(self.engine)}</b> sample ({where}), seed {self.seed}, "
+            f"{sum(self.rows.values()):,} rows<table><tr><th>table</th><th>rows</th></tr>{body}</table></div>"
+        )
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -219,8 +240,11 @@ def _depths(schema: Schema) -> dict[str, int]:
     skip = {(t.name, fk.name) for t, fk in deferred}
     depth: dict[str, int] = {}
     for t in order:
-        parents = [depth[fk.ref_table] for fk in t.foreign_keys
-                   if fk.ref_table != t.name and (t.name, fk.name) not in skip and fk.ref_table in depth]
+        parents = [
+            depth[fk.ref_table]
+            for fk in t.foreign_keys
+            if fk.ref_table != t.name and (t.name, fk.name) not in skip and fk.ref_table in depth
+        ]
         depth[t.name] = 1 + max(parents) if parents else 0
     return depth
 
@@ -232,11 +256,12 @@ def default_rows(schema: Schema, scale: float = 1.0) -> dict[str, int]:
     >>> default_rows(ecommerce(), scale=0.1)
     {'users': 100, 'categories': 100, 'products': 200, 'orders': 200, 'order_items': 400}
     """
-    return {name: max(1, round(scale * BASE_ROWS * 2 ** d)) for name, d in _depths(schema).items()}
+    return {name: max(1, round(scale * BASE_ROWS * 2**d)) for name, d in _depths(schema).items()}
 
 
-def _resolve_rows(schema: Schema, rows: Mapping[str, int] | int | None,
-                  scale: float | None) -> tuple[dict[str, int], set[str]]:
+def _resolve_rows(
+    schema: Schema, rows: Mapping[str, int] | int | None, scale: float | None
+) -> tuple[dict[str, int], set[str]]:
     """(rows per table in model order, names given explicitly)."""
     explicit: dict[str, int] = {}
     if isinstance(rows, Mapping):
@@ -295,9 +320,12 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
         for ck in t.checks:
             simple = analyse_check(ck, bounds)
             # bounds on kinds the generators do not range over (dates, text) are applied as filters
-            ranged = all(bounds.get(c, Bounds()).values is not None or
-                         t.column(c).type.kind in (*INTEGER_KINDS, "decimal", "real", "double")
-                         for c in ck.columns if c in bounds)
+            ranged = all(
+                bounds.get(c, Bounds()).values is not None
+                or t.column(c).type.kind in (*INTEGER_KINDS, "decimal", "real", "double")
+                for c in ck.columns
+                if c in bounds
+            )
             if not simple or not ranged or any(c in fk_of for c in ck.columns):
                 residual.append(ck)
         for col, b in bounds.items():
@@ -307,8 +335,9 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
         later = [fk for fk in t.foreign_keys if (t.name, fk.name) in deferred]
         sets = _unique_sets(t)
         unique_cols = {s[0] for s in sets if len(s) == 1 and s[0] not in fk_of}
-        one_to_one = {fk.name for fk in inline if tuple(fk.columns) in sets or
-                      any(set(s) == set(fk.columns) for s in sets)}
+        one_to_one = {
+            fk.name for fk in inline if tuple(fk.columns) in sets or any(set(s) == set(fk.columns) for s in sets)
+        }
         n = counts[t.name]
         # a column is drawn without a dedupe pass when its generator is injective for every row
         # index it may see: n - 1 when nothing filters the rows, else the retry loop's ceiling
@@ -331,30 +360,61 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
             cap = _capacity(t, schema, bounds, s)
             if cap is not None and n > cap:
                 if t.name in explicit:
-                    raise ModelError(f"cannot make {n} rows: unique ({', '.join(s)}) allows only {cap} distinct "
-                                     "values", where=t.name)
+                    raise ModelError(
+                        f"cannot make {n} rows: unique ({', '.join(s)}) allows only {cap} distinct values", where=t.name
+                    )
                 n = cap
         counts[t.name] = n
-        plans.append(_Plan(t, n, inline, selfref, later, fk_of, bounds, residual, unique_cols, one_to_one, seq,
-                           dedupe, spread, top, cluster, by_rn))
+        plans.append(
+            _Plan(
+                t,
+                n,
+                inline,
+                selfref,
+                later,
+                fk_of,
+                bounds,
+                residual,
+                unique_cols,
+                one_to_one,
+                seq,
+                dedupe,
+                spread,
+                top,
+                cluster,
+                by_rn,
+            )
+        )
     for p in plans:  # a required FK needs a parent row to point at
         for fk in p.inline:
             if p.rows and not counts[fk.ref_table] and not all(p.table.column(c).nullable for c in fk.columns):
-                raise ModelError(f"cannot make {p.rows} rows: {fk.name} needs rows in {fk.ref_table}, which gets 0",
-                                 where=p.table.name)
+                raise ModelError(
+                    f"cannot make {p.rows} rows: {fk.name} needs rows in {fk.ref_table}, which gets 0",
+                    where=p.table.name,
+                )
     for p in plans:  # a one-to-one FK cannot have more children than parents
         for fk in p.inline:
             if fk.name in p.one_to_one and p.rows > counts[fk.ref_table]:
                 if p.table.name in explicit:
-                    raise ModelError(f"cannot make {p.rows} rows: ({', '.join(fk.columns)}) is unique and references "
-                                     f"{fk.ref_table}, which has only {counts[fk.ref_table]} rows", where=p.table.name)
+                    raise ModelError(
+                        f"cannot make {p.rows} rows: ({', '.join(fk.columns)}) is unique and references "
+                        f"{fk.ref_table}, which has only {counts[fk.ref_table]} rows",
+                        where=p.table.name,
+                    )
                 p.rows = counts[p.table.name] = counts[fk.ref_table]
     return plans
 
 
-def _unique_plan(t: Table, sets: list[tuple[str, ...]], fk_of: dict[str, ForeignKey], inline: list[ForeignKey],
-                 unique_cols: set[str], one_to_one: set[str], bounds: dict[str, Bounds],
-                 top: int) -> tuple[dict[str, tuple[tuple[str, ...], int]], list[tuple[str, ...]]]:
+def _unique_plan(
+    t: Table,
+    sets: list[tuple[str, ...]],
+    fk_of: dict[str, ForeignKey],
+    inline: list[ForeignKey],
+    unique_cols: set[str],
+    one_to_one: set[str],
+    bounds: dict[str, Bounds],
+    top: int,
+) -> tuple[dict[str, tuple[tuple[str, ...], int]], list[tuple[str, ...]]]:
     """How each unique set is kept distinct: numbered within its FK columns (``seq``), distinct by
     construction, or by a dedupe pass over the generated rows (``dedupe``)."""
     seq: dict[str, tuple[tuple[str, ...], int]] = {}
@@ -388,7 +448,8 @@ def _text_injective(t: Table, c: Column, top: int) -> bool:
     kind = text_kind(c.name, c.hint("faker"), f"{t.name}.{c.name}")
     if c.type.kind == "char" and kind not in ("currency", "color") and (length or 1) <= 12:
         return top < 26 ** (length or 1)  # base-26 letters of the index
-    if kind not in INJECTIVE_TEXT or (INJECTIVE_TEXT[kind] is not None and top > INJECTIVE_TEXT[kind]):
+    widest = INJECTIVE_TEXT.get(kind, -1)
+    if kind not in INJECTIVE_TEXT or (widest is not None and top > widest):
         return False
     if length is None:
         return True
@@ -399,12 +460,22 @@ def _text_injective(t: Table, c: Column, top: int) -> bool:
 def _check_satisfiable(t: Table, col: str, b: Bounds) -> None:
     where = f"{t.name}.{col}"
     if b.lo is not None and b.hi is not None and (b.lo > b.hi or (b.lo == b.hi and (b.lo_strict or b.hi_strict))):
-        raise ModelError(f"the checks on {col} cannot be satisfied: {col} {'>' if b.lo_strict else '>='} {b.lo} "
-                         f"and {col} {'<' if b.hi_strict else '<='} {b.hi}", where=where)
+        raise ModelError(
+            f"the checks on {col} cannot be satisfied: {col} {'>' if b.lo_strict else '>='} {b.lo} "
+            f"and {col} {'<' if b.hi_strict else '<='} {b.hi}",
+            where=where,
+        )
     if b.values is not None:
-        ok = [v for v in b.values if (b.lo is None or v > b.lo or (v == b.lo and not b.lo_strict))
-              and (b.hi is None or v < b.hi or (v == b.hi and not b.hi_strict))] if all(
-            isinstance(v, int | float) for v in b.values) else list(b.values)
+        ok = (
+            [
+                v
+                for v in b.values
+                if (b.lo is None or v > b.lo or (v == b.lo and not b.lo_strict))
+                and (b.hi is None or v < b.hi or (v == b.hi and not b.hi_strict))
+            ]
+            if all(isinstance(v, int | float) for v in b.values)
+            else list(b.values)
+        )
         if not ok:
             raise ModelError(f"the checks on {col} cannot be satisfied: no listed value is in range", where=where)
 
@@ -433,7 +504,7 @@ def _decimal_units(c: Column, b: Bounds) -> tuple[int, int, int]:
     for word, rng in _NUMBER_RANGES:
         if word in c.name.lower():
             lo, hi = rng
-    unit = 10 ** scale
+    unit = 10**scale
     lo_u, hi_u = round(lo * unit), min(round(hi * unit), top)
     if b.lo is not None:
         lo_u = max(math.floor(b.lo * unit) + 1 if b.lo_strict else math.ceil(b.lo * unit), -top)
@@ -473,8 +544,11 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
         if c.default is not None and c.default.kind == "literal" and c.default.value in items:
             items.remove(c.default.value)
             items.insert(0, c.default.value)  # the default is the most common value
-        idx = exp.column(ROW) if unique else g.index(len(items), skew if c.hint("skew") else 1.0, c.name, "e",
-                                                     permute=False, x=x)
+        idx = (
+            exp.column(ROW)
+            if unique
+            else g.index(len(items), skew if c.hint("skew") else 1.0, c.name, "e", permute=False, x=x)
+        )
         return pick(items, idx)
     if kind in INTEGER_KINDS:
         lo, hi = _int_range(c, b)
@@ -485,8 +559,9 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
     if kind == "decimal":
         scale, lo_u, hi_u = _decimal_units(c, b)
         k = x if unique else g.index(hi_u - lo_u + 1, skew, c.name, "d", permute=False, x=x)
-        return T(f"CAST((:lo + :k) / :u AS DECIMAL({c.type.precision or 18}, {scale}))",
-                 lo=lo_u, k=k, u=float(10 ** scale))
+        return T(
+            f"CAST((:lo + :k) / :u AS DECIMAL({c.type.precision or 18}, {scale}))", lo=lo_u, k=k, u=float(10**scale)
+        )
     if kind in ("real", "double"):
         lo = 0.0 if b.lo is None else float(b.lo)
         hi = (lo + 1000.0) if b.hi is None else float(b.hi)
@@ -502,10 +577,18 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
             start = g.salt(c.name, "v7") % (1 << 46)
             # (``& 65535`` on the 64-bit hash, not ``% 65536`` on the 128-bit value: a UHUGEINT
             # modulo is a 128-bit division, ~1.2 us per row, which made this the costliest column)
-            return T("CAST((((CAST(:x AS UHUGEINT) + :s) << 80) | (CAST(:h AS UHUGEINT) << 16)"
-                     " | CAST(:h & 65535 AS UHUGEINT)) AS UUID)", x=x, s=start, h=g.hash(c.name, "lo", x=x))
-        return T("CAST(((CAST(:h AS UHUGEINT) << 64) | CAST(:l AS UHUGEINT)) AS UUID)",
-                 h=g.hash(c.name, "hi", x=x), l=g.hash(c.name, "lo", x=x))
+            return T(
+                "CAST((((CAST(:x AS UHUGEINT) + :s) << 80) | (CAST(:h AS UHUGEINT) << 16)"
+                " | CAST(:h & 65535 AS UHUGEINT)) AS UUID)",
+                x=x,
+                s=start,
+                h=g.hash(c.name, "lo", x=x),
+            )
+        return T(
+            "CAST(((CAST(:h AS UHUGEINT) << 64) | CAST(:l AS UHUGEINT)) AS UUID)",
+            h=g.hash(c.name, "hi", x=x),
+            l=g.hash(c.name, "lo", x=x),
+        )
     if kind == "date":
         k = x if unique else g.index(SPAN_DAYS, skew, c.name, "dt", permute=False, x=x)
         return T(f"DATE '{EPOCH_DATE}' + CAST(:k AS INTEGER)", k=k)
@@ -522,8 +605,12 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
     if kind == "json":
         ctx = TextCtx(x, False, g, c.name)
         if text_kind(c.name, None, where) == "street":
-            return T("json_object('line1', :a, 'city', :b, 'country', :c)", a=TEXT_KINDS["street"](ctx),
-                     b=TEXT_KINDS["city"](ctx), c=TEXT_KINDS["country"](ctx))
+            return T(
+                "json_object('line1', :a, 'city', :b, 'country', :c)",
+                a=TEXT_KINDS["street"](ctx),
+                b=TEXT_KINDS["city"](ctx),
+                c=TEXT_KINDS["country"](ctx),
+            )
         return T("json_object('id', :x, 'tag', :w)", x=x, w=TEXT_KINDS["word"](ctx))
     return _text(p, c, g, x, unique, where)
 
@@ -541,14 +628,23 @@ def _text(p: _Plan, c: Column, g: Gen, x: exp.Expression, unique: bool, where: s
         if length is not None and (size is None or size > length):  # cut only what may not fit
             if unique:
                 num = T("CAST(:x AS VARCHAR)", x=x)
-                value = T("CASE WHEN length(:v) <= :n THEN :v ELSE concat(left(:v, :n - length(:s)), :s) END",
-                          v=value, n=length, s=num)
+                value = T(
+                    "CASE WHEN length(:v) <= :n THEN :v ELSE concat(left(:v, :n - length(:s)), :s) END",
+                    v=value,
+                    n=length,
+                    s=num,
+                )
                 if length < len(str(p.rows)):
                     value = letters(x, length)
             else:
                 value = T("left(:v, :n)", v=value, n=length)
-    if (not unique and c.default is not None and c.default.kind == "literal" and isinstance(c.default.value, str)
-            and c.hint("values") is None):
+    if (
+        not unique
+        and c.default is not None
+        and c.default.kind == "literal"
+        and isinstance(c.default.value, str)
+        and c.hint("values") is None
+    ):
         value = T("CASE WHEN :u < 0.8 THEN :d ELSE :v END", u=g.uniform(c.name, "def"), d=c.default.value, v=value)
     return value
 
@@ -587,8 +683,6 @@ def _fk_index(p: _Plan, fk: ForeignKey, g: Gen, parents: int) -> exp.Expression:
     return idx
 
 
-
-
 # -- the fill -------------------------------------------------------------------------------------
 def _nc(method: Callable[..., exp.Select]) -> Callable[..., exp.Select]:
     """A sqlglot builder method that extends the query in place (the default copies the whole tree
@@ -610,9 +704,18 @@ def _col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(_ident(name), table=exp.to_identifier(table) if table else None)
 
 
+def _window(e: exp.Expression) -> exp.Window:
+    """The window function inside a template (to set its PARTITION BY / ORDER BY as trees)."""
+    w = e.find(exp.Window)
+    assert w is not None, "the template holds a window function"
+    return w
+
+
 def _range(n: int) -> exp.Expression:
     """``range(n)`` as a source of row indexes ``__i``."""
-    return T("SELECT __i FROM range(:n) AS __r(__i)", n=n).subquery("__s")
+    query = T("SELECT __i FROM range(:n) AS __r(__i)", n=n)
+    assert isinstance(query, exp.Select)
+    return query.subquery("__s")
 
 
 class _Filler:
@@ -682,8 +785,9 @@ class _Filler:
             base = _nc(base.select)(exp.alias_(_fk_index(p, fk, g, self.made[fk.ref_table]), f"__p{k}"))
         return base
 
-    def _layer(self, p: _Plan, g: Gen, base: exp.Select, carry: tuple[str, ...], wanted: set[str] | None,
-               fk_cols: set[str]) -> exp.Select:
+    def _layer(
+        self, p: _Plan, g: Gen, base: exp.Select, carry: tuple[str, ...], wanted: set[str] | None, fk_cols: set[str]
+    ) -> exp.Select:
         """``base`` with the generated columns: the key columns of each FK in ``fk_cols`` joined from the
         parent's key table, and every other column in ``wanted`` (None: all) computed from ``__i``."""
         t = p.table
@@ -703,22 +807,29 @@ class _Filler:
                 index = exp.column(f"__p{k}", table="__b")
                 for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
                     if inline_cols[cname] is fk:
-                        key = exprs[ref].transform(lambda n, i=index: i.copy() if isinstance(n, exp.Column)
-                                                   and n.name == "__pidx" else n)
+                        key = exprs[ref].transform(
+                            lambda n, i=index: i.copy() if isinstance(n, exp.Column) and n.name == "__pidx" else n
+                        )
                         key = T("CASE WHEN :i IS NULL THEN NULL ELSE :k END", i=index.copy(), k=key)
                         layer = _nc(layer.select)(exp.alias_(key, _ident(cname)))
                 continue
             alias = f"__k{k}"
-            layer = _nc(layer.join)(exp.to_table(self.keys[fk.ref_table]).as_(alias), join_type="left",
-                                    on=exp.EQ(this=exp.column("__rn", table=alias),
-                                              expression=exp.column(f"__p{k}", table="__b")))
+            layer = _nc(layer.join)(
+                exp.to_table(self.keys[fk.ref_table]).as_(alias),
+                join_type="left",
+                on=exp.EQ(this=exp.column("__rn", table=alias), expression=exp.column(f"__p{k}", table="__b")),
+            )
             for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 if inline_cols[cname] is fk:
                     layer = _nc(layer.select)(exp.alias_(_col(ref, alias), _ident(cname)))
         later = {c for fk in [*p.selfref, *p.deferred] for c in fk.columns}
         for c in t.columns:
-            if c.name in inline_cols or c.name in later or c.name in p.seq or (wanted is not None and
-                                                                                c.name not in wanted):
+            if (
+                c.name in inline_cols
+                or c.name in later
+                or c.name in p.seq
+                or (wanted is not None and c.name not in wanted)
+            ):
                 continue
             value = _value(p, c, g, self.schema)
             layer = _nc(layer.select)(exp.alias_(_nulls(p, c, g, value), _ident(c.name)))
@@ -756,7 +867,7 @@ class _Filler:
             query = exp.select("*").from_(query.subquery("__l"))
             for c, (_part, first) in p.seq.items():
                 rn = T("row_number() OVER (PARTITION BY :p ORDER BY __i)", p=exp.column("__part"))
-                rn.find(exp.Window).set("partition_by", seq_parts[c][0])
+                _window(rn).set("partition_by", seq_parts[c][0])
                 query = _nc(query.select)(exp.alias_(T(":rn + :f", rn=rn, f=first - 1), _ident(c)))
         order = [exp.column(f"__p{k}") for k, fk in enumerate(p.inline) if fk.name == p.cluster]
         final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq], *order).from_(query.subquery("__q"))
@@ -770,20 +881,25 @@ class _Filler:
         firsts = []
         for s in p.dedupe:
             rn = T("row_number() OVER (PARTITION BY :p ORDER BY __i) = 1", p=exp.column("__part"))
-            rn.find(exp.Window).set("partition_by", parts[s][0])
+            _window(rn).set("partition_by", parts[s][0])
             nullable = [x for x in parts[s][0] if x.name.startswith("__p") or p.table.column(x.name).nullable]
-            firsts.append(exp.or_(*[exp.Is(this=c.copy(), expression=exp.Null()) for c in nullable], rn)
-                          if nullable else rn)
+            firsts.append(
+                exp.or_(*[exp.Is(this=c.copy(), expression=exp.Null()) for c in nullable], rn) if nullable else rn
+            )
         if firsts:
             final = _nc(final.qualify)(exp.and_(*firsts))
         final = final.order_by(exp.column(ROW), copy=False).limit(p.rows, copy=False)
         # the kept rows, numbered in insert order: grouped by the cluster FK's parent row, so the engine
         # checks that FK and extends the composite unique index in key order, not at random places
         number = T("row_number() OVER (ORDER BY __i) - 1")
-        number.find(exp.Window).set("order", exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in
-                                                                     [*order, exp.column(ROW)]]))
-        numbered = exp.select(exp.alias_(number, "__rn"), exp.column(ROW), *[_col(c) for c in p.seq]).from_(
-            final.subquery("__f")).order_by("__rn")  # stored in row-number order, so the wide pass reads it so
+        _window(number).set(
+            "order", exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in [*order, exp.column(ROW)]])
+        )
+        numbered = (
+            exp.select(exp.alias_(number, "__rn"), exp.column(ROW), *[_col(c) for c in p.seq])
+            .from_(final.subquery("__f"))
+            .order_by("__rn")
+        )  # stored in row-number order, so the wide pass reads it so
         self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered.sql('duckdb')}")
 
     def _materialise(self, p: _Plan, g: Gen, rows: str | None, name: str, view: bool) -> None:
@@ -806,30 +922,50 @@ class _Filler:
     def _shortfall(self, p: _Plan, got: int) -> str:
         parts = [f"check {ck.name} ({ck.expression})" for ck in p.residual]
         parts += [f"unique ({', '.join(s)})" for s in p.dedupe]
-        return (f"could make only {got} of {p.rows} rows that satisfy {' and '.join(parts)}; "
-                "the constraints may be unsatisfiable, or leave too few combinations: ask for fewer rows")
+        return (
+            f"could make only {got} of {p.rows} rows that satisfy {' and '.join(parts)}; "
+            "the constraints may be unsatisfiable, or leave too few combinations: ask for fewer rows"
+        )
 
     def _self_refs(self, p: _Plan, g: Gen, name: str) -> None:
         """Self-references point at earlier rows: 10% roots, 30% level one, the rest deeper."""
         n = p.rows
         l1, l2 = max(1, math.ceil(n * 0.1)), max(1, math.ceil(n * 0.4))
-        q = exp.select(*[_col(c.name, "__g") for c in p.table.columns if c.name not in
-                         {x for fk in [*p.selfref, *p.deferred] for x in fk.columns}],
-                       exp.column("__rn", table="__g"), exp.column(ROW, table="__g")).from_(
-            exp.to_table(name).as_("__g"))
+        q = exp.select(
+            *[
+                _col(c.name, "__g")
+                for c in p.table.columns
+                if c.name not in {x for fk in [*p.selfref, *p.deferred] for x in fk.columns}
+            ],
+            exp.column("__rn", table="__g"),
+            exp.column(ROW, table="__g"),
+        ).from_(exp.to_table(name).as_("__g"))
         for k, fk in enumerate(p.selfref):
             nullable = all(p.table.column(c).nullable for c in fk.columns)
             rn = exp.column("__rn", table="__g")
-            parent = T("CASE WHEN :rn < :l1 THEN :root WHEN :rn < :l2 THEN :a ELSE :b END", rn=rn, l1=l1, l2=l2,
-                       root=exp.Null() if nullable else rn,
-                       a=g.below(l1, fk.name, "s1", x=rn), b=g.below(l2, fk.name, "s2", x=rn))
+            parent = T(
+                "CASE WHEN :rn < :l1 THEN :root WHEN :rn < :l2 THEN :a ELSE :b END",
+                rn=rn,
+                l1=l1,
+                l2=l2,
+                root=exp.Null() if nullable else rn,
+                a=g.below(l1, fk.name, "s1", x=rn),
+                b=g.below(l2, fk.name, "s2", x=rn),
+            )
             if nullable:
-                parent = T("CASE WHEN :u < :s THEN NULL ELSE :v END", u=g.uniform(fk.name, "null", x=rn),
-                           s=DEFAULT_NULLS, v=parent)
+                parent = T(
+                    "CASE WHEN :u < :s THEN NULL ELSE :v END",
+                    u=g.uniform(fk.name, "null", x=rn),
+                    s=DEFAULT_NULLS,
+                    v=parent,
+                )
             alias = f"__s{k}"
             sub = exp.select(exp.column("__rn"), *[_col(c) for c in fk.ref_columns]).from_(name)
-            q = _nc(q.join)(sub.subquery(alias), join_type="left", on=exp.EQ(this=exp.column("__rn", table=alias),
-                                                                        expression=parent))
+            q = _nc(q.join)(
+                sub.subquery(alias),
+                join_type="left",
+                on=exp.EQ(this=exp.column("__rn", table=alias), expression=parent),
+            )
             for c, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 q = _nc(q.select)(exp.alias_(_col(ref, alias), _ident(c)))
         tmp = self.temp()
@@ -865,8 +1001,10 @@ class _Filler:
             if self.target.in_engine:
                 self.con.execute(exp.Insert(this=cols.copy(), expression=q).sql("duckdb"))
                 continue
-            ins = exp.Insert(this=cols.copy(), expression=exp.Values(
-                expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in t.columns])])).sql("sqlite")
+            ins = exp.Insert(
+                this=cols.copy(),
+                expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in t.columns])]),
+            ).sql("sqlite")
             self._copy(q.sql("duckdb"), ins)
 
     def _copy(self, query: str, insert: str) -> None:
@@ -925,7 +1063,8 @@ class _Filler:
                 continue
             c = p.table.column(name)
             out[name] = _nulls(p, c, g, _value(p, c, g, self.schema)).transform(
-                lambda n: index.copy() if isinstance(n, exp.Column) and n.name in (ROW, "__rn") else n)
+                lambda n: index.copy() if isinstance(n, exp.Column) and n.name in (ROW, "__rn") else n
+            )
         return out
 
     def _keep_keys(self, p: _Plan, name: str, needed: list[str]) -> None:
@@ -943,8 +1082,11 @@ class _Filler:
                 key = list(t.primary_key) or next((list(u.columns) for u in t.uniques), [])
                 if not key:
                     if not all(t.column(c).nullable for c in fk.columns):
-                        raise ModelError(f"foreign key {fk.name} closes a cycle, is NOT NULL and the table has no "
-                                         "key to update rows by", where=t.name)
+                        raise ModelError(
+                            f"foreign key {fk.name} closes a cycle, is NOT NULL and the table has no "
+                            "key to update rows by",
+                            where=t.name,
+                        )
                     notes.append(f"{t.name}.{fk.name}: left NULL (no key to update rows by)")
                     continue
                 self._close(p, fk, key)
@@ -954,31 +1096,49 @@ class _Filler:
         t = p.table
         g = Gen(self.seed, t.name)
         idx = _fk_index(p, fk, g, self.made[fk.ref_table]).transform(
-            lambda n: exp.column("__rn", table="__o") if isinstance(n, exp.Column) and n.name == ROW else n)
+            lambda n: exp.column("__rn", table="__o") if isinstance(n, exp.Column) and n.name == ROW else n
+        )
         q = exp.select(*[_col(c, "__o") for c in key]).from_(exp.to_table(self.keys[t.name]).as_("__o"))
-        q = _nc(q.join)(exp.to_table(self.keys[fk.ref_table]).as_("__p"), join_type="left",
-                   on=exp.EQ(this=exp.column("__rn", table="__p"), expression=idx))
+        q = _nc(q.join)(
+            exp.to_table(self.keys[fk.ref_table]).as_("__p"),
+            join_type="left",
+            on=exp.EQ(this=exp.column("__rn", table="__p"), expression=idx),
+        )
         for c, ref in zip(fk.columns, fk.ref_columns, strict=True):
             cast = self.target.casts.get(t.column(c).type.kind)
             q = _nc(q.select)(exp.alias_(T(cast, c=_col(ref, "__p")) if cast else _col(ref, "__p"), _ident(c)))
         upd = self.temp()
         cols = [*key, *fk.columns]
         target_table = table_ref(t.name)
-        where = exp.and_(*[exp.EQ(this=exp.column(_ident(c), table=_ident(t.name)),
-                                  expression=exp.column(_ident(c), table="__u")) for c in key])
+        where = exp.and_(
+            *[
+                exp.EQ(this=exp.column(_ident(c), table=_ident(t.name)), expression=exp.column(_ident(c), table="__u"))
+                for c in key
+            ]
+        )
         sets = [exp.EQ(this=_col(c), expression=exp.column(_ident(c), table="__u")) for c in fk.columns]
-        update = exp.Update(this=target_table, expressions=sets,
-                            from_=exp.From(this=exp.to_table(upd).as_("__u")), where=exp.Where(this=where))
+        update = exp.Update(
+            this=target_table,
+            expressions=sets,
+            from_=exp.From(this=exp.to_table(upd).as_("__u")),
+            where=exp.Where(this=where),
+        )
         if self.target.in_engine:
             self.con.execute(f"CREATE TEMP TABLE {upd} AS {q.sql('duckdb')}")
             self.con.execute(update.sql("duckdb"))
             self.con.execute(f"DROP TABLE {upd}")
             return
-        self.con.execute(exp.Create(this=exp.Schema(this=exp.to_table(upd), expressions=[_ident(c) for c in cols]),
-                                    kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-                         .sql("sqlite"))
-        ins = exp.Insert(this=exp.to_table(upd), expression=exp.Values(
-            expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in cols])])).sql("sqlite")
+        self.con.execute(
+            exp.Create(
+                this=exp.Schema(this=exp.to_table(upd), expressions=[_ident(c) for c in cols]),
+                kind="TABLE",
+                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+            ).sql("sqlite")
+        )
+        ins = exp.Insert(
+            this=exp.to_table(upd),
+            expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in cols])]),
+        ).sql("sqlite")
         self._copy(q.sql("duckdb"), ins)
         self.con.execute(update.sql("sqlite"))
         self.con.execute(f"DROP TABLE {upd}")
@@ -991,15 +1151,26 @@ class _Filler:
             for c in p.table.columns:
                 seq = sequence_name(p.table.name, c.name)
                 if seq in sequences:
-                    top = self.con.execute(exp.select(exp.func("max", _col(c.name))).from_(
-                        table_ref(p.table.name)).sql("duckdb")).fetchone()[0] or 0
+                    top = (
+                        self.con.execute(
+                            exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.name)).sql("duckdb")
+                        ).fetchone()[0]
+                        or 0
+                    )
                     if top:
                         self.con.execute(T("SELECT max(nextval(:s)) FROM range(:n)", s=seq, n=top).sql("duckdb"))
 
 
-def sample(schema: Schema, rows: Mapping[str, int] | int | None = None, *, scale: float | None = None,
-           engine: str | None = None, path: str | os.PathLike[str] | None = None, seed: int = 0,
-           progress: bool | None = None) -> SampleDB:
+def sample(
+    schema: Schema,
+    rows: Mapping[str, int] | int | None = None,
+    *,
+    scale: float | None = None,
+    engine: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+    seed: int = 0,
+    progress: bool | None = None,
+) -> SampleDB:
     """Create a DuckDB or SQLite database for ``schema`` and fill it with sample data.
 
     ``rows`` is ``{table: count}`` (others follow ``scale``) or a total to spread over the tables;
@@ -1067,8 +1238,9 @@ def sample(schema: Schema, rows: Mapping[str, int] | int | None = None, *, scale
     if path is not None:
         _close(con)
         con = None
-    return SampleDB(schema, engine, path, {p.table.name: filler.made[p.table.name] for p in plans}, seed,
-                    notes_all, con)
+    return SampleDB(
+        schema, engine, path, {p.table.name: filler.made[p.table.name] for p in plans}, seed, notes_all, con
+    )
 
 
 def _close(con: Any) -> None:
@@ -1081,8 +1253,11 @@ def table_rows(db: SampleDB, table: str) -> list[tuple[Any, ...]]:
     t = db.schema.table(table)
     con = db.connect()
     try:
-        q = exp.select(*[_col(c) for c in t.column_names]).from_(table_ref(t.name)).order_by(
-            *[_col(c) for c in (t.primary_key or t.column_names)])
+        q = (
+            exp.select(*[_col(c) for c in t.column_names])
+            .from_(table_ref(t.name))
+            .order_by(*[_col(c) for c in (t.primary_key or t.column_names)])
+        )
         return con.execute(q.sql(db.engine)).fetchall()
     finally:
         if db.path is not None:
