@@ -341,9 +341,10 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
         n = counts[t.name]
         # a column is drawn without a dedupe pass when its generator is injective for every row
         # index it may see: n - 1 when nothing filters the rows, else the retry loop's ceiling
+        # (numbered columns also go through the narrow pass, which may draw past n)
         top = max(n - 1, 0)
         seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
-        if residual or dedupe:
+        if residual or dedupe or seq:
             top = 64 * n + 1024
             seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
         spread: set[str] = set()
