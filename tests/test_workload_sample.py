@@ -332,3 +332,13 @@ def test_text_length_bound():
     assert max_length(email, 9_999_999) == longest + 1
     assert max_length(exp.func("md5", exp.column("x")), 10) == 32
     assert max_length(exp.column("x"), 10) is None
+
+
+def test_tiny_total_caps_a_pair_table_at_its_parent_combinations():
+    """A total so small that parents get one row each caps (order_id, product_id) at the pairs that exist,
+    instead of failing; asked for explicitly, the same count is an error naming the unique set."""
+    db = sample(ecommerce(), 7, engine="sqlite")
+    assert db.counts() == db.rows
+    assert db.rows["order_items"] <= db.rows["orders"] * db.rows["products"]
+    with pytest.raises(ModelError, match=r"order_items: could make only 1 of 3 rows .*unique \(order_id, product_id\)"):
+        sample(ecommerce(), {"users": 1, "categories": 1, "products": 1, "orders": 1, "order_items": 3})

@@ -403,6 +403,12 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
                         where=p.table.name,
                     )
                 p.rows = counts[p.table.name] = counts[fk.ref_table]
+        for cols in p.dedupe:  # a unique set of required FKs alone has one row per parent combination
+            fks = [fk for fk in p.inline if set(fk.columns) <= set(cols)]
+            whole = {c for fk in fks for c in fk.columns} == set(cols)
+            if not whole or any(p.table.column(c).nullable for c in cols) or p.table.name in explicit:
+                continue  # (asked for explicitly: the fill reports the shortfall with the set's name)
+            p.rows = counts[p.table.name] = min(p.rows, math.prod(counts[fk.ref_table] for fk in fks))
     return plans
 
 
