@@ -67,8 +67,9 @@ def load_postgres(url: str, rows: int) -> dict[str, int]:
         for t in dependency_order(schema)[0]:
             cols = t.column_names
             q = exp.select(*[exp.column(c, quoted=True) for c in cols]).from_(exp.to_table(t.name))
-            target = exp.Schema(this=exp.to_table(t.name),
-                                expressions=[exp.to_identifier(c, quoted=True) for c in cols])
+            target = exp.Schema(
+                this=exp.to_table(t.name), expressions=[exp.to_identifier(c, quoted=True) for c in cols]
+            )
             with con.cursor().copy(f"COPY {target.sql('postgres')} FROM STDIN") as copy:  # no COPY tree in sqlglot
                 for r in src.execute(q.sql("duckdb")).fetchall():
                     copy.write_row(r)
@@ -87,24 +88,31 @@ def bench_postgres(rows: int) -> list[str]:
     out = []
     try:
         counts = load_postgres(url, rows)
-        out.append(f"PostgreSQL 15 + HypoPG, e-commerce sample of {sum(counts.values()):,} rows "
-                   f"({', '.join(f'{t} {n:,}' for t, n in counts.items())}), examples/ecommerce_workload.sql:")
+        out.append(
+            f"PostgreSQL 15 + HypoPG, e-commerce sample of {sum(counts.values()):,} rows "
+            f"({', '.join(f'{t} {n:,}' for t, n in counts.items())}), examples/ecommerce_workload.sql:"
+        )
         out.append("")
-        out.append("| run | advise CPU s | advise wall s | what-if EXPLAINs | indexes "
-                   "| planner cost/min before -> after | measured ms/min before -> after |")
+        out.append(
+            "| run | advise CPU s | advise wall s | what-if EXPLAINs | indexes "
+            "| planner cost/min before -> after | measured ms/min before -> after |"
+        )
         out.append("|---|---|---|---|---|---|---|")
         for measure in (False, True):
             cpu, wall = time.process_time(), time.perf_counter()
-            a = advise_postgres(ecommerce(), ROOT / "examples" / "ecommerce_workload.sql", url, repeat=5,
-                                measure=measure)
+            a = advise_postgres(
+                ecommerce(), ROOT / "examples" / "ecommerce_workload.sql", url, repeat=5, measure=measure
+            )
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             weights = {q.name: q.weight for q in a.queries}
             pc = a.stats["planner_cost"]
             before = sum(weights[n] * b for n, (b, _) in pc.items())
             after = sum(weights[n] * x for n, (_, x) in pc.items())
-            ms = (f"{a.weighted_ms('before'):,.0f} -> {a.weighted_ms('after'):,.0f}" if measure else "not measured")
-            out.append(f"| {'measure=True' if measure else 'measure=False'} | {cpu:.2f} | {wall:.2f} | "
-                       f"{a.stats['whatif_calls']} | {len(a)} | {before:,.0f} -> {after:,.0f} | {ms} |")
+            ms = f"{a.weighted_ms('before'):,.0f} -> {a.weighted_ms('after'):,.0f}" if measure else "not measured"
+            out.append(
+                f"| {'measure=True' if measure else 'measure=False'} | {cpu:.2f} | {wall:.2f} | "
+                f"{a.stats['whatif_calls']} | {len(a)} | {before:,.0f} -> {after:,.0f} | {ms} |"
+            )
         out.append("")
         out.append("Chosen (measure=True): " + "; ".join(f"`{s.sql(a.schema, 'postgresql')}`" for s in a))
     finally:
@@ -116,9 +124,15 @@ def bench_postgres(rows: int) -> list[str]:
 def bench_duckdb(n: int) -> list[str]:
     m = Model()
     m.add_table("users", id="integer pk", name="text not null")
-    m.add_table("events", id="bigint pk", user_id="integer not null references users(id)",
-                session_id="integer not null", kind="varchar(20) not null", amount="decimal(10,2) not null",
-                created_at="timestamp not null")
+    m.add_table(
+        "events",
+        id="bigint pk",
+        user_id="integer not null references users(id)",
+        session_id="integer not null",
+        kind="varchar(20) not null",
+        amount="decimal(10,2) not null",
+        created_at="timestamp not null",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "events.duckdb")
         con = duckdb.connect(path)
@@ -133,12 +147,19 @@ def bench_duckdb(n: int) -> list[str]:
         cpu, wall = time.process_time(), time.perf_counter()
         a = advise_duckdb(m.schema, EVENTS_WORKLOAD, path, repeat=5)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    out = [f"DuckDB {duckdb.__version__}, events table of {n:,} rows in hash order, 4-query workload "
-           "(bench/advisor_scale.py EVENTS_WORKLOAD):", "",
-           f"advise: {cpu:.2f} s CPU, {wall:.2f} s wall, {a.stats['copies']} copies of the sample; "
-           f"{len(a)} ART index(es): " + ", ".join(f"`{s.sql(a.schema, 'duckdb')}`" for s in a)
-           + "; load order(s): " + ", ".join(f"`{c.describe()}`" for c in a.clustering), "",
-           "| query | weight | before ms | after ms | row groups before -> after |", "|---|---|---|---|---|"]
+    out = [
+        f"DuckDB {duckdb.__version__}, events table of {n:,} rows in hash order, 4-query workload "
+        "(bench/advisor_scale.py EVENTS_WORKLOAD):",
+        "",
+        f"advise: {cpu:.2f} s CPU, {wall:.2f} s wall, {a.stats['copies']} copies of the sample; "
+        f"{len(a)} ART index(es): "
+        + ", ".join(f"`{s.sql(a.schema, 'duckdb')}`" for s in a)
+        + "; load order(s): "
+        + ", ".join(f"`{c.describe()}`" for c in a.clustering),
+        "",
+        "| query | weight | before ms | after ms | row groups before -> after |",
+        "|---|---|---|---|---|",
+    ]
     rg = {q: (b, x) for c in a.clustering for q, b, x in c.row_groups}
     for q in a.queries:
         r = f"{rg[q.name][0]} -> {rg[q.name][1]}" if q.name in rg else ""
@@ -153,10 +174,14 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     load = os.getloadavg()
-    body = ["## Advisor: PostgreSQL (HypoPG) and DuckDB paths", "",
-            f"`.venv/bin/python bench/advisor_scale.py --rows {args.rows} --events {args.events}`; "
-            f"load average at start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on 2 shared cores "
-            "(timings noisy; planner costs and row groups are not).", ""]
+    body = [
+        "## Advisor: PostgreSQL (HypoPG) and DuckDB paths",
+        "",
+        f"`.venv/bin/python bench/advisor_scale.py --rows {args.rows} --events {args.events}`; "
+        f"load average at start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on 2 shared cores "
+        "(timings noisy; planner costs and row groups are not).",
+        "",
+    ]
     body += [*bench_postgres(args.rows), "", *bench_duckdb(args.events)]
     text = "\n".join(body) + "\n"
     print(text)

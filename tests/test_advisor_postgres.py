@@ -396,3 +396,19 @@ def test_advise_dispatches_postgres_urls(pg_url):
     a = advise(ecommerce(), COVERING, pg_url, repeat=1)
     assert a.stats["engine"] == "postgresql+hypopg"
     assert {s.index.where for s in a} == {"deleted_at IS NULL", "is_active"}
+
+
+@pytest.mark.postgres
+def test_timeout_cancels_a_slow_statement(pg_url):
+    """With timeout=, a statement still running is cancelled: no timing, its error in stats["errors"]."""
+    from dbmodel_kit.advisor.whatif_postgres import advise_postgres
+
+    w = (
+        "-- name: slow  weight: 1\nSELECT pg_sleep(2), id FROM users WHERE last_name = 'Smith' LIMIT 1;\n\n"
+        "-- name: fast  weight: 1\nSELECT id FROM users WHERE last_name = 'Smith';\n"
+    )
+    a = advise_postgres(ecommerce(), w, pg_url, repeat=1, timeout=0.2)
+    by_name = {q.name: q for q in a.queries}
+    assert by_name["slow"].before_ms is None
+    assert by_name["fast"].before_ms is not None
+    assert "statement timeout" in a.stats["errors"]["slow"]
