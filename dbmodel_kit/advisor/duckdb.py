@@ -86,7 +86,9 @@ class Clustering:
 
 @dataclass
 class DuckDBAdvice(Advice):
-    """:class:`~.advice.Advice` plus the suggested load orders (``clustering``)."""
+    """:class:`~.advice.Advice` plus the suggested load orders (``clustering``). A load order is not an
+    operation on the model (the model has no physical row order): ``accept`` applies the ART
+    indexes; a :class:`Clustering` is applied when (re)loading the table (:meth:`Clustering.sql`)."""
 
     clustering: list[Clustering] = field(default_factory=list)
 
