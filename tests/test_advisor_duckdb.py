@@ -247,3 +247,13 @@ def test_art_index_for_a_small_build_side_join(events):
     q = a.queries[0]
     assert "Index Scan" not in q.plan_before
     assert "Index Scan" in q.plan_after
+
+
+def test_budget_zero_keeps_no_art_index(events):
+    """budget=0: the ART index that would help is rejected as over the budget; with by_session (weight
+    100) left scanning, the load order follows session_id instead of created_at."""
+    m, path = events
+    a = advise_duckdb(m.schema, WORKLOAD, str(path), budget=0, repeat=1)
+    assert len(a) == 0
+    assert {str(r.candidate): r.reason for r in a.rejected}["events(session_id)"] == "over the budget"
+    assert [c.columns for c in a.clustering] == [("session_id",)]

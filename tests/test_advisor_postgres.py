@@ -412,3 +412,15 @@ def test_timeout_cancels_a_slow_statement(pg_url):
     assert by_name["slow"].before_ms is None
     assert by_name["fast"].before_ms is not None
     assert "statement timeout" in a.stats["errors"]["slow"]
+
+
+@pytest.mark.postgres
+def test_budget_limits_the_choice(pg_url):
+    """A budget of one index keeps the one with the largest gain per byte; the others say why."""
+    from dbmodel_kit.advisor.whatif_postgres import advise_postgres
+
+    a = advise_postgres(ecommerce(), WORKLOAD, pg_url, budget=1, measure=False)
+    assert len(a) == 1
+    assert any(r.reason == "over the budget" for r in a.rejected)
+    tiny = advise_postgres(ecommerce(), WORKLOAD, pg_url, budget="8KiB", measure=False)
+    assert len(tiny) == 0
