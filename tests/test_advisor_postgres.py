@@ -424,3 +424,27 @@ def test_budget_limits_the_choice(pg_url):
     assert any(r.reason == "over the budget" for r in a.rejected)
     tiny = advise_postgres(ecommerce(), WORKLOAD, pg_url, budget="8KiB", measure=False)
     assert len(tiny) == 0
+
+
+@pytest.mark.postgres
+def test_unbuildable_candidate_is_rejected(pg_url):
+    """HypoPG would plan with an index on a plain json column; the server cannot build one, so the
+    candidate is rejected with PostgreSQL's own reason and never suggested."""
+    from dbmodel_kit.advisor.whatif_postgres import advise_postgres
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("CREATE TABLE docs (id integer PRIMARY KEY, n integer NOT NULL, body json)")
+        con.execute("INSERT INTO docs SELECT g, g % 1000, json_build_object('g', g) FROM generate_series(1, 20000) g")
+        con.execute("ANALYZE docs")
+    try:
+        m = Model()
+        m.add_table("docs", id="integer pk", n="integer not null", body="json")
+        a = advise_postgres(
+            m.schema, "-- name: d  weight: 10\nSELECT body FROM docs WHERE n = 5;\n", pg_url, measure=False
+        )
+        reasons = {str(r.candidate): r.reason for r in a.rejected}
+        assert "no default operator class" in reasons["docs(n, body)"]
+        assert all("body" not in s.index.columns for s in a)
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as con:
+            con.execute("DROP TABLE docs")

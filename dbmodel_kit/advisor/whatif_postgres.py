@@ -228,6 +228,25 @@ class HypoWhatIf:
         return self.cache[key]
 
 
+def unbuildable(con: Any, c: Candidate) -> str | None:
+    """Why PostgreSQL would refuse ``CREATE INDEX`` for ``c`` (None: it builds), found by creating it
+    on an empty temporary copy of the table inside a transaction that is rolled back."""
+    import psycopg
+
+    probe = Candidate("dbmodel_buildable", c.columns, c.where, c.include)
+    like = exp.Schema(
+        this=exp.to_table("dbmodel_buildable"), expressions=[exp.LikeProperty(this=exp.to_table(_ident(c.table)))]
+    )
+    create = exp.Create(kind="TABLE", this=like, properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    try:
+        with con.transaction(force_rollback=True):
+            con.execute(create.sql(DIALECT))
+            con.execute(create_index_sql(probe))
+    except psycopg.Error as e:
+        return str(e).strip().splitlines()[0]
+    return None
+
+
 def _settings(con: Any) -> dict[str, float]:
     rows = con.execute(
         "SELECT name, setting FROM pg_settings WHERE name IN ('random_page_cost', 'cpu_index_tuple_cost')"
@@ -405,6 +424,13 @@ def advise_postgres(
                 used |= {names[n] for n in plan_index_names(p) if n in names}
             return used
 
+        checked: dict[Candidate, str | None] = {}
+
+        def refused(c: Candidate) -> str | None:
+            if c not in checked:
+                checked[c] = unbuildable(con, c)
+            return checked[c]
+
         def extend(c: Candidate) -> list[Candidate]:
             if len(c.columns) >= MAX_WIDTH:
                 return []
@@ -414,15 +440,22 @@ def advise_postgres(
                 if u is not None and u.read is not None:
                     cols.update(dict.fromkeys([*u.eq, *u.in_, *u.range, *(o for o, _ in u.order_by)]))
             skip = set(c.columns) | _where_cols(c.where)
-            return [
+            wider = [
                 Candidate(c.table, (*c.columns, col), c.where, tuple(i for i in c.include if i != col))
                 for col in cols
                 if col not in skip
             ]
+            return [x for x in wider if refused(x) is None]
 
         try:
             cands, rejected = generate(infos.values(), schema, distinct=stats.distinct, rows=stats.rows)
             cands = sorted([*cands, *_include_variants(cands, infos.values())], key=lambda c: c.sort_key)
+            # HypoPG accepts any hypothetical index; a key column without a B-tree operator class
+            # (json, ...) would then be advised and fail on the server
+            rejected += [
+                Rejected(c, f"PostgreSQL cannot build it: {why}") for c in cands if (why := refused(c)) is not None
+            ]
+            cands = [c for c in cands if refused(c) is None]
             chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend)
             final = frozenset(chosen)
             after_cost = {q.name: cost(q.name, final) for q in w}
