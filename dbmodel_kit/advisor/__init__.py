@@ -5,6 +5,10 @@ The pipeline, top to bottom: :mod:`.analysis` (what each query asks of each tabl
 (calibrated on measured runtimes) -> :mod:`.select` (greedy under a budget, net of write cost) ->
 :mod:`.advice` (the chosen indexes built on a copy of the sample and measured).
 
+Other evidence engines, same :class:`Advice`: :mod:`.whatif_postgres` (the user's PostgreSQL by
+URL, HypoPG hypothetical indexes, EXPLAIN costs) and :mod:`.duckdb` (a DuckDB sample: ART indexes
+DuckDB reads and load orders, checked with EXPLAIN ANALYZE); :func:`advise` picks by ``db``.
+
 >>> from dbmodel_kit.examples import ecommerce
 >>> from dbmodel_kit.workload import Workload, sample
 >>> db = sample(ecommerce(), 3000, engine="sqlite")

@@ -21,6 +21,11 @@ but ``CREATE INDEX`` holds a ``SHARE`` lock on each table (writes wait) for that
 production server pass ``measure=False``: the evidence is then the plans PostgreSQL would choose
 with the hypothetical indexes and their estimated costs (``stats["planner_cost"]``), and no timing.
 
+HypoPG plans with any hypothetical index, even one the server could not build (a key column of a
+type without a B-tree operator class, such as ``json``); each candidate is therefore first created
+on an empty temporary ``LIKE`` copy of its table in a rolled-back transaction, and one PostgreSQL
+refuses is rejected with the server's message.
+
 HypoPG must be installed on the server (Debian: ``postgresql-15-hypopg``); the extension is
 created with ``CREATE EXTENSION IF NOT EXISTS hypopg`` (this needs the CREATE privilege on the
 database) and every hypothetical index is removed before returning.
