@@ -182,9 +182,9 @@ class _Sample:
                 q = exp.select(*cols).from_(exp.table_(t.name, db="main", catalog=self.name, quoted=True))
                 if t.name in orders:
                     q = q.order_by(*[exp.column(c, quoted=True) for c in orders[t.name]])
-                dst = exp.table_(t.name, db="main", catalog=alias, quoted=True)
+                dest = exp.table_(t.name, db="main", catalog=alias, quoted=True)
                 target = exp.Schema(
-                    this=dst.copy(), expressions=[exp.to_identifier(c, quoted=True) for c in t.column_names]
+                    this=dest.copy(), expressions=[exp.to_identifier(c, quoted=True) for c in t.column_names]
                 )
                 selfs = [fk for fk in t.foreign_keys if fk.ref_table == t.name]
                 if not selfs or not t.primary_key:
@@ -200,14 +200,14 @@ class _Sample:
                     )
                 )
 
-                def there(cols: Iterable[str], refs: Iterable[str], dst: exp.Table = dst) -> exp.Exists:
+                def there(cols: Iterable[str], refs: Iterable[str], dest: exp.Table = dest) -> exp.Exists:
                     on = [
                         exp.EQ(
                             this=exp.column(r, table="d", quoted=True), expression=exp.column(c, table="s", quoted=True)
                         )
                         for c, r in zip(cols, refs, strict=True)
                     ]
-                    return exp.Exists(this=exp.select("1").from_(dst.copy().as_("d")).where(exp.and_(*on)))
+                    return exp.Exists(this=exp.select("1").from_(dest.copy().as_("d")).where(exp.and_(*on)))
 
                 ready = [
                     exp.or_(
@@ -219,6 +219,15 @@ class _Sample:
                 level = q.where(exp.and_(exp.not_(there(t.primary_key, t.primary_key)), *ready))
                 while self.con.execute(exp.insert(level, target).sql("duckdb")).fetchone()[0]:
                     pass
+                count = exp.select(exp.Count(this=exp.Star()))
+                got, want = (
+                    self.con.execute(count.from_(x).sql("duckdb")).fetchone()[0]
+                    for x in (dest.copy(), exp.table_(t.name, db="main", catalog=self.name, quoted=True))
+                )
+                if got != want:
+                    raise ModelError(
+                        f"{want - got} rows reference a parent row that is not in the sample", where=t.name
+                    )
         finally:
             self.con.execute(f"DETACH {alias}")
         dst = duckdb.connect(path)
