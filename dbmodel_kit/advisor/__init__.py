@@ -185,7 +185,15 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     return None
                 return stats.rows(t, " AND ".join(preds)) / max(stats.rows(t), 1)
 
-            units = plan_cost(lines, rows, per_key, filters, info.limit, range_share)
+            def scan_share(a: str) -> tuple[float, int]:
+                t = table(a)
+                u = info.tables.get(t)
+                if u is None or not u.range_sql:
+                    return 1.0, 0
+                kept = stats.rows(t, " AND ".join(p for ps in u.range_sql.values() for p in ps))
+                return kept / max(stats.rows(t), 1), len(u.range_sql)
+
+            units = plan_cost(lines, rows, per_key, filters, info.limit, range_share, scan_share)
             units_cache[key] = units
             return units, lines, names
 

@@ -80,11 +80,14 @@ def _tree(lines: Sequence[str]) -> list[tuple[str, list]]:
 
 def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Callable[[str, str, int], float],
               filters: Callable[[str], int], limit: int | None = None,
-              range_share: Callable[[str, str, int], float | None] | None = None) -> float:
+              range_share: Callable[[str, str, int], float | None] | None = None,
+              scan_share: Callable[[str], tuple[float, int]] | None = None) -> float:
     """Rows touched by a plan. ``rows(alias)``: table rows; ``per_key(alias, index, k)``: rows per
     value of the index's first ``k`` columns (an automatic index is named ``auto:col,col``);
     ``filters(alias)``: predicates on that table; ``range_share(alias, index, k)``: the share of rows
-    the range on the index's column after ``k`` equalities keeps (None: RANGE_SELECTIVITY)."""
+    the range on the index's column after ``k`` equalities keeps (None: RANGE_SELECTIVITY);
+    ``scan_share(alias)``: (share of rows the predicates with known selectivity keep, how many
+    predicates that covers) for what a scan outputs; the rest count FILTER_SELECTIVITY each."""
     derived: dict[str, float] = {}
 
     def block(nodes: list[tuple[str, list]], outer: float) -> tuple[float, float, bool]:
@@ -110,7 +113,8 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
             n = max(derived[a.alias] if a.alias in derived else rows(a.alias), 1.0)
             if a.op == "SCAN" or (a.eq == 0 and not a.range):
                 touched = n * (0.6 if a.covering and a.index else 1.0)
-                out = n * FILTER_SELECTIVITY ** filters(a.alias)
+                known, k = scan_share(a.alias) if scan_share is not None else (1.0, 0)
+                out = n * known * FILTER_SELECTIVITY ** max(filters(a.alias) - k, 0)
             else:
                 seeks = 1.0
                 if a.skip:  # skip-scan: one seek per distinct value of the skipped leading columns

@@ -111,24 +111,36 @@ class SampleStats:
         return self._distinct[key]
 
     def width(self, table: str, column: str) -> float:
-        """Average stored bytes of a column (SQLite's ``length``; 8 for numbers), on the sample if any."""
+        """Average bytes a column takes in an index record (on the sample, if any): the content size
+        of SQLite's serial type (integers 0-8 bytes by magnitude, reals 8, text and blobs their length;
+        https://www.sqlite.org/fileformat2.html#record_format) plus its header byte."""
         key = (table, column)
         if key not in self._width:
             col = exp.column(column, quoted=True)
+            mag = exp.func("abs", col)
+            integer = exp.case().when(exp.Between(this=col, low=exp.Literal.number(0), high=exp.Literal.number(1)),
+                                      exp.Literal.number(0))
+            for limit, size in ((128, 1), (32768, 2), (8388608, 3), (2147483648, 4), (140737488355328, 6)):
+                integer = integer.when(exp.LT(this=mag, expression=exp.Literal.number(limit)), exp.Literal.number(size))
+            integer = integer.else_(exp.Literal.number(8))
+            body = (exp.case(exp.func("typeof", col)).when(exp.Literal.string("integer"), integer)
+                    .when(exp.Literal.string("real"), exp.Literal.number(8))
+                    .when(exp.Literal.string("null"), exp.Literal.number(0))
+                    .else_(exp.func("length", exp.cast(col, "BLOB"))))
             con, name, _ = self._sample(table)
-            q = exp.select(exp.func("avg", exp.func("coalesce", exp.func("length", exp.cast(col, "BLOB")),
-                                                    exp.Literal.number(1)))).from_(exp.to_identifier(name, quoted=True))
+            q = exp.select(exp.func("avg", exp.Add(this=body, expression=exp.Literal.number(1)))).from_(
+                exp.to_identifier(name, quoted=True))
             v = con.execute(q.sql("sqlite")).fetchone()[0]
-            kind = self.schema.table(table).column(column).type.kind
-            self._width[key] = 8.0 if kind in ("integer", "bigint", "smallint", "real", "double", "decimal") \
-                else float(v or 1)
+            self._width[key] = float(v or 1)
         return self._width[key]
 
     def index_bytes(self, c: Candidate) -> int:
-        """Estimated size of an index: entries x (key widths + rowid + cell overhead) / page fill."""
+        """Estimated size of an index: entries x (key widths + rowid + record header + cell pointer and
+        size) / page fill (CREATE INDEX fills pages almost full)."""
         n = self.rows(c.table, c.where)
-        entry = sum(self.width(c.table, col) for col in c.columns) + 8 + 4
-        return math.ceil(n * entry / 0.9)
+        rowid = next((w for lim, w in ((128, 1), (32768, 2), (8388608, 3), (2147483648, 4)) if n < lim), 6) + 1
+        entry = sum(self.width(c.table, col) for col in c.columns) + rowid + 4
+        return math.ceil(n * entry / 0.92)
 
     @functools.cache  # noqa: B019 - one SampleStats per advise() call
     def stat_line(self, table: str, columns: tuple[str, ...], where: str | None = None) -> str:
