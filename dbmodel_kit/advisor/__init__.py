@@ -47,6 +47,7 @@ __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 
 MAX_WIDTH = 6  #: widening stops at this many key columns
 DERIVED_ROWS = 1000.0  #: rows assumed for a view, CTE or subquery the plan scans but did not materialize first
+CALIBRATE_MIN_MS = 20.0  #: a read query measured at least this slow gets its own ms-per-unit scale
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
 
@@ -199,6 +200,16 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
         base = {q.name: cost(q.name, frozenset()) for q in w}
         scale = calibrate([(base[n][0], m["median_ms"]) for n, m in measured.items() if infos[n].kind == "read"])
+        # Per query, where the measurement stands well above timer noise (or hit the timeout, a lower
+        # bound), its own ms per unit: the units miss per-row work such as q01's eight aggregates, so one
+        # workload-wide scale would weigh a costly query's regression by another's overestimate.
+        per_query: dict[str, float] = {}
+        for n, m in measured.items():
+            if infos[n].kind == "read" and m["median_ms"] >= CALIBRATE_MIN_MS and base[n][0] > 0:
+                per_query[n] = m["median_ms"] / base[n][0]
+        for n, msg in before.errors.items():
+            if timeout is not None and "interrupt" in msg and infos[n].kind == "read" and base[n][0] > 0:
+                per_query[n] = timeout * 1000 / base[n][0]
         writes = {n: max(int(measured.get(n, {}).get("rows", 0) or 0), 1) for n, i in infos.items() if i.written}
 
         def maintenance(info: QueryInfo, config: frozenset[Candidate]) -> float:
@@ -209,7 +220,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             return len(touched) * writes[info.name] * MAINTENANCE * math.log2(n + 2)
 
         def objective(config: frozenset[Candidate]) -> tuple[float, float]:
-            read = sum(infos[q.name].weight * cost(q.name, config)[0] for q in w) * scale
+            read = sum(infos[q.name].weight * cost(q.name, config)[0] * per_query.get(q.name, scale) for q in w)
             write = sum(i.weight * maintenance(i, config) for i in infos.values() if i.written) * scale
             return read, write
 
@@ -238,9 +249,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         def threshold(before: frozenset[Candidate], after: frozenset[Candidate]) -> float:
             """MIN_GAIN of the weighted cost of the cheapest query the step improves: a step pays when it
             improves some query materially (an overestimated costly query does not set the bar)."""
-            improved = [infos[q.name].weight * b for q in w
+            improved = [infos[q.name].weight * b * per_query.get(q.name, scale) for q in w
                         if cost(q.name, after)[0] < (b := cost(q.name, before)[0])]
-            return MIN_GAIN * min(improved) * scale if improved else math.inf
+            return MIN_GAIN * min(improved) if improved else math.inf
 
         chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
         rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
@@ -278,7 +289,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         src.close()
     return Advice(schema, suggestions, rejected, evidence, dialect,
                   {"advise_s": advise_s, "search_s": advise_s - before_s, "whatif_calls": whatif.calls,
-                   "ms_per_unit": scale, "candidates": len(cands),
+                   "ms_per_unit": scale, "calibrated_queries": len(per_query), "candidates": len(cands),
                    "timeouts": sorted(n for n, m in {**before.errors, **after.errors}.items() if "interrupt" in m)})
 
 

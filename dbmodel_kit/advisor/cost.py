@@ -112,7 +112,10 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
                 continue
             n = max(derived[a.alias] if a.alias in derived else rows(a.alias), 1.0)
             if a.op == "SCAN" or (a.eq == 0 and not a.range):
-                touched = n * (0.6 if a.covering and a.index else 1.0)
+                if a.index and not a.covering:  # a full index scan fetches every row from the table too
+                    touched = n * max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
+                else:
+                    touched = n * (0.6 if a.covering and a.index else 1.0)
                 known, k = scan_share(a.alias) if scan_share is not None else (1.0, 0)
                 out = n * known * FILTER_SELECTIVITY ** max(filters(a.alias) - k, 0)
             else:
