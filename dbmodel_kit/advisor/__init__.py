@@ -247,11 +247,11 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
 
         def threshold(before: frozenset[Candidate], after: frozenset[Candidate]) -> float:
-            """MIN_GAIN of the weighted cost of the cheapest query the step improves: a step pays when it
-            improves some query materially (an overestimated costly query does not set the bar)."""
+            """MIN_GAIN of the weighted cost of the costliest query the step improves (each query on its own
+            calibrated scale): a query no index in budget fixes does not set the bar for the others."""
             improved = [infos[q.name].weight * b * per_query.get(q.name, scale) for q in w
                         if cost(q.name, after)[0] < (b := cost(q.name, before)[0])]
-            return MIN_GAIN * min(improved) if improved else math.inf
+            return MIN_GAIN * max(improved) if improved else math.inf
 
         chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
         rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
