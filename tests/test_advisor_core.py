@@ -283,18 +283,21 @@ def test_whatif_leaves_indexes_the_query_cannot_use_out_of_the_cache_key(people_
     assert wi.calls == 2
 
 
-def test_greedy_skips_candidates_that_gain_nothing_alone():
-    """A candidate no plan gains from alone is not tried in the greedy rounds (fewer what-if calls)."""
-    a, b = Candidate("t", ("a",)), Candidate("t", ("b",))
-    tried: list[frozenset] = []
+def test_greedy_tries_a_no_gain_candidate_again_once_others_are_chosen():
+    """An index that gains nothing alone (here: b pays only once a changed the plan) is evaluated last and
+    taken if it pays then; one that never pays is not taken."""
+    a, b, c = Candidate("t", ("a",)), Candidate("t", ("b",)), Candidate("t", ("c",))
 
     def objective(cfg):
-        tried.append(cfg)
-        return (50.0 if a in cfg else 100.0), 0.0
+        cost = 100.0
+        if a in cfg:
+            cost -= 50.0
+            if b in cfg:
+                cost -= 30.0
+        return cost, 0.0
 
-    chosen, _ = greedy([a, b], objective, lambda c: 1, Budget(), lambda cfg: set(cfg))
-    assert chosen == [a]
-    assert frozenset({a, b}) not in tried
+    chosen, _ = greedy([a, b, c], objective, lambda c: 1, Budget(), lambda cfg: set(cfg))
+    assert chosen == [a, b]
 
 
 def test_advise_timeout_stops_a_runaway_query(people_db):

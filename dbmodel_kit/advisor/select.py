@@ -83,8 +83,10 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         if r < read0 and (read0 - r) <= (w - write0):
             rejected[c] = (f"write cost {w - write0:.3g} ms/min outweighs the read gain {read0 - r:.3g} ms/min "
                            "on this workload")
-        elif r + w < current and budget.fits(1, size(c)):
-            queue.append((-(current - r - w) / max(size(c), 1), i, 0, current - r - w))
+        elif budget.fits(1, size(c)):
+            # no gain alone still goes in, last (ratio 0): with others chosen it may pay (an index that
+            # steers the planner off a plan another index made attractive)
+            queue.append((min(-(current - r - w) / max(size(c), 1), 0.0), i, 0, current - r - w))
     heapq.heapify(queue)
     pool = [candidates[i] for _, i, _, _ in sorted(queue, key=lambda e: e[1])]
     step, waiting = 0, []  # waiting: fresh, but under MIN_GAIN of the current cost (which may still drop)
