@@ -16,6 +16,8 @@ from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.model import Model
 from dbmodel_kit.model.ops import AddIndex
 from dbmodel_kit.workload import Workload, sample
+from tests.test_advisor_duckdb import WORKLOAD as DUCKDB_WORKLOAD
+from tests.test_advisor_duckdb import events  # noqa: F401  (the 600,000-row DuckDB sample fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKLOAD = ROOT / "examples" / "ecommerce_workload.sql"
@@ -197,11 +199,37 @@ def test_empty_model_and_empty_workload_are_refused_with_the_reason() -> None:
     assert panel.db is None
 
 
-def test_a_duckdb_sample_is_refused_with_the_reason() -> None:
-    """A given DuckDB sample cannot be the evidence engine: the panel says so."""
-    _m, panel = _panel(db=sample(ecommerce(), 300, engine="duckdb"))
+def test_a_duckdb_sample_query_it_cannot_run_is_named() -> None:
+    """A DuckDB sample goes to the DuckDB advisor; a query DuckDB cannot run (an integer compared with a
+    UUID key, which SQLite would accept) is reported with its line and name, and the model is unchanged."""
+    m, panel = _panel(db=sample(ecommerce(), 300, engine="duckdb"))
+    before = m.schema
     assert not panel.run_advisor()
-    assert "evidence engine is SQLite" in panel.status.message
+    assert "query lines_of_product: DuckDB cannot run it" in panel.status.message
+    assert m.schema is before
+    assert panel.advice is None
+
+
+def test_a_duckdb_sample_gets_art_indexes_and_load_orders(events) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """On a DuckDB sample the panel shows the DuckDB advisor's ART index and load order (row groups
+    scanned before and after), sizes the %-budget from DuckDB's blocks, and Accept adds the index."""
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    model, path = events
+    m = Model(model.schema)
+    panel = AdvisorPanel(m, Workload.from_sql(DUCKDB_WORKLOAD), str(path))
+    panel.repeat.value = 1
+    panel.budget_kind.value, panel.budget_value.value = "percent", 50
+    assert panel.sample_bytes() > 10 * 2**20  # 600,000 events on disk
+    assert panel.run_advisor(), panel.status.message
+    assert [s.index.columns for s in panel.advice] == [("session_id",)]
+    assert [c.columns for c in panel.advice.clustering] == [("created_at",)]
+    assert "1 load order(s)" in panel.queries_html.value
+    assert "week: 5/5 &rarr; 1/5" in panel.snapshot()
+    name = panel.advice.indexes[0].index.name
+    assert panel.accept(name)
+    assert isinstance(m.log[-1], AddIndex)
+    assert m.log[-1].index.columns == ("session_id",)
 
 
 def test_budget_controls(ran, tmp_path) -> None:

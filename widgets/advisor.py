@@ -2,7 +2,9 @@
 workload panel), a budget (index count or share of the sample's size), Run, then each suggested
 index with its evidence (queries helped, before/after ms, plans before/after) and Accept / Reject
 buttons; accepting applies the suggestion's ``AddIndex`` to the model, so it shows in the Designer,
-the undo history and the migration. Rejected candidates are listed with the advisor's reasons.
+the undo history and the migration. Rejected candidates are listed with the advisor's reasons. A
+DuckDB sample given to the panel is advised by the DuckDB path (ART indexes where DuckDB uses them,
+plus suggested load orders, shown with their row groups scanned before and after).
 
 >>> from dbmodel_kit.examples import ecommerce
 >>> from dbmodel_kit.model import Model
@@ -24,12 +26,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ipywidgets as w
 
 from ..advisor import Advice, Budget, Suggestion, advise
 from ..errors import ModelError
 from ..model import Model
 from ..workload import SampleDB, Workload, sample
+from ..workload.sample import TARGETS
 from ..workload.workload import as_workload
 from ._common import Feedback, Panel, Selection, button, with_class
 from .workload import WorkloadPanel
@@ -71,8 +75,9 @@ class AdvisorPanel(Panel):
 
     ``workload``: a :class:`~dbmodel_kit.workload.Workload` (or a ``.sql`` path / workload text);
     default: the e-commerce example workload when the model has its tables, else a count per table.
-    ``db``: a SQLite sample (a :class:`~dbmodel_kit.workload.SampleDB` or a file path); default: one is
-    generated from the model with the row-count slider when Run is pressed.
+    ``db``: a sample (a :class:`~dbmodel_kit.workload.SampleDB` or a file path; SQLite, or DuckDB for
+    the DuckDB advisor); default: a SQLite one is generated from the model with the row-count slider
+    when Run is pressed.
     """
 
     title = "Advisor"
@@ -219,19 +224,29 @@ class AdvisorPanel(Panel):
         return True
 
     def sample_bytes(self) -> int:
-        """The sample's size in bytes (SQLite pages x page size: tables, their indexes, the catalog)."""
+        """The sample's size in bytes: SQLite pages x page size (tables, their indexes, the catalog);
+        DuckDB's used blocks x block size for a file, its buffer memory for an in-memory sample."""
         db = self.db
         if db is None:
             raise ModelError("no sample to measure: generate one first")
         if isinstance(db, SampleDB):
-            if db.engine != "sqlite":
-                raise ModelError(f"the advisor's evidence engine is SQLite; this sample is {db.engine}")
             con, owned = db.connect(), db.path is not None
+            engine = db.engine
         else:
             if not Path(db).is_file():
                 raise ModelError(f"{db}: no such database file")
-            con, owned = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True), True
+            engine = "duckdb" if str(db).endswith(TARGETS["duckdb"].suffixes) else "sqlite"
+            if engine == "duckdb":
+                con, owned = duckdb.connect(str(db), read_only=True), True
+            else:
+                con, owned = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True), True
         try:
+            if engine == "duckdb":
+                _name, _size, block_size, _total, used, *_rest = con.execute("PRAGMA database_size").fetchone()
+                size = int(used) * int(block_size)
+                if not size:  # in memory: no blocks, the data lives in the buffer manager
+                    size = int(con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0])
+                return size
             pages = con.execute("PRAGMA page_count").fetchone()[0]
             size = con.execute("PRAGMA page_size").fetchone()[0]
         finally:
@@ -257,7 +272,7 @@ class AdvisorPanel(Panel):
             return label
         text = f"{self.budget_value.value} {label}"
         if kind == "percent" and self.db is not None:
-            with suppress(ModelError):  # not a SQLite sample: Run says so
+            with suppress(ModelError):  # a missing sample file: Run says so
                 text += f" (~{self.budget().bytes / 1024:,.0f} KiB)"
         return text
 
@@ -288,7 +303,7 @@ class AdvisorPanel(Panel):
                     dialect=self.dialect.value,
                     repeat=self.repeat.value,
                 )
-            except (ModelError, sqlite3.Error) as e:
+            except (ModelError, sqlite3.Error, duckdb.Error) as e:
                 self.status.error(str(e))
                 return self._failed()
             self.advice, self.rejected = advice, set()
@@ -393,7 +408,7 @@ class AdvisorPanel(Panel):
             rows.append(with_class(w.HBox([buttons, card], layout=w.Layout(width="100%")), "dbm-adv-suggestion"))
         self.suggestions.children = tuple(rows)
         self.accept_all_btn.disabled = not any(self.state(s) == "pending" for s in advice.indexes)
-        self.queries_html.value = _queries_html(advice)
+        self.queries_html.value = _clustering_html(advice) + _queries_html(advice)
         self.rejected_html.value = _rejected_html(advice)
 
     def snapshot(self) -> str:
@@ -471,6 +486,26 @@ def _queries_html(a: Advice) -> str:
         f"<div class='dbm-advisor'><details><summary>every query, before and after (median ms on the sample)"
         f"</summary><table><tr><th>query</th><th>kind</th><th>per min</th><th>before</th><th>after</th>"
         f"<th>speed-up</th></tr>{rows}</table></details></div>"
+    )
+
+
+def _clustering_html(a: Advice) -> str:
+    """The DuckDB advisor's load orders (not operations on the model: applied when loading the table)."""
+    orders = getattr(a, "clustering", [])
+    if not orders:
+        return ""
+    e = html.escape
+    rows = "".join(
+        f"<tr><td><code>{e(c.describe())}</code></td><td>{e(', '.join(c.helped))}</td><td>"
+        + "<br>".join(f"{e(q)}: {e(b)} &rarr; {e(a)}" for q, b, a in c.row_groups)
+        + f"</td><td><pre>{e(c.sql())}</pre></td></tr>"
+        for c in orders
+    )
+    return (
+        f"<div class='dbm-advisor'><p><b>{len(orders)} load order(s)</b>: DuckDB skips row groups whose "
+        "min/max exclude a filter, so loading the table sorted by the filtered column narrows the scan. "
+        "A load order is applied when (re)loading the table, not accepted into the model.</p><table><tr>"
+        f"<th>order</th><th>helps</th><th>row groups scanned</th><th>load</th></tr>{rows}</table></div>"
     )
 
 
