@@ -342,3 +342,10 @@ def test_tiny_total_caps_a_pair_table_at_its_parent_combinations():
     assert db.rows["order_items"] <= db.rows["orders"] * db.rows["products"]
     with pytest.raises(ModelError, match=r"order_items: could make only 1 of 3 rows .*unique \(order_id, product_id\)"):
         sample(ecommerce(), {"users": 1, "categories": 1, "products": 1, "orders": 1, "order_items": 3})
+
+
+@pytest.mark.parametrize("rows", [100, None, {}])
+def test_an_empty_model_is_a_clear_error(rows) -> None:  # type: ignore[no-untyped-def]
+    """A model without tables has nothing to sample: the error says so (it divided by zero before)."""
+    with pytest.raises(ModelError, match="the model has no tables to sample"):
+        sample(Model().schema, rows)

@@ -263,6 +263,8 @@ def _resolve_rows(
     schema: Schema, rows: Mapping[str, int] | int | None, scale: float | None
 ) -> tuple[dict[str, int], set[str]]:
     """(rows per table in model order, names given explicitly)."""
+    if not schema.tables:
+        raise ModelError("the model has no tables to sample: add a table first")
     explicit: dict[str, int] = {}
     if isinstance(rows, Mapping):
         for name, n in rows.items():
