@@ -194,7 +194,7 @@ def main() -> None:
     ap.add_argument("--only", choices=("tpch", "oltp"), help="run one of the two workloads")
     ap.add_argument("--sf", type=float, default=0.1, help="TPC-H scale factor")
     ap.add_argument("--repeat", type=int, default=5, help="TPC-H: timed runs per query (median)")
-    ap.add_argument("--timeout", type=float, default=10.0, help="TPC-H: seconds before a query is stopped")
+    ap.add_argument("--timeout", type=float, default=5.0, help="TPC-H: seconds before a query is stopped")
     ap.add_argument("--advise-timeout", type=float, default=1.0,
                     help="TPC-H: per-query limit of the advisor's own timed run on the sample")
     ap.add_argument("--rows", type=int, default=200_000, help="OLTP: e-commerce sample rows")
