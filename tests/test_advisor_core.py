@@ -341,3 +341,15 @@ def test_range_bounds_are_kept_for_counting_and_used_by_the_cost():
 
     assert cost(0.98) > plan_cost(["SCAN t"], lambda a: 10_000, lambda a, ix, k: 10.0, lambda a: 1)
     assert cost(0.01) < cost(None) < cost(0.98)  # None: the RANGE_SELECTIVITY guess
+
+
+def test_join_column_then_range_candidate():
+    """The inner table of a join with a range on it gets (join column, range column): the TPC-H q14 shape."""
+    m = Model()
+    m.add_table("part", id="integer pk", kind="varchar(20) not null")
+    m.add_table("line", id="integer pk", part_id="integer not null", shipped="date not null")
+    q = Query("q", "SELECT count(*) FROM line l JOIN part p ON p.id = l.part_id "
+                   "WHERE l.shipped >= '1995-09-01' AND l.shipped < '1995-10-01'")
+    cands, _ = generate([analyze(q, m.schema)], m.schema)
+    assert Candidate("line", ("part_id", "shipped")) in cands
+    assert Candidate("line", ("part_id",)) in cands

@@ -84,6 +84,9 @@ def _keys(u: TableUse, order: Callable[[Iterable[str]], list[str]]) -> list[tupl
         keys.append(eq + tuple(c for c, _ in u.order_by if c not in eq))
     for j in u.join:
         keys += [(j,), (*eq, j)] if j not in eq else [(j,)]
+        # the inner side of a nested-loop join with a range on the same table: search by the join key,
+        # then the range inside each key (TPC-H q14: lineitem(l_partkey, l_shipdate) for part -> lineitem)
+        keys += [(*eq, j, r) for r in u.range if r != j and r not in eq]
     if u.group_by:
         keys.append(eq + tuple(c for c in u.group_by if c not in eq))
     return [k for k in dict.fromkeys(keys) if k]
