@@ -167,7 +167,7 @@ class Advice:
     rejected: list[Rejected]
     queries: list[QueryEvidence]
     dialect: str = "postgresql"
-    stats: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  #: timings (s), counts, names of timed-out queries
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.indexes)
