@@ -15,7 +15,18 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from dbmodel_kit.errors import ModelError
-from dbmodel_kit.model.schema import Check, Column, Default, Enum, ForeignKey, Index, Schema, Table, Unique
+from dbmodel_kit.model.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+    Unique,
+    _builtin_type,
+)
 from dbmodel_kit.model.types import DataType
 
 SIMPLE_KINDS = ("uuid", "smallint", "integer", "bigint", "real", "double", "boolean", "text", "date",
@@ -48,7 +59,9 @@ _comments = st.one_of(
 
 
 def _type_text_safe(name: str) -> bool:
-    return not any(ch in name for ch in "\"'()," ) and name == name.strip()
+    """Usable as an enum name: fits the type text ``enum(NAME)`` and is not a built-in type's name
+    (the model refuses ``null``, ``int``, ... as enum names)."""
+    return not any(ch in name for ch in "\"'()," ) and name == name.strip() and _builtin_type(name) is None
 
 
 def _literal_text() -> st.SearchStrategy[str]:

@@ -260,3 +260,12 @@ def test_schema_and_model_display_as_erd_with_mermaid_fallback() -> None:
     bundle = Model(ecommerce())._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith(("<?xml", "<svg"))
     assert "erDiagram" in bundle["text/markdown"]
+
+
+@pytest.mark.parametrize("name", ["null", "int", "Date", "text", "serial"])
+def test_an_enum_named_like_a_builtin_type_is_refused(name: str) -> None:
+    """``CREATE TYPE "null" AS ENUM`` is legal PostgreSQL, but every SQL reader (sqlglot included)
+    takes a column typed ``"null"`` for the built-in type, so the model refuses the name and says why."""
+    with pytest.raises(ModelError, match=rf"enum '{name}' is named like the built-in SQL type"):
+        Model().add_enum(name, "a", "b")
+    assert Model().add_enum("mood", "a", "b").enum("mood").values == ("a", "b")

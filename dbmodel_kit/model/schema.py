@@ -312,6 +312,21 @@ class Check:
         return sql_columns(self.expression)
 
 
+@cache
+def _builtin_type(name: str) -> str | None:
+    """The built-in type ``name`` reads as in any of our dialects (``null`` -> NULL, ``int`` -> INT), or None
+    for a name only a user-defined type can have. sqlglot's own type table is the judge because it is what
+    reads our DDL back, and it drops the quotes of ``"null"`` in a type position."""
+    for dialect in ("postgres", "mysql", "duckdb", "sqlite"):
+        try:
+            t = exp.DataType.build(name, dialect=dialect, udt=True).this
+        except (sqlglot.errors.SqlglotError, ValueError):  # not type text at all: no built-in type
+            continue
+        if t != exp.DataType.Type.USERDEFINED:
+            return str(t.value)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Enum:
     """A named set of values that enum columns draw from."""
@@ -322,6 +337,13 @@ class Enum:
 
     def __post_init__(self) -> None:
         _check_name("enum", self.name)
+        builtin = _builtin_type(self.name)
+        if builtin:
+            raise ModelError(
+                f"enum {self.name!r} is named like the built-in SQL type {builtin}: SQL readers (sqlglot, and "
+                f"PostgreSQL itself where the name is not quoted) take a column of that type for the built-in "
+                f"one; name it for what it holds, e.g. {self.name}_kind"
+            )
         object.__setattr__(self, "values", _tuple(self.values))
         if not self.values:
             raise ModelError(f"enum {self.name!r} has no values")
