@@ -41,7 +41,7 @@ from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
 from .cost import AUTO, calibrate, parse, plan_cost
 from .select import MIN_GAIN, Budget, greedy
-from .whatif_sqlite import SampleStats, WhatIf
+from .whatif_sqlite import SampleStats, WhatIf, quoted_table
 
 __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 
@@ -83,7 +83,7 @@ def _run(w: Workload, path: str, repeat: int, schema: Schema, timeout: float | N
 
 def _create_index_sql(name: str, c: Candidate) -> str:
     return exp.Create(kind="INDEX", this=exp.Index(
-        this=exp.to_identifier(name, quoted=True), table=exp.to_table(c.table),
+        this=exp.to_identifier(name, quoted=True), table=quoted_table(c.table),
         params=exp.IndexParameters(columns=[exp.column(col, quoted=True) for col in c.columns],
                                    where=exp.Where(this=sqlglot.parse_one(c.where)) if c.where else None))
     ).sql("sqlite")

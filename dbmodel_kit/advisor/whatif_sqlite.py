@@ -25,6 +25,12 @@ from ..model.schema import Schema
 from ..workload.workload import Query
 from .candidates import Candidate
 
+
+def quoted_table(name: str) -> exp.Table:
+    """A quoted table reference (``exp.to_table`` parses the name and ignores ``quoted=``, so a table
+    called ``select`` or ``order items`` would not survive it)."""
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
 SAMPLE_ABOVE = 100_000  #: tables with more rows have their distinct counts estimated from a sample
 SAMPLE_ROWS = 30_000  #: about this many rows in that sample
 
@@ -47,7 +53,7 @@ class SampleStats:
     def rows(self, table: str, where: str | None = None) -> int:
         key = (table, where)
         if key not in self._rows:
-            q = exp.select(exp.Count(this=exp.Star())).from_(exp.to_identifier(table))
+            q = exp.select(exp.Count(this=exp.Star())).from_(quoted_table(table))
             if where:
                 q = q.where(self._where(where))
             self._rows[key] = int(self.con.execute(q.sql("sqlite")).fetchone()[0])
@@ -67,7 +73,7 @@ class SampleStats:
                 self._mem = sqlite3.connect(":memory:")
             cols = [c.name for c in self.schema.table(table).columns]
             rowid = exp.column("rowid")
-            bounds = exp.select(exp.func("min", rowid), exp.func("max", rowid)).from_(exp.to_identifier(table))
+            bounds = exp.select(exp.func("min", rowid), exp.func("max", rowid)).from_(quoted_table(table))
             try:
                 lo, hi = self.con.execute(bounds.sql("sqlite")).fetchone()
             except sqlite3.OperationalError:  # a WITHOUT ROWID table: counted whole
@@ -75,17 +81,17 @@ class SampleStats:
                 return self.con, table, 1.0
             ids = random.Random(0).sample(range(lo, hi + 1), min(SAMPLE_ROWS, hi - lo + 1))  # fixed seed: stable
             each = exp.select("value").from_(exp.func("json_each", exp.Placeholder()))
-            q = exp.select(*[exp.column(c, quoted=True) for c in cols]).from_(exp.to_identifier(table)).where(
+            q = exp.select(*[exp.column(c, quoted=True) for c in cols]).from_(quoted_table(table)).where(
                 rowid.isin(query=each))
             rows = self.con.execute(q.sql("sqlite"), (json.dumps(ids),)).fetchall()
             if not rows:
                 self._samples[table] = 1.0
                 return self.con, table, 1.0
             self._mem.execute(exp.Create(kind="TABLE", this=exp.Schema(
-                this=exp.to_table(table, quoted=True),
+                this=quoted_table(table),
                 expressions=[exp.ColumnDef(this=exp.to_identifier(c, quoted=True)) for c in cols])).sql("sqlite"))
             self._mem.executemany(exp.insert(exp.values([tuple(exp.Placeholder() for _ in cols)]),
-                                             exp.to_table(table, quoted=True)).sql("sqlite"), rows)
+                                             quoted_table(table)).sql("sqlite"), rows)
             self._samples[table] = len(rows) / n
         return self._mem, table, self._samples[table]
 
@@ -215,7 +221,7 @@ class WhatIf:
                 names[name] = c
                 ix = exp.Create(kind="INDEX", this=exp.Index(
                     this=exp.to_identifier(name),
-                    table=exp.to_table(c.table),
+                    table=quoted_table(c.table),
                     params=exp.IndexParameters(columns=[exp.column(col, quoted=True)
                                                         for col in c.columns],
                                                where=exp.Where(this=sqlglot.parse_one(c.where))
