@@ -18,7 +18,8 @@ from dbmodel_kit.model import Model
 LAYOUT = {
     "sqlalchemy": ["alembic.ini", "alembic/env.py", "alembic/script.py.mako", "alembic/versions/0001_dbmodel.py",
                    "models.py", "seed.py", "test_migration.py"],
-    "prisma": ["migrations/0001_dbmodel/migration.sql", "migrations/migration_lock.toml", "schema.prisma", "seed.sql"],
+    "prisma": ["migration.test.ts", "migrations/0001_dbmodel/migration.sql", "migrations/migration_lock.toml",
+               "schema.prisma", "seed.sql", "seed.ts"],
     "typeorm": ["entities.ts", "migration.test.ts", "migration.ts", "seed.ts"],
     "dbml": ["schema.dbml"],
     "mermaid": ["erd.mmd"],

@@ -1,15 +1,20 @@
-"""Prisma export: Prisma's own schema engine (WebAssembly) accepts the schema and formatting is a no-op."""
+"""Prisma export: Prisma's own schema engine (WebAssembly) accepts the schema and formatting is a no-op;
+tsc type-checks the generated seed.ts and migration.test.ts, and node runs the test on PostgreSQL."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from dbmodel_kit.examples import ecommerce, large
-from dbmodel_kit.export.prisma import to_prisma
+from dbmodel_kit.export import export, seed_rows
+from dbmodel_kit.export.prisma import to_prisma, to_prisma_seed, to_prisma_test
 from dbmodel_kit.model import Model
 
 JS = Path(__file__).parent / "js"
@@ -18,6 +23,14 @@ ENGINE = JS / "node_modules" / "@prisma" / "prisma-schema-wasm"
 needs_engine = pytest.mark.skipif(
     NODE is None or not ENGINE.is_dir(),
     reason="Prisma's schema engine is missing: needs node and `npm ci --prefix tests/js`")
+MODULES = JS / "node_modules"
+needs_node = pytest.mark.skipif(
+    NODE is None or not all((MODULES / p).is_dir() for p in ("typescript", "pg", "@types/pg", "@types/node")),
+    reason="TypeScript/pg are missing: needs node and `npm ci --prefix tests/js`")
+
+TSCONFIG = """{"compilerOptions": {"target": "ES2021", "module": "commonjs", "strict": true, "skipLibCheck": true,
+ "outDir": "dist", "types": ["node"], "esModuleInterop": true}}
+"""
 
 
 def prisma_check(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -30,6 +43,125 @@ def prisma_check(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_golden_ecommerce(golden):
     """The e-commerce schema.prisma matches the reviewed golden file."""
     golden("export/prisma/schema.prisma", to_prisma(ecommerce()))
+
+
+@pytest.mark.parametrize(("name", "make"), [("seed.ts", to_prisma_seed), ("migration.test.ts", to_prisma_test)])
+def test_golden_seed_and_test(golden, name, make):
+    """The generated seed.ts and migration.test.ts match the reviewed golden files."""
+    golden(f"export/prisma/{name}", make())
+
+
+def project(tmp_path: Path, schema) -> Path:
+    """The Prisma export of ``schema`` in a folder tsc can compile (node_modules linked, a tsconfig)."""
+    export(schema, "prisma", tmp_path)
+    (tmp_path / "node_modules").symlink_to(MODULES, target_is_directory=True)
+    (tmp_path / "tsconfig.json").write_text(TSCONFIG)
+    return tmp_path
+
+
+def tsc(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([NODE or "node", str(MODULES / "typescript" / "bin" / "tsc"), "-p", str(path), *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def node_test(path: Path, postgres_url: str) -> subprocess.CompletedProcess[str]:
+    """Compile the project and run dist/migration.test.js with node --test on ``postgres_url``."""
+    done = tsc(path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    return subprocess.run([NODE or "node", "--test", str(path / "dist" / "migration.test.js")], capture_output=True,
+                          text=True, timeout=120, check=False, env={**os.environ, "DATABASE_URL": url})
+
+
+def scratch_schemas(postgres_url: str) -> list[str]:
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as conn:
+        names = conn.execute(sa.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'dbmodel_test_%'"))
+        out = [n for (n,) in names]
+    engine.dispose()
+    return out
+
+
+@needs_node
+def test_tsc_type_checks_seed_and_test(tmp_path):
+    """tsc --noEmit (strict, @types/node and @types/pg) accepts seed.ts and migration.test.ts."""
+    done = tsc(project(tmp_path, large()), "--noEmit")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@needs_node
+def test_tsc_rejects_a_type_error(tmp_path):
+    """A type error planted in the generated test fails tsc (the check above can fail)."""
+    path = project(tmp_path, ecommerce())
+    test = path / "migration.test.ts"
+    test.write_text(test.read_text().replace("const inserted = await seed(client);",
+                                             "const inserted: string = await seed(client);", 1))
+    done = tsc(path, "--noEmit")
+    assert done.returncode != 0
+    assert "TS2322" in done.stdout
+
+
+@needs_node
+@pytest.mark.parametrize("example", ["ecommerce", "large"])
+def test_generated_test_passes_on_postgres(tmp_path, postgres_url, example):
+    """node --test runs the generated test: the migration applies, every model's table and columns and
+    every enum match, the seed's rows arrive, and the scratch schema is gone afterwards."""
+    path = project(tmp_path, {"ecommerce": ecommerce, "large": large}[example]())
+    run = node_test(path, postgres_url)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^# pass 5$", run.stdout, re.M), run.stdout
+    assert re.search(r"^# fail 0$", run.stdout, re.M), run.stdout
+    assert scratch_schemas(postgres_url) == []
+
+
+@needs_node
+def test_seed_ts_runs_on_its_own(tmp_path, postgres_url):
+    """seed.ts, as `prisma db seed` runs it, inserts seed.sql's rows into a migrated database."""
+    path = project(tmp_path, ecommerce())
+    assert tsc(path).returncode == 0
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql((path / "migrations" / "0001_dbmodel" / "migration.sql").read_text())
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    run = subprocess.run([NODE or "node", str(path / "dist" / "seed.js")], capture_output=True, text=True,
+                         timeout=60, check=False, env={**os.environ, "DATABASE_URL": url}, cwd=tmp_path.parent)
+    assert run.returncode == 0, run.stdout + run.stderr
+    with engine.connect() as conn:
+        users = conn.execute(sa.text("SELECT count(*) FROM users")).scalar()
+        orders = conn.execute(sa.text("SELECT count(*) FROM orders")).scalar()
+    engine.dispose()
+    assert (users, orders) == (3, 3)
+    rows = sum(len(batch) for batch in seed_rows(ecommerce()).values())
+    assert run.stdout == f"seeded {rows} row(s)\n"
+
+
+#: a mismatch planted in one generated file -> the part of the generated test that must fail
+PLANTED = {
+    "column": ("schema.prisma", '@map("password_hash")', '@map("password_digest")', "has the table and columns"),
+    "table": ("schema.prisma", '@@map("order_items")', '@@map("order_lines")', "has the table and columns"),
+    "enum": ("schema.prisma", "  refunded\n", "  returned\n", "has the type and values of every enum"),
+    "migration": ("migrations/0001_dbmodel/migration.sql", "    phone VARCHAR(32), \n",
+                  "    phone VARCHAR(32), \n    nickname TEXT, \n", "has the table and columns"),
+    "seed": ("seed.sql", "INSERT INTO users", "INSERT INTO no_such_table", "runs the seed"),
+}
+
+
+@needs_node
+@pytest.mark.parametrize("case", sorted(PLANTED))
+def test_generated_test_fails_on_a_mismatch(tmp_path, postgres_url, case):
+    """A schema.prisma/migration/seed mismatch planted in the export makes the generated test fail, in the
+    check it concerns, and the scratch schema is still dropped."""
+    rel, old, new, failing = PLANTED[case]
+    path = project(tmp_path, ecommerce())
+    target = path / rel
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    run = node_test(path, postgres_url)
+    assert run.returncode != 0
+    assert re.search(rf"^\s*not ok \d+ - {failing}", run.stdout, re.M), run.stdout
+    assert re.search(r"^# fail 1$", run.stdout, re.M), run.stdout
+    assert scratch_schemas(postgres_url) == []
 
 
 @needs_engine

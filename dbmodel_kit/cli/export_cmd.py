@@ -1,9 +1,9 @@
 """``dbmodel export SPEC --to T -o DIR [--from OLD_SPEC]``: write the files one ecosystem commits.
 
 Targets: ``sqlalchemy`` (models, Alembic revision, seed, pytest migration test), ``prisma``
-(schema.prisma, SQL migration folder, seed), ``typeorm`` (entities, migration, seed, node:test
-migration test), ``sql`` (up/down/seed SQL per dialect, PostgreSQL and MySQL production patterns), ``dbml``
-and ``mermaid``. The written paths go to standard output.
+(schema.prisma, SQL migration folder, seed.sql + seed.ts, node:test migration test), ``typeorm``
+(entities, migration, seed, node:test migration test), ``sql`` (up/down/seed SQL per dialect, PostgreSQL
+and MySQL production patterns), ``dbml`` and ``mermaid``. The written paths go to standard output.
 """
 
 from __future__ import annotations

@@ -22,15 +22,15 @@ from ..model.schema import Schema
 from .alembic_env import alembic_environment, alembic_test
 from .patterns import patterns_sql
 from .patterns_mysql import patterns_mysql
-from .prisma import to_prisma
+from .prisma import to_prisma, to_prisma_seed, to_prisma_test
 from .seed import seed_rows, seed_sql
 from .sql_files import sql_files
 from .sqlalchemy_models import to_sqlalchemy
 from .typeorm import to_typeorm_entities, to_typeorm_migration, to_typeorm_test
 
 __all__ = ["TARGETS", "TARGET_DIALECTS", "export", "files", "patterns_mysql", "patterns_sql", "seed_rows", "seed_sql",
-           "sql_files", "to_prisma", "to_sqlalchemy", "to_typeorm_entities", "to_typeorm_migration", "to_typeorm_test",
-           "write_files"]
+           "sql_files", "to_prisma", "to_prisma_seed", "to_prisma_test", "to_sqlalchemy", "to_typeorm_entities",
+           "to_typeorm_migration", "to_typeorm_test", "write_files"]
 
 
 def _statements(schema: Schema, dialect: str = "postgresql") -> list[str]:
@@ -77,7 +77,9 @@ def _prisma(new: Schema, plan: Plan, dialect: str | None) -> dict[str, str]:
     return {"schema.prisma": to_prisma(new),
             "migrations/0001_dbmodel/migration.sql": to_sql(plan, "postgresql"),
             "migrations/migration_lock.toml": 'provider = "postgresql"\n',
-            "seed.sql": seed_sql(new, "postgresql")}
+            "seed.sql": seed_sql(new, "postgresql"),
+            "seed.ts": to_prisma_seed(),
+            "migration.test.ts": to_prisma_test()}
 
 
 def _typeorm(new: Schema, plan: Plan, dialect: str | None) -> dict[str, str]:
