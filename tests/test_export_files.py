@@ -102,6 +102,24 @@ def test_sql_up_seed_down_on_sqlite(tmp_path):
     con.close()
 
 
+def test_seed_keeps_to_check_in_lists(tmp_path):
+    """A column a CHECK limits to a list (alone or inside an AND) is seeded from that list, so SQLite,
+    which enforces the checks, accepts every row; other checks' columns keep their usual values."""
+    m = Model()
+    m.add_table("payments", id="integer pk", method="varchar(20) not null check (method IN ('card', 'cash'))",
+                tier="integer not null", note="varchar(20)")
+    m.add_check("payments", "tier > 0 AND (tier IN (10, 20))", name="ck_payments_tier")
+    rows = seed_rows(m.schema)["payments"]
+    assert [(r["method"], r["tier"], r["note"]) for r in rows] == [
+        ("card", 10, "not v1"), ("cash", 20, "not v2"), ("card", 10, "not v3")]
+    out = files(m.schema, "sql", dialect="sqlite")
+    con = sqlite3.connect(tmp_path / "db.sqlite", isolation_level=None)
+    con.executescript(out["sqlite/up.sql"])
+    con.executescript(out["sqlite/seed.sql"])
+    assert con.execute("SELECT count(*) FROM payments").fetchone()[0] == 3
+    con.close()
+
+
 def test_sql_up_seed_down_on_postgres(postgres_url):
     """up.sql, seed.sql and down.sql run on PostgreSQL: 3 rows per table, then no tables and no enum types."""
     out = files(ecommerce(), "sql")

@@ -5,12 +5,15 @@ exports' seed files contain, so both agree on the rows a migration is tested wit
 >>> s = ecommerce()
 >>> sample_value(s, s.table("orders"), "order_number", 0), sample_value(s, s.table("orders"), "status", 1)
 ('ord v1', 'paid')
+
+A column a CHECK limits to a list (``method IN ('card', 'cash')``) takes the list's values in turn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import uuid
 from typing import Any
 
@@ -20,12 +23,41 @@ from .schema import Schema, Table
 __all__ = ["sample_value"]
 
 
+@functools.lru_cache(maxsize=4096)
+def _check_list(expression: str, column: str, kind: str) -> tuple[Any, ...]:
+    """The values a CHECK ``expression`` allows ``column`` when it holds ``column IN (literals, ...)``
+    (alone or as a conjunct of an AND); empty when it does not, or for another column type."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(expression, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return ()
+    parts = tree.unnest().flatten() if isinstance(tree.unnest(), exp.And) else [tree]
+    for node in parts:
+        node = node.unnest()
+        if not (isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.this.name == column
+                and node.expressions and all(isinstance(e, exp.Literal) for e in node.expressions)):
+            continue
+        if kind in ("char", "varchar", "text") and all(e.is_string for e in node.expressions):
+            return tuple(e.this for e in node.expressions)
+        if kind in ("smallint", "integer", "bigint") and all(e.is_int for e in node.expressions):
+            return tuple(int(e.this) for e in node.expressions)
+    return ()
+
+
 def sample_value(schema: Schema, table: Table, column: str, i: int) -> Any:
     """The ``i``-th (0-based) sample value of ``table.column``: small, distinct per ``i``, within
-    the column's length, a member of its enum; keys (``uuid``) are stable per table, column and ``i``."""
+    the column's length, a member of its enum or of the list a CHECK ``column IN (...)`` allows;
+    keys (``uuid``) are stable per table, column and ``i``."""
     col = table.column(column)
     k = col.type.kind
     n = i + 1
+    for check in table.checks:
+        allowed = _check_list(check.expression, column, k)
+        if allowed:
+            return allowed[i % len(allowed)]
     if k in ("smallint", "integer", "bigint"):
         return n
     if k == "decimal":
