@@ -232,19 +232,21 @@ import { Client } from "pg";
 import type { QueryResult } from "pg";
 
 /** The folder holding schema.prisma: that of $PRISMA_SCHEMA when set, else the nearest folder at or
- * above this file with a schema.prisma (or prisma/schema.prisma); a compiled copy in dist/ finds its source. */
+ * above this file (an ES module: the working directory) with a schema.prisma or prisma/schema.prisma;
+ * a compiled copy in dist/ finds its source folder. */
 export function prismaDir(): string {
   if (process.env.PRISMA_SCHEMA) {
     return path.dirname(path.resolve(process.env.PRISMA_SCHEMA));
   }
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+  const start = typeof __dirname === "string" ? __dirname : process.cwd();
+  for (let dir = start; ; dir = path.dirname(dir)) {
     for (const candidate of [dir, path.join(dir, "prisma")]) {
       if (existsSync(path.join(candidate, "schema.prisma"))) {
         return candidate;
       }
     }
     if (path.dirname(dir) === dir) {
-      throw new Error(`no schema.prisma at or above ${__dirname}; set PRISMA_SCHEMA`);
+      throw new Error(`no schema.prisma at or above ${start}; set PRISMA_SCHEMA`);
     }
   }
 }
@@ -275,7 +277,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
+// run as a script (node seed.js, tsx seed.ts), not when the migration test imports seed()
+if (path.parse(process.argv[1] ?? "").name === "seed") {
   main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
