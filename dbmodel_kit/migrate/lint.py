@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 from ..model import ops as o
 from .plan import Plan, Step, widens
@@ -65,7 +65,17 @@ Rule = Callable[[int, Step, Context], Iterable[Finding]]
 #: What each engine does that the rules care about (a table, not branches). ``not_null_rule`` is
 #: Atlas's id for a NOT NULL change on that engine; ``rebuild_rule`` and ``rebuild_note`` name and
 #: describe the table rebuild the emitter falls back to where the engine cannot alter in place.
-ENGINE = {
+class EngineFacts(TypedDict):
+    concurrent_index: bool
+    not_valid: bool
+    rebuilds: bool
+    copy_algorithm: bool
+    not_null_rule: str
+    rebuild_rule: str | None
+    rebuild_note: str | None
+
+
+ENGINE: dict[str, EngineFacts] = {
     "postgresql": {"concurrent_index": True, "not_valid": True, "rebuilds": False, "copy_algorithm": False,
                    "not_null_rule": "MF104", "rebuild_rule": None, "rebuild_note": None},
     "mysql": {"concurrent_index": False, "not_valid": False, "rebuilds": False, "copy_algorithm": True,
@@ -211,10 +221,13 @@ def rebuild_hazard(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     if ENGINE[ctx.dialect]["rebuilds"] and needs_rebuild(s.op, ctx.dialect, s.before):
         table = s.op.tables[0]
         engine = ENGINE[ctx.dialect]
-        yield _f(i, engine["rebuild_rule"], "info",
+        rule, note = engine["rebuild_rule"], engine["rebuild_note"]
+        if rule is None or note is None:
+            raise AssertionError(f"ENGINE[{ctx.dialect!r}] rebuilds but names no rebuild_rule/rebuild_note")
+        yield _f(i, rule, "info",
                  f"{ctx.dialect} cannot {s.describe()} in place: the emitter rebuilds {table} (create new, copy, swap);"
                  " triggers and views on it are dropped"
-                 + " " + engine["rebuild_note"],
+                 + " " + note,
                  "re-create triggers/views after the migration; run it while writes are paused",
                  squawk=None, atlas=None, strong_migrations=None)
 

@@ -516,8 +516,8 @@ class Schema:
     enums: tuple[Enum, ...] = ()
     name: str | None = None
     comment: str | None = None
-    _by_name: dict[str, Table] = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[assignment]
-    _owners: dict[str, str] = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[assignment]
+    _by_name: dict[str, Table] = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[arg-type]
+    _owners: dict[str, str] = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", _tuple(self.tables))
