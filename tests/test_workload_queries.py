@@ -56,6 +56,19 @@ def test_unknown_tables_and_columns_are_reported_before_running():
         run(w, sample(ecommerce(), 50, engine="sqlite"))
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_a_database_file_is_checked_against_its_own_schema(engine, tmp_path):
+    """run() on a file path (no SampleDB, no schema given) reflects the file and refuses unknown names
+    before anything runs; known names run as before."""
+    path = tmp_path / f"shop.{engine}"
+    sample(ecommerce(), 60, engine=engine, path=path)
+    with pytest.raises(ModelError, match=r"query typo: unknown column totl \(not in orders\)"):
+        run(Workload().add("typo", "SELECT totl FROM orders"), path, repeat=1)
+    report = run(Workload().add("fine", "SELECT count(*) AS n FROM orders"), path, repeat=1)
+    assert report.errors == {}
+    assert list(report.frame["rows"]) == [1]
+
+
 def test_bad_headers_and_missing_params_are_errors():
     """Unknown header fields, SQL before a header and unbound parameters are reported with their place."""
     with pytest.raises(ModelError, match="line 1: unknown header field 'wieght'"):

@@ -164,17 +164,32 @@ def _open(db: SampleDB | str | Path) -> tuple[Any, str, bool]:
     return TARGETS[engine].connect(path), engine, True
 
 
+def _file_schema(db: str | Path) -> Any:
+    """The schema of a database file, to check a workload's names against; None (no check, the
+    engine reports unknown names per query) when the file is missing or cannot be reflected."""
+    from ..io.reflect import reflect
+
+    path = str(db)
+    if not Path(path).exists():
+        return None  # _open says so, naming the file
+    try:
+        return reflect(f"{engine_for_path(path)}:///{path}")
+    except Exception:  # a file reflect() cannot read still runs; the engine then names unknown names
+        return None
+
+
 def run(workload: Workload | str | Path, db: SampleDB | str | Path, repeat: int = 5, *, explain: bool = True,
         schema: Any = None) -> Report:
     """Time each query ``repeat`` times (after one warm-up run) in rolled-back transactions.
 
-    ``schema`` (default: the sample's) checks table and column names before anything runs.
+    ``schema`` (default: the sample's; for a database file, the schema reflected from it) checks
+    table and column names before anything runs.
     """
     w = as_workload(workload)
     if repeat < 1:
         raise ModelError(f"repeat must be at least 1, not {repeat}")
-    if schema is None and isinstance(db, SampleDB):
-        schema = db.schema
+    if schema is None:
+        schema = db.schema if isinstance(db, SampleDB) else _file_schema(db)
     w.check(schema)
     con, engine, owned = _open(db)
     ops = ENGINES[engine]
