@@ -154,6 +154,10 @@ def test_engine_errors_are_reported_per_query():
     report = run(w, db, repeat=1)
     assert list(report.frame["query"]) == ["good"]
     assert "ConversionException" in report.errors["bad"]
+    alone = run(Workload().add("bad", "SELECT CAST(email AS INTEGER) FROM users"), db, repeat=1).to_text()
+    assert "no query ran to the end" in alone
+    assert "error in bad: ConversionException" in alone
+    assert "Empty DataFrame" not in alone
 
 
 def test_lint_golden(golden):

@@ -103,7 +103,8 @@ class Report:
 
     def to_text(self, plans: bool = False) -> str:
         shown = self.frame.copy()
-        text = shown.to_string(index=False, float_format=lambda v: f"{v:.3f}")
+        text = (shown.to_string(index=False, float_format=lambda v: f"{v:.3f}") if len(shown)
+                else "(no query ran to the end: see the errors below)")
         out = [f"{self.engine}: {len(shown)} queries, {self.repeat} runs each; writes {self.write_share:.1%} "
                "of weighted time", text]
         for name, msg in self.errors.items():
