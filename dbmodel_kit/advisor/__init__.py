@@ -33,13 +33,13 @@ from sqlglot import exp
 from ..errors import ModelError
 from ..model import naming
 from ..model.schema import Index, Schema
-from ..workload.runner import Report, run
 from ..workload.sample import TARGETS, SampleDB
 from ..workload.workload import Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
 from .cost import AUTO, calibrate, parse, plan_cost
+from .measure import Timer, verify
 from .select import MIN_GAIN, Budget, greedy
 from .whatif_sqlite import SampleStats, WhatIf, quoted_table
 
@@ -63,22 +63,6 @@ def _connect(db: SampleDB | str | Path) -> tuple[Any, bool]:
     if not path.endswith(TARGETS["sqlite"].suffixes):
         raise ModelError(f"{path}: the advisor's evidence engine is SQLite (.sqlite, .sqlite3, .db3)")
     return sqlite3.connect(path, isolation_level=None), True
-
-
-def _run(w: Workload, path: str, repeat: int, schema: Schema, timeout: float | None) -> Report:
-    """:func:`~dbmodel_kit.workload.run` on the file at ``path``; with ``timeout``, a statement still
-    running after that many seconds is interrupted (SQLite's progress handler, the clock restarted by
-    the trace callback at each statement) and left out of the report's timings (it is in ``errors``)."""
-    if timeout is None:
-        return run(w, path, repeat=repeat, schema=schema)
-    con = sqlite3.connect(path, isolation_level=None)
-    start = [time.perf_counter()]
-    con.set_trace_callback(lambda _sql: start.__setitem__(0, time.perf_counter()))
-    con.set_progress_handler(lambda: int(time.perf_counter() - start[0] > timeout), 10_000)
-    try:  # an in-memory-style SampleDB hands run() this connection, handlers included
-        return run(w, SampleDB(schema, "sqlite", None, {}, 0, _con=con), repeat=repeat, schema=schema)
-    finally:
-        con.close()
 
 
 def _create_index_sql(name: str, c: Candidate) -> str:
@@ -128,10 +112,13 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         src.backup(dst)
         dst.execute("ANALYZE")  # the measured runs see the statistics the what-if planner saw
         dst.commit()
+        dst.close()
         t_run = time.perf_counter()
-        before = _run(w, copy, repeat, schema, timeout)
+        con = sqlite3.connect(copy, isolation_level=None)
+        timer = Timer(con, timeout)
+        before = timer.run(w, repeat)
         before_s = time.perf_counter() - t_run
-        measured = {r["query"]: r for r in before.frame.to_dict("records")}
+        measured = {n: t for n, t in before.items() if t.ms is not None}
 
         units_cache: dict[tuple[str, frozenset[Candidate]], float] = {}
 
@@ -199,18 +186,18 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             return units, lines, names
 
         base = {q.name: cost(q.name, frozenset()) for q in w}
-        scale = calibrate([(base[n][0], m["median_ms"]) for n, m in measured.items() if infos[n].kind == "read"])
+        scale = calibrate([(base[n][0], m.ms) for n, m in measured.items() if infos[n].kind == "read"])
         # Per query, where the measurement stands well above timer noise (or hit the timeout, a lower
         # bound), its own ms per unit: the units miss per-row work such as q01's eight aggregates, so one
         # workload-wide scale would weigh a costly query's regression by another's overestimate.
         per_query: dict[str, float] = {}
         for n, m in measured.items():
-            if infos[n].kind == "read" and m["median_ms"] >= CALIBRATE_MIN_MS and base[n][0] > 0:
-                per_query[n] = m["median_ms"] / base[n][0]
-        for n, msg in before.errors.items():
-            if timeout is not None and "interrupt" in msg and infos[n].kind == "read" and base[n][0] > 0:
+            if infos[n].kind == "read" and m.ms >= CALIBRATE_MIN_MS and base[n][0] > 0:
+                per_query[n] = m.ms / base[n][0]
+        for n, t in before.items():
+            if timeout is not None and t.interrupted and infos[n].kind == "read" and base[n][0] > 0:
                 per_query[n] = timeout * 1000 / base[n][0]
-        writes = {n: max(int(measured.get(n, {}).get("rows", 0) or 0), 1) for n, i in infos.items() if i.written}
+        writes = {n: max(before[n].rows, 1) for n, i in infos.items() if i.written}
 
         def maintenance(info: QueryInfo, config: frozenset[Candidate]) -> float:
             t = info.written
@@ -274,23 +261,48 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             without = sum(objective(final - {c}))
             suggestions.append(Suggestion(c.table, Index(c.columns, name=name, where=c.where), tuple(helped),
                                           stats.index_bytes(c), round(without - sum(objective(final)), 4)))
-        con = sqlite3.connect(copy, isolation_level=None)
-        for s, c in zip(suggestions, chosen, strict=True):
-            con.execute(_create_index_sql(s.index.name, c))
+        search_s = time.perf_counter() - started - before_s
+        t_verify = time.perf_counter()
+        for sg, c in zip(suggestions, chosen, strict=True):
+            con.execute(_create_index_sql(sg.index.name, c))
         con.execute("ANALYZE")
+        # a read whose plan did not change keeps its time from before (not run again); the rest are timed
+        same = {q.name for q in w if q.kind == "read" and before[q.name].plan and timer.plan(q) == before[q.name].plan}
+        first = {q.name: before[q.name] if q.name in same else timer.time(q, repeat) for q in w}
+        # The evidence is also the check: where a query is clearly slower with the chosen indexes than
+        # without, the indexes its plan uses are tried away on the copy and dropped where the measured
+        # weighted time of the queries they serve falls (the what-if plans and the cost model missed it).
+        after, verdicts = verify(timer, list(w), before, first, [sg.index.name for sg in suggestions],
+                                 {sg.index.name: sg.table for sg in suggestions}, repeat,
+                                 lambda q: infos[q.name].written)
         con.close()
         advise_s = time.perf_counter() - started
-        after = _run(w, copy, repeat, schema, timeout)
-    after_ms = {r["query"]: r for r in after.frame.to_dict("records")}
-    evidence = [QueryEvidence(q.name, q.kind, q.weight, measured.get(q.name, {}).get("median_ms"),
-                              after_ms.get(q.name, {}).get("median_ms"), before.plans.get(q.name, ""),
-                              after.plans.get(q.name, "")) for q in w]
+        verify_s = time.perf_counter() - t_verify
+        gone = {v.name: v for v in verdicts}
+        for sg, c in zip(suggestions, chosen, strict=True):
+            if (v := gone.get(sg.index.name)) is not None:
+                rejected.append(Rejected(c, (
+                    f"measured slower: {v.trigger} ran clearly slower with it; without it {', '.join(v.queries)} "
+                    f"took {v.without_ms:.1f} weighted ms on the sample, {v.with_ms:.1f} with it")))
+        rejected.sort(key=lambda r: r.candidate.sort_key)
+        final = frozenset(c for sg, c in zip(suggestions, chosen, strict=True) if sg.index.name not in gone)
+        suggestions = [sg for sg in suggestions if sg.index.name not in gone]
+    evidence = [QueryEvidence(q.name, q.kind, q.weight, before[q.name].ms, after[q.name].ms, before[q.name].plan,
+                              after[q.name].plan) for q in w]
     if owned:
         src.close()
     return Advice(schema, suggestions, rejected, evidence, dialect,
-                  {"advise_s": advise_s, "search_s": advise_s - before_s, "whatif_calls": whatif.calls,
+                  {"advise_s": advise_s, "before_s": before_s, "search_s": search_s, "verify_s": verify_s,
+                   "whatif_calls": whatif.calls,
                    "ms_per_unit": scale, "calibrated_queries": len(per_query), "candidates": len(cands),
-                   "timeouts": sorted(n for n, m in {**before.errors, **after.errors}.items() if "interrupt" in m)})
+                   "predicted_ms": {q.name: round(cost(q.name, final)[0] * per_query.get(q.name, scale), 3)
+                                    for q in w if infos[q.name].kind == "read"},
+                   "verified": [{"dropped": v.name, "trigger": v.trigger, "queries": list(v.queries),
+                                 "with_ms": round(v.with_ms, 3), "without_ms": round(v.without_ms, 3)}
+                                for v in verdicts],
+                   "same_plan": sorted(same),
+                   "single_run": sorted(n for n, t in before.items() if t.runs == 1 and repeat > 1),
+                   "timeouts": sorted({n for n, t in [*before.items(), *after.items()] if t.interrupted})})
 
 
 def _where_cols(where: str | None) -> set[str]:

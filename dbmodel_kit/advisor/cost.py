@@ -122,11 +122,11 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
                 seeks = 1.0
                 if a.skip:  # skip-scan: one seek per distinct value of the skipped leading columns
                     seeks = n / max(per_key(a.alias, a.index or "", a.skip), 1.0)
-                    hit = n
+                    hit = seeks * per_key(a.alias, a.index or "", a.skip + a.eq) if a.eq else n
                 else:
                     hit = per_key(a.alias, a.index or "", a.eq) if a.eq else n
-                if a.range:
-                    share = range_share(a.alias, a.index or "", a.eq) if range_share is not None else None
+                if a.range:  # the range is on the index column after the skipped and equal ones
+                    share = range_share(a.alias, a.index or "", a.skip + a.eq) if range_share is not None else None
                     hit *= RANGE_SELECTIVITY if share is None else share
                 lookup = 1.0 if a.covering else max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
                 touched = seeks * math.log2(n + 1) + hit * lookup

@@ -33,6 +33,7 @@ def quoted_table(name: str) -> exp.Table:
 
 SAMPLE_ABOVE = 100_000  #: tables with more rows have their distinct counts estimated from a sample
 SAMPLE_ROWS = 30_000  #: about this many rows in that sample
+SKIP_SCAN_ROWS = 18  #: SQLite considers a skip-scan over a first column with at least this many rows per value
 
 
 class SampleStats:
@@ -170,6 +171,7 @@ class WhatIf:
         self.cache: dict[tuple[str, frozenset[Candidate]], tuple[tuple[str, ...], dict[str, Candidate]]] = {}
         self.calls = 0
         self._sql: dict[str, str] = {}
+        self._ix_sql: dict[tuple[str, Candidate], str] = {}
 
     def index_columns(self) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
         """(table, columns, where) of every index on the copy, by name (PRAGMA has no sqlglot tree, so the
@@ -197,15 +199,41 @@ class WhatIf:
             rows.append((t, ix, self.stats.stat_line(t, cols, where)))
         return rows
 
+    def skip_scannable(self, c: Candidate) -> bool:
+        """Whether SQLite may skip-scan the index (https://www.sqlite.org/optoverview.html#skipscan): its
+        statistics say the first column has at least SKIP_SCAN_ROWS rows per value (``where.c``: LogEst 42)
+        and it has a column after that one. Such an index serves a query that names only later columns
+        (TPC-H q01/q06 through lineitem(l_partkey, l_shipdate): one range search per l_partkey value)."""
+        if len(c.columns) < 2:
+            return False
+        n = self.stats.rows(c.table, c.where)
+        return n / max(self.stats.distinct(c.table, c.columns[:1], c.where), 1) >= SKIP_SCAN_ROWS
+
+    def _relevant(self, c: Candidate, use: Any) -> bool:
+        read = getattr(use, "read", None)
+        if read is None or c.columns[0] in read:
+            return True
+        return any(col in read for col in c.columns[1:]) and self.skip_scannable(c)
+
+    def _index_sql(self, name: str, c: Candidate) -> str:
+        key = (name, c)
+        if key not in self._ix_sql:
+            self._ix_sql[key] = exp.Create(kind="INDEX", this=exp.Index(
+                this=exp.to_identifier(name), table=quoted_table(c.table),
+                params=exp.IndexParameters(columns=[exp.column(col, quoted=True) for col in c.columns],
+                                           where=exp.Where(this=sqlglot.parse_one(c.where)) if c.where else None))
+            ).sql("sqlite")
+        return self._ix_sql[key]
+
     def plan(self, query: Query, tables: Iterable[str] | Mapping[str, Any], config: Iterable[Candidate]
              ) -> tuple[tuple[str, ...], dict[str, Candidate]]:
         """EXPLAIN QUERY PLAN detail lines of ``query`` (indented two spaces per tree level) with the
         candidate indexes of ``config`` on ``tables``, and which hypothetical index each ``whatif_N``
         name stands for."""
-        if isinstance(tables, Mapping):  # TableUse per table: an index whose first column the query never
-            # names cannot serve it (no search, no order, no covering scan), so it is left out of the key
-            relevant = frozenset(c for c in config if c.table in tables and (
-                getattr(tables[c.table], "read", None) is None or c.columns[0] in tables[c.table].read))
+        if isinstance(tables, Mapping):  # TableUse per table: an index whose columns the query never names
+            # cannot serve it, so it is left out of the key; one whose first column it does not name only
+            # through a skip-scan (see :meth:`skip_scannable`)
+            relevant = frozenset(c for c in config if c.table in tables and self._relevant(c, tables[c.table]))
         else:
             names_ = set(tables)
             relevant = frozenset(c for c in config if c.table in names_)
@@ -219,14 +247,7 @@ class WhatIf:
             for i, c in enumerate(sorted(relevant, key=lambda c: c.sort_key)):
                 name = f"whatif_{i}"
                 names[name] = c
-                ix = exp.Create(kind="INDEX", this=exp.Index(
-                    this=exp.to_identifier(name),
-                    table=quoted_table(c.table),
-                    params=exp.IndexParameters(columns=[exp.column(col, quoted=True)
-                                                        for col in c.columns],
-                                               where=exp.Where(this=sqlglot.parse_one(c.where))
-                                               if c.where else None)))
-                self.con.execute(ix.sql("sqlite"))
+                self.con.execute(self._index_sql(name, c))
             self.con.execute("DELETE FROM sqlite_stat1")
             stat = self._base + [(c.table, n, self.stats.stat_line(c.table, c.columns, c.where))
                                  for n, c in names.items()]

@@ -1,0 +1,249 @@
+"""Timed runs of workload statements on the advisor's copy of a SQLite sample, and the measured
+check of a chosen configuration (:func:`verify`).
+
+:func:`measure` times each statement like :func:`~dbmodel_kit.workload.run` (a warm-up, then
+``repeat`` runs, the median), rolled back, with two differences the advisor needs: every run sits
+in a savepoint, so a whole measurement can run inside an outer transaction that drops an index and
+is rolled back (what :func:`verify` does to try a configuration without rebuilding anything); and a
+statement whose warm-up alone takes ``long_ms`` or more is timed by that run (its own work dwarfs
+what the warm-up warms, and running a 500 ms query five more times would dominate the advisor's
+time). With ``timeout``, a statement still running after that many seconds is interrupted (a
+progress handler; the clock restarts at each statement) and has no timing, only an error.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from ..workload.runner import _binds, _sqlite_plan
+from ..workload.workload import Query
+from .cost import parse
+
+LONG_MS = 50.0  #: a statement whose warm-up takes this long is timed by that run alone
+SLOWER_RATIO = 1.2  #: a query measured after is "clearly slower" above this ratio of its time before ...
+SLOWER_MS = 2.0  #: ... plus this many ms (timer noise on fast statements)
+
+
+@dataclass
+class Timing:
+    """One statement's measurement: median ms (None when interrupted or failed), rows, plan, error."""
+
+    ms: float | None
+    rows: int = 0
+    plan: str = ""
+    error: str | None = None
+    runs: int = 0
+
+    @property
+    def interrupted(self) -> bool:
+        return self.error is not None and "interrupt" in self.error
+
+
+@dataclass
+class Timer:
+    """Times statements on one connection (autocommit), with an optional per-statement timeout."""
+
+    con: Any
+    timeout: float | None = None
+    long_ms: float = LONG_MS
+    _start: list[float] = field(default_factory=lambda: [math.inf])  #: inf between timed statements: no limit
+
+    _limit: list[float] = field(default_factory=lambda: [math.inf])  #: seconds the current statement may take
+
+    def __post_init__(self) -> None:
+        self.con.set_progress_handler(lambda: int(time.perf_counter() - self._start[0] > self._limit[0]), 10_000)
+
+    def _once(self, sql: str, binds: Any, write: bool) -> tuple[float, int]:
+        self.con.execute("SAVEPOINT dbmodel_timed")
+        try:
+            self._start[0] = start = time.perf_counter()
+            cur = self.con.execute(sql, binds) if binds is not None else self.con.execute(sql)
+            rows = cur.fetchall()
+            elapsed = time.perf_counter() - start
+            count = max(cur.rowcount, 0) if write else len(rows)
+        finally:
+            self._start[0] = math.inf  # index builds, ANALYZE and DROP on this connection are not limited
+            self.con.execute("ROLLBACK TO dbmodel_timed")
+            self.con.execute("RELEASE dbmodel_timed")
+        return elapsed * 1000, count
+
+    def plan(self, q: Query) -> str:
+        """The statement's plan on the connection now (EXPLAIN QUERY PLAN, drawn as the runner draws it)."""
+        b = _binds(q, 0)
+        self.con.execute("SAVEPOINT dbmodel_timed")
+        try:
+            return _sqlite_plan(
+                self.con.execute(
+                    "EXPLAIN QUERY PLAN " + q.for_engine("sqlite"), *([b] if b is not None else [])
+                ).fetchall()
+            )
+        finally:
+            self.con.execute("ROLLBACK TO dbmodel_timed")
+            self.con.execute("RELEASE dbmodel_timed")
+
+    def time(self, q: Query, repeat: int, limit: float | None = None) -> Timing:
+        """Warm-up and ``repeat`` runs (the warm-up alone when it takes ``long_ms``); each run stopped after
+        ``limit`` seconds if given and shorter than the timeout."""
+        sql, write = q.for_engine("sqlite"), q.kind == "write"
+        self._limit[0] = min(x for x in (self.timeout, limit, math.inf) if x is not None)
+        try:
+            first, count = self._once(sql, _binds(q, 0), write)
+            ms = [first] if first >= self.long_ms else []
+            while len(ms) < (1 if ms else repeat):
+                t, count = self._once(sql, _binds(q, len(ms)), write)
+                ms.append(t)
+            plan = self.plan(q)
+        except Exception as e:  # interrupted by the timeout, or the statement fails on the sample
+            error = f"{type(e).__name__}: {str(e).splitlines()[0]}"
+            try:
+                plan = self.plan(q)  # what it was doing when stopped
+            except Exception:
+                plan = ""
+            return Timing(None, plan=plan, error=error)
+        return Timing(statistics.median(ms), count, plan, runs=len(ms))
+
+    def run(self, queries: Iterable[Query], repeat: int) -> dict[str, Timing]:
+        return {q.name: self.time(q, repeat) for q in queries}
+
+
+def capped(t: Timing, timeout: float | None) -> float | None:
+    """The time to compare: the median, or the timeout for an interrupted statement (a lower bound)."""
+    if t.ms is not None:
+        return t.ms
+    return timeout * 1000 if t.interrupted and timeout is not None else None
+
+
+def slower(before: Timing, after: Timing, timeout: float | None) -> bool:
+    """Clearly slower after than before (beyond timer noise); a timeout after a finished run counts."""
+    b, a = capped(before, timeout), capped(after, timeout)
+    if b is None or a is None:
+        return False
+    if after.interrupted:
+        return not before.interrupted
+    return a > b * SLOWER_RATIO + SLOWER_MS
+
+
+def plan_indexes(plan: str) -> set[str]:
+    """Names of the indexes a plan (as drawn by the runner) searches or scans."""
+    return {a.index for line in plan.splitlines() if (a := parse(line)) is not None and a.index}
+
+
+MARGIN = 0.05  #: an index is dropped only if the queries it serves run at least this share faster without it
+
+
+@dataclass
+class Verdict:
+    """One index dropped by :func:`verify`: the queries re-timed and their weighted ms with and without it."""
+
+    name: str
+    queries: tuple[str, ...]
+    with_ms: float
+    without_ms: float
+    trigger: str  #: the query whose regression prompted the check
+
+
+def verify(
+    timer: Timer,
+    queries: Sequence[Query],
+    before: dict[str, Timing],
+    after: dict[str, Timing],
+    chosen: Sequence[str],
+    tables: dict[str, str],
+    repeat: int,
+    written: Callable[[Query], str | None],
+) -> tuple[dict[str, Timing], list[Verdict]]:
+    """Measured check of the chosen indexes (names of indexes built on ``timer``'s connection, ``tables``
+    their tables): for each query clearly slower after than before (:func:`slower`), worst weighted
+    regression first, each chosen index its plan uses is tried away (``DROP INDEX`` in a savepoint,
+    rolled back) while the queries whose plans use it and the writes to its table are timed again. An
+    index goes if their weighted measured total falls by more than MARGIN (and SLOWER_MS) without it;
+    of several, the one that cuts it most. A trial stops as soon as it cannot win: each statement may
+    take only what is left of the total to beat (so a query that needs the index is not run to its
+    timeout). Returns the final timings (``after`` with the re-timed queries replaced) and one
+    :class:`Verdict` per index dropped."""
+    by_name = {q.name: q for q in queries}
+    current = dict(after)
+    kept = list(chosen)
+    verdicts: list[Verdict] = []
+    con, timeout = timer.con, timer.timeout
+
+    def weighted(times: dict[str, Timing], names: Iterable[str]) -> float:
+        return sum(by_name[n].weight * (capped(times[n], timeout) or 0.0) for n in names)
+
+    def uses(n: str, name: str) -> bool:
+        t = current[n]
+        return (
+            name in plan_indexes(t.plan)
+            or (not t.plan and tables[name] in _tables(by_name[n]))
+            or written(by_name[n]) == tables[name]
+        )
+
+    checked: set[str] = set()
+    tried: dict[str, set[str]] = {}  # drops measured not to pay, and the queries each trial timed
+    while True:
+        regressed = sorted(
+            (q for q in queries if q.name not in checked and slower(before[q.name], current[q.name], timeout)),
+            key=lambda q: (
+                -q.weight * ((capped(current[q.name], timeout) or 0.0) - (capped(before[q.name], timeout) or 0.0))
+            ),
+        )
+        if not regressed:
+            return current, verdicts
+        q = regressed[0]
+        checked.add(q.name)
+        # the others first: a query that needs the index ends a losing trial early
+        trials = [
+            (name, (*(n for n in current if n != q.name and uses(n, name)), q.name))
+            for name in kept
+            if uses(q.name, name) and name not in tried
+        ]
+        trials.sort(key=lambda e: weighted(current, e[1]))  # the cheapest first: a win lowers the bar for the rest
+        best: tuple[float, str, tuple[str, ...], dict[str, Timing]] | None = None
+        for name, affected in trials:
+            with_ms = weighted(current, affected)
+            bar = min(with_ms * (1 - MARGIN) - SLOWER_MS, with_ms - best[0] if best else math.inf)
+            spent, trial = 0.0, {}
+            con.execute("SAVEPOINT dbmodel_verify")
+            try:
+                con.execute(_drop_sql(name))
+                for n in affected:
+                    weight = by_name[n].weight
+                    left = (bar - spent) / weight / 1000 if weight > 0 else math.inf
+                    if left <= 0:
+                        break
+                    t = timer.time(by_name[n], repeat, limit=left)
+                    if t.ms is None and not (t.interrupted and timeout is not None and left >= timeout):
+                        break  # stopped by the bar (or failed): this drop cannot win
+                    trial[n] = t
+                    spent += weight * (capped(t, timeout) or 0.0)
+            finally:
+                con.execute("ROLLBACK TO dbmodel_verify")
+                con.execute("RELEASE dbmodel_verify")
+            tried[name] = set(affected)
+            if len(trial) == len(affected) and spent < bar:
+                best = (with_ms - spent, name, affected, trial)
+        if best is not None:
+            _, name, affected, trial = best
+            con.execute(_drop_sql(name))
+            verdicts.append(Verdict(name, affected, weighted(current, affected), weighted(trial, affected), q.name))
+            current.update(trial)
+            kept.remove(name)
+            for other, timed in list(tried.items()):  # their queries' plans changed: such a drop may pay now
+                if timed & set(affected):
+                    del tried[other]
+            checked -= set(affected)  # their plans changed: they may be checked again
+
+
+def _tables(q: Query) -> set[str]:
+    return {t.name for t in q.tree.find_all(exp.Table)}
+
+
+def _drop_sql(name: str) -> str:
+    return exp.Drop(kind="INDEX", tables=[exp.Table(this=exp.to_identifier(name, quoted=True))]).sql("sqlite")
