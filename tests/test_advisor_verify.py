@@ -110,3 +110,26 @@ def test_advise_rejects_a_chosen_index_measured_to_slow_a_query(db, monkeypatch)
     assert "ix_t_a" not in ev["all_rows"].plan_after
     assert ev["all_rows"].after_ms < 2 * ev["all_rows"].before_ms
     assert ev["by_b"].after_ms < ev["by_b"].before_ms
+
+
+def test_a_drop_leaves_the_statistics_a_fresh_build_would_have(db, tmp_path):
+    """With its only index dropped, the table must still have its row count in sqlite_stat1 (ANALYZE
+    writes it only when the table has no index): without it the planner assumes a default size, and
+    the timings after the drop would be of plans a fresh build never makes (TPC-H q09: 161 vs 1,008 ms)."""
+    path = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(db), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    con = sqlite3.connect(path, isolation_level=None)
+    timer = Timer(con)
+    w = Workload().add("all_rows", ALL_ROWS, 1.0)
+    before = timer.run(w, 3)
+    con.execute("CREATE INDEX ix_a ON t(a)")
+    con.execute("ANALYZE")
+    assert con.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 't'").fetchall() == [("ix_a",)]
+    after = timer.run(w, 3)
+    _, verdicts = verify(timer, list(w), before, after, ["ix_a"], {"ix_a": "t"}, 3, lambda q: None)
+    assert [v.name for v in verdicts] == ["ix_a"]
+    assert con.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 't'").fetchall() == [(None, "100000")]
+    con.close()
