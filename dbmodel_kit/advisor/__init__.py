@@ -3,7 +3,9 @@
 The pipeline, top to bottom: :mod:`.analysis` (what each query asks of each table) ->
 :mod:`.candidates` -> :mod:`.whatif_sqlite` (plans under hypothetical indexes) -> :mod:`.cost`
 (calibrated on measured runtimes) -> :mod:`.select` (greedy under a budget, net of write cost) ->
-:mod:`.advice` (the chosen indexes built on a copy of the sample and measured).
+:mod:`.measure` (the chosen indexes built on a copy of the sample and measured; an index behind a
+query measured clearly slower than before is tried away and dropped when the queries it serves run
+faster without it) -> :mod:`.advice`.
 
 Other evidence engines, same :class:`Advice`: :mod:`.whatif_postgres` (the user's PostgreSQL by
 URL, HypoPG hypothetical indexes, EXPLAIN costs) and :mod:`.duckdb` (a DuckDB sample: ART indexes
@@ -80,7 +82,13 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     and measured timings after building them on a copy of the sample.
 
     ``timeout``: seconds after which a timed run of a query on the sample is stopped; such a query
-    has no timing in the evidence (``stats["timeouts"]`` names them) and no part in calibration.
+    has no timing in the evidence (``stats["timeouts"]`` names them) and calibrates as a lower bound.
+
+    The choice ends with a measured check (:func:`.measure.verify`): the chosen indexes are built on a
+    copy, the queries whose plan changed are timed, and for each query clearly slower than before the
+    chosen indexes its plan uses are tried away; one is dropped (and listed in ``rejected`` with the
+    figures, ``stats["verified"]``) when the queries it serves are measured faster without it. The
+    evidence is of the final configuration. ``stats["advise_s"]`` covers all of it.
 
     ``db`` may also be a PostgreSQL URL (``postgresql://user@host/db``): the same advisor on the real
     server with HypoPG hypothetical indexes (:func:`.whatif_postgres.advise_postgres`); or a DuckDB
