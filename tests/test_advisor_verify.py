@@ -13,7 +13,7 @@ import pytest
 
 import dbmodel_kit.advisor as advisor_mod
 from dbmodel_kit.advisor import Candidate, advise
-from dbmodel_kit.advisor.measure import Timer, Timing, plan_indexes, slower, verify
+from dbmodel_kit.advisor.measure import Observed, Timer, Timing, plan_indexes, plan_key, slower, verify
 from dbmodel_kit.io.reflect import reflect
 from dbmodel_kit.workload import Workload
 
@@ -133,3 +133,99 @@ def test_a_drop_leaves_the_statistics_a_fresh_build_would_have(db, tmp_path):
     assert [v.name for v in verdicts] == ["ix_a"]
     assert con.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 't'").fetchall() == [(None, "100000")]
     con.close()
+
+
+def test_plan_key_names_the_indexes_not_their_numbers():
+    """The same what-if plan under two configurations (numbered whatif_0/whatif_1 differently) has one key;
+    another index in the plan, another key; a line naming no hypothetical index is kept as it is."""
+    a, b = Candidate("t", ("a",)), Candidate("t", ("b",), "b > 0")
+    one = plan_key(["SCAN u", "  SEARCH t USING INDEX whatif_0 (a=?)"], {"whatif_0": a})
+    two = plan_key(["SCAN u", "  SEARCH t USING INDEX whatif_1 (a=?)"], {"whatif_0": b, "whatif_1": a})
+    assert one == two == ("SCAN u", "  SEARCH t USING INDEX t(a) (a=?)")
+    other = plan_key(["SCAN u", "  SEARCH t USING INDEX whatif_0 (a=?)"], {"whatif_0": b})
+    assert other != one
+    assert other[1] == "  SEARCH t USING INDEX t(b) WHERE b > 0 (a=?)"
+
+
+def test_observed_keeps_what_stands_above_noise():
+    """A measurement is kept where it or the model's prediction is at least min_ms (a fast query's timer
+    noise would otherwise override the model); a timeout counts at the limit; the latest one wins."""
+    o = Observed(timeout=1.0, min_ms=20.0)
+    key = ("SCAN t",)
+    assert not o.record("fast", key, Timing(0.5), predicted_ms=3.0)
+    assert o.get("fast", key) is None
+    assert o.record("mispriced", key, Timing(0.5), predicted_ms=300.0)  # predicted slow, measured fast
+    assert o.get("mispriced", key) == 0.5
+    assert o.record("slow", key, Timing(None, error="OperationalError: interrupted"), predicted_ms=5.0)
+    assert o.get("slow", key) == 1000.0
+    assert not o.record("failed", key, Timing(None, error="OperationalError: no such column"), predicted_ms=50.0)
+    assert o.record("slow", key, Timing(40.0), predicted_ms=5.0)
+    assert o.get("slow", key) == 40.0
+    assert o.get("slow", ("SCAN u",)) is None  # another plan of the same query: not measured
+
+
+def test_verify_hands_back_what_each_trial_measured(db, tmp_path):
+    """The trials of the check are measurements of other configurations (the chosen ones but one): verify
+    hands them back for the next search; a trial stopped early keeps only the queries it timed through."""
+    path = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(db), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    con = sqlite3.connect(path, isolation_level=None)
+    timer = Timer(con)
+    w = _workload()
+    before = timer.run(w, 3)
+    con.execute("CREATE INDEX ix_a ON t(a)")
+    con.execute("CREATE INDEX ix_b ON t(b)")
+    con.execute("ANALYZE")
+    after = timer.run(w, 3)
+    trials: list = []
+    verify(timer, list(w), before, after, ["ix_a", "ix_b"], {"ix_a": "t", "ix_b": "t"}, 3, lambda q: None, trials)
+    assert trials, "the check tried ix_a away"
+    kept, times = trials[0]
+    assert kept == ("ix_b",)
+    assert set(times) <= {"all_rows", "by_b"}
+    assert "all_rows" in times
+    assert plan_indexes(times["all_rows"].plan) == set()  # timed without ix_a
+    assert times["all_rows"].ms < after["all_rows"].ms
+    con.close()
+
+
+BY_A = "SELECT pad FROM t WHERE a = 7"
+
+
+def test_a_second_search_prices_the_plan_the_check_measured_slow(db, monkeypatch):
+    """Measured feedback into the search: with the cost model made to price every index plan at one unit,
+    the first search picks t(a) (smallest); all_rows then reads every row through it (measured clearly slower
+    than predicted) and the check cannot drop it (by_a, weighted 100, needs it). The second search prices
+    all_rows under that plan at what it measured, so t(a) no longer looks free and the search takes t(a, pad),
+    which all_rows reads as a covering index; that configuration measures faster and is the advice, and t(a)
+    is rejected with the first round's measured figures."""
+    real = advisor_mod.plan_cost
+
+    def every_index_free(lines, *args, **kw):
+        return 1.0 if any(" INDEX " in line for line in lines) else real(lines, *args, **kw)
+
+    monkeypatch.setattr(advisor_mod, "plan_cost", every_index_free)
+    calls: list = []
+    greedy = advisor_mod.greedy
+
+    def recording(candidates, objective, *args, **kw):
+        calls.append(objective(frozenset({Candidate("t", ("a",))}))[0])
+        return greedy(candidates, objective, *args, **kw)
+
+    monkeypatch.setattr(advisor_mod, "greedy", recording)
+    w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_a", BY_A, 100.0)
+    a = advise(reflect(f"sqlite:///{db}"), w, db, repeat=3, dialect="sqlite")
+    rounds = a.stats["rounds"]
+    assert rounds[0]["indexes"] == ["ix_t_a"]
+    assert "all_rows" in rounds[0]["surprised"]
+    assert len(calls) >= 2
+    assert calls[1] > calls[0] * 10
+    assert [s.index.columns for s in a] == [("a", "pad")]
+    assert rounds[1]["total_ms"] < rounds[0]["total_ms"]
+    reasons = {r.candidate: r.reason for r in a.rejected}
+    assert reasons[Candidate("t", ("a",))].startswith("measured: search round 1 chose it")
+    ev = {q.name: q for q in a.queries}
+    assert ev["all_rows"].after_ms < 2 * ev["all_rows"].before_ms

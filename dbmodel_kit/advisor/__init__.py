@@ -26,6 +26,7 @@ import os
 import sqlite3
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
 from .cost import AUTO, calibrate, parse, plan_cost
-from .measure import Timer, verify
+from .measure import Observed, Timer, Timing, Verdict, _analyze_sql, _drop_sql, capped, plan_key, slower, verify
 from .select import MIN_GAIN, Budget, greedy
 from .whatif_sqlite import SampleStats, WhatIf, quoted_table
 
@@ -50,6 +51,7 @@ __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 MAX_WIDTH = 6  #: widening stops at this many key columns
 DERIVED_ROWS = 1000.0  #: rows assumed for a view, CTE or subquery the plan scans but did not materialize first
 CALIBRATE_MIN_MS = 20.0  #: a read query measured at least this slow gets its own ms-per-unit scale
+ROUNDS = 3  #: searches at most; each after the first priced with what the earlier rounds measured
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
 
@@ -129,13 +131,14 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         measured = {n: t for n, t in before.items() if t.ms is not None}
 
         units_cache: dict[tuple[str, frozenset[Candidate]], float] = {}
+        observed = Observed(timeout, CALIBRATE_MIN_MS)
 
         def cost(name: str, config: frozenset[Candidate]) -> tuple[float, tuple[str, ...], dict]:
             q, info = w[name], infos[name]
             lines, names = whatif.plan(q, info.tables, config)
             key = (name, frozenset(names.values()))
             if key in units_cache:
-                return units_cache[key], lines, names
+                return _observed(name, key, units_cache[key], lines, names), lines, names
             alias = resolvers[name].alias
 
             def table(a: str) -> str:
@@ -191,7 +194,19 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
             units = plan_cost(lines, rows, per_key, filters, info.limit, range_share, scan_share)
             units_cache[key] = units
-            return units, lines, names
+            return _observed(name, key, units, lines, names), lines, names
+
+        keys: dict[tuple[str, frozenset[Candidate]], tuple[str, ...]] = {}
+
+        def _observed(name: str, key: tuple[str, frozenset[Candidate]], units: float, lines: tuple[str, ...],
+                      names: dict[str, Candidate]) -> float:
+            """The model's units, or what the query measured under this what-if plan (in units of its scale)."""
+            if not observed.ms:
+                return units
+            if key not in keys:
+                keys[key] = plan_key(lines, names)
+            ms = observed.get(name, keys[key])
+            return units if ms is None else ms / per_query.get(name, scale)
 
         base = {q.name: cost(q.name, frozenset()) for q in w}
         scale = calibrate([(base[n][0], m.ms) for n, m in measured.items() if infos[n].kind == "read"])
@@ -248,18 +263,110 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                         if cost(q.name, after)[0] < (b := cost(q.name, before)[0])]
             return MIN_GAIN * max(improved) if improved else math.inf
 
-        chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
-        rejected = sorted([*rejected, *dropped], key=lambda r: r.candidate.sort_key)
-
+        # Search, build and measure, in rounds: each round's measurements price the plans they timed in the
+        # next search (``observed``), so a configuration measured slow is priced at what it measured and the
+        # greedy looks elsewhere. Another round runs while a query measured clearly slower than the search
+        # predicted; the advice is the round whose configuration measured fastest on the sample.
+        index_names: dict[Candidate, str] = {}
         taken = {ix.name for t in schema.tables for ix in t.indexes}
+
+        def name_of(c: Candidate) -> str:
+            if c not in index_names:
+                name = naming.index_name(c.table, c.columns)
+                n = 2
+                while name in taken:
+                    name, n = f"{naming.index_name(c.table, c.columns)}_{n}", n + 1
+                taken.add(name)
+                index_names[c] = name
+            return index_names[c]
+
+        def predicted_ms(config: frozenset[Candidate]) -> dict[str, float]:
+            return {q.name: cost(q.name, config)[0] * per_query.get(q.name, scale) for q in w
+                    if infos[q.name].kind == "read"}
+
+        built: dict[str, Candidate] = {}  # indexes on the copy now, by name
+        # real plans already timed on the copy (before, or in an earlier round), reused rather than re-run
+        timed: dict[tuple[str, str], Timing] = {(n, t.plan): t for n, t in before.items()
+                                                if infos[n].kind == "read" and t.plan and t.ms is not None}
+        rounds: list[_Round] = []
+        seen: set[frozenset[Candidate]] = set()
+        search_s = verify_s = 0.0
+        t_search = started + before_s  # the first search's time includes the statistics and the candidates
+        for _ in range(ROUNDS):
+            chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
+            search_s += time.perf_counter() - t_search
+            if frozenset(chosen) in seen:
+                break  # the measurements did not change the choice
+            seen.add(frozenset(chosen))
+            t_verify = time.perf_counter()
+            config = frozenset(chosen)
+            changed = set()
+            for name, c in list(built.items()):
+                if c not in config:
+                    con.execute(_drop_sql(name))
+                    del built[name]
+                    changed.add(c.table)
+            for c in chosen:
+                if name_of(c) not in built:
+                    con.execute(_create_index_sql(name_of(c), c))
+                    built[name_of(c)] = c
+                    changed.add(c.table)
+            for t in sorted(changed):
+                con.execute(_analyze_sql(t))
+            first: dict[str, Timing] = {}
+            trials: list[tuple[tuple[str, ...], dict[str, Timing]]] = []
+            reused = set()
+            for q in w:
+                p = timer.plan(q) if q.kind == "read" else ""
+                if (q.name, p) in timed:
+                    first[q.name] = timed[(q.name, p)]
+                    reused.add(q.name)
+                else:
+                    first[q.name] = timer.time(q, repeat)
+            # The measured check: where a query is clearly slower with the chosen indexes than without, the
+            # indexes its plan uses are tried away on the copy and dropped where the measured weighted time of
+            # the queries they serve falls (the what-if plans and the cost model missed it).
+            after, verdicts = verify(timer, list(w), before, first, [name_of(c) for c in chosen],
+                                     {name_of(c): c.table for c in chosen}, repeat,
+                                     lambda q: infos[q.name].written, trials)
+            gone = {v.name for v in verdicts}
+            for name in gone:
+                del built[name]
+            if verdicts:  # a drop can change the plan of a query the check did not time again: time it now
+                after = dict(after)
+                for q in w:
+                    if q.kind == "read" and (p := timer.plan(q)) != after[q.name].plan:
+                        after[q.name] = timed.get((q.name, p)) or timer.time(q, repeat)
+            final = frozenset(c for c in chosen if name_of(c) not in gone)
+            guess = predicted_ms(final)
+            surprised = sorted(n for n, ms in guess.items() if slower(Timing(ms), after[n], timeout)
+                               and max(capped(after[n], timeout) or 0.0, ms) >= CALIBRATE_MIN_MS)
+            by_name = {name_of(c): c for c in chosen}
+            measured_configs = [(config, first), (final, after)] + [
+                (frozenset(by_name[k] for k in kept), ts) for kept, ts in trials]
+            for cfg, times in measured_configs:  # what each configuration measured, for the next search
+                guess_cfg = predicted_ms(cfg)
+                for n, t in times.items():
+                    if n in guess_cfg:
+                        lines, names = cost(n, cfg)[1:]
+                        observed.record(n, plan_key(lines, names), t, guess_cfg[n])
+            for n in guess:
+                for t in (first[n], after[n]):
+                    if t.plan and t.ms is not None:
+                        timed[(n, t.plan)] = t
+            total = sum(q.weight * (capped(after[q.name], timeout) or 0.0) for q in w)
+            rounds.append(_Round(chosen, dropped, verdicts, after, total, surprised, reused))
+            verify_s += time.perf_counter() - t_verify
+            if not surprised:
+                break
+            t_search = time.perf_counter()
+        best = min(rounds, key=lambda r: r.total)
+        chosen, after, verdicts = best.chosen, best.after, best.verdicts
+        gone = {v.name: v for v in verdicts}
+        final = frozenset(c for c in chosen if name_of(c) not in gone)
+        rejected = [*rejected, *best.dropped]
         suggestions: list[Suggestion] = []
-        final = frozenset(chosen)
         for c in chosen:
-            name = naming.index_name(c.table, c.columns)
-            n = 2
-            while name in taken:
-                name, n = f"{naming.index_name(c.table, c.columns)}_{n}", n + 1
-            taken.add(name)
             helped = []
             for q in w:
                 units, lines, names = cost(q.name, final)
@@ -267,33 +374,25 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 if any((a := parse(line)) and a.index in ids for line in lines) and units < base[q.name][0]:
                     helped.append(q.name)
             without = sum(objective(final - {c}))
-            suggestions.append(Suggestion(c.table, Index(c.columns, name=name, where=c.where), tuple(helped),
+            suggestions.append(Suggestion(c.table, Index(c.columns, name=name_of(c), where=c.where), tuple(helped),
                                           stats.index_bytes(c), round(without - sum(objective(final)), 4)))
-        search_s = time.perf_counter() - started - before_s
-        t_verify = time.perf_counter()
-        for sg, c in zip(suggestions, chosen, strict=True):
-            con.execute(_create_index_sql(sg.index.name, c))
-        con.execute("ANALYZE")
-        # a read whose plan did not change keeps its time from before (not run again); the rest are timed
-        same = {q.name for q in w if q.kind == "read" and before[q.name].plan and timer.plan(q) == before[q.name].plan}
-        first = {q.name: before[q.name] if q.name in same else timer.time(q, repeat) for q in w}
-        # The evidence is also the check: where a query is clearly slower with the chosen indexes than
-        # without, the indexes its plan uses are tried away on the copy and dropped where the measured
-        # weighted time of the queries they serve falls (the what-if plans and the cost model missed it).
-        after, verdicts = verify(timer, list(w), before, first, [sg.index.name for sg in suggestions],
-                                 {sg.index.name: sg.table for sg in suggestions}, repeat,
-                                 lambda q: infos[q.name].written)
         con.close()
         advise_s = time.perf_counter() - started
-        verify_s = time.perf_counter() - t_verify
-        gone = {v.name: v for v in verdicts}
         for sg, c in zip(suggestions, chosen, strict=True):
             if (v := gone.get(sg.index.name)) is not None:
                 rejected.append(Rejected(c, (
                     f"measured slower: {v.trigger} ran clearly slower with it; without it {', '.join(v.queries)} "
                     f"took {v.without_ms:.1f} weighted ms on the sample, {v.with_ms:.1f} with it")))
+        # an index another round chose is rejected with what that round measured (rather than the reason the
+        # advised round's greedy had)
+        other = {c: i for i, r in reversed(list(enumerate(rounds))) for c in r.chosen if c not in best.chosen}
+        rejected = [r for r in rejected if r.candidate not in other]
+        for c, i in other.items():
+            rejected.append(Rejected(c, (
+                f"measured: search round {i + 1} chose it; that configuration took {rounds[i].total:.1f} weighted ms "
+                f"on the sample ({', '.join(rounds[i].surprised) or 'no query'} slower than predicted), the "
+                f"advised one {best.total:.1f}")))
         rejected.sort(key=lambda r: r.candidate.sort_key)
-        final = frozenset(c for sg, c in zip(suggestions, chosen, strict=True) if sg.index.name not in gone)
         suggestions = [sg for sg in suggestions if sg.index.name not in gone]
     evidence = [QueryEvidence(q.name, q.kind, q.weight, before[q.name].ms, after[q.name].ms, before[q.name].plan,
                               after[q.name].plan) for q in w]
@@ -308,9 +407,26 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                    "verified": [{"dropped": v.name, "trigger": v.trigger, "queries": list(v.queries),
                                  "with_ms": round(v.with_ms, 3), "without_ms": round(v.without_ms, 3)}
                                 for v in verdicts],
-                   "same_plan": sorted(same),
+                   "same_plan": sorted(best.reused),
+                   "rounds": [{"indexes": [name_of(c) for c in r.chosen], "total_ms": round(r.total, 3),
+                               "surprised": r.surprised} for r in rounds],
                    "single_run": sorted(n for n, t in before.items() if t.runs == 1 and repeat > 1),
                    "timeouts": sorted({n for n, t in [*before.items(), *after.items()] if t.interrupted})})
+
+
+@dataclass
+class _Round:
+    """One search and its measured check: the indexes chosen, what the greedy rejected, the check's drops,
+    the final timings, their weighted total, the queries measured clearly slower than predicted, and the
+    queries whose plan had been timed already."""
+
+    chosen: list[Candidate]
+    dropped: list[Rejected]
+    verdicts: list[Verdict]
+    after: dict[str, Timing]
+    total: float
+    surprised: list[str]
+    reused: set[str]
 
 
 def _where_cols(where: str | None) -> set[str]:

@@ -14,6 +14,7 @@ progress handler; the clock restarts at each statement) and has no timing, only 
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ from sqlglot import exp
 
 from ..workload.runner import _binds, _sqlite_plan
 from ..workload.workload import Query
+from .candidates import Candidate
 from .cost import parse
 
 LONG_MS = 50.0  #: a statement whose warm-up takes this long is timed by that run alone
@@ -158,6 +160,7 @@ def verify(
     tables: dict[str, str],
     repeat: int,
     written: Callable[[Query], str | None],
+    measured: list[tuple[tuple[str, ...], dict[str, Timing]]] | None = None,
 ) -> tuple[dict[str, Timing], list[Verdict]]:
     """Measured check of the chosen indexes (names of indexes built on ``timer``'s connection, ``tables``
     their tables): for each query clearly slower after than before (:func:`slower`), worst weighted
@@ -167,7 +170,8 @@ def verify(
     of several, the one that cuts it most. A trial stops as soon as it cannot win: each statement may
     take only what is left of the total to beat (so a query that needs the index is not run to its
     timeout). Returns the final timings (``after`` with the re-timed queries replaced) and one
-    :class:`Verdict` per index dropped."""
+    :class:`Verdict` per index dropped. ``measured``, if given, receives each trial's measurements: (the
+    chosen indexes still there during it, the queries it timed to the end)."""
     by_name = {q.name: q for q in queries}
     current = dict(after)
     kept = list(chosen)
@@ -228,6 +232,9 @@ def verify(
                 con.execute("ROLLBACK TO dbmodel_verify")
                 con.execute("RELEASE dbmodel_verify")
             tried[name] = set(affected)
+            if measured is not None:
+                done = {n: t for n, t in trial.items() if t.ms is not None}
+                measured.append((tuple(k for k in kept if k != name), done))
             if len(trial) == len(affected) and spent < bar:
                 best = (with_ms - spent, name, affected, trial)
         if best is not None:
@@ -256,3 +263,46 @@ def _analyze_sql(table: str) -> str:
 
 def _drop_sql(name: str) -> str:
     return exp.Drop(kind="INDEX", tables=[exp.Table(this=exp.to_identifier(name, quoted=True))]).sql("sqlite")
+
+
+_WHATIF = re.compile(r"\bwhatif_\d+\b")
+
+
+def plan_key(lines: Sequence[str], names: dict[str, Candidate]) -> tuple[str, ...]:
+    """A what-if plan with each hypothetical index's ``whatif_N`` name replaced by what it stands for
+    (table, columns, WHERE), so the same plan has the same key whatever else the configuration holds."""
+
+    def sub(m: re.Match) -> str:
+        c = names.get(m.group(0))
+        if c is None:
+            return m.group(0)
+        return f"{c.table}({','.join(c.columns)})" + (f" WHERE {c.where}" if c.where else "")
+
+    return tuple(_WHATIF.sub(sub, line) for line in lines)
+
+
+@dataclass
+class Observed:
+    """Measured milliseconds of read queries, by the what-if plan they had when timed on the copy.
+
+    The measured check times the chosen configuration; what it measured is fed back into the next
+    search: a query whose what-if plan under a configuration has been timed costs what it measured
+    there, not what the cost model says (the model prices every lookup alike and misses, e.g., that a
+    scan reads a table in the order a join wants it). Only measurements where the measured or the
+    predicted time is at least ``min_ms`` are kept: below that, timer noise on a fast query would
+    outweigh the model's own error."""
+
+    timeout: float | None = None
+    min_ms: float = 20.0
+    ms: dict[tuple[str, tuple[str, ...]], float] = field(default_factory=dict)
+
+    def record(self, query: str, key: tuple[str, ...], timing: Timing, predicted_ms: float) -> bool:
+        """Keep ``timing`` for ``query`` under what-if plan ``key``; whether it was kept."""
+        v = capped(timing, self.timeout)
+        if v is None or max(v, predicted_ms) < self.min_ms:
+            return False
+        self.ms[(query, key)] = v
+        return True
+
+    def get(self, query: str, key: tuple[str, ...]) -> float | None:
+        return self.ms.get((query, key))
