@@ -13,7 +13,7 @@ import pytest
 
 import dbmodel_kit.advisor as advisor_mod
 from dbmodel_kit.advisor import Candidate, advise
-from dbmodel_kit.advisor.measure import Observed, Timer, Timing, plan_indexes, plan_key, slower, verify
+from dbmodel_kit.advisor.measure import Observed, Timer, Timing, capped, plan_indexes, plan_key, slower, verify
 from dbmodel_kit.io.reflect import reflect
 from dbmodel_kit.workload import Workload
 
@@ -229,3 +229,22 @@ def test_a_second_search_prices_the_plan_the_check_measured_slow(db, monkeypatch
     assert reasons[Candidate("t", ("a",))].startswith("measured: search round 1 chose it")
     ev = {q.name: q for q in a.queries}
     assert ev["all_rows"].after_ms < 2 * ev["all_rows"].before_ms
+
+
+def test_the_check_may_let_a_query_run_past_the_timeout(db):
+    """``at_least`` stretches the limit past the timeout (the check lets a query that finished before run a few
+    times its time before, so a regression is measured rather than counted at the timeout); an interrupted
+    run counts where it was stopped."""
+    con = sqlite3.connect(db, isolation_level=None)
+    timer = Timer(con, timeout=0.0001)
+    q = _workload()["all_rows"]
+    stopped = timer.time(q, 1)
+    assert stopped.interrupted
+    assert capped(stopped, 0.0001) == pytest.approx(0.1)
+    done = timer.time(q, 1, at_least=30.0)
+    assert done.ms is not None
+    assert done.ms > 0.1
+    stretched = timer.time(q, 1, at_least=0.0002)
+    assert stretched.interrupted
+    assert capped(stretched, 0.0001) == pytest.approx(0.2)
+    con.close()

@@ -52,6 +52,7 @@ MAX_WIDTH = 6  #: widening stops at this many key columns
 DERIVED_ROWS = 1000.0  #: rows assumed for a view, CTE or subquery the plan scans but did not materialize first
 CALIBRATE_MIN_MS = 20.0  #: a read query measured at least this slow gets its own ms-per-unit scale
 ROUNDS = 3  #: searches at most; each after the first priced with what the earlier rounds measured
+STRETCH = 4.0  #: the measured check lets a query that finished before run this many times its time before
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
 
@@ -322,7 +323,11 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     first[q.name] = timed[(q.name, p)]
                     reused.add(q.name)
                 else:
-                    first[q.name] = timer.time(q, repeat)
+                    # a query that finished before may run up to STRETCH times its time before (past the
+                    # timeout): a regression is then measured, not counted at the timeout, so a round whose
+                    # indexes slow a query far past the timeout does not look better than it is
+                    b = before[q.name].ms
+                    first[q.name] = timer.time(q, repeat, at_least=None if b is None else STRETCH * b / 1000)
             # The measured check: where a query is clearly slower with the chosen indexes than without, the
             # indexes its plan uses are tried away on the copy and dropped where the measured weighted time of
             # the queries they serve falls (the what-if plans and the cost model missed it).
@@ -336,7 +341,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 after = dict(after)
                 for q in w:
                     if q.kind == "read" and (p := timer.plan(q)) != after[q.name].plan:
-                        after[q.name] = timed.get((q.name, p)) or timer.time(q, repeat)
+                        b = before[q.name].ms
+                        after[q.name] = timed.get((q.name, p)) or timer.time(
+                            q, repeat, at_least=None if b is None else STRETCH * b / 1000)
             final = frozenset(c for c in chosen if name_of(c) not in gone)
             guess = predicted_ms(final)
             surprised = sorted(n for n, ms in guess.items() if slower(Timing(ms), after[n], timeout)

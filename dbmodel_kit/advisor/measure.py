@@ -42,6 +42,7 @@ class Timing:
     plan: str = ""
     error: str | None = None
     runs: int = 0
+    limit_ms: float | None = None  #: where an interrupted run was stopped, if not at the timeout
 
     @property
     def interrupted(self) -> bool:
@@ -90,11 +91,11 @@ class Timer:
             self.con.execute("ROLLBACK TO dbmodel_timed")
             self.con.execute("RELEASE dbmodel_timed")
 
-    def time(self, q: Query, repeat: int, limit: float | None = None) -> Timing:
+    def time(self, q: Query, repeat: int, limit: float | None = None, at_least: float | None = None) -> Timing:
         """Warm-up and ``repeat`` runs (the warm-up alone when it takes ``long_ms``); each run stopped after
-        ``limit`` seconds if given and shorter than the timeout."""
+        ``limit`` seconds if given and shorter than the timeout, but not before ``at_least`` seconds."""
         sql, write = q.for_engine("sqlite"), q.kind == "write"
-        self._limit[0] = min(x for x in (self.timeout, limit, math.inf) if x is not None)
+        self._limit[0] = max(min(x for x in (self.timeout, limit, math.inf) if x is not None), at_least or 0.0)
         try:
             first, count = self._once(sql, _binds(q, 0), write)
             ms = [first] if first >= self.long_ms else []
@@ -108,7 +109,8 @@ class Timer:
                 plan = self.plan(q)  # what it was doing when stopped
             except Exception:
                 plan = ""
-            return Timing(None, plan=plan, error=error)
+            stretched = self.timeout is not None and self._limit[0] > self.timeout
+            return Timing(None, plan=plan, error=error, limit_ms=self._limit[0] * 1000 if stretched else None)
         return Timing(statistics.median(ms), count, plan, runs=len(ms))
 
     def run(self, queries: Iterable[Query], repeat: int) -> dict[str, Timing]:
@@ -116,9 +118,12 @@ class Timer:
 
 
 def capped(t: Timing, timeout: float | None) -> float | None:
-    """The time to compare: the median, or the timeout for an interrupted statement (a lower bound)."""
+    """The time to compare: the median, or where an interrupted statement was stopped (the timeout, or the
+    longer limit it was given; a lower bound)."""
     if t.ms is not None:
         return t.ms
+    if t.interrupted and t.limit_ms is not None:
+        return t.limit_ms
     return timeout * 1000 if t.interrupted and timeout is not None else None
 
 
