@@ -14,6 +14,7 @@ import pytest
 import dbmodel_kit.advisor as advisor_mod
 from dbmodel_kit.advisor import Candidate, advise
 from dbmodel_kit.advisor.measure import Observed, Timer, Timing, capped, plan_indexes, plan_key, slower, verify
+from dbmodel_kit.errors import ModelError
 from dbmodel_kit.io.reflect import reflect
 from dbmodel_kit.workload import Workload
 
@@ -229,6 +230,20 @@ def test_a_second_search_prices_the_plan_the_check_measured_slow(db, monkeypatch
     assert reasons[Candidate("t", ("a",))].startswith("measured: search round 1 chose it")
     ev = {q.name: q for q in a.queries}
     assert ev["all_rows"].after_ms < 2 * ev["all_rows"].before_ms
+
+
+def test_rounds_limits_the_searches(db, monkeypatch):
+    """rounds=1 stops after the first search and its check (the same setup as above would search again);
+    a round count below one is refused before anything runs."""
+    real = advisor_mod.plan_cost
+    monkeypatch.setattr(advisor_mod, "plan_cost",
+                        lambda lines, *a, **kw: 1.0 if any(" INDEX " in x for x in lines) else real(lines, *a, **kw))
+    w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_a", BY_A, 100.0)
+    a = advise(reflect(f"sqlite:///{db}"), w, db, repeat=3, dialect="sqlite", rounds=1)
+    assert [r["indexes"] for r in a.stats["rounds"]] == [["ix_t_a"]]
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ModelError, match="rounds must be a whole number >= 1"):
+            advise(reflect(f"sqlite:///{db}"), w, db, rounds=bad)
 
 
 def test_the_check_may_let_a_query_run_past_the_timeout(db):

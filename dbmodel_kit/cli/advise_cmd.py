@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--from-dialect", default="postgres", metavar="D", help="SQL dialect of a .sql SPEC")
     p.add_argument("--no-measure", dest="measure", action="store_false",
                    help="PostgreSQL: planner costs only, no timed runs and no index built in a rolled-back transaction")
+    p.add_argument("--rounds", type=int, default=None, metavar="N",
+                   help="SQLite sample: searches at most, each priced with what the earlier ones measured "
+                   "(default 3; 1 is quickest)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
 
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         advice = advise_duckdb(schema, args.workload, args.db, budget=args.budget, repeat=args.repeat,
                                dialect=args.dialect or "duckdb")
     else:
+        extra = {} if args.rounds is None else {"rounds": args.rounds}
         advice = advise(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect or "postgresql",
-                        repeat=args.repeat)
+                        repeat=args.repeat, **extra)
     sys.stdout.write(advice.to_json() if args.format == "json" else advice.to_text())
     return 0
