@@ -106,7 +106,6 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
     if not (isinstance(rounds, int) and rounds >= 1):
         raise ModelError(f"rounds must be a whole number >= 1, not {rounds!r}")
-    max_rounds = rounds  # the search below keeps its rounds in a list of that name
     if is_postgres_url(db):
         return advise_postgres(schema, workload, str(db), budget=budget, dialect=dialect, repeat=repeat,
                                timeout=timeout)
@@ -136,7 +135,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         timer = Timer(con, timeout)
         before = timer.run(w, repeat)
         before_s = time.perf_counter() - t_run
-        measured = {n: t for n, t in before.items() if t.ms is not None}
+        measured = {n: t.ms for n, t in before.items() if t.ms is not None}  # finished queries' median ms
 
         units_cache: dict[tuple[str, frozenset[Candidate]], float] = {}
         observed = Observed(timeout, CALIBRATE_MIN_MS)
@@ -217,14 +216,14 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             return units if ms is None else ms / per_query.get(name, scale)
 
         base = {q.name: cost(q.name, frozenset()) for q in w}
-        scale = calibrate([(base[n][0], m.ms) for n, m in measured.items() if infos[n].kind == "read"])
+        scale = calibrate([(base[n][0], ms) for n, ms in measured.items() if infos[n].kind == "read"])
         # Per query, where the measurement stands well above timer noise (or hit the timeout, a lower
         # bound), its own ms per unit: the units miss per-row work such as q01's eight aggregates, so one
         # workload-wide scale would weigh a costly query's regression by another's overestimate.
         per_query: dict[str, float] = {}
-        for n, m in measured.items():
-            if infos[n].kind == "read" and m.ms >= CALIBRATE_MIN_MS and base[n][0] > 0:
-                per_query[n] = m.ms / base[n][0]
+        for n, ms in measured.items():
+            if infos[n].kind == "read" and ms >= CALIBRATE_MIN_MS and base[n][0] > 0:
+                per_query[n] = ms / base[n][0]
         for n, t in before.items():
             if timeout is not None and t.interrupted and infos[n].kind == "read" and base[n][0] > 0:
                 per_query[n] = timeout * 1000 / base[n][0]
@@ -296,11 +295,11 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         # real plans already timed on the copy (before, or in an earlier round), reused rather than re-run
         timed: dict[tuple[str, str], Timing] = {(n, t.plan): t for n, t in before.items()
                                                 if infos[n].kind == "read" and t.plan and t.ms is not None}
-        rounds: list[_Round] = []
+        searched: list[_Round] = []
         seen: set[frozenset[Candidate]] = set()
         search_s = verify_s = 0.0
         t_search = started + before_s  # the first search's time includes the statistics and the candidates
-        for _ in range(max_rounds):
+        for _ in range(rounds):
             chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
             search_s += time.perf_counter() - t_search
             if frozenset(chosen) in seen:
@@ -319,8 +318,8 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     con.execute(_create_index_sql(name_of(c), c))
                     built[name_of(c)] = c
                     changed.add(c.table)
-            for t in sorted(changed):
-                con.execute(_analyze_sql(t))
+            for table in sorted(changed):
+                con.execute(_analyze_sql(table))
             first: dict[str, Timing] = {}
             trials: list[tuple[tuple[str, ...], dict[str, Timing]]] = []
             reused = set()
@@ -369,15 +368,15 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     if t.plan and t.ms is not None:
                         timed[(n, t.plan)] = t
             total = sum(q.weight * (capped(after[q.name], timeout) or 0.0) for q in w)
-            rounds.append(_Round(chosen, dropped, verdicts, after, total, surprised, reused))
+            searched.append(_Round(chosen, dropped, verdicts, after, total, surprised, reused))
             verify_s += time.perf_counter() - t_verify
             if not surprised:
                 break
             t_search = time.perf_counter()
-        best = min(rounds, key=lambda r: r.total)
+        best = min(searched, key=lambda r: r.total)
         chosen, after, verdicts = best.chosen, best.after, best.verdicts
-        gone = {v.name: v for v in verdicts}
-        final = frozenset(c for c in chosen if name_of(c) not in gone)
+        gone_why = {v.name: v for v in verdicts}
+        final = frozenset(c for c in chosen if name_of(c) not in gone_why)
         rejected = [*rejected, *best.dropped]
         suggestions: list[Suggestion] = []
         for c in chosen:
@@ -393,21 +392,21 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         con.close()
         advise_s = time.perf_counter() - started
         for sg, c in zip(suggestions, chosen, strict=True):
-            if (v := gone.get(sg.index.name)) is not None:
+            if (v := gone_why.get(sg.index.name)) is not None:
                 rejected.append(Rejected(c, (
                     f"measured slower: {v.trigger} ran clearly slower with it; without it {', '.join(v.queries)} "
                     f"took {v.without_ms:.1f} weighted ms on the sample, {v.with_ms:.1f} with it")))
         # an index another round chose is rejected with what that round measured (rather than the reason the
         # advised round's greedy had)
-        other = {c: i for i, r in reversed(list(enumerate(rounds))) for c in r.chosen if c not in best.chosen}
+        other = {c: i for i, r in reversed(list(enumerate(searched))) for c in r.chosen if c not in best.chosen}
         rejected = [r for r in rejected if r.candidate not in other]
         for c, i in other.items():
             rejected.append(Rejected(c, (
-                f"measured: search round {i + 1} chose it; that configuration took {rounds[i].total:.1f} weighted ms "
-                f"on the sample ({', '.join(rounds[i].surprised) or 'no query'} slower than predicted), the "
+                f"measured: search round {i + 1} chose it; that configuration took {searched[i].total:.1f} weighted ms "
+                f"on the sample ({', '.join(searched[i].surprised) or 'no query'} slower than predicted), the "
                 f"advised one {best.total:.1f}")))
         rejected.sort(key=lambda r: r.candidate.sort_key)
-        suggestions = [sg for sg in suggestions if sg.index.name not in gone]
+        suggestions = [sg for sg in suggestions if sg.index.name not in gone_why]
     evidence = [QueryEvidence(q.name, q.kind, q.weight, before[q.name].ms, after[q.name].ms, before[q.name].plan,
                               after[q.name].plan) for q in w]
     if owned:
@@ -423,7 +422,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                                 for v in verdicts],
                    "same_plan": sorted(best.reused),
                    "rounds": [{"indexes": [name_of(c) for c in r.chosen], "total_ms": round(r.total, 3),
-                               "surprised": r.surprised} for r in rounds],
+                               "surprised": r.surprised} for r in searched],
                    "single_run": sorted(n for n, t in before.items() if t.runs == 1 and repeat > 1),
                    "timeouts": sorted({n for n, t in [*before.items(), *after.items()] if t.interrupted})})
 
