@@ -35,6 +35,19 @@ def db(tmp_path_factory):
     return path
 
 
+@pytest.fixture
+def con(db, tmp_path):
+    """An autocommit connection to a fresh copy of the sample (the tests build and drop indexes on it)."""
+    path = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(db), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    c = sqlite3.connect(path, isolation_level=None)
+    yield c
+    c.close()
+
+
 def _workload() -> Workload:
     return Workload().add("all_rows", ALL_ROWS, 1.0).add("by_b", BY_B, 1.0)
 
@@ -48,13 +61,7 @@ def test_slower_needs_more_than_noise():
                       Timing(None, error="OperationalError: interrupted"), 1.0)
 
 
-def test_verify_drops_the_index_that_made_a_query_slower_and_keeps_the_one_that_pays(db, tmp_path):
-    path = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    con = sqlite3.connect(path, isolation_level=None)
+def test_verify_drops_the_index_that_made_a_query_slower_and_keeps_the_one_that_pays(con):
     con.execute("ANALYZE")
     timer = Timer(con)
     w = _workload()
@@ -74,16 +81,9 @@ def test_verify_drops_the_index_that_made_a_query_slower_and_keeps_the_one_that_
     assert left == {"ix_b"}  # dropped for real on the copy; the useful one stays
     assert plan_indexes(final["all_rows"].plan) == set()
     assert final["by_b"] is after["by_b"]  # its plan did not change: not timed again
-    con.close()
 
 
-def test_verify_keeps_indexes_when_no_query_got_slower(db, tmp_path):
-    path = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    con = sqlite3.connect(path, isolation_level=None)
+def test_verify_keeps_indexes_when_no_query_got_slower(con):
     timer = Timer(con)
     w = _workload()
     before = timer.run(w, 3)
@@ -93,7 +93,6 @@ def test_verify_keeps_indexes_when_no_query_got_slower(db, tmp_path):
     final, verdicts = verify(timer, list(w), before, after, ["ix_b"], {"ix_b": "t"}, 3, lambda q: None)
     assert verdicts == []
     assert final == after
-    con.close()
 
 
 def test_advise_rejects_a_chosen_index_measured_to_slow_a_query(db, monkeypatch):
@@ -113,16 +112,10 @@ def test_advise_rejects_a_chosen_index_measured_to_slow_a_query(db, monkeypatch)
     assert ev["by_b"].after_ms < ev["by_b"].before_ms
 
 
-def test_a_drop_leaves_the_statistics_a_fresh_build_would_have(db, tmp_path):
+def test_a_drop_leaves_the_statistics_a_fresh_build_would_have(con):
     """With its only index dropped, the table must still have its row count in sqlite_stat1 (ANALYZE
     writes it only when the table has no index): without it the planner assumes a default size, and
     the timings after the drop would be of plans a fresh build never makes (TPC-H q09: 161 vs 1,008 ms)."""
-    path = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    con = sqlite3.connect(path, isolation_level=None)
     timer = Timer(con)
     w = Workload().add("all_rows", ALL_ROWS, 1.0)
     before = timer.run(w, 3)
@@ -133,7 +126,6 @@ def test_a_drop_leaves_the_statistics_a_fresh_build_would_have(db, tmp_path):
     _, verdicts = verify(timer, list(w), before, after, ["ix_a"], {"ix_a": "t"}, 3, lambda q: None)
     assert [v.name for v in verdicts] == ["ix_a"]
     assert con.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 't'").fetchall() == [(None, "100000")]
-    con.close()
 
 
 def test_plan_key_names_the_indexes_not_their_numbers():
@@ -165,15 +157,9 @@ def test_observed_keeps_what_stands_above_noise():
     assert o.get("slow", ("SCAN u",)) is None  # another plan of the same query: not measured
 
 
-def test_verify_hands_back_what_each_trial_measured(db, tmp_path):
+def test_verify_hands_back_what_each_trial_measured(con):
     """The trials of the check are measurements of other configurations (the chosen ones but one): verify
     hands them back for the next search; a trial stopped early keeps only the queries it timed through."""
-    path = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    con = sqlite3.connect(path, isolation_level=None)
     timer = Timer(con)
     w = _workload()
     before = timer.run(w, 3)
@@ -190,7 +176,6 @@ def test_verify_hands_back_what_each_trial_measured(db, tmp_path):
     assert "all_rows" in times
     assert plan_indexes(times["all_rows"].plan) == set()  # timed without ix_a
     assert times["all_rows"].ms < after["all_rows"].ms
-    con.close()
 
 
 BY_A = "SELECT pad FROM t WHERE a = 7"
