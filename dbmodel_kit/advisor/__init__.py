@@ -44,7 +44,7 @@ from .candidates import Candidate, Rejected, generate
 from .cost import AUTO, calibrate, parse, plan_cost
 from .measure import Observed, Timer, Timing, Verdict, _analyze_sql, _drop_sql, capped, plan_key, slower, verify
 from .select import MIN_GAIN, Budget, greedy
-from .whatif_sqlite import SampleStats, WhatIf, quoted_table
+from .whatif_sqlite import SampleStats, WhatIf, create_index_sql
 
 __all__ = ["Advice", "Budget", "Candidate", "Rejected", "Suggestion", "advise"]
 
@@ -68,14 +68,6 @@ def _connect(db: SampleDB | str | Path) -> tuple[Any, bool]:
     if not path.endswith(TARGETS["sqlite"].suffixes):
         raise ModelError(f"{path}: the advisor's evidence engine is SQLite (.sqlite, .sqlite3, .db3)")
     return sqlite3.connect(path, isolation_level=None), True
-
-
-def _create_index_sql(name: str, c: Candidate) -> str:
-    return exp.Create(kind="INDEX", this=exp.Index(
-        this=exp.to_identifier(name, quoted=True), table=quoted_table(c.table),
-        params=exp.IndexParameters(columns=[exp.column(col, quoted=True) for col in c.columns],
-                                   where=exp.Where(this=sqlglot.parse_one(c.where)) if c.where else None))
-    ).sql("sqlite")
 
 
 def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path, *,
@@ -315,7 +307,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     changed.add(c.table)
             for c in chosen:
                 if name_of(c) not in built:
-                    con.execute(_create_index_sql(name_of(c), c))
+                    con.execute(create_index_sql(name_of(c), c))
                     built[name_of(c)] = c
                     changed.add(c.table)
             for table in sorted(changed):

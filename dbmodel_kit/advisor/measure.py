@@ -56,23 +56,22 @@ class Timer:
     con: Any
     timeout: float | None = None
     long_ms: float = LONG_MS
-    _start: list[float] = field(default_factory=lambda: [math.inf])  #: inf between timed statements: no limit
-
-    _limit: list[float] = field(default_factory=lambda: [math.inf])  #: seconds the current statement may take
+    _start: float = field(default=math.inf, init=False)  #: inf between timed statements: no limit
+    _limit: float = field(default=math.inf, init=False)  #: seconds the current statement may take
 
     def __post_init__(self) -> None:
-        self.con.set_progress_handler(lambda: int(time.perf_counter() - self._start[0] > self._limit[0]), 10_000)
+        self.con.set_progress_handler(lambda: int(time.perf_counter() - self._start > self._limit), 10_000)
 
     def _once(self, sql: str, binds: Any, write: bool) -> tuple[float, int]:
         self.con.execute("SAVEPOINT dbmodel_timed")
         try:
-            self._start[0] = start = time.perf_counter()
+            self._start = start = time.perf_counter()
             cur = self.con.execute(sql, binds) if binds is not None else self.con.execute(sql)
             rows = cur.fetchall()
             elapsed = time.perf_counter() - start
             count = max(cur.rowcount, 0) if write else len(rows)
         finally:
-            self._start[0] = math.inf  # index builds, ANALYZE and DROP on this connection are not limited
+            self._start = math.inf  # index builds, ANALYZE and DROP on this connection are not limited
             self.con.execute("ROLLBACK TO dbmodel_timed")
             self.con.execute("RELEASE dbmodel_timed")
         return elapsed * 1000, count
@@ -95,7 +94,7 @@ class Timer:
         """Warm-up and ``repeat`` runs (the warm-up alone when it takes ``long_ms``); each run stopped after
         ``limit`` seconds if given and shorter than the timeout, but not before ``at_least`` seconds."""
         sql, write = q.for_engine("sqlite"), q.kind == "write"
-        self._limit[0] = max(min(x for x in (self.timeout, limit, math.inf) if x is not None), at_least or 0.0)
+        self._limit = max(min(x for x in (self.timeout, limit, math.inf) if x is not None), at_least or 0.0)
         try:
             first, count = self._once(sql, _binds(q, 0), write)
             ms = [first] if first >= self.long_ms else []
@@ -109,8 +108,8 @@ class Timer:
                 plan = self.plan(q)  # what it was doing when stopped
             except Exception:
                 plan = ""
-            stretched = self.timeout is not None and self._limit[0] > self.timeout
-            return Timing(None, plan=plan, error=error, limit_ms=self._limit[0] * 1000 if stretched else None)
+            stretched = self.timeout is not None and self._limit > self.timeout
+            return Timing(None, plan=plan, error=error, limit_ms=self._limit * 1000 if stretched else None)
         return Timing(statistics.median(ms), count, plan, runs=len(ms))
 
     def run(self, queries: Iterable[Query], repeat: int) -> dict[str, Timing]:

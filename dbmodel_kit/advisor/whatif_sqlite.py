@@ -31,6 +31,16 @@ def quoted_table(name: str) -> exp.Table:
     called ``select`` or ``order items`` would not survive it)."""
     return exp.Table(this=exp.to_identifier(name, quoted=True))
 
+
+def create_index_sql(name: str, c: Candidate) -> str:
+    """SQLite's ``CREATE INDEX`` for candidate ``c`` named ``name`` (a what-if index on the empty copy, or a
+    chosen one built on the sample's copy)."""
+    return exp.Create(kind="INDEX", this=exp.Index(
+        this=exp.to_identifier(name, quoted=True), table=quoted_table(c.table),
+        params=exp.IndexParameters(columns=[exp.column(col, quoted=True) for col in c.columns],
+                                   where=exp.Where(this=sqlglot.parse_one(c.where)) if c.where else None))
+    ).sql("sqlite")
+
 SAMPLE_ABOVE = 100_000  #: tables with more rows have their distinct counts estimated from a sample
 SAMPLE_ROWS = 30_000  #: about this many rows in that sample
 SKIP_SCAN_ROWS = 18  #: SQLite considers a skip-scan over a first column with at least this many rows per value
@@ -217,12 +227,8 @@ class WhatIf:
 
     def _index_sql(self, name: str, c: Candidate) -> str:
         key = (name, c)
-        if key not in self._ix_sql:
-            self._ix_sql[key] = exp.Create(kind="INDEX", this=exp.Index(
-                this=exp.to_identifier(name), table=quoted_table(c.table),
-                params=exp.IndexParameters(columns=[exp.column(col, quoted=True) for col in c.columns],
-                                           where=exp.Where(this=sqlglot.parse_one(c.where)) if c.where else None))
-            ).sql("sqlite")
+        if key not in self._ix_sql:  # built for every what-if call: cached
+            self._ix_sql[key] = create_index_sql(name, c)
         return self._ix_sql[key]
 
     def plan(self, query: Query, tables: Iterable[str] | Mapping[str, Any], config: Iterable[Candidate]
