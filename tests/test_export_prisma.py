@@ -5,32 +5,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from node_tools import JS, NODE, node_project, requires_node, tsc
 
 from dbmodel_kit.examples import ecommerce, large
 from dbmodel_kit.export import export, seed_rows
 from dbmodel_kit.export.prisma import to_prisma, to_prisma_seed, to_prisma_test
 from dbmodel_kit.model import Model
 
-JS = Path(__file__).parent / "js"
-NODE = shutil.which("node")
-ENGINE = JS / "node_modules" / "@prisma" / "prisma-schema-wasm"
-needs_engine = pytest.mark.skipif(
-    NODE is None or not ENGINE.is_dir(),
-    reason="Prisma's schema engine is missing: needs node and `npm ci --prefix tests/js`")
-MODULES = JS / "node_modules"
-needs_node = pytest.mark.skipif(
-    NODE is None or not all((MODULES / p).is_dir() for p in ("typescript", "pg", "@types/pg", "@types/node")),
-    reason="TypeScript/pg are missing: needs node and `npm ci --prefix tests/js`")
-
-TSCONFIG = """{"compilerOptions": {"target": "ES2021", "module": "commonjs", "strict": true, "skipLibCheck": true,
- "outDir": "dist", "types": ["node"], "esModuleInterop": true}}
-"""
+needs_engine = requires_node("@prisma/prisma-schema-wasm", what="Prisma's schema engine is")
+needs_node = requires_node("typescript", "pg", "@types/pg", "@types/node", what="TypeScript/pg are")
 
 
 def prisma_check(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -54,14 +42,7 @@ def test_golden_seed_and_test(golden, name, make):
 def project(tmp_path: Path, schema) -> Path:
     """The Prisma export of ``schema`` in a folder tsc can compile (node_modules linked, a tsconfig)."""
     export(schema, "prisma", tmp_path)
-    (tmp_path / "node_modules").symlink_to(MODULES, target_is_directory=True)
-    (tmp_path / "tsconfig.json").write_text(TSCONFIG)
-    return tmp_path
-
-
-def tsc(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([NODE or "node", str(MODULES / "typescript" / "bin" / "tsc"), "-p", str(path), *args],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return node_project(tmp_path)
 
 
 def node_test(path: Path, postgres_url: str) -> subprocess.CompletedProcess[str]:
@@ -203,7 +184,7 @@ def test_enum_values_that_are_not_identifiers_are_mapped(tmp_path):
     assert 'in_progress @map("in-progress")' in text
     assert 'V_2nd       @map("2nd")' in text
     assert "@default(in_progress)" in text
-    if NODE is not None and ENGINE.is_dir():
+    if NODE is not None and (JS / "node_modules" / "@prisma" / "prisma-schema-wasm").is_dir():
         done = prisma_check(text, tmp_path)
         assert done.returncode == 0, done.stderr
         assert done.stdout == text

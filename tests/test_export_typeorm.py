@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from node_tools import NODE, node_project, requires_node, tsc
 
 from dbmodel_kit.dialects import get_dialect
 from dbmodel_kit.examples import ecommerce, large
@@ -15,32 +15,16 @@ from dbmodel_kit.export import files
 from dbmodel_kit.export.typeorm import to_typeorm_entities, to_typeorm_migration, to_typeorm_test
 from dbmodel_kit.migrate.apply import expected, live_schema
 
-JS = Path(__file__).parent / "js"
-NODE = shutil.which("node")
-MODULES = JS / "node_modules"
-needs_node = pytest.mark.skipif(
-    NODE is None or not all((MODULES / p).is_dir() for p in ("typescript", "typeorm", "reflect-metadata", "pg")),
-    reason="TypeScript/TypeORM are missing: needs node and `npm ci --prefix tests/js`")
-
-TSCONFIG = """{"compilerOptions": {"target": "ES2021", "module": "commonjs", "strict": true,
- "experimentalDecorators": true, "emitDecoratorMetadata": true, "skipLibCheck": true, "outDir": "dist",
- "types": ["node"], "esModuleInterop": true}}
-"""
+needs_node = requires_node("typescript", "typeorm", "reflect-metadata", "pg", what="TypeScript/TypeORM are")
 
 
 def project(tmp_path: Path, schema) -> Path:
-    (tmp_path / "node_modules").symlink_to(MODULES, target_is_directory=True)
-    (tmp_path / "tsconfig.json").write_text(TSCONFIG)
+    node_project(tmp_path, experimentalDecorators=True, emitDecoratorMetadata=True)
     (tmp_path / "entities.ts").write_text(to_typeorm_entities(schema))
     (tmp_path / "migration.ts").write_text(to_typeorm_migration(schema))
     (tmp_path / "migration.test.ts").write_text(to_typeorm_test(schema))
     (tmp_path / "seed.ts").write_text(files(schema, "typeorm")["seed.ts"])
     return tmp_path
-
-
-def tsc(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([NODE or "node", str(MODULES / "typescript" / "bin" / "tsc"), "-p", str(path), *args],
-                          capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.mark.parametrize("name", ["entities.ts", "migration.ts", "migration.test.ts"])
