@@ -144,8 +144,8 @@ def faker_spec(rows: int) -> dict:
     """The e-commerce tables as plain column descriptions the Faker loop reads."""
     from dbmodel_kit.ddl import statements
     from dbmodel_kit.examples import ecommerce
+    from dbmodel_kit.model.checks import analyse_checks
     from dbmodel_kit.model.schema import dependency_order
-    from dbmodel_kit.workload.checks import analyse_checks
     from dbmodel_kit.workload.generators import text_kind
     from dbmodel_kit.workload.sample import _resolve_rows
 

@@ -18,33 +18,21 @@ import uuid
 from typing import Any
 
 from ..errors import ModelError
-from .schema import Schema, Table
+from .checks import Bounds, analyse_check
+from .schema import Check, Schema, Table
+from .types import INTEGER_KINDS, TEXT_KINDS
 
 __all__ = ["sample_value"]
 
 
-@functools.lru_cache(maxsize=4096)
-def _check_list(expression: str, column: str, kind: str) -> tuple[Any, ...]:
-    """The values a CHECK ``expression`` allows ``column`` when it holds ``column IN (literals, ...)``
-    (alone or as a conjunct of an AND); empty when it does not, or for another column type."""
-    import sqlglot
-    from sqlglot import exp
-
-    try:
-        tree = sqlglot.parse_one(expression, read="postgres")
-    except sqlglot.errors.SqlglotError:
-        return ()
-    parts = tree.unnest().flatten() if isinstance(tree.unnest(), exp.And) else [tree]
-    for node in parts:
-        node = node.unnest()
-        if not (isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.this.name == column
-                and node.expressions and all(isinstance(e, exp.Literal) for e in node.expressions)):
-            continue
-        if kind in ("char", "varchar", "text") and all(e.is_string for e in node.expressions):
-            return tuple(e.this for e in node.expressions)
-        if kind in ("smallint", "integer", "bigint") and all(e.is_int for e in node.expressions):
-            return tuple(int(e.this) for e in node.expressions)
-    return ()
+@functools.lru_cache(maxsize=1024)
+def _listed(checks: tuple[Check, ...]) -> dict[str, tuple[Any, ...]]:
+    """Per column, the values the table's checks limit it to (``col IN (...)`` or ``col = v``, alone or
+    in an AND; several intersect), read by the sampler's own check analysis."""
+    bounds: dict[str, Bounds] = {}
+    for check in checks:
+        analyse_check(check, bounds)
+    return {col: b.values for col, b in bounds.items() if b.values}
 
 
 def sample_value(schema: Schema, table: Table, column: str, i: int) -> Any:
@@ -54,10 +42,10 @@ def sample_value(schema: Schema, table: Table, column: str, i: int) -> Any:
     col = table.column(column)
     k = col.type.kind
     n = i + 1
-    for check in table.checks:
-        allowed = _check_list(check.expression, column, k)
-        if allowed:
-            return allowed[i % len(allowed)]
+    allowed = _listed(table.checks).get(column, ())
+    typed = str if k in TEXT_KINDS else int if k in INTEGER_KINDS else None
+    if allowed and typed is not None and all(type(v) is typed for v in allowed):
+        return allowed[i % len(allowed)]
     if k in ("smallint", "integer", "bigint"):
         return n
     if k == "decimal":

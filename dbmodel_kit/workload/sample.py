@@ -40,10 +40,10 @@ import duckdb
 from sqlglot import exp
 
 from ..errors import ModelError
+from ..model.checks import Bounds, analyse_check
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
 from ..model.types import INTEGER_KINDS
 from ..model.types import TEXT_KINDS as TEXT_TYPES
-from .checks import Bounds, analyse_check
 from .generators import (
     EPOCH_DATE,
     INJECTIVE_TEXT,

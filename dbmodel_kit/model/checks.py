@@ -21,7 +21,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from ..model.schema import Check, Table
+from .schema import Check, Table
 
 # comparison class -> (bound side when the column is on the left, strict)
 _CMP: dict[type, tuple[str, bool]] = {
