@@ -42,9 +42,10 @@ import sqlglot
 from _doc import write_section
 from sqlglot import exp
 
-from dbmodel_kit.advisor import advise
+from dbmodel_kit.advisor import ROUNDS, STRETCH, advise
 from dbmodel_kit.advisor.analysis import analyze
 from dbmodel_kit.advisor.candidates import Candidate, served_by
+from dbmodel_kit.advisor.measure import LONG_MS
 from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.io.reflect import reflect
 from dbmodel_kit.model.schema import Schema
@@ -519,17 +520,17 @@ def tpch_report(configs: list[dict], args: argparse.Namespace, base_bytes: int, 
                        for c in configs if c.get("rounds"))
     lines += ["", "`advise s` is the whole of `advise()` up to its final choice: reading the sample's statistics; "
               "its own timed run of the workload on the sample (`timed run before`: a warm-up and one run per "
-              f"query, the warm-up alone for a query whose warm-up takes 50 ms or more, each stopped after "
+              f"query, the warm-up alone for a query whose warm-up takes {LONG_MS:g} ms or more, each stopped after "
               f"{args.advise_timeout:g} s; it calibrates the cost units and is the 'before' of the evidence); the "
               "what-if search (`search`, the part comparable with `.expert`, which runs no query); and the "
               "measured check (`measured check`: the chosen indexes built on the advisor's copy, the queries "
               "whose plan changed timed again, and for each query clearly slower than before each chosen index "
               "its plan uses tried away, dropped when the queries it serves are measured faster without it). "
-              "Search and check run in rounds (at most 3): what a round measured (the chosen configuration, the "
-              "final one and each configuration the check tried) prices the what-if plans it ran under in the "
+              f"Search and check run in rounds (at most {ROUNDS}): what a round measured (the chosen configuration, "
+              "the final one and each configuration the check tried) prices the what-if plans it ran under in the "
               "next search, which runs while some query measured clearly slower than predicted; the advice is "
               "the round that measured fastest. Measured weighted total of each round on the advisor's copy "
-              "(a query that finished in the run before may run 4x its time before, past the advise "
+              f"(a query that finished in the run before may run {STRETCH:g}x its time before, past the advise "
               "timeout): " + (rounds or "none") + ". "
               "Indexes the check dropped in the advised round: " + (dropped or "none") + ". "
               "`.expert` time is the sqlite3 CLI run once per query. Index bytes are SQLite's `dbstat` pages; the "
