@@ -49,6 +49,13 @@ class Budget:
         return (self.count is None or chosen <= self.count) and (self.bytes is None or used_bytes <= self.bytes)
 
 
+def _widens(wider: Candidate, narrow: Candidate) -> bool:
+    """``wider`` is ``narrow`` with more trailing key columns (same table and WHERE): it serves every
+    search ``narrow`` serves, so taking it replaces ``narrow``."""
+    return (wider != narrow and wider.table == narrow.table and wider.where == narrow.where
+            and wider.include == narrow.include and wider.columns[:len(narrow.columns)] == narrow.columns)
+
+
 def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candidate]], tuple[float, float]],
            size: Callable[[Candidate], int], budget: Budget,
            uses: Callable[[frozenset[Candidate]], set[Candidate]],
@@ -64,8 +71,15 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
 
     ``objective(config) -> (read_cost, write_cost)`` in ms per minute of workload; ``uses(config)``:
     the candidates some plan takes under ``config``; ``extend(c)``: wider versions of a chosen index
-    (one more trailing column), tried after the greedy pass in the manner of Extend (Schlosser, Kossmann
-    and Boissier, ICDE 2019): a chosen index is replaced by a wider one while that cuts the cost enough.
+    (one more trailing column).
+
+    A step either adds a candidate or widens a chosen index: a candidate whose leading columns are a
+    chosen index's replaces it, and pays for the bytes it adds, not its whole size. That is Extend
+    (Schlosser, Kossmann and Boissier, ICDE 2019): once ``c`` is chosen, ``extend(c)`` joins the
+    candidates. Widening inside the search, not after it, matters under a budget: an index a query
+    needs (TPC-H q17 and q20 need ``lineitem(l_partkey)``) can turn another query's plan bad (q14 then
+    loops over part and searches lineitem per part), and the wider ``(l_partkey, l_shipdate)`` that fixes
+    it must still find room when its turn comes.
     """
     chosen: list[Candidate] = []
     rejected: dict[Candidate, str] = {}
@@ -74,11 +88,39 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
 
     def bar(before: frozenset[Candidate], after: frozenset[Candidate]) -> float:
         return MIN_GAIN * current if threshold is None else threshold(before, after)
+
+    def step_to(c: Candidate) -> tuple[list[Candidate], int]:
+        """The chosen indexes after taking ``c`` (in place of those it widens), and the bytes that adds."""
+        narrower = [x for x in chosen if _widens(c, x)]
+        if not narrower:
+            return [*chosen, c], size(c)
+        after = [c if x == narrower[0] else x for x in chosen if x not in narrower[1:]]
+        return after, size(c) - sum(size(x) for x in narrower)
+
+    def fits(config: list[Candidate]) -> bool:
+        return budget.fits(len(config), sum(size(x) for x in config))
+
     # Lazy ("accelerated") greedy, Minoux 1978: an index's gain rarely grows as others are chosen, so
     # each candidate keeps the gain per byte it had when last evaluated and only the head of the queue
-    # is evaluated again; it is taken when its fresh ratio is still the best.
-    queue: list[tuple[float, int, int, float]] = []  # (-gain per byte, position, round evaluated, gain)
-    for i, c in enumerate(candidates):
+    # is evaluated again; it is taken when its fresh ratio is still the best. Widening is the exception
+    # (a candidate's step costs fewer bytes once a narrower index is chosen), so choosing an index
+    # evaluates the candidates that widen it afresh.
+    pool: list[Candidate] = list(candidates)
+    known: dict[Candidate, int] = {c: i for i, c in enumerate(pool)}
+    version: dict[Candidate, int] = {}
+    queue: list[tuple[float, int, int, int, float]] = []  # (-gain per byte, position, version, step, gain)
+    step, waiting = 0, []  # waiting: fresh, but under the bar (which may still drop)
+
+    def push(c: Candidate, gain: float, added: int) -> None:
+        version[c] = version.get(c, 0) + 1
+        heapq.heappush(queue, (-gain / max(added, 1), known[c], version[c], step, gain))
+
+    def evaluate(c: Candidate) -> None:
+        after, added = step_to(c)
+        if fits(after) and (gain := current - sum(objective(frozenset(after)))) > 0:
+            push(c, gain, added)
+
+    for c in candidates:
         r, w = objective(frozenset({c}))
         if r < read0 and (read0 - r) <= (w - write0):
             rejected[c] = (f"write cost {w - write0:.3g} ms/min outweighs the read gain {read0 - r:.3g} ms/min "
@@ -86,47 +128,44 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         elif budget.fits(1, size(c)):
             # no gain alone still goes in, last (ratio 0): with others chosen it may pay (an index that
             # steers the planner off a plan another index made attractive)
-            queue.append((min(-(current - r - w) / max(size(c), 1), 0.0), i, 0, current - r - w))
+            version[c] = 1
+            queue.append((min(-(current - r - w) / max(size(c), 1), 0.0), known[c], 1, 0, current - r - w))
     heapq.heapify(queue)
-    pool = [candidates[i] for _, i, _, _ in sorted(queue, key=lambda e: e[1])]
-    step, waiting = 0, []  # waiting: fresh, but under MIN_GAIN of the current cost (which may still drop)
     while queue:
         entry = heapq.heappop(queue)
-        _, i, seen, gain = entry
-        c = candidates[i]
-        config = frozenset((*chosen, c))
-        if not budget.fits(len(config), sum(size(x) for x in config)):
-            continue  # the budget only tightens: it will not fit later either
+        _, i, ver, seen, gain = entry
+        c = pool[i]
+        if ver != version.get(c) or c in chosen or c in rejected:
+            continue  # evaluated again since, taken, or widened into another
+        after, added = step_to(c)
+        if not fits(after):
+            continue  # it comes back if a narrower index is chosen (then it adds fewer bytes)
         if seen == step:
-            if gain <= bar(frozenset(chosen), config):
+            if gain <= bar(frozenset(chosen), frozenset(after)):
                 waiting.append(entry)
                 continue
-            chosen.append(c)
-            pool.remove(c)
+            for x in chosen:
+                if x not in after:
+                    rejected[x] = f"redundant: widened into {c}, which serves its searches and more"
+            chosen = after
             current -= gain
             step += 1
             for e in waiting:
-                heapq.heappush(queue, e)
+                heapq.heappush(queue, e[:3] + (-1,) + e[4:])  # stale: evaluated again when popped
             waiting = []
+            for wider in (extend(c) if extend is not None else []):
+                if wider not in known:
+                    known[wider] = len(pool)
+                    pool.append(wider)
+            for d in pool:  # a step to a candidate that widens ``c`` now adds only the difference in bytes
+                if _widens(d, c) and d not in rejected:
+                    evaluate(d)
             continue
-        gain = current - sum(objective(config))
+        gain = current - sum(objective(frozenset(after)))
         if gain > 0:
-            heapq.heappush(queue, (-gain / max(size(c), 1), i, step, gain))
+            version[c] += 1
+            heapq.heappush(queue, (-gain / max(added, 1), i, version[c], step, gain))
     current = sum(objective(frozenset(chosen)))
-    widened = True
-    while extend is not None and widened:
-        widened = False
-        for i, c in enumerate(chosen):
-            for wider in extend(c):
-                trial = [*chosen[:i], wider, *chosen[i + 1:]]
-                if wider in chosen or not budget.fits(len(trial), sum(size(x) for x in trial)):
-                    continue
-                total = sum(objective(frozenset(trial)))
-                if current - total > bar(frozenset(chosen), frozenset(trial)):
-                    chosen, current, widened = trial, total, True
-                    break
-            if widened:
-                break
     # redundancy: a chosen index that another chosen one starts with (same WHERE) goes if the cost holds
     for c in list(chosen):
         if any(o is not c and o.table == c.table and o.where == c.where and o.columns[:len(c.columns)] == c.columns
@@ -142,7 +181,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         if c not in used:
             chosen.remove(c)
             rejected[c] = "no plan uses it once the other chosen indexes exist"
-    for c in pool:
+    for c in candidates:
         if c not in rejected and c not in chosen:
             config = frozenset((*chosen, c))
             if not budget.fits(len(config), sum(size(x) for x in config)) and \
