@@ -191,11 +191,42 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 kept = stats.rows(t, " AND ".join(p for ps in u.range_sql.values() for p in ps))
                 return kept / max(stats.rows(t), 1), len(u.range_sql)
 
-            units = plan_cost(lines, rows, per_key, filters, info.limit, range_share, scan_share)
+            def scatter(a: str, ix: str) -> float:
+                t = table(a)
+                if ix in names:
+                    cols, where = names[ix].columns, names[ix].where
+                elif ix in existing:
+                    _, cols, where = existing[ix]
+                else:  # an automatic index (built from the rows in the order it wants), or unknown
+                    return 1.0
+                return stats.scattered(t, cols, where) if schema.has_table(t) else 1.0
+
+            units = plan_cost(lines, rows, per_key, filters, info.limit, range_share, scan_share, scatter,
+                              groups(name))
             units_cache[key] = units
             return _observed(name, key, units, lines, names), lines, names
 
         keys: dict[tuple[str, frozenset[Candidate]], tuple[str, ...]] = {}
+        group_counts: dict[str, float | None] = {}
+
+        def groups(name: str) -> float | None:
+            """Groups of the query's top-level GROUP BY: the product of each table's distinct values of its
+            grouping columns (None without GROUP BY, or when a grouping term is not a column of a table)."""
+            if name not in group_counts:
+                group = w[name].tree.args.get("group") if isinstance(w[name].tree, exp.Select) else None
+                n: float | None = None
+                if group is not None and group.expressions and all(
+                        isinstance(e, exp.Column) for e in group.expressions):
+                    by_table: dict[str, list[str]] = {}
+                    for e in group.expressions:
+                        t = resolvers[name].table_of(e)
+                        if t is None:
+                            break
+                        by_table.setdefault(t, []).append(e.name)
+                    else:
+                        n = math.prod(stats.distinct(t, tuple(dict.fromkeys(cs))) for t, cs in by_table.items())
+                group_counts[name] = n
+            return group_counts[name]
 
         def _observed(name: str, key: tuple[str, frozenset[Candidate]], units: float, lines: tuple[str, ...],
                       names: dict[str, Candidate]) -> float:

@@ -81,17 +81,30 @@ def _tree(lines: Sequence[str]) -> list[tuple[str, list]]:
 def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Callable[[str, str, int], float],
               filters: Callable[[str], int], limit: int | None = None,
               range_share: Callable[[str, str, int], float | None] | None = None,
-              scan_share: Callable[[str], tuple[float, int]] | None = None) -> float:
+              scan_share: Callable[[str], tuple[float, int]] | None = None,
+              scatter: Callable[[str, str], float] | None = None, groups: float | None = None) -> float:
     """Rows touched by a plan. ``rows(alias)``: table rows; ``per_key(alias, index, k)``: rows per
     value of the index's first ``k`` columns (an automatic index is named ``auto:col,col``);
     ``filters(alias)``: predicates on that table; ``range_share(alias, index, k)``: the share of rows
     the range on the index's column after ``k`` equalities keeps (None: RANGE_SELECTIVITY);
     ``scan_share(alias)``: (share of rows the predicates with known selectivity keep, how many
-    predicates that covers) for what a scan outputs; the rest count FILTER_SELECTIVITY each."""
+    predicates that covers) for what a scan outputs; the rest count FILTER_SELECTIVITY each;
+    ``scatter(alias, index)``: the share of lookups through the index that jump to another table page
+    (:meth:`~.whatif_sqlite.SampleStats.scattered`; None: all of them): a lookup costs MIN_LOOKUP
+    when it reads the page the one before read, up to LOOKUP x log2(rows) when it jumps; ``groups``:
+    how many groups the query's GROUP BY makes (None: not known, or no GROUP BY): its ORDER BY sorts
+    that many rows, not every row (TPC-H q01 through lineitem(l_returnflag, l_linestatus) groups in
+    index order and sorts four groups)."""
     derived: dict[str, float] = {}
 
-    def block(nodes: list[tuple[str, list]], outer: float) -> tuple[float, float, bool]:
-        total, sorted_ = 0.0, False
+    def lookup(a: Access, n: float) -> float:
+        """Row units to fetch one row through non-covering index ``a`` from a table of ``n`` rows."""
+        jump = max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
+        share = 1.0 if scatter is None or a.index is None else scatter(a.alias, a.index)
+        return MIN_LOOKUP + (jump - MIN_LOOKUP) * share
+
+    def block(nodes: list[tuple[str, list]], outer: float, top: bool = False) -> tuple[float, float, bool]:
+        total, sorted_, grouped = 0.0, False, False
         for text, kids in nodes:
             if (m := _BLOCK.match(text)) is not None:
                 cost, out, _ = block(kids, 1.0)
@@ -104,6 +117,7 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
                 continue
             if "TEMP B-TREE" in text:
                 sorted_ = True
+                grouped = grouped or "GROUP BY" in text
                 continue
             a = parse(text)
             if a is None:  # COMPOUND QUERY, UNION ALL, MULTI-INDEX OR, ...: their parts in turn
@@ -113,7 +127,7 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
             n = max(derived[a.alias] if a.alias in derived else rows(a.alias), 1.0)
             if a.op == "SCAN" or (a.eq == 0 and not a.range):
                 if a.index and not a.covering:  # a full index scan fetches every row from the table too
-                    touched = n * max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
+                    touched = n * lookup(a, n)
                 else:
                     touched = n * (0.6 if a.covering and a.index else 1.0)
                 known, k = scan_share(a.alias) if scan_share is not None else (1.0, 0)
@@ -128,18 +142,20 @@ def plan_cost(lines: Sequence[str], rows: Callable[[str], float], per_key: Calla
                 if a.range:  # the range is on the index column after the skipped and equal ones
                     share = range_share(a.alias, a.index or "", a.skip + a.eq) if range_share is not None else None
                     hit *= RANGE_SELECTIVITY if share is None else share
-                lookup = 1.0 if a.covering else max(MIN_LOOKUP, LOOKUP * math.log2(n + 1))
-                touched = seeks * math.log2(n + 1) + hit * lookup
+                touched = seeks * math.log2(n + 1) + hit * (1.0 if a.covering else lookup(a, n))
                 out = max(hit * FILTER_SELECTIVITY ** max(filters(a.alias) - a.eq - int(a.range), 0), 1.0)
             if a.automatic:
                 total += n * math.log2(n + 1) * 0.5  # built once per run of the block
             total += outer * touched
             outer *= max(out, 1.0)
         if sorted_:
-            total += outer * math.log2(outer + 1) * 0.5
+            n_sorted = outer
+            if top and groups is not None and not grouped:  # grouped in index order: ORDER BY sorts the groups
+                n_sorted = min(outer, max(groups, 1.0))
+            total += n_sorted * math.log2(n_sorted + 1) * 0.5
         return total, outer, sorted_
 
-    total, outer, sorted_ = block(_tree(lines), 1.0)
+    total, outer, sorted_ = block(_tree(lines), 1.0, top=True)
     if not sorted_ and limit is not None and outer > limit:
         total *= limit / outer  # an ordered scan or search stops after LIMIT rows
     return total
