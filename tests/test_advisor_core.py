@@ -403,3 +403,37 @@ def test_whatif_sees_a_skip_scan_through_an_index_led_by_a_column_the_query_does
     lookup = max(2.0, 0.5 * math.log2(n + 1))
     assert cost == pytest.approx(n / per_city * math.log2(n + 1) + n * 0.9 * lookup)
     assert cost > n  # a non-covering skip-scan reading 90% of the rows costs more than the scan
+
+
+def test_scattered_tells_local_from_random_lookups():
+    """An index whose key follows the rowid reads the table in storage order (0); a shuffled key jumps for
+    every row (1); a two-valued key reads each value's rows in rowid order, page after page (near 0)."""
+    import random
+
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, seq INTEGER, rnd INTEGER, flag INTEGER, pad TEXT)")
+    n = 20_000
+    shuffled = random.Random(3).sample(range(n), n)
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)",
+                    ((i + 1, i * 3, shuffled[i], i % 2, "x" * 40) for i in range(n)))
+    m = Model()
+    m.add_table("t", id="integer pk", seq="integer", rnd="integer", flag="integer", pad="text")
+    st = SampleStats(con, m.schema)
+    assert st.scattered("t", ("seq",)) == pytest.approx(0.0, abs=0.01)
+    assert st.scattered("t", ("rnd",)) == pytest.approx(1.0, abs=0.01)
+    assert st.scattered("t", ("flag",)) < 0.05
+    assert st.scattered("t", ("flag", "rnd")) == pytest.approx(1.0, abs=0.01)  # the full key decides the runs
+
+
+def test_cost_prices_lookups_by_locality_and_sorts_groups_not_rows():
+    """A non-covering index read costs more when its lookups jump (scatter 1) than when they read page after
+    page (scatter 0); an ORDER BY after a GROUP BY done in index order sorts the groups."""
+    def cost(lines, scatter, groups=None):
+        return plan_cost(lines, lambda a: 100_000, lambda a, ix, k: 10.0, lambda a: 0, None, None, None,
+                         lambda a, ix: scatter, groups)
+
+    scan = ["SCAN t USING INDEX ix", "USE TEMP B-TREE FOR ORDER BY"]
+    assert cost(scan, 0.0) < cost(scan, 1.0)
+    assert cost(scan, 0.0, groups=4) < cost(scan, 0.0) / 2
+    grouped = ["SCAN t", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"]
+    assert cost(grouped, 1.0, groups=4) == cost(grouped, 1.0)  # the GROUP BY itself sorts every row
