@@ -175,7 +175,7 @@ class SampleStats:
         random key order is priced as local all the same (the model does not track loop order)."""
         key = (table, tuple(columns), where)
         if key not in self._scattered:
-            rho = self._rank_correlation(table, columns)
+            rho = self._rank_correlation(table, columns[0])  # as PostgreSQL: the leading column's
             n = max(self.rows(table, where), 1)
             runs = min(1.0, self.pages(table) * self.distinct(table, columns, where) / n)
             self._scattered[key] = (1.0 - rho * rho) * runs
@@ -188,12 +188,13 @@ class SampleStats:
         row = sum(self.width(table, c.name) for c in self.schema.table(table).columns) + 8
         return max(1.0, self.rows(table) * row / (self.page_size * 0.9))
 
-    def _rank_correlation(self, table: str, columns: tuple[str, ...]) -> float:
-        """Spearman's rho between ``columns`` (ties at their mid-rank) and the rowid, on the order sample;
+    @functools.cache  # noqa: B019 - one SampleStats per advise() call
+    def _rank_correlation(self, table: str, column: str) -> float:
+        """Spearman's rho between ``column`` (ties at their mid-rank) and the rowid, on the order sample;
         0.0 without one."""
         if not self._order_sample(table):
             return 0.0
-        cols = [exp.column(c, quoted=True) for c in columns]
+        cols = [exp.column(column, quoted=True)]
         r = exp.column("_rowid_", quoted=True)
         by_key = exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in cols])
         q = exp.select(
