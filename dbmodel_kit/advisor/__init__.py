@@ -52,7 +52,8 @@ MAX_WIDTH = 6  #: widening stops at this many key columns
 DERIVED_ROWS = 1000.0  #: rows assumed for a view, CTE or subquery the plan scans but did not materialize first
 CALIBRATE_MIN_MS = 20.0  #: a read query measured at least this slow gets its own ms-per-unit scale
 ROUNDS = 3  #: searches at most; each after the first priced with what the earlier rounds measured
-ROUND_GAIN = 0.1  #: another round runs only if the queries measured slower than predicted exceed that by this share
+ROUND_GAIN = 0.1  #: another round runs only while the queries measured slower than predicted ran over their
+#: prediction by at least this share of the round's measured total (about what a new search could win back)
 STRETCH = 4.0  #: the measured check lets a query that finished before run this many times its time before
 MAINTENANCE = 3.0  #: rows-touched units per index entry a write changes (B-tree descent + page write)
 
@@ -78,8 +79,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     and measured timings after building them on a copy of the sample.
 
     ``rounds``: how many searches at most (default 3). After each, the chosen indexes are built and
-    measured, and the next search prices the plans it timed at what they measured; ``rounds=1`` is
-    one search and one measured check, the quickest (on TPC-H SF 0.1 about half the time of three).
+    measured, and the next search prices the plans it timed at what they measured; it runs only while
+    the queries measured clearly slower than predicted ran over their prediction by ROUND_GAIN (10%)
+    of the measured total. ``rounds=1`` is one search and one measured check, the quickest.
 
     ``timeout``: seconds after which a timed run of a query on the sample is stopped; such a query
     has no timing in the evidence (``stats["timeouts"]`` names them) and calibrates as a lower bound.

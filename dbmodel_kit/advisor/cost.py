@@ -1,6 +1,8 @@
 """A small cost model over SQLite plans: rows touched per loop (SCAN reads the table, SEARCH reads
-rows per key prefix from the statistics, a non-covering index adds a table lookup per row), nested
-loops multiply, a temp B-tree sorts its input, and a LIMIT stops an ordered scan early. The plan is
+rows per key prefix from the statistics, a non-covering index adds a table lookup per row, cheap
+when the index lists rows in storage order and dear when each lookup jumps), nested loops multiply,
+a temp B-tree sorts its input (an ORDER BY after a GROUP BY, the groups), and a LIMIT stops an
+ordered scan early. The plan is
 a tree (children indented two spaces, as :class:`~.whatif_sqlite.WhatIf` writes it): a correlated
 subquery costs its block once per row of the loops before it, an uncorrelated one once; a
 ``MATERIALIZE``/``CO-ROUTINE`` block runs once and the loops that scan its name read its output
