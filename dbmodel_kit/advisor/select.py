@@ -50,10 +50,13 @@ class Budget:
 
 
 def _widens(wider: Candidate, narrow: Candidate) -> bool:
-    """``wider`` is ``narrow`` with more trailing key columns (same table and WHERE): it serves every
-    search ``narrow`` serves, so taking it replaces ``narrow``."""
+    """``wider`` is ``narrow`` with more trailing key or INCLUDE columns (same table and WHERE, and every
+    column ``narrow`` includes still in it): it serves every search ``narrow`` serves, so taking it
+    replaces ``narrow``."""
+    n = len(narrow.columns)
     return (wider != narrow and wider.table == narrow.table and wider.where == narrow.where
-            and wider.include == narrow.include and wider.columns[:len(narrow.columns)] == narrow.columns)
+            and wider.columns[:n] == narrow.columns
+            and set(narrow.include) <= set(wider.columns[n:]) | set(wider.include))
 
 
 def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candidate]], tuple[float, float]],
