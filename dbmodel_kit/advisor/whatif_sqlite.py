@@ -84,30 +84,10 @@ class SampleStats:
         if self._samples.get(table) == 1.0:
             return self.con, table, 1.0
         if table not in self._samples:
-            if self._mem is None:
-                self._mem = sqlite3.connect(":memory:")
-            cols = [c.name for c in self.schema.table(table).columns]
-            rowid = exp.column("rowid")
-            bounds = exp.select(exp.func("min", rowid), exp.func("max", rowid)).from_(quoted_table(table))
-            try:
-                lo, hi = self.con.execute(bounds.sql("sqlite")).fetchone()
-            except sqlite3.OperationalError:  # a WITHOUT ROWID table: counted whole
-                self._samples[table] = 1.0
+            got = self._copy_rows(table, table, SAMPLE_ROWS, seed=0)
+            self._samples[table] = got / n if got else 1.0  # a WITHOUT ROWID or empty table: counted whole
+            if not got:
                 return self.con, table, 1.0
-            ids = random.Random(0).sample(range(lo, hi + 1), min(SAMPLE_ROWS, hi - lo + 1))  # fixed seed: stable
-            each = exp.select("value").from_(exp.func("json_each", exp.Placeholder()))
-            q = exp.select(*[exp.column(c, quoted=True) for c in cols]).from_(quoted_table(table)).where(
-                rowid.isin(query=each))
-            rows = self.con.execute(q.sql("sqlite"), (json.dumps(ids),)).fetchall()
-            if not rows:
-                self._samples[table] = 1.0
-                return self.con, table, 1.0
-            self._mem.execute(exp.Create(kind="TABLE", this=exp.Schema(
-                this=quoted_table(table),
-                expressions=[exp.ColumnDef(this=exp.to_identifier(c, quoted=True)) for c in cols])).sql("sqlite"))
-            self._mem.executemany(exp.insert(exp.values([tuple(exp.Placeholder() for _ in cols)]),
-                                             quoted_table(table)).sql("sqlite"), rows)
-            self._samples[table] = len(rows) / n
         return self._mem, table, self._samples[table]
 
     def distinct(self, table: str, columns: tuple[str, ...], where: str | None = None) -> int:
@@ -131,34 +111,39 @@ class SampleStats:
             self._distinct[key] = max(1, min(round(est), self.rows(table, where)))
         return self._distinct[key]
 
+    def _copy_rows(self, table: str, name: str, k: int, seed: int, rowid: bool = False) -> int | None:
+        """Copy about ``k`` random rows of ``table`` (by rowid, with a fixed seed: stable; storage order is
+        often clustered on a key, so every n-th row would not do) into the in-memory table ``name``, the
+        rowid first as ``_rowid_`` if ``rowid``. The rows copied; None for a WITHOUT ROWID table."""
+        if self._mem is None:
+            self._mem = sqlite3.connect(":memory:")
+        cols = [c.name for c in self.schema.table(table).columns]
+        rid = exp.column("rowid")
+        bounds = exp.select(exp.func("min", rid), exp.func("max", rid)).from_(quoted_table(table))
+        try:
+            lo, hi = self.con.execute(bounds.sql("sqlite")).fetchone()
+        except sqlite3.OperationalError:  # WITHOUT ROWID
+            return None
+        if lo is None:
+            return 0
+        ids = random.Random(seed).sample(range(lo, hi + 1), min(k, hi - lo + 1))
+        each = exp.select("value").from_(exp.func("json_each", exp.Placeholder()))
+        picked = [*([rid] if rowid else []), *(exp.column(c, quoted=True) for c in cols)]
+        q = exp.select(*picked).from_(quoted_table(table)).where(rid.copy().isin(query=each))
+        rows = self.con.execute(q.sql("sqlite"), (json.dumps(ids),)).fetchall()
+        names = [*(["_rowid_"] if rowid else []), *cols]
+        self._mem.execute(exp.Create(kind="TABLE", this=exp.Schema(
+            this=quoted_table(name),
+            expressions=[exp.ColumnDef(this=exp.to_identifier(c, quoted=True)) for c in names])).sql("sqlite"))
+        self._mem.executemany(exp.insert(exp.values([tuple(exp.Placeholder() for _ in names)]),
+                                         quoted_table(name)).sql("sqlite"), rows)
+        return len(rows)
+
     def _order_sample(self, table: str) -> bool:
         """Copy about ORDER_ROWS random rows of ``table`` with their rowids into memory (``"order:<table>"``,
         rowid as ``_rowid_``); False for a WITHOUT ROWID or empty table."""
         if table not in self._order:
-            if self._mem is None:
-                self._mem = sqlite3.connect(":memory:")
-            cols = [c.name for c in self.schema.table(table).columns]
-            rowid = exp.column("rowid")
-            bounds = exp.select(exp.func("min", rowid), exp.func("max", rowid)).from_(quoted_table(table))
-            try:
-                lo, hi = self.con.execute(bounds.sql("sqlite")).fetchone()
-            except sqlite3.OperationalError:  # WITHOUT ROWID: rows are stored in primary-key order
-                lo = hi = None
-            if lo is None:
-                self._order[table] = False
-                return False
-            ids = random.Random(1).sample(range(lo, hi + 1), min(ORDER_ROWS, hi - lo + 1))
-            each = exp.select("value").from_(exp.func("json_each", exp.Placeholder()))
-            q = exp.select(rowid, *[exp.column(c, quoted=True) for c in cols]).from_(quoted_table(table)).where(
-                rowid.isin(query=each))
-            rows = self.con.execute(q.sql("sqlite"), (json.dumps(ids),)).fetchall()
-            name = quoted_table(f"order:{table}")
-            self._mem.execute(exp.Create(kind="TABLE", this=exp.Schema(
-                this=name, expressions=[exp.ColumnDef(this=exp.to_identifier(c, quoted=True))
-                                        for c in ["_rowid_", *cols]])).sql("sqlite"))
-            self._mem.executemany(exp.insert(exp.values([tuple(exp.Placeholder() for _ in range(len(cols) + 1))]),
-                                             name).sql("sqlite"), rows)
-            self._order[table] = bool(rows)
+            self._order[table] = bool(self._copy_rows(table, f"order:{table}", ORDER_ROWS, seed=1, rowid=True))
         return self._order[table]
 
     def scattered(self, table: str, columns: tuple[str, ...], where: str | None = None) -> float:
