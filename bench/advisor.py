@@ -42,7 +42,7 @@ import sqlglot
 from _doc import write_section
 from sqlglot import exp
 
-from dbmodel_kit.advisor import ROUNDS, STRETCH, advise
+from dbmodel_kit.advisor import ROUND_GAIN, ROUNDS, STRETCH, advise
 from dbmodel_kit.advisor.analysis import analyze
 from dbmodel_kit.advisor.candidates import Candidate, served_by
 from dbmodel_kit.advisor.measure import LONG_MS
@@ -528,7 +528,8 @@ def tpch_report(configs: list[dict], args: argparse.Namespace, base_bytes: int, 
               "its plan uses tried away, dropped when the queries it serves are measured faster without it). "
               f"Search and check run in rounds (at most {ROUNDS}): what a round measured (the chosen configuration, "
               "the final one and each configuration the check tried) prices the what-if plans it ran under in the "
-              "next search, which runs while some query measured clearly slower than predicted; the advice is "
+              "next search, which runs while the queries measured clearly slower than predicted ran over their "
+              f"prediction by at least {ROUND_GAIN:.0%} of the round's measured total; the advice is "
               "the round that measured fastest. Measured weighted total of each round on the advisor's copy "
               f"(a query that finished in the run before may run {STRETCH:g}x its time before, past the advise "
               "timeout): " + (rounds or "none") + ". "
