@@ -154,7 +154,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
             current -= gain
             step += 1
             for e in waiting:
-                heapq.heappush(queue, e[:3] + (-1,) + e[4:])  # stale: evaluated again when popped
+                heapq.heappush(queue, (*e[:3], -1, *e[4:]))  # stale: evaluated again when popped
             waiting = []
             for wider in (extend(c) if extend is not None else []):
                 if wider not in known:

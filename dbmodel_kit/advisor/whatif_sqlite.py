@@ -12,8 +12,8 @@ import functools
 import json
 import math
 import random
-import statistics
 import sqlite3
+import statistics
 from collections.abc import Iterable, Mapping
 from typing import Any
 
