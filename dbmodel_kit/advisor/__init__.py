@@ -37,7 +37,7 @@ from ..errors import ModelError
 from ..model import naming
 from ..model.schema import Index, Schema
 from ..workload.sample import TARGETS, SampleDB
-from ..workload.workload import Workload, as_workload
+from ..workload.workload import Query, Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
@@ -150,6 +150,14 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 t = table(a)
                 return stats.rows(t) if schema.has_table(t) else DERIVED_ROWS
 
+            def index(ix: str) -> tuple[tuple[str, ...], str | None] | None:
+                """(columns, WHERE) of a hypothetical or existing index the plan names; None for another."""
+                if ix in names:
+                    return names[ix].columns, names[ix].where
+                if ix in existing:
+                    return existing[ix][1:]
+                return None
+
             def per_key(a: str, ix: str, k: int) -> float:
                 t = table(a)
                 if ix == "rowid":
@@ -159,13 +167,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 if ix.startswith(AUTO):
                     cols = tuple(ix[len(AUTO):].split(","))
                     return stats.rows(t) / stats.distinct(t, cols[:k])
-                if ix in names:
-                    c = names[ix]
-                    cols, where = c.columns, c.where
-                elif ix in existing:
-                    _, cols, where = existing[ix]
-                else:
+                if (found := index(ix)) is None:
                     return max(stats.rows(t) / 10, 1.0)
+                cols, where = found
                 return stats.rows(t, where) / stats.distinct(t, cols[:k], where)
 
             def filters(a: str) -> int:
@@ -174,12 +178,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
             def range_share(a: str, ix: str, k: int) -> float | None:
                 t = table(a)
-                if ix in names:
-                    cols, where = names[ix].columns, names[ix].where
-                elif ix in existing:
-                    _, cols, where = existing[ix]
-                else:
+                if (found := index(ix)) is None:
                     return None
+                cols, where = found
                 u = info.tables.get(t)
                 preds = u.range_sql.get(cols[k]) if u is not None and k < len(cols) else None
                 if not preds or where:
@@ -196,13 +197,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
             def scatter(a: str, ix: str) -> float:
                 t = table(a)
-                if ix in names:
-                    cols, where = names[ix].columns, names[ix].where
-                elif ix in existing:
-                    _, cols, where = existing[ix]
-                else:  # an automatic index (built from the rows in the order it wants), or unknown
-                    return 1.0
-                return stats.scattered(t, cols, where) if schema.has_table(t) else 1.0
+                if (found := index(ix)) is None or not schema.has_table(t):
+                    return 1.0  # an automatic index (built from the rows in the order it wants), or unknown
+                return stats.scattered(t, *found)
 
             units = plan_cost(lines, rows, per_key, filters, info.limit, range_share, scan_share, scatter,
                               groups(name))
@@ -324,6 +321,13 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             return {q.name: cost(q.name, config)[0] * per_query.get(q.name, scale) for q in w
                     if infos[q.name].kind == "read"}
 
+        def retime(q: Query) -> Timing:
+            """``q`` timed on the copy as it is now. A query that finished before may run up to STRETCH times
+            its time before (past the timeout): a regression is then measured, not counted at the timeout,
+            so a round whose indexes slow a query far past the timeout does not look better than it is."""
+            b = before[q.name].ms
+            return timer.time(q, repeat, at_least=None if b is None else STRETCH * b / 1000)
+
         built: dict[str, Candidate] = {}  # indexes on the copy now, by name
         # real plans already timed on the copy (before, or in an earlier round), reused rather than re-run
         timed: dict[tuple[str, str], Timing] = {(n, t.plan): t for n, t in before.items()
@@ -362,11 +366,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     first[q.name] = timed[(q.name, p)]
                     reused.add(q.name)
                 else:
-                    # a query that finished before may run up to STRETCH times its time before (past the
-                    # timeout): a regression is then measured, not counted at the timeout, so a round whose
-                    # indexes slow a query far past the timeout does not look better than it is
-                    b = before[q.name].ms
-                    first[q.name] = timer.time(q, repeat, at_least=None if b is None else STRETCH * b / 1000)
+                    first[q.name] = retime(q)
             # The measured check: where a query is clearly slower with the chosen indexes than without, the
             # indexes its plan uses are tried away on the copy and dropped where the measured weighted time of
             # the queries they serve falls (the what-if plans and the cost model missed it).
@@ -380,9 +380,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                 after = dict(after)
                 for q in w:
                     if q.kind == "read" and (p := timer.plan(q)) != after[q.name].plan:
-                        b = before[q.name].ms
-                        after[q.name] = timed.get((q.name, p)) or timer.time(
-                            q, repeat, at_least=None if b is None else STRETCH * b / 1000)
+                        after[q.name] = timed.get((q.name, p)) or retime(q)
             final = frozenset(c for c in chosen if name_of(c) not in gone)
             guess = predicted_ms(final)
             surprised = sorted(n for n, ms in guess.items() if slower(Timing(ms), after[n], timeout)
