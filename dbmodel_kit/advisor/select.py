@@ -164,10 +164,8 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
                 if _widens(d, c) and d not in rejected:
                     evaluate(d)
             continue
-        gain = current - sum(objective(frozenset(after)))
-        if gain > 0:
-            version[c] += 1
-            heapq.heappush(queue, (-gain / max(added, 1), i, version[c], step, gain))
+        if (gain := current - sum(objective(frozenset(after)))) > 0:
+            push(c, gain, added)
     current = sum(objective(frozenset(chosen)))
     # redundancy: a chosen index that another chosen one starts with (same WHERE) goes if the cost holds
     for c in list(chosen):

@@ -166,10 +166,12 @@ class SampleStats:
             self._scattered[key] = (1.0 - rho * rho) * runs
         return self._scattered[key]
 
+    @functools.cached_property
+    def page_size(self) -> int:
+        return int(self.con.execute("PRAGMA page_size").fetchone()[0])
+
     def pages(self, table: str) -> float:
         """Estimated table pages: rows x (column widths + row header) / usable page bytes."""
-        if "page_size" not in self.__dict__:
-            self.page_size = int(self.con.execute("PRAGMA page_size").fetchone()[0])
         row = sum(self.width(table, c.name) for c in self.schema.table(table).columns) + 8
         return max(1.0, self.rows(table) * row / (self.page_size * 0.9))
 
@@ -179,24 +181,17 @@ class SampleStats:
         0.0 without one."""
         if not self._order_sample(table):
             return 0.0
-        cols = [exp.column(column, quoted=True)]
-        r = exp.column("_rowid_", quoted=True)
-        by_key = exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in cols])
+        col, r = exp.column(column, quoted=True), exp.column("_rowid_", quoted=True)
         q = exp.select(
-            exp.Window(this=exp.func("rank"), order=by_key),
-            exp.Window(this=exp.Count(this=exp.Star()), partition_by=[c.copy() for c in cols]),
+            exp.Window(this=exp.func("rank"), order=exp.Order(expressions=[exp.Ordered(this=col.copy())])),
+            exp.Window(this=exp.Count(this=exp.Star()), partition_by=[col.copy()]),
             exp.Window(this=exp.func("row_number"), order=exp.Order(expressions=[exp.Ordered(this=r)])),
         ).from_(quoted_table(f"order:{table}"))
         rows = self._mem.execute(q.sql("sqlite")).fetchall()
-        if len(rows) < 3:
+        try:  # Pearson's r of the ranks is Spearman's rho
+            return statistics.correlation([rk + (cnt - 1) / 2 for rk, cnt, _ in rows], [rr for _, _, rr in rows])
+        except statistics.StatisticsError:  # fewer than two rows, or one value throughout
             return 0.0
-        xs = [rk + (cnt - 1) / 2 for rk, cnt, _ in rows]
-        ys = [float(rr) for _, _, rr in rows]
-        mx, my = statistics.fmean(xs), statistics.fmean(ys)
-        sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-        sxx = sum((x - mx) ** 2 for x in xs)
-        syy = sum((y - my) ** 2 for y in ys)
-        return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else 0.0
 
     def width(self, table: str, column: str) -> float:
         """Average bytes a column takes in an index record (on the sample, if any): the content size
