@@ -52,6 +52,18 @@ def _workload() -> Workload:
     return Workload().add("all_rows", ALL_ROWS, 1.0).add("by_b", BY_B, 1.0)
 
 
+def _timed_without_and_with_both(con):
+    """The workload timed on the copy before and after building t(a) and t(b) (ANALYZEd both times)."""
+    con.execute("ANALYZE")
+    timer = Timer(con)
+    w = _workload()
+    before = timer.run(w, 3)
+    con.execute("CREATE INDEX ix_a ON t(a)")
+    con.execute("CREATE INDEX ix_b ON t(b)")
+    con.execute("ANALYZE")
+    return timer, w, before, timer.run(w, 3)
+
+
 def test_slower_needs_more_than_noise():
     assert slower(Timing(10.0), Timing(43.0), None)
     assert not slower(Timing(10.0), Timing(12.0), None)  # 1.2x: within the noise allowance
@@ -62,14 +74,7 @@ def test_slower_needs_more_than_noise():
 
 
 def test_verify_drops_the_index_that_made_a_query_slower_and_keeps_the_one_that_pays(con):
-    con.execute("ANALYZE")
-    timer = Timer(con)
-    w = _workload()
-    before = timer.run(w, 3)
-    con.execute("CREATE INDEX ix_a ON t(a)")
-    con.execute("CREATE INDEX ix_b ON t(b)")
-    con.execute("ANALYZE")
-    after = timer.run(w, 3)
+    timer, w, before, after = _timed_without_and_with_both(con)
     assert plan_indexes(after["all_rows"].plan) == {"ix_a"}  # the planner takes the index that hurts
     assert slower(before["all_rows"], after["all_rows"], None)
     final, verdicts = verify(timer, list(w), before, after, ["ix_a", "ix_b"], {"ix_a": "t", "ix_b": "t"}, 3,
@@ -160,13 +165,7 @@ def test_observed_keeps_what_stands_above_noise():
 def test_verify_hands_back_what_each_trial_measured(con):
     """The trials of the check are measurements of other configurations (the chosen ones but one): verify
     hands them back for the next search; a trial stopped early keeps only the queries it timed through."""
-    timer = Timer(con)
-    w = _workload()
-    before = timer.run(w, 3)
-    con.execute("CREATE INDEX ix_a ON t(a)")
-    con.execute("CREATE INDEX ix_b ON t(b)")
-    con.execute("ANALYZE")
-    after = timer.run(w, 3)
+    timer, w, before, after = _timed_without_and_with_both(con)
     trials: list = []
     verify(timer, list(w), before, after, ["ix_a", "ix_b"], {"ix_a": "t", "ix_b": "t"}, 3, lambda q: None, trials)
     assert trials, "the check tried ix_a away"
