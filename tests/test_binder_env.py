@@ -26,8 +26,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__", "*.egg-info", "build", "dist",
-                              ".ipynb_checkpoints", "test-artifacts", ".env", ".env-*", "data", "*.duckdb*", ".hypothesis",
-                              ".mypy_cache", ".ruff_cache", ".pytest_cache")
+                              ".ipynb_checkpoints", "test-artifacts", ".env", ".env-*", "data", "*.duckdb*",
+                              ".hypothesis", ".mypy_cache", ".ruff_cache", ".pytest_cache")
 
 #: Run inside the Binder venv: execute each notebook with that venv's nbclient and kernel, print
 #: one JSON line per notebook (its name and the first error, or null).

@@ -42,7 +42,7 @@ from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
 from .candidates import Candidate, Rejected, generate
 from .cost import AUTO, calibrate, parse, plan_cost
-from .measure import Observed, Timer, Timing, Verdict, _analyze_sql, _drop_sql, capped, plan_key, slower, verify
+from .measure import Observed, Timer, Timing, Verdict, analyze_sql, capped, drop_index_sql, plan_key, slower, verify
 from .select import MIN_GAIN, Budget, greedy
 from .whatif_sqlite import SampleStats, WhatIf, create_index_sql
 
@@ -347,7 +347,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             changed = set()
             for name, c in list(built.items()):
                 if c not in config:
-                    con.execute(_drop_sql(name))
+                    con.execute(drop_index_sql(name))
                     del built[name]
                     changed.add(c.table)
             for c in chosen:
@@ -356,7 +356,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                     built[name_of(c)] = c
                     changed.add(c.table)
             for table in sorted(changed):
-                con.execute(_analyze_sql(table))
+                con.execute(analyze_sql(table))
             first: dict[str, Timing] = {}
             trials: list[tuple[tuple[str, ...], dict[str, Timing]]] = []
             reused = set()
