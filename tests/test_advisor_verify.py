@@ -12,8 +12,8 @@ import sqlite3
 import pytest
 
 import dbmodel_kit.advisor as advisor_mod
-from dbmodel_kit.advisor import Candidate, advise
-from dbmodel_kit.advisor.measure import Observed, Timer, Timing, capped, plan_indexes, plan_key, slower, verify
+from dbmodel_kit.advisor import Candidate, advise, measure
+from dbmodel_kit.advisor.measure import Aside, Observed, Timer, Timing, capped, plan_indexes, plan_key, slower, verify
 from dbmodel_kit.errors import ModelError
 from dbmodel_kit.io.reflect import reflect
 from dbmodel_kit.workload import Workload
@@ -247,3 +247,42 @@ def test_the_check_may_let_a_query_run_past_the_timeout(db):
     assert stretched.interrupted
     assert capped(stretched, 0.0001) == pytest.approx(0.2)
     con.close()
+
+
+def test_the_workload_timed_aside_matches_the_inline_run(db):
+    """Aside: the same Timer in a child process on the file: the same rows, plans and interrupted runs as
+    timing it here (only the milliseconds differ), and how long the child took."""
+    w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_b", BY_B, 1.0).add(
+        "slow", "SELECT count(*) FROM t x JOIN t y ON x.pad = y.pad", 1.0)
+    con = sqlite3.connect(db, isolation_level=None)
+    here = Aside.inline(con, list(w), 1, 0.05)
+    con.close()
+    with Aside(str(db), list(w), 1, 0.05) as aside:
+        there, seconds = aside.result()
+    assert seconds > 0
+    assert list(there) == list(here) == ["all_rows", "by_b", "slow"]
+    for n in here:
+        assert (there[n].rows, there[n].plan, there[n].interrupted) == (here[n].rows, here[n].plan, here[n].interrupted)
+    assert there["slow"].interrupted
+    assert there["slow"].ms is None
+    assert there["by_b"].ms is not None
+    assert there["by_b"].rows == 20
+
+
+def test_a_child_that_fails_names_the_file(tmp_path):
+    missing = tmp_path / "no-such-dir" / "x.sqlite"
+    with Aside(str(missing), list(_workload()), 1, None) as aside, \
+            pytest.raises(ModelError, match=r"no-such-dir/x\.sqlite in a child process failed: .*unable to open"):
+        aside.result()
+
+
+def test_advise_times_aside_with_two_cores_and_here_with_one(db, monkeypatch):
+    """The advice is the same either way; ``stats["before_aside"]`` says which ran. One core: inline."""
+    w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_b", BY_B, 10.0)
+    schema = reflect(f"sqlite:///{db}")
+    both = [advise(schema, w, db, repeat=1, dialect="sqlite", rounds=1, parallel=p) for p in (True, False)]
+    assert [a.stats["before_aside"] for a in both] == [measure.cores() >= 2, False]
+    assert [[s.index.columns for s in a] for a in both] == [[("b", "pad")], [("b", "pad")]]
+    assert all(q.before_ms is not None for a in both for q in a.queries)
+    monkeypatch.setattr(advisor_mod, "cores", lambda: 1)
+    assert advise(schema, w, db, repeat=1, dialect="sqlite", rounds=1).stats["before_aside"] is False

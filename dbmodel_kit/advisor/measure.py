@@ -14,8 +14,14 @@ progress handler; the clock restarts at each statement) and has no timing, only 
 from __future__ import annotations
 
 import math
+import os
+import pickle
 import re
+import sqlite3
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +29,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..errors import ModelError
 from ..workload.runner import _binds, _sqlite_plan
 from ..workload.workload import Query
 from .candidates import Candidate
@@ -114,6 +121,84 @@ class Timer:
 
     def run(self, queries: Iterable[Query], repeat: int) -> dict[str, Timing]:
         return {q.name: self.time(q, repeat) for q in queries}
+
+
+def cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# The child's program: read (path, queries, repeat, timeout) pickled in the file its argument names, time
+# the queries on the file with a Timer, write the timings and its seconds pickled on stdout. Imported by
+# name (not ``-m``), so the pickled Timing is dbmodel_kit.advisor.measure.Timing on both sides.
+_CHILD = "from dbmodel_kit.advisor.measure import _child; _child()"
+
+
+def _child() -> None:
+    with open(sys.argv[1], "rb") as f:
+        path, queries, repeat, timeout = pickle.load(f)
+    t0 = time.perf_counter()
+    con = sqlite3.connect(path, isolation_level=None)
+    out = Timer(con, timeout).run(queries, repeat)
+    con.close()
+    pickle.dump((out, time.perf_counter() - t0), sys.stdout.buffer)
+
+
+class Aside:
+    """:meth:`Timer.run` of ``queries`` on the database file ``path`` in a child Python process, so
+    that this process can work on the other core meanwhile (the advisor plans its first search while
+    the workload is timed without the new indexes). ``result()`` waits for the timings.
+
+    The child does what an inline run would do: its own connection, the same Timer, timeout and
+    repeats; it only reads the file. It is a separate interpreter, not a thread, because a thread's
+    progress handler (the timeout) needs the GIL every 10,000 SQLite instructions, and the searching
+    thread holds it: the timings would include the waits. On one core there is nothing to gain and
+    the two would share it, so :func:`cores` < 2 runs inline (``Aside.inline``)."""
+
+    def __init__(self, path: str, queries: Sequence[Query], repeat: int, timeout: float | None) -> None:
+        self.path = path
+        fd, self._args = tempfile.mkstemp(prefix="dbmodel-aside-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:  # a file, not the child's stdin: a large workload would fill the pipe
+            pickle.dump((path, list(queries), repeat, timeout), f)
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - the child's stderr, closed in close()
+        package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (package, os.environ.get("PYTHONPATH")) if p)}  # a source checkout not installed
+        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD, self._args], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self._err, env=env)
+
+    @staticmethod
+    def inline(con: Any, queries: Sequence[Query], repeat: int, timeout: float | None) -> dict[str, Timing]:
+        return Timer(con, timeout).run(queries, repeat)
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the caller gave up waiting) and remove its files."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._err.close()
+        if os.path.exists(self._args):
+            os.unlink(self._args)
+
+    def __enter__(self) -> Aside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def result(self) -> tuple[dict[str, Timing], float]:
+        """The timings, and the seconds the child took to time them."""
+        out = self.proc.stdout.read()  # type: ignore[union-attr]
+        self.proc.wait()
+        if self.proc.returncode != 0:
+            self._err.seek(0)
+            lines = self._err.read().decode(errors="replace").strip().splitlines()
+            raise ModelError(f"timing the workload on {self.path} in a child process failed: "
+                             f"{lines[-1] if lines else f'exit status {self.proc.returncode}'}")
+        timings, seconds = pickle.loads(out)  # our own child's output
+        return timings, seconds
 
 
 def capped(t: Timing, timeout: float | None) -> float | None:
