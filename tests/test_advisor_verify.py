@@ -257,7 +257,8 @@ def test_the_workload_timed_aside_matches_the_inline_run(db):
     con = sqlite3.connect(db, isolation_level=None)
     here = Aside.inline(con, list(w), 1, 0.05)
     con.close()
-    with Aside(str(db), list(w), 1, 0.05) as aside:
+    with Aside() as aside:
+        aside.start(str(db), list(w), 1, 0.05)
         there, seconds = aside.result()
     assert seconds > 0
     assert list(there) == list(here) == ["all_rows", "by_b", "slow"]
@@ -271,9 +272,21 @@ def test_the_workload_timed_aside_matches_the_inline_run(db):
 
 def test_a_child_that_fails_names_the_file(tmp_path):
     missing = tmp_path / "no-such-dir" / "x.sqlite"
-    with Aside(str(missing), list(_workload()), 1, None) as aside, \
-            pytest.raises(ModelError, match=r"no-such-dir/x\.sqlite in a child process failed: .*unable to open"):
-        aside.result()
+    with Aside() as aside:
+        aside.start(str(missing), list(_workload()), 1, None)
+        with pytest.raises(ModelError, match=r"no-such-dir/x\.sqlite in a child process failed: .*unable to open"):
+            aside.result()
+
+
+def test_a_child_given_no_work_ends_quietly():
+    with Aside() as aside:
+        proc = aside.proc
+    assert proc.returncode is not None
+    with Aside() as aside:
+        aside.proc.stdin.close()  # what the child sees when the parent gave up before start()
+        assert aside.proc.wait(timeout=60) == 0
+        with pytest.raises(RuntimeError, match="before start"):
+            aside.result()
 
 
 def test_advise_times_aside_with_two_cores_and_here_with_one(db, monkeypatch):

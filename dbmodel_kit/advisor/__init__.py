@@ -127,6 +127,15 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
         return advise_duckdb(schema, workload, db, budget=budget, repeat=repeat)
     started = time.perf_counter()
+    # the child that times the workload is started first: it loads Python while the sample is read and copied
+    with Aside() if parallel and cores() >= 2 else contextlib.nullcontext() as aside:
+        return _advise_sqlite(schema, workload, db, budget, dialect, repeat, timeout, rounds, started, aside)
+
+
+def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path,
+                   budget: Budget | int | str | None, dialect: str, repeat: int, timeout: float | None, rounds: int,
+                   started: float, aside: Aside | None) -> Advice:
+    """:func:`advise` on a SQLite sample; ``aside``, if given, times the workload before the search."""
     w = as_workload(workload).check(schema)
     limit = Budget.parse(budget)
     src, owned = _connect(db)
@@ -136,7 +145,7 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     existing = whatif.index_columns()
     resolvers = {q.name: _Resolver(q.tree, schema) for q in w}
 
-    with tempfile.TemporaryDirectory(prefix="dbmodel-advise-") as tmp, contextlib.ExitStack() as stack:
+    with tempfile.TemporaryDirectory(prefix="dbmodel-advise-") as tmp:
         copy = os.path.join(tmp, "sample.sqlite")
         dst = sqlite3.connect(copy)
         src.backup(dst)
@@ -147,7 +156,8 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         # one plans what the first search starts with (each candidate alone, for every query), which does
         # not depend on the timings.
         t_run = time.perf_counter()
-        aside = stack.enter_context(Aside(copy, list(w), repeat, timeout)) if parallel and cores() >= 2 else None
+        if aside is not None:
+            aside.start(copy, list(w), repeat, timeout)
         con = sqlite3.connect(copy, isolation_level=None)
         before_s = wait_s = 0.0
         if aside is None:
@@ -262,11 +272,39 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
 
         base = {q.name: cost(q.name, frozenset()) for q in w}
         cands, rejected = generate(infos.values(), schema, distinct=stats.distinct, rows=stats.rows)
+
+        def extend(c: Candidate) -> list[Candidate]:
+            """``c`` with one more column: one a query searches, joins, sorts or groups ``c``'s table by, or
+            the last column a query reads that ``c`` lacks (it then covers that query). Any column a query
+            reads would be Extend's own choice; on TPC-H lineitem that is 16 wider indexes per step, each
+            needing statistics and plans, for covering variants that only a one-column gap makes pay."""
+            if len(c.columns) >= MAX_WIDTH:
+                return []
+            skip = set(c.columns) | _where_cols(c.where)
+            cols: dict[str, None] = {}
+            for info in infos.values():
+                u = info.tables.get(c.table)
+                if u is not None and u.read is not None:
+                    cols.update(dict.fromkeys([*u.eq, *u.in_, *u.range, *u.join, *(o for o, _ in u.order_by),
+                                               *u.group_by]))
+                    if len(gap := u.read - skip) == 1:
+                        cols.update(dict.fromkeys(gap))
+            return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
+
         if aside is not None:
-            for c in cands:  # the greedy's first step, priced while the child times (cached)
-                stats.index_bytes(c)
-                for q in w:
-                    cost(q.name, frozenset({c}))
+            def single(c: Candidate) -> float:
+                """Weighted units ``c`` alone saves per byte (priced and cached for the greedy's first step)."""
+                saved = sum(infos[q.name].weight * (base[q.name][0] - cost(q.name, frozenset({c}))[0]) for q in w)
+                return saved / max(stats.index_bytes(c), 1)
+
+            gains = {c: single(c) for c in cands}
+            # while the child still times: the widenings the greedy prices once it takes a candidate, for the
+            # most promising candidates first (unscaled units: the calibration needs the timings)
+            promising = sorted((c for c, g in gains.items() if g > 0), key=gains.__getitem__, reverse=True)
+            for d in (d for c in promising for d in extend(c)):
+                if aside.done():
+                    break
+                single(d)
             t_wait = time.perf_counter()
             before, before_s = aside.result()
             wait_s = time.perf_counter() - t_wait
@@ -307,24 +345,6 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
                         used.add(names[a.index])
             return used
 
-
-        def extend(c: Candidate) -> list[Candidate]:
-            """``c`` with one more column: one a query searches, joins, sorts or groups ``c``'s table by, or
-            the last column a query reads that ``c`` lacks (it then covers that query). Any column a query
-            reads would be Extend's own choice; on TPC-H lineitem that is 16 wider indexes per step, each
-            needing statistics and plans, for covering variants that only a one-column gap makes pay."""
-            if len(c.columns) >= MAX_WIDTH:
-                return []
-            skip = set(c.columns) | _where_cols(c.where)
-            cols: dict[str, None] = {}
-            for info in infos.values():
-                u = info.tables.get(c.table)
-                if u is not None and u.read is not None:
-                    cols.update(dict.fromkeys([*u.eq, *u.in_, *u.range, *u.join, *(o for o, _ in u.order_by),
-                                               *u.group_by]))
-                    if len(gap := u.read - skip) == 1:
-                        cols.update(dict.fromkeys(gap))
-            return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
 
         def threshold(before: frozenset[Candidate], after: frozenset[Candidate]) -> float:
             """MIN_GAIN of the weighted cost of the costliest query the step improves (each query on its own

@@ -128,14 +128,18 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-# The child's program: read (path, queries, repeat, timeout) pickled in the file its argument names, time
-# the queries on the file with a Timer, write the timings and its seconds pickled on stdout. Imported by
-# name (not ``-m``), so the pickled Timing is dbmodel_kit.advisor.measure.Timing on both sides.
+# The child's program: once Python is loaded, wait for the name of a file on stdin, read (path, queries,
+# repeat, timeout) pickled in it, time the queries on the database file with a Timer, and write the timings
+# and its seconds pickled on stdout. Imported by name (not ``-m``), so the pickled Timing is
+# dbmodel_kit.advisor.measure.Timing on both sides.
 _CHILD = "from dbmodel_kit.advisor.measure import _child; _child()"
 
 
 def _child() -> None:
-    with open(sys.argv[1], "rb") as f:
+    args = sys.stdin.readline().strip()
+    if not args:
+        return  # the parent gave up before start()
+    with open(args, "rb") as f:
         path, queries, repeat, timeout = pickle.load(f)
     t0 = time.perf_counter()
     con = sqlite3.connect(path, isolation_level=None)
@@ -145,9 +149,10 @@ def _child() -> None:
 
 
 class Aside:
-    """:meth:`Timer.run` of ``queries`` on the database file ``path`` in a child Python process, so
-    that this process can work on the other core meanwhile (the advisor plans its first search while
-    the workload is timed without the new indexes). ``result()`` waits for the timings.
+    """:meth:`Timer.run` in a child Python process, so that this process can work on the other core
+    meanwhile (the advisor plans its first search while the workload is timed without the new indexes).
+    The child is started at once and loads Python; ``start(path, queries, repeat, timeout)`` gives it the
+    work, ``result()`` waits for the timings; ``close()`` (or leaving a ``with`` block) ends it.
 
     The child does what an inline run would do: its own connection, the same Timer, timeout and
     repeats; it only reads the file. It is a separate interpreter, not a thread, because a thread's
@@ -155,17 +160,28 @@ class Aside:
     thread holds it: the timings would include the waits. On one core there is nothing to gain and
     the two would share it, so :func:`cores` < 2 runs inline (``Aside.inline``)."""
 
-    def __init__(self, path: str, queries: Sequence[Query], repeat: int, timeout: float | None) -> None:
-        self.path = path
-        fd, self._args = tempfile.mkstemp(prefix="dbmodel-aside-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as f:  # a file, not the child's stdin: a large workload would fill the pipe
-            pickle.dump((path, list(queries), repeat, timeout), f)
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self._args: str | None = None
         self._err = tempfile.TemporaryFile()  # noqa: SIM115 - the child's stderr, closed in close()
         package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (package, os.environ.get("PYTHONPATH")) if p)}  # a source checkout not installed
-        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD, self._args], stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self._err, env=env)
+
+    def start(self, path: str, queries: Sequence[Query], repeat: int, timeout: float | None) -> None:
+        """Have the child time ``queries`` on the database file ``path`` (it may still be loading Python)."""
+        self.path = path
+        fd, self._args = tempfile.mkstemp(prefix="dbmodel-aside-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:  # a file, not the child's stdin: a large workload would fill the pipe
+            pickle.dump((path, list(queries), repeat, timeout), f)
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(self._args.encode() + b"\n")
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass  # the child is gone already: result() reports its error
 
     @staticmethod
     def inline(con: Any, queries: Sequence[Query], repeat: int, timeout: float | None) -> dict[str, Timing]:
@@ -176,10 +192,11 @@ class Aside:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None and not pipe.closed:
+                pipe.close()
         self._err.close()
-        if os.path.exists(self._args):
+        if self._args is not None and os.path.exists(self._args):
             os.unlink(self._args)
 
     def __enter__(self) -> Aside:
@@ -188,8 +205,13 @@ class Aside:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def done(self) -> bool:
+        return self.proc.poll() is not None
+
     def result(self) -> tuple[dict[str, Timing], float]:
         """The timings, and the seconds the child took to time them."""
+        if self.path is None:
+            raise RuntimeError("Aside.result() before start()")
         out = self.proc.stdout.read()  # type: ignore[union-attr]
         self.proc.wait()
         if self.proc.returncode != 0:
