@@ -201,6 +201,23 @@ def test_extend_widens_a_chosen_index_when_it_pays():
     assert chosen == [a]  # the wider index does not fit the budget
 
 
+def test_greedy_swaps_a_chosen_index_for_a_sibling_once_later_choices_change_what_it_is_worth():
+    """(x, y) is the best first step (it serves q1 and q2); once d = (y) is chosen (better for q2), (x, z)
+    would serve q1 and q3 with d: the swap takes it, and says why (x, y) went."""
+    a, ab, ac, d = (Candidate("t", cols) for cols in (("x",), ("x", "y"), ("x", "z"), ("y",)))
+    saves = {"q1": {a: 20, ab: 40, ac: 40}, "q2": {ab: 20, d: 28}, "q3": {ac: 15}}
+
+    def objective(cfg):
+        return 100.0 - sum(max((v for c, v in by.items() if c in cfg), default=0) for by in saves.values()), 0.0
+
+    sizes = {a: 10, ab: 20, ac: 20, d: 10}
+    chosen, rejected = greedy([a, ab, ac, d], objective, sizes.__getitem__, Budget(bytes=30), lambda cfg: set(cfg))
+    assert chosen == [ac, d]
+    assert objective(frozenset(chosen))[0] == 17.0  # the greedy alone stops at [ab, d]: 32
+    why = {r.candidate: r.reason for r in rejected}
+    assert why[ab] == "swapped for t(x, z), which serves the chosen configuration better"
+
+
 def _tree_cost(lines, rows=None):
     sizes = rows or {}
     return plan_cost(lines, lambda a: sizes.get(a, 10_000), lambda a, ix, k: 10.0, lambda a: 0)
