@@ -216,6 +216,38 @@ def test_a_second_search_prices_the_plan_the_check_measured_slow(db, monkeypatch
     assert ev["all_rows"].after_ms < 2 * ev["all_rows"].before_ms
 
 
+def test_no_round_after_one_that_measured_slower_than_an_earlier_one(db, monkeypatch):
+    """The setup above, with the second round's check made to measure every query 10x slower: its queries
+    all ran over their predictions (which would ask for another round), but the round measured slower than
+    the first, so the search stops there and the first round's configuration is the advice."""
+    real = advisor_mod.plan_cost
+    monkeypatch.setattr(advisor_mod, "plan_cost", lambda lines, *a, **kw: 1.0 if any(
+        " INDEX " in line for line in lines) else real(lines, *a, **kw))
+    searches: list = []
+    greedy, check = advisor_mod.greedy, advisor_mod.verify
+
+    def counted(*args, **kw):
+        searches.append(1)
+        return greedy(*args, **kw)
+
+    def slow_second(timer, queries, before, first, *args, **kw):
+        after, verdicts = check(timer, queries, before, first, *args, **kw)
+        if len(searches) == 2:
+            after = {n: Timing(t.ms * 10 if t.ms is not None else None, t.rows, t.plan, t.error, t.runs)
+                     for n, t in after.items()}
+        return after, verdicts
+
+    monkeypatch.setattr(advisor_mod, "greedy", counted)
+    monkeypatch.setattr(advisor_mod, "verify", slow_second)
+    w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_a", BY_A, 100.0)
+    a = advise(reflect(f"sqlite:///{db}"), w, db, repeat=3, dialect="sqlite", rounds=3)
+    rounds = a.stats["rounds"]
+    assert len(searches) == len(rounds) == 2
+    assert rounds[1]["total_ms"] > rounds[0]["total_ms"]
+    assert "all_rows" in rounds[1]["surprised"]
+    assert [s.index.name for s in a] == rounds[0]["indexes"]
+
+
 def test_rounds_limits_the_searches(db, monkeypatch):
     """rounds=1 stops after the first search and its check (the same setup as above would search again);
     a round count below one is refused before anything runs."""

@@ -95,7 +95,8 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     ``rounds``: how many searches at most (default 3). After each, the chosen indexes are built and
     measured, and the next search prices the plans it timed at what they measured; it runs only while
     the queries measured clearly slower than predicted ran over their prediction by ROUND_GAIN (10%)
-    of the measured total. ``rounds=1`` is one search and one measured check, the quickest.
+    of the measured total, and not after a round that measured no faster than an earlier one.
+    ``rounds=1`` is one search and one measured check, the quickest.
 
     ``parallel``: with two cores or more, the workload is timed before the search by a child process
     on the sample's copy while this one prices the search's first step (about halves the wait on TPC-H);
@@ -460,6 +461,8 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
             excess = sum(w[n].weight * ((capped(after[n], timeout) or 0.0) - guess[n]) for n in surprised)
             if not surprised or excess < ROUND_GAIN * total:
                 break
+            if len(searched) > 1 and total >= min(r.total for r in searched[:-1]):
+                break  # the feedback made this round worse than an earlier one: more rounds chase the noise
             t_search = time.perf_counter()
         best = min(searched, key=lambda r: r.total)
         chosen, after, verdicts = best.chosen, best.after, best.verdicts
