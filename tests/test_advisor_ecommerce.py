@@ -120,6 +120,20 @@ def test_cli_json(shop, capsys):
     assert all(isinstance(q["before_ms"], float) and isinstance(q["after_ms"], float) for q in out["queries"])
 
 
+def test_cli_serial_times_the_workload_in_process(shop, capsys, monkeypatch):
+    """`--serial` passes parallel=False (the workload timed before the search in this process)."""
+    import dbmodel_kit.advisor as advisor_mod
+
+    seen = []
+    real = advisor_mod.advise
+    monkeypatch.setattr(advisor_mod, "advise", lambda *a, **kw: seen.append(kw["parallel"]) or real(*a, **kw))
+    for flag in ([], ["--serial"]):
+        assert main(["advise", SPEC, "--workload", str(WORKLOAD), "--db", str(shop), "--budget", "1",
+                     "--repeat", "1", "--rounds", "1", *flag]) == 0
+    assert seen == [True, False]
+    assert "index(es) suggested" in capsys.readouterr().out
+
+
 def test_cli_bad_budget(shop, capsys):
     """A budget that is neither a count nor a size exits 2 with the reason."""
     assert main(["advise", SPEC, "--workload", str(WORKLOAD), "--db", str(shop), "--budget", "lots"]) == 2

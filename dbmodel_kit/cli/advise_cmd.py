@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--rounds", type=int, default=None, metavar="N",
                    help="SQLite sample: searches at most, each priced with what the earlier ones measured "
                    "(default 3; 1 is quickest)")
+    p.add_argument("--serial", dest="parallel", action="store_false",
+                   help="SQLite sample: time the workload before the search in this process (by default a child "
+                   "process times it on another core while the search starts)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
 
@@ -51,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         extra = {} if args.rounds is None else {"rounds": args.rounds}
         advice = advise(schema, args.workload, args.db, budget=args.budget, dialect=args.dialect or "postgresql",
-                        repeat=args.repeat, **extra)
+                        repeat=args.repeat, parallel=args.parallel, **extra)
     sys.stdout.write(advice.to_json() if args.format == "json" else advice.to_text())
     return 0
