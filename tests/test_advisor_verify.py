@@ -217,7 +217,7 @@ def test_a_second_search_prices_the_plan_the_check_measured_slow(db, monkeypatch
 
 
 def test_no_round_after_one_that_measured_slower_than_an_earlier_one(db, monkeypatch):
-    """The setup above, with the second round's check made to measure every query 10x slower: its queries
+    """The setup above, with the second round's check made to measure every query 100x slower: its queries
     all ran over their predictions (which would ask for another round), but the round measured slower than
     the first, so the search stops there and the first round's configuration is the advice."""
     real = advisor_mod.plan_cost
@@ -233,7 +233,7 @@ def test_no_round_after_one_that_measured_slower_than_an_earlier_one(db, monkeyp
     def slow_second(timer, queries, before, first, *args, **kw):
         after, verdicts = check(timer, queries, before, first, *args, **kw)
         if len(searches) == 2:
-            after = {n: Timing(t.ms * 10 if t.ms is not None else None, t.rows, t.plan, t.error, t.runs)
+            after = {n: Timing(t.ms * 100 if t.ms is not None else None, t.rows, t.plan, t.error, t.runs)
                      for n, t in after.items()}
         return after, verdicts
 
