@@ -246,7 +246,9 @@ def report(results: list[dict], args: argparse.Namespace, base_bytes: int, w: Wo
     lines += ["", "`advise s` for ours is the whole of `advise()` up to its final choice: one timed run of the "
               "workload before, the what-if search, and the measured check (the chosen indexes built on a copy, "
               "the queries whose plan changed timed again, indexes behind a clearly slower query tried away), "
-              "in rounds while a query measures clearly slower than the search predicted."]
+              "in rounds while a query measures clearly slower than the search predicted (and not after a round "
+              "that measured no faster than an earlier one); the timed run before is made by a child process on the "
+              "other core while the search starts."]
     return "\n".join(lines) + "\n"
 
 
