@@ -321,6 +321,19 @@ def test_a_child_given_no_work_ends_quietly():
             aside.result()
 
 
+def test_advise_times_the_workload_here_when_the_child_fails(db, monkeypatch):
+    """A child that cannot run (here: one that exits at once) does not fail the advice: the workload is timed
+    in this process, and stats say why."""
+    monkeypatch.setattr(measure, "_CHILD", "import sys; sys.exit(3)")
+    monkeypatch.setattr(advisor_mod, "cores", lambda: 2)
+    w = Workload().add("by_b", BY_B, 10.0)
+    a = advise(reflect(f"sqlite:///{db}"), w, db, repeat=1, dialect="sqlite", rounds=1)
+    assert a.stats["before_aside"] is False
+    assert "exit status 3" in a.stats["aside_error"]
+    assert [s.index.columns for s in a] == [("b", "pad")]
+    assert a.queries[0].before_ms is not None
+
+
 def test_advise_times_aside_with_two_cores_and_here_with_one(db, monkeypatch):
     """The advice is the same either way; ``stats["before_aside"]`` says which ran. One core: inline."""
     w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_b", BY_B, 10.0)

@@ -5,7 +5,9 @@ The pipeline, top to bottom: :mod:`.analysis` (what each query asks of each tabl
 (calibrated on measured runtimes) -> :mod:`.select` (greedy under a budget, net of write cost) ->
 :mod:`.measure` (the chosen indexes built on a copy of the sample and measured; an index behind a
 query measured clearly slower than before is tried away and dropped when the queries it serves run
-faster without it) -> :mod:`.advice`.
+faster without it) -> :mod:`.advice`. The workload's timed run before the search, which calibrates
+the cost model and is the "before" of the evidence, is made by a child process on another core
+(:class:`.measure.Aside`) while this one prices the search's first step.
 
 Other evidence engines, same :class:`Advice`: :mod:`.whatif_postgres` (the user's PostgreSQL by
 URL, HypoPG hypothetical indexes, EXPLAIN costs) and :mod:`.duckdb` (a DuckDB sample: ART indexes
@@ -129,7 +131,13 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         return advise_duckdb(schema, workload, db, budget=budget, repeat=repeat)
     started = time.perf_counter()
     # the child that times the workload is started first: it loads Python while the sample is read and copied
-    with Aside() if parallel and cores() >= 2 else contextlib.nullcontext() as aside:
+    aside: Aside | None = None
+    if parallel and cores() >= 2:
+        try:
+            aside = Aside()
+        except OSError:  # no interpreter to start (an embedded Python): the workload is timed here
+            aside = None
+    with aside if aside is not None else contextlib.nullcontext():
         return _advise_sqlite(schema, workload, db, budget, dialect, repeat, timeout, rounds, started, aside)
 
 
@@ -161,6 +169,7 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
             aside.start(copy, list(w), repeat, timeout)
         con = sqlite3.connect(copy, isolation_level=None)
         before_s = wait_s = 0.0
+        aside_error: str | None = None
         if aside is None:
             before = Aside.inline(con, list(w), repeat, timeout)
             before_s = time.perf_counter() - t_run
@@ -307,7 +316,12 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                     break
                 single(d)
             t_wait = time.perf_counter()
-            before, before_s = aside.result()
+            try:
+                before, before_s = aside.result()
+            except ModelError as e:  # the child could not run (its environment): time the workload here
+                aside_error = str(e)
+                before = Aside.inline(con, list(w), repeat, timeout)
+                before_s = time.perf_counter() - t_wait
             wait_s = time.perf_counter() - t_wait
         timer = Timer(con, timeout)
         measured = {n: t.ms for n, t in before.items() if t.ms is not None}  # finished queries' median ms
@@ -504,7 +518,7 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
         src.close()
     return Advice(schema, suggestions, rejected, evidence, dialect,
                   {"advise_s": advise_s, "before_s": before_s, "search_s": search_s, "verify_s": verify_s,
-                   "before_aside": aside is not None,
+                   "before_aside": aside is not None and aside_error is None, "aside_error": aside_error,
                    "whatif_calls": whatif.calls,
                    "ms_per_unit": scale, "calibrated_queries": len(per_query), "candidates": len(cands),
                    "predicted_ms": {q.name: round(cost(q.name, final)[0] * per_query.get(q.name, scale), 3)

@@ -179,7 +179,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         for i, c in enumerate(chosen):
             for d in pool:
                 if d in chosen or d.table != c.table or d.where != c.where or d.columns[0] != c.columns[0] \
-                        or d in rejected and not rejected[d].startswith("redundant"):
+                        or (d in rejected and not rejected[d].startswith("redundant")):
                     continue
                 after = [d if x == c else x for x in chosen]
                 if not fits(after):
