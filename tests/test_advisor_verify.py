@@ -248,6 +248,19 @@ def test_no_round_after_one_that_measured_slower_than_an_earlier_one(db, monkeyp
     assert [s.index.name for s in a] == rounds[0]["indexes"]
 
 
+def test_progress_bar_counts_the_timed_run_and_each_rounds_search_and_check(db, capsys):
+    w = Workload().add("by_b", BY_B, 10.0)
+    advise(reflect(f"sqlite:///{db}"), w, db, repeat=1, dialect="sqlite", rounds=2, progress=True)
+    err = capsys.readouterr().err
+    assert "advise: timing the workload" in err
+    assert "advise: search 1" in err
+    assert "advise: check 1 (1 index(es) built and timed)" in err
+    assert "advise: done" in err
+    assert "5/5" in err  # the second round was not needed: the bar still ends full
+    advise(reflect(f"sqlite:///{db}"), w, db, repeat=1, dialect="sqlite", rounds=1, progress=False)
+    assert "advise" not in capsys.readouterr().err
+
+
 def test_rounds_limits_the_searches(db, monkeypatch):
     """rounds=1 stops after the first search and its check (the same setup as above would search again);
     a round count below one is refused before anything runs."""

@@ -27,6 +27,7 @@ import contextlib
 import math
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp
+from tqdm.auto import tqdm
 
 from ..errors import ModelError
 from ..model import naming
@@ -90,7 +92,8 @@ def _connect(db: SampleDB | str | Path) -> tuple[Any, bool]:
 
 def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path, *,
            budget: Budget | int | str | None = None, dialect: str = "postgresql", repeat: int = 5,
-           timeout: float | None = None, rounds: int = ROUNDS, parallel: bool = True) -> Advice:
+           timeout: float | None = None, rounds: int = ROUNDS, parallel: bool = True,
+           progress: bool | None = None) -> Advice:
     """Suggest indexes for ``workload`` on the SQLite sample ``db``, each with the queries it helps
     and measured timings after building them on a copy of the sample.
 
@@ -104,6 +107,9 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     on the sample's copy while this one prices the search's first step (on TPC-H SF 0.1, 7 s of the
     25 s); False times it first, here. The child has a core to itself: its timings did not differ from
     timings made here beyond the machine's run-to-run noise.
+
+    ``progress``: a progress bar (tqdm, on stderr or in the notebook) through the timed run and each
+    round's search and measured check; None shows it when stderr is a terminal.
 
     ``timeout``: seconds after which a timed run of a query on the sample is stopped; such a query
     has no timing in the evidence (``stats["timeouts"]`` names them) and calibrates as a lower bound.
@@ -138,14 +144,18 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
             aside = Aside()
         except OSError:  # no interpreter to start (an embedded Python): the workload is timed here
             aside = None
-    with aside if aside is not None else contextlib.nullcontext():
-        return _advise_sqlite(schema, workload, db, budget, dialect, repeat, timeout, rounds, started, aside)
+    show = progress if progress is not None else sys.stderr.isatty()
+    with aside if aside is not None else contextlib.nullcontext(), \
+            tqdm(total=1 + 2 * rounds, desc="advise: timing the workload", unit="step", disable=not show,
+                 bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]") as bar:
+        return _advise_sqlite(schema, workload, db, budget, dialect, repeat, timeout, rounds, started, aside, bar)
 
 
 def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path,
                    budget: Budget | int | str | None, dialect: str, repeat: int, timeout: float | None, rounds: int,
-                   started: float, aside: Aside | None) -> Advice:
-    """:func:`advise` on a SQLite sample; ``aside``, if given, times the workload before the search."""
+                   started: float, aside: Aside | None, bar: Any) -> Advice:
+    """:func:`advise` on a SQLite sample; ``aside``, if given, times the workload before the search; ``bar``
+    (a tqdm bar, maybe disabled) counts the timed run and each round's search and check."""
     w = as_workload(workload).check(schema)
     limit = Budget.parse(budget)
     src, owned = _connect(db)
@@ -174,6 +184,7 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
         if aside is None:
             before = Aside.inline(con, list(w), repeat, timeout)
             before_s = time.perf_counter() - t_run
+            bar.update()
 
         units_cache: dict[tuple[str, frozenset[Candidate]], float] = {}
         observed = Observed(timeout, CALIBRATE_MIN_MS)
@@ -324,6 +335,7 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                 before = Aside.inline(con, list(w), repeat, timeout)
                 before_s = time.perf_counter() - t_wait
             wait_s = time.perf_counter() - t_wait
+            bar.update()
         timer = Timer(con, timeout)
         measured = {n: t.ms for n, t in before.items() if t.ms is not None}  # finished queries' median ms
         scale = calibrate([(base[n][0], ms) for n, ms in measured.items() if infos[n].kind == "read"])
@@ -405,8 +417,11 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
         search_s = verify_s = 0.0
         t_search = started + wait_s + (before_s if aside is None else 0.0)  # the first search's time includes
         # the statistics and the candidates, not the timing before (inline) or the wait for it (aside)
-        for _ in range(rounds):
+        for i in range(rounds):
+            bar.set_description_str(f"advise: search {i + 1}")
             chosen, dropped = greedy(cands, objective, stats.index_bytes, limit, uses, extend, threshold)
+            bar.update()
+            bar.set_description_str(f"advise: check {i + 1} ({len(chosen)} index(es) built and timed)")
             search_s += time.perf_counter() - t_search
             if frozenset(chosen) in seen:
                 break  # the measurements did not change the choice
@@ -470,6 +485,7 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
             total = sum(q.weight * (capped(after[q.name], timeout) or 0.0) for q in w)
             searched.append(_Round(chosen, dropped, verdicts, after, total, surprised, reused))
             verify_s += time.perf_counter() - t_verify
+            bar.update()
             # another search can gain about what the surprising queries measured over their prediction:
             # below ROUND_GAIN of the round's measured total it is not worth a round
             excess = sum(w[n].weight * ((capped(after[n], timeout) or 0.0) - guess[n]) for n in surprised)
@@ -496,6 +512,8 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                                           stats.index_bytes(c), round(without - sum(objective(final)), 4)))
         con.close()
         advise_s = time.perf_counter() - started
+        bar.set_description_str("advise: done")
+        bar.update(bar.total - bar.n)  # the rounds not needed
         for sg, c in zip(suggestions, chosen, strict=True):
             if (v := gone_why.get(sg.index.name)) is not None:
                 rejected.append(Rejected(c, (
