@@ -86,6 +86,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
     """
     chosen: list[Candidate] = []
     rejected: dict[Candidate, str] = {}
+    widened: set[Candidate] = set()  # chosen, then replaced by a wider one: a swap may take them back
     read0, write0 = objective(frozenset())
     current = read0 + write0
 
@@ -150,6 +151,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
             for x in chosen:
                 if x not in after:
                     rejected[x] = f"redundant: widened into {c}, which serves its searches and more"
+                    widened.add(x)
             chosen = after
             current -= gain
             step += 1
@@ -179,7 +181,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         for i, c in enumerate(chosen):
             for d in pool:
                 if d in chosen or d.table != c.table or d.where != c.where or d.columns[0] != c.columns[0] \
-                        or (d in rejected and not rejected[d].startswith("redundant")):
+                        or (d in rejected and d not in widened):
                     continue
                 after = [d if x == c else x for x in chosen]
                 if not fits(after):
@@ -190,6 +192,7 @@ def greedy(candidates: Sequence[Candidate], objective: Callable[[frozenset[Candi
         if best is not None:
             total, i, d = best
             rejected[chosen[i]] = f"swapped for {d}, which serves the chosen configuration better"
+            widened.discard(chosen[i])  # swapped out for good (each swap lowers the cost, so none cycles anyway)
             rejected.pop(d, None)
             chosen[i], current, swapped = d, total, True
     # redundancy: a chosen index that another chosen one starts with (same WHERE) goes if the cost holds
