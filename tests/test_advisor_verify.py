@@ -300,7 +300,7 @@ def test_the_workload_timed_aside_matches_the_inline_run(db):
     w = Workload().add("all_rows", ALL_ROWS, 1.0).add("by_b", BY_B, 1.0).add(
         "slow", "SELECT count(*) FROM t x JOIN t y ON x.pad = y.pad", 1.0)
     con = sqlite3.connect(db, isolation_level=None)
-    here = Aside.inline(con, list(w), 1, 0.05)
+    here = Timer(con, 0.05).run(w, 1)
     con.close()
     with Aside() as aside:
         aside.start(str(db), list(w), 1, 0.05)

@@ -140,10 +140,8 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     # the child that times the workload is started first: it loads Python while the sample is read and copied
     aside: Aside | None = None
     if parallel and cores() >= 2:
-        try:
+        with contextlib.suppress(OSError):  # no interpreter to start (an embedded Python): timed here instead
             aside = Aside()
-        except OSError:  # no interpreter to start (an embedded Python): the workload is timed here
-            aside = None
     show = progress if progress is not None else sys.stderr.isatty()
     with aside if aside is not None else contextlib.nullcontext(), \
             tqdm(total=1 + 2 * rounds, desc="advise: timing the workload", unit="step", disable=not show,
@@ -179,10 +177,11 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
         if aside is not None:
             aside.start(copy, list(w), repeat, timeout)
         con = sqlite3.connect(copy, isolation_level=None)
+        timer = Timer(con, timeout)
         before_s = wait_s = 0.0
         aside_error: str | None = None
         if aside is None:
-            before = Aside.inline(con, list(w), repeat, timeout)
+            before = timer.run(w, repeat)
             before_s = time.perf_counter() - t_run
             bar.update()
 
@@ -332,11 +331,10 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                 before, before_s = aside.result()
             except ModelError as e:  # the child could not run (its environment): time the workload here
                 aside_error = str(e)
-                before = Aside.inline(con, list(w), repeat, timeout)
+                before = timer.run(w, repeat)
                 before_s = time.perf_counter() - t_wait
             wait_s = time.perf_counter() - t_wait
             bar.update()
-        timer = Timer(con, timeout)
         measured = {n: t.ms for n, t in before.items() if t.ms is not None}  # finished queries' median ms
         scale = calibrate([(base[n][0], ms) for n, ms in measured.items() if infos[n].kind == "read"])
         # Per query, where the measurement stands well above timer noise (or hit the timeout, a lower

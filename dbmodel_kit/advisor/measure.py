@@ -13,6 +13,7 @@ progress handler; the clock restarts at each statement) and has no timing, only 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pickle
@@ -158,7 +159,7 @@ class Aside:
     repeats; it only reads the file. It is a separate interpreter, not a thread, because a thread's
     progress handler (the timeout) needs the GIL every 10,000 SQLite instructions, and the searching
     thread holds it: the timings would include the waits. On one core there is nothing to gain and
-    the two would share it, so :func:`cores` < 2 runs inline (``Aside.inline``)."""
+    the two would share it: with :func:`cores` < 2 the advisor times the workload itself."""
 
     def __init__(self) -> None:
         self.path: str | None = None
@@ -177,15 +178,10 @@ class Aside:
         with os.fdopen(fd, "wb") as f:  # a file, not the child's stdin: a large workload would fill the pipe
             pickle.dump((path, list(queries), repeat, timeout), f)
         assert self.proc.stdin is not None
-        try:
+        # a child that has died already (it could not import us) breaks the pipe; result() reports why it died
+        with contextlib.suppress(BrokenPipeError):
             self.proc.stdin.write(self._args.encode() + b"\n")
             self.proc.stdin.close()
-        except BrokenPipeError:
-            pass  # the child is gone already: result() reports its error
-
-    @staticmethod
-    def inline(con: Any, queries: Sequence[Query], repeat: int, timeout: float | None) -> dict[str, Timing]:
-        return Timer(con, timeout).run(queries, repeat)
 
     def close(self) -> None:
         """Stop the child if it still runs (the caller gave up waiting) and remove its files."""
@@ -194,7 +190,8 @@ class Aside:
         self.proc.wait()
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe is not None and not pipe.closed:
-                pipe.close()
+                with contextlib.suppress(BrokenPipeError):  # unsent bytes to a dead child
+                    pipe.close()
         self._err.close()
         if self._args is not None and os.path.exists(self._args):
             os.unlink(self._args)
