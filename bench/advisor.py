@@ -45,7 +45,7 @@ from sqlglot import exp
 from dbmodel_kit.advisor import ROUND_GAIN, ROUNDS, STRETCH, advise
 from dbmodel_kit.advisor.analysis import analyze
 from dbmodel_kit.advisor.candidates import Candidate, served_by
-from dbmodel_kit.advisor.measure import LONG_MS
+from dbmodel_kit.advisor.measure import LONG_MS, Timer
 from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.io.reflect import reflect
 from dbmodel_kit.model.schema import Schema
@@ -157,9 +157,16 @@ def measure(configs: list[dict], w: Workload, rounds: int) -> None:
         for c in configs:
             f = run(w, c["path"], repeat=5).frame
             c["runs"].append(dict(zip(f["query"], f["median_ms"], strict=True)))
+            # the same statements on the advisor's CPU clock (the thread's CPU time; writes rolled back)
+            con = sqlite3.connect(c["path"], isolation_level=None)
+            c.setdefault("cpu_runs", []).append({n: t.ms for n, t in Timer(con).run(w, 5).items()})
+            con.close()
+            c["load"] = os.getloadavg()[0]
     for c in configs:
         c["per"] = {q.name: statistics.median(r[q.name] for r in c["runs"]) for q in w}
         c["total"] = sum(q.weight * c["per"][q.name] for q in w)
+        c["cpu"] = {q.name: statistics.median(r[q.name] for r in c["cpu_runs"]) for q in w}
+        c["cpu_total"] = sum(q.weight * c["cpu"][q.name] for q in w)
 
 
 def oltp(args: argparse.Namespace, tmp: Path) -> str:
@@ -184,7 +191,7 @@ def oltp(args: argparse.Namespace, tmp: Path) -> str:
     for share in _shares(args):
         a = advise(ecommerce(), w, base, budget=f"{int(base_bytes * share)}B", dialect="sqlite", repeat=1)
         c = build(base, [s.sql(ecommerce(), "sqlite") for s in a], work, f"ours, budget {int(share * 100)}%")
-        c["advise_s"] = a.stats["advise_s"]
+        c["advise_s"], c["advise_cpu_s"] = a.stats["advise_s"], a.stats["advise_cpu_s"]
         configs.append(c)
     measure(configs, w, args.rounds)
     return report(configs, args, base_bytes, w)
@@ -206,6 +213,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5, help="OLTP: interleaved timing rounds per configuration")
     ap.add_argument("--budgets", default="5,10,25,50",
                     help="advisor budgets in percent of the base size, comma-separated (fewer while iterating)")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="advise this many times per budget (each run's configuration timed beside .expert's, again)")
     ap.add_argument("--no-doc", action="store_true", help="print the results only (docs/benchmarks.md untouched)")
     args = ap.parse_args()
     if shutil.which("sqlite3") is None:
@@ -230,14 +239,25 @@ def report(results: list[dict], args: argparse.Namespace, base_bytes: int, w: Wo
              f"{sqlite3.sqlite_version}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; "
              f"e-commerce sample of {rows:,} rows, base size {base_bytes / 1e6:.1f} MB; OLTP mix of {len(w)} "
              f"queries, writes {write_w:.0%} of weight; per query the median over {args.rounds} interleaved rounds "
-             "of the median of 5 runs).", "",
-             "| configuration | indexes added | index bytes | weighted ms/min (writes incl.) | vs .expert | "
-             "advise s |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    ref = next(r["total"] for r in results if r["label"] == ".expert")
+             "of the median of 5 runs; the CPU columns are the same statements timed on the advisor's clock, the "
+             "CPU time of the thread that runs them, in the same rounds).", "",
+             "| configuration | indexes added | index bytes | bytes vs .expert | weighted ms/min (writes incl.) | "
+             "vs .expert | weighted CPU ms/min | CPU vs .expert | advise s | advise CPU s |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    e = next(r for r in results if r["label"] == ".expert")
+    ref = e["total"]
     for r in results:
         adv = f"{r['advise_s']:.2f}" if "advise_s" in r else ""
-        lines.append(f"| {r['label']} | {r['count']} | {r['bytes'] / 1024:,.0f} KiB | {r['total']:,.1f} | "
-                     f"{r['total'] / ref:.2f}x | {adv} |")
+        adv_cpu = f"{r['advise_cpu_s']:.2f}" if "advise_cpu_s" in r else ""
+        lines.append(f"| {r['label']} | {r['count']} | {r['bytes'] / 1024:,.0f} KiB | {r['bytes'] / e['bytes']:.2f} | "
+                     f"{r['total']:,.1f} | {r['total'] / ref:.2f}x | {r['cpu_total']:,.1f} | "
+                     f"{r['cpu_total'] / e['cpu_total']:.2f}x | {adv} | {adv_cpu} |")
+    ours = [r for r in results if r["label"].startswith("ours")]
+    lines += ["", "Targets (ours <= 0.9x `.expert`'s total with at most a third of its index bytes; advise <= 30 s): "
+              + "; ".join(f"{r['label']}: {r['total'] / ref:.2f}x wall, {r['cpu_total'] / e['cpu_total']:.2f}x CPU, "
+                          f"{r['bytes'] / e['bytes']:.2f} of the bytes, advise {r['advise_s']:.1f} s wall / "
+                          f"{r['advise_cpu_s']:.1f} s CPU" for r in ours) + ". Load average (1 min) after each "
+              "configuration's last round: " + ", ".join(f"{r['label']} {r['load']:.1f}" for r in results) + "."]
     lines += ["", "Per query (median ms):", "", "| query | weight | " + " | ".join(r["label"] for r in results)
               + " |", "| --- | ---: |" + " ---: |" * len(results)]
     for q in w:
@@ -392,25 +412,26 @@ def tpch_workload(data: Path) -> tuple[Workload, dict[str, int], dict[str, list[
 def timed(path: str, w: Workload, expected: dict[str, int], repeat: int,
           timeout: float) -> tuple[dict[str, float | None], dict[str, float | None]]:
     """Median wall and CPU ms of ``repeat`` runs per query after a warm-up, None for a query the progress
-    handler stopped at ``timeout`` seconds (it is not run again); a wrong answer row count is an error."""
+    handler stopped after ``timeout`` CPU seconds (it is not run again; CPU, not wall, so that how busy the
+    machine is does not decide which queries time out); a wrong answer row count is an error."""
     con = sqlite3.connect(path)
     start = [0.0]
-    con.set_progress_handler(lambda: int(time.perf_counter() - start[0] > timeout), 10_000)
+    con.set_progress_handler(lambda: int(time.thread_time() - start[0] > timeout), 10_000)
     out: dict[str, float | None] = {}
     cpu_out: dict[str, float | None] = {}
     for q in w:
         sql, ms, cpu = q.for_engine("sqlite"), [], []
         for _ in range(repeat + 1):
-            c0 = time.process_time()
-            start[0] = time.perf_counter()
+            t0 = time.perf_counter()
+            start[0] = time.thread_time()
             try:
                 rows = con.execute(sql).fetchall()
             except sqlite3.OperationalError as e:
                 if "interrupt" not in str(e):
                     raise
                 break
-            ms.append((time.perf_counter() - start[0]) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
+            ms.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - start[0]) * 1000)
             if len(rows) != expected[q.name]:
                 raise SystemExit(f"{q.name} on {path}: {len(rows)} rows, DuckDB's answer has {expected[q.name]}")
         out[q.name] = statistics.median(ms[1:]) if len(ms) == repeat + 1 else None
@@ -461,22 +482,34 @@ def tpch(args: argparse.Namespace, tmp: Path) -> str:
         c["advise_s"] = time.perf_counter() - t0
         configs.append(c)
     configs.append(build(base, fk_where(schema, w), work, "every FK + WHERE column"))
-    for share in _shares(args):
-        a = advise(schema, w, base, budget=f"{int(base_bytes * share)}B", dialect="sqlite", repeat=1,
-                   timeout=args.advise_timeout)
-        c = build(base, [s.sql(schema, "sqlite") for s in a], work, f"ours, budget {int(share * 100)}%")
-        for k in ("advise_s", "before_s", "search_s", "verify_s"):
-            c[k] = a.stats[k]
-        c["dropped"] = [v["dropped"] for v in a.stats["verified"]]
-        c["rounds"] = a.stats["rounds"]
-        print(f"{c['label']}: {a.stats}", flush=True)
-        configs.append(c)
-    for c in configs:
+    def time_config(c: dict) -> None:
         print(f"timing {c['label']}", flush=True)
         c["per"], c["cpu"] = timed(c["path"], w, expected, args.repeat, args.timeout)
         c["total"] = sum(v if v is not None else args.timeout * 1000 for v in c["per"].values())
         c["cpu_total"] = sum(v if v is not None else args.timeout * 1000 for v in c["cpu"].values())
         c["timeouts"] = sum(v is None for v in c["per"].values())
+        c["load"] = os.getloadavg()[0]
+
+    for c in configs:
+        time_config(c)
+    ref = next(c for c in configs if c["label"] == ".expert")
+    for share in _shares(args):
+        for run_no in range(1, args.runs + 1):
+            a = advise(schema, w, base, budget=f"{int(base_bytes * share)}B", dialect="sqlite", repeat=1,
+                       timeout=args.advise_timeout)
+            label = f"ours, budget {int(share * 100)}%" + (f", run {run_no}" if args.runs > 1 else "")
+            c = build(base, [s.sql(schema, "sqlite") for s in a], work, label)
+            for k in ("advise_s", "advise_cpu_s", "before_s", "search_s", "verify_s"):
+                c[k] = a.stats[k]
+            c["dropped"] = [v["dropped"] for v in a.stats["verified"]]
+            c["rounds"] = a.stats["rounds"]
+            print(f"{c['label']}: {a.stats}", flush=True)
+            time_config(c)
+            if args.runs > 1:  # .expert timed again beside this run: the same load for both
+                again = dict(ref, label=f".expert beside run {run_no}")
+                time_config(again)
+                c["expert"] = again
+            configs.append(c)
     return tpch_report(configs, args, base_bytes, w, rewrites)
 
 
@@ -490,7 +523,8 @@ def tpch_report(configs: list[dict], args: argparse.Namespace, base_bytes: int, 
     ref = next(c for c in configs if c["label"] == ".expert")
     lines = [f"### TPC-H SF {args.sf:g} (22 queries, equal weights)", "",
              f"Command: `.venv/bin/python bench/advisor.py --only tpch --sf {args.sf:g} --repeat {args.repeat} "
-             f"--timeout {args.timeout:g} --advise-timeout {args.advise_timeout:g}` (SQLite "
+             f"--timeout {args.timeout:g} --advise-timeout {args.advise_timeout:g} --budgets {args.budgets} "
+             f"--runs {args.runs}` (SQLite "
              f"{sqlite3.sqlite_version}, sqlite3 CLI for `.expert`, "
              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end). Data and queries from "
              f"DuckDB {'/'.join(TPCH_PINS)} in `bench/.env-tpch` (`CALL dbgen(sf={args.sf:g})`, `tpch_queries()`), "
@@ -498,39 +532,65 @@ def tpch_report(configs: list[dict], args: argparse.Namespace, base_bytes: int, 
              f"size {base_bytes / 1e6:.1f} MB. Queries transpiled DuckDB -> SQLite with sqlglot; rewritten on the "
              "tree: " + "; ".join(f"{n} {', '.join(r)}" for n, r in rewrites.items()) + ". Every result's row "
              "count is checked against DuckDB's answer. Per query the median of "
-             f"{args.repeat} runs after a warm-up; a query still running after {args.timeout:g} s is stopped by "
+             f"{args.repeat} runs after a warm-up; a query still running after {args.timeout:g} CPU seconds is "
+             "stopped by "
              "a progress handler, reported as a timeout and counted at the limit in the total (so totals with "
              "timeouts are lower bounds).", "",
-             "| configuration | indexes added | index bytes | total ms (22 queries) | vs .expert | timeouts | "
-             "total CPU ms | CPU vs .expert | advise s | of which timed run before s | of which search s | "
-             "of which measured check s |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| configuration | indexes added | index bytes | bytes vs .expert | total ms (22 queries) | vs .expert | "
+             "timeouts | total CPU ms | CPU vs .expert | load avg | advise s | advise CPU s | of which timed run "
+             "before s | of which search s | of which measured check s |",
+             "| --- |" + " ---: |" * 14]
 
     def sec(c: dict, k: str) -> str:
         return f"{c[k]:.2f}" if k in c else ""
+    verdicts = []
     for c in configs:
-        lines.append(f"| {c['label']} | {c['count']} | {c['bytes'] / 1024:,.0f} KiB | {c['total']:,.1f} | "
-                     f"{c['total'] / ref['total']:.2f}x | {c['timeouts']} | {c['cpu_total']:,.1f} | "
-                     f"{c['cpu_total'] / ref['cpu_total']:.2f}x | {sec(c, 'advise_s')} | {sec(c, 'before_s')} | "
-                     f"{sec(c, 'search_s')} | {sec(c, 'verify_s')} |")
+        e = c.get("expert", ref)  # the .expert timing made beside this run (or the one timing)
+        lines.append(f"| {c['label']} | {c['count']} | {c['bytes'] / 1024:,.0f} KiB | "
+                     f"{c['bytes'] / ref['bytes']:.2f} | {c['total']:,.1f} | {c['total'] / e['total']:.2f}x | "
+                     f"{c['timeouts']} | {c['cpu_total']:,.1f} | "
+                     f"{c['cpu_total'] / e['cpu_total']:.2f}x | {c['load']:.1f} | {sec(c, 'advise_s')} | "
+                     f"{sec(c, 'advise_cpu_s')} | {sec(c, 'before_s')} | {sec(c, 'search_s')} | {sec(c, 'verify_s')} |")
+        if "advise_s" in c and not c["label"].startswith(".expert"):
+            verdicts.append((c, c["total"] / e["total"], c["cpu_total"] / e["cpu_total"], c["bytes"] / ref["bytes"]))
+    if verdicts:
+        wall_ok = sum(v[1] <= 0.9 for v in verdicts)
+        cpu_ok = sum(v[2] <= 0.9 for v in verdicts)
+        bytes_ok = sum(v[3] <= 1 / 3 for v in verdicts)
+        fast_wall = sum(v[0]["advise_s"] <= 30 for v in verdicts)
+        fast_cpu = sum(v[0]["advise_cpu_s"] <= 30 for v in verdicts)
+        n = len(verdicts)
+        lines += ["", f"Targets (ours <= 0.9x `.expert`'s total in at least 4 of 5 runs, at most a third of its index "
+                  f"bytes, advise <= 30 s), each run against the `.expert` timing made beside it: total <= 0.9x in "
+                  f"{wall_ok} of {n} runs by wall time and {cpu_ok} of {n} by CPU time; index bytes <= 1/3 in "
+                  f"{bytes_ok} of {n}; advise <= 30 s in {fast_wall} of {n} by wall time and {fast_cpu} of {n} by "
+                  "CPU time (this process and its timing child)."]
     lines += ["", "Per query (median ms):", "", "| query | " + " | ".join(c["label"] for c in configs) + " |",
               "| --- |" + " ---: |" * len(configs)]
     for q in w:
         lines.append(f"| {q.name} | " + " | ".join(ms(c["per"][q.name]) for c in configs) + " |")
+    lines += ["", "Per query (median CPU ms):", "", "| query | " + " | ".join(c["label"] for c in configs) + " |",
+              "| --- |" + " ---: |" * len(configs)]
+    for q in w:
+        lines.append(f"| {q.name} | " + " | ".join(ms(c["cpu"][q.name]) for c in configs) + " |")
     dropped = "; ".join(f"{c['label']}: {', '.join(c['dropped'])}" for c in configs if c.get("dropped"))
     rounds = "; ".join(f"{c['label']}: " + ", ".join(f"{r['total_ms']:,.0f}" for r in c["rounds"]) + " ms"
                        for c in configs if c.get("rounds"))
     lines += ["", "`advise s` is the whole of `advise()` up to its final choice: reading the sample's statistics; "
               "its own timed run of the workload on the sample (`timed run before`: a warm-up and one run per "
               f"query, the warm-up alone for a query whose warm-up takes {LONG_MS:g} ms or more, each stopped after "
-              f"{args.advise_timeout:g} s; it calibrates the cost units and is the 'before' of the evidence; on this "
+              f"{args.advise_timeout:g} CPU s; it calibrates the cost units and is the 'before' of the evidence; on "
+              "this "
               "two-core machine a child process runs it while the search prices its first step, every candidate "
               "alone for every query, so `advise s` is less than the sum of the three parts); the what-if search "
               "(`search`, the part comparable with `.expert`, which runs no query; its own time, without the wait "
               "for the timed run); and the "
               "measured check (`measured check`: the chosen indexes built on the advisor's copy, the queries "
               "whose plan changed timed again, and for each query clearly slower than before each chosen index "
-              "its plan uses tried away, dropped when the queries it serves are measured faster without it). "
+              "its plan uses tried away, dropped when the queries it serves are measured faster without it); last, "
+              "the measured confirmation (part of `advise s`, not of the three columns): each index of the advised "
+              "round tried away on the copy and kept only if the statements it serves, its queries and the writes "
+              "that maintain it, measure faster with it by more than twice the spread of their timings. "
               f"Search and check run in rounds (at most {ROUNDS}): what a round measured (the chosen configuration, "
               "the final one and each configuration the check tried) prices the what-if plans it ran under in the "
               "next search, which runs while the queries measured clearly slower than predicted ran over their "
@@ -542,7 +602,9 @@ def tpch_report(configs: list[dict], args: argparse.Namespace, base_bytes: int, 
               "Indexes the check dropped in the advised round: " + (dropped or "none") + ". "
               "`.expert` time is the sqlite3 CLI run once per query. Index bytes are SQLite's `dbstat` pages; the "
               "budget is checked against the advisor's own estimate of each index's size. Total CPU ms (the "
-              "process's CPU time, the same medians) is shown beside wall time because the machine is shared."]
+              "query thread's CPU time, the same medians) is shown beside wall time because the machine is shared; "
+              "the advisor's own timings are that CPU time too. `advise CPU s`: the CPU seconds of `advise()`, its "
+              "process's and the timing child's."]
     return "\n".join(lines) + "\n"
 
 

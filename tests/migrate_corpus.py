@@ -15,7 +15,7 @@ from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.migrate import CastColumn, DecomposeTable, MergeColumns, Plan, SplitColumn, diff
 from dbmodel_kit.model import Model
 from dbmodel_kit.model import ops as o
-from dbmodel_kit.model.schema import Column, Enum, ForeignKey, Index, Schema
+from dbmodel_kit.model.schema import Column, Default, Domain, Enum, ForeignKey, Index, Schema, Sequence, Verbatim, View
 from dbmodel_kit.model.spec import build_table
 
 
@@ -106,7 +106,89 @@ HAND: dict[str, Callable[[], Plan]] = {
     "narrowing_cast": lambda: _ops(CastColumn("orders", "note", "varchar(50)")),
     "structural_diff": lambda: diff(base(), _evolved(), hints={"customers.name": "customers.display_name"}),
     "ecommerce_review": lambda: _ecommerce_review(),
+    # sequences and domains (reflection reads them back where the engine has them, 222adab)
+    "add_sequence_drawn_by_column": lambda: _ops(
+        o.AddSequence(Sequence("invoice_no", start=1000, increment=10)),
+        o.AddColumn("orders", Column("invoice", "bigint", default=Default("sequence", "invoice_no")))),
+    "alter_sequence": lambda: _ops(o.AlterSequence("ticket_no", increment=5, max_value=999_999, cycle=True),
+                                   start=_with_sequence()),
+    "drop_sequence": lambda: _ops(o.DropSequence("ticket_no"), start=_with_sequence()),
+    "add_domain_and_column": lambda: _ops(
+        o.AddDomain(Domain("quantity", "integer", checks=("VALUE > 0",))),
+        o.AddColumn("products", Column("pack_size", "domain(quantity)", default=1))),
+    "alter_domain": lambda: _ops(o.AlterDomain("quantity", nullable=False, default=2,
+                                               checks=("VALUE > 0 AND VALUE < 1000",)), start=_with_domain()),
+    "drop_domain": lambda: _ops(o.DropColumn("products", "pack_size"), o.DropDomain("quantity"),
+                                start=_with_domain()),
+    # views (portable SQL, transpiled per engine) and objects kept as their own engine's SQL
+    "add_view": lambda: _ops(o.AddView(_order_lines())),
+    "replace_view": lambda: _ops(o.ReplaceView("order_lines", _order_lines(
+        "SELECT o.id, o.qty, p.name, o.qty * p.price AS amount FROM orders o JOIN products p ON p.id = o.product_id "
+        "WHERE o.qty > 0")), start=_with_view()),
+    "drop_view": lambda: _ops(o.DropView("order_lines"), start=_with_view()),
+    # a materialized view where the engine has them (PostgreSQL), a plain view elsewhere, as ddl notes
+    "add_materialized_view": lambda: _ops(o.AddView(View(
+        "product_sales", "SELECT p.id, p.name, SUM(o.qty) AS sold FROM products p JOIN orders o ON o.product_id = p.id "
+        "GROUP BY p.id, p.name", materialized=True))),
+    "widen_column_under_view": lambda: _ops(o.AlterColumn("orders", "qty", type="bigint"), start=_with_view()),
+    "drop_column_beside_view": lambda: _ops(o.DropColumn("orders", "note"), start=_with_view()),
+    "rename_table_under_view": lambda: _ops(o.RenameTable("orders", "purchases"), start=_with_view()),
+    "rename_column_under_view": lambda: _ops(o.RenameColumn("orders", "qty", "quantity"), start=_with_view()),
+    "add_objects": lambda: _ops(*(o.AddObject(x) for x in _objects())),
+    "replace_objects": lambda: _ops(*(o.ReplaceObject(x.kind, x.key, x, x.dialect) for x in _objects(2)),
+                                    start=_with_objects()),
+    "drop_objects": lambda: _ops(*(o.DropObject(x.kind, x.key, x.dialect) for x in reversed(_objects())),
+                                 start=_with_objects()),
 }
+
+
+_LINES = "SELECT o.id, o.qty, p.name FROM orders o JOIN products p ON p.id = o.product_id"
+
+
+def _order_lines(query: str = _LINES) -> View:
+    """A view over orders and products, in portable SQL (each engine gets it transpiled)."""
+    return View("order_lines", query)
+
+
+def _with_view() -> Schema:
+    """:func:`base` with the view ``order_lines``."""
+    return _ops(o.AddView(_order_lines())).new
+
+
+def _objects(floor: int = 1) -> tuple[Verbatim, ...]:
+    """A trigger keeping ``orders.qty`` at least ``floor`` on each engine that has triggers (SQLite,
+    PostgreSQL with its function, MariaDB), and a function (a macro) on DuckDB, which has no
+    triggers: each engine creates its own and notes the others' as not created there."""
+    pg_function = (f"CREATE FUNCTION qty_floor() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   f"NEW.qty := GREATEST(NEW.qty, {floor}); RETURN NEW; END $$")
+    return (
+        Verbatim("trigger", "orders_qty_floor", "sqlite",
+                 f"CREATE TRIGGER orders_qty_floor AFTER INSERT ON orders WHEN NEW.qty < {floor} BEGIN "
+                 f"UPDATE orders SET qty = {floor} WHERE id = NEW.id; END", depends_on=("orders",)),
+        Verbatim("function", "qty_floor()", "postgresql", pg_function),
+        Verbatim("trigger", "orders_qty_floor on orders", "postgresql",
+                 "CREATE TRIGGER orders_qty_floor BEFORE INSERT OR UPDATE ON orders FOR EACH ROW "
+                 "EXECUTE FUNCTION qty_floor()", depends_on=("orders", "qty_floor()")),
+        Verbatim("trigger", "orders_qty_floor", "mysql",
+                 f"CREATE TRIGGER orders_qty_floor BEFORE INSERT ON orders FOR EACH ROW "
+                 f"SET NEW.qty = GREATEST(NEW.qty, {floor})", depends_on=("orders",)),
+        Verbatim("function", "qty_floor", "duckdb", f"CREATE MACRO qty_floor(q) AS greatest(q, {floor})"),
+    )
+
+
+def _with_objects() -> Schema:
+    """:func:`base` with :func:`_objects`."""
+    return _ops(*(o.AddObject(x) for x in _objects())).new
+
+
+def _with_sequence() -> Schema:
+    """:func:`base` with a sequence no column draws from yet."""
+    return _ops(o.AddSequence(Sequence("ticket_no", start=1, increment=1))).new
+
+
+def _with_domain() -> Schema:
+    """:func:`base` with a domain a column of products uses."""
+    return HAND["add_domain_and_column"]().new
 
 
 def _batch(m: Model) -> None:

@@ -82,6 +82,28 @@ def test_existing_prefix_index_suppresses_candidate():
         ("city", "created_at"): "already served by ix_people_city_created_at on people"}
 
 
+def test_a_key_prefixed_index_is_never_proposed_unless_it_covers():
+    """An index whose leading columns are the primary key or a unique key (in any order) finds one row per
+    search, as the key's own index does: it is never a candidate, with the reason, unless it covers a query
+    (then the advisor keeps it only where the measured confirmation shows its gain)."""
+    m = Model()
+    m.add_table("people", id="integer pk", email="varchar(200) not null unique", name="varchar(100) not null",
+                pad="text", created_at="timestamp not null")
+    m.add_table("pairs", a="integer not null", b="integer not null", note="text", primary_key=("a", "b"))
+    s = m.schema
+    qs = [Query("by_id", "SELECT pad FROM people WHERE id = 5 AND created_at > '2024-01-01'"),
+          Query("by_email", "SELECT name FROM people WHERE email = 'x'"),
+          Query("pair", "SELECT note FROM pairs WHERE b = 1 AND a = 2 ORDER BY note")]
+    cands, rejected = generate([analyze(q, s) for q in qs], s)
+    reasons = {(r.candidate.table, r.candidate.columns): r.reason for r in rejected}
+    assert reasons[("people", ("id", "created_at"))].startswith("its leading columns are the primary key")
+    assert reasons[("people", ("email",))] == "already served by uq_people_email on people"
+    assert ("people", ("email", "name")) in {(c.table, c.columns) for c in cands}  # covers by_email
+    pair_keys = [c.columns for c in cands if c.table == "pairs"]
+    assert all(set(cols[:2]) != {"a", "b"} or "note" in cols for cols in pair_keys), pair_keys
+    assert any(r[0] == "pairs" and reasons[r].startswith("its leading columns are the primary key") for r in reasons)
+
+
 def test_partial_candidates_for_soft_delete_filters():
     """A soft-delete filter makes a partial variant with the filter as its WHERE."""
     s = _people()
@@ -454,3 +476,24 @@ def test_cost_prices_lookups_by_locality_and_sorts_groups_not_rows():
     assert cost(scan, 0.0, groups=4) < cost(scan, 0.0) / 2
     grouped = ["SCAN t", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"]
     assert cost(grouped, 1.0, groups=4) == cost(grouped, 1.0)  # the GROUP BY itself sorts every row
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "duckdb"])
+def test_advise_on_a_sample_of_a_partitioned_table(engine):
+    """A sample on an engine without partitioning holds no partitions: the advisor reads the
+    tables the sample holds (pagila: 'no such table: payment_p2022_01')."""
+    import warnings
+
+    from dbmodel_kit.io import loads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        schema = loads("CREATE TABLE payment (id integer NOT NULL, paid date NOT NULL, amount integer, "
+                       "PRIMARY KEY (id, paid)) PARTITION BY RANGE (paid);"
+                       "CREATE TABLE payment_p1 (id integer NOT NULL, paid date NOT NULL, amount integer);"
+                       "ALTER TABLE ONLY payment ATTACH PARTITION payment_p1 FOR VALUES FROM ('2000-01-01') TO "
+                       "('2100-01-01');", "sql", dialect="postgresql")
+    db = sample(schema, {"payment": 500}, engine=engine)
+    w = Workload.from_sql("-- name: q  weight: 10\nSELECT * FROM payment WHERE amount = 5;")
+    kw = {"parallel": False, "rounds": 1} if engine == "sqlite" else {}
+    assert advise(schema, w, db, repeat=1, **kw) is not None

@@ -257,3 +257,21 @@ def test_budget_zero_keeps_no_art_index(events):
     assert len(a) == 0
     assert {str(r.candidate): r.reason for r in a.rejected}["events(session_id)"] == "over the budget"
     assert [c.columns for c in a.clustering] == [("session_id",)]
+
+
+def test_not_null_self_reference_sample_is_copied(tmp_path):
+    """A table whose self-reference is NOT NULL (each root its own parent in the sample) is copied
+    whole: DuckDB cannot insert a row under a foreign key to itself that is not yet there, so the
+    copies declare an index on the key's columns in its place (advise stopped with 'a_0: 40 rows
+    reference a parent row that is not in the sample' on generated schemas)."""
+    from dbmodel_kit.advisor.duckdb import holdable
+    from dbmodel_kit.workload import sample
+
+    m = Model()
+    m.add_table("node", id="integer pk", parent_id="integer not null references node(id)", label="text")
+    db = sample(m.schema, 40, path=tmp_path / "s.duckdb", seed=1, progress=False)
+    assert db.counts() == {"node": 40}
+    w = "-- name: kids  weight: 1\nSELECT id FROM node WHERE parent_id = 3;\n"
+    advise_duckdb(m.schema, w, db, repeat=1)  # raised ModelError before
+    t = holdable(m.schema).table("node")
+    assert (t.foreign_keys, [ix.columns for ix in t.indexes]) == ((), [("parent_id",)])

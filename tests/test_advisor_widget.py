@@ -3,7 +3,9 @@ AddIndex (undo takes it back), Reject leaves the model alone, and errors stay in
 
 from __future__ import annotations
 
+import contextlib
 import doctest
+import functools
 import importlib
 from pathlib import Path
 
@@ -11,7 +13,9 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from dbmodel_kit.advisor import Budget
+from advisor_clock import work_clock
+
+from dbmodel_kit.advisor import Budget, advise
 from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.model import Model
 from dbmodel_kit.model.ops import AddIndex
@@ -38,12 +42,25 @@ UPDATE orders SET status = 'shipped' WHERE id = '00000000-0000-0000-0000-0000000
 """
 
 
+@contextlib.contextmanager
+def _work_clock():  # type: ignore[no-untyped-def]
+    """The panel's Run timed by the advisor work clock (tests/advisor_clock.py: VM instructions, so
+    the measured confirmation decides the same way on every run and under any load), in this
+    process (a child process timing the workload aside would use the real clock)."""
+    import dbmodel_kit.widgets.advisor as panel_module
+
+    with work_clock(), pytest.MonkeyPatch.context() as mp:
+        mp.setattr(panel_module, "advise", functools.partial(advise, parallel=False))
+        yield
+
+
 def _panel(workload=None, db=None):  # type: ignore[no-untyped-def]
     from dbmodel_kit.widgets.advisor import AdvisorPanel
 
     m = Model(ecommerce())
     panel = AdvisorPanel(m, workload if workload is not None else Workload.from_sql(MIX), db)
-    panel.rows.value = 3000
+    if db is None:  # a new row count asks for a new sample: only when there is none given
+        panel.rows.value = 3000
     panel.repeat.value = 1
     return m, panel
 
@@ -52,7 +69,8 @@ def _panel(workload=None, db=None):  # type: ignore[no-untyped-def]
 def ran():  # type: ignore[no-untyped-def]
     """A panel over a fresh model after one Run (module-scoped: advising takes a second or two)."""
     m, panel = _panel()
-    panel.run_btn.click()
+    with _work_clock():
+        panel.run_btn.click()
     return m, panel
 
 
@@ -87,10 +105,12 @@ def test_run_generates_a_sample_and_shows_suggestions_with_evidence(ran) -> None
     assert len(advice) >= 1
     assert len(panel.suggestions.children) == len(advice)
     for s, row in zip(advice.indexes, panel.suggestions.children, strict=True):
-        accept, reject = row.children[0].children
+        accept, reject, unaccept = row.children[0].children
         card = row.children[1].value
         assert accept.description == "Accept"
         assert reject.description == "Reject"
+        assert unaccept.description == "Un-accept"
+        assert unaccept.disabled  # nothing accepted yet
         assert "CREATE INDEX" in card
         assert s.index.name in card
         assert "pending" in card
@@ -276,25 +296,63 @@ def test_model_edit_makes_a_generated_sample_stale(ran) -> None:
     assert panel.db.schema == m.schema
 
 
-def test_row_slider_resizes_a_generated_sample_but_keeps_a_given_one(tmp_path) -> None:
-    """Moving the row slider drops a generated sample (the next Run makes one of the new size); a
-    sample passed to the panel stays until Generate is pressed."""
+def test_row_slider_shows_the_sample_in_use_and_asks_for_a_new_one(tmp_path) -> None:
+    """The row slider and the seed show the sample in use (generated, given as an object or as a
+    file); moving the slider sets it aside, and the next Run makes one of the new size."""
     _m, panel = _panel()
     assert panel.generate()
+    assert panel.rows.value == sum(panel.db.rows.values())
     panel.rows.value = 1000
     assert panel.db is None
     assert "about 1,000 rows" in panel.sample_info.value
     assert panel.run_advisor(), panel.status.message
     assert 900 <= sum(panel.db.rows.values()) <= 1100
 
+    given = sample(ecommerce(), {"users": 200, "categories": 10, "products": 300, "orders": 800,
+                                 "order_items": 2000}, engine="sqlite", seed=3)
+    _m, with_given = _panel(db=given)
+    assert (with_given.rows.value, with_given.seed.value) == (3310, 3)  # not the 5,000 default
     path = tmp_path / "given.sqlite"
     sample(ecommerce(), 500, engine="sqlite", path=path)
-    _m, given = _panel(db=str(path))
-    given.rows.value = 800
-    assert given.db == str(path)
-    given.generate_btn.click()
-    assert given.db.path is None
-    assert 700 <= sum(given.db.rows.values()) <= 900
+    _m, with_file = _panel(db=str(path))
+    assert with_file.rows.value == 500
+    with_file.rows.value = 800
+    assert with_file.db is None
+    with_file.generate_btn.click()
+    assert with_file.db.path is None
+    assert 700 <= sum(with_file.db.rows.values()) <= 900
+
+
+def test_accepting_keeps_the_sample_and_unaccept_takes_the_index_out(ran) -> None:
+    """Accept adds the index and keeps the generated sample (a new Run reuses it); Un-accept drops
+    the index again as its own step, and the suggestion is pending; a model edit that changes the
+    rows' shape still makes the sample stale."""
+    from dbmodel_kit.widgets.advisor import AdvisorPanel
+
+    m = Model(ecommerce())
+    panel = AdvisorPanel(m, Workload.from_sql(MIX))
+    panel.rows.value = 1000
+    panel.repeat.value = 1
+    with _work_clock():  # the index below is one the measurement confirms, every run
+        assert panel.run_advisor(), panel.status.message
+    db = panel.db
+    assert panel.advice.indexes, panel.advice.to_text(timings=False)
+    first = panel.advice.indexes[0]
+    card = panel.suggestions.children[0]
+    card.children[0].children[0].click()  # Accept
+    assert panel.db is db
+    assert panel.state(first) == "accepted"
+    unaccept = panel.suggestions.children[0].children[0].children[2]
+    assert not unaccept.disabled
+    unaccept.click()
+    assert panel.state(first) == "pending"
+    assert first.index not in m.schema.table(first.table).indexes
+    assert m.history()[-1] == f"drop index {first.index.name} on {first.table}"
+    assert "un-accepted" in panel.feedback.message
+    assert panel.unaccept(first.index.name) is False
+    assert panel.db is db
+    m.add_column("users", "nickname", "varchar(40)")
+    assert panel.db is None
 
 
 def test_dialect_rewrites_the_sql_without_a_new_run(ran) -> None:

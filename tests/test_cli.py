@@ -231,20 +231,41 @@ def test_sql_syntax_error_names_file_and_line(capsys, tmp_path):
     assert one_line_error(err, f"{spec}:").startswith(f"{spec}:3: SQL syntax error")
 
 
-def test_unsupported_sql_fails_unless_skipped_and_is_always_reported(capsys, tmp_path):
-    """A view in a .sql SPEC is an error naming its line; --skip-unsupported skips it, but says so on stderr."""
-    spec = tmp_path / "with_view.sql"
-    spec.write_text("SET search_path = public;\nCREATE TABLE a (id int primary key);\nCREATE VIEW v AS SELECT 1;\n")
+def test_sql_import_reports_what_it_does_not_keep_and_strict_fails(capsys, tmp_path):
+    """A .sql SPEC is read to its end: what the model cannot keep and the statements without schema are
+    listed on stderr as `file:line: level: message`, and the command succeeds; --strict fails on them."""
+    spec = tmp_path / "with_option.sql"
+    spec.write_text("SET search_path = public;\nCREATE TABLE a (id int primary key) WITH (fillfactor = 70);\n"
+                    "CREATE TABLE b (id int primary key);\n")
     code, out, err = run(capsys, "ddl", spec, "--dialect", "sqlite")
-    assert (code, out) == (2, "")
-    assert err.startswith(f"{spec}: cannot represent these statements (use --skip-unsupported to skip them)")
-    assert "line 3: CREATE VIEW" in err
-    code, out, err = run(capsys, "ddl", spec, "--dialect", "sqlite", "--skip-unsupported")
     assert code == 0
     assert "CREATE TABLE a" in out
-    notes = err.strip().splitlines()
-    assert notes[0].startswith(f"{spec}:1: note: ignored (no schema in it): SET")
-    assert notes[1].startswith(f"{spec}:3: note: CREATE VIEW")
+    assert "CREATE TABLE b" in out
+    lines = err.strip().splitlines()
+    assert lines[0] == f"{spec}:1: note: session settings and transaction control not kept (no schema in them)"
+    assert lines[1].startswith(f"{spec}:2: not kept: table a: option fillfactor=70")
+    assert lines[2] == f"{spec}: 1 statement or clause not kept (listed above; --strict fails on them)"
+    code, out, err = run(capsys, "ddl", spec, "--dialect", "sqlite", "--strict")
+    assert (code, out) == (2, "")
+    assert one_line_error(err, f"{spec}:2:").startswith(f"{spec}:2: table a: option fillfactor=70")
+    # the flag the default replaced is still accepted
+    assert run(capsys, "ddl", spec, "--dialect", "sqlite", "--skip-unsupported")[0] == 0
+
+
+def test_sql_import_lists_every_error(capsys, tmp_path):
+    """Every error in a .sql SPEC is listed with its line (not just the first), then the command fails
+    with exit 2 and writes nothing; sqlglot's leniency does not hide clearly invalid SQL."""
+    spec = tmp_path / "bad.sql"
+    spec.write_text("CREATE TABLE t (id int PRIMARY KEY,, x text);\nCREATE TABLE ok (id int PRIMARY KEY);\n"
+                    "CREATE TABLE u (id int) garbage here;\nCREATE TABEL v (id int);\n")
+    code, out, err = run(capsys, "ddl", spec)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"{spec}:1: error: SQL syntax error: ',' follows ',' (an empty item in a list)",
+        f"{spec}:3: error: SQL syntax error: not a statement postgres knows: CREATE TABLE u (id int) garbage here",
+        f"{spec}:4: error: SQL syntax error: not a statement postgres knows: CREATE TABEL v (id int)",
+        f"{spec}: 3 errors; nothing written",
+    ]
 
 
 def test_fk_to_missing_table_names_the_place(capsys, tmp_path):

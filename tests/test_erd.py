@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from dataclasses import replace
@@ -317,12 +318,18 @@ def test_render_formats_and_cache():
 
 
 def test_erd_object_displays_in_jupyter(tmp_path):
-    """ERD shows SVG (also as HTML) plus Mermaid Markdown, and saves by file extension."""
+    """ERD shows SVG (also as HTML: the same SVG as an image, which notebook sanitizers keep) plus
+    Mermaid Markdown, and saves by file extension."""
     view = erd.ERD(SHOP, theme="dark", focus="orders")
     bundle = view._repr_mimebundle_()
     assert bundle["image/svg+xml"].startswith("<?xml")
     assert bundle["text/html"].startswith('<div class="dbmodel-erd"')
-    assert "<svg" in bundle["text/html"]
+    assert "<svg" not in bundle["text/html"]
+    data = re.search(r'<img alt="ERD of ecommerce: 5 tables" src="data:image/svg\+xml;base64,([^"]+)"',
+                     bundle["text/html"])
+    assert data is not None
+    svg = bundle["image/svg+xml"]
+    assert base64.b64decode(data.group(1)).decode() == svg[svg.index("<svg"):]
     assert bundle["text/markdown"].startswith("```mermaid\n")
     assert "erDiagram" in bundle["text/markdown"]
     assert view._repr_svg_() == bundle["image/svg+xml"]
@@ -426,6 +433,36 @@ def test_cli_focus_theme_compare(specs, capsys):
     assert out == erd.to_dot(shop_edited(), compare=SHOP, theme="dark", focus=["orders"], depth=1)
     assert main(["erd", str(old), "-f", "mmd", "--compact"]) == 0
     assert capsys.readouterr().out == erd.to_mermaid(SHOP, compact=True)
+
+
+def test_cli_draws_an_overview_above_60_tables(tmp_path, capsys):
+    """Above 60 tables `dbmodel erd` draws key columns only and says so (on stderr and in the
+    drawing); --full draws every column, --focus one area, and 60 tables are drawn in full."""
+    from dbmodel_kit.cli.erd_cmd import OVERVIEW_TABLES
+    from dbmodel_kit.erd._gen import synthetic
+    from dbmodel_kit.io import dumps
+
+    big, small = tmp_path / "big.yaml", tmp_path / "small.yaml"
+    big.write_text(dumps(synthetic(OVERVIEW_TABLES + 1), "yaml"), encoding="utf-8")
+    small.write_text(dumps(synthetic(OVERVIEW_TABLES), "yaml"), encoding="utf-8")
+    assert main(["erd", str(big)]) == 0
+    out, err = capsys.readouterr()
+    assert err.strip() == ("dbmodel erd: overview of 61 tables: key columns only (--full draws every column, "
+                           "--focus TABLE one area)")
+    assert 'label="overview of 61 tables' in out
+    assert out.startswith(erd.to_dot(synthetic(OVERVIEW_TABLES + 1), compact=True).split("\n")[0])
+    assert "more columns" in out
+    for argv in (["--full"], ["--focus", "account_000"]):
+        assert main(["erd", str(big), *argv]) == 0
+        out, err = capsys.readouterr()
+        assert "overview" not in err + out
+    assert main(["erd", str(big), "--full"]) == 0
+    assert capsys.readouterr().out == erd.to_dot(synthetic(OVERVIEW_TABLES + 1))
+    assert main(["erd", str(small)]) == 0
+    assert capsys.readouterr().out == erd.to_dot(synthetic(OVERVIEW_TABLES))
+    with pytest.raises(SystemExit) as exit:
+        main(["erd", str(big), "--full", "--compact"])
+    assert exit.value.code == 2
 
 
 def test_cli_bad_spec_is_an_error(tmp_path, capsys):

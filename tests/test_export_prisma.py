@@ -188,3 +188,108 @@ def test_enum_values_that_are_not_identifiers_are_mapped(tmp_path):
         done = prisma_check(text, tmp_path)
         assert done.returncode == 0, done.stderr
         assert done.stdout == text
+
+
+NO_PRIMARY_KEY = """
+tables:
+  codes:
+    columns:
+      code: varchar(8) unique
+      note: text
+  tags:
+    columns:
+      tag: varchar(8) not null unique
+      code: varchar(8) references codes(code)
+  spans:
+    columns:
+      span: interval not null unique
+  lines:
+    columns:
+      id: integer pk
+      code: varchar(8) not null references codes(code)
+      tag: varchar(8) references tags(tag)
+"""
+
+
+@needs_engine
+def test_table_without_a_required_unique_is_ignored_as_db_pull_does(tmp_path):
+    """A table with no primary key and no unique set of required Prisma fields gets @@ignore and the
+    comment ``prisma db pull`` writes, and relation fields to it from other models get @ignore
+    (Prisma refused the model: P1012 "Each model must have at least one unique criteria that has
+    only required fields", 33 of 200 generated schemas); a NOT NULL unique is a criterion and keeps
+    the model (an Unsupported one, an interval, is not)."""
+    from dbmodel_kit.io import loads
+
+    text = to_prisma(loads(NO_PRIMARY_KEY, "yaml"))
+    blocks = {b.split()[0]: b[:b.index("\n}")] for b in text.split("\nmodel ")[1:]}
+    assert [m for m, b in blocks.items() if "@@ignore" in b] == ["Code", "Span"]
+    assert text.count("/// The underlying table does not contain a valid unique identifier") == 2
+    assert re.search(r"codeCode +Code\? +@relation\(.*\) @ignore\n", blocks["Tag"])
+    assert re.search(r"codeCode +Code +@relation\(.*\) @ignore\n", blocks["Line"])
+    assert "@ignore" not in blocks["Line"].split("tagTag")[1]
+    done = prisma_check(text, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == text
+
+
+def test_mysql_numbers_fulltext_and_shared_index_names_validate(tmp_path):
+    """What Sakila (MySQL) brought to the Prisma export: TINYINT and unsigned integers are the scalar of
+    what PostgreSQL stores (was Unsupported("SMALLINT") with @default(3): "Only @default(dbgenerated(...))
+    can be used for Unsupported types"), a FULLTEXT index is a plain one with a comment (was "Unknown
+    index type: Fulltext"), and an index name two tables use is mapped to the name PostgreSQL keeps (was
+    "The given constraint name idx_fk_store_id has to be unique")."""
+    from dbmodel_kit.model.schema import Column, Default, Index, Schema, Table
+    from dbmodel_kit.model.types import DataType
+
+    def table(name: str) -> Table:
+        return Table(name, (Column("id", DataType.parse("smallint unsigned"), nullable=False),
+                            Column("store_id", DataType.parse("tinyint unsigned")),
+                            Column("duration", DataType.parse("tinyint unsigned"), nullable=False,
+                                   default=Default("literal", 3)),
+                            Column("big", DataType.parse("bigint unsigned")),
+                            Column("title", DataType.parse("varchar(40)"))),
+                     primary_key=("id",), indexes=(Index(("store_id",), name="idx_fk_store_id"),
+                                                   Index(("title",), name=f"ft_{name}", method="fulltext")))
+
+    text = to_prisma(Schema((table("customer"), table("staff"))))
+    flat = " ".join(text.split())
+    assert 'duration Int @default(3) @db.SmallInt' in flat
+    assert 'big Decimal? @db.Decimal(20, 0)' in flat
+    assert 'map: "customer_idx_fk_store_id"' in flat
+    assert "Fulltext" not in text
+    assert "// index ft_customer: method fulltext is no PostgreSQL index type" in text
+    if NODE is not None and (JS / "node_modules" / "@prisma" / "prisma-schema-wasm").is_dir():
+        done = prisma_check(text, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == text
+
+
+def test_bigint_unsigned_identity_is_a_bigint_autoincrement():
+    """A MySQL BIGINT UNSIGNED AUTO_INCREMENT key (and the key referencing it) is BigInt with
+    autoincrement() for the postgresql provider, as the SQL migration makes it bigint identity, with
+    the narrowing said at the top; it was Decimal, which Prisma refuses: 'The function
+    autoincrement() cannot be used on fields of type Decimal' (ordering_mariadb)."""
+    from dbmodel_kit.io.sql_import import read_sql
+
+    schema = read_sql("CREATE TABLE t (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY);\n"
+                      "CREATE TABLE c (id INT NOT NULL PRIMARY KEY, t_id BIGINT UNSIGNED NOT NULL, "
+                      "CONSTRAINT fk_c_t FOREIGN KEY (t_id) REFERENCES t (id));", dialect="mysql").schema
+    text = to_prisma(schema)
+    assert re.search(r"\bid\s+BigInt\s+@id @default\(autoincrement\(\)\)", text)
+    assert re.search(r"\btId\s+BigInt\b", text)
+    assert "// t.id: bigint unsigned stored as bigint" in text
+
+
+@needs_engine
+def test_enum_named_with_a_leading_digit_gets_a_letter_first(tmp_path):
+    """An enum named ``2fa_enabled`` becomes Prisma enum ``E2faEnabled`` mapped to its name (Prisma:
+    "The name of a Enum must not start with a number", 7 of 200 generated schemas)."""
+    m = Model()
+    m.add_enum("2fa_enabled", "on", "off")
+    m.add_table("t", id="integer pk", f="enum(2fa_enabled)")
+    text = to_prisma(m.schema)
+    assert "enum E2faEnabled {" in text
+    assert '@@map("2fa_enabled")' in text
+    done = prisma_check(text, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == text

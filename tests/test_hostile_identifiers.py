@@ -98,19 +98,33 @@ def test_injection_table_is_created_and_nothing_else_happens(engine_url):
 
 
 @pytest.mark.parametrize(("dialect", "name"), [
-    ("postgresql", "t" * 64),
-    ("postgresql", "é" * 32),  # 64 bytes
     ("mysql", "t" * 65),
+    ("mysql", "*" * 51),  # 255 bytes as a file name (@002a each): 'File name too long'
+    ("mysql", "名" * 51),
     ("mysql", "emoji_\U0001F600"),
     ("mysql", "trailing space "),
 ])
-def test_identifier_the_engine_would_mangle_is_refused(dialect, name):
-    """A name the engine would cut or refuse raises ModelError naming the table before any SQL runs."""
+def test_identifier_the_engine_would_refuse_is_refused(dialect, name):
+    """A name the engine would refuse raises ModelError naming the table before any SQL runs."""
     m = Model()
     m.add_table(name, id="integer pk")
     with pytest.raises(ModelError) as err:
         create_sql(m.schema, dialect)
     assert name in str(err.value)
+
+
+@pytest.mark.parametrize(("name", "cut"), [("t" * 64, "t" * 63), ("é" * 32, "é" * 31)])
+def test_identifier_postgresql_would_cut_is_cut_and_said(name, cut):
+    """A name over PostgreSQL's 63 bytes is cut as PostgreSQL cuts it (on a character boundary),
+    and the DDL says so; two names that become one are refused naming both."""
+    m = Model()
+    m.add_table(name, id="integer pk")
+    sql = create_sql(m.schema, "postgresql")
+    assert f"CREATE TABLE {cut} (" in sql or f'CREATE TABLE "{cut}" (' in sql
+    assert f"-- postgresql: table {name} is named {cut} (postgresql cuts names to 63 bytes)" in sql
+    m.add_table(cut, id="integer pk")
+    with pytest.raises(ModelError, match="are one name on postgresql"):
+        create_sql(m.schema, "postgresql")
 
 
 def test_long_names_fit_everywhere():
@@ -119,3 +133,45 @@ def test_long_names_fit_everywhere():
     m.add_table(LONG, id="integer pk")
     for d in DIALECTS:
         assert create_sql(m.schema, d).count(LONG) >= 1
+
+
+@pytest.mark.parametrize(("dialect", "name", "rule"), [
+    ("postgresql", "ctid", "system column name on postgresql"),
+    ("postgresql", "xmin", "system column name on postgresql"),
+    ("mysql", "tab\t", "end with a space"),
+    ("mysql", "line\n", "end with a space"),
+    ("mysql", 'x"\ny', "line break"),
+])
+def test_column_name_the_engine_refuses_is_refused_by_ddl(dialect, name, rule):
+    """Names found by the fuzz (tests/fuzz_hostile.py) that an engine refused at apply time, or
+    gave back changed, are refused by ``ddl`` for that engine, naming its rule."""
+    m = Model()
+    m.add_table("t", id="integer pk", **{name: "text"})
+    with pytest.raises(ModelError, match=rule):
+        create_sql(m.schema, dialect)
+    others = [d for d in ("sqlite", "duckdb", "postgresql", "mysql") if d != dialect]
+    for d in others:
+        if not (d == "mysql" and name[-1] in "\t\n"):
+            create_sql(m.schema, d)
+
+
+@pytest.mark.parametrize("name", ["offset", "returning", "body", "current_date", "ALL", "current_user", "CTID"])
+def test_keyword_names_round_trip(name, engine_url):
+    """Words one engine reserves (MariaDB's offset/returning/body, which MySQL does not) are quoted,
+    and an index on a column named like a keyword function (which DuckDB writes unquoted in its
+    index text) reads back as that column."""
+    m = Model()
+    m.add_table(name, id="integer pk", **{name: "varchar(20)"})
+    m.add_index(name, name)
+    apply(m.schema, engine_url)
+    assert reflect(engine_url) == storable(m.schema, engine_url)
+
+
+@pytest.mark.mysql
+def test_longest_file_names_mysql_takes_are_taken(mysql_url):
+    """Just under the file-name limit: 50 characters written as @xxxx, 64 written as @xx (é)."""
+    m = Model()
+    for name in ("*" * 50, "名" * 50, "é" * 64):
+        m.add_table(name, id="integer pk")
+    apply(m.schema, mysql_url)
+    assert reflect(mysql_url) == storable(m.schema, mysql_url)

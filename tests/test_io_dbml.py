@@ -146,6 +146,22 @@ def test_what_dbml_cannot_hold_is_listed_in_comments():
     assert "// soft delete: true" in text
 
 
+def test_a_native_spelling_reads_back_as_the_logical_type_with_a_comment():
+    """SQLite's NVARCHAR(160) (kept as a native spelling) is written varchar(160) with the spelling in a
+    comment, and reads back as dbml_type says: the logical type (chinook_sqlite's Album.Title)."""
+    from dbmodel_kit.io.dbml import dbml_type
+    from dbmodel_kit.model import Column, DataType, Schema, Table
+
+    title = DataType.parse("varchar(160) native(sqlite: 'nvarchar(160)')")
+    schema = Schema(tables=(Table("Album", columns=(Column("AlbumId", DataType("integer")),
+                                                    Column("Title", title, nullable=False)),
+                                  primary_key=("AlbumId",)),))
+    text = write_dbml(schema)
+    assert "// Title: type varchar(160) native(sqlite: 'nvarchar(160)')" in text
+    back = read_dbml(text).table("Album").column("Title")
+    assert (back.type, back.nullable) == (dbml_type(title), False) == (DataType("varchar", 160), False)
+
+
 def test_names_dbml_cannot_write_are_refused():
     """A name with a double quote cannot be written in DBML, so the writer says so."""
     schema = Schema((Table('x"y', (Column("id", "integer"),)),))
@@ -212,3 +228,21 @@ def test_ref_directions():
     assert [(fk.columns, fk.ref_table) for fk in s.table("c").foreign_keys] == [(("a_id",), "a")]
     with pytest.raises(ModelError, match="junction"):
         read_dbml("Table a {\n  id integer [pk]\n}\nTable b {\n  id integer [pk]\n}\nRef: a.id <> b.id\n")
+
+
+def test_types_with_spaces_or_brackets_are_quoted():
+    """A type DBML cannot read bare (MySQL's 'bigint unsigned', an array 'text[]', an enum array)
+    is written in double quotes and reads back the same; it was 'DBML syntax error: Expected '}''
+    (ordering_mariadb, sakila_mysql, typr_duckdb)."""
+    from dbmodel_kit.io.dbml import read_dbml, write_dbml
+    from dbmodel_kit.model import Model
+
+    m = Model()
+    m.add_enum("mood", "ok", "sad")
+    m.add_table("t", id="bigint unsigned pk identity", tags="text[]", moods="enum(mood)[]", n="decimal(20,0)")
+    text = write_dbml(m.schema)
+    assert '  id "bigint unsigned" [pk, increment]' in text
+    assert '  tags "text[]"' in text
+    assert "  n decimal(20,0)" in text
+    back = read_dbml(text).table("t")
+    assert [str(c.type) for c in back.columns] == ["bigint unsigned", "text[]", "enum(mood)[]", "decimal(20,0)"]

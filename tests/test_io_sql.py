@@ -49,11 +49,14 @@ def test_postgres_ddl_features():
     """CREATE TYPE enum, SERIAL/IDENTITY, inline and ALTER-added constraints, partial covering index
     and COMMENT ON all land in the model."""
     result = read_sql(PG_DDL, dialect="postgres")
-    assert result.warnings == ()
+    # the model's identity is BY DEFAULT: ALWAYS is reported, not silently narrowed
+    assert result.warnings == ("line 10: not kept: pets.id: GENERATED ALWAYS AS IDENTITY read as BY DEFAULT",)
     s = result.schema
     people, pets = s.table("people"), s.table("pets")
     assert s.enum("mood").values == ("sad", "ok")
-    assert str(people.column("id").default) == "identity"
+    # SERIAL is a sequence named <table>_<column>_seq, owned by the column (as PostgreSQL makes it)
+    assert str(people.column("id").default) == "nextval('people_id_seq')"
+    assert s.sequence("people_id_seq").owned_by == ("people", "id")
     assert people.primary_key == ("id",)
     assert str(people.column("mood").type) == "enum(mood)"
     assert people.column("mood").default.value == "ok"
@@ -96,42 +99,48 @@ def test_mysql_ddl_features():
     assert t.column("gift").default.value is False
     assert str(t.column("id").default) == "identity"
     assert str(t.column("n").type) == "integer"
-    assert (str(t.column("placed").type), str(t.column("stamped").type)) == ("timestamp", "timestamptz")
+    # MySQL's DATETIME and TIMESTAMP keep whole seconds unless given digits
+    assert (str(t.column("placed").type), str(t.column("stamped").type)) == ("timestamp(0)", "timestamptz(0)")
     assert t.index("by_status").columns == ("status",)
     assert t.unique("uk_n").columns == ("n",)
     assert t.comment == "Orders"
-    assert result.warnings == ("line 1: table order: option ENGINE=InnoDB not kept",)
+    assert result.warnings == ("line 1: note: ENGINE=InnoDB: the default storage engine, which the kit's tables get",)
 
 
 def test_sqlite_and_duckdb_identity():
-    """SQLite AUTOINCREMENT and DuckDB's sequence-backed DEFAULT nextval() are identity columns."""
+    """SQLite AUTOINCREMENT is an identity column; so is DuckDB's plain sequence named <table>_<column>_seq
+    drawn by that column alone (how the kit writes identity there); any other sequence is kept."""
     lite = read_sql("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, ok BOOLEAN DEFAULT 1)", dialect="sqlite")
     assert str(lite.schema.table("t").column("id").default) == "identity"
     assert lite.schema.table("t").column("ok").default.value is True
     duck = read_sql("CREATE SEQUENCE t_id_seq; CREATE TABLE t (id INTEGER DEFAULT nextval('t_id_seq') PRIMARY KEY);",
                     dialect="duckdb")
-    assert str(duck.schema.table("t").column("id").default) == "identity"
+    assert (str(duck.schema.table("t").column("id").default), duck.schema.sequences) == ("identity", ())
+    duck = read_sql("CREATE SEQUENCE ids START 100; CREATE TABLE t (id INTEGER DEFAULT nextval('ids') PRIMARY KEY);",
+                    dialect="duckdb")
+    assert str(duck.schema.table("t").column("id").default) == "nextval('ids')"
+    assert duck.schema.sequence("ids").start == 100
 
 
 def test_unsupported_statements_are_reported_with_lines():
-    """Statements the model cannot hold raise one error listing each with its line; strict=False
-    returns them as warnings instead."""
+    """Statements the model cannot hold are reported with their lines and the import goes on;
+    strict=True raises one error listing each."""
     sql = textwrap.dedent("""\
         BEGIN;
         CREATE TABLE t (id INT PRIMARY KEY, email TEXT);
-        CREATE VIEW v AS SELECT id FROM t;
-        CREATE INDEX t_lower ON t (lower(email));
+        CREATE COLLATION german (provider = icu, locale = 'de');
+        CREATE STATISTICS t_stats ON id, email FROM t;
         COMMIT;
     """)
     with pytest.raises(ModelError) as info:
-        read_sql(sql, source="shop.sql")
-    assert "line 3: CREATE VIEW" in info.value.message
-    assert "line 4: index on an expression" in info.value.message
+        read_sql(sql, source="shop.sql", strict=True)
+    assert "shop.sql:3: not kept: CREATE COLLATION" in info.value.message
+    assert "shop.sql:4: not kept: CREATE STATISTICS" in info.value.message
     assert info.value.where == "shop.sql"
-    result = read_sql(sql, strict=False)
+    result = read_sql(sql)
     assert result.schema.table_names == ("t",)
-    assert any(w.startswith("line 3: CREATE VIEW") for w in result.warnings)
-    assert any(w.startswith("line 1: ignored") for w in result.warnings)
+    assert any(w.startswith("line 3: not kept: CREATE COLLATION") for w in result.warnings)
+    assert any(w.startswith("line 1: note: session settings") for w in result.warnings)
 
 
 def test_syntax_error_names_the_line():
@@ -159,13 +168,20 @@ def test_duplicate_column_names_the_line():
     assert "duplicate column 'a'" in info.value.message
 
 
-def test_unknown_type_is_an_error_or_text():
-    """A type with no logical equivalent is an error, or text plus a warning with strict=False."""
-    with pytest.raises(ModelError, match=r"(?i)geometry"):
-        read_sql("CREATE TABLE t (shape GEOMETRY)")
-    result = read_sql("CREATE TABLE t (shape GEOMETRY)", strict=False)
-    assert str(result.schema.table("t").column("shape").type) == "text"
-    assert result.warnings
+def test_unknown_type_is_kept_as_written_for_its_engine():
+    """A type with no logical equivalent is kept as written for the source engine (a note saying so,
+    so even strict=True imports it); DDL for that engine writes it back, another engine's DDL refuses
+    naming the column."""
+    from dbmodel_kit.ddl import create_sql
+
+    result = read_sql("CREATE TABLE t (id int PRIMARY KEY, during int4range)", strict=True)
+    assert str(result.schema.table("t").column("during").type) == "native(postgresql: int4range)"
+    assert [str(p) for p in result.problems] == [
+        "line 1: note: t.during: type int4range has no logical equivalent; kept as written for postgresql (DDL for "
+        "another engine names the column)"]
+    assert "during int4range" in create_sql(result.schema, "postgresql")
+    with pytest.raises(ModelError, match=r"t\.during"):
+        create_sql(result.schema, "mysql")
 
 
 def test_quoted_identifiers_keep_their_text():
@@ -235,19 +251,29 @@ def test_mysql_prefix_index_reads_the_column():
     result = read_sql("CREATE TABLE t (`select` TEXT, `date` TEXT);\n"
                       "CREATE INDEX ix_t ON t (`select`(255), `date`(5));", dialect="mysql")
     assert result.schema.table("t").index("ix_t").columns == ("select", "date")
-    assert result.warnings == ("line 2: index on t.select: prefix length 255 not kept",
-                               "line 2: index on t.date: prefix length 5 not kept")
+    assert result.warnings == ("line 2: not kept: index on t.select: prefix length 255",
+                               "line 2: not kept: index on t.date: prefix length 5")
 
 
 def test_load_issues_what_it_skipped_as_warnings():
     """load(strict=False) reports each skipped statement and each dropped detail as a SchemaImportWarning."""
     from dbmodel_kit.io import SchemaImportWarning
 
-    sql = "CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB;\nCREATE VIEW v AS SELECT 1;\n"
+    sql = "CREATE TABLE t (id INT PRIMARY KEY) ENGINE=MyISAM;\nGRANT SELECT ON t TO reporting;\n"
     with pytest.warns(SchemaImportWarning) as record:
         schema = loads(sql, "sql", dialect="mysql", strict=False, source="shop.sql")
     assert schema.table_names == ("t",)
     assert sorted(str(w.message) for w in record) == [
-        "shop.sql: line 1: table t: option ENGINE=InnoDB not kept",
-        "shop.sql: line 2: CREATE VIEW: CREATE VIEW v AS SELECT 1",
+        "shop.sql: line 1: not kept: table t: option ENGINE=MyISAM",
+        "shop.sql: line 2: not kept: GRANT (privileges): GRANT SELECT ON t TO reporting",
     ]
+
+
+def test_postgres_index_the_model_cannot_hold_is_kept_as_sql():
+    """An index on an expression, with an operator class or DESC is kept as its SQL for PostgreSQL
+    (io/pg_import.pg_index), on its table; other dialects still report the expression."""
+    r = read_sql("CREATE TABLE t (id int PRIMARY KEY, email text);\n"
+                 "CREATE INDEX t_lower ON t (lower(email));\nCREATE INDEX t_desc ON t (id DESC);\n", strict=True)
+    assert [(o.kind, o.key, o.depends_on) for o in r.schema.verbatim] == [("index", "t_lower", ("t",)),
+                                                                          ("index", "t_desc", ("t",))]
+    assert r.schema.table("t").indexes == ()

@@ -122,6 +122,18 @@ def test_widens() -> None:
     assert not widens(DataType.parse("decimal(10,2)"), DataType.parse("decimal(10,0)"))
 
 
+@pytest.mark.parametrize(("old", "new", "keeps"), [
+    ("hugeint", "decimal(39,0)", True), ("hugeint", "decimal(38,0)", False), ("tinyint", "smallint", True),
+    ("hugeint", "bigint", False), ("bigint", "hugeint", True), ("tinyint", "decimal(3,0)", True),
+    ("bigint unsigned", "decimal(20,0)", True), ("bigint unsigned", "decimal(19,0)", False),
+    ("integer unsigned", "integer", False), ("integer unsigned", "bigint", True), ("integer", "bigint unsigned", False),
+])
+def test_widens_every_integer_kind(old, new, keeps) -> None:
+    """widens knows DuckDB's TINYINT and HUGEINT and unsigned integers (a plan altering a HUGEINT
+    column raised KeyError: 'hugeint', typr_duckdb's evolve stages)."""
+    assert widens(DataType.parse(old), DataType.parse(new)) is keeps
+
+
 def test_lint_rules_fire_with_equivalents() -> None:
     """Each risky operation gets its stable id and names the equivalent Squawk rule."""
     m = Model(ecommerce())
@@ -169,3 +181,38 @@ def test_plan_json_and_html() -> None:
     data = json.loads(plan.to_json())
     assert [s["op"]["op"] for s in data["steps"]] == ["AddColumn", "DropColumn"]
     assert "Suggested renames" in plan._repr_html_()
+
+
+def _with_aggregate() -> Schema:
+    """A view calling a user-defined aggregate that comes after it in the model (pagila's film_list
+    and group_concat), a GRANT on the schema, and a partitioned table."""
+    import warnings
+
+    from dbmodel_kit.io import loads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return loads("""
+CREATE TABLE actor (id integer PRIMARY KEY, name text);
+CREATE VIEW names AS SELECT public.group_concat(actor.name) AS all_names FROM public.actor;
+CREATE FUNCTION public._cat(text, text) RETURNS text LANGUAGE sql AS $$ SELECT $1 || $2 $$;
+CREATE AGGREGATE public.group_concat(text) (SFUNC = public._cat, STYPE = text);
+REVOKE USAGE ON SCHEMA public FROM PUBLIC;
+GRANT ALL ON SCHEMA public TO PUBLIC;
+""", "sql", dialect="postgresql")
+
+
+def test_new_views_and_objects_come_after_what_they_use() -> None:
+    """The diff adds a view after the aggregate it calls, though the model lists it first, so the
+    reverse plan drops the view first (pagila: 'cannot drop aggregate group_concat(text):
+    aggregate is used by view film_list')."""
+    schema = _with_aggregate()
+    assert "group_concat(text)" in schema.view("names").depends_on
+    plan = diff(Schema(), schema)
+    order = [d for d in plan.describe() if "names" in d or "group_concat" in d or "_cat" in d]
+    assert order == ["add function _cat(text, text) (postgresql)", "add aggregate group_concat(text) (postgresql)",
+                     "add view names"]
+    assert plan.new == schema
+    back = plan.reverse()
+    assert back.new == Schema()
+    assert [d for d in back.describe() if "names" in d or "group_concat" in d][:1] == ["drop view names"]

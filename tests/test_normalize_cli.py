@@ -76,7 +76,7 @@ def test_fds_rank_and_approximate(capsys, orders):
     csv, _ = orders
     _, out, _ = run(capsys, "fds", str(csv), "--max-error", "0.2", "--rank")
     assert out.splitlines()[0].split() == ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct",
-                                           "confidence"]
+                                           "confidence", "chance"]
 
 
 def test_keys_and_duplicate_rows(capsys, orders, tmp_path):

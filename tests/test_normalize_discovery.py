@@ -272,12 +272,17 @@ def test_evidence_ranks_accidental_fds_last():
     )
     result = discover_fds(df)
     ranked = result.ranked()
-    assert list(ranked.columns) == ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct", "confidence"]
+    assert list(ranked.columns) == ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct", "confidence",
+                                    "chance"]
     top = ranked.iloc[0]
     assert top["support"] == 5
+    # customer and city each group rows (a, a, a), (b, b); with 3 city values of frequencies 3/6, 2/6, 1/6
+    # an unrelated column agrees in both groups with (1/8 + 1/27 + 1/216) * (1/4 + 1/9 + 1/36)
+    assert top["chance"] == pytest.approx((1 / 8 + 1 / 27 + 1 / 216) * (1 / 4 + 1 / 9 + 1 / 36))
     assert {top["lhs"], top["rhs"]} == {"customer", "city"}
     note_rows = ranked[ranked["lhs"] == "note"]
     assert (note_rows["support"] == 0).all()
+    assert (note_rows["chance"] == 1.0).all()
     assert note_rows.index.min() > 0
 
 

@@ -73,7 +73,7 @@ def test_cover_accepts_any_equivalent_minimal_cover():
     fb = check_cover("A -> B; A, B -> C", "A -> B; A, B -> C")
     assert "B is extraneous in A, B -> C: {A} already determines C" in fb.messages
     fb = check_cover("A -> B, C", "A -> B, C")
-    assert "A -> B, C: a minimal cover has one attribute on each right-hand side" in fb.messages
+    assert fb.messages[0].startswith("A -> B, C: a minimal cover has one attribute on each right-hand side")
 
 
 def test_normal_form_feedback_gives_the_deciding_violation():

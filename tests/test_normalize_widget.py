@@ -79,3 +79,34 @@ def test_decomposition_schema_links_tables_by_keys():
         FD("order_id", "customer"), FD({"order_id", "product_id"}, "qty")], names=["orders", "lines"])
     assert s.table("orders").primary_key == ("order_id",)
     assert [(fk.columns, fk.ref_table) for fk in s.table("lines").foreign_keys] == [(("order_id",), "orders")]
+
+
+def test_fds_are_checked_against_the_rows():
+    """An FD the rows break shows its counterexample rows; one that may hold by accident gets a warning
+    with its support; the check runs whenever the FDs change."""
+    tutor = NormalizationTutor(ROWS, "order_id -> customer\nproduct_id -> qty")
+    broken = [v for v in tutor.evidence if not v.holds]
+    assert [str(v.fd) for v in broken] == ["product_id -> qty"]
+    assert "does not hold" in tutor.evidence_out.value
+    assert "background:#ffe08a" in tutor.evidence_out.value  # the cells that disagree
+    assert "may hold by accident" in tutor.evidence_out.value  # order_id -> customer, support 4 of 6
+    tutor.fd_text.value = "order_id -> customer"
+    tutor.apply_fds_button.click()
+    assert "does not hold" not in tutor.evidence_out.value
+
+
+def test_hint_button_gives_three_levels_then_starts_again():
+    """The Hint button shows a nudge, then the next step, then the answer for the chosen target."""
+    tutor = NormalizationTutor(attributes="street city zip", fds="street, city -> zip\nzip -> city")
+    tutor.target.value = "BCNF"
+    kinds = []
+    for _ in range(3):
+        tutor.hint_button.click()
+        kinds.append(tutor.hint_level)
+    assert kinds == [1, 2, 3]
+    assert tutor.hint_out.value.count("<p><b>hint") == 3
+    assert "relations: (city, zip); (street, zip)" in tutor.hint_out.value
+    tutor.hint_button.click()
+    assert tutor.hint_out.value.count("<p><b>hint") == 1
+    tutor.target.value = "3NF"
+    assert tutor.hint_out.value == ""

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("ipywidgets")
 pytest.importorskip("anywidget")
 
-MODULES = ("designer", "enum_editor", "erd_view", "relationship_editor", "type_picker")
+MODULES = ("designer", "enum_editor", "erd_view", "notebook_state", "relationship_editor", "type_picker")
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -38,6 +38,42 @@ def test_sample_rows_per_table(tmp_path, capsys, golden):
     golden("workload/cli_sample.txt", out.replace(str(tmp_path), "<tmp>"))
 
 
+@pytest.mark.parametrize("enforce", [False, True])
+def test_sample_lists_constraints(enforce, tmp_path, capsys):
+    """`--constraints` lists every constraint with where it stands; `--enforce` declares DuckDB's foreign
+    keys before the fill (the default fill verifies them by set-based SQL, as DuckDB cannot add them after)."""
+    db = tmp_path / "s.duckdb"
+    args = ["sample", SPEC, "--rows", "500", "--db", str(db), "--constraints"] + (["--enforce"] if enforce else [])
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "fk_orders_user_id_users" in x)
+    if enforce:
+        assert "not declared" not in line
+        assert "declared" in line
+        assert "verified: engine, on every row as it was written" in line
+    else:
+        assert "not declared" in line
+        assert "verified: set-based SQL after the fill" in line
+    assert "71 constraints:" in out
+
+
+def test_sample_violation_is_one_line(tmp_path, capsys, monkeypatch):
+    """A sample that breaks a constraint exits 2 with one line naming table, constraint and an example row."""
+    import importlib
+
+    mod = importlib.import_module("dbmodel_kit.workload.sample")
+    real = mod._value
+    monkeypatch.setattr(mod, "_value", lambda p, c, g, schema: (
+        mod.T("'x@example.com'") if (p.table.name, c.name) == ("users", "email") else real(p, c, g, schema)))
+    db = tmp_path / "s.sqlite"
+    assert main(["sample", SPEC, "--rows", "500", "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "users: unique uq_users_email (email) does not hold" in err
+    assert "e.g. (" in err
+    assert not db.exists()
+
+
 def test_bad_rows_argument(tmp_path, capsys):
     """A malformed --rows value is a one-line error and exit 2."""
     assert main(["sample", SPEC, "--rows", "many", "--db", str(tmp_path / "x.duckdb")]) == 2

@@ -2,16 +2,26 @@
 
 A panel is a plain class that owns its ipywidgets (``panel.widget``); it edits only through
 ``model.apply(op)`` and redraws itself from the model's change events. Errors from the model are
-shown next to the control that caused them and leave the model as it was.
+shown next to the control that caused them and leave the model as it was; a panel shows one
+message at a time (the last action's), and selecting another table clears it. Names a person types
+are checked by the model's own lint rules for names: a legal but awkward name (``bad name!``, a
+reserved word) is refused with the rule's message and a better name, and added (with the warning
+beside the confirmation) only when the person does the same again.
+
+Layout: rows wrap (``row()``) and fields shrink to their column, so a panel fits the narrow side
+of the Designer in JupyterLab's default layout; the rules are in ``static/panels.css``, loaded
+once per page by the :class:`Style` widget each panel carries.
 """
 
 from __future__ import annotations
 
 import html
+import pathlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import anywidget
 import ipywidgets as w
 import traitlets
 
@@ -19,6 +29,36 @@ from ..errors import ModelError
 from ..model import Model
 from ..model import ops as o
 from ..model.model import Change
+
+STATIC = pathlib.Path(__file__).parent / "static"
+
+#: The value of a dropdown's "no choice" option ("whole schema", "no action", "default"): ipywidgets
+#: shows an option whose value is None as a blank box, so the choice is this text instead.
+NONE = ""
+
+#: The model's lint rules about names: what a typed name is checked against (see ``Panel.run``).
+NAME_RULES = ("DM108", "DM109", "DM120")
+
+
+def or_none(value: Any) -> Any:
+    """A dropdown's value with the :data:`NONE` choice as None."""
+    return None if value == NONE else value
+
+
+class Style(anywidget.AnyWidget):
+    """Loads ``static/panels.css`` into the page (once, however many panels show it); draws nothing."""
+
+    _esm = "export default { render({ el }) { el.style.display = 'none'; } };"
+    _css = STATIC / "panels.css"
+
+
+def row(*children: w.Widget, css: str = "") -> w.HBox:
+    """A row of controls that wraps onto the next line when the panel is narrow."""
+    box = w.HBox(list(children), layout=w.Layout(flex_flow="row wrap", align_items="center"))
+    box.add_class("dbm-row")
+    if css:
+        box.add_class(css)
+    return box
 
 
 class Selection(traitlets.HasTraits):
@@ -40,6 +80,11 @@ class Feedback(w.HTML):
         self.message, self.ok = message, False
         self.value = f'<span class="dbm-error" style="color:#c62828">{html.escape(message)}</span>'
 
+    def warn(self, message: str) -> None:
+        """Done, with something to look at (a name that must be quoted everywhere, ...)."""
+        self.message, self.ok = message, True
+        self.value = f'<span class="dbm-warning" style="color:#9a6700">{html.escape(message)}</span>'
+
     def done(self, message: str) -> None:
         self.message, self.ok = message, True
         self.value = f'<span class="dbm-done" style="color:#2e7d32">{html.escape(message)}</span>'
@@ -50,10 +95,12 @@ class Feedback(w.HTML):
 
 
 def button(description: str, css: str, *, style: str = "", tooltip: str = "", icon: str = "") -> w.Button:
-    """A button carrying a stable CSS class (``css``), which the browser test uses as a selector."""
+    """A button carrying a stable CSS class (``css``), which the browser test uses as a selector; as
+    wide as its label (never cut), wrapping to the next line of its row when there is no room."""
     b = w.Button(description=description, button_style=style, tooltip=tooltip or description, icon=icon,
                  layout=w.Layout(width="auto", flex="0 0 auto"))
     b.add_class(css)
+    b.add_class("dbm-button")
     return b
 
 
@@ -71,7 +118,10 @@ class Panel:
         self.model = model
         self.selection = selection if selection is not None else Selection()
         self._quiet_depth = 0
-        self.widget = w.VBox(self.build())
+        self._confirm: str | None = None  # see run()
+        self.style = Style()
+        self.widget = w.VBox([self.style, *self.build()], layout=w.Layout(min_width="0"))
+        self.widget.add_class("dbm-panel")
         self.widget.add_class(f"dbm-panel-{type(self).__name__.lower()}")
         self._unsubscribe: Callable[[], None] | None = model.subscribe(self._on_change)
         self.selection.observe(self._on_select, names=["table"])
@@ -96,7 +146,29 @@ class Panel:
         self.refresh()
 
     def _on_select(self, _change: dict[str, Any]) -> None:
+        """Another table: messages about the last one go, forms about it are emptied."""
+        self.clear_messages()
         self.refresh()
+
+    def feedbacks(self) -> list[Feedback]:
+        """The panel's message lines."""
+        return [v for v in vars(self).values() if isinstance(v, Feedback)]
+
+    def clear_messages(self) -> None:
+        self._confirm = None
+        for feedback in self.feedbacks():
+            feedback.clear()
+
+    @contextmanager
+    def keeping_messages(self) -> Iterator[None]:
+        """Inside: selecting another table does not clear the messages (a new table is selected
+        right after it is added, and the message says it was)."""
+        saved = [(f, f.value, f.message, f.ok) for f in self.feedbacks()]
+        try:
+            yield
+        finally:
+            for f, value, message, ok in saved:
+                f.value, f.message, f.ok = value, message, ok
 
     @contextmanager
     def quiet(self) -> Iterator[None]:
@@ -106,6 +178,21 @@ class Panel:
             yield
         finally:
             self._quiet_depth -= 1
+
+    def tags_field(self, widget: w.TagsInput, feedback: Feedback) -> None:
+        """Complete the names typed into ``widget`` (see :func:`complete_tags`); what cannot be read
+        is said in ``feedback`` and left out."""
+        def on_change(_change: dict[str, Any]) -> None:
+            if self.redrawing:
+                return
+            names, problems = complete_tags(widget.value, getattr(widget, "dbm_names", []))
+            with self.quiet():
+                if list(widget.value) != names:
+                    widget.value = names
+            if problems:
+                feedback.error("; ".join(problems))
+
+        widget.observe(on_change, names=["value"])
 
     @property
     def redrawing(self) -> bool:
@@ -119,15 +206,28 @@ class Panel:
         is nothing to do; ``then`` runs after a success (to clear a form). Returns whether the
         model changed.
         """
+        confirmed = self._confirm  # the name refused by the action just before, if this is the same again
+        self.clear_messages()  # one message at a time: the last action's
+        before = self.model.schema
         try:
             op = make()
             if op is None:
                 raise ModelError("nothing to change")
+            warnings = name_warnings(before, op.apply(before))
+            if warnings and confirmed != op.describe():
+                # the model takes any name (quoted, as imported schemas have them), so a name its
+                # rules flag is refused once, saying why and what to type instead; the same action
+                # again keeps it
+                self._confirm = op.describe()
+                raise ModelError(f"{'; '.join(warnings)}: do the same again to keep this name")
             self.model.apply(op)
         except ModelError as e:
             feedback.error(str(e))
             return False
-        feedback.done(op.describe())
+        if warnings:
+            feedback.warn(f"{op.describe()}; but {'; '.join(warnings)}")
+        else:
+            feedback.done(op.describe())
         if then is not None:
             then()
         return True
@@ -143,6 +243,15 @@ class Panel:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """Display as the panel's widget (subclasses add a static snapshot beside it)."""
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def name_warnings(before: Any, after: Any) -> list[str]:
+    """What the model's name rules (:data:`NAME_RULES`: too long, reserved, not snake_case) say about
+    names that ``after`` has and ``before`` had not, each as ``"DM120: message (hint)"``."""
+    from ..lint import lint
+
+    old = {(f.id, f.where) for f in lint(before, NAME_RULES)}
+    return [f"{f.id}: {f.message} ({f.hint})" for f in lint(after, NAME_RULES) if (f.id, f.where) not in old]
 
 
 def set_options(widget: w.Widget, options: Sequence[Any], value: Any = None) -> None:
@@ -161,13 +270,50 @@ def set_options(widget: w.Widget, options: Sequence[Any], value: Any = None) -> 
 
 
 def set_tags(widget: w.TagsInput, allowed: Iterable[str], value: Iterable[str] = ()) -> None:
-    """Replace a TagsInput's allowed tags, dropping chosen ones that are no longer allowed."""
+    """Replace the column names a TagsInput takes, dropping chosen ones that are no longer there.
+
+    The names are not ipywidgets' ``allowed_tags``: its front end silently drops anything else
+    typed, a partial name included. They are listed in the placeholder instead, and
+    :meth:`Panel.tags_field` completes what is typed (a unique start of a name is enough)."""
     allowed = list(allowed)
+    widget.dbm_names = allowed
+    base = getattr(widget, "dbm_placeholder", None) or widget.placeholder
+    widget.dbm_placeholder = base
+    listed = ", ".join(allowed)
+    widget.placeholder = f"{base}: {listed if len(listed) <= 60 else listed[:57] + '...'}" if allowed else base
     keep = [v for v in value if v in allowed]
     if list(widget.value) != keep:
-        widget.value = []
-    widget.allowed_tags = allowed
-    widget.value = keep
+        widget.value = keep
+
+
+def complete_tags(typed: Iterable[str], names: Sequence[str], what: str = "column") -> tuple[list[str], list[str]]:
+    """Each typed tag as one of ``names``: itself, or the one name it starts (case aside); and what
+    could not be read, in words.
+
+    >>> names, problems = complete_tags(["cat", "PRI", "x", "name", "na"], ["category_id", "price", "name", "name_en"])
+    >>> names
+    ['category_id', 'price', 'name']
+    >>> problems
+    ["no column starts with 'x'", "'na' starts name, name_en: type more of the column name"]
+    """
+    out: list[str] = []
+    problems: list[str] = []
+    for tag in typed:
+        if tag in names:
+            found = [tag]
+        else:
+            found = [n for n in names if n.lower() == tag.lower()] or [
+                n for n in names if n.lower().startswith(tag.lower())]
+        if len(found) > 1:
+            found = [n for n in found if n.lower() == tag.lower()] or found
+        if len(found) == 1:
+            if found[0] not in out:
+                out.append(found[0])
+        elif found:
+            problems.append(f"{tag!r} starts {', '.join(found)}: type more of the {what} name")
+        else:
+            problems.append(f"no {what} starts with {tag!r}")
+    return out, problems
 
 
 def text_or_none(text: str) -> str | None:

@@ -1,10 +1,12 @@
 """The index advisor panel: a SQLite sample (row-count slider), the workload (edited as in the
 workload panel), a budget (index count or share of the sample's size), Run, then each suggested
-index with its evidence (queries helped, before/after ms, plans before/after) and Accept / Reject
-buttons; accepting applies the suggestion's ``AddIndex`` to the model, so it shows in the Designer,
-the undo history and the migration. Rejected candidates are listed with the advisor's reasons. A
-DuckDB sample given to the panel is advised by the DuckDB path (ART indexes where DuckDB uses them,
-plus suggested load orders, shown with their row groups scanned before and after).
+index with its evidence (queries helped, before/after ms, plans before/after) and Accept / Reject /
+Un-accept buttons; accepting applies the suggestion's ``AddIndex`` to the model, so it shows in the
+Designer, the undo history and the migration; Un-accept takes it out again. The row slider and the
+seed show the sample in use (a given one's size too); accepting keeps it (an index changes no rows),
+a new row count or seed asks for a new one. Rejected candidates are listed with the advisor's
+reasons. A DuckDB sample given to the panel is advised by the DuckDB path (ART indexes where DuckDB
+uses them, plus suggested load orders, shown with their row groups scanned before and after).
 
 >>> from dbmodel_kit.examples import ecommerce
 >>> from dbmodel_kit.model import Model
@@ -13,8 +15,10 @@ plus suggested load orders, shown with their row groups scanned before and after
 >>> panel.run_btn.click(); panel.status.ok, len(panel.advice) > 0
 (True, True)
 >>> first = panel.advice.indexes[0].index.name
->>> panel.accept(first), m.log[-1] == panel.advice.indexes[0].op
-(True, True)
+>>> panel.accept(first), m.log[-1] == panel.advice.indexes[0].op, panel.db is not None
+(True, True, True)
+>>> panel.unaccept(first), panel.state(panel.advice.indexes[0])
+(True, 'pending')
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from typing import Any
 
 import duckdb
 import ipywidgets as w
+from sqlglot import exp
 
 from ..advisor import Advice, Budget, Suggestion, advise
 from ..errors import ModelError
-from ..model import Model
+from ..model import Model, Schema
+from ..model.ops import DropIndex
 from ..workload import SampleDB, Workload, sample
 from ..workload.sample import TARGETS
 from ..workload.workload import as_workload
@@ -64,6 +70,51 @@ class _QueryEditor(WorkloadPanel):
             w.HBox([self.save_btn, self.remove_btn, self.query_feedback]),
             self.lint_html,
         ]
+
+
+def same_data(a: Schema, b: Schema) -> bool:
+    """Whether a sample of ``a`` is a sample of ``b`` too: the same tables, columns and constraints;
+    only plain (non-unique) indexes, positions and comments may differ.
+
+    >>> from dbmodel_kit.examples import ecommerce
+    >>> from dbmodel_kit.model import Model
+    >>> m = Model(ecommerce()); before = m.schema
+    >>> _ = m.add_index("orders", "status", "placed_at")
+    >>> same_data(before, m.schema), same_data(before, m.add_column("users", "nickname", "text"))
+    (True, False)
+    """
+    def shape(schema: Schema) -> Schema:
+        tables = tuple(replace(t, indexes=tuple(ix for ix in t.indexes if ix.unique), comment=None, group=None,
+                               position=None) for t in schema.tables)
+        return replace(schema, tables=tables, comment=None)
+
+    return a is b or shape(a) == shape(b)
+
+
+def sample_size(db: SampleDB | str | Path | None, schema: Schema) -> tuple[int | None, int | None]:
+    """(total rows, seed) of a sample: from a :class:`SampleDB`, or counted in a database file
+    (seed unknown); (None, None) for no sample or a file that cannot be read."""
+    if db is None:
+        return None, None
+    if isinstance(db, SampleDB):
+        return sum(db.rows.values()), db.seed
+    path = Path(db)
+    if not path.is_file():
+        return None, None
+    duck = str(path).endswith(TARGETS["duckdb"].suffixes)
+    try:
+        con = duckdb.connect(str(path), read_only=True) if duck else sqlite3.connect(
+            f"file:{path.resolve()}?mode=ro", uri=True)
+    except (duckdb.Error, sqlite3.Error):
+        return None, None
+    try:
+        dialect = "duckdb" if duck else "sqlite"
+        return sum(int(con.execute(exp.select("count(*)").from_(exp.to_table(t.name, quoted=True)).sql(dialect))
+                       .fetchone()[0]) for t in schema.tables), None
+    except (duckdb.Error, sqlite3.Error):
+        return None, None
+    finally:
+        con.close()
 
 
 def _ms(v: float | None) -> str:
@@ -176,17 +227,21 @@ class AdvisorPanel(Panel):
         self.budget_value.disabled = kind == "none"
 
     def _on_sample_size(self, _change: dict[str, Any]) -> None:
-        """A new row count or seed drops a sample this panel generated (Run makes the new one); a
-        sample given to the panel stays until Generate is pressed."""
-        if self.generated:
-            self.db, self.generated = None, False
+        """A new row count or seed asks for another sample: the one in use (generated, or given to
+        the panel) is set aside, and Run (or Generate) makes one of that size and seed."""
+        if self.redrawing:
+            return
+        self.db, self.generated = None, False
         self._describe_sample()
 
     # -- following the model ----------------------------------------------------------------
     def refresh(self) -> None:
-        """A model edit makes a generated sample stale (it is made again on Run) and may accept or
-        un-accept a suggestion (an undo takes an accepted index back out)."""
-        if self.generated and isinstance(self.db, SampleDB) and self.db.schema != self.model.schema:
+        """A model edit that changes the data's shape makes a generated sample stale (it is made again
+        on Run); accepting or dropping an index does not (the sample holds the same rows, and the
+        advisor builds the indexes it measures itself). An edit may also accept or un-accept a
+        suggestion (an undo takes an accepted index back out)."""
+        if (self.generated and isinstance(self.db, SampleDB)
+                and not same_data(self.db.schema, self.model.schema)):
             self.db, self.generated = None, False
             self._describe_sample()
         self._show()
@@ -200,6 +255,7 @@ class AdvisorPanel(Panel):
 
     # -- sample -----------------------------------------------------------------------------
     def _describe_sample(self) -> None:
+        self._sync_controls()
         db = self.db
         if db is None:
             text = f"no sample: Run generates one of about {self.rows.value:,} rows in SQLite (seed {self.seed.value})"
@@ -209,6 +265,16 @@ class AdvisorPanel(Panel):
         else:
             text = f"sample: {html.escape(str(db))}"
         self.sample_info.value = f"<span style='color:#555'>{text}</span>"
+
+    def _sync_controls(self) -> None:
+        """The row slider and the seed show the sample in use: its total rows and its seed."""
+        total, seed = sample_size(self.db, self.model.schema)
+        with self.quiet():
+            if total is not None:
+                self.rows.max = max(self.rows.max, total)
+                self.rows.value = max(self.rows.min, total)
+            if seed is not None:
+                self.seed.value = seed
 
     def generate(self) -> bool:
         """Fill an in-memory SQLite sample of the model with about ``rows`` rows."""
@@ -368,6 +434,21 @@ class AdvisorPanel(Panel):
         self._show()
         return True
 
+    def unaccept(self, name: str) -> bool:
+        """Take the accepted suggestion ``name`` out of the model again (one ``DropIndex`` step; it is
+        pending again). The sample stays: an index does not change the rows."""
+        try:
+            s = self.suggestion(name)
+            if self.state(s) != "accepted":
+                raise ModelError(f"{name} is not in the model")
+            op = DropIndex(s.table, s.index.name)
+            self.model.apply(op)
+        except ModelError as e:
+            self.feedback.error(f"{name}: {e}")
+            return False
+        self.feedback.done(f"un-accepted: {op.describe()}")
+        return True
+
     def accept_all(self) -> list[str]:
         """Accept every pending suggestion (not the rejected ones), each as its own step."""
         done = []
@@ -399,12 +480,15 @@ class AdvisorPanel(Panel):
             state = self.state(s)
             accept = button("Accept", "dbm-adv-accept", style="success", tooltip=f"add {s.index.name} to the model")
             reject = button("Reject", "dbm-adv-reject", style="warning", tooltip=f"leave {s.index.name} out")
+            unaccept = button("Un-accept", "dbm-adv-unaccept", tooltip=f"take {s.index.name} out of the model again")
             accept.disabled = state == "accepted"
             reject.disabled = state != "pending"
+            unaccept.disabled = state != "accepted"
             accept.on_click(lambda _b, n=s.index.name: self.accept(n))
             reject.on_click(lambda _b, n=s.index.name: self.reject(n))
-            card = w.HTML(_suggestion_html(advice, s, state), layout=w.Layout(flex="1 1 auto"))
-            buttons = w.VBox([accept, reject], layout=w.Layout(flex="0 0 auto", margin="4px 6px 0 0"))
+            unaccept.on_click(lambda _b, n=s.index.name: self.unaccept(n))
+            card = w.HTML(_suggestion_html(advice, s, state), layout=w.Layout(flex="1 1 auto", min_width="0"))
+            buttons = w.VBox([accept, reject, unaccept], layout=w.Layout(flex="0 0 auto", margin="4px 6px 0 0"))
             rows.append(with_class(w.HBox([buttons, card], layout=w.Layout(width="100%")), "dbm-adv-suggestion"))
         self.suggestions.children = tuple(rows)
         self.accept_all_btn.disabled = not any(self.state(s) == "pending" for s in advice.indexes)
@@ -459,7 +543,7 @@ def _suggestion_html(a: Advice, s: Suggestion, state: str) -> str:
     by_name = {q.name: q for q in a.queries}
     helped = "".join(
         f"<tr><td>{e(n)}</td><td>{_ms(q.before_ms)}</td><td>{_ms(q.after_ms)}</td>"
-        f"<td>{f'{q.speedup:.1f}x' if q.speedup else '-'}</td><td><pre>{e(q.plan_before)}</pre></td>"
+        f"<td>{q.speedup_text()}</td><td><pre>{e(q.plan_before)}</pre></td>"
         f"<td><pre>{e(q.plan_after)}</pre></td></tr>"
         for n in s.helped
         if (q := by_name.get(n)) is not None
@@ -469,7 +553,7 @@ def _suggestion_html(a: Advice, s: Suggestion, state: str) -> str:
         f"<div class='dbm-advisor dbm-adv-{state}' style='border-left:4px solid {_STATE_COLOUR[state]};"
         f"padding-left:6px;margin:4px 0'><span style='color:{_STATE_COLOUR[state]}'><b>{state}</b></span> "
         f"<code>{e(sql)}</code><br>helps {e(', '.join(s.helped) or '-')}; ~{s.bytes / 1024:.0f} KiB on the sample; "
-        f"estimated benefit {s.benefit_ms_per_min:.2f} ms per minute"
+        f"{e(s.benefit_text())}"
         f"<details><summary>evidence</summary><table><tr><th>query</th><th>before ms</th><th>after ms</th>"
         f"<th>speed-up</th><th>plan before</th><th>plan after</th></tr>{helped}</table></details></div>"
     )
@@ -479,7 +563,7 @@ def _queries_html(a: Advice) -> str:
     e = html.escape
     rows = "".join(
         f"<tr><td>{e(q.name)}</td><td>{e(q.kind)}</td><td>{q.weight:g}</td><td>{_ms(q.before_ms)}</td>"
-        f"<td>{_ms(q.after_ms)}</td><td>{f'{q.speedup:.1f}x' if q.speedup else '-'}</td></tr>"
+        f"<td>{_ms(q.after_ms)}</td><td>{q.speedup_text()}</td></tr>"
         for q in a.queries
     )
     return (
@@ -513,7 +597,7 @@ def _rejected_html(a: Advice) -> str:
     if not a.rejected:
         return ""
     items = "".join(
-        f"<li><code>{html.escape(str(r.candidate))}</code>: {html.escape(r.reason)}</li>" for r in a.rejected
+        f"<li><code>{html.escape(str(r.candidate))}</code>: {html.escape(r.text())}</li>" for r in a.rejected
     )
     return (
         f"<div class='dbm-advisor'><details><summary>{len(a.rejected)} candidate(s) rejected, with the reason"

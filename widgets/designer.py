@@ -16,8 +16,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..erd import svg_html
 from ..model import Model
-from ._common import Panel, Selection, set_options, with_class
+from ._common import NONE, Panel, Selection, row, set_options, with_class
 from .enum_editor import EnumEditor
 from .erd_view import ErdPanel
 from .export_panel import ExportPanel
@@ -31,12 +32,14 @@ from .table_editor import TableEditor
 class Designer:
     """Edit a model in widgets and watch its ERD change.
 
-    ``Designer(model)`` (or ``model.designer()``) shows the ERD (click a table to select it)
-    beside tabs for the table, its relationships, its indexes and checks, the schema's enums, the
-    history (undo and redo, also Ctrl+Z / Ctrl+Shift+Z), the lint findings and the export (ORM
-    models, migration, seed and test files, downloaded or written to a folder). Every edit goes through
-    ``model.apply``; everything redraws from the model's change events, so edits made in code
-    (``model.add_column(...)``) show up too. ``close()`` stops listening.
+    ``Designer(model)`` (or ``model.designer()``) shows the ERD (click a table to select it, drag
+    it to move it, double-click a column to edit it) beside tabs for the table, its relationships,
+    its indexes and checks, the schema's enums, the history (undo and redo), the lint findings and
+    the export (ORM models, migration, seed and test files, downloaded or written to a folder);
+    below the ERD instead of beside it when the notebook is narrow. Keys inside the Designer: see
+    its "? Help" (N new table, C new column, Delete, F focus, 0 fit, Ctrl+Z undo...). Every edit goes
+    through ``model.apply``; everything redraws from the model's change events, so edits made in
+    code (``model.add_column(...)``) show up too. ``close()`` stops listening.
     """
 
     def __init__(self, model: Model, *, table: str | None = None, theme: str = "auto",
@@ -56,35 +59,65 @@ class Designer:
         self.panels: tuple[Panel, ...] = (self.tables, self.relationships, self.indexes, self.enums, self.history,
                                           self.lint, self.export)
 
-        self.picker = with_class(w.Dropdown(options=[], description="table", layout=w.Layout(width="260px")),
-                                 "dbm-table-picker")
+        self.picker = with_class(w.Dropdown(options=[("(none)", NONE)], value=NONE, description="table",
+                                            layout=w.Layout(width="16em", max_width="100%")), "dbm-table-picker")
+        self.picker.style.description_width = "initial"
         self.picker.observe(self._on_pick, names=["value"])
         self.selection.observe(self._sync_picker, names=["table"])
         self._unsubscribe = model.subscribe(lambda _change: self._sync_picker())
 
-        self.tabs = w.Tab(children=[p.widget for p in self.panels])
+        self.tabs = w.Tab(children=[p.widget for p in self.panels], layout=w.Layout(min_width="0"))
+        self.tabs.add_class("dbm-designer-tabs")
         for i, p in enumerate(self.panels):
             self.tabs.set_title(i, p.title)
         self._update_lint_title()
         self.tabs.observe(self._on_tab, names=["selected_index"])
-        side = w.VBox([w.HBox([self.picker, self.history.toolbar]), self.history.msg, self.tabs],
-                      layout=w.Layout(width="44%", min_width="380px"))
-        self.erd.widget.layout.width = "56%"
-        self.widget = w.HBox([self.erd.widget, side], layout=w.Layout(width="100%", align_items="flex-start"))
+        # side by side when the output is wide enough, the panels below the ERD when not
+        # (static/panels.css: .dbm-designer wraps, each part has a minimum width)
+        side = w.VBox([row(self.picker, self.history.toolbar, css="dbm-designer-toolbar"), self.history.msg, self.tabs],
+                      layout=w.Layout(min_width="0"))
+        side.add_class("dbm-side")
+        self.widget = w.HBox([self.erd.widget, side], layout=w.Layout(width="100%", flex_flow="row wrap",
+                                                                      align_items="flex-start"))
         self.widget.add_class("dbm-designer")
+        self.erd.on_edit = self.edit_column
+        self.history.shortcuts.on_msg(self._on_key)
         self.selection.table = table if table and model.schema.has_table(table) else (
             model.schema.table_names[0] if model.schema.tables else "")
         self._sync_picker()
 
     def _on_pick(self, change: dict[str, Any]) -> None:
-        if change["new"] is not None and change["new"] != self.selection.table:
+        if change["new"] != NONE and change["new"] != self.selection.table:
             self.selection.table = change["new"]
 
     def _sync_picker(self, _change: Any = None) -> None:
         names = list(self.model.schema.table_names)
-        current = self.selection.table if self.selection.table in names else None
-        set_options(self.picker, [("(none)", None), *[(n, n) for n in names]], current)
+        current = self.selection.table if self.selection.table in names else NONE
+        set_options(self.picker, [("(none)", NONE), *[(n, n) for n in names]], current)
         self._update_lint_title()
+
+    # -- keyboard and the ERD's double-click ---------------------------------------------------
+    def _on_key(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        command = content.get("command")
+        if command == "new-table":
+            self.tabs.selected_index = self.panels.index(self.tables)
+        elif command == "new-column":
+            self.tabs.selected_index = self.panels.index(self.tables)
+            self.tables.new_column()
+        elif command == "delete":
+            self.tabs.selected_index = self.panels.index(self.tables)
+            if self.tables.run(self.tables.table_msg, self.tables._drop_table):
+                self.tables.table_msg.done(f"{self.tables.table_msg.message} (Ctrl+Z brings it back)")
+        elif command == "focus":
+            self.erd.toggle_focus()
+
+    def edit_column(self, table: str, column: str) -> None:
+        """Open ``table.column`` in the table editor (what a double-click on its ERD row does)."""
+        if not self.model.schema.has_table(table) or not self.model.schema.table(table).has_column(column):
+            return
+        self.selection.table = table
+        self.tabs.selected_index = self.panels.index(self.tables)
+        self.tables.pick_column(column)
 
     def _update_lint_title(self) -> None:
         report = self.lint.report
@@ -123,7 +156,8 @@ class Designer:
         bundle["text/html"] = (
             f"<div><p><b>Designer</b> (static snapshot: {len(self.model.schema.tables)} tables, "
             f"{len(history)} edits; run the notebook for the live editor)</p>"
-            f"{self.erd.view.svg}{'<ol>' + log + '</ol>' if log else ''}</div>")
+            f"{svg_html(self.erd.view.svg, 'ERD of the model') if self.erd.view.svg else ''}"
+            f"{'<ol>' + log + '</ol>' if log else ''}</div>")
         return bundle
 
     def __repr__(self) -> str:

@@ -9,7 +9,7 @@ import ipywidgets as w
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Enum
-from ._common import Feedback, Panel, button, set_options, text_or_none, with_class
+from ._common import Feedback, Panel, button, row, set_options, text_or_none, with_class
 
 
 def parse_values(text: str) -> tuple[str, ...]:
@@ -27,13 +27,13 @@ class EnumEditor(Panel):
     title = "Enums"
 
     def build(self) -> list[w.Widget]:
-        self.enums = with_class(w.Select(options=[], value=None, rows=5, layout=w.Layout(width="98%")),
+        self.enums = with_class(w.Select(options=[], value=None, rows=5, layout=w.Layout(width="100%")),
                                 "dbm-enums")
         self.name = with_class(w.Text(description="name", placeholder="order_status",
-                                      layout=w.Layout(width="300px")), "dbm-enum-name")
+                                      layout=w.Layout(width="20em", max_width="100%")), "dbm-enum-name")
         self.values = with_class(w.Text(description="values", placeholder="pending, paid, shipped",
-                                        layout=w.Layout(width="98%")), "dbm-enum-values")
-        self.comment = with_class(w.Text(description="comment", layout=w.Layout(width="98%")), "dbm-enum-comment")
+                                        layout=w.Layout(width="100%")), "dbm-enum-values")
+        self.comment = with_class(w.Text(description="comment", layout=w.Layout(width="100%")), "dbm-enum-comment")
         self.add = button("Add enum", "dbm-add-enum", style="success", icon="plus")
         self.save = button("Save values", "dbm-save-enum", icon="check")
         self.drop = button("Drop enum", "dbm-drop-enum", style="danger", icon="trash")
@@ -43,7 +43,7 @@ class EnumEditor(Panel):
         self.save.on_click(lambda _: self.run(self.msg, self._save))
         self.drop.on_click(lambda _: self.run(self.msg, self._drop))
         return [w.HTML("<b>Enums</b> <small>(value sets for enum columns; pick one to change it)</small>"),
-                self.enums, self.name, self.values, self.comment, w.HBox([self.add, self.save, self.drop]),
+                self.enums, self.name, self.values, self.comment, row(self.add, self.save, self.drop),
                 self.msg]
 
     def _on_select(self, _change: dict[str, Any]) -> None:

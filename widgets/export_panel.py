@@ -27,7 +27,7 @@ from ..errors import ModelError
 from ..export import TARGET_DIALECTS, TARGETS, files, write_files
 from ..migrate import Plan
 from ..model import Model, Schema
-from ._common import Feedback, Panel, Selection, button, set_options, with_class
+from ._common import Feedback, Panel, Selection, button, row, set_options, with_class
 
 #: the "from" choice meaning "migrate from an empty database"
 EMPTY = -1
@@ -122,14 +122,17 @@ class ExportPanel(Panel):
         if target not in TARGETS:
             raise ModelError(f"unknown export target {target!r}; known: {', '.join(TARGETS)}")
         self.target = with_class(
-            w.Dropdown(options=list(TARGETS), value=target, description="target"), "dbm-exp-target"
+            w.Dropdown(options=list(TARGETS), value=target, description="target",
+                       layout=w.Layout(width="18em", max_width="100%")), "dbm-exp-target"
         )
-        self.dialect = with_class(w.Dropdown(options=[], description="dialect"), "dbm-exp-dialect")
+        self.dialect = with_class(w.Dropdown(options=[], description="dialect",
+                                             layout=w.Layout(width="18em", max_width="100%")), "dbm-exp-dialect")
         choices = self._source_choices()
         if checkpoint not in [c for _, c in choices]:
             raise ModelError(f"checkpoint {checkpoint} is not in this model's log (0..{self.model.checkpoint()})")
         self.source = with_class(
-            w.Dropdown(options=choices, value=checkpoint, description="from", layout=w.Layout(width="28em")),
+            w.Dropdown(options=choices, value=checkpoint, description="from",
+                       layout=w.Layout(width="28em", max_width="100%")),
             "dbm-exp-from",
         )
         self.old_file = with_class(
@@ -138,19 +141,22 @@ class ExportPanel(Panel):
                 description="or file",
                 placeholder="old schema (.yaml/.sql/.dbml)",
                 continuous_update=False,
-                layout=w.Layout(width="28em"),
+                layout=w.Layout(width="28em", max_width="100%"),
             ),
             "dbm-exp-old-file",
         )
         self.summary = w.HTML()
-        self.tree = with_class(w.Select(options=[], rows=14, layout=w.Layout(width="16em")), "dbm-exp-tree")
+        self.tree = with_class(w.Select(options=[], rows=14, layout=w.Layout(width="16em", max_width="100%")),
+                               "dbm-exp-tree")
         self.content = with_class(w.HTML(), "dbm-exp-content")
         viewer = w.Box(
             [self.content],
-            layout=w.Layout(width="100%", height="22em", overflow="auto", border="1px solid #ccc", padding="2px"),
+            layout=w.Layout(flex="1 1 20em", min_width="0", height="22em", overflow="auto", border="1px solid #ccc",
+                            padding="2px"),
         )
         self.download = with_class(w.HTML(), "dbm-exp-download")
-        self.folder = with_class(w.Text(value="", description="folder", placeholder="path/to/folder"), "dbm-exp-folder")
+        self.folder = with_class(w.Text(value="", description="folder", placeholder="path/to/folder",
+                                        layout=w.Layout(width="22em", max_width="100%")), "dbm-exp-folder")
         self.overwrite = with_class(
             w.Checkbox(value=False, description="overwrite", indent=False, layout=w.Layout(width="auto")),
             "dbm-exp-overwrite",
@@ -162,12 +168,12 @@ class ExportPanel(Panel):
         self.tree.observe(self._on_file, names=["value"])
         self.write_button.on_click(lambda _b: self.write())
         return [
-            w.HBox([self.target, self.dialect]),
-            w.HBox([self.source, self.old_file]),
+            row(self.target, self.dialect),
+            row(self.source, self.old_file),
             self.summary,
-            w.HBox([self.tree, viewer], layout=w.Layout(width="100%")),
+            row(self.tree, viewer, css="dbm-exp-files"),
             self.download,
-            w.HBox([self.folder, self.overwrite, self.write_button]),
+            row(self.folder, self.overwrite, self.write_button),
             self.feedback,
         ]
 

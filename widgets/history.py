@@ -12,17 +12,20 @@ import traitlets
 
 from ..errors import ModelError
 from ..model.model import Change
-from ._common import Feedback, Panel, button
+from ._common import Feedback, Panel, button, row
 
 STATIC = pathlib.Path(__file__).parent / "static"
 
 
 class Shortcuts(anywidget.AnyWidget):
-    """Keyboard shortcuts for the surrounding Designer: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo.
+    """Keyboard shortcuts for the surrounding Designer, and a "? Help" button listing them with the
+    mouse gestures: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo, N new table, C new column,
+    Delete drop the selected table, F focus, 0 fit, +/- zoom, L legend, ? help.
 
     The front end listens on the Designer's element (so the notebook's own shortcuts keep working
-    elsewhere) and sends ``{"command": "undo" | "redo"}``: a one-off command, not state, so a
-    message rather than a synced trait.
+    elsewhere) and sends ``{"command": "undo" | "redo" | "new-table" | "new-column" | "delete" |
+    "focus"}``: one-off commands, not state, so messages rather than synced traits (the history
+    panel handles undo and redo, the Designer the rest). Fit, zoom and the legend stay in the page.
     """
 
     _esm = STATIC / "shortcuts.js"
@@ -46,7 +49,7 @@ class HistoryPanel(Panel):
         self.undo.on_click(lambda _: self.step("undo"))
         self.redo.on_click(lambda _: self.step("redo"))
         self.shortcuts.on_msg(self._on_key)
-        self.toolbar = w.HBox([self.undo, self.redo, self.shortcuts])
+        self.toolbar = row(self.undo, self.redo, self.shortcuts, css="dbm-history-toolbar")
         # the Designer shows `toolbar` and `msg` above its tabs; standalone, the panel shows them itself
         return [w.HTML("<b>What was done</b> <small>(oldest first)</small>"), self.log]
 

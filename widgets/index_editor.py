@@ -3,15 +3,17 @@ unique constraints and checks on the selected table, and dropping any of them.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Check, Index, Table, Unique
-from ._common import Feedback, Panel, button, set_options, set_tags, text_or_none, with_class
+from ._common import NONE, Feedback, Panel, button, or_none, row, set_options, set_tags, text_or_none, with_class
 
 #: Index methods offered; engines that lack one get the closest (the emitters decide, per dialect).
-METHODS = (("default (btree)", None), ("btree", "btree"), ("hash", "hash"), ("gin", "gin"), ("gist", "gist"),
+METHODS = (("default (btree)", NONE), ("btree", "btree"), ("hash", "hash"), ("gin", "gin"), ("gist", "gist"),
            ("brin", "brin"))
 
 _KINDS = {"index": o.DropIndex, "unique": o.DropUnique, "check": o.DropCheck}
@@ -42,14 +44,14 @@ class IndexEditor(Panel):
                                               placeholder="columns, in index order"), "dbm-ix-columns")
         self.unique = with_class(w.Checkbox(description="unique", indent=False, layout=w.Layout(width="auto")),
                                  "dbm-ix-unique")
-        self.method = with_class(w.Dropdown(options=METHODS, value=None, description="method",
-                                            layout=w.Layout(width="230px")), "dbm-ix-method")
+        self.method = with_class(w.Dropdown(options=METHODS, value=NONE, description="method",
+                                            layout=w.Layout(width="15em", max_width="100%")), "dbm-ix-method")
         self.where = with_class(w.Text(description="where", placeholder="partial: deleted_at IS NULL",
-                                       layout=w.Layout(width="98%")), "dbm-ix-where")
+                                       layout=w.Layout(width="100%")), "dbm-ix-where")
         self.include = with_class(w.TagsInput(allowed_tags=[], allow_duplicates=False,
                                               placeholder="include (covering) columns"), "dbm-ix-include")
         self.name = with_class(w.Text(description="name", placeholder="default: ix_table_columns",
-                                      layout=w.Layout(width="320px")), "dbm-ix-name")
+                                      layout=w.Layout(width="21em", max_width="100%")), "dbm-ix-name")
         self.add_index = button("Add index", "dbm-add-index", style="success", icon="plus")
         self.add_unique = button("Add unique constraint", "dbm-add-unique", icon="plus")
         self.index_msg = Feedback()
@@ -57,26 +59,28 @@ class IndexEditor(Panel):
         self.add_unique.on_click(lambda _: self.run(self.index_msg, self._add_unique, then=self._clear_index_form))
 
         self.check = with_class(w.Text(description="check", placeholder="price >= 0",
-                                       layout=w.Layout(width="98%")), "dbm-ck-expression")
+                                       layout=w.Layout(width="100%")), "dbm-ck-expression")
         self.check_name = with_class(w.Text(description="name", placeholder="default: ck_table_columns",
-                                            layout=w.Layout(width="320px")), "dbm-ck-name")
+                                            layout=w.Layout(width="21em", max_width="100%")), "dbm-ck-name")
         self.add_check = button("Add check", "dbm-add-check", style="success", icon="plus")
         self.check_msg = Feedback()
         self.add_check.on_click(lambda _: self.run(self.check_msg, self._add_check, then=self._clear_check_form))
 
-        self.existing = with_class(w.Select(options=[], rows=6, layout=w.Layout(width="98%")), "dbm-constraints")
+        self.existing = with_class(w.Select(options=[], rows=6, layout=w.Layout(width="100%")), "dbm-constraints")
         self.drop = button("Drop", "dbm-drop-constraint", style="danger", icon="trash")
         self.drop_msg = Feedback()
         self.drop.on_click(lambda _: self.run(self.drop_msg, self._drop))
+        self.tags_field(self.columns, self.index_msg)
+        self.tags_field(self.include, self.index_msg)
         return [
             self.heading,
             w.HTML("<b>New index or unique constraint</b>"),
             self.columns,
-            w.HBox([self.unique, self.method]),
+            row(self.unique, self.method),
             self.where,
             self.include,
             self.name,
-            w.HBox([self.add_index, self.add_unique]),
+            row(self.add_index, self.add_unique),
             self.index_msg,
             w.HTML("<b>New check</b>"),
             self.check,
@@ -111,7 +115,15 @@ class IndexEditor(Panel):
         self.include.value = []
         self.where.value = self.name.value = ""
         self.unique.value = False
-        self.method.value = None
+        self.method.value = NONE
+
+    def _on_select(self, _change: dict[str, Any]) -> None:
+        """Another table: the forms and the messages were about the last one."""
+        self.clear_messages()
+        with self.quiet():
+            self._clear_index_form()
+            self._clear_check_form()
+        self.refresh()
 
     def _clear_check_form(self) -> None:
         self.check.value = self.check_name.value = ""
@@ -126,11 +138,12 @@ class IndexEditor(Panel):
 
     def _add_index(self) -> o.Operation:
         ix = Index(self._cols(), name=self.name.value.strip(), unique=self.unique.value,
-                   where=text_or_none(self.where.value), method=self.method.value, include=tuple(self.include.value))
+                   where=text_or_none(self.where.value), method=or_none(self.method.value),
+                   include=tuple(self.include.value))
         return o.AddIndex(self.table, ix)
 
     def _add_unique(self) -> o.Operation:
-        if text_or_none(self.where.value) or self.include.value or self.method.value:
+        if text_or_none(self.where.value) or self.include.value or or_none(self.method.value):
             raise ModelError("a unique constraint takes only columns; for where/method/include use a unique index")
         return o.AddUnique(self.table, Unique(self._cols(), name=self.name.value.strip()))
 

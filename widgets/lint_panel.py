@@ -20,7 +20,7 @@ class LintPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         self.summary = w.HTML()
-        self.findings = with_class(w.Select(options=[], value=None, rows=10, layout=w.Layout(width="98%")),
+        self.findings = with_class(w.Select(options=[], value=None, rows=10, layout=w.Layout(width="100%")),
                                    "dbm-lint-findings")
         self.detail = w.HTML()
         self.findings.observe(self._on_pick, names=["value"])

@@ -133,9 +133,15 @@ class MigrationPanel(Panel):
         """The live panel, plus a static snapshot (ERD diff, lint summary, the previewed text) for
         readers without a kernel (GitHub, nbviewer)."""
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        erd = self._erd()
+        if "<svg" in erd:  # an image: an inline <svg> is stripped where the notebook is not trusted
+            from ..erd.render import svg_html
+
+            erd = svg_html(erd, "ERD of the model, changes coloured")
         bundle["text/html"] = (
-            f"<div><p><b>Migration plan</b>: {len(self.plan.steps)} step(s), {html.escape(self.dialect.value)}, "
-            f"lint: {html.escape(summary(self.findings))}</p>{self._erd()}"
+            f"<div><p><b>Migration plan</b> (static snapshot; run the notebook for the live panel): "
+            f"{len(self.plan.steps)} step(s), {html.escape(self.dialect.value)}, "
+            f"lint: {html.escape(summary(self.findings))}</p>{erd}"
             f"<pre>{html.escape(self.text)}</pre></div>")
         return bundle
 

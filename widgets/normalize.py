@@ -1,6 +1,8 @@
-"""``NormalizationTutor``: a relation with sample rows, its FDs (discovered, editable), the closure
-calculator, the key finder, the normal form with its violations highlighted, a decomposition the
-student builds by clicking and the kit grades, the chase tableau, and the resulting ERD.
+"""``NormalizationTutor``: a relation with sample rows, its FDs (discovered, editable) checked
+against the rows (the rows that break an FD, or a warning when one may hold by accident), the
+closure calculator, the key finder, the normal form with its violations highlighted, a
+decomposition the student builds by clicking and the kit grades, hints in three levels, the chase
+tableau, and the resulting ERD.
 
 A thin view: every answer comes from :mod:`dbmodel_kit.normalize`; the class owns its ipywidgets
 (``tutor.widget``) and keeps the state (attributes, FDs, the student's relations) as plain values
@@ -27,10 +29,14 @@ from ..normalize import (
     discover_fds,
     normal_form,
     parse_fds,
+    project,
     synthesize_3nf,
+    validate_fd,
 )
+from ..normalize.evidence import FDValidation
 from ..normalize.exercises import Feedback, check_decomposition
 from ..normalize.fd import attr_list, fmt_attrs
+from ..normalize.hints import Hint, hint
 
 __all__ = ["NormalizationTutor", "decomposition_schema"]
 
@@ -52,7 +58,7 @@ def decomposition_schema(relations: Sequence[Sequence[str]], fds: Iterable[FD], 
     fds = list(fds)
     tables: list[tuple[str, list[str], tuple[str, ...]]] = []
     for i, r in enumerate(relations):
-        keys = candidate_keys(list(r), fds)
+        keys = candidate_keys(list(r), project(fds, list(r)))  # the FDs that hold on the relation
         assert isinstance(keys, list)
         key = tuple(a for a in r if a in keys[0])
         tables.append(((names[i] if names else f"R{i + 1}"), list(r), key))
@@ -84,11 +90,14 @@ class NormalizationTutor:
         self.max_lhs = max_lhs
         self.relations: list[list[str]] = []
         self.fds: list[FD] = []
+        self.evidence: list[FDValidation] = []
+        self.hint_level = 0
         # widgets
         self.sample = w.HTML(self._sample_html(sample_rows))
         self.fd_text = w.Textarea(layout=w.Layout(width="100%", height="140px"),
                                   placeholder="one FD per line: a, b -> c")
         self.fd_feedback = w.HTML()
+        self.evidence_out = w.HTML()
         self.discover_button = _button("Discover from data", "dbm-discover")
         self.apply_fds_button = _button("Use these FDs", "dbm-apply-fds", "primary")
         self.closure_pick = w.SelectMultiple(options=self.attributes, rows=min(8, len(self.attributes)))
@@ -104,6 +113,8 @@ class NormalizationTutor:
         self.target = w.ToggleButtons(options=["3NF", "BCNF"], value="3NF")
         self.grade_button = _button("Grade", "dbm-grade", "success")
         self.solution_button = _button("Show a solution", "dbm-solution")
+        self.hint_button = _button("Hint", "dbm-hint")
+        self.hint_out = w.HTML()
         self.relations_out = w.HTML()
         self.grade_out = w.HTML()
         self.chase_out = w.HTML()
@@ -117,6 +128,8 @@ class NormalizationTutor:
         self.remove_relation_button.on_click(lambda _b: self.remove_relation())
         self.grade_button.on_click(lambda _b: self.grade())
         self.solution_button.on_click(lambda _b: self.show_solution())
+        self.hint_button.on_click(lambda _b: self.next_hint())
+        self.target.observe(lambda _change: self._reset_hints(), names=["value"])
         self.discover_button.disabled = data is None
         if fds is not None:
             self.set_fds(fds)
@@ -127,13 +140,15 @@ class NormalizationTutor:
             w.HTML(_STYLE + f"<h3>{html.escape(name)}({html.escape(', '.join(self.attributes))})</h3>"),
             w.Accordion(children=[
                 self.sample,
-                w.VBox([self.fd_text, w.HBox([self.discover_button, self.apply_fds_button]), self.fd_feedback]),
+                w.VBox([self.fd_text, w.HBox([self.discover_button, self.apply_fds_button]), self.fd_feedback,
+                        self.evidence_out]),
                 w.VBox([w.HBox([self.closure_pick, self.closure_button]), self.closure_out]),
                 w.VBox([self.keys_button, self.keys_out]),
                 w.VBox([self.nf_button, self.nf_out]),
                 w.VBox([w.HBox([self.relation_pick, w.VBox([self.add_relation_button, self.remove_relation_button])]),
-                        self.relations_out, w.HBox([self.target, self.grade_button, self.solution_button]),
-                        self.grade_out, self.chase_out]),
+                        self.relations_out,
+                        w.HBox([self.target, self.grade_button, self.hint_button, self.solution_button]),
+                        self.hint_out, self.grade_out, self.chase_out]),
                 self.erd_out,
             ], titles=("Sample rows", "Functional dependencies", "Closure", "Keys", "Normal form",
                        "Decompose", "ERD")),
@@ -172,6 +187,27 @@ class NormalizationTutor:
         self.fd_feedback.value = f'<span class="dbm-ok">{len(parsed)} FDs in use</span>'
         for out in (self.closure_out, self.keys_out, self.nf_out, self.grade_out, self.chase_out):
             out.value = ""
+        self._reset_hints()
+        self.check_fds()
+
+    def check_fds(self) -> list[FDValidation]:
+        """Test every FD in use on the sample rows: the rows that break one, and a warning (with the
+        support) for one that may hold only by accident. Shown under the FD box."""
+        if self.data is None:
+            self.evidence, self.evidence_out.value = [], ""
+            return []
+        self.evidence = [validate_fd(self.data, f) for f in self.fds]
+        broken = [v for v in self.evidence if not v.holds]
+        doubtful = [v for v in self.evidence if v.holds and v.warnings]
+        parts = [f"<p>In these {len(self.data)} rows: {len(self.evidence) - len(broken)} of {len(self.evidence)} "
+                 f"FDs hold{f', {len(doubtful)} of them possibly by accident' if doubtful else ''}.</p>"]
+        parts += [f'<div class="dbm-broken">{v._repr_html_()}</div>' for v in broken]
+        if doubtful:
+            items = "".join(f"<li>{html.escape(v.fd.text(self.attributes))}: {html.escape(v.warnings[0])}</li>"
+                            for v in doubtful)
+            parts.append(f'<ul class="dbm-doubtful">{items}</ul>')
+        self.evidence_out.value = "".join(parts)
+        return self.evidence
 
     def show_closure(self, attributes: Iterable[str]) -> frozenset[str]:
         e = closure(list(attributes), self.fds, explain=True, universe=self.attributes)
@@ -217,6 +253,19 @@ class NormalizationTutor:
             self._show_erd(self.relations)
         return fb
 
+    def next_hint(self) -> Hint:
+        """The next hint for the chosen target (a nudge, then the next step, then the answer);
+        after the answer it starts again."""
+        self.hint_level = self.hint_level % 3 + 1
+        task = self.target.value.lower()
+        shown = hint(task, self.attributes, self.fds, self.hint_level)
+        self.hint_out.value = (self.hint_out.value if self.hint_level > 1 else "") + shown._repr_html_()
+        return shown
+
+    def _reset_hints(self) -> None:
+        self.hint_level = 0
+        self.hint_out.value = ""
+
     def show_solution(self) -> list[list[str]]:
         step = synthesize_3nf if self.target.value == "3NF" else bcnf_decompose
         e = step(self.attributes, self.fds, explain=True)
@@ -254,7 +303,29 @@ class NormalizationTutor:
                        for row in self.data.head(rows).itertuples(index=False))
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
+    def snapshot(self) -> str:
+        """The lesson as static HTML (the relation, the FDs in use and what the buttons have shown so
+        far, the ERD as an image): what a saved notebook shows where no kernel runs the widget."""
+        from ..erd import svg_html
 
-        display(self.widget)
+        fds = "".join(f"<li>{html.escape(f.text(self.attributes))}</li>" for f in self.fds)
+        shown = [(title, out.value) for title, out in (
+            ("Closure", self.closure_out), ("Keys", self.keys_out), ("Normal form", self.nf_out),
+            ("Hints", self.hint_out), ("Grade", self.grade_out), ("Chase", self.chase_out)) if out.value]
+        erd = self.erd_out.value
+        if erd.startswith("<svg"):  # an inline <svg> loses its drawing to notebook sanitizers
+            erd = svg_html(erd, f"ERD of the decomposition of {self.name}")
+        return "".join([
+            _STYLE, "<div class='dbm-tutor'>",
+            f"<p><b>Normalization tutor</b> (static snapshot; run the notebook for the live lesson)</p>"
+            f"<h3>{html.escape(self.name)}({html.escape(', '.join(self.attributes))})</h3>",
+            f"<h4>Functional dependencies in use</h4><ul>{fds}</ul>{self.evidence_out.value}",
+            *(f"<h4>{title}</h4>{value}" for title, value in shown),
+            f"<h4>Relations</h4>{self.relations_out.value}",
+            f"<h4>ERD</h4>{erd}" if erd else "", "</div>"])
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The live lesson, plus its static snapshot for readers without a kernel (GitHub, nbviewer)."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        bundle["text/html"] = self.snapshot()
+        return bundle

@@ -15,9 +15,9 @@ import ipywidgets as w
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Column, ForeignKey, Index, Schema, Table, Unique
-from ._common import Feedback, Panel, button, set_options, set_tags, with_class
+from ._common import NONE, Feedback, Panel, button, or_none, row, set_options, set_tags, with_class
 
-ACTIONS = (("no action", None), ("cascade", "CASCADE"), ("set null", "SET NULL"), ("restrict", "RESTRICT"),
+ACTIONS = (("no action", NONE), ("cascade", "CASCADE"), ("set null", "SET NULL"), ("restrict", "RESTRICT"),
            ("set default", "SET DEFAULT"))
 CARDINALITY = (("many-to-one", "many"), ("one-to-one", "one"))
 
@@ -89,48 +89,51 @@ class RelationshipEditor(Panel):
                                                     placeholder="child columns, in key order"),
                                         "dbm-fk-columns")
         self.new_column = with_class(w.Text(description="or new", placeholder="new column, e.g. customer_id",
-                                            layout=w.Layout(width="300px")), "dbm-fk-new-column")
+                                            layout=w.Layout(width="20em", max_width="100%")), "dbm-fk-new-column")
         self.required = with_class(w.Checkbox(value=True, description="required (not null)", indent=False,
                                               layout=w.Layout(width="auto")), "dbm-fk-required")
-        self.parent = with_class(w.Dropdown(options=[], description="parent", layout=w.Layout(width="260px")),
-                                 "dbm-fk-parent")
+        self.parent = with_class(w.Dropdown(options=[], description="parent",
+                                            layout=w.Layout(width="18em", max_width="100%")), "dbm-fk-parent")
         self.parent_columns = with_class(w.TagsInput(allowed_tags=[], allow_duplicates=False,
                                                      placeholder="parent key"), "dbm-fk-parent-columns")
         self.cardinality = with_class(w.Dropdown(options=CARDINALITY, value="many", description="cardinality",
-                                                 layout=w.Layout(width="260px")), "dbm-fk-cardinality")
-        self.on_delete = with_class(w.Dropdown(options=ACTIONS, value=None, description="on delete",
-                                               layout=w.Layout(width="230px")), "dbm-fk-on-delete")
-        self.on_update = with_class(w.Dropdown(options=ACTIONS, value=None, description="on update",
-                                               layout=w.Layout(width="230px")), "dbm-fk-on-update")
+                                                 layout=w.Layout(width="18em", max_width="100%")),
+                                      "dbm-fk-cardinality")
+        self.on_delete = with_class(w.Dropdown(options=ACTIONS, value=NONE, description="on delete",
+                                               layout=w.Layout(width="15em", max_width="100%")), "dbm-fk-on-delete")
+        self.on_update = with_class(w.Dropdown(options=ACTIONS, value=NONE, description="on update",
+                                               layout=w.Layout(width="15em", max_width="100%")), "dbm-fk-on-update")
         self.add_fk = button("Add foreign key", "dbm-add-fk", style="success", icon="link")
         self.fk_msg = Feedback()
         self.parent.observe(self._on_parent, names=["value"])
         self.add_fk.on_click(lambda _: self.run(self.fk_msg, self._add_fk, then=self._clear_fk_form))
 
-        self.foreign_keys = with_class(w.Select(options=[], rows=5, layout=w.Layout(width="98%")), "dbm-fks")
+        self.foreign_keys = with_class(w.Select(options=[], rows=5, layout=w.Layout(width="100%")), "dbm-fks")
         self.drop_fk = button("Drop foreign key", "dbm-drop-fk", style="danger", icon="unlink")
         self.drop_msg = Feedback()
         self.drop_fk.on_click(lambda _: self.run(self.drop_msg, self._drop_fk))
 
-        self.m2m_left = with_class(w.Dropdown(options=[], description="link", layout=w.Layout(width="230px")),
-                                   "dbm-m2m-left")
-        self.m2m_right = with_class(w.Dropdown(options=[], description="with", layout=w.Layout(width="230px")),
-                                    "dbm-m2m-right")
+        self.m2m_left = with_class(w.Dropdown(options=[], description="link",
+                                              layout=w.Layout(width="15em", max_width="100%")), "dbm-m2m-left")
+        self.m2m_right = with_class(w.Dropdown(options=[], description="with",
+                                               layout=w.Layout(width="15em", max_width="100%")), "dbm-m2m-right")
         self.m2m_name = with_class(w.Text(description="table", placeholder="default: left_right",
-                                          layout=w.Layout(width="260px")), "dbm-m2m-name")
+                                          layout=w.Layout(width="18em", max_width="100%")), "dbm-m2m-name")
         self.add_m2m = button("Create junction table", "dbm-add-m2m", style="success", icon="table")
         self.m2m_msg = Feedback()
         self.add_m2m.on_click(lambda _: self.run(self.m2m_msg, self._add_m2m,
                                                  then=lambda: setattr(self.m2m_name, "value", "")))
+        self.tags_field(self.child_columns, self.fk_msg)
+        self.tags_field(self.parent_columns, self.fk_msg)
         return [
             self.heading,
             w.HTML("<b>New foreign key</b> <small>(from the selected table)</small>"),
             self.child_columns,
-            w.HBox([self.new_column, self.required]),
+            row(self.new_column, self.required),
             self.parent,
             self.parent_columns,
-            w.HBox([self.cardinality]),
-            w.HBox([self.on_delete, self.on_update]),
+            self.cardinality,
+            row(self.on_delete, self.on_update),
             self.add_fk,
             self.fk_msg,
             w.HTML("<b>Foreign keys</b>"),
@@ -138,7 +141,7 @@ class RelationshipEditor(Panel):
             self.drop_fk,
             self.drop_msg,
             w.HTML("<b>Many-to-many</b>"),
-            w.HBox([self.m2m_left, self.m2m_right]),
+            row(self.m2m_left, self.m2m_right),
             self.m2m_name,
             self.add_m2m,
             self.m2m_msg,
@@ -184,8 +187,20 @@ class RelationshipEditor(Panel):
         set_tags(self.parent_columns, t.column_names, keep or t.primary_key)
 
     def _clear_fk_form(self) -> None:
+        """Empty the new-foreign-key form (after an add, or when another table is selected)."""
         self.child_columns.value = []
         self.new_column.value = ""
+        self.required.value = True
+        self.cardinality.value = "many"
+        self.on_delete.value = self.on_update.value = NONE
+
+    def _on_select(self, _change: dict[str, Any]) -> None:
+        """Another table: the form and the messages were about the last one."""
+        self.clear_messages()
+        with self.quiet():
+            self._clear_fk_form()
+            self.m2m_name.value = ""
+        self.refresh()
 
     # -- operations ----------------------------------------------------------------------------
     def _add_fk(self) -> o.Operation:
@@ -213,8 +228,8 @@ class RelationshipEditor(Panel):
             columns = (new,)
         if not columns:
             raise ModelError("choose the child columns (or name a new column)")
-        fk = ForeignKey(columns, parent.name, ref_columns, on_delete=self.on_delete.value,
-                        on_update=self.on_update.value)
+        fk = ForeignKey(columns, parent.name, ref_columns, on_delete=or_none(self.on_delete.value),
+                        on_update=or_none(self.on_update.value))
         ops.append(o.AddForeignKey(child.name, fk))
         if self.cardinality.value == "one" and not child.is_unique(columns):
             ops.append(o.AddUnique(child.name, Unique(columns)))

@@ -15,7 +15,7 @@ from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Column, Default, Table, Unique
 from ..model.spec import build_table, format_column
-from ._common import Feedback, Panel, button, set_options, text_or_none, with_class
+from ._common import Feedback, Panel, button, row, set_options, text_or_none, with_class
 from .type_picker import TypePicker
 
 KEY_TYPES = ("bigint", "uuid", "integer")
@@ -34,19 +34,20 @@ class TableEditor(Panel):
 
     def build(self) -> list[w.Widget]:
         # -- tables
-        self.new_table = with_class(w.Text(placeholder="new table name", layout=w.Layout(width="180px")),
-                                    "dbm-new-table")
+        self.new_table = with_class(w.Text(placeholder="new table name",
+                                           layout=w.Layout(width="14em", max_width="100%")), "dbm-new-table")
         self.key_type = with_class(w.Dropdown(options=KEY_TYPES, value="bigint", description="key",
-                                              layout=w.Layout(width="150px")), "dbm-key-type")
+                                              layout=w.Layout(width="9em")), "dbm-key-type")
+        self.key_type.style.description_width = "initial"
         self.add_table = button("Add table", "dbm-add-table", style="success", icon="plus")
-        self.rename_to = with_class(w.Text(placeholder="new name", layout=w.Layout(width="180px")),
+        self.rename_to = with_class(w.Text(placeholder="new name", layout=w.Layout(width="14em", max_width="100%")),
                                     "dbm-rename-table-to")
         self.rename_table = button("Rename table", "dbm-rename-table")
         self.drop_table = button("Drop table", "dbm-drop-table", style="danger", icon="trash")
         self.comment = with_class(w.Textarea(placeholder="what the table holds", description="comment",
-                                             layout=w.Layout(width="98%", height="48px")), "dbm-table-comment")
+                                             layout=w.Layout(width="100%", height="48px")), "dbm-table-comment")
         self.group = with_class(w.Combobox(placeholder="subject area", description="area", ensure_option=False,
-                                           layout=w.Layout(width="260px")), "dbm-table-group")
+                                           layout=w.Layout(width="20em", max_width="100%")), "dbm-table-group")
         # the production patterns a table opts into (the emitters add the columns/triggers)
         self.flags = {flag: with_class(w.Checkbox(description=label, indent=False, layout=w.Layout(width="auto")),
                                        f"dbm-table-{flag.replace('_', '-')}")
@@ -55,12 +56,13 @@ class TableEditor(Panel):
         self.save_table = button("Save table", "dbm-save-table")
         self.table_msg = Feedback()
         self.add_table.on_click(self._on_add_table)
-        self.rename_table.on_click(lambda _: self.run(self.table_msg, self._rename_table))
+        self.rename_table.on_click(lambda _: self.run(self.table_msg, self._rename_table,
+                                                      then=lambda: setattr(self.rename_to, "value", "")))
         self.drop_table.on_click(lambda _: self.run(self.table_msg, self._drop_table))
         self.save_table.on_click(lambda _: self.run(self.table_msg, self._save_table))
 
         # -- column list
-        self.columns = with_class(w.Select(options=[], rows=8, layout=w.Layout(width="98%")), "dbm-columns")
+        self.columns = with_class(w.Select(options=[], rows=8, layout=w.Layout(width="100%")), "dbm-columns")
         self.move_up = button("Up", "dbm-column-up", icon="arrow-up")
         self.move_down = button("Down", "dbm-column-down", icon="arrow-down")
         self.drop_column = button("Drop column", "dbm-drop-column", style="danger", icon="trash")
@@ -68,11 +70,12 @@ class TableEditor(Panel):
         self.columns.observe(self._on_pick_column, names=["value"])
         self.move_up.on_click(lambda _: self.run(self.columns_msg, lambda: self._move(-1)))
         self.move_down.on_click(lambda _: self.run(self.columns_msg, lambda: self._move(+1)))
-        self.drop_column.on_click(lambda _: self.run(self.columns_msg, self._drop_column))
+        self.drop_column.on_click(lambda _: self.run(self.columns_msg, self._drop_column,
+                                                     then=self.clear_column_form))
 
         # -- column form: adds a new column, or saves changes to the one picked in the list
         self.col_name = with_class(w.Text(description="name", placeholder="column name",
-                                          layout=w.Layout(width="260px")), "dbm-col-name")
+                                          layout=w.Layout(width="20em", max_width="100%")), "dbm-col-name")
         self.type = TypePicker("dbm-col-type")
         self.nullable = with_class(w.Checkbox(value=True, description="nullable", indent=False,
                                               layout=w.Layout(width="auto")), "dbm-col-nullable")
@@ -83,39 +86,51 @@ class TableEditor(Panel):
         self.sensitive = with_class(w.Checkbox(description="sensitive", indent=False,
                                                layout=w.Layout(width="auto")), "dbm-col-sensitive")
         self.default = with_class(w.Text(description="default", placeholder="0, 'USD', now(), uuid(), identity",
-                                         layout=w.Layout(width="360px")), "dbm-col-default")
-        self.col_comment = with_class(w.Text(description="comment", layout=w.Layout(width="98%")),
+                                         layout=w.Layout(width="24em", max_width="100%")), "dbm-col-default")
+        self.col_comment = with_class(w.Text(description="comment", layout=w.Layout(width="100%")),
                                       "dbm-col-comment")
         self.add_column = button("Add column", "dbm-add-column", style="success", icon="plus")
         self.save_column = button("Save column", "dbm-save-column", icon="check")
+        self.new_column_btn = button("New column", "dbm-new-column", icon="eraser",
+                                     tooltip="Empty the form for a new column (key C)")
         self.column_msg = Feedback()
         self.add_column.on_click(self._on_add_column)
         self.save_column.on_click(self._on_save_column)
+        self.new_column_btn.on_click(lambda _: (self.clear_messages(), self.new_column()))
 
         self.heading = w.HTML()
         return [
             self.heading,
-            w.HBox([self.new_table, self.key_type, self.add_table]),
-            w.HBox([self.rename_to, self.rename_table, self.drop_table]),
+            row(self.new_table, self.key_type, self.add_table),
+            row(self.rename_to, self.rename_table, self.drop_table),
             self.comment,
             self.group,
-            w.HBox([*self.flags.values(), self.save_table], layout=w.Layout(flex_flow="row wrap")),
+            row(*self.flags.values(), self.save_table),
             self.table_msg,
             w.HTML("<b>Columns</b>"),
             self.columns,
-            w.HBox([self.move_up, self.move_down, self.drop_column]),
+            row(self.move_up, self.move_down, self.drop_column),
             self.columns_msg,
             w.HTML("<b>Column</b> <small>(pick one above to edit it, or fill in a new one)</small>"),
             self.col_name,
             self.type.widget,
-            w.HBox([self.nullable, self.unique, self.pk, self.sensitive]),
+            row(self.nullable, self.unique, self.pk, self.sensitive),
             self.default,
             self.col_comment,
-            w.HBox([self.add_column, self.save_column]),
+            row(self.add_column, self.save_column, self.new_column_btn),
             self.column_msg,
         ]
 
     # -- redraw ------------------------------------------------------------------------------
+    def _on_select(self, _change: dict[str, Any]) -> None:
+        """Another table: its column list, an empty column form, no messages about the last one."""
+        self.clear_messages()
+        with self.quiet():
+            self.columns.value = None
+            self.rename_to.value = ""
+        self.clear_column_form()
+        self.refresh()
+
     def refresh(self) -> None:
         schema = self.model.schema
         name = self.table
@@ -124,7 +139,7 @@ class TableEditor(Panel):
             groups = sorted({t.group for t in schema.tables if t.group})
             self.group.options = tuple(groups)
             for widget in (self.rename_table, self.drop_table, self.save_table, self.move_up, self.move_down,
-                           self.drop_column, self.add_column, self.save_column):
+                           self.drop_column, self.add_column, self.save_column, self.new_column_btn):
                 widget.disabled = not name
             if not name:
                 self.heading.value = "<i>No table selected: pick one in the ERD or the list above.</i>"
@@ -136,7 +151,6 @@ class TableEditor(Panel):
             self.group.value = t.group or ""
             for flag, box in self.flags.items():
                 box.value = getattr(t, flag)
-            self.rename_to.value = ""
             labels = [(f"{c.name}  {self._label(t, c)}", c.name) for c in t.columns]
             set_options(self.columns, labels, self.columns.value)
         self._load_column()
@@ -148,6 +162,27 @@ class TableEditor(Panel):
 
     def _on_pick_column(self, _change: dict[str, Any]) -> None:
         if not self.redrawing:
+            self._load_column()
+
+    def clear_column_form(self) -> None:
+        """Empty the column form (a new text column, nullable, nothing else set)."""
+        with self.quiet():
+            self.col_name.value = ""
+            self.type.reset()
+            self.nullable.value = True
+            self.unique.value = self.pk.value = self.sensitive.value = False
+            self.default.value = self.col_comment.value = ""
+
+    def new_column(self) -> None:
+        """Start a new column: nothing picked in the list, an empty form (key C)."""
+        with self.quiet():
+            self.columns.value = None
+        self.clear_column_form()
+
+    def pick_column(self, column: str) -> None:
+        """Pick ``column`` of the selected table in the list: the form shows it for editing."""
+        if self.table and self.model.schema.table(self.table).has_column(column):
+            self.columns.value = column
             self._load_column()
 
     def _load_column(self) -> None:
@@ -173,12 +208,12 @@ class TableEditor(Panel):
         name = self.new_table.value.strip()
         if self.run(self.table_msg, self._add_table):
             self.new_table.value = ""
-            self.selection.table = name
+            with self.keeping_messages():
+                self.selection.table = name
 
     def _on_add_column(self, _button: Any = None) -> None:
-        name = self.col_name.value.strip()
-        if self.run(self.column_msg, self._add_column):
-            self.columns.value = name
+        # done: the form empties for the next column (nothing carries over from this one)
+        self.run(self.column_msg, self._add_column, then=self.new_column)
 
     def _on_save_column(self, _button: Any = None) -> None:
         name = self.col_name.value.strip()

@@ -9,9 +9,14 @@ import ipywidgets as w
 
 from ..errors import ModelError
 from ..model.types import KINDS, DataType
-from ._common import set_options, with_class
+from ._common import row, set_options, with_class
 
 _PARAM_LABELS = {"length": "length", "precision": "precision", "scale": "scale"}
+#: the kinds picked from the dropdown with their parameter boxes; any other type (arrays,
+#: domains, geometry, native spellings, unsigned, collations) is written as text under "other"
+PICKABLE = tuple(k for k, params in KINDS.items() if set(params) <= {*_PARAM_LABELS, "enum"}
+                 and k not in ("array", "native"))
+OTHER = "other…"
 
 
 class TypePicker:
@@ -21,22 +26,29 @@ class TypePicker:
     >>> p.kind.value = "decimal"; p.params["precision"].value = "12"; p.params["scale"].value = "2"
     >>> p.value
     DataType('decimal(12,2)')
+    >>> p.kind.value = OTHER; p.text.value = "integer unsigned"
+    >>> p.value
+    DataType('integer unsigned')
     """
 
     def __init__(self, css: str = "dbm-type", enums: Sequence[str] = ()) -> None:
-        self.kind = with_class(w.Dropdown(options=list(KINDS), value="text", description="type",
-                                          layout=w.Layout(width="210px")), f"{css}-kind")
+        self.kind = with_class(w.Dropdown(options=[*PICKABLE, OTHER], value="text", description="type",
+                                          layout=w.Layout(width="14em", max_width="100%")), f"{css}-kind")
         self.params: dict[str, w.Text] = {
-            p: with_class(w.Text(placeholder=label, layout=w.Layout(width="90px")), f"{css}-{p}")
+            p: with_class(w.Text(placeholder=label, layout=w.Layout(width="6.5em")), f"{css}-{p}")
             for p, label in _PARAM_LABELS.items()
         }
-        self.enum = with_class(w.Dropdown(options=list(enums), layout=w.Layout(width="160px")), f"{css}-enum")
-        self.widget = w.HBox([self.kind, *self.params.values(), self.enum])
+        self.enum = with_class(w.Dropdown(options=list(enums), layout=w.Layout(width="11em", max_width="100%")),
+                               f"{css}-enum")
+        self.text = with_class(w.Text(placeholder="text[] or integer unsigned",
+                                      layout=w.Layout(width="15em", max_width="100%")), f"{css}-text")
+        self.widget = row(self.kind, *self.params.values(), self.enum, self.text)
         self.kind.observe(self._show_params, names=["value"])
         self._show_params()
 
     def _show_params(self, _change: Any = None) -> None:
-        wanted = KINDS[self.kind.value]
+        wanted = KINDS.get(self.kind.value, ())
+        self.text.layout.display = None if self.kind.value == OTHER else "none"
         for p, box in self.params.items():
             box.layout.display = None if p in wanted else "none"
         self.enum.layout.display = None if "enum" in wanted else "none"
@@ -48,6 +60,8 @@ class TypePicker:
     def value(self) -> DataType:
         """The chosen type; raises ModelError for a bad parameter (``length`` 'ten', scale > precision)."""
         kind = self.kind.value
+        if kind == OTHER:
+            return DataType.parse(self.text.value)
         values: dict[str, Any] = {}
         for p in KINDS[kind]:
             if p == "enum":
@@ -64,8 +78,19 @@ class TypePicker:
                 raise ModelError(f"{p} must be a whole number, not {text!r}") from None
         return DataType(kind, **values)
 
+    def reset(self) -> None:
+        """Back to a plain ``text`` type with no parameters."""
+        self.kind.value = "text"
+        for box in self.params.values():
+            box.value = ""
+        self.text.value = ""
+
     def load(self, dtype: DataType) -> None:
         """Show ``dtype`` in the picker."""
+        if dtype.kind not in PICKABLE or dtype.unsigned or dtype.native or dtype.collation:
+            self.kind.value = OTHER
+            self.text.value = str(dtype)
+            return
         self.kind.value = dtype.kind
         for p, box in self.params.items():
             v = getattr(dtype, p)

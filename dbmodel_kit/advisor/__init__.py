@@ -13,11 +13,17 @@ Other evidence engines, same :class:`Advice`: :mod:`.whatif_postgres` (the user'
 URL, HypoPG hypothetical indexes, EXPLAIN costs) and :mod:`.duckdb` (a DuckDB sample: ART indexes
 DuckDB reads and load orders, checked with EXPLAIN ANALYZE); :func:`advise` picks by ``db``.
 
+The advice rests on measured timings, so an example needs a gain well above a machine's timer noise:
+with 300 users (``sample(ecommerce(), 3000)``) the scan took 0.024 ms and the index 0.010 ms, so 15
+microseconds of disturbance in the one timed run (``repeat=1``) measure no gain (a CI run on a busy
+machine got ``[]``). With 3,000 users the scan takes 0.26 ms, and the median of three runs stands a
+disturbed one:
+
 >>> from dbmodel_kit.examples import ecommerce
 >>> from dbmodel_kit.workload import Workload, sample
->>> db = sample(ecommerce(), 3000, engine="sqlite")
+>>> db = sample(ecommerce(), 30_000, engine="sqlite")
 >>> w = Workload.from_sql("-- name: by_phone  weight: 10\\nSELECT id FROM users WHERE phone = '555';")
->>> [s.index.columns for s in advise(ecommerce(), w, db, repeat=1)]
+>>> [s.index.columns for s in advise(ecommerce(), w, db, repeat=3)]
 [('phone', 'id')]
 """
 
@@ -41,11 +47,11 @@ from tqdm.auto import tqdm
 from ..errors import ModelError
 from ..model import naming
 from ..model.schema import Index, Schema
-from ..workload.sample import TARGETS, SampleDB
+from ..workload.sample import TARGETS, SampleDB, existing_file
 from ..workload.workload import Query, Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, _Resolver, analyze
-from .candidates import Candidate, Rejected, generate
+from .candidates import Candidate, Rejected, generate, key_prefix
 from .cost import AUTO, calibrate, parse, plan_cost
 from .measure import (
     Aside,
@@ -55,9 +61,12 @@ from .measure import (
     Verdict,
     analyze_sql,
     capped,
+    confirm,
     cores,
     drop_index_sql,
+    noise,
     plan_key,
+    relative_noise,
     slower,
     verify,
 )
@@ -82,9 +91,7 @@ def _connect(db: SampleDB | str | Path) -> tuple[Any, bool]:
         if db.engine != "sqlite":
             raise ModelError(f"the advisor's evidence engine is SQLite; this sample is {db.engine}")
         return db.connect(), db.path is not None
-    path = str(db)
-    if not Path(path).exists():
-        raise ModelError(f"{path}: no such database file")
+    path = existing_file(db)
     if not path.endswith(TARGETS["sqlite"].suffixes):
         raise ModelError(f"{path}: the advisor's evidence engine is SQLite (.sqlite, .sqlite3, .db3)")
     return sqlite3.connect(path, isolation_level=None), True
@@ -111,14 +118,18 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     ``progress``: a progress bar (tqdm, on stderr or in the notebook) through the timed run and each
     round's search and measured check; None shows it when stderr is a terminal.
 
-    ``timeout``: seconds after which a timed run of a query on the sample is stopped; such a query
+    Timed runs are measured in the CPU time of the thread that runs them (:data:`.measure.CLOCK`), so the
+    evidence does not count the time a query waited for a core on a busy machine.
+
+    ``timeout``: CPU seconds after which a timed run of a query on the sample is stopped; such a query
     has no timing in the evidence (``stats["timeouts"]`` names them) and calibrates as a lower bound.
 
     The choice ends with a measured check (:func:`.measure.verify`): the chosen indexes are built on a
     copy, the queries whose plan changed are timed, and for each query clearly slower than before the
     chosen indexes its plan uses are tried away; one is dropped (and listed in ``rejected`` with the
     figures, ``stats["verified"]``) when the queries it serves are measured faster without it. The
-    evidence is of the final configuration. ``stats["advise_s"]`` covers all of it.
+    evidence is of the final configuration. ``stats["advise_s"]`` covers all of it (wall clock);
+    ``stats["advise_cpu_s"]`` is the CPU seconds it took, this process's and the timing child's.
 
     ``db`` may also be a PostgreSQL URL (``postgresql://user@host/db``): the same advisor on the real
     server with HypoPG hypothetical indexes (:func:`.whatif_postgres.advise_postgres`); or a DuckDB
@@ -132,7 +143,15 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
     if is_postgres_url(db):
         return advise_postgres(schema, workload, str(db), budget=budget, dialect=dialect, repeat=repeat,
                                timeout=timeout)
-    if (db.engine == "duckdb") if isinstance(db, SampleDB) else str(db).lower().endswith(TARGETS["duckdb"].suffixes):
+    # a sample holds the tables as its engine does: on SQLite and DuckDB no partitions (the
+    # partitioned table is a plain one holding the rows), so those are what the advisor reads
+    from ..ddl.objects import without_partitions
+    from ..dialects import get_dialect
+
+    on_duckdb = (db.engine == "duckdb") if isinstance(db, SampleDB) else str(db).lower().endswith(
+        TARGETS["duckdb"].suffixes)
+    schema, _ = without_partitions(schema, get_dialect("duckdb" if on_duckdb else "sqlite"))
+    if on_duckdb:
         from .duckdb import advise_duckdb
 
         return advise_duckdb(schema, workload, db, budget=budget, repeat=repeat)
@@ -143,10 +162,23 @@ def advise(schema: Schema, workload: Workload | str | Path, db: SampleDB | str |
         with contextlib.suppress(OSError):  # no interpreter to start (an embedded Python): timed here instead
             aside = Aside()
     show = progress if progress is not None else sys.stderr.isatty()
+    cpu0 = _cpu_s()
     with aside if aside is not None else contextlib.nullcontext(), \
             tqdm(total=1 + 2 * rounds, desc="advise: timing the workload", unit="step", disable=not show,
                  bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]") as bar:
-        return _advise_sqlite(schema, workload, db, budget, dialect, repeat, timeout, rounds, started, aside, bar)
+        advice = _advise_sqlite(schema, workload, db, budget, dialect, repeat, timeout, rounds, started, aside, bar)
+    advice.stats["advise_cpu_s"] = _cpu_s() - cpu0  # (the child is waited for: its CPU is counted by now)
+    return advice
+
+
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended."""
+    try:
+        import resource
+    except ImportError:  # (Windows: no rusage; this process's own CPU only)
+        return time.process_time()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB | str | Path,
@@ -303,6 +335,7 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                 return []
             skip = set(c.columns) | _where_cols(c.where)
             cols: dict[str, None] = {}
+            covering: set[str] = set()  # the columns that complete a query's read
             for info in infos.values():
                 u = info.tables.get(c.table)
                 if u is not None and u.read is not None:
@@ -310,7 +343,11 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                                                *u.group_by]))
                     if len(gap := u.read - skip) == 1:
                         cols.update(dict.fromkeys(gap))
-            return [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
+                        covering |= gap
+            out = [Candidate(c.table, (*c.columns, col), c.where) for col in cols if col not in skip]
+            # (a widening that makes the leading columns a key finds one row per search: only covering pays)
+            table = schema.table(c.table)
+            return [d for d in out if d.columns[-1] in covering or key_prefix(d, table) is None]
 
         if aside is not None:
             def single(c: Candidate) -> float:
@@ -496,9 +533,36 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
         chosen, after, verdicts = best.chosen, best.after, best.verdicts
         gone_why = {v.name: v for v in verdicts}
         final = frozenset(c for c in chosen if name_of(c) not in gone_why)
+        # The measured confirmation: the copy back to the advised round's indexes (it holds the last
+        # round's), then each is kept only if the statements it serves are measured faster with it, net of
+        # the writes it slows, by more than the measured noise (evidence and advice do not disagree).
+        bar.set_description_str(f"advise: confirming {len(final)} index(es)")
+        t_confirm = time.perf_counter()
+        changed = set()
+        for name, c in list(built.items()):
+            if c not in final:
+                con.execute(drop_index_sql(name))
+                del built[name]
+                changed.add(c.table)
+        for c in final:
+            if name_of(c) not in built:
+                con.execute(create_index_sql(name_of(c), c))
+                built[name_of(c)] = c
+                changed.add(c.table)
+        for table in sorted(changed):
+            con.execute(analyze_sql(table))
+        relative = relative_noise([*before.values(), *after.values()])
+        after, confirmed = confirm(timer, list(w), before, after, [name_of(c) for c in final],
+                                   {name_of(c): c.table for c in final}, repeat,
+                                   lambda q: infos[q.name].written, relative)
+        confirm_s = time.perf_counter() - t_confirm
+        checked = {x.name: x for x in confirmed}
+        final = frozenset(c for c in final if checked[name_of(c)].kept)
         rejected = [*rejected, *best.dropped]
         suggestions: list[Suggestion] = []
         for c in chosen:
+            if c not in final:
+                continue
             helped = []
             for q in w:
                 units, lines, names = cost(q.name, final)
@@ -506,34 +570,48 @@ def _advise_sqlite(schema: Schema, workload: Workload | str | Path, db: SampleDB
                 if any((a := parse(line)) and a.index in ids for line in lines) and units < base[q.name][0]:
                     helped.append(q.name)
             without = sum(objective(final - {c}))
+            m = checked[name_of(c)]
             suggestions.append(Suggestion(c.table, Index(c.columns, name=name_of(c), where=c.where), tuple(helped),
-                                          stats.index_bytes(c), round(without - sum(objective(final)), 4)))
+                                          stats.index_bytes(c), round(without - sum(objective(final)), 4),
+                                          round(m.gain_ms, 4), round(m.noise_ms, 4), not m.complete))
         con.close()
         advise_s = time.perf_counter() - started
         bar.set_description_str("advise: done")
         bar.update(bar.total - bar.n)  # the rounds not needed
-        for sg, c in zip(suggestions, chosen, strict=True):
-            if (v := gone_why.get(sg.index.name)) is not None:
-                rejected.append(Rejected(c, (
-                    f"measured slower: {v.trigger} ran clearly slower with it; without it {', '.join(v.queries)} "
-                    f"took {v.without_ms:.1f} weighted ms on the sample, {v.with_ms:.1f} with it")))
+        for c in chosen:
+            if (v := gone_why.get(name_of(c))) is not None:
+                rejected.append(Rejected(
+                    c, f"measured slower: {v.trigger} ran clearly slower with it; {', '.join(v.queries)} ran "
+                    "faster without it",
+                    f"{v.without_ms:.1f} weighted ms on the sample without it, {v.with_ms:.1f} with it"))
+            elif (m := checked.get(name_of(c))) is not None and not m.kept:
+                rejected.append(Rejected(
+                    c, f"measured no gain: {', '.join(m.queries)} ran no faster with it than without it, beyond "
+                    "the measured noise (net of the writes it slows)" if m.queries else
+                    "measured no gain: no statement's plan uses it on the sample",
+                    f"{m.with_ms:.3f} weighted ms/min with it, {m.without_ms:.3f} without; noise {m.noise_ms:.3f}"
+                    if m.queries else ""))
         # an index another round chose is rejected with what that round measured (rather than the reason the
         # advised round's greedy had)
         other = {c: i for i, r in reversed(list(enumerate(searched))) for c in r.chosen if c not in best.chosen}
         rejected = [r for r in rejected if r.candidate not in other]
         for c, i in other.items():
-            rejected.append(Rejected(c, (
-                f"measured: search round {i + 1} chose it; that configuration took {searched[i].total:.1f} weighted ms "
-                f"on the sample ({', '.join(searched[i].surprised) or 'no query'} slower than predicted), the "
-                f"advised one {best.total:.1f}")))
+            rejected.append(Rejected(
+                c, f"measured: search round {i + 1} chose it; that configuration measured slower on the sample than "
+                "the advised one",
+                f"{searched[i].total:.1f} weighted ms against {best.total:.1f}; slower than predicted: "
+                f"{', '.join(searched[i].surprised) or 'no query'}"))
         rejected.sort(key=lambda r: r.candidate.sort_key)
-        suggestions = [sg for sg in suggestions if sg.index.name not in gone_why]
     evidence = [QueryEvidence(q.name, q.kind, q.weight, before[q.name].ms, after[q.name].ms, before[q.name].plan,
-                              after[q.name].plan) for q in w]
+                              after[q.name].plan, _noise_ms(before[q.name], after[q.name], relative)) for q in w]
     if owned:
         src.close()
     return Advice(schema, suggestions, rejected, evidence, dialect,
                   {"advise_s": advise_s, "before_s": before_s, "search_s": search_s, "verify_s": verify_s,
+                   "confirm_s": confirm_s, "relative_noise": round(relative, 4),
+                   "confirmed": [{"index": x.name, "kept": x.kept, "queries": list(x.queries),
+                                  "with_ms": round(x.with_ms, 4), "without_ms": round(x.without_ms, 4),
+                                  "noise_ms": round(x.noise_ms, 4), "complete": x.complete} for x in confirmed],
                    "before_aside": aside is not None and aside_error is None, "aside_error": aside_error,
                    "whatif_calls": whatif.calls,
                    "ms_per_unit": scale, "calibrated_queries": len(per_query), "candidates": len(cands),
@@ -562,6 +640,13 @@ class _Round:
     total: float
     surprised: list[str]
     reused: set[str]
+
+
+def _noise_ms(before: Timing, after: Timing, relative: float) -> float | None:
+    """The measured noise of one statement's before/after comparison: the larger spread of the two."""
+    if before.ms is None or after.ms is None:
+        return None
+    return max(noise(before, relative), noise(after, relative))
 
 
 def _where_cols(where: str | None) -> set[str]:

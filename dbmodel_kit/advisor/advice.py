@@ -108,6 +108,22 @@ class Suggestion:
     helped: tuple[str, ...]
     bytes: int
     benefit_ms_per_min: float  #: estimated by the calibrated cost model
+    #: measured on the sample: the weighted ms per minute the statements it serves (its queries, and the
+    #: writes that maintain it) took without it minus with it (None where the evidence engine measures none)
+    measured_ms_per_min: float | None = None
+    #: the measured noise of that comparison (the spread of the timings with it, weighted)
+    noise_ms_per_min: float | None = None
+    #: the measurement without it stopped once it showed the gain: it pays at least ``measured_ms_per_min``
+    measured_at_least: bool = False
+
+    def benefit_text(self) -> str:
+        """The measured gain (the headline) and the model's estimate, in words."""
+        est = f"estimated {self.benefit_ms_per_min:.3g} ms/min"
+        if self.measured_ms_per_min is None:
+            return f"{est} (not measured)"
+        least = "at least " if self.measured_at_least else ""
+        noise = f" (noise ±{self.noise_ms_per_min:.2g})" if self.noise_ms_per_min is not None else ""
+        return f"measured {least}{self.measured_ms_per_min:.3g} ms/min faster{noise}; {est}"
 
     @property
     def op(self) -> AddIndex:
@@ -150,12 +166,29 @@ class QueryEvidence:
     after_ms: float | None
     plan_before: str
     plan_after: str
+    #: the measured noise of the before/after comparison (ms; None where unknown)
+    noise_ms: float | None = None
 
     @property
     def speedup(self) -> float | None:
         if not self.before_ms or not self.after_ms:
             return None
         return self.before_ms / self.after_ms
+
+    @property
+    def change(self) -> str:
+        """``faster``, ``slower`` or ``same`` (the difference within the measured noise), or ``-``."""
+        if self.before_ms is None or self.after_ms is None:
+            return "-"
+        if self.noise_ms is not None and abs(self.before_ms - self.after_ms) <= self.noise_ms:
+            return "same"
+        return "faster" if self.after_ms < self.before_ms else "slower"
+
+    def speedup_text(self) -> str:
+        """``2.5x``, or ``same`` within the measured noise (a 0.022 -> 0.030 ms change is not a slowdown)."""
+        if self.change == "same":
+            return "same"
+        return f"{self.speedup:.1f}x" if self.speedup else "-"
 
 
 @dataclass
@@ -210,7 +243,8 @@ class Advice:
 
         out: dict[str, Any] = {"indexes": [index(s) for s in self.indexes],
                                "rejected": [{"table": r.candidate.table, "columns": list(r.candidate.columns),
-                                             "where": r.candidate.where, "reason": r.reason} for r in self.rejected]}
+                                             "where": r.candidate.where, "reason": r.text(timings)}
+                                            for r in self.rejected]}
         out["queries"] = [{"name": q.name, **({"before_ms": _r(q.before_ms), "after_ms": _r(q.after_ms)}
                                               if timings else {"plan_before": q.plan_before,
                                                                "plan_after": q.plan_after})}
@@ -231,29 +265,33 @@ class Advice:
                 lines.append(f"    note: {note}")
             size = f"; ~{s.bytes / 1024:.0f} KiB on the sample" if timings else ""
             lines.append(f"    helps: {', '.join(s.helped) or '-'}{size}")
+            if timings:
+                lines.append(f"    benefit: {s.benefit_text()}")
         if timings:
             before, after = self.weighted_ms("before"), self.weighted_ms("after")
             lines.append(f"weighted time per minute of workload: {before:.1f} ms -> {after:.1f} ms")
             for q in self.queries:
-                sp = f" ({q.speedup:.1f}x)" if q.speedup else ""
+                sp = f" ({q.speedup_text()})" if q.speedup else ""
                 lines.append(f"  {q.name}: {_f(q.before_ms)} -> {_f(q.after_ms)} ms{sp}")
         if self.rejected:
             lines.append("rejected:")
-            lines += [f"  {r.candidate}: {r.reason}" for r in self.rejected]
+            lines += [f"  {r.candidate}: {r.text(timings)}" for r in self.rejected]
         return "\n".join(lines) + "\n"
 
     def _repr_html_(self) -> str:
         e = html.escape
         rows = "".join(f"<tr><td><code>{e(s.sql(self.schema, self.dialect) or s.op.describe())}</code>"
                        + (f"<br><small>{e(n)}</small>" if (n := s.for_dialect(self.dialect)[1]) else "")
-                       + f"</td><td>{e(', '.join(s.helped))}"
+                       + f"</td><td>{e(', '.join(s.helped))}</td><td>{e(s.benefit_text())}"
                        f"</td><td>{s.bytes / 1024:.0f} KiB</td></tr>" for s in self.indexes)
         qs = "".join(f"<tr><td>{e(q.name)}</td><td>{q.weight:g}</td><td>{_f(q.before_ms)}</td><td>{_f(q.after_ms)}"
                      f"</td><td><pre>{e(q.plan_before)}</pre></td><td><pre>{e(q.plan_after)}</pre></td></tr>"
                      for q in self.queries)
-        rej = "".join(f"<li><code>{e(str(r.candidate))}</code>: {e(r.reason)}</li>" for r in self.rejected)
+        rej = "".join(f"<li><code>{e(str(r.candidate))}</code>: {e(r.text())}</li>" for r in self.rejected)
         return (f"<div><b>{len(self.indexes)} index(es)</b> for {e(self.dialect)}"
-                f"<table><tr><th>index</th><th>helps</th><th>size</th></tr>{rows}</table>"
+                f"<p>weighted time per minute of workload, measured on the sample: {self.weighted_ms('before'):.1f} ms"
+                f" &rarr; {self.weighted_ms('after'):.1f} ms</p>"
+                f"<table><tr><th>index</th><th>helps</th><th>benefit</th><th>size</th></tr>{rows}</table>"
                 f"<table><tr><th>query</th><th>weight</th><th>before ms</th><th>after ms</th><th>plan before</th>"
                 f"<th>plan after</th></tr>{qs}</table>"
                 f"<details><summary>rejected</summary><ul>{rej}</ul></details></div>")

@@ -1,8 +1,10 @@
 """Candidate indexes per query: equality columns first, then one range column or the ORDER BY
 columns, join and GROUP BY columns, covering variants and partial variants for recurring
 soft-delete/status filters. What an existing index, primary key or unique constraint already
-serves (the candidate is a prefix of it) is never suggested; a lone low-cardinality column (a
-boolean such as ``is_active``) is rejected with the reason.
+serves (the candidate is a prefix of it) is never suggested; nor is an index whose leading columns
+are the primary key or a unique key unless it covers a query (and the advisor keeps such a one only
+where it measures its gain); a lone low-cardinality column (a boolean such as ``is_active``) is
+rejected with the reason.
 
 >>> from dbmodel_kit.examples import ecommerce
 >>> from dbmodel_kit.workload import Query
@@ -49,10 +51,15 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Rejected:
-    """A candidate left out, and why."""
+    """A candidate left out, and why; ``figures``: what was measured, where that decided it (kept apart
+    from the reason so that timing-free output, such as golden files, stays the same run to run)."""
 
     candidate: Candidate
     reason: str
+    figures: str = ""
+
+    def text(self, timings: bool = True) -> str:
+        return f"{self.reason} ({self.figures})" if timings and self.figures else self.reason
 
 
 def existing_keys(t: Table) -> list[tuple[str, tuple[str, ...], str | None]]:
@@ -70,6 +77,18 @@ def served_by(c: Candidate, t: Table) -> str | None:
     n = len(c.columns)
     for name, cols, where in existing_keys(t):
         if cols[:n] == c.columns and (where is None or where == c.where):
+            return name
+    return None
+
+
+def key_prefix(c: Candidate, t: Table) -> str | None:
+    """The primary key or unique constraint that ``c``'s leading columns are (in any order): such an index
+    finds at most one row per search, as the key's own index does, so it can only pay by covering a query."""
+    keys = [("the primary key", tuple(t.primary_key))] if t.primary_key else []
+    keys += [(f"unique {u.name}", tuple(u.columns)) for u in t.uniques]
+    keys += [(f"unique index {ix.name}", tuple(ix.columns)) for ix in t.indexes if ix.unique and ix.where is None]
+    for name, cols in keys:
+        if cols and set(c.columns[: len(cols)]) == set(cols):
             return name
     return None
 
@@ -127,17 +146,21 @@ def generate(infos: Iterable[QueryInfo], schema: Schema, *,
                 return d
         return None
 
-    def offer(c: Candidate) -> None:
+    def offer(c: Candidate, covering: bool = False) -> None:
         t = schema.table(c.table)
         if c in found or c in rejected:
+            return
+        if (name := served_by(c, t)) is not None:
+            rejected[c] = f"already served by {name} on {c.table}"
+            return
+        if not covering and (key := key_prefix(c, t)) is not None:
+            rejected[c] = (f"its leading columns are {key}, which already finds these rows; only a covering "
+                           "variant could pay, and only if measured to")
             return
         if len(c.columns) == 1 and c.where is None and (n := low_cardinality(c.table, c.columns[0])) is not None:
             rejected[c] = (f"{c.columns[0]} has only {n} distinct values: an index on it alone still reads about "
                            f"1/{n} of {c.table} through random lookups, slower than scanning; filter it inside a "
                            "composite index or a partial index's WHERE instead")
-            return
-        if (name := served_by(c, t)) is not None:
-            rejected[c] = f"already served by {name} on {c.table}"
             return
         found[c] = None
 
@@ -147,15 +170,15 @@ def generate(infos: Iterable[QueryInfo], schema: Schema, *,
             filters = list(u.filters)
             wheres = filters + ([" AND ".join(filters)] if len(filters) > 1 else [])
             for key in keys:
-                variants = [key]
+                variants = [(key, u.read is not None and u.read <= set(key))]
                 if (cov := _covering(key, u)) is not None:
-                    variants.append(cov)
-                for v in variants:
-                    offer(Candidate(table, v))
+                    variants.append((cov, True))
+                for v, covers in variants:
+                    offer(Candidate(table, v), covers)
                     for w in wheres:
                         flag_cols = {c.name for c in sqlglot.parse_one(w).find_all(exp.Column)}
                         trimmed = tuple(c for c in v if c not in flag_cols)
                         if trimmed:
-                            offer(Candidate(table, trimmed, w))
+                            offer(Candidate(table, trimmed, w), covers)
     return (sorted(found, key=lambda c: c.sort_key),
             [Rejected(c, rejected[c]) for c in sorted(rejected, key=lambda c: c.sort_key)])

@@ -32,7 +32,7 @@ import json
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,9 @@ from sqlglot import exp
 from ..ddl import statements
 from ..errors import ModelError
 from ..model import naming
-from ..model.schema import Index, Schema, dependency_order
+from ..model.schema import Index, Schema, Table, dependency_order
 from ..workload.runner import _binds, run
-from ..workload.sample import SampleDB, engine_for_path
+from ..workload.sample import SampleDB, engine_for_path, existing_file
 from ..workload.workload import Workload, as_workload
 from .advice import Advice, QueryEvidence, Suggestion
 from .analysis import QueryInfo, analyze
@@ -150,13 +150,13 @@ class _Sample:
                 raise ModelError(f"advise_duckdb needs a DuckDB sample; this one is {db.engine}")
             self.con, self.owned = db.connect(), db.path is not None
         else:
-            path = str(db)
-            if not Path(path).exists():
-                raise ModelError(f"{path}: no such database file")
+            path = existing_file(db)
             if engine_for_path(path) != "duckdb":
                 raise ModelError(f"{path}: advise_duckdb needs a DuckDB file (.duckdb, .ddb)")
             self.con, self.owned = duckdb.connect(path, read_only=True), True
         self.schema = schema
+        #: what the copies declare: the model, less the foreign keys DuckDB cannot hold the sample under
+        self.declared = holdable(schema)
         self.name = self.con.execute("SELECT current_database()").fetchone()[0]
         self.tmp = tmp
         self.n = 0
@@ -168,7 +168,7 @@ class _Sample:
         path = str(Path(self.tmp) / f"copy{self.n}.duckdb")
         dst = duckdb.connect(path)
         try:
-            for s in statements(self.schema, "duckdb"):
+            for s in statements(self.declared, "duckdb"):
                 if s.sql and s.kind != "index":
                     dst.execute(s.sql)
         finally:
@@ -176,7 +176,7 @@ class _Sample:
         alias = f"dbmodel_copy{self.n}"
         self.con.execute(f"ATTACH {exp.Literal.string(path).sql('duckdb')} AS {alias} (READ_WRITE)")  # no ATTACH tree
         try:
-            tables, _ = dependency_order(self.schema)
+            tables, _ = dependency_order(self.declared)
             for t in tables:
                 cols = [exp.column(c, quoted=True) for c in t.column_names]
                 q = exp.select(*cols).from_(exp.table_(t.name, db="main", catalog=self.name, quoted=True))
@@ -186,7 +186,7 @@ class _Sample:
                 target = exp.Schema(
                     this=dest.copy(), expressions=[exp.to_identifier(c, quoted=True) for c in t.column_names]
                 )
-                selfs = [fk for fk in t.foreign_keys if fk.ref_table == t.name]
+                selfs = [fk for fk in t.foreign_keys if fk.ref_table == t.key]
                 if not selfs or not t.primary_key:
                     self.con.execute(exp.insert(q, target).sql("duckdb"))
                     continue
@@ -232,7 +232,7 @@ class _Sample:
             self.con.execute(f"DETACH {alias}")
         dst = duckdb.connect(path)
         try:
-            for s in statements(self.schema, "duckdb"):
+            for s in statements(self.declared, "duckdb"):
                 if s.sql and s.kind == "index":
                     dst.execute(s.sql)
             for table, ix in indexes:
@@ -245,6 +245,35 @@ class _Sample:
     def close(self) -> None:
         if self.owned:
             self.con.close()
+
+
+def holdable(schema: Schema) -> Schema:
+    """``schema`` with its self-references that have a NOT NULL column replaced by an index on their
+    columns. DuckDB checks a foreign key against the rows already in the table (not the row itself,
+    nor others of the same INSERT), so under such a key no first row can go in and the table stays
+    empty ("Violates foreign key constraint because key ... does not exist in the referenced table",
+    DuckDB 2.0); the sample holds those rows (each root its own parent; a DuckDB sample declares no
+    foreign keys, they are verified). The index stands for the ART index DuckDB keeps for a foreign
+    key, so the plans measured on the copies read what they would under the key.
+
+    >>> from dbmodel_kit.model.spec import build_table
+    >>> s = Schema((build_table("t", {"id": "integer pk", "up": "integer not null references t",
+    ...                               "prev": "integer references t"}),))
+    >>> t = holdable(s).table("t")
+    >>> [fk.columns for fk in t.foreign_keys], [ix.columns for ix in t.indexes]
+    ([('prev',)], [('up',)])
+    """
+    def kept(t: Table) -> Table:
+        out = [fk for fk in t.foreign_keys
+               if fk.ref_table == t.key and not all(t.column(c).nullable for c in fk.columns)]
+        if not out:
+            return t
+        indexes = t.indexes + tuple(Index(fk.columns, name=fk.name) for fk in out
+                                    if not any(ix.columns[: len(fk.columns)] == fk.columns for ix in t.indexes))
+        return replace(t, foreign_keys=tuple(fk for fk in t.foreign_keys if fk not in out), indexes=indexes)
+
+    tables = tuple(kept(t) for t in schema.tables)
+    return schema if tables == schema.tables else replace(schema, tables=tables)
 
 
 def _create_index(table: str, ix: Index) -> str:

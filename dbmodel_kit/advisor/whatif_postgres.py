@@ -41,7 +41,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import sqlglot
 from sqlglot import exp
 
@@ -69,11 +68,9 @@ def is_postgres_url(db: Any) -> bool:
 
 def _conninfo(url: str) -> str:
     """A libpq URI from a SQLAlchemy-style URL (the ``+driver`` part dropped)."""
-    try:
-        u = sa.make_url(url)
-    except sa.exc.ArgumentError as e:
-        raise ModelError(f"not a database URL: {url!r} ({e})") from None
-    return u.set(drivername="postgresql").render_as_string(hide_password=False)
+    from ..urls import libpq_uri
+
+    return libpq_uri(url)
 
 
 def _ident(name: str) -> str:
@@ -283,7 +280,10 @@ def _connect(url: str) -> Iterator[Any]:
     try:
         con = psycopg.connect(_conninfo(url), autocommit=True)
     except psycopg.Error as e:
-        raise ModelError(f"cannot connect to PostgreSQL: {str(e).strip().splitlines()[0]}") from None
+        from ..urls import redact_url, scrub
+
+        raise ModelError(f"cannot connect to PostgreSQL: {scrub(str(e).strip().splitlines()[0], url)}",
+                         where=redact_url(url)) from None
     try:
         yield con
     finally:

@@ -1,4 +1,4 @@
-"""``dbmodel diff | migrate lint | migrate verify | drift``: the migration commands.
+"""``dbmodel diff | migrate lint | migrate verify | migrate apply | drift``: the migration commands.
 
 OLD and NEW are schema files (or database URLs, reflected) read like every other SPEC.
 ``--hint old=new`` (repeatable) makes a rename exact (``--hint users.mail=users.email``).
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=run_diff)
 
-    mig = sub.add_parser("migrate", help="lint or verify a migration",
+    mig = sub.add_parser("migrate", help="lint, verify or apply a migration",
                          description="Review (lint) or prove (verify) the migration from OLD to NEW.")
     msub = mig.add_subparsers(dest="migrate_command", metavar="ACTION")
     msub.required = True
@@ -53,6 +53,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pair(p)
     p.add_argument("--url", required=True, help="an EMPTY scratch database (SQLAlchemy URL)")
     p.set_defaults(func=run_verify)
+    p = msub.add_parser("apply", help="run the migration on a database (records steps; --resume after a failure)",
+                        description="Run the migration from OLD to NEW on the database at --url. Where a failure "
+                        "can leave earlier steps applied (MySQL/MariaDB; PostgreSQL with --safe), the statements "
+                        "that ran are recorded in the dbmodel_progress table; fix the data, then run the same "
+                        "command with --resume to go on from the failed statement.")
+    pair(p)
+    p.add_argument("--url", required=True, help="SQLAlchemy URL of the database at OLD")
+    p.add_argument("--safe", action="store_true",
+                   help="lock-safe forms where the dialect has them (CONCURRENTLY, NOT VALID + VALIDATE)")
+    p.add_argument("--resume", action="store_true",
+                   help="go on with a migration that stopped half way (recorded in dbmodel_progress)")
+    p.set_defaults(func=run_apply)
 
     p = sub.add_parser("drift", help="what differs between a spec and a live database (exit 1 if anything)",
                        description="Reflect the database at URL and print the migration that brings it to SPEC.")
@@ -127,6 +139,19 @@ def run_verify(args: argparse.Namespace) -> int:
         result = verify(plan, url=args.url)
     print(result)
     return 0 if result.ok else 1
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    from ..migrate.apply import apply
+
+    plan = _plan(args)
+    with database_errors(args.url):
+        result = apply(plan, args.url, safe=args.safe, resume=args.resume)
+    skipped = f" (resumed after {result.resumed_from} statement(s) an earlier run applied)" \
+        if result.resumed_from else ""
+    print(f"applied {len(plan.steps)} step(s), {result.statements} statement(s){skipped}; "
+          f"the database is at version {result.version}")
+    return 0
 
 
 def run_drift(args: argparse.Namespace) -> int:

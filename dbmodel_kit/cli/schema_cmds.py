@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ModelError
+from ..inputs import read_text
 from ..model.schema import Schema
+from ..urls import is_url, parse_url, redact_url, scrub
 
 #: Dialect spellings accepted on the command line (the io layer maps them to sqlglot/SQLAlchemy).
 DIALECT_CHOICES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "duckdb")
@@ -33,9 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="schema file (.yaml, .sql, .dbml) or a database URL to reflect")
         p.add_argument("--from-dialect", default="postgres", choices=DIALECT_CHOICES, metavar="D",
                        help="SQL dialect of a .sql SPEC (default: postgres)")
-        p.add_argument("--skip-unsupported", action="store_true",
-                       help="in a .sql SPEC, skip statements the model cannot represent (views, functions, "
-                       "...) instead of failing; each is reported on standard error")
+        p.add_argument("--strict", action="store_true",
+                       help="in a .sql SPEC, fail on any statement or clause the model cannot keep (by default "
+                       "each is reported on standard error with its line and the import goes on)")
+        # the default since the import reads whole dumps; kept so existing scripts still run
+        p.add_argument("--skip-unsupported", action="store_true", help=argparse.SUPPRESS)
 
     def dialect_arg(p: argparse.ArgumentParser, help: str) -> None:
         p.add_argument("--dialect", "-d", default="postgresql", choices=DIALECT_CHOICES, metavar="D", help=help)
@@ -58,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("reflect", help="read a live database's schema",
                        description="Read the schema of the database at URL and write it as YAML, SQL or DBML.")
     p.add_argument("url", metavar="URL", help="SQLAlchemy URL of the database")
+    p.add_argument("--schema", action="append", default=[], metavar="NAME",
+                   help="read this database schema (repeatable; default: every schema that is not the "
+                   "engine's own and holds a table)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE, in the format its extension names (default: YAML on standard output)")
     p.add_argument("--format", "-f", choices=("yaml", "sql", "dbml"), default=None,
@@ -87,49 +94,55 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 # -- helpers ---------------------------------------------------------------------------------
 
-def _is_url(text: str) -> bool:
-    return "://" in text
-
-
-def _safe_url(url: str) -> str:
-    """``url`` without its password, for messages."""
-    import sqlalchemy as sa
-
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown as given: it has no password field to hide
-        return url
-
-
 @contextmanager
 def database_errors(url: str) -> Iterator[None]:
     """Turn the ways a database URL fails (cannot parse, no driver, cannot connect, SQL refused) into
-    a one-line :class:`ModelError` naming the URL, password hidden."""
-    import sqlalchemy as sa
-
-    where = _safe_url(url)
+    a one-line :class:`ModelError` naming the URL, its secrets hidden (also in the driver's words)."""
     try:
         yield
-    except sa.exc.NoSuchModuleError as e:
-        raise ModelError(f"unknown database kind: {e}", where=where) from None
-    except sa.exc.ArgumentError as e:
-        raise ModelError(f"not a database URL: {e}", where=where) from None
-    except ModuleNotFoundError as e:
-        if (e.name or "").split(".")[0] in ("dbmodel_kit", ""):
-            raise  # our own code is broken: that is a bug, not the user's URL
-        raise ModelError(f"the database driver {e.name!r} is not installed (pip install {e.name})",
-                         where=where) from None
-    except sa.exc.DBAPIError as e:
-        cause = e.orig if e.orig is not None else e
-        raise ModelError(_one_line(cause), where=where) from None
-    except sa.exc.SQLAlchemyError as e:
-        raise ModelError(_one_line(e), where=where) from None
+    except ModelError as e:
+        raise ModelError(scrub(e.message, url), where=scrub(e.where, url) if e.where else e.where) from None
     except Exception as e:
+        error = _database_error(e, url)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _database_error(e: Exception, url: str) -> ModelError | None:
+    """The one-line error for a failure the URL's database caused; None for anything else."""
+    import sqlalchemy as sa
+
+    where = redact_url(url)
+    if isinstance(e, sa.exc.NoSuchModuleError):
+        message = f"unknown database kind: {e}"
+    elif isinstance(e, sa.exc.ArgumentError):
+        message = f"not a database URL: {_one_line(e).partition(': ')[2]}"
+    elif isinstance(e, TypeError) and "keyword argument" in str(e) and _raised_outside_the_kit(e):
+        # a URL query parameter the driver's connect() does not take (``?sslpassword=`` to PyMySQL)
+        message = f"the database driver does not take a parameter of this URL: {e}"
+    elif isinstance(e, ModuleNotFoundError):
+        if (e.name or "").split(".")[0] in ("dbmodel_kit", ""):
+            return None  # our own code is broken: that is a bug, not the user's URL
+        message = f"the database driver {e.name!r} is not installed (pip install {e.name})"
+    elif isinstance(e, sa.exc.DBAPIError):
+        message = _one_line(e.orig if e.orig is not None else e)
+    elif isinstance(e, sa.exc.SQLAlchemyError):
+        message = _one_line(e)
+    elif type(e).__module__.split(".")[0] == "duckdb":
         # DuckDB is reached through its own API (see dbmodel_kit.io.reflect), so its errors are
         # duckdb.Error subclasses rather than SQLAlchemy's wrappers.
-        if type(e).__module__.split(".")[0] != "duckdb":
-            raise
-        raise ModelError(_one_line(e), where=where) from None
+        message = _one_line(e)
+    else:
+        return None
+    return ModelError(scrub(message, url), where=where)
+
+
+def _raised_outside_the_kit(error: BaseException) -> bool:
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and "dbmodel_kit" not in frames[-1].filename
 
 
 def _one_line(error: BaseException) -> str:
@@ -145,35 +158,41 @@ FILE_ENGINES = frozenset({"sqlite", "duckdb"})
 def _existing_database(url: str) -> None:
     """Refuse a file-based URL (SQLite, DuckDB) whose file does not exist: connecting would create
     an empty database and report an empty schema instead of the typo."""
-    import sqlalchemy as sa
-
-    with database_errors(url):
-        parsed = sa.make_url(url)
+    parsed = parse_url(url)
     database = parsed.database
     if parsed.get_backend_name() in FILE_ENGINES and database and database != ":memory:" \
             and not database.startswith("file:") and not Path(database).exists():
-        raise ModelError(f"no such database file {database!r}", where=_safe_url(url))
+        raise ModelError(f"no such database file {database!r}", where=redact_url(url))
 
 
-def _reflect(url: str) -> Schema:
+def _reflect(url: str, schemas: list[str] | None = None) -> Schema:
     # Imported from the submodule: once ``dbmodel_kit.io.reflect`` (the module) is imported, the
     # package attribute of the same name is that module rather than the function.
-    from ..io.reflect import reflect
+    from ..io.reflect import ReflectionWarning, reflect
 
     _existing_database(url)
-    with database_errors(url):
-        return reflect(url)
+    with database_errors(url), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReflectionWarning)
+        schema = reflect(url, schema=schemas or None)
+    for w in caught:
+        # what the model could not hold, one line each in the form the SQL import uses
+        if issubclass(w.category, ReflectionWarning):
+            print(f"{redact_url(url)}: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return schema
 
 
-def load_spec(spec: str, from_dialect: str = "postgres", skip_unsupported: bool = False) -> Schema:
+def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False) -> Schema:
     """The schema a SPEC names: a file read by :mod:`dbmodel_kit.io`, or a reflected URL.
 
-    SQL import notes (statements skipped, options not kept) go to standard error as
-    ``file:line: note: ...``, so nothing is dropped silently.
+    SQL import problems (statements not kept, notes, errors) go to standard error as
+    ``file:line: level: message`` in line order, so nothing is dropped silently; errors (and with
+    ``strict`` anything not kept) fail after every one is listed.
     """
     from ..io import dialect_names, load
 
-    if _is_url(spec):
+    if is_url(spec):
         return _reflect(spec)
     path = Path(spec)
     fmt = FORMAT_OF_EXTENSION.get(path.suffix.lower())
@@ -184,26 +203,23 @@ def load_spec(spec: str, from_dialect: str = "postgres", skip_unsupported: bool 
         raise ModelError("no such file" if not path.exists() else "not a file", where=spec)
     if fmt != "sql":
         return load(path)
-    from ..io.sql_import import read_sql
+    from ..io.sql_import import SqlImportError, read_sql
 
+    text = read_text(path, "sql", source=spec)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ModelError(f"cannot read: {e}", where=spec) from None
-    try:
-        result = read_sql(text, dialect=dialect_names(from_dialect)[0], source=spec, strict=not skip_unsupported)
-    except ModelError as e:
-        # the library names its own switch; on the command line that switch is a flag
-        raise ModelError(e.message.replace("pass strict=False", "use --skip-unsupported"), where=e.where) from None
-    notes: list[tuple[int, str]] = []
-    for note in result.warnings:
-        m = re.match(r"line (\d+): (.*)", note, re.S)
-        if m:
-            notes.append((int(m.group(1)), f"{spec}:{m.group(1)}: note: {m.group(2)}"))
-        else:
-            notes.append((0, f"{spec}: note: {note}"))
-    for _, line in sorted(notes):
-        print(line, file=sys.stderr)
+        result = read_sql(text, dialect=dialect_names(from_dialect)[0], source=spec, strict=strict)
+    except SqlImportError as e:
+        if len(e.problems) == 1:
+            raise
+        for problem in e.problems:
+            print(problem.at(spec), file=sys.stderr)
+        raise ModelError(f"{e.message.splitlines()[0]}; nothing written", where=spec) from None
+    for problem in result.problems:
+        print(problem.at(spec), file=sys.stderr)
+    lost = len(result.not_kept)
+    if lost:
+        print(f"{spec}: {lost} statement{'s' if lost != 1 else ''} or clause{'s' if lost != 1 else ''} not kept "
+              "(listed above; --strict fails on them)", file=sys.stderr)
     return result.schema
 
 
@@ -235,7 +251,7 @@ def run_ddl(args: argparse.Namespace) -> int:
     from ..ddl import create_sql
     from ..io import dialect_names
 
-    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
+    schema = load_spec(args.spec, args.from_dialect, args.strict)
     _write(create_sql(schema, dialect_names(args.dialect)[1]), args.output)
     return 0
 
@@ -244,11 +260,11 @@ def run_apply(args: argparse.Namespace) -> int:
     """``dbmodel apply SPEC --url URL``."""
     from ..ddl import apply
 
-    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
+    schema = load_spec(args.spec, args.from_dialect, args.strict)
     with database_errors(args.url):
         apply(schema, args.url)
     n = len(schema.tables)
-    print(f"created {n} table{'s' if n != 1 else ''} in {_safe_url(args.url)}", file=sys.stderr)
+    print(f"created {n} table{'s' if n != 1 else ''} in {redact_url(args.url)}", file=sys.stderr)
     return 0
 
 
@@ -262,7 +278,7 @@ def run_reflect(args: argparse.Namespace) -> int:
             raise ModelError(f"--format {args.format} contradicts the extension of {args.output}")
     else:
         fmt = args.format or "yaml"
-    schema = _reflect(args.url)
+    schema = _reflect(args.url, args.schema)
     _write(dumps(schema, fmt, dialect=args.dialect), args.output)
     return 0
 
@@ -272,7 +288,7 @@ def run_convert(args: argparse.Namespace) -> int:
     from ..io import dumps
 
     fmt = _output_format(args.output)
-    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
+    schema = load_spec(args.spec, args.from_dialect, args.strict)
     if args.output != "-" and os.path.abspath(args.output) == os.path.abspath(args.spec):
         raise ModelError("the output would overwrite the input; choose another file", where=args.output)
     _write(dumps(schema, fmt, dialect=args.dialect), args.output)
@@ -284,7 +300,7 @@ def run_lint(args: argparse.Namespace) -> int:
     error findings."""
     from ..lint import RULES, lint
 
-    schema = load_spec(args.spec, args.from_dialect, args.skip_unsupported)
+    schema = load_spec(args.spec, args.from_dialect, args.strict)
     report = lint(schema, args.select or RULES, ignore=args.ignore)
     _write(report.to_json() if args.format == "json" else str(report), None)
     return 1 if report.has_errors else 0

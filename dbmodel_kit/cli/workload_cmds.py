@@ -1,8 +1,8 @@
 """``dbmodel sample | run | workload-lint``: sample data and query workloads on DuckDB/SQLite.
 
 ``sample`` fills a new database file from a schema (the engine comes from the file name:
-``.duckdb`` or ``.sqlite``); ``run`` times a workload file on such a database and prints the
-report; ``workload-lint`` lists query patterns that defeat indexes (exit 1 on a warning).
+``.duckdb`` or ``.sqlite``), or a PostgreSQL server (``--url``); ``run`` times a workload file on
+such a database and prints the report; ``workload-lint`` lists query patterns that defeat indexes (exit 1 on a warning).
 """
 
 from __future__ import annotations
@@ -15,17 +15,30 @@ from ..errors import ModelError
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the workload commands to the ``dbmodel`` parser."""
-    p = sub.add_parser("sample", help="fill a new DuckDB/SQLite file with sample data for a schema",
+    p = sub.add_parser("sample", help="fill a new DuckDB/SQLite file (or a PostgreSQL server) with sample data",
                        description="Create the tables of SPEC in a new DuckDB or SQLite file (engine from the "
-                       "extension) with every constraint declared, and fill them with generated rows.")
+                       "extension) or on a PostgreSQL server (--url), fill them with generated rows and verify "
+                       "every constraint of SPEC over the whole tables; the constraints the engine can hold are "
+                       "declared in the database.")
     p.add_argument("spec", metavar="SPEC", help="schema file (.yaml, .sql, .dbml)")
     p.add_argument("--rows", nargs="+", default=None, metavar="N|TABLE=N",
                    help="a total row count to spread over the tables, and/or TABLE=N for single tables")
     p.add_argument("--scale", type=float, default=None, help="multiply the default row counts (1000 per root "
                    "table, doubling per foreign-key level)")
-    p.add_argument("--db", required=True, metavar="FILE", help="new database file: out.duckdb or out.sqlite")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", metavar="FILE", help="new database file: out.duckdb or out.sqlite")
+    where.add_argument("--url", metavar="URL",
+                       help="a PostgreSQL server to fill (postgresql://user@host/db): the rows are generated in DuckDB "
+                       "and streamed with COPY, then the server adds and checks every key; none of the tables may "
+                       "exist yet, and a fill that fails leaves the database unchanged")
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same data")
     p.add_argument("--from-dialect", default="postgres", metavar="D", help="SQL dialect of a .sql SPEC")
+    p.add_argument("--enforce", action="store_true",
+                   help="declare every constraint before the fill so the engine checks each row as it is written "
+                   "(slower); by default rows are written with per-row checks off where the engine allows and "
+                   "every constraint is verified over the whole tables afterwards")
+    p.add_argument("--constraints", action="store_true",
+                   help="list every constraint: declared in the file, and how it was verified")
     p.set_defaults(func=run_sample)
 
     p = sub.add_parser("run", help="time a workload of weighted queries on a sample database",
@@ -74,6 +87,7 @@ def _load(spec: str, dialect: str = "postgres"):
 
 
 def run_sample(args: argparse.Namespace) -> int:
+    from ..urls import redact_url
     from ..workload.sample import _resolve_rows, sample
 
     schema = _load(args.spec, args.from_dialect)
@@ -82,11 +96,13 @@ def run_sample(args: argparse.Namespace) -> int:
     if total is not None:  # the total covers the tables not named explicitly
         others = {n: c for n, c in _resolve_rows(schema, None, 1.0)[0].items() if n not in per}
         scale = max(total - sum(per.values()), 1) / max(sum(others.values()), 1)
-    db = sample(schema, per or None, scale=scale, path=args.db, seed=args.seed)
+    db = sample(schema, per or None, scale=scale, path=args.db, seed=args.seed, enforce=args.enforce, url=args.url)
     width = max(len(t) for t in db.rows)
     for table, n in db.rows.items():
         print(f"{table:<{width}}  {n:>10,}")
-    print(f"{'total':<{width}}  {sum(db.rows.values()):>10,}  -> {args.db} ({db.engine}, seed {args.seed})")
+    where = args.db if args.url is None else redact_url(args.url)
+    print(f"{'total':<{width}}  {sum(db.rows.values()):>10,}  -> {where} ({db.engine}, seed {args.seed})")
+    print(str(db.constraints) if args.constraints else db.constraints.summary())
     return 0
 
 

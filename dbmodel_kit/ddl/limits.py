@@ -14,28 +14,34 @@ DataType('varchar(8)')
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ..dialects import Dialect, get_dialect
-from ..model.schema import Check, Column, Default, Enum, ForeignKey, Schema, Table, Unique, dependency_order
-from ..model.types import DataType
-from .sqltext import normalize
+from ..model.schema import Check, Column, Default, Enum, ForeignKey, Schema, Table, Unique, View, dependency_order
+from ..model.types import INTEGER_KINDS, DataType, dialect_key
+from .sqltext import booleans_as_numbers, normalize
 
-__all__ = ["ENGINE_LIMITS", "LIMITS", "Limit", "canonical_order", "inline_enum_name", "inline_enums", "storable"]
+__all__ = ["ENGINE_LIMITS", "LIMITS", "Limit", "canonical_order", "inline_domains", "inline_enum_name", "inline_enums",
+           "storable", "text_keys"]
 
 
 # -- helpers shared with reflection ------------------------------------------------------------
 
 def canonical_order(schema: Schema) -> Schema:
-    """Tables and enums sorted by name, each table's FKs, indexes, uniques and checks by name:
-    the order a catalog gives back (catalogs keep no creation order)."""
+    """Tables, enums, sequences and views sorted by name, each table's FKs, indexes, uniques and checks by name,
+    objects kept as SQL by kind and name: the order a catalog gives back (catalogs keep no creation order;
+    MySQL lists triggers, then procedures and functions together)."""
     tables = tuple(replace(t, foreign_keys=tuple(sorted(t.foreign_keys, key=lambda x: x.name)),
                            indexes=tuple(sorted(t.indexes, key=lambda x: x.name)),
                            uniques=tuple(sorted(t.uniques, key=lambda x: x.name)),
                            checks=tuple(sorted(t.checks, key=lambda x: x.name)))
                    for t in sorted(schema.tables, key=lambda t: t.name))
-    return replace(schema, tables=tables, enums=tuple(sorted(schema.enums, key=lambda e: e.name)))
+    return replace(schema, tables=tables, enums=tuple(sorted(schema.enums, key=lambda e: e.name)),
+                   sequences=tuple(sorted(schema.sequences, key=lambda q: (q.schema or "", q.name))),
+                   views=tuple(sorted(schema.views, key=lambda v: (v.schema or "", v.name))),
+                   verbatim=tuple(sorted(schema.verbatim, key=lambda x: (x.kind, x.key, x.dialect or ""))))
 
 
 def inline_enum_name(table: str, column: str) -> str:
@@ -76,6 +82,26 @@ def _design_metadata(s: Schema, d: Dialect) -> Schema:
     return replace(s, name=None, comment=None, enums=tuple(replace(e, comment=None) for e in s.enums))
 
 
+def missing_function(expression: str, d: Dialect) -> str | None:
+    """What of ``expression`` the engine lacks, or None (SQLite has no regular expressions unless the
+    application registers a REGEXP function, and refuses a CHECK that calls one at CREATE TABLE)."""
+    if not d.missing_expressions:
+        return None
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(expression)
+    for node_type, what in d.missing_expressions.items():
+        if tree.find(getattr(exp, node_type)):
+            return what
+    return None
+
+
+def _missing_functions(s: Schema, d: Dialect) -> Schema:
+    return _map_tables(s, lambda t: replace(t, checks=tuple(c for c in t.checks
+                                                            if missing_function(c.expression, d) is None)))
+
+
 def _expression_text(s: Schema, d: Dialect) -> Schema:
     def col(t: Table, c: Column) -> Column:
         if c.default is not None and c.default.kind == "expression":
@@ -83,20 +109,56 @@ def _expression_text(s: Schema, d: Dialect) -> Schema:
         return replace(c, generated=normalize(c.generated)) if c.generated else c
 
     s = _map_columns(s, col)
+
+    def table(t: Table) -> Table:
+        # a domain column is its base kind there (PostgreSQL casts it as its base type in a check)
+        kinds = tuple((c.name, s.base_type(c.type).kind if c.type.kind == "domain" else c.type.kind)
+                      for c in t.columns)
+        if t.partition_bound:  # timestamps with a zone in one zone (io/pg_objects.utc_bound)
+            from ..io.pg_objects import utc_bound
+
+            t = replace(t, partition_bound=utc_bound(t.partition_bound))
+        return replace(t, checks=tuple(replace(k, expression=normalize(k.expression, None, kinds)) for k in t.checks),
+                       indexes=tuple(replace(i, where=normalize(i.where, None, kinds)) if i.where else i
+                                     for i in t.indexes))
+
+    s = replace(s, domains=tuple(replace(dom, checks=tuple(replace(k, expression=normalize(k.expression))
+                                                           for k in dom.checks)) for dom in s.domains))
+    if d.name == "postgresql" and any(v.dialect == "postgresql" for v in s.views):
+        # PostgreSQL stores a view's query with * expanded and columns qualified (io/pg_objects)
+        from ..io.pg_objects import stored_view_query
+
+        columns = {t.key: {c.name: str(c.type) for c in t.columns} for t in s.tables}
+        columns.update((v.key, dict.fromkeys(v.columns, "text")) for v in s.views if v.columns)
+        s = replace(s, views=tuple(replace(v, query=stored_view_query(v.query, columns))
+                                   if v.dialect == "postgresql" else v for v in s.views))
+    return _map_tables(s, table)
+
+
+def _boolean_literals(s: Schema, d: Dialect) -> Schema:
+    s = _map_columns(s, lambda t, c: replace(c, generated=booleans_as_numbers(c.generated)) if c.generated else c)
     return _map_tables(s, lambda t: replace(
-        t, checks=tuple(replace(k, expression=normalize(k.expression)) for k in t.checks),
-        indexes=tuple(replace(i, where=normalize(i.where)) if i.where else i for i in t.indexes)))
+        t, checks=tuple(replace(k, expression=booleans_as_numbers(k.expression)) for k in t.checks)))
 
 
 def _default_index_method(s: Schema, d: Dialect) -> Schema:
-    return _map_tables(s, lambda t: replace(t, indexes=tuple(
-        replace(i, method=None) if i.method == "btree" or i.method not in d.index_methods else i
-        for i in t.indexes)))
+    def method(m: str | None) -> str | None:
+        m = d.index_method_names.get(m, m) if m is not None else None
+        return None if m == "btree" or m not in d.index_methods else m
+
+    return _map_tables(s, lambda t: replace(t, indexes=tuple(replace(i, method=method(i.method))
+                                                              for i in t.indexes)))
 
 
 def _retype(kinds: Iterable[str], new: Callable[[DataType], DataType]) -> Transform:
     kinds = frozenset(kinds)
-    return lambda s, d: _map_columns(s, lambda t, c: replace(c, type=new(c.type)) if c.type.kind in kinds else c)
+
+    def retyped(t: DataType) -> DataType:
+        if t.kind == "array" and t.element is not None and t.element.kind in kinds:  # (DuckDB: text[] is VARCHAR[])
+            return replace(t, element=new(t.element))
+        return new(t) if t.kind in kinds else t
+
+    return lambda s, d: _map_columns(s, lambda t, c: replace(c, type=retyped(c.type)))
 
 
 def _varchar_without_length(s: Schema, d: Dialect) -> Schema:
@@ -137,14 +199,120 @@ def _redundant_unique(s: Schema, d: Dialect) -> Schema:
 
 
 def _key_types(s: Schema, d: Dialect) -> Schema:
-    from . import key_support
+    from . import foreign_key_left_out, key_support
+
+    def fks(t: Table) -> Table:
+        return replace(t, foreign_keys=tuple(f for f in t.foreign_keys if foreign_key_left_out(s, t, f, d) is None))
 
     def table(t: Table) -> Table:
-        return replace(t, uniques=tuple(u for u in t.uniques if key_support(t, u.columns, d) == "full"),
+        return replace(t, primary_key=t.primary_key if key_support(t, t.primary_key, d) == "full" else (),
+                       uniques=tuple(u for u in t.uniques if key_support(t, u.columns, d) == "full"),
                        indexes=tuple(i for i in t.indexes if key_support(t, i.columns, d) == "full"
                                      or (key_support(t, i.columns, d) == "prefix" and not i.unique)))
 
+    s = _map_tables(s, fks)  # judged on the model as it is, before the keys go
     return _map_tables(s, table)
+
+
+def text_keys(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str]]]:
+    """``s`` with each text column without a length (TEXT, VARCHAR) that is in a primary key or a
+    foreign key stored as ``VARCHAR(d.key_text_length)``, and a note per column; unchanged where
+    the engine keys such columns whole."""
+    n = d.key_text_length
+    if n is None:
+        return s, []
+    notes: list[tuple[str, str]] = []
+
+    def table(t: Table) -> Table:
+        keyed = set(t.primary_key) | {c for f in t.foreign_keys for c in f.columns}
+        cols = []
+        for c in t.columns:
+            if c.name in keyed and c.type.kind in ("text", "varchar", "citext") and d.key_kind(c.type) == "prefix" \
+                    and c.type.native_for(d.name) is None:
+                notes.append((t.name, f"{t.name}.{c.name}: {c.type} stored as varchar({n}) ({d.name} keys text "
+                                      f"without a length only by a prefix, and a foreign key joins like types)"))
+                c = replace(c, type=replace(c.type, kind="varchar", length=n))
+            cols.append(c)
+        return replace(t, columns=tuple(cols))
+
+    return _map_tables(s, table), notes
+
+
+#: the largest value a signed BIGINT holds: where an unsigned identity stored as bigint stops
+BIGINT_MAX = 2 ** 63 - 1
+
+
+def identity_integers(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str]]]:
+    """``s`` with each unsigned identity column whose next wider signed type is no integer
+    (``BIGINT UNSIGNED AUTO_INCREMENT``, the most common key of MySQL dumps: ``decimal(20,0)`` on
+    PostgreSQL, which cannot be an identity column) stored as the signed kind, and the columns
+    whose foreign keys reference it too (PostgreSQL joins a key only to a like type); a note per
+    column says the upper half of the range is gone: the identity's sequence stops at
+    9,223,372,036,854,775,807 (pgloader's cast of such keys, to bigserial; SQLite's rowid, which
+    its INTEGER PRIMARY KEY is, is a signed 64-bit integer too). Engines with unsigned types are
+    unchanged.
+    """
+    from . import _identity_ok
+
+    def narrowed_kind(t: Table, c: Column) -> bool:  # bigint unsigned: hugeint has no signed integer above it
+        return (c.type.kind == "bigint" and c.type.unsigned and "bigint" not in d.unsigned_types
+                and c.type.native_for(d.name) is None)
+
+    keys = {(t.key, c.name) for t in s.tables for c in t.columns
+            if c.default is not None and c.default.kind == "identity" and narrowed_kind(t, c)
+            and _identity_ok(t, c, d)}
+    if not keys:
+        return s, []
+    why = dict.fromkeys(keys, "")
+    grew = True
+    while grew:  # a foreign key onto a narrowed column follows it (and one onto that one, ...)
+        grew = False
+        for t in s.tables:
+            for fk in t.foreign_keys:
+                ref = s.table(fk.ref_table).key if s.has_table(fk.ref_table) else fk.ref_table
+                for col, target in zip(fk.columns, fk.ref_columns, strict=False):
+                    if (ref, target) in why and (t.key, col) not in why and t.has_column(col) \
+                            and narrowed_kind(t, t.column(col)):
+                        why[(t.key, col)] = f"; it references {ref}.{target}"
+                        grew = True
+    notes: list[tuple[str, str]] = []
+
+    def table(t: Table) -> Table:
+        cols = []
+        for c in t.columns:
+            if (t.key, c.name) in why:
+                signed = replace(c.type, unsigned=False)
+                notes.append((t.name, f"{t.name}.{c.name}: {c.type} stored as {signed} ({d.name} has no unsigned "
+                                      f"types and an identity column must be an integer: values above "
+                                      f"{BIGINT_MAX:,} do not fit{why[(t.key, c.name)]})"))
+                c = replace(c, type=signed)
+            cols.append(c)
+        return replace(t, columns=tuple(cols))
+
+    return _map_tables(s, table), notes
+
+
+def _unsigned_as_wider(s: Schema, d: Dialect) -> Schema:
+    """Unsigned integers in the next wider signed type (``ddl.stored_type``), but the identity keys
+    :func:`identity_integers` keeps at their own width."""
+    from ..dialects import WIDER_SIGNED
+    from . import _identity_ok
+
+    s = identity_integers(s, d)[0]
+
+    def col(t: Table, c: Column) -> Column:
+        if not c.type.unsigned or c.type.kind in d.unsigned_types or c.type.native_for(d.name) is not None:
+            return c
+        wider = WIDER_SIGNED.get(c.type.kind)
+        if wider is None:
+            return replace(c, type=replace(c.type, unsigned=False))
+        if c.default is not None and c.default.kind == "identity" and wider.kind not in INTEGER_KINDS:
+            # SQLite's identity makes its own INTEGER type (identity_lone_key); a column that cannot
+            # be one is the wider type without a default
+            return c if _identity_ok(t, c, d) else replace(c, type=wider, default=None)
+        return replace(c, type=wider)
+
+    return _map_columns(s, col)
 
 
 def _decimal_defaults(s: Schema, d: Dialect) -> Schema:
@@ -157,6 +325,63 @@ def _decimal_defaults(s: Schema, d: Dialect) -> Schema:
         return t
 
     return _retype(["decimal"], new)(s, d)
+
+
+def _fraction_written(s: Schema, d: Dialect) -> Schema:
+    """Times and timestamps without digits are written with the kit's default of 6 (MySQL's DATETIME(6)),
+    and the catalog says 6."""
+    s = _retype(["time", "timestamp", "timestamptz"],
+                lambda t: replace(t, precision=6) if t.precision is None and not t.native else t)(s, d)
+
+    def col(t: Table, c: Column) -> Column:  # the catalog shows a literal default with every digit
+        if c.type.kind not in ("time", "timestamp", "timestamptz") or not c.type.precision or c.default is None \
+                or c.default.kind != "literal" or not isinstance(c.default.value, str):
+            return c
+        m = re.fullmatch(r"(\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(\.\d*)?", c.default.value.strip())
+        if m is None:
+            return c
+        whole = c.default.value.strip().split(".")[0]
+        digits = (m.group(2) or ".")[1:].ljust(c.type.precision, "0")[: c.type.precision]
+        return replace(c, default=Default("literal", f"{whole}.{digits}"))
+    return _map_columns(s, col)
+
+
+def _fraction_not_kept(s: Schema, d: Dialect) -> Schema:
+    """Times and timestamps lose their fractional-digit count (SQLite's DATETIME and DuckDB's
+    TIMESTAMP take none): a type the engine is given by its own native spelling keeps it."""
+    return _retype(["time", "timestamp", "timestamptz"],
+                   lambda t: replace(t, precision=None) if t.native_for(d.name) is None else t)(s, d)
+
+
+def _other_native(s: Schema, d: Dialect) -> Schema:
+    """A type's native spellings for other engines are not stored (the engine gets the logical
+    kind's mapping, or its own spelling); a ``native`` kind keeps them (it has no logical kind)."""
+    def new(t: DataType) -> DataType:
+        if t.kind == "native" or not t.native:
+            return t
+        return replace(t, native=tuple((k, v) for k, v in t.native if k == dialect_key(d.name)))
+
+    return _map_columns(s, lambda tb, c: replace(c, type=new(c.type)))
+
+
+def _approximated(s: Schema, d: Dialect) -> Schema:
+    """A kind the engine has no type for is stored as a near one (``Dialect.approximations``, said in
+    the DDL) and reads back as that type: the logical type of what ``ddl.stored_type`` makes of it."""
+    if not d.approximations:
+        return s
+    from ..io.reflect import read_type
+    from . import stored_type
+
+    def col(t: Table, c: Column) -> Column:
+        if c.type.kind not in d.approximations or c.type.kind in ("geometry", "citext") \
+                or c.type.native_for(d.name) is not None:
+            return c
+        near = read_type(stored_type(c.type, d, s)[0], d)
+        if c.type.unsigned and near.kind in d.unsigned_types:  # (MySQL: DECIMAL(39,0) UNSIGNED)
+            near = replace(near, unsigned=True)
+        return replace(c, type=near)
+
+    return _map_columns(s, col)
 
 
 def _real_default_digits(s: Schema, d: Dialect) -> Schema:
@@ -198,6 +423,13 @@ def _restrict_is_no_action(s: Schema, d: Dialect) -> Schema:
     return _map_tables(s, lambda t: replace(t, foreign_keys=tuple(fk(f) for f in t.foreign_keys)))
 
 
+def _update_cascade_needs_nullable(s: Schema, d: Dialect) -> Schema:
+    from . import update_cascade_refused
+
+    return _map_tables(s, lambda t: replace(t, foreign_keys=tuple(
+        replace(f, on_update=None) if update_cascade_refused(s, t, f, d) else f for f in t.foreign_keys)))
+
+
 def _no_fk_actions(s: Schema, d: Dialect) -> Schema:
     return _map_tables(s, lambda t: replace(t, foreign_keys=tuple(
         replace(f, on_delete=None, on_update=None) for f in t.foreign_keys)))
@@ -222,16 +454,16 @@ def _constraint_names(s: Schema, d: Dialect) -> Schema:
 def _inline_enums(s: Schema, d: Dialect) -> Schema:
     values = {e.name: e.values for e in s.enums}
     uses = [(t.name, c.name, values[c.type.enum or ""])
-            for t in sorted(s.tables, key=lambda t: t.name) for c in t.columns if c.type.kind == "enum"]
+            for t in sorted(s.tables, key=lambda t: t.name) for c in t.columns if c.type.kind in ("enum", "set")]
     renames, enums = inline_enums(uses)
     tables = tuple(replace(t, columns=tuple(
-        replace(c, type=DataType("enum", enum=renames[(t.name, c.name)])) if (t.name, c.name) in renames else c
+        replace(c, type=replace(c.type, enum=renames[(t.name, c.name)])) if (t.name, c.name) in renames else c
         for c in t.columns)) for t in s.tables)
     return replace(s, tables=tables, enums=tuple(s.enums) + tuple(e for e in enums if not s.has_enum(e.name)))
 
 
 def _unused_enums(s: Schema, d: Dialect) -> Schema:
-    used = {c.type.enum for t in s.tables for c in t.columns if c.type.kind == "enum"}
+    used = {c.type.enum for t in s.tables for c in t.columns if c.type.kind in ("enum", "set")}
     return replace(s, enums=tuple(e for e in s.enums if e.name in used))
 
 
@@ -240,8 +472,45 @@ def _enum_by_values(s: Schema, d: Dialect) -> Schema:
     for e in sorted(s.enums, key=lambda e: e.name):
         first.setdefault(e.values, e.name)
     values = {e.name: e.values for e in s.enums}
-    return _map_columns(s, lambda t, c: replace(c, type=DataType("enum", enum=first[values[c.type.enum or ""]]))
-                        if c.type.kind == "enum" else c)
+
+    def col(t: Table, c: Column) -> Column:
+        if c.type.kind == "enum":
+            return replace(c, type=DataType("enum", enum=first[values[c.type.enum or ""]]))
+        if c.type.kind == "array" and c.type.element is not None and c.type.element.kind == "enum":
+            element = DataType("enum", enum=first[values[c.type.element.enum or ""]])
+            return replace(c, type=replace(c.type, element=element))
+        return c
+
+    return _map_columns(s, col)
+
+
+def _set_stored(s: Schema, d: Dialect) -> Schema:
+    """A SET column as the engine stores it (``Dialect.set_style``): an array of its enum
+    (PostgreSQL, DuckDB), comma-separated text (SQLite)."""
+    def col(t: Table, c: Column) -> Column:
+        if c.type.kind != "set":
+            return c
+        if d.set_style == "enum_array":
+            return replace(c, type=DataType("array", element=DataType("enum", enum=c.type.enum)))
+        return replace(c, type=DataType("text"))
+
+    return _map_columns(s, col)
+
+
+def _geometry_stored(s: Schema, d: Dialect) -> Schema:
+    """Geometry as the engine stores it (``Dialect.approximations``, said in the DDL): WKB bytes on
+    SQLite and DuckDB; PostgreSQL's own point/polygon/path types (no SRID) for those shapes and
+    bytea for the others."""
+    from ..dialects import _PG_SHAPES
+
+    def col(t: Table, c: Column) -> Column:
+        if c.type.kind != "geometry" or c.type.native_for(d.name) is not None:
+            return c
+        if d.name == "postgresql" and c.type.shape in _PG_SHAPES:
+            return replace(c, type=DataType("geometry", shape=c.type.shape))
+        return replace(c, type=DataType("bytes"))
+
+    return _map_columns(s, col)
 
 
 def _enum_as_check(s: Schema, d: Dialect) -> Schema:
@@ -263,6 +532,127 @@ def _enum_as_check(s: Schema, d: Dialect) -> Schema:
     return replace(_map_tables(s, table), enums=())
 
 
+def _no_domains(s: Schema, d: Dialect) -> Schema:
+    """Engines without domains: each column of a domain has the domain's base type, NOT NULL,
+    default and CHECKs (named ``ck_<table>_<column>_<check>``), as ``ddl`` writes it."""
+    if not s.domains:
+        return s
+    from . import _domain_checks, _domain_of
+
+    def table(t: Table) -> Table:
+        cols = []
+        for c in t.columns:
+            dom = _domain_of(c, d, s)
+            if dom is not None:
+                c = replace(c, type=dom.base, nullable=c.nullable and dom.nullable,
+                            default=c.default if c.default is not None else dom.default)
+            cols.append(c)
+        added = tuple(Check(normalize(sql, d.sqlglot), name=name) for name, sql in _domain_checks(t, d, s))
+        return replace(t, columns=tuple(cols), checks=(*t.checks, *added))
+
+    return replace(_map_tables(s, table), domains=())
+
+
+def _sequence_identity(s: Schema, d: Dialect) -> Schema:
+    from ..io.sql_types import identity_sequences
+
+    return identity_sequences(s, d.sqlglot)
+
+
+def _no_partitions(s: Schema, d: Dialect) -> Schema:
+    from .objects import without_partitions
+
+    return without_partitions(s, d)[0]
+
+
+def inline_domains(s: Schema) -> Schema:
+    """``s`` with each domain column carrying its domain's rules itself: the base type, NOT NULL,
+    default and CHECKs (``value`` replaced by the column), as an engine without domains holds it.
+    What reads a column's kind and its table's checks (sample data) sees a domain's rules so.
+
+    >>> from dbmodel_kit.model.schema import Domain
+    >>> from dbmodel_kit.model.spec import build_table
+    >>> s = Schema((build_table("film", {"id": "integer pk", "year": "domain(year)"}),),
+    ...            domains=(Domain("year", "integer", checks=("VALUE >= 1901",)),))
+    >>> t = inline_domains(s).table("film")
+    >>> str(t.column("year").type), [c.expression for c in t.checks]
+    ('integer', ['year >= 1901'])
+    """
+    return _no_domains(s, get_dialect("duckdb"))
+
+
+def _no_sequences(s: Schema, d: Dialect) -> Schema:
+    """Engines without sequences: none is made; a column drawing from one is an identity column
+    where it can be one (an integer lone key) and has no default otherwise, as ``ddl`` writes it."""
+    from . import _identity_ok
+
+    def column(t: Table, c: Column) -> Column:
+        if c.default is None or c.default.kind != "sequence":
+            return c
+        ok = c.type.kind in ("smallint", "integer", "bigint") and _identity_ok(t, c, d)
+        return replace(c, default=Default("identity") if ok else None)
+
+    return replace(_map_columns(s, column), sequences=())
+
+
+def _engine_objects(s: Schema, d: Dialect) -> Schema:
+    """Views and verbatim objects as ``ddl`` creates them on the engine: another dialect's object,
+    a view that does not transpile and whatever depends on one of these are not created there
+    (``ddl.objects.object_order`` notes each); extensions of the engine's own are kept. A view
+    written for another dialect (or portable) is its query transpiled, in the engine's dialect, as
+    the catalog gives it back; a materialized view is a plain one where the engine has none."""
+    if not s.views and not s.verbatim:
+        return s
+    from .objects import object_order, view_sql
+
+    made, _ = object_order(s, d)
+    keep = {id(x) for x in made}
+
+    def view(v: View) -> View:
+        if v.dialect != d.name:
+            # columns the query names (no column list in the DDL) are named as the transpiled query names
+            # them: PostgreSQL folds an unquoted ``AS ID`` to id (Sakila's customer_list)
+            derived = View(v.name, v.query, v.dialect, schema=v.schema).columns
+            v = replace(v, query=view_sql(v, d)[0] or v.query, dialect=d.name, depends_on=v.depends_on,
+                        columns=() if v.columns == derived else v.columns)
+            if v.columns == derived:
+                v = replace(v, columns=_folded_columns(v, d))
+        return replace(v, materialized=v.materialized and d.materialized_views)
+
+    return replace(s, views=tuple(view(v) for v in s.views if id(v) in keep),
+                   verbatim=tuple(x for x in s.verbatim if id(x) in keep
+                                  or (x.kind == "extension" and x.dialect == d.name)))
+
+
+def _folded_columns(v: View, d: Dialect) -> tuple[str, ...]:
+    """The names of the columns ``v``'s query names as ``d`` stores them: PostgreSQL folds an unquoted
+    name to lower case (``AS ID`` is column id)."""
+    from sqlglot import exp
+
+    tree = v.tree
+    if d.name != "postgresql" or not isinstance(tree, exp.Select) or tree.is_star:
+        return v.columns
+    names = []
+    for e in tree.selects:
+        ident = e.args.get("alias") if isinstance(e, exp.Alias) else e.this if isinstance(e, exp.Column) else None
+        if not isinstance(ident, exp.Identifier):
+            return v.columns
+        names.append(ident.name if ident.quoted else ident.name.lower())
+    return tuple(names) if len(names) == len(v.columns) else v.columns
+
+
+def _no_on_update(s: Schema, d: Dialect) -> Schema:
+    if not any(c.on_update for t in s.tables for c in t.columns):
+        return s
+    return _map_columns(s, lambda t, c: replace(c, on_update=None) if c.on_update else c)
+
+
+def _engine_names(s: Schema, d: Dialect) -> Schema:
+    from .names import physical
+
+    return physical(s, d)[0]
+
+
 @dataclass(frozen=True)
 class Limit:
     """One thing an engine does not keep: what it means, and how a model changes because of it."""
@@ -274,12 +664,38 @@ class Limit:
 
 #: Every difference between a model and what an engine gives back, in the order they apply.
 LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
+    Limit("no_partitions", "no declarative partitioning: a partitioned table is a plain table holding every "
+          "row, its partitions (and foreign keys to them) are left out", _no_partitions),
+    Limit("engine_names", "an index or constraint name several tables share where the engine keeps such names "
+          "per schema (PostgreSQL, SQLite and DuckDB: index names; MySQL: foreign-key names) is "
+          "<table>_<name> on each of them; PostgreSQL cuts names past 63 bytes (ddl.names.physical)",
+          _engine_names),
+    Limit("engine_objects", "views and objects kept as SQL exist only where they are created: another "
+          "dialect's object (a SQLite trigger on PostgreSQL), a view that does not transpile and whatever "
+          "depends on one of these are left out, and a materialized view is a plain one where the engine has "
+          "none, as the DDL notes", _engine_objects),
+    Limit("no_on_update", "no ON UPDATE column attribute (MySQL's): a column's ON UPDATE now() is not kept, as "
+          "the DDL notes (a trigger or the application sets the value)", _no_on_update),
+    Limit("no_domains", "no domains: each column of a domain has its base type, NOT NULL, default and CHECKs "
+          "(ck_<table>_<column>_<check>)", _no_domains),
+    Limit("sequence_identity", "an identity column is a sequence <table>_<column>_seq and a nextval default: "
+          "such a sequence, drawn by that column alone with every number but its start at its default, "
+          "reads back as the column's identity (io.sql_types.identity_sequences)", _sequence_identity),
+    Limit("no_sequences", "no sequences: a column drawing from one is an identity column where it can be one, "
+          "without a default otherwise", _no_sequences),
     Limit("design_metadata", "subject-area groups, timestamps/soft-delete/audited flags, sensitive flags, "
           "sample-data hints and the schema's own name and comment are design notes no catalog stores",
           _design_metadata),
+    Limit("missing_functions", "no regular expressions: a CHECK calling REGEXP_LIKE is not created (the DDL "
+          "notes it): SQLite refuses it at CREATE TABLE unless the application registers a REGEXP function "
+          "(\"no such function: REGEXP\")", _missing_functions),
+    Limit("other_native", "a type's native spelling for another engine is not stored: the engine holds the "
+          "logical type (or its own spelling)", _other_native),
     Limit("expression_text", "checks, partial-index predicates, generated columns and expression defaults "
           "come back in the engine's spelling; both sides are compared in normalised text "
           "(dbmodel_kit.ddl.sqltext.normalize)", _expression_text),
+    Limit("boolean_literals", "no boolean type: TRUE and FALSE in checks and generated columns are kept as "
+          "1 and 0", _boolean_literals),
     Limit("redundant_unique", "a unique constraint over exactly the primary-key columns is not created: it "
           "adds nothing, and PostgreSQL folds it into the key", _redundant_unique),
     Limit("index_method", "an index method the engine does not know (or its default, btree) is not stored",
@@ -294,15 +710,29 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
           "varchar without a length", _retype(["char", "varchar", "text"], lambda t: DataType("varchar"))),
     Limit("no_uuid_function", "no function generates UUIDs: uuid() defaults are left to the application",
           _no_uuid_default),
+    Limit("unsigned_as_wider", "no unsigned types: an unsigned integer is the next wider signed type (bigint "
+          "unsigned: decimal(20,0)), but an unsigned identity column that would be no integer, and the columns "
+          "referencing it, keep their width signed (bigint: values above 9223372036854775807 do not fit)",
+          _unsigned_as_wider),
+    Limit("approximated", "a kind the engine has no type for is stored as a near one and reads back as it "
+          "(Dialect.approximations, said in the DDL: hugeint as decimal(39,0), tinyint on PostgreSQL as smallint, "
+          "year as smallint, network and text-search kinds as text)", _approximated),
     Limit("identity_lone_key", "identity works only on a lone primary-key column (SQLite: as INTEGER PRIMARY "
           "KEY AUTOINCREMENT, so its type is integer)", _identity_lone_key),
     Limit("no_comments", "no table or column comments", _no_comments),
     Limit("comment_bmp_only", "comments are stored as utf8mb3: characters beyond U+FFFF (emoji) become '?'",
           _comment_bmp_only),
     Limit("real_default_digits", "a FLOAT column's default keeps 6 significant digits", _real_default_digits),
+    Limit("fraction_written", "a time or timestamp given no fractional digits is written with 6, which the "
+          "catalog then shows, and a literal default comes back with as many digits ('2000-01-01 00:00:00.000000')",
+          _fraction_written),
+    Limit("fraction_not_kept", "a time or timestamp keeps no count of fractional digits (SQLite DATETIME, "
+          "DuckDB TIMESTAMP): timestamp(0) reads back as timestamp", _fraction_not_kept),
     Limit("no_partial_index", "no partial indexes: the index covers all rows and, if unique, is made "
           "non-unique (a full unique index would reject rows the model allows)", _no_partial_index),
     Limit("no_include", "no covering INCLUDE columns on indexes", _no_include),
+    Limit("text_keys", "text columns without a length (TEXT, VARCHAR) in a primary key or a foreign key are "
+          "VARCHAR(255): InnoDB keys TEXT only by a prefix", lambda s, d: text_keys(s, d)[0]),
     Limit("key_types", "some column types cannot be keys: an index or unique constraint over them is left "
           "out (DuckDB: INTERVAL; MySQL: a unique key over TEXT/BLOB/JSON, which it could only make unique "
           "on a prefix; a plain index there covers a prefix and is kept)", _key_types),
@@ -310,6 +740,9 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
           "engine's default (MySQL 10,0; DuckDB 18,3)", _decimal_defaults),
     Limit("unique_index_is_constraint", "a unique index and a unique constraint are the same object and "
           "read back as a unique constraint", _unique_index_is_constraint),
+    Limit("update_cascade_needs_nullable", "ON UPDATE CASCADE is not created where a referenced column may be "
+          "NULL and the column referencing it may not: MariaDB refuses such a key (\"Foreign key constraint is "
+          "incorrectly formed\", MDEV-34392), so the key is made without the action", _update_cascade_needs_nullable),
     Limit("restrict_is_no_action", "ON DELETE/UPDATE RESTRICT is the default (same as NO ACTION) and "
           "is not kept", _restrict_is_no_action),
     Limit("no_fk_actions", "foreign keys take no ON DELETE / ON UPDATE actions", _no_fk_actions),
@@ -317,6 +750,11 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
           _no_fk_cycles),
     Limit("constraint_names", "foreign-key, unique and check constraint names are not kept; they come back "
           "named by the kit's convention (model.naming)", _constraint_names),
+    Limit("geometry_stored", "no spatial types: geometry is WKB bytes (SQLite, DuckDB without its spatial "
+          "extension); PostgreSQL without PostGIS holds points, polygons and linestrings as its own point, polygon "
+          "and path types (no SRID), other shapes as bytea", _geometry_stored),
+    Limit("set_stored", "no SET type: a SET column is an array of its enum (PostgreSQL, DuckDB) or "
+          "comma-separated text (SQLite)", _set_stored),
     Limit("enum_inline", "enum types have no name (inline ENUM(...) per column): each comes back named "
           "<table>_<column> after its first column, shared by columns with the same values; unused enums "
           "are gone", lambda s, d: _unused_enums(_inline_enums(s, d), d)),
@@ -326,23 +764,38 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
           "(column IN (...)) named ck_<table>_<column>_enum", _enum_as_check),
     Limit("catalog_order", "tables, enums and each table's constraints come back sorted by name",
           lambda s, d: canonical_order(s)),
+    Limit("bytes_without_length", "binary columns keep no length (BLOB, bytea): bytes(n) reads back as bytes",
+          _retype(["bytes"], lambda t: replace(t, length=None) if t.length is not None and not t.native else t)),
+    Limit("views_by_name", "views come back sorted by name (information_schema.VIEWS keeps no creation order)",
+          lambda s, d: replace(s, views=tuple(sorted(s.views, key=lambda v: (v.schema or "", v.name))))),
 )}
 
 #: What each engine cannot store, by limit id (see :data:`LIMITS`). Checked on PostgreSQL 15,
 #: MariaDB 10.11, SQLite 3.40 and DuckDB 2.0.1 by tests/test_engines_roundtrip.py.
 #: Limits every engine has: the catalog keeps no design notes, order or spelling.
-_ALL = ("design_metadata", "redundant_unique", "expression_text", "index_method", "catalog_order")
+_ALL = ("engine_names", "engine_objects", "design_metadata", "other_native", "approximated", "redundant_unique",
+        "expression_text", "index_method", "catalog_order")
+#: Engines whose catalog has no domains and no partitioning (all but PostgreSQL).
+_NO_DOMAINS = ("no_domains", "no_partitions")
 
 ENGINE_LIMITS: dict[str, frozenset[str]] = {
-    "postgresql": frozenset({*_ALL, "decimal_defaults"}),
-    "mysql": frozenset({*_ALL, "char36_is_uuid", "interval_as_text", "varchar_needs_length", "identity_lone_key",
-                        "no_partial_index", "no_include", "key_types", "decimal_defaults",
-                        "unique_index_is_constraint", "restrict_is_no_action", "enum_inline", "comment_bmp_only",
-                        "real_default_digits"}),
-    "sqlite": frozenset({*_ALL, "char36_is_uuid", "interval_as_text", "no_uuid_function", "identity_lone_key",
-                         "no_comments", "no_include", "enum_as_check"}),
-    "duckdb": frozenset({*_ALL, "text_without_length", "no_partial_index", "no_include", "key_types",
-                         "decimal_defaults", "no_fk_actions", "no_fk_cycles", "constraint_names", "enum_by_values"}),
+    "postgresql": frozenset({*_ALL, "no_on_update", "decimal_defaults", "unsigned_as_wider", "set_stored",
+                             "geometry_stored", "bytes_without_length"}),
+    "mysql": frozenset({*_ALL, *_NO_DOMAINS, "boolean_literals", "text_keys", "char36_is_uuid", "interval_as_text",
+                        "varchar_needs_length", "identity_lone_key", "no_partial_index", "no_include", "key_types",
+                        "decimal_defaults",
+                        "unique_index_is_constraint", "update_cascade_needs_nullable", "restrict_is_no_action",
+                        "enum_inline", "comment_bmp_only",
+                        "real_default_digits", "fraction_written", "views_by_name"}),
+    "sqlite": frozenset({*_ALL, *_NO_DOMAINS, "no_on_update", "unsigned_as_wider", "no_sequences",
+                         "missing_functions", "char36_is_uuid", "interval_as_text", "no_uuid_function",
+                         "identity_lone_key", "no_comments", "no_include", "enum_as_check", "fraction_not_kept",
+                         "set_stored", "geometry_stored", "bytes_without_length"}),
+    "duckdb": frozenset({*_ALL, *_NO_DOMAINS, "sequence_identity", "no_on_update", "text_without_length",
+                         "no_partial_index",
+                         "no_include", "key_types", "decimal_defaults", "no_fk_actions", "no_fk_cycles",
+                         "constraint_names", "enum_by_values", "fraction_not_kept", "set_stored", "geometry_stored",
+                         "bytes_without_length"}),
 }
 
 

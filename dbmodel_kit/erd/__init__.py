@@ -29,6 +29,7 @@ from .render import (
     render,
     render_svg,
     save,
+    svg_html,
 )
 from .theme import THEMES, Theme
 from .view import View, build_view
@@ -37,5 +38,5 @@ __all__ = [
     "ARROWS", "ERD", "INSTALL_HINT", "THEMES", "Changes", "GraphvizNotFound", "GraphvizWarning", "Theme",
     "View", "build_view", "cache_info", "cached_dot", "cardinality", "clear_cache", "column_badges",
     "compute_changes", "dot_from_view", "is_identifying", "is_junction", "layout", "node_id", "render",
-    "render_svg", "save", "to_dot", "to_mermaid",
+    "render_svg", "save", "svg_html", "to_dot", "to_mermaid",
 ]

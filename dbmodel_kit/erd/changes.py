@@ -116,15 +116,15 @@ def _diff(old: Schema, new: Schema, table_renames: dict[str, str],
     back = {v: k for k, v in table_renames.items()}  # old name -> new name
     matched_old: set[str] = set()
     for t in new.tables:
-        old_name = table_renames.get(t.name, t.name)
+        old_name = table_renames.get(t.key, t.key)
         # a new table reusing the name of one that was renamed away is new
-        if not old.has_table(old_name) or (t.name not in table_renames and t.name in back):
-            ch.table_status[t.name] = ADDED
+        if not old.has_table(old_name) or (t.key not in table_renames and t.key in back):
+            ch.table_status[t.key] = ADDED
             continue
         matched_old.add(old_name)
-        if old_name != t.name:
-            ch.table_status[t.name] = RENAMED
-            ch.table_old_name[t.name] = old_name
+        if old_name != t.key:
+            ch.table_status[t.key] = RENAMED
+            ch.table_old_name[t.key] = old_name
         _diff_table(ch, old.table(old_name), t, _Names(back, column_renames))
     for pos, ot in enumerate(old.tables):
         if ot.name not in matched_old:
@@ -171,7 +171,7 @@ class _Names:
 
 
 def _diff_table(ch: Changes, ot: Table, t: Table, names: _Names) -> None:
-    name = t.name
+    name = t.key
     seen: set[str] = set()
     for c in t.columns:
         oc_name = names.columns.get((name, c.name), c.name)
@@ -255,7 +255,7 @@ def _from_ops(ops: list[o.Operation], new: Schema) -> Changes:
 
     for op in ops:
         if isinstance(op, o.AddTable):
-            ch.table_status[op.table.name] = ADDED
+            ch.table_status[op.table.key] = ADDED
         elif isinstance(op, o.DropTable):
             if ch.table_status.pop(op.table, None) != ADDED:
                 removed_tables.append(ch.table_old_name.pop(op.table, op.table))
@@ -308,8 +308,8 @@ def _from_ops(ops: list[o.Operation], new: Schema) -> Changes:
             for t in new.tables:
                 for c in t.columns:
                     if c.type.kind == "enum" and c.type.enum == enum:
-                        ch.column_status.setdefault((t.name, c.name), CHANGED)
-                        ch.touch(t.name)
+                        ch.column_status.setdefault((t.key, c.name), CHANGED)
+                        ch.touch(t.key)
         else:  # AlterTable, and operations this view does not know in detail: the tables they touch
             for name in op.tables:
                 if new.has_table(name):

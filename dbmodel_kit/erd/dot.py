@@ -9,7 +9,9 @@ uses), which keeps the layout steady while ports only shape the curves.
 
 Every element the SVG keeps has an ``id``: ``table:users``, ``col:users.email`` (name cells),
 ``fk:orders.user_id->users.id``, ``m2m:ticket_tags``, ``stub:orders``; edges carry ``class``
-words (``fk``, ``identifying``, ``added``...). Tests and widgets find things by those.
+words (``fk``, ``identifying``, ``added``...). Tests and widgets find things by those. Tables are
+named by key (:attr:`.Table.key`, as ``Schema.table_names``): ``table:sales.orders`` for orders in
+schema sales, ``table:"a.b"`` for a table called a.b in no schema, so the two never share an id.
 
 >>> from dbmodel_kit.examples import ecommerce
 >>> src = to_dot(ecommerce())
@@ -22,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -82,7 +86,8 @@ def _font(text: str, color: str | None = None, size: float | None = None, bold: 
     if strike:
         text = f"<S>{text}</S>"
     attrs = (f' COLOR="{color}"' if color else "") + (f' POINT-SIZE="{size:g}"' if size else "")
-    return f"<FONT{attrs}>{text}</FONT>" if attrs else text
+    # Graphviz refuses an empty <FONT></FONT> (a view column has no type to show)
+    return f"<FONT{attrs}>{text}</FONT>" if attrs and text else text
 
 
 def _status_colors(th: Theme, status: str) -> tuple[str, str] | None:
@@ -201,9 +206,19 @@ def _edge_attrs(th: Theme, e: Edge, sides: tuple[str, str], small: bool = True) 
         attrs["fontsize"] = "9"
     if e.kind == "stub":
         attrs["color"] = th.muted
+    if e.kind == "reads":  # a view reading a table: dotted, no cardinality
+        attrs["style"] = "dotted"
+        attrs["color"] = th.muted
+        attrs["dir"] = "forward"
     return attrs
 
 
+#: Graphviz's own defaults for the arrow attributes, declared first on every edge: dot 2.43 lays out an
+#: edge between two tables of one rank (``constraint=false``) on a copy of the graph and reads its
+#: arrowhead there by the attribute's position in the original's edge attributes, so with arrowhead
+#: declared later it read another attribute (``Warning: Arrow type "fk:orders.user_id->users.id"
+#: unknown - ignoring``, and that edge was drawn without its ends). Declared first, the positions agree.
+_EDGE_DEFAULTS = {"dir": "forward", "arrowtail": "normal", "arrowhead": "normal"}
 _NUMBER = re.compile(r"^-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)$")
 _NUMBER_START = frozenset("-.0123456789")
 _KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
@@ -241,10 +256,43 @@ AUTO_CLUSTER_LIMIT = 40
 _BIG_GRAPH_ATTRS = {"mclimit": "0.5", "nslimit": "1"}
 
 
+#: How Graphviz lays out a view, by whether its tables have places (:attr:`Table.position`):
+#: ``auto`` none placed (``dot`` ranks them), ``placed`` every box placed (``neato -n2`` keeps each
+#: where it is and only routes the edges), ``mixed`` some placed (the others are placed around
+#: them first, see :func:`dbmodel_kit.erd.render.cached_dot`).
+LAYOUT_MODES = ("auto", "placed", "mixed")
+
+#: Graph attributes of a drawing with placed tables: ``neato`` draws straight lines unless told to
+#: route splines, and reads ``pos`` in inches unless told the unit is points (``inputscale=72``).
+_PLACED_GRAPH_ATTRS = {"splines": "true", "inputscale": "72"}
+
+
+def layout_mode(view: View, positions: Mapping[str, tuple[int, int]] | None = None) -> str:
+    """``auto``, ``placed`` or ``mixed`` (see :data:`LAYOUT_MODES`) for ``view``, counting the places
+    in ``positions`` (node name -> point) as well as the tables' own.
+
+    >>> from dbmodel_kit.examples import ecommerce
+    >>> layout_mode(build_view(ecommerce()))
+    'auto'
+    """
+    extra = positions or {}
+    placed = [n.position is not None or n.name in extra for n in view.nodes]
+    if not any(placed):
+        return "auto"
+    return "placed" if all(placed) else "mixed"
+
+
 def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "LR",
                   graph_attr: dict[str, str] | None = None, enum_values: dict[str, tuple[str, ...]] | None = None,
-                  clusters: bool | None = None, legend: bool = False) -> str:
+                  clusters: bool | None = None, legend: bool = False,
+                  positions: Mapping[str, tuple[int, int]] | None = None) -> str:
     """DOT source for a :class:`~.view.View`.
+
+    Tables with a position (and the nodes ``positions`` places: node name -> ``(x, y)`` points) are
+    pinned there (``pos="x,y!"``), for ``neato`` (:func:`layout_mode`); such a drawing has no
+    subject-area boxes (``neato`` draws no clusters: each table's header names its area instead),
+    no legend box (a cluster too) and, once every box is placed, none of the invisible edges that
+    only steer ``dot``'s ranking.
 
     The text is written here rather than through ``graphviz.Digraph``: the package's per-call
     argument checks and regex quoting of every (long, HTML) label took 200 ms for 300 tables,
@@ -256,17 +304,21 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
     if rankdir not in SIDES:
         raise ModelError(f"rankdir must be one of {', '.join(SIDES)}, not {rankdir!r}")
     values = enum_values or {}
+    extra = positions or {}
+    mode = layout_mode(view, extra)
     small = sum(not n.stub for n in view.nodes) <= AUTO_CLUSTER_LIMIT
-    if clusters is None:
-        clusters = small
+    if clusters is None or mode != "auto":
+        clusters = small and mode == "auto"
+    legend = legend and mode == "auto"
     groups = view.groups if clusters else []
     graph = {"rankdir": rankdir, "bgcolor": th.background, "fontname": th.font, "fontcolor": th.text,
              "nodesep": "0.3", "ranksep": "0.9", "pad": "0.2", "newrank": "true", "outputorder": "edgesfirst",
-             "tooltip": " ", **({} if small else _BIG_GRAPH_ATTRS), **(graph_attr or {})}
+             "tooltip": " ", **({} if small else _BIG_GRAPH_ATTRS),
+             **(_PLACED_GRAPH_ATTRS if mode != "auto" else {}), **(graph_attr or {})}
     out = [f"digraph {_q(view.title or 'erd')} {{",
            f"\tgraph [{_attrs(graph)}]",
            f"\tnode [{_attrs({'shape': 'plain', 'fontname': th.font, 'fontsize': '11', 'fontcolor': th.text})}]",
-           f"\tedge [{_attrs({'fontname': th.font, 'arrowsize': '0.9', 'penwidth': '1.2'})}]"]
+           f"\tedge [{_attrs(_EDGE_DEFAULTS | {'fontname': th.font, 'arrowsize': '0.9', 'penwidth': '1.2'})}]"]
 
     def node_line(node: Node, indent: str) -> str:
         if node.stub:
@@ -278,6 +330,9 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
             show_group = not clusters
             label = _HTML.get(node, (th, enums, show_group), lambda: _table_html(th, node, values, show_group))
             attrs = {"label": label, "id": f"table:{node.name}"}
+        place = node.position if node.position is not None else extra.get(node.name)
+        if place is not None:
+            attrs["pos"] = f"{place[0]},{place[1]}!"
         return f"{indent}{_q(node_id(node.name))} [{_attrs(attrs)}]"
 
     for i, group in enumerate(groups):
@@ -289,10 +344,13 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
         out += [node_line(n, "\t\t") for n in view.nodes if n.group == group and not n.stub]
         out.append("\t}")
     out += [node_line(n, "\t") for n in view.nodes if n.stub or n.group not in groups]
-    for parent, child, weight in view.ranks:
+    for parent, child, weight in view.ranks if mode != "placed" else ():
         out.append(f"\t{_q(node_id(parent))} -> {_q(node_id(child))} [style=invis weight={2 + weight}]")
     sides = SIDES[rankdir]
+    places = {n.name: n.position or extra.get(n.name) for n in view.nodes} if mode == "placed" else {}
     for e in view.edges:
+        if places:  # each edge leaves and enters on the sides facing each other
+            sides = _facing(e, places)
         out.append(_EDGE_LINES.get(e, (th, sides, small), partial(_edge_line, th, e, sides, small)))
     if legend:
         out += _legend(th, diff=any(n.status for n in view.nodes))
@@ -300,11 +358,20 @@ def dot_from_view(view: View, *, theme: str | Theme = "light", rankdir: str = "L
     return "\n".join(out) + "\n"
 
 
+def _facing(e: Edge, places: Mapping[str, tuple[int, int] | None]) -> tuple[str, str]:
+    """(tail side, head side) of an edge between placed boxes: the sides that face each other."""
+    tail, head = places.get(e.tail), places.get(e.head)
+    sides = ("w", "e") if tail is None or head is None or tail[0] >= head[0] else ("e", "w")
+    # _edge_attrs swaps the sides of many-to-many and backward edges (drawn against the ranking)
+    return (sides[1], sides[0]) if e.kind == "m2m" or e.backward else sides
+
+
 _LEGEND_ENDS = (("exactly_one", "exactly one"), ("zero_or_one", "zero or one"),
                 ("zero_or_many", "zero or many"), ("one_or_many", "one or many"))
-_LEGEND_BADGES = ("PK primary key", "FK foreign key", "UQ unique (U1.2: 2nd column of unique set 1)",
-                  "NN not null", "I2 index 2 (I1.2: 2nd column; * partial)", "CK check", "GEN generated",
-                  "italic type: enum (values on hover)")
+#: What the row badges mean (the drawn legend and the Designer's legend both list these).
+LEGEND_BADGES = ("PK primary key", "FK foreign key", "UQ unique (U1.2: 2nd column of unique set 1)",
+                 "NN not null", "I2 index 2 (I1.2: 2nd column; * partial)", "CK check", "GEN generated",
+                 "italic type: enum (values on hover)")
 
 
 def _legend(th: Theme, diff: bool) -> list[str]:
@@ -327,7 +394,7 @@ def _legend(th: Theme, diff: bool) -> list[str]:
         attrs = {"id": name.replace("_", ":", 1), "dir": "back", "arrowtail": arrow, "arrowhead": "none",
                  "style": style, "color": th.edge, "minlen": "1", "tailport": "e"}
         out.append(f"\t\t{name}_b -> {name}_a [{_attrs(attrs)}]")
-    rows = "".join(f'<TR><TD ALIGN="LEFT">{_esc(line)}</TD></TR>' for line in _LEGEND_BADGES)
+    rows = "".join(f'<TR><TD ALIGN="LEFT">{_esc(line)}</TD></TR>' for line in LEGEND_BADGES)
     if diff:
         for status, mark in (("added", "+ added"), ("removed", "\u2212 removed (struck through)"),
                              ("changed", "~ changed or renamed (old \u2192 new)")):
@@ -342,12 +409,29 @@ def _legend(th: Theme, diff: bool) -> list[str]:
 def to_dot(schema: Schema, *, compare: Any = None, theme: str | Theme = "light", focus: str | Any = None,
            depth: int = 1, include: Any = None, exclude: Any = None, compact: bool = False,
            rankdir: str = "LR", collapse_m2m: bool = True, graph_attr: dict[str, str] | None = None,
-           clusters: bool | None = None, legend: bool = False) -> str:
-    """DOT source of the ERD of ``schema`` (see :func:`dbmodel_kit.erd.render` for the options)."""
+           clusters: bool | None = None, legend: bool = False,
+           positions: Mapping[str, tuple[int, int]] | None = None, placed: bool = True) -> str:
+    """DOT source of the ERD of ``schema`` (see :func:`dbmodel_kit.erd.render` for the options;
+    ``positions`` as in :func:`dot_from_view`; ``placed=False`` ignores the tables' positions)."""
+    return dot_and_view(schema, compare=compare, theme=theme, focus=focus, depth=depth, include=include,
+                        exclude=exclude, compact=compact, rankdir=rankdir, collapse_m2m=collapse_m2m,
+                        graph_attr=graph_attr, clusters=clusters, legend=legend, positions=positions,
+                        placed=placed)[0]
+
+
+def dot_and_view(schema: Schema, *, compare: Any = None, theme: str | Theme = "light", focus: str | Any = None,
+                 depth: int = 1, include: Any = None, exclude: Any = None, compact: bool = False,
+                 rankdir: str = "LR", collapse_m2m: bool = True, graph_attr: dict[str, str] | None = None,
+                 clusters: bool | None = None, legend: bool = False,
+                 positions: Mapping[str, tuple[int, int]] | None = None, placed: bool = True) -> tuple[str, View]:
+    """:func:`to_dot` and the :class:`~.view.View` it drew (the renderer asks it how to lay out)."""
     view = build_view(schema, compare=compare, focus=focus, depth=depth, include=include, exclude=exclude,
                       compact=compact, collapse_m2m=collapse_m2m)
+    if not placed:
+        view = replace(view, nodes=[replace(n, position=None) if n.position is not None else n for n in view.nodes])
     enums = {e.name: e.values for e in schema.enums}
     if compare is not None and isinstance(compare, Schema):
         enums = {**{e.name: e.values for e in compare.enums}, **enums}
-    return dot_from_view(view, theme=theme, rankdir=rankdir, graph_attr=graph_attr, enum_values=enums,
-                         clusters=clusters, legend=legend)
+    source = dot_from_view(view, theme=theme, rankdir=rankdir, graph_attr=graph_attr, enum_values=enums,
+                           clusters=clusters, legend=legend, positions=positions)
+    return source, view

@@ -88,6 +88,11 @@ def to_mermaid(schema: Schema, *, compare: Any = None, focus: Any = None, depth:
     view = build_view(schema, compare=compare, focus=focus, depth=depth, include=include, exclude=exclude,
                       compact=compact, collapse_m2m=collapse_m2m)
     lines = ["erDiagram"]
+    from ..ddl.objects import beside_tables
+
+    # views are drawn; triggers, routines, policies... and partitioning have no Mermaid form
+    lines += [f"    %% not drawn: {_comment(n)}" for n in beside_tables(schema)
+              if not n.startswith(("view ", "materialized view "))]
     if view.title:  # Mermaid's front matter carries the title (v10+, GitHub too)
         lines[:0] = ["---", f"title: {_comment(view.title)}", "---"]
     for node in view.nodes:
@@ -95,10 +100,15 @@ def to_mermaid(schema: Schema, *, compare: Any = None, focus: Any = None, depth:
             continue
         if node.status:
             lines.append(f"    %% {node.name}: {node.status}")
+        if node.label.endswith("view)"):
+            lines.append(f"    %% {node.label}")
         if node.status != "removed":  # Mermaid cannot strike through: a removed table is a comment
             lines += _entity_lines(node)
     for e in view.edges:
         if e.kind == "stub" or e.status == "removed":
+            continue
+        if e.kind == "reads":  # Mermaid's ER diagrams relate entities by keys only: say it
+            lines.append(f"    %% {e.tooltip} (a view; not a relationship)")
             continue
         if e.status:
             lines.append(f"    %% {e.id}: {e.status}")

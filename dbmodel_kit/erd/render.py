@@ -9,21 +9,25 @@ compact mode) costs only the DOT build.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import html
 import io
+import json
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import graphviz
 
 from ..errors import ModelError
 from ..model.schema import Schema
-from .dot import ENGINES, SIDES, to_dot
+from .dot import ENGINES, SIDES, dot_and_view, layout_mode, node_id, to_dot
 from .mermaid import to_mermaid
 from .theme import theme as get_theme
+from .view import View
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -109,13 +113,13 @@ ENGINE_GRAPH_ATTRS: dict[str, dict[str, str]] = {
 }
 
 
-def _split(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
+def _split(options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     unknown = set(options) - set(_DOT_OPTIONS) - {"engine"}
     if unknown:
         raise ModelError(f"unknown ERD option(s): {', '.join(sorted(unknown))}; options are "
                          f"{', '.join((*_DOT_OPTIONS, 'engine'))}")
-    engine = options.get("engine", "dot")
-    if engine not in ENGINES:
+    engine = options.get("engine")
+    if engine is not None and engine not in ENGINES:
         raise ModelError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     dot_options = {k: v for k, v in options.items() if k != "engine"}
     if engine in ENGINE_GRAPH_ATTRS:
@@ -124,19 +128,96 @@ def _split(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 
 def cached_dot(schema: Schema, **options: Any) -> str:
-    """:func:`~.dot.to_dot`, cached by ``(schema, options)``."""
-    dot_options, _ = _split(options)
-    key = (schema, _freeze(dot_options))
-    return _DOT_CACHE.get(key, lambda: to_dot(schema, **dot_options))
+    """:func:`~.dot.to_dot`, cached by ``(schema, options)``; where some tables are placed and
+    others not, with the others' places filled in (see :func:`_place_rest`)."""
+    return _cached_layout(schema, options)[0]
 
 
-def layout(source: str, format: str = "svg", engine: str = "dot") -> tuple[bytes, list[str]]:
-    """Run Graphviz on DOT ``source``: ``(output bytes, warning lines)``. Not cached."""
+def _cached_layout(schema: Schema, options: dict[str, Any]) -> tuple[str, str, int | None]:
+    """``(DOT source, Graphviz engine, neato -n level)`` for drawing ``schema`` with ``options``.
+
+    No ``engine`` option: ``dot`` lays the drawing out, unless tables have places
+    (:attr:`~dbmodel_kit.model.schema.Table.position`); then ``neato -n2`` draws every table where
+    it was placed and routes the edges, after the unplaced ones got free places next to where
+    ``neato`` would put them. A named engine lays out every table itself, places ignored.
+    """
+    dot_options, engine = _split(options)
+    key = (schema, _freeze(dot_options), engine)
+
+    def make() -> tuple[str, str, int | None]:
+        if engine is not None:
+            return to_dot(schema, **dot_options, placed=False), engine, None
+        source, view = dot_and_view(schema, **dot_options)
+        mode = layout_mode(view)
+        if mode == "auto":
+            return source, "dot", None
+        if mode == "mixed":
+            source = to_dot(schema, **dot_options, positions=_place_rest(source, view))
+        return source, "neato", 2
+
+    return cast(tuple[str, str, int | None], _DOT_CACHE.get(key, make))
+
+
+#: Clear space kept around a table given a free place, and the step of the search for one (points).
+_GAP, _STEP = 24, 36
+
+
+def _place_rest(source: str, view: View) -> dict[str, tuple[int, int]]:
+    """Places for the boxes of ``view`` that have none, beside the placed ones.
+
+    ``neato`` keeps pinned boxes exactly where they are only when it removes no overlaps, so it
+    runs once without removal (``overlap=true``, its default) to measure every box and suggest a
+    place for each unplaced one near its neighbours; each then takes the nearest free spot (a
+    square spiral of 36-point steps around the suggestion, keeping 24 points clear). Graphviz's
+    own overlap removal would move the pinned boxes too (checked on Graphviz 2.43 and 7).
+    """
+    out, _ = layout(source, "json0", "neato")
+    by_id = {node_id(n.name): n for n in view.nodes}
+    boxes: dict[str, tuple[float, float, float, float]] = {}  # node name -> (x, y, half width, half height)
+    for obj in json.loads(out).get("objects", []):
+        node = by_id.get(obj.get("name", ""))
+        if node is None or "pos" not in obj:
+            continue
+        x, y = (float(v) for v in obj["pos"].split(","))
+        boxes[node.name] = (x, y, float(obj.get("width", 1)) * 36, float(obj.get("height", 0.5)) * 36)
+    # neato moves the whole drawing to start at the origin: shift back to the pinned places' frame
+    pinned = [n for n in view.nodes if n.position is not None and n.name in boxes]
+    dx, dy = ((boxes[pinned[0].name][0] - pinned[0].position[0], boxes[pinned[0].name][1] - pinned[0].position[1])
+              if pinned and pinned[0].position is not None else (0.0, 0.0))
+    boxes = {name: (x - dx, y - dy, hw, hh) for name, (x, y, hw, hh) in boxes.items()}
+    taken = [boxes[n.name] for n in pinned]
+    placed: dict[str, tuple[int, int]] = {}
+    for node in view.nodes:
+        if node.position is not None or node.name not in boxes:
+            continue
+        x, y, hw, hh = boxes[node.name]
+        spot = next(((cx, cy) for cx, cy in _spiral(x, y) if not any(
+            abs(cx - tx) < hw + thw + _GAP and abs(cy - ty) < hh + thh + _GAP for tx, ty, thw, thh in taken)),
+            (x, min((ty - thh for _, ty, _, thh in taken), default=y) - hh - _GAP))
+        taken.append((spot[0], spot[1], hw, hh))
+        placed[node.name] = (round(spot[0]), round(spot[1]))
+    return placed
+
+
+def _spiral(x: float, y: float, rings: int = 200) -> Iterator[tuple[float, float]]:
+    """Grid points around ``(x, y)``, ring by ring, nearest first within a ring."""
+    yield x, y
+    for r in range(1, rings):
+        ring = [(i, j) for i in range(-r, r + 1) for j in range(-r, r + 1) if max(abs(i), abs(j)) == r]
+        ring.sort(key=lambda p: (p[0] * p[0] + p[1] * p[1], p))
+        for i, j in ring:
+            yield x + i * _STEP, y + j * _STEP
+
+
+def layout(source: str, format: str = "svg", engine: str = "dot",
+           neato_no_op: int | None = None) -> tuple[bytes, list[str]]:
+    """Run Graphviz on DOT ``source``: ``(output bytes, warning lines)``. Not cached.
+    ``neato_no_op``: ``neato -n`` level (2: every node's ``pos`` is final; only edges are routed)."""
     stderr = io.StringIO()
     try:
         # graphviz.pipe copies the program's stderr to sys.stderr; capture it to report warnings
         with contextlib.redirect_stderr(stderr):
-            out = graphviz.pipe(engine, format, source.encode("utf-8"), quiet=False)
+            out = graphviz.pipe(engine, format, source.encode("utf-8"), neato_no_op=neato_no_op, quiet=False)
     except graphviz.ExecutableNotFound:
         raise GraphvizNotFound(INSTALL_HINT) from None
     except graphviz.CalledProcessError as e:
@@ -154,8 +235,9 @@ def render(schema: Schema, format: str = "svg", **options: Any) -> bytes:
     ``include``/``exclude`` (name patterns), ``compact`` (key columns only), ``rankdir``
     (LR, RL, TB, BT), ``collapse_m2m`` (junction tables as one M:N edge), ``clusters`` (subject
     areas as boxes; default: up to :data:`~.dot.AUTO_CLUSTER_LIMIT` tables), ``legend`` (a key to
-    the notation), ``engine``
-    (dot, neato, fdp, ...), ``graph_attr`` (extra Graphviz graph attributes). Cached: see the
+    the notation), ``engine`` (dot, neato, fdp, ...; default: ``dot``, or ``neato -n2`` keeping
+    the places of tables that have a :attr:`~dbmodel_kit.model.schema.Table.position`; a named
+    engine ignores the places), ``graph_attr`` (extra Graphviz graph attributes). Cached: see the
     module docstring. Graphviz warnings are re-raised as :class:`GraphvizWarning`.
 
     >>> from dbmodel_kit.examples import ecommerce
@@ -164,18 +246,33 @@ def render(schema: Schema, format: str = "svg", **options: Any) -> bytes:
     """
     if format not in FORMATS:
         raise ModelError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
-    source = cached_dot(schema, **options)
+    source, engine, no_op = _cached_layout(schema, options)
     if format == "dot":
         return source.encode("utf-8")
-    _, engine = _split(options)
 
     def run() -> tuple[bytes, list[str]]:
-        return layout(source, format, engine)
+        return layout(source, format, engine, no_op)
 
-    out, problems = _RENDER_CACHE.get((source, engine, format), run)
+    out, problems = _RENDER_CACHE.get((source, engine, no_op, format), run)
     for line in problems:
         warnings.warn(f"Graphviz: {line}", GraphvizWarning, stacklevel=2)
     return out
+
+
+def svg_html(svg: str, alt: str = "ERD", *, inline: bool = False) -> str:
+    """Graphviz ``svg`` as HTML. ``inline``: the ``<svg>`` element itself (tooltips and links work;
+    for pages we write whole). Otherwise an ``<img>`` with a ``data:`` URI, the one form that
+    notebook sanitizers keep (JupyterLab's for untrusted notebooks, GitHub's): an inline ``<svg>``
+    loses its drawing there and leaves only its label text.
+
+    >>> svg_html('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "ERD of shop")[:48]
+    '<img alt="ERD of shop" src="data:image/svg+xml;b'
+    """
+    start = svg.index("<svg")  # the XML prolog and DOCTYPE are not allowed inside HTML
+    if inline:
+        return svg[start:]
+    data = base64.b64encode(svg[start:].encode("utf-8")).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}" style="max-width:none">'
 
 
 def render_svg(schema: Schema, **options: Any) -> str:
@@ -237,9 +334,10 @@ class ERD:
         return self.svg()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """SVG (also as inline HTML, so JupyterLab, which ranks Markdown above SVG, shows the
-        Graphviz drawing with working tooltips) plus the Mermaid text as Markdown; when ``dot``
-        is missing, the install hint and the Mermaid diagram, which needs no Graphviz."""
+        """SVG, also as HTML (an ``<img>``: JupyterLab ranks HTML first and shows it sanitized in an
+        untrusted notebook, which keeps an image but strips an inline ``<svg>``; see :func:`svg_html`)
+        plus the Mermaid text as Markdown; when ``dot`` is missing, the install hint and the Mermaid
+        diagram, which needs no Graphviz."""
         plain = f"ERD of {self.schema.name or 'a schema'}: {len(self.schema.tables)} tables"
         bundle: dict[str, str] = {"text/plain": plain}
         if self.mermaid_in_bundle:
@@ -251,7 +349,7 @@ class ERD:
             bundle["text/markdown"] = f"**{e}**\n\n" + bundle.get("text/markdown", "")
             return bundle
         bundle["image/svg+xml"] = svg
-        bundle["text/html"] = '<div class="dbmodel-erd" style="overflow:auto">' + svg[svg.index("<svg"):] + "</div>"
+        bundle["text/html"] = f'<div class="dbmodel-erd" style="overflow:auto">{svg_html(svg, plain)}</div>'
         return bundle
 
     def __repr__(self) -> str:

@@ -65,6 +65,7 @@ class Node:
     status: str = ""
     group: str | None = None
     stub: bool = False
+    position: tuple[int, int] | None = None  # the table's pinned place (points), when the person placed it
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -129,7 +130,7 @@ def build_view(schema: Schema, *, compare: Any = None, focus: str | Sequence[str
         raise ModelError(f"depth must be 0 or more, not {depth}")
     changes = compute_changes(schema, compare) if compare is not None else Changes()
     tables = _merged_tables(schema, changes)
-    by_name = {t.name: t for t in tables}
+    by_name = {t.key: t for t in tables}
     fks = _all_fks(tables, by_name, changes)
 
     chosen = _select(by_name, fks, include, exclude)
@@ -146,44 +147,47 @@ def build_view(schema: Schema, *, compare: Any = None, focus: str | Sequence[str
     referenced: dict[str, set[str]] = {}
     for _child, fk, _ in fks:
         referenced.setdefault(fk.ref_table, set()).update(fk.ref_columns)
+    # several schemas (namespaces): each is a box of its own, subject areas inside it named after it
+    namespaced = len({t.schema for t in tables}) > 1
     for t in tables:
-        if t.name in chosen and t.name not in junctions:
-            refs = referenced.get(t.name, set())
+        if t.key in chosen and t.key not in junctions:
+            refs = referenced.get(t.key, set())
             if compare is None:  # nothing to mark: reuse the node built for this very table value
-                node_key = (compact, frozenset(refs) if compact else None)
-                view.nodes.append(_NODES.get(t, node_key, partial(_node, t, changes, compact, refs)))
+                node_key = (compact, frozenset(refs) if compact else None, namespaced)
+                node = _NODES.get(t, node_key, partial(_node, t, changes, compact, refs, namespaced))
             else:
-                view.nodes.append(_node(t, changes, compact, refs))
-            if t.group and t.group not in view.groups:
-                view.groups.append(t.group)
+                node = _node(t, changes, compact, refs, namespaced)
+            view.nodes.append(node)
+            if node.group and node.group not in view.groups:
+                view.groups.append(node.group)
 
     stub_nodes: dict[str, Node] = {}
     rank_weight: dict[tuple[str, str], int] = {}
     # an FK cycle (departments <-> employees) cannot rank every parent left of its child; the
     # FKs that close cycles (those created last) rank nothing and are drawn the other way round
-    backward = {(t.name, fk.name) for t, fk in dependency_order(schema)[1]}
+    backward = {(t.key, fk.name) for t, fk in dependency_order(schema)[1]}
     for child, fk, status in fks:
-        if child.name in junctions:
+        if child.key in junctions:
             continue
-        if child.name not in chosen and fk.ref_table not in chosen:
+        if child.key not in chosen and fk.ref_table not in chosen:
             continue
-        back = (child.name, fk.name) in backward
-        if child.name in chosen and fk.ref_table in chosen:
+        back = (child.key, fk.name) in backward
+        if child.key in chosen and fk.ref_table in chosen:
             if compare is None:
                 view.edges.append(_EDGES.get(child, (fk, back), partial(_fk_edge, child, fk, "", back)))
             else:
                 view.edges.append(_fk_edge(child, fk, status, back))
-            if child.name != fk.ref_table and not back:
-                key = (fk.ref_table, child.name)
+            if child.key != fk.ref_table and not back:
+                key = (fk.ref_table, child.key)
                 rank_weight[key] = rank_weight.get(key, 0) + 1
             continue
         # one end is cut off by focus: draw a stub for it (include/exclude cut silently)
-        inside, outside = (child.name, fk.ref_table) if child.name in chosen else (fk.ref_table, child.name)
+        inside, outside = (child.key, fk.ref_table) if child.key in chosen else (fk.ref_table, child.key)
         if outside not in cut.get(inside, ()):
             continue
         stub = _stub_for(inside, outside, cut[inside], by_name, stub_nodes)
         edge = _fk_edge(child, fk, status)
-        if inside == child.name:
+        if inside == child.key:
             edge = _replace(edge, head=stub, head_port="", kind="stub")
         else:
             edge = _replace(edge, tail=stub, tail_port="", kind="stub")
@@ -199,8 +203,30 @@ def build_view(schema: Schema, *, compare: Any = None, focus: str | Sequence[str
             rank_weight[(edge.tail, edge.head)] = rank_weight.get((edge.tail, edge.head), 0) + 1
         view.edges.append(edge)
     view.ranks = [(p, c, w) for (p, c), w in rank_weight.items()]
+    _add_views(view, schema, chosen, namespaced, compare is None and focus is None and include is None)
     return view
 
+
+def _add_views(view: View, schema: Schema, chosen: set[str], namespaced: bool, all_views: bool) -> None:
+    """A box per view of the schema (its columns, no keys) with a dotted line to each table or
+    view it reads; with a focus or include, only views reading something drawn."""
+    drawn = {n.name for n in view.nodes}
+    for v in schema.views:
+        reads = [d for d in v.depends_on if d in drawn or schema.has_view(d)]
+        if not all_views and not any(d in chosen for d in v.depends_on):
+            continue
+        kind = "materialized view" if v.materialized else "view"
+        rows = tuple(Row(c, c, "", "", (), f"{v.key}.{c}", "") for c in v.columns)
+        tip = [f"{v.key} ({kind})"] + ([v.comment] if v.comment else [])
+        tip += [f"written in {v.dialect}"] if v.dialect else []
+        group = (v.schema or "default schema") if namespaced else None
+        view.nodes.append(Node(v.key, f"{v.key} ({kind})", "\n".join(tip), rows, group=group))
+        if group and group not in view.groups:
+            view.groups.append(group)
+        drawn.add(v.key)
+        for d in reads:
+            view.edges.append(Edge(f"reads:{v.key}->{d}", "reads", v.key, "", d, "", "none", "vee", False, "",
+                                   f"{v.key} reads {d}"))
 
 def _replace(edge: Edge, **changes: Any) -> Edge:
     from dataclasses import replace
@@ -217,7 +243,7 @@ def _merged_tables(schema: Schema, changes: Changes) -> list[Table]:
     tables = list(schema.tables)
     for removed, pos in changes.removed_tables:
         t = removed if isinstance(removed, Table) else _name_only_table(removed)
-        changes.table_status[t.name] = REMOVED
+        changes.table_status[t.key] = REMOVED
         tables.insert(len(tables) if pos is None else min(pos, len(tables)), t)
     return tables
 
@@ -238,15 +264,15 @@ def _all_fks(tables: list[Table], by_name: dict[str, Table],
     """Every foreign key to draw with its status, removed ones included when both ends are drawn."""
     out = []
     for t in tables:
-        table_status = _status(changes, t.name)
+        table_status = _status(changes, t.key)
         for fk in t.foreign_keys:
             if fk.ref_table not in by_name:
                 continue  # a removed table's FK to another removed-and-unknown table
-            status = REMOVED if table_status == REMOVED else changes.fk_status.get((t.name, fk.name), "")
+            status = REMOVED if table_status == REMOVED else changes.fk_status.get((t.key, fk.name), "")
             if table_status == ADDED:
                 status = ADDED
             out.append((t, fk, status))
-        for fk in changes.removed_fks.get(t.name, ()):
+        for fk in changes.removed_fks.get(t.key, ()):
             ref = fk.ref_table
             if ref in by_name and all(_has_row(t, c, changes) for c in fk.columns) and all(
                     _has_row(by_name[ref], c, changes) for c in fk.ref_columns):
@@ -256,7 +282,7 @@ def _all_fks(tables: list[Table], by_name: dict[str, Table],
 
 def _has_row(t: Table, column: str, changes: Changes) -> bool:
     return t.has_column(column) or any(
-        (c if isinstance(c, str) else c.name) == column for c, _ in changes.removed_columns.get(t.name, ()))
+        (c if isinstance(c, str) else c.name) == column for c, _ in changes.removed_columns.get(t.key, ()))
 
 
 def _select(by_name: dict[str, Table], fks: list[tuple[Table, ForeignKey, str]],
@@ -284,12 +310,12 @@ def _focus(chosen: set[str], fks: list[tuple[Table, ForeignKey, str]], focus: It
     neighbours: dict[str, list[str]] = {}
     rim: dict[str, list[str]] = {}  # what a table loses when a neighbour is cut (junctions count)
     for t, fk, _ in fks:
-        if t.name in chosen and fk.ref_table in chosen and t.name != fk.ref_table:
-            rim.setdefault(fk.ref_table, []).append(t.name)
-            rim.setdefault(t.name, []).append(fk.ref_table)
-            if t.name not in junctions:
-                neighbours.setdefault(t.name, []).append(fk.ref_table)
-                neighbours.setdefault(fk.ref_table, []).append(t.name)
+        if t.key in chosen and fk.ref_table in chosen and t.key != fk.ref_table:
+            rim.setdefault(fk.ref_table, []).append(t.key)
+            rim.setdefault(t.key, []).append(fk.ref_table)
+            if t.key not in junctions:
+                neighbours.setdefault(t.key, []).append(fk.ref_table)
+                neighbours.setdefault(fk.ref_table, []).append(t.key)
     for j in junctions:
         a, b = (fk.ref_table for fk in by_name[j].foreign_keys)
         neighbours.setdefault(a, []).append(b)
@@ -332,11 +358,19 @@ def _stub_for(inside: str, outside: str, cut: list[str], by_name: dict[str, Tabl
     return name
 
 
-def _node(t: Table, changes: Changes, compact: bool, referenced: set[str]) -> Node:
-    status = _status(changes, t.name)
-    old = changes.table_old_name.get(t.name)
-    label = f"{old} \u2192 {t.name}" if old else t.name
-    tip = [t.name + (f" (was {old})" if old else "")]
+def _cluster(t: Table, namespaced: bool) -> str | None:
+    """The box a table is drawn in: its subject area, inside its schema when there are several."""
+    if not namespaced:
+        return t.group
+    schema = t.schema or "default schema"
+    return f"{schema} \u00b7 {t.group}" if t.group else schema
+
+
+def _node(t: Table, changes: Changes, compact: bool, referenced: set[str], namespaced: bool = False) -> Node:
+    status = _status(changes, t.key)
+    old = changes.table_old_name.get(t.key)
+    label = f"{old} \u2192 {t.key}" if old else t.key
+    tip = [t.key + (f" (was {old})" if old else "")]
     if t.comment:
         tip.append(t.comment)
     flags = [f for f in ("timestamps", "soft_delete", "audited") if getattr(t, f)]
@@ -348,11 +382,11 @@ def _node(t: Table, changes: Changes, compact: bool, referenced: set[str]) -> No
         tip.append(f"[{status}]")
     rows: list[Row] = []
     for c in t.columns:
-        cstatus = REMOVED if status == REMOVED else changes.column_status.get((t.name, c.name), "")
+        cstatus = REMOVED if status == REMOVED else changes.column_status.get((t.key, c.name), "")
         if status == ADDED:
             cstatus = ADDED
-        rows.append(_row(t, c, cstatus, changes.column_old_name.get((t.name, c.name))))
-    for removed, pos in changes.removed_columns.get(t.name, ()):
+        rows.append(_row(t, c, cstatus, changes.column_old_name.get((t.key, c.name))))
+    for removed, pos in changes.removed_columns.get(t.key, ()):
         row = _removed_row(removed)
         rows.insert(len(rows) if pos is None else min(pos, len(rows)), row)
     notes_first: list[tuple[str, str]] = []
@@ -365,15 +399,16 @@ def _node(t: Table, changes: Changes, compact: bool, referenced: set[str]) -> No
         rows = keep
     checks = [ck for ck in t.checks if not _check_columns(ck.expression)]  # no column row can show these
     notes = notes_first + [(f"check {ck.name}: {ck.expression}", "") for ck in checks]
-    notes += changes.notes.get(t.name, [])
-    return Node(t.name, label, "\n".join(tip), tuple(rows), hidden, tuple(notes), status, t.group)
+    notes += changes.notes.get(t.key, [])
+    return Node(t.key, label, "\n".join(tip), tuple(rows), hidden, tuple(notes), status, _cluster(t, namespaced),
+                position=t.position)
 
 
 def _row(t: Table, c: Column, status: str, old_name: str | None) -> Row:
     badges = table_badges(t)[c.name]
     key = " ".join(b.text for b in badges if b.role in ("pk", "fk"))
     rest = tuple(b for b in badges if b.role not in ("pk", "fk"))
-    tip = [f"{t.name}.{c.name}: {c.type}{'' if c.nullable else ' NOT NULL'}"]
+    tip = [f"{t.key}.{c.name}: {c.type}{'' if c.nullable else ' NOT NULL'}"]
     if old_name:
         tip[0] += f" (was {old_name})"
     if c.default is not None:
@@ -405,14 +440,14 @@ def _fk_edge(child: Table, fk: ForeignKey, status: str, backward: bool = False) 
     known = all(child.has_column(c) for c in fk.columns)
     child_end, parent_end = cardinality(child, fk) if known else ("zero_or_many", "zero_or_one")
     ident = known and is_identifying(child, fk)
-    eid = f"fk:{child.name}.{','.join(fk.columns)}->{fk.ref_table}.{','.join(fk.ref_columns)}"
+    eid = f"fk:{child.key}.{','.join(fk.columns)}->{fk.ref_table}.{','.join(fk.ref_columns)}"
     actions = "".join(f" ON {k.upper()} {v}" for k, v in (("delete", fk.on_delete), ("update", fk.on_update)) if v)
-    tip = (f"{fk.name}: {child.name}({', '.join(fk.columns)}) -> {fk.ref_table}({', '.join(fk.ref_columns)})"
-           f"{actions}\n{child_end.replace('_', ' ')} {child.name} per {fk.ref_table}; "
-           f"{parent_end.replace('_', ' ')} {fk.ref_table} per {child.name}"
+    tip = (f"{fk.name}: {child.key}({', '.join(fk.columns)}) -> {fk.ref_table}({', '.join(fk.ref_columns)})"
+           f"{actions}\n{child_end.replace('_', ' ')} {child.key} per {fk.ref_table}; "
+           f"{parent_end.replace('_', ' ')} {fk.ref_table} per {child.key}"
            + ("; identifying" if ident else "") + (f" [{status}]" if status else ""))
-    return Edge(eid, "fk", child.name, port(fk.columns[0]), fk.ref_table, port(fk.ref_columns[0]),
-                ARROWS[child_end], ARROWS[parent_end], ident, status, tip, self_loop=child.name == fk.ref_table,
+    return Edge(eid, "fk", child.key, port(fk.columns[0]), fk.ref_table, port(fk.ref_columns[0]),
+                ARROWS[child_end], ARROWS[parent_end], ident, status, tip, self_loop=child.key == fk.ref_table,
                 columns=fk.columns, backward=backward)
 
 
@@ -420,6 +455,6 @@ def _m2m_edge(junction: Table) -> Edge:
     a, b = junction.foreign_keys
     tip = (f"many-to-many through {junction.name}: {a.ref_table}({', '.join(a.ref_columns)}) <-> "
            f"{b.ref_table}({', '.join(b.ref_columns)})")
-    return Edge(f"m2m:{junction.name}", "m2m", a.ref_table, port(a.ref_columns[0]), b.ref_table,
+    return Edge(f"m2m:{junction.key}", "m2m", a.ref_table, port(a.ref_columns[0]), b.ref_table,
                 port(b.ref_columns[0]), ARROWS["zero_or_many"], ARROWS["zero_or_many"], False, "", tip,
                 label=junction.name, self_loop=a.ref_table == b.ref_table)

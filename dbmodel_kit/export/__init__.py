@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..dialects import DIALECTS, get_dialect
 from ..errors import ModelError
@@ -28,9 +29,9 @@ from .sql_files import sql_files
 from .sqlalchemy_models import to_sqlalchemy
 from .typeorm import to_typeorm_entities, to_typeorm_migration, to_typeorm_test
 
-__all__ = ["TARGETS", "TARGET_DIALECTS", "export", "files", "patterns_mysql", "patterns_sql", "seed_rows", "seed_sql",
-           "sql_files", "to_prisma", "to_prisma_seed", "to_prisma_test", "to_sqlalchemy", "to_typeorm_entities",
-           "to_typeorm_migration", "to_typeorm_test", "write_files"]
+__all__ = ["MIGRATING", "TARGETS", "TARGET_DIALECTS", "export", "files", "patterns_mysql", "patterns_sql",
+           "seed_rows", "seed_sql", "sql_files", "to_prisma", "to_prisma_seed", "to_prisma_test", "to_sqlalchemy",
+           "to_typeorm_entities", "to_typeorm_migration", "to_typeorm_test", "write_files"]
 
 
 def _statements(schema: Schema, dialect: str = "postgresql") -> list[str]:
@@ -102,23 +103,26 @@ def _sql(new: Schema, plan: Plan, dialect: str | None) -> dict[str, str]:
     return out
 
 
-def _dbml(new: Schema, plan: Plan, dialect: str | None) -> dict[str, str]:
+def _dbml(new: Schema, plan: Plan | None, dialect: str | None) -> dict[str, str]:
     from ..io import dumps
 
     return {"schema.dbml": dumps(new, "dbml")}
 
 
-def _mermaid(new: Schema, plan: Plan, dialect: str | None) -> dict[str, str]:
+def _mermaid(new: Schema, plan: Plan | None, dialect: str | None) -> dict[str, str]:
     from ..erd import to_mermaid
 
     return {"erd.mmd": to_mermaid(new)}
 
 
 #: target name -> (new schema, plan from the old one, dialect or None) -> relative path -> text
-TARGETS: dict[str, Callable[[Schema, Plan, str | None], dict[str, str]]] = {
+TARGETS: dict[str, Callable[[Schema, Any, str | None], dict[str, str]]] = {
     "sqlalchemy": _sqlalchemy, "prisma": _prisma, "typeorm": _typeorm, "sql": _sql, "dbml": _dbml,
     "mermaid": _mermaid,
 }
+
+#: the targets whose files hold a migration (the others describe the new model only)
+MIGRATING = frozenset({"sqlalchemy", "prisma", "typeorm", "sql"})
 
 #: the dialects each target can be rendered for (the first is its default; none: no SQL in it)
 TARGET_DIALECTS: dict[str, tuple[str, ...]] = {
@@ -145,12 +149,16 @@ def files(schema: Schema, to: str, *, old: Schema | None = None, hints: Mapping[
             raise ModelError(f"export target {to!r} cannot be rendered for {name}; its dialects: {known}")
         dialect = name
     if plan is None:
-        plan = diff(old if old is not None else Schema(), schema, hints)
+        # the model-only targets (DBML, Mermaid) hold no migration: no plan to compute or to fail
+        plan = diff(old if old is not None else Schema(), schema, hints) if to in MIGRATING else None
     elif old is not None or hints:
         raise ModelError("give either plan= or old=/hints=, not both")
     elif plan.new != schema:
         raise ModelError("the plan does not end at the schema being exported")
-    return TARGETS[to](schema, plan, dialect)
+    from ..ddl import shared_metadata
+
+    with shared_metadata():  # up, down and seed of one dialect read the same tables
+        return TARGETS[to](schema, plan, dialect)
 
 
 def export(schema: Schema, to: str, out_dir: str | Path, *, old: Schema | None = None,

@@ -3,13 +3,16 @@ relationship pair each foreign key becomes (named apart when several keys join t
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.schema import ForeignKey, Schema
+from ..model.schema import ForeignKey, Schema, Table
 
-__all__ = ["Relationship", "attribute_name", "camel", "class_names", "relationships"]
+__all__ = ["Relationship", "attribute_name", "camel", "class_names", "column_attributes", "relationships",
+           "required_unique"]
 
 #: names a declarative class cannot use for a mapped attribute
 _RESERVED = frozenset({"metadata", "registry", "Base", "sa", "postgresql", "mysql", "sqlite", "Mapped",
@@ -32,15 +35,16 @@ def _singular(word: str) -> str:
     return word
 
 
-def class_names(schema: Schema) -> dict[str, str]:
-    """Table name -> a unique CamelCase singular class name.
+def class_names(schema: Schema, taken: Iterable[str] = ()) -> dict[str, str]:
+    """Table name -> a unique CamelCase singular class name, none of ``taken`` (names the module
+    using them already binds, such as its imports).
 
     >>> from dbmodel_kit.examples import ecommerce
     >>> class_names(ecommerce())["order_items"], class_names(ecommerce())["categories"]
     ('OrderItem', 'Category')
     """
     out: dict[str, str] = {}
-    used: set[str] = set(_RESERVED)
+    used: set[str] = set(_RESERVED) | set(taken)
     for t in schema.tables:
         base = _pascal(_singular(t.name))
         name, n = base, 2
@@ -59,6 +63,30 @@ def attribute_name(column: str) -> str:
     if keyword.iskeyword(text) or text in _RESERVED:
         text += "_"
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def column_attributes(t: Table) -> dict[str, str]:
+    """Column name -> an attribute name of its own in ``t``: :func:`attribute_name`, numbered where two
+    columns would share it, in Python (``first name`` and ``first_name``) or in camelCase (``firstName``
+    and ``first name``: one TypeScript property or Prisma field twice). (Cached: do not change the dict.)
+
+    >>> from dbmodel_kit.model.spec import build_table
+    >>> column_attributes(build_table("t", {"firstName": "text", "first name": "text", "first_name": "text"}))
+    {'firstName': 'firstName', 'first name': 'first_name_2', 'first_name': 'first_name_3'}
+    """
+    out: dict[str, str] = {}
+    snake: set[str] = set()
+    camels: set[str] = set()
+    for c in t.columns:
+        base = attribute_name(c.name)
+        name, n = base, 2
+        while name in snake or camel(name) in camels:
+            name, n = f"{base}_{n}", n + 1
+        snake.add(name)
+        camels.add(camel(name))
+        out[c.name] = name
+    return out
 
 
 @dataclass(frozen=True)
@@ -91,14 +119,16 @@ def relationships(schema: Schema) -> dict[str, list[Relationship]]:
     ['products_created_by', 'products_updated_by', 'orders']
     """
     out: dict[str, list[Relationship]] = {t.name: [] for t in schema.tables}
-    taken: dict[str, set[str]] = {t.name: {attribute_name(c.name) for c in t.columns} | _RESERVED
-                                  for t in schema.tables}
+    taken: dict[str, set[str]] = {t.name: set(column_attributes(t).values()) | _RESERVED for t in schema.tables}
+    # (apart in camelCase too: TypeScript properties and Prisma fields are the camelCase names)
+    camels: dict[str, set[str]] = {k: {camel(x) for x in v} for k, v in taken.items()}
 
     def claim(table: str, name: str) -> str:
         name, base, n = attribute_name(name), attribute_name(name), 2
-        while name in taken[table]:
+        while name in taken[table] or camel(name) in camels[table]:
             name, n = f"{base}_{n}", n + 1
         taken[table].add(name)
+        camels[table].add(camel(name))
         return name
 
     for t in schema.tables:
@@ -106,7 +136,7 @@ def relationships(schema: Schema) -> dict[str, list[Relationship]]:
             siblings = sum(1 for k in t.foreign_keys if k.ref_table == fk.ref_table)
             stem = _stem(fk, fk.ref_table)
             child = claim(t.name, stem)
-            if fk.ref_table == t.name:
+            if fk.ref_table == t.key:
                 parent = claim(t.name, "children" if siblings == 1 else f"{stem}_children")
             else:
                 parent = claim(fk.ref_table, t.name if siblings == 1 else f"{t.name}_{fk.columns[0]}")
@@ -125,3 +155,20 @@ def camel(name: str) -> str:
     """
     text = _pascal(name)
     return text[:1].lower() + text[1:]
+
+
+def required_unique(t: Table) -> tuple[str, ...] | None:
+    """The columns of the first unique set of ``t`` whose columns are all NOT NULL (a UNIQUE
+    constraint, then a unique index without WHERE over plain columns): what an ORM can identify a
+    row by when the table has no primary key. None when there is none.
+
+    >>> from dbmodel_kit.io import loads
+    >>> required_unique(loads("tables: {t: {columns: {a: int, b: int unique not null}}}", "yaml").table("t"))
+    ('b',)
+    """
+    names = set(t.column_names)
+    sets = [u.columns for u in t.uniques] + [ix.columns for ix in t.indexes if ix.unique and ix.where is None]
+    for cols in sets:
+        if cols and all(c in names and not t.column(c).nullable for c in cols):
+            return tuple(cols)
+    return None

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from ..model.schema import Column, Default, Schema, Table
 from ..model.types import DataType
-from .names import attribute_name, camel, class_names, relationships
+from .names import camel, class_names, column_attributes, relationships, required_unique
 
 __all__ = ["to_prisma", "to_prisma_seed", "to_prisma_test"]
 
@@ -87,6 +87,59 @@ def _default(c: Column, d: Default, schema: Schema) -> str:
     return f"@default(dbgenerated({_s(repr(v) if not isinstance(v, str) else _quote_sql(v))}))"
 
 
+def _default_sql(d: Default) -> str:
+    """A default as PostgreSQL SQL text (for ``dbgenerated``)."""
+    if d.kind == "now":
+        return "now()"
+    if d.kind == "expression":
+        return str(d.value)
+    v = d.value
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    return _quote_sql(str(v))
+
+
+def _scalar(t: DataType, schema: Schema, enum_names: dict[str, str]) -> tuple[str, str | None, str | None]:
+    """(Prisma type, native attribute, note) of a column type: a domain as its base type, an array as
+    a scalar list (PostgreSQL), an enum by its Prisma name; a type Prisma has no scalar for is
+    ``Unsupported("<PostgreSQL spelling>")``, Prisma's own escape for it, with a note."""
+    if t.kind == "domain":
+        base = schema.base_type(t)
+        scalar, native, _ = _scalar(base, schema, enum_names)
+        return scalar, native, f"domain {t.domain} read as its base type {base} (Prisma has no domains)"
+    if t.kind == "enum" and (t.enum or "") in enum_names:
+        return enum_names[t.enum or ""], None, None
+    if t.kind == "array" and t.element is not None:
+        scalar, native, note = _scalar(t.element, schema, enum_names)
+        if not scalar.startswith("Unsupported") and not scalar.endswith("[]"):
+            return scalar + "[]", native, note
+    elif t.kind in PRISMA_TYPES and not t.unsigned:
+        scalar, native = PRISMA_TYPES[t.kind](t)
+        return scalar, native, None
+    from ..ddl import sa_type
+    from ..dialects import get_dialect
+
+    spelling = str(sa_type(t, "postgresql", schema).compile(dialect=get_dialect("postgresql").compile_dialect()))
+    stored = _STORED_NUMBERS.get(spelling.split("(")[0])
+    if stored is not None:
+        # a number PostgreSQL stores as one of its own (MySQL's TINYINT and unsigned integers, YEAR):
+        # the scalar of what it stores, as the SQL migration creates it
+        digits = spelling[len(spelling.split("(")[0]):]
+        return stored[0], (stored[1] + digits) if stored[1] else None, f"type {t} is {spelling} on PostgreSQL"
+    note = f"type {spelling} has no Prisma scalar (Unsupported: not in the client)"
+    return f"Unsupported({_s(spelling)})", None, note
+
+
+#: PostgreSQL's spelling of a number type -> (Prisma scalar, native attribute without its arguments)
+_STORED_NUMBERS = {"SMALLINT": ("Int", "@db.SmallInt"), "INTEGER": ("Int", None), "BIGINT": ("BigInt", None),
+                   "NUMERIC": ("Decimal", "@db.Decimal")}
+#: index types Prisma's postgresql provider declares (https://www.prisma.io/docs/orm/prisma-schema/data-model/
+#: indexes#configuring-the-access-type-of-indexes-with-type-postgresql)
+_INDEX_TYPES = {"btree": "BTree", "hash": "Hash", "gist": "Gist", "gin": "Gin", "spgist": "SpGist", "brin": "Brin"}
+
+
 def _quote_sql(value: str) -> str:
     from sqlglot import exp
 
@@ -112,25 +165,46 @@ def _block(rows: list[list[str]], extra: list[str]) -> list[str]:
     return out
 
 
+#: what ``prisma db pull`` writes above a model it marks ``@@ignore`` (Prisma's own words)
+NO_UNIQUE_IDENTIFIER = ("The underlying table does not contain a valid unique identifier and can therefore "
+                        "currently not be handled by Prisma Client.")
+
+
+def _identified(t: Table, schema: Schema, enum_names: dict[str, str]) -> bool:
+    """Whether Prisma can identify a row of ``t``: a primary key, or a unique set whose fields are all
+    required and of a Prisma scalar (Prisma's "unique criteria that has only required fields";
+    ``Unsupported`` fields do not count)."""
+    if t.primary_key:
+        return True
+    key = required_unique(t)
+    return key is not None and not any(
+        _scalar(t.column(c).type, schema, enum_names)[0].startswith("Unsupported") for c in key)
+
+
 def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[str, str],
-           rels: dict[str, list]) -> list[str]:
+           rels: dict[str, list], ignored: frozenset[str] = frozenset()) -> list[str]:
     rows: list[list[str]] = []
     extra: list[str] = []
     single_unique = {u.columns[0]: u.name for u in t.uniques if len(u.columns) == 1}
     fields: dict[str, str] = {}
+    attrs = column_attributes(t)
     for c in t.columns:
-        field = camel(attribute_name(c.name))
+        field = camel(attrs[c.name])
         fields[c.name] = field
     for c in t.columns:
         attrs: list[str] = []
-        if c.type.kind == "enum":
-            scalar, native = enum_names[c.type.enum or ""], None
-        else:
-            scalar, native = PRISMA_TYPES[c.type.kind](c.type)
+        scalar, native, note = _scalar(c.type, schema, enum_names)
+        if note:
+            rows.append([f"// {c.name}: {note}"])
         if t.primary_key == (c.name,):
             attrs.append("@id")
         if c.default is not None:
-            attrs.append(_default(c, c.default, schema))
+            default = _default(c, c.default, schema)
+            if scalar.startswith("Unsupported") and not default.startswith("@default(dbgenerated("):
+                # Prisma takes only dbgenerated defaults on an Unsupported field ("Only
+                # @default(dbgenerated("...")) can be used for Unsupported types")
+                default = f"@default(dbgenerated({_s(_default_sql(c.default))}))"
+            attrs.append(default)
         if c.name in single_unique:
             attrs.append(f"@unique(map: {_s(single_unique[c.name])})")
         if fields[c.name] != c.name:
@@ -139,7 +213,8 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
             attrs.append(native)
         if c.comment:
             rows.append([f"/// {' '.join(c.comment.splitlines())}"])
-        optional = "?" if c.nullable and not scalar.startswith("Unsupported") else ""
+        # a list cannot be optional in Prisma (an empty list is its "none")
+        optional = "?" if c.nullable and not scalar.startswith("Unsupported") and not scalar.endswith("[]") else ""
         if c.generated:
             rows.append([f"// {c.name} is generated: {' '.join(c.generated.splitlines())} (see the SQL migration)"])
         rows.append([fields[c.name], scalar + optional, " ".join(attrs)])
@@ -152,11 +227,13 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
             owner = schema.table(r.owner)
             one = owner.is_unique(fk.columns)
             args = f"@relation({rel_name})" if rel_name else ""
-            rows.append([name, target + ("?" if one else "[]"), args])
+            if r.target in ignored and t.name not in ignored:
+                args += " @ignore"  # as prisma db pull marks a relation field to an ignored model
+            rows.append([name, target + ("?" if one else "[]"), args.strip()])
             continue
         parts = [rel_name] if rel_name else []
         parts.append(f"fields: [{', '.join(fields[c] for c in fk.columns)}]")
-        ref_fields = [camel(attribute_name(c)) for c in fk.ref_columns]
+        ref_fields = [camel(column_attributes(schema.table(fk.ref_table))[c]) for c in fk.ref_columns]
         parts.append(f"references: [{', '.join(ref_fields)}]")
         if fk.on_delete:
             parts.append(f"onDelete: {ACTIONS[fk.on_delete]}")
@@ -164,7 +241,8 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
             parts.append(f"onUpdate: {ACTIONS[fk.on_update]}")
         parts.append(f"map: {_s(fk.name)}")
         optional = "?" if any(t.column(c).nullable for c in fk.columns) else ""
-        rows.append([name, target + optional, f"@relation({', '.join(p for p in parts if p)})"])
+        ignore = " @ignore" if r.target in ignored and t.name not in ignored else ""
+        rows.append([name, target + optional, f"@relation({', '.join(p for p in parts if p)}){ignore}"])
     if len(t.primary_key) > 1:
         extra.append(f"@@id([{', '.join(fields[c] for c in t.primary_key)}])")
     for u in t.uniques:
@@ -177,24 +255,47 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
                          "Prisma cannot declare it, the SQL migration creates it")
             continue
         kw = f", map: {_s(ix.name)}"
-        if ix.method and ix.method != "btree":
-            kw += f", type: {ix.method.capitalize()}"
+        if ix.method and ix.method != "btree" and ix.method in _INDEX_TYPES:
+            kw += f", type: {_INDEX_TYPES[ix.method]}"
+        elif ix.method and ix.method != "btree":
+            # (MySQL's FULLTEXT: Prisma refused 'Unknown index type: Fulltext' for PostgreSQL)
+            extra.append(f"// index {ix.name}: method {ix.method} is no PostgreSQL index type; a btree index, as "
+                         "the SQL migration makes it")
         extra.append(f"@@{'unique' if ix.unique else 'index'}([{cols}]{kw})")
     for ck in t.checks:
         extra.append(f"// check {ck.name}: {' '.join(ck.expression.splitlines())} (in the SQL migration)")
     extra.append(f"@@map({_s(t.name)})")
     head = [f"/// {' '.join(t.comment.splitlines())}"] if t.comment else []
+    if t.name in ignored:
+        # no primary key and no unique set of required fields: Prisma Client cannot address a row,
+        # so the model is left out of the client the way `prisma db pull` leaves such a table out
+        extra.append("@@ignore")
+        head.append(f"/// {NO_UNIQUE_IDENTIFIER}")
     return [*head, f"model {classes[t.name]} {{", *_block(rows, extra), "}"]
 
 
 def to_prisma(schema: Schema, *, provider: str = "postgresql") -> str:
     """The ``schema.prisma`` text for ``schema`` (PostgreSQL native types)."""
+    # the index and constraint names the database holds (ddl.names.physical): Prisma keeps index names
+    # per schema, as PostgreSQL does ("The given constraint name idx_fk_store_id has to be unique",
+    # Sakila's index names repeated per table)
+    from ..ddl.limits import identity_integers
+    from ..ddl.names import physical
+    from ..dialects import get_dialect
+
+    engine = provider if provider in ("postgresql", "mysql", "sqlite") else "postgresql"
+    schema = physical(schema, engine)[0]
+    # a BIGINT UNSIGNED identity key (and what references it) is bigint where there are no unsigned
+    # types, as the SQL migration makes it (Prisma: "autoincrement() cannot be used on fields of type Decimal")
+    schema, narrowed = identity_integers(schema, get_dialect(engine))
     classes = class_names(schema)
     rels = relationships(schema)
     used = set(classes.values())
     enum_names: dict[str, str] = {}
     for e in schema.enums:
-        base = classes_name = re.sub(r"\W", "", "".join(p[:1].upper() + p[1:] for p in e.name.split("_"))) or "Enum"
+        base = re.sub(r"[^A-Za-z0-9]", "", "".join(p[:1].upper() + p[1:] for p in e.name.split("_"))) or "Enum"
+        # a Prisma name is ASCII and starts with a letter ("The name of a Enum must not start with a number")
+        base = classes_name = base if base[0].isalpha() else "E" + base
         n = 2
         while classes_name in used:
             classes_name, n = f"{base}{n}", n + 1
@@ -203,6 +304,15 @@ def to_prisma(schema: Schema, *, provider: str = "postgresql") -> str:
     out = ["// Prisma schema generated by dbmodel-kit from the schema model.", "",
            "generator client {", '  provider = "prisma-client-js"', "}", "",
            "datasource db {", f"  provider = {_s(provider)}", "}"]
+    if narrowed:
+        out[1:1] = [f"// {text}" for _, text in narrowed]
+    from ..ddl.objects import beside_tables
+
+    # Prisma models tables only (its `view` blocks are a preview feature): the rest stays in the SQL
+    skipped = beside_tables(schema)
+    if skipped:
+        out[1:1] = ["// not carried by Prisma (kept in the schema's SQL migrations):",
+                    *[f"//   {n}" for n in skipped]]
     for e in schema.enums:
         rows = []
         for v in e.values:
@@ -211,8 +321,9 @@ def to_prisma(schema: Schema, *, provider: str = "postgresql") -> str:
         width = max(len(r[0]) for r in rows)
         body = [("  " + r[0].ljust(width) + " " + r[1]) if len(r) > 1 else "  " + r[0] for r in rows]
         out += ["", f"enum {enum_names[e.name]} {{", *body, "", f"  @@map({_s(e.name)})", "}"]
+    ignored = frozenset(t.name for t in schema.tables if not _identified(t, schema, enum_names))
     for t in schema.tables:
-        out += ["", *_model(t, schema, classes, enum_names, rels)]
+        out += ["", *_model(t, schema, classes, enum_names, rels, ignored)]
     return "\n".join(out) + "\n"
 
 

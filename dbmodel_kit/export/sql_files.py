@@ -21,8 +21,9 @@ def sql_files(plan: Plan, new: Schema, dialects: tuple[str, ...] = tuple(DIALECT
     ['sqlite/down.sql', 'sqlite/seed.sql', 'sqlite/up.sql']
     """
     out: dict[str, str] = {}
+    down = plan.reverse()  # once for every dialect
     for d in dialects:
         out[f"{d}/up.sql"] = to_sql(plan, d)
-        out[f"{d}/down.sql"] = to_sql(plan.reverse(), d)
+        out[f"{d}/down.sql"] = to_sql(down, d)
         out[f"{d}/seed.sql"] = seed_sql(new, d)
     return out

@@ -21,13 +21,40 @@ from ..migrate import Plan, diff
 from ..migrate.emit import statements
 from ..model.schema import Column, Schema, Table
 from ..model.types import DataType
-from .names import attribute_name, camel, class_names, relationships
+from .names import camel, class_names, column_attributes, relationships
 
 __all__ = ["to_typeorm_entities", "to_typeorm_migration", "to_typeorm_test"]
 
 
 def _s(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+#: words JavaScript (strict mode, which a class body is) refuses as a binding name
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_JS_RESERVED = _words("""arguments await break case catch class const continue debugger default delete do else
+enum eval export extends false finally for function if implements import in instanceof interface let new null
+package private protected public return static super switch this throw true try typeof var void while with
+yield""")
+
+
+#: names entities.ts binds besides its classes: what it imports from typeorm, and the global types
+#: its fields use (a table ``index`` gave a class ``Index`` beside the imported decorator: "Import
+#: declaration conflicts with local declaration of 'Index'")
+_BOUND = _words("""Entity Column PrimaryColumn PrimaryGeneratedColumn CreateDateColumn UpdateDateColumn
+DeleteDateColumn Index Unique Check ManyToOne OneToMany OneToOne JoinColumn Relation Date Buffer Object Array
+String Number Boolean Symbol Promise Map Set Record Error JSON Math""")
+
+
+def _parameter(cls: str) -> str:
+    """The parameter of a relation's inverse-side function for entity class ``cls``: its name with a
+    lower-case first letter (``(user) => user.orders``), ``_`` appended to a word JavaScript
+    reserves (a table ``default`` gave ``(default) => default.children``: "Expression expected")."""
+    name = cls[:1].lower() + cls[1:]
+    return name + "_" if name in _JS_RESERVED else name
 
 
 #: logical kind -> (TypeORM column type for postgres, TypeScript type, options from the DataType)
@@ -87,9 +114,20 @@ def _column(t: Table, c: Column, schema: Schema) -> tuple[list[str], str]:
                                        ("enum", "[" + ", ".join(_s(v) for v in e.values) + "]"),
                                        ("enumName", _s(e.name))]
     else:
-        typeorm, ts, extra = TYPEORM_TYPES[c.type.kind](c.type)
+        t_ = schema.base_type(c.type) if c.type.kind == "domain" else c.type  # TypeORM has no domains
+        array = t_.kind == "array" and t_.element is not None
+        if array:
+            t_ = t_.element  # type: ignore[assignment]
+        if t_.kind not in TYPEORM_TYPES:
+            # a type TypeORM has no column type for: the column is left out of the entity (it stays in
+            # the SQL migration), said in the entity
+            return [f"// column {c.name} ({c.type}) left out: TypeORM has no column type for it"], ""
+        typeorm, ts, extra = TYPEORM_TYPES[t_.kind](t_)
         opts = [("name", _s(c.name)), ("type", _s(typeorm))]
         opts += [(k, repr(v)) for k, v in extra.items() if v is not None]
+        if array:
+            opts.append(("array", "true"))
+            ts = f"{ts}[]"
     pk = c.name in t.primary_key
     single_pk = t.primary_key == (c.name,)
     if single_pk and c.default is not None and c.default.kind == "uuid" and c.type.kind == "uuid":
@@ -115,12 +153,13 @@ def _column(t: Table, c: Column, schema: Schema) -> tuple[list[str], str]:
 
 def to_typeorm_entities(schema: Schema) -> str:
     """One TypeScript module with a decorated entity class per table (PostgreSQL column types)."""
-    classes = class_names(schema)
+    classes = class_names(schema, _BOUND)
     rels = relationships(schema)
     used: set[str] = {"Entity"}
     body: list[str] = []
     for t in schema.tables:
         cls = classes[t.name]
+        attrs = column_attributes(t)
         deco = [f"@Entity({_options([('name', _s(t.name))] + ([('comment', _s(t.comment))] if t.comment else []))})"]
         for ix in t.indexes:
             opts = []
@@ -128,11 +167,11 @@ def to_typeorm_entities(schema: Schema) -> str:
                 opts.append(("unique", "true"))
             if ix.where:
                 opts.append(("where", _s(ix.where)))
-            cols = "[" + ", ".join(_s(camel(attribute_name(c))) for c in ix.columns) + "]"
+            cols = "[" + ", ".join(_s(camel(attrs[c])) for c in ix.columns) + "]"
             deco.append(f"@Index({_s(ix.name)}, {cols}{', ' + _options(opts) if opts else ''})")
             used.add("Index")
         for u in t.uniques:
-            cols = "[" + ", ".join(_s(camel(attribute_name(c))) for c in u.columns) + "]"
+            cols = "[" + ", ".join(_s(camel(attrs[c])) for c in u.columns) + "]"
             deco.append(f"@Unique({_s(u.name)}, {cols})")
             used.add("Unique")
         for ck in t.checks:
@@ -141,13 +180,16 @@ def to_typeorm_entities(schema: Schema) -> str:
         body += ["", *deco, f"export class {cls} {{"]
         for c in t.columns:
             lines, ts = _column(t, c, schema)
+            if not ts:  # left out, with the comment saying why
+                body += [f"  {line}" for line in lines] + [""]
+                continue
             used.add(lines[0][1:].split("(")[0])
             optional = " | null" if c.nullable and c.name not in t.primary_key else ""
             body += [f"  {line}" for line in lines]
-            body += [f"  {camel(attribute_name(c.name))}!: {ts}{optional};", ""]
+            body += [f"  {camel(attrs[c.name])}!: {ts}{optional};", ""]
         for r in rels[t.name]:
             target = classes[r.target]
-            var = target[:1].lower() + target[1:]
+            var = _parameter(target)
             name, back = camel(r.name), camel(r.back)
             fk = r.fk
             if r.many:
@@ -166,7 +208,8 @@ def to_typeorm_entities(schema: Schema) -> str:
                 opts.append(("onDelete", _s(fk.on_delete)))
             if fk.on_update:
                 opts.append(("onUpdate", _s(fk.on_update)))
-            joins = [_options([("name", _s(c)), ("referencedColumnName", _s(camel(attribute_name(rc)))),
+            ref_attrs = column_attributes(schema.table(fk.ref_table))
+            joins = [_options([("name", _s(c)), ("referencedColumnName", _s(camel(ref_attrs[rc]))),
                                ("foreignKeyConstraintName", _s(fk.name))])
                      for c, rc in zip(fk.columns, fk.ref_columns, strict=True)]
             join = joins[0] if len(joins) == 1 else "[" + ", ".join(joins) + "]"
@@ -179,6 +222,14 @@ def to_typeorm_entities(schema: Schema) -> str:
     head = ["// TypeORM entities generated by dbmodel-kit from the schema model.",
             f"import {{ {', '.join(sorted(used))} }} from \"typeorm\";",
             'import type { Relation } from "typeorm";']
+    from ..ddl.objects import beside_tables
+
+    # TypeORM entities are tables (its @ViewEntity needs a query in its own dialect): the rest stays in
+    # the SQL migration
+    skipped = beside_tables(schema)
+    if skipped:
+        head = ["// not carried by TypeORM entities (kept in the SQL migration):", *[f"//   {n}" for n in skipped],
+                *head]
     return "\n".join(head + body) + "\n"
 
 

@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import types
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
+from ..inputs import check_text, read_text
 from ..model.model import format_for
 from ..model.schema import Schema
+
+if TYPE_CHECKING:
+    from .reflect import reflect
 
 FORMATS = ("yaml", "sql", "dbml")
 
@@ -105,7 +112,7 @@ def load(path_or_text: str | os.PathLike[str], format: str | None = None, *,
         if not path.is_file():
             raise ModelError(f"no such file: {str(path)!r}")
         fmt = _format(format) if format else format_for(path)
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, fmt)
         return loads(text, fmt, dialect=dialect, source=str(path), strict=strict)
     text = str(path_or_text)
     return loads(text, format or sniff(text), dialect=dialect, strict=strict)
@@ -113,8 +120,10 @@ def load(path_or_text: str | os.PathLike[str], format: str | None = None, *,
 
 def loads(text: str, format: str, *, dialect: str = "postgres", source: str = "<string>",
           strict: bool = True) -> Schema:
-    """A :class:`Schema` from schema text in ``format``; errors name ``source:LINE``."""
+    """A :class:`Schema` from schema text in ``format``; errors name ``source:LINE``. Text with a NUL
+    character or over the size limit of its format (:mod:`dbmodel_kit.inputs`) is refused."""
     fmt = _format(format)
+    check_text(text, source, kind=fmt)
     if fmt == "yaml":
         from .yaml_format import read_yaml
 
@@ -157,10 +166,31 @@ def save(schema: Schema, path: str | os.PathLike[str], *, dialect: str = "postgr
     return target
 
 
-# Imported eagerly (not wrapped lazily): importing the submodule `dbmodel_kit.io.reflect` anywhere
-# would otherwise rebind the package attribute `reflect` to the module, so that
-# `from dbmodel_kit.io import reflect` gave a module instead of the function.
-from .reflect import reflect  # noqa: E402
+class _Package(types.ModuleType):
+    """This package's module type: ``reflect`` is always the function, never the submodule.
+
+    ``reflect`` is imported lazily (it brings in SQLAlchemy, which loading a file does not need).
+    When the submodule ``dbmodel_kit.io.reflect`` is imported (by anyone), the import system binds
+    it as this package's attribute ``reflect``; that binding is replaced by the function, so
+    ``from dbmodel_kit.io import reflect`` gives the function whichever was imported first.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "reflect" and isinstance(value, types.ModuleType):
+            value = value.reflect
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    if name == "reflect":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.reflect").reflect
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["DIALECTS", "FORMATS", "SchemaImportWarning", "dialect_names", "dumps", "load", "loads", "reflect", "save",
            "sniff"]

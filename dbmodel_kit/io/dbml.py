@@ -16,11 +16,13 @@ model order, names only where they differ from the naming convention).
 Notes are re-indented by pydbml (blank lines and common indentation stripped), so a comment
 reads back in that form; a blank comment is left out. DBML cannot carry checks, partial-index
 ``WHERE``, ``INCLUDE``, index methods outside btree/hash/gin/gist/brin/spgist, generated
-columns, ``sensitive``, hints, the timestamps/soft-delete/audited flags or enum comments; the
-writer lists them in ``//`` comments above the table (so a reader of the file sees them), and
-reading ignores comments. Names containing a double quote or a line break, and table names
-containing a dot, cannot be written (pydbml's grammar has no escape for them) and raise
-:class:`~dbmodel_kit.errors.ModelError`.
+columns, ``sensitive``, hints, the timestamps/soft-delete/audited flags, enum comments, domains,
+sequences (a ``nextval`` default is written ``increment``), native spellings, collations or
+``ON UPDATE now()``; the writer lists them in ``//`` comments above the table or the file (so a
+reader of the file sees them), and reading ignores comments. Schemas (namespaces) are DBML's own
+``schema.table``; DBML's default schema ``public`` reads as the model's default. Names containing a
+double quote or a line break, and table names containing a dot, cannot be written (pydbml's grammar
+has no escape for them) and raise :class:`~dbmodel_kit.errors.ModelError`.
 
 >>> from dbmodel_kit.examples import ecommerce
 >>> text = write_dbml(ecommerce())
@@ -38,8 +40,12 @@ from typing import Any
 
 from ..errors import ModelError
 from ..model import naming
+from ..model.naming import qualify, split_key
 from ..model.schema import Column, Default, Enum, ForeignKey, Index, Schema, Table, Unique
 from ..model.types import DataType
+
+#: the schema pydbml gives a table or enum written without one
+DBML_DEFAULT_SCHEMA = "public"
 
 _BARE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: DBML words that would be misread as syntax if written bare.
@@ -101,10 +107,22 @@ def _default(d: Default) -> str | None:
     return _expression(str(d))
 
 
+def _key(key: str) -> str:
+    """A model key as DBML writes it: ``name`` or ``schema.name`` (DBML's own schema syntax)."""
+    namespace, name = split_key(key)
+    return _name(name) if namespace is None else f"{_name(namespace)}.{_name(name)}"
+
+
+def _read_key(obj: Any) -> str:
+    """The model key of a pydbml table or enum; DBML's default schema ``public`` is the default."""
+    namespace = getattr(obj, "schema", None)
+    return qualify(None if namespace in (None, "", DBML_DEFAULT_SCHEMA) else namespace, obj.name)
+
+
 def _columns_ref(table: str, columns: tuple[str, ...]) -> str:
     if len(columns) == 1:
-        return f"{_name(table)}.{_name(columns[0])}"
-    return f"{_name(table)}.({', '.join(_name(c) for c in columns)})"
+        return f"{_key(table)}.{_name(columns[0])}"
+    return f"{_key(table)}.({', '.join(_name(c) for c in columns)})"
 
 
 def write_dbml(schema: Schema) -> str:
@@ -115,38 +133,46 @@ def write_dbml(schema: Schema) -> str:
         if schema.comment is not None and _note(schema.comment):
             out.append(f"  Note: {_note(schema.comment)}")
         out += ["}", ""]
+    left = [f"domain {d.key}: {d.base}" + ("" if d.nullable else " not null")
+            + "".join(f" check ({ck.expression})" for ck in d.checks) for d in schema.domains]
+    left += [f"sequence {q.key}" for q in schema.sequences]
+    from ..ddl.objects import beside_tables
+
+    left += beside_tables(schema)  # DBML has no views, triggers, routines or partitioning
+    if left:
+        out += [f"// not carried by DBML: {_comment_text(n)}" for n in left] + [""]
     for e in schema.enums:
         if e.comment is not None:
-            out.append(f"// enum {e.name}: {_comment_text(e.comment)}")
-        out.append(f"Enum {_name(e.name)} {{")
+            out.append(f"// enum {e.key}: {_comment_text(e.comment)}")
+        out.append(f"Enum {_key(e.key)} {{")
         out += [f"  {_name(v)}" for v in e.values]
         out += ["}", ""]
     for t in schema.tables:
-        if "." in t.name:
+        if "." in t.name or (t.schema is not None and "." in t.schema):
             # pydbml reads `"a.b"` as table b of schema a (see pydbml's table lookup by full name)
-            raise ModelError("DBML cannot write a table name containing a dot", where=t.name)
+            raise ModelError("DBML cannot write a table name containing a dot", where=t.key)
         out += _table_lines(t)
         out.append("")
     for t in schema.tables:
         for fk in t.foreign_keys:
-            name = "" if fk.name == naming.fk_name(t.name, fk.columns, fk.ref_table) else f" {_name(fk.name)}"
+            name = "" if fk.name == naming.fk_name(t.key, fk.columns, fk.ref_table) else f" {_name(fk.name)}"
             settings = []
             if fk.on_delete:
                 settings.append(f"delete: {fk.on_delete.lower()}")
             if fk.on_update:
                 settings.append(f"update: {fk.on_update.lower()}")
             tail = f" [{', '.join(settings)}]" if settings else ""
-            out.append(f"Ref{name}: {_columns_ref(t.name, fk.columns)} > "
+            out.append(f"Ref{name}: {_columns_ref(t.key, fk.columns)} > "
                        f"{_columns_ref(fk.ref_table, fk.ref_columns)}{tail}")
     if any(t.foreign_keys for t in schema.tables):
         out.append("")
     groups: dict[str, list[str]] = {}
     for t in schema.tables:
         if t.group is not None:
-            groups.setdefault(t.group, []).append(t.name)
+            groups.setdefault(t.group, []).append(t.key)
     for group, names in groups.items():
         out.append(f"TableGroup {_name(group)} {{")
-        out += [f"  {_name(n)}" for n in names]
+        out += [f"  {_key(n)}" for n in names]
         out += ["}", ""]
     while out and out[-1] == "":
         out.pop()
@@ -163,6 +189,12 @@ def _not_carried(t: Table) -> list[str]:
              if getattr(t, flag)]
     notes += [f"check {ck.name}: {ck.expression}" for ck in t.checks]
     for c in t.columns:
+        if c.type != dbml_type(c.type):
+            notes.append(f"{c.name}: type {c.type}")
+        if c.default is not None and c.default.kind == "sequence":
+            notes.append(f"{c.name}: default {c.default}")
+        if c.on_update:
+            notes.append(f"{c.name}: on update now()")
         if c.generated:
             notes.append(f"{c.name}: generated ({c.generated})")
         if c.sensitive:
@@ -179,16 +211,44 @@ def _not_carried(t: Table) -> list[str]:
     return [f"// {_comment_text(n)}" for n in notes]
 
 
+def dbml_type(t: DataType) -> DataType:
+    """The type as DBML writes it, and so reads it back: native spellings and collations left out
+    (said in a comment), domains and native kinds as ``text`` (the comment gives the real type).
+
+    >>> str(dbml_type(DataType.parse("varchar(160) native(sqlite: 'nvarchar(160)')")))
+    'varchar(160)'
+    """
+    t = t.logical
+    if t.kind in ("domain", "native"):
+        return DataType("text")
+    return t
+
+
+#: a type DBML's grammar reads bare: a word, with parameters of words (``varchar(20)``, ``geometry(point)``)
+_BARE_TYPE = re.compile(r"[A-Za-z_]\w*(\(\s*\w+(\s*,\s*\w+)*\s*\))?")
+
+
+def _type_text(t: DataType) -> str:
+    """A column type as DBML writes it: bare, or in double quotes when it has a space or brackets
+    (``"bigint unsigned"``, ``"text[]"``: pydbml read them bare as the end of the type)."""
+    text = str(t)
+    if _BARE_TYPE.fullmatch(text):
+        return text
+    if '"' in text or "\n" in text:
+        raise ModelError(f"DBML cannot write the type {text!r} (no escape for quotes or line breaks)")
+    return f'"{text}"'
+
+
 def _index_subject(columns: tuple[str, ...]) -> str:
     return _name(columns[0]) if len(columns) == 1 else f"({', '.join(_name(c) for c in columns)})"
 
 
 def _table_lines(t: Table) -> list[str]:
     out = _not_carried(t)
-    out.append(f"Table {_name(t.name)} {{")
+    out.append(f"Table {_key(t.key)} {{")
     single_pk = t.primary_key[0] if len(t.primary_key) == 1 else None
     inline_unique = {u.columns[0] for u in t.uniques
-                     if len(u.columns) == 1 and u.name == naming.unique_name(t.name, u.columns)}
+                     if len(u.columns) == 1 and u.name == naming.unique_name(t.key, u.columns)}
     for c in t.columns:
         settings = []
         if c.name == single_pk:
@@ -198,22 +258,23 @@ def _table_lines(t: Table) -> list[str]:
         if not c.nullable and c.name != single_pk:
             settings.append("not null")
         if c.default is not None:
-            if c.default.kind == "identity":
+            if c.default.kind in ("identity", "sequence"):
                 settings.append("increment")
             else:
                 settings.append(f"default: {_default(c.default)}")
         if c.comment is not None and _note(c.comment):
             settings.append(f"note: {_note(c.comment)}")
-        type_text = _name(c.type.enum) if c.type.kind == "enum" and c.type.enum else str(c.type)
+        dtype = dbml_type(c.type)
+        type_text = _key(dtype.enum) if dtype.kind == "enum" and dtype.enum else _type_text(dtype)
         tail = f" [{', '.join(settings)}]" if settings else ""
         out.append(f"  {_name(c.name)} {type_text}{tail}")
     indexes: list[str] = []
     if len(t.primary_key) > 1:
         indexes.append(f"{_index_subject(t.primary_key)} [pk]")
     for u in t.uniques:
-        if u.columns[0] in inline_unique and len(u.columns) == 1 and u.name == naming.unique_name(t.name, u.columns):
+        if u.columns[0] in inline_unique and len(u.columns) == 1 and u.name == naming.unique_name(t.key, u.columns):
             continue
-        named = "" if u.name == naming.unique_name(t.name, u.columns) else f", name: {_string(u.name)}"
+        named = "" if u.name == naming.unique_name(t.key, u.columns) else f", name: {_string(u.name)}"
         indexes.append(f"{_index_subject(u.columns)} [unique{named}, note: {_string(_UNIQUE_CONSTRAINT_NOTE)}]")
     for ix in t.indexes:
         settings = []
@@ -221,7 +282,7 @@ def _table_lines(t: Table) -> list[str]:
             settings.append("unique")
         if ix.method in INDEX_TYPES:
             settings.append(f"type: {ix.method}")
-        if ix.name != naming.index_name(t.name, ix.columns, ix.unique):
+        if ix.name != naming.index_name(t.key, ix.columns, ix.unique):
             settings.append(f"name: {_string(ix.name)}")
         tail = f" [{', '.join(settings)}]" if settings else ""
         indexes.append(f"{_index_subject(ix.columns)}{tail}")
@@ -297,24 +358,25 @@ def _place_line(text: str, where: str | None) -> int:
 
 
 def _schema(db: Any, text: str) -> Schema:
-    enums = tuple(Enum(e.name, tuple(item.name for item in e.items)) for e in db.enums)
+    enums = tuple(Enum(e.name, tuple(item.name for item in e.items), schema=split_key(_read_key(e))[0])
+                  for e in db.enums)
     groups: dict[str, str] = {}
     for g in db.table_groups:
         for t in g.items:
-            groups[t.name] = g.name
-    fks: dict[str, list[ForeignKey]] = {t.name: [] for t in db.tables}
+            groups[_read_key(t)] = g.name
+    fks: dict[str, list[ForeignKey]] = {_read_key(t): [] for t in db.tables}
     for ref in db.refs:
         if ref.type == "<>":
             raise ModelError(f"a many-to-many ref ({ref.table1.name} <> {ref.table2.name}) needs a junction "
                              "table; the model has no such foreign key", where=ref.table1.name)
         child, parent = (ref.col2, ref.col1) if ref.type == "<" else (ref.col1, ref.col2)
-        child_table = child[0].table.name
+        child_table = _read_key(child[0].table)
         fks[child_table].append(ForeignKey(
-            tuple(c.name for c in child), parent[0].table.name, tuple(c.name for c in parent),
+            tuple(c.name for c in child), _read_key(parent[0].table), tuple(c.name for c in parent),
             name=ref.name or "", on_delete=_action(ref.on_delete), on_update=_action(ref.on_update)))
     tables = []
     for t in db.tables:
-        tables.append(_table(t, fks.get(t.name, []), groups.get(t.name)))
+        tables.append(_table(t, fks.get(_read_key(t), []), groups.get(_read_key(t))))
     project = db.project
     name = project.name if project is not None else None
     comment = project.note.text if project is not None and project.note and project.note.text else None
@@ -362,12 +424,12 @@ def _table(t: Any, fks: list[ForeignKey], group: str | None) -> Table:
     # inline `ref:` settings arrive through db.refs too, so fks already holds them
     note = t.note.text if t.note and t.note.text else None
     return Table(t.name, tuple(columns), primary_key=tuple(pk), foreign_keys=tuple(fks), indexes=tuple(indexes),
-                 uniques=tuple(uniques), comment=note, group=group)
+                 uniques=tuple(uniques), comment=note, group=group, schema=split_key(_read_key(t))[0])
 
 
 def _type(value: Any, table: str, column: str) -> DataType:
     if not isinstance(value, str):  # a pydbml Enum
-        return DataType("enum", enum=value.name)
+        return DataType("enum", enum=_read_key(value))
     try:
         return DataType.parse(value)
     except ModelError as e:

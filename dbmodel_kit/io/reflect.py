@@ -35,10 +35,25 @@ import sqlglot
 from sqlalchemy.dialects import mysql as sa_mysql
 from sqlglot import exp
 
-from ..dialects import Dialect, get_dialect
+from ..dialects import Dialect, get_dialect, keep_postgres_words
 from ..errors import ModelError
-from ..model.schema import Check, Column, Default, Enum, ForeignKey, Index, Schema, Table, Unique
-from ..model.types import DataType
+from ..model.naming import qualify
+from ..model.schema import (
+    Check,
+    Column,
+    Default,
+    Domain,
+    Enum,
+    ForeignKey,
+    Index,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+    Verbatim,
+    View,
+)
+from ..model.types import COLLATABLE_KINDS, DataType
 
 __all__ = ["TYPE_READERS", "ReflectionWarning", "read_default", "read_type", "reflect"]
 
@@ -174,7 +189,18 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
     if name in _UUID_FUNCS or isinstance(tree, exp.Uuid):
         return Default("uuid")
     if name == "nextval":
-        return Default("identity")
+        # nextval('s'::regclass): the column draws from sequence s (named without its schema, as the
+        # model names objects of the schema it reads)
+        arg = next((lit for lit in tree.find_all(exp.Literal) if lit.is_string), None)
+        if arg is None:
+            # MariaDB: nextval(`db`.`s`), the sequence as an identifier
+            ref = next(iter(tree.find_all(exp.Column, exp.Table, exp.Identifier)), None)
+            return Default("sequence", ref.name) if ref is not None and ref.name else Default("identity")
+        seq = exp.to_table(arg.this, dialect=d.sqlglot)
+        if d.name == "postgresql" and seq.db and seq.db != "public":
+            # regclass text names the schema of a sequence off the search path: the model keys it so
+            return Default("sequence", qualify(seq.db, seq.name))
+        return Default("sequence", seq.name)
     value: Any
     if isinstance(tree, exp.Boolean):
         value = tree.this
@@ -186,7 +212,53 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
         return Default("expression", normalize(tree.sql(d.sqlglot), d.sqlglot))
     if type_.kind == "boolean" and not isinstance(value, bool) and str(value).lower() in ("0", "1", "true", "false"):
         value = str(value).lower() in ("1", "true")
+    if type_.kind == "timestamptz" and isinstance(value, str):
+        value = utc_literal(value)
     return Default("literal", value)
+
+
+def utc_literal(text: str) -> str:
+    """A timestamptz literal with an offset (PostgreSQL gives a default back as the instant in the reading
+    session's time zone, ``'2000-01-01 00:00:00+00'``) as the model writes it: the instant in UTC,
+    without an offset (the DDL writes a literal without one as UTC). Other text is returned unchanged.
+
+    >>> utc_literal("2000-01-01 02:30:00+02:30")
+    '2000-01-01 00:00:00'
+    """
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        return text
+    if not when.utcoffset():  # already UTC: the text as written, without its offset (fractions as given)
+        return re.sub(r"(Z|[+-]\d{2}(:?\d{2}){0,2})$", "", text.strip())
+    utc = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return utc.rstrip("0") if "." in utc else utc
+
+
+#: MySQL's ON UPDATE clause, which SQLAlchemy leaves at the end of a reflected default
+_ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+(.+)$", re.I | re.S)
+
+
+def _column_default(text: str | None, type_: DataType, d: Dialect,
+                    where: Callable[[], str]) -> tuple[Default | None, str | None]:
+    """:func:`read_default` and MySQL's ``ON UPDATE`` clause SQLAlchemy leaves at its end (``now``
+    or None), reporting what the model cannot hold instead of failing on it."""
+    on_update = None
+    if text is not None and (m := _ON_UPDATE.search(text)):
+        text = text[:m.start()]
+        if read_default(m.group(1), type_, d) == Default("now"):
+            on_update = "now"
+        else:
+            warnings.warn(f"{where()}: ON UPDATE {m.group(1)} not kept", ReflectionWarning, stacklevel=4)
+    try:
+        return read_default(text, type_, d), on_update
+    except ModelError as e:
+        warnings.warn(f"{where()}: default {text} not kept ({e.message})", ReflectionWarning, stacklevel=4)
+        return None, on_update
 
 
 def _literal(node: exp.Expression, type_: DataType) -> Any:
@@ -215,23 +287,56 @@ def _wanted(include: Iterable[str] | Callable[[str], bool] | None) -> Callable[[
     return lambda name: name in names
 
 
-def reflect(url: str | sa.URL | sa.Engine, *, schema: str | None = None,
+def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None = None,
             include: Iterable[str] | Callable[[str], bool] | None = None) -> Schema:
     """The schema of the database at ``url`` (PostgreSQL, MySQL/MariaDB, SQLite, DuckDB).
 
-    ``schema`` names a database schema (PostgreSQL ``public`` by default, DuckDB ``main``);
-    ``include`` limits the tables (names or a predicate); foreign keys to tables left out are
-    dropped. Enum types MySQL and SQLite do not name come back named after their first column.
+    ``schema`` names the database schemas to read (one name or several); by default every schema
+    that is not the engine's own (PostgreSQL's ``pg_catalog``, DuckDB's ``information_schema``...)
+    and holds a table. ``include`` limits the tables (names or a predicate); foreign keys to tables
+    left out are dropped. Enum types MySQL and SQLite do not name come back named after their first
+    column.
+
+    Nothing in the database ends the reading: a column whose type the model cannot map is kept as
+    text and a table the model cannot hold (an SQLite virtual table) is left out, each with a
+    :class:`ReflectionWarning` naming ``schema.table.column`` and the engine's own spelling.
     """
-    engine = url if isinstance(url, sa.Engine) else sa.create_engine(url)
+    from ..urls import parse_url
+
+    if isinstance(url, sa.Engine):
+        engine = url
+    else:
+        parsed = parse_url(url)
+        if parsed.get_backend_name() == "duckdb":  # not get_dialect: an unknown kind is create_engine's error
+            keep_postgres_words()
+        engine = sa.create_engine(parsed)
     try:
         d = get_dialect(engine)
+        rules = READ_RULES[d.name]
         with engine.connect() as conn:
-            tables, enums = READ_RULES[d.name].reader(conn, d, schema, _wanted(include))
+            names = [schema] if isinstance(schema, str) else list(schema) if schema is not None else \
+                rules.schemas(conn)
+            tables: list[_Raw] = []
+            enums: list[Enum] = []
+            targets: list[str | None] = [*names] or [None]
+            default = rules.default_schema(conn)
+            for name in targets:
+                t, e = rules.reader(conn, d, name, _wanted(include))
+                if rules.namespaced and name not in (None, default):
+                    for raw in t:  # a table of a named schema is keyed schema.name, as the import keys it
+                        raw["schema"] = name
+                tables += t
+                enums += e
+            if not rules.namespaced and (len(names) > 1 or (names and names[0] not in (None, default))):
+                warnings.warn(f"tables of schema{'s' if len(names) > 1 else ''} {', '.join(map(str, names))} are "
+                              "read without their schema name (the model has no namespaces yet)",
+                              ReflectionWarning, stacklevel=2)
     finally:
         if engine is not url:
             engine.dispose()
-    return _assemble(tables, enums)
+    from .sql_types import identity_sequences
+
+    return identity_sequences(_assemble(tables, enums), d.sqlglot)
 
 
 # -- SQLAlchemy Inspector (PostgreSQL, MySQL/MariaDB, SQLite) ----------------------------------
@@ -243,20 +348,64 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                       wanted: Callable[[str], bool]) -> tuple[list[_Raw], list[Enum]]:
     insp = sa.inspect(conn)
     enums: list[Enum] = []
+    rules = READ_RULES[d.name]
+    # types of a schema other than the default one keep it (keys schema.name), as tables do
+    ns = schema if rules.namespaced and schema not in (None, rules.default_schema(conn)) else None
     if d.enum_style == "type":
-        enums = [Enum(e["name"], tuple(e["labels"]))
+        enums = [Enum(e["name"], tuple(e["labels"]), schema=ns)
                  for e in insp.get_enums(schema=schema or "public")  # type: ignore[attr-defined]
-                 if e.get("visible", True)]
+                 if e.get("visible", True) or ns is not None]
+    domains = rules.domains(conn, insp, d, schema, {e.name for e in enums})
+    if ns is not None:
+        domains = [replace(dom, schema=ns) for dom in domains]
+    named = {e.key: DataType("enum", enum=e.key) for e in enums}
+    named.update((dom.key, DataType("domain", domain=dom.key)) for dom in domains)
+    spellings = rules.column_types(conn, schema)
+    per_schema: dict[str, Any] = {"json_columns": rules.json_columns(conn, schema),
+                                  "enum_labels": rules.enum_labels(conn, schema),
+                  "default_schema": rules.default_schema(conn) if rules.namespaced else None,
+                  "checks": rules.own_checks(conn, schema) if rules.own_checks else {},
+                  "domain_columns": rules.domain_columns(conn, schema) if domains else {},
+                  "missed_defaults": rules.missed_defaults(conn, schema)}
+    per_schema["domain_kinds"] = {dom.key: dom.base.kind for dom in domains}
+    extra = rules.objects(conn, schema)
+    # indexes kept as their SQL (PostgreSQL: expressions, operator classes, DESC): not read as Index
+    per_schema["kept_indexes"] = {(o.depends_on[0], o.name) for o in (extra or {}).get("verbatim", ())
+                                  if o.kind == "index" and o.depends_on}
+    left_out = rules.left_out(conn, schema)
     names = [n for n in insp.get_table_names(schema=schema) if wanted(n)]
+    if rules.batched:
+        insp = _Batched(insp, schema, [n for n in names if n not in left_out])  # type: ignore[assignment]
     out = []
     for name in names:
-        out.append(_inspect_table(conn, insp, d, name, schema))
+        if name in left_out:
+            if left_out[name]:
+                warnings.warn(f"{_place(conn, d, schema, name)}: {left_out[name]}", ReflectionWarning, stacklevel=3)
+            continue
+        out.append(_inspect_table(conn, insp, d, name, schema, spellings, named, per_schema))
+    sequences = rules.sequences(conn, schema)
+    if not out and (domains or sequences or (extra and (extra["views"] or extra["verbatim"]))):
+        # a schema holding no table but sequences, types, views or routines: they are read all the same
+        out.append({"holder": True})
+    if out:
+        out[0]["domains"], out[0]["sequences"] = domains, sequences
+    if extra and out:
+        out[0]["views"], out[0]["verbatim"] = extra["views"], extra["verbatim"]
+        for raw in out:
+            if raw.get("holder"):
+                continue
+            raw.update(extra["partitions"].get(raw["name"], {}))
+            if raw["name"] in extra["inherited"]:
+                _own_parts(raw, extra["inherited"][raw["name"]], extra["pk_names"].get(raw["name"]))
     return out, enums
 
 
 @functools.lru_cache(maxsize=256)
 def _parse_sqlite(sql: str) -> Any:
-    return sqlglot.parse_one(sql, read="sqlite")
+    try:
+        return sqlglot.parse_one(sql, read="sqlite")
+    except sqlglot.errors.SqlglotError:  # the Inspector's own reading is used instead
+        return None
 
 
 def _sqlite_create_table(conn: sa.Connection, name: str) -> Any:
@@ -285,6 +434,16 @@ def _sqlite_generated(conn: sa.Connection, name: str, schema: str | None = None)
             if isinstance(c.kind, exp.ComputedColumnConstraint)}
 
 
+def _sqlite_collations(conn: sa.Connection, name: str, schema: str | None = None) -> dict[str, str]:
+    """Column collations (``COLLATE NOCASE``) from the CREATE TABLE text, the only place SQLite keeps
+    them; read as the SQL import reads them."""
+    tree = _sqlite_create_table(conn, name)
+    if tree is None:
+        return {}
+    return {cd.name: c.kind.this.name for cd in tree.find_all(exp.ColumnDef) for c in cd.constraints
+            if isinstance(c.kind, exp.CollateColumnConstraint)}
+
+
 def _sqlite_constraints(conn: sa.Connection, name: str,
                         schema: str | None = None) -> tuple[list[Unique], list[tuple[str, str]]] | None:
     """UNIQUE and CHECK constraints from the parsed CREATE TABLE text: SQLAlchemy finds them with
@@ -306,19 +465,19 @@ def _sqlite_constraints(conn: sa.Connection, name: str,
     return uniques, checks
 
 
-def _mariadb_json_columns(conn: sa.Connection, name: str, schema: str | None) -> set[str]:
-    """Columns MariaDB created as JSON: its JSON is LONGTEXT plus CHECK (json_valid(col))
+def _mariadb_json_columns(conn: sa.Connection, schema: str | None) -> dict[str, set[str]]:
+    """Columns MariaDB created as JSON, by table: its JSON is LONGTEXT plus CHECK (json_valid(col))
     (https://mariadb.com/kb/en/json-data-type/); the check is the only trace of the type."""
     cc = sa.table("CHECK_CONSTRAINTS", sa.column("CONSTRAINT_SCHEMA"), sa.column("TABLE_NAME"),
                   sa.column("CONSTRAINT_NAME"), sa.column("CHECK_CLAUSE"), schema="information_schema")
     db = sa.literal(schema) if schema else sa.func.database()
     try:
-        rows = conn.execute(sa.select(cc.c["CONSTRAINT_NAME"], cc.c["CHECK_CLAUSE"]).where(
-            cc.c["CONSTRAINT_SCHEMA"] == db, cc.c["TABLE_NAME"] == name)).all()
+        rows = conn.execute(sa.select(cc.c["TABLE_NAME"], cc.c["CONSTRAINT_NAME"], cc.c["CHECK_CLAUSE"]).where(
+            cc.c["CONSTRAINT_SCHEMA"] == db)).all()
     except sa.exc.DBAPIError:
-        return set()
-    found = set()
-    for cname, clause in rows:
+        return {}
+    found: dict[str, set[str]] = {}
+    for table, cname, clause in rows:
         try:
             tree = sqlglot.parse_one(clause, read="mysql")
         except sqlglot.errors.ParseError:
@@ -328,7 +487,7 @@ def _mariadb_json_columns(conn: sa.Connection, name: str, schema: str | None) ->
             if isinstance(call, exp.Func) else ""
         cols = [c.name for c in call.find_all(exp.Column)]
         if fname in ("json_valid", "jsonvalid", "is_json") and cols == [cname]:
-            found.add(cname)
+            found.setdefault(table, set()).add(cname)
     return found
 
 
@@ -336,21 +495,65 @@ class ReflectionWarning(UserWarning):
     """Something in the database the model cannot hold was left out of the reflected schema."""
 
 
+def _duckdb_index_column(part: exp.Expression, columns: list[str]) -> str | None:
+    """The column an index part of DuckDB's index text names, or None for an expression. DuckDB
+    writes some column names without quotes (``ON t(current_date)``, ``("ALL")``), which sqlglot
+    then reads as a function or a keyword: such a part is the column whose name it spells."""
+    if isinstance(part, exp.Column):
+        return part.name
+    if not isinstance(part, exp.Var) and any(v not in (None, False, []) for v in part.args.values()):
+        return None  # a function with arguments: an expression
+    text = part.name if isinstance(part, exp.Var) else part.sql("duckdb").removesuffix("()")
+    if text in columns:
+        return text
+    folded = [c for c in columns if c.lower() == text.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
 def _skip_expression_index(table: str, index: str) -> None:
     warnings.warn(f"{table}: index {index} is on an expression, which the model cannot hold; left out",
                   ReflectionWarning, stacklevel=4)
 
 
-def _mysql_enum_values(conn: sa.Connection, name: str, schema: str | None) -> dict[str, tuple[str, ...]]:
-    """Enum labels per column, read from COLUMN_TYPE by sqlglot's MySQL tokenizer: SQLAlchemy's
-    SHOW CREATE TABLE parser undoes doubled quotes but not backslash escapes (``'g\\\\h'``)."""
+def _mysql_checks(conn: sa.Connection, schema: str | None) -> dict[str, list[tuple[str, str]]]:
+    """CHECK constraints by table from information_schema (MySQL 8.0.16+, MariaDB 10.2+): SQLAlchemy
+    reads them from SHOW CREATE TABLE, where MariaDB writes a column's CHECK inside the column."""
+    def query(same_table: str) -> list[Any]:
+        return list(conn.execute(sa.text(
+            "SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c "
+            "JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA "
+            f"AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' {same_table}"
+            "WHERE c.CONSTRAINT_SCHEMA = coalesce(:s, DATABASE()) ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME"),
+            {"s": schema}).all())
+
+    try:
+        # MariaDB keeps CHECK names per table (two tables may each have a check "positive_id") and says
+        # the table in CHECK_CONSTRAINTS.TABLE_NAME; MySQL 8 keeps them per schema and has no such column
+        rows = query("AND t.TABLE_NAME = c.TABLE_NAME ")
+    except sa.exc.DBAPIError:
+        try:
+            rows = query("")
+        except sa.exc.DBAPIError:  # a server without CHECK_CONSTRAINTS keeps no checks at all
+            return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, cname, clause in rows:
+        out.setdefault(table, []).append((cname, clause))
+    return out
+
+
+def _mysql_enum_values(conn: sa.Connection, schema: str | None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Enum and SET labels per table and column, read from COLUMN_TYPE by sqlglot's MySQL tokenizer:
+    SQLAlchemy's SHOW CREATE TABLE parser undoes doubled quotes but not backslash escapes (``'g\\\\h'``)."""
     cols = sa.table("COLUMNS", sa.column("TABLE_SCHEMA"), sa.column("TABLE_NAME"), sa.column("COLUMN_NAME"),
                     sa.column("COLUMN_TYPE"), sa.column("DATA_TYPE"), schema="information_schema")
     db = sa.literal(schema) if schema else sa.func.database()
-    rows = conn.execute(sa.select(cols.c["COLUMN_NAME"], cols.c["COLUMN_TYPE"]).where(
-        cols.c["TABLE_SCHEMA"] == db, cols.c["TABLE_NAME"] == name, cols.c["DATA_TYPE"] == "enum")).all()
-    return {col: tuple(lit.name for lit in exp.DataType.build(ctype, dialect="mysql").expressions)
-            for col, ctype in rows}
+    rows = conn.execute(sa.select(cols.c["TABLE_NAME"], cols.c["COLUMN_NAME"], cols.c["COLUMN_TYPE"]).where(
+        cols.c["TABLE_SCHEMA"] == db, cols.c["DATA_TYPE"].in_(["enum", "set"]))).all()
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for table, col, ctype in rows:
+        labels = exp.DataType.build(ctype, dialect="mysql").expressions
+        out.setdefault(table, {})[col] = tuple(lit.name for lit in labels)
+    return out
 
 
 def _sqlite_fk_actions(conn: sa.Connection, name: str,
@@ -378,8 +581,9 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str,
 
 
 
-def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: str,
-                   schema: str | None) -> _Raw:
+def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema: str | None,
+                   spellings: dict[tuple[str, str], str], named: dict[str, DataType],
+                   per_schema: dict[str, Any]) -> _Raw:
     from ..ddl.sqltext import normalize
 
     rules = READ_RULES[d.name]
@@ -389,33 +593,60 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         return tuple(fix(n) for n in items)
 
     autoinc = rules.identity_columns(conn, name, schema)
-    json_cols = rules.json_columns(conn, name, schema)
-    enum_labels = rules.enum_labels(conn, name, schema)
+    json_cols = per_schema["json_columns"].get(name, set())
+    enum_labels = per_schema["enum_labels"].get(name, {})
     fk_actions = rules.fk_actions(conn, name, schema)
     generated_sql = rules.generated(conn, name, schema)
+    collations = rules.collations(conn, name, schema)
     cols = []
-    for c in insp.get_columns(name, schema=schema):
+    with warnings.catch_warnings():
+        # SQLAlchemy warns of a type it does not know; the column is reported below in the model's words
+        warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+        reflected_columns = insp.get_columns(name, schema=schema)
+    for c in reflected_columns:
         c = {**c, "name": fix(c["name"])}
         satype = c["type"]
         enum_values = None
-        if isinstance(satype, sa.Enum):
+        place = functools.partial(_place, conn, d, schema, name, c["name"])
+        spelling = spellings.get((name, c["name"]))
+        if isinstance(satype, sa.Enum) and not isinstance(satype, sa_mysql.SET):
             enum_values = enum_labels.get(c["name"], tuple(satype.enums))
-            type_ = DataType("enum", enum=satype.name or f"{name}_{c['name']}")
+            enum_ns = getattr(satype, "schema", None) if rules.namespaced else None
+            enum_ns = None if enum_ns in (None, per_schema.get("default_schema")) else enum_ns
+            type_ = DataType("enum", enum=qualify(enum_ns, satype.name) if satype.name else f"{name}_{c['name']}")
         elif c["name"] in json_cols and isinstance(satype, sa_mysql.LONGTEXT):
             type_ = DataType("json")
+        elif spelling:
+            type_, enum_values = _spelled_type(spelling, d, named, place, enum_labels.get(c["name"]))
         else:
-            type_ = read_type(satype, d)
-        default = read_default(c.get("default"), type_, d)
+            try:
+                type_ = read_type(satype, d)
+            except ModelError:
+                type_ = _unmapped(satype, None, d, place())
+        if c.get("default") is None and (name, c["name"]) in per_schema["missed_defaults"]:
+            c = {**c, "default": per_schema["missed_defaults"][name, c["name"]]}
+        own = per_schema["domain_columns"].get((name, c["name"]))
+        if own is not None:
+            # SQLAlchemy gives a domain column its domain's NOT NULL and default; the model keeps
+            # the column's own (the domain's are the domain's)
+            c = {**c, "nullable": own[0], "default": own[1]}
+        if c["name"] in collations and type_.kind in COLLATABLE_KINDS:
+            type_ = replace(type_, collation=((d.name, collations[c["name"]]),))
+        default, on_update = _column_default(c.get("default"), type_, d, place)
         identity = c.get("identity") is not None or c["name"] in autoinc \
             or (c.get("autoincrement") is True and rules.autoincrement_is_identity)
         if identity:
             default = Default("identity")
+            if (c.get("identity") or {}).get("always"):
+                # the model's identity is BY DEFAULT (the kit writes that): ALWAYS is not kept
+                warnings.warn(f"{place()}: GENERATED ALWAYS AS IDENTITY read as BY DEFAULT", ReflectionWarning,
+                              stacklevel=3)
         generated = None
         if c.get("computed") or c["name"] in generated_sql:
             generated = normalize(generated_sql.get(c["name"]) or str(c["computed"]["sqltext"]), d.sqlglot)
             default = None
         cols.append({"column": Column(c["name"], type_, nullable=bool(c["nullable"]), default=default,
-                                      generated=generated, comment=c.get("comment") or None),
+                                      generated=generated, comment=c.get("comment") or None, on_update=on_update),
                      "enum_values": enum_values})
     pk = names(insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or ())
     fks = []
@@ -424,7 +655,12 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         warnings.filterwarnings("ignore", ".*SQL-parsed foreign key constraint", sa.exc.SAWarning)
         reflected_fks = insp.get_foreign_keys(name, schema=schema)
     for f in reflected_fks:
+        # the model names the parent by its key (a table called a.b is '"a.b"', not schema a)
         cols_, parent = names(f["constrained_columns"]), fix(f["referred_table"])
+        if rules.namespaced and f.get("referred_schema") not in (None, per_schema["default_schema"]):
+            parent = qualify(f["referred_schema"], parent)
+        else:
+            parent = qualify(None, parent)
         on_delete, on_update, fk_name = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
                                                                          f["options"].get("onupdate"), ""))
         fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fk_name or fix(f["name"] or ""),
@@ -446,9 +682,19 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         Unique(names(u["column_names"]), name=fix(u["name"] or "")) for u in reflected_uniques]
     unique_names = {u.name for u in uniques}
     fk_shapes = {(f.name, f.columns) for f in fks}
+    # an unnamed MySQL foreign key (named <table>_ibfk_<n>) makes its index named after its first column
+    fk_shapes |= {(f.columns[0], f.columns) for f in fks if re.fullmatch(rf"{re.escape(name)}_ibfk_\d+", f.name)}
+    # a domain column is its base kind there (PostgreSQL casts it as its base type in a check)
+    base_kinds = per_schema.get("domain_kinds") or {}
+    kinds = tuple((c["column"].name, base_kinds.get(c["column"].type.domain, c["column"].type.kind)
+                   if c["column"].type.kind == "domain" else c["column"].type.kind) for c in cols)
     indexes = []
+    kept = per_schema.get("kept_indexes") or set()
+    table_key = qualify(schema if schema != per_schema.get("default_schema") else None, name)
     for ix in reflected_indexes:
         ix_name = fix(ix["name"] or "")
+        if (table_key, ix_name) in kept:
+            continue
         if ix.get("duplicates_constraint") or ix_name in unique_names:
             continue
         maybe_cols = [fix(n) if n is not None else None for n in ix["column_names"]]
@@ -462,13 +708,22 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, d: Dialect, name: st
         opts: dict[str, Any] = dict(ix.get("dialect_options", {}))
         where = opts.get(f"{d.kwarg_prefix}_where")
         method = opts.get(f"{d.kwarg_prefix}_using")
+        if str(opts.get(f"{d.kwarg_prefix}_prefix") or "").lower() in d.index_methods:
+            method = str(opts[f"{d.kwarg_prefix}_prefix"]).lower()  # MySQL's FULLTEXT / SPATIAL
         indexes.append(Index(cols_, name=ix_name, unique=bool(ix["unique"]),
-                             where=normalize(str(where), d.sqlglot) if where is not None else None,
+                             where=normalize(str(where), d.sqlglot, kinds) if where is not None else None,
                              method=None if method in (None, "btree") else method,
                              include=tuple(opts.get(f"{d.kwarg_prefix}_include") or ())))
-    check_texts = parsed[1] if parsed is not None else [
-        (fix(ck["name"] or ""), ck["sqltext"]) for ck in insp.get_check_constraints(name, schema=schema)]
-    checks = [Check(normalize(text, d.sqlglot), name=cname) for cname, text in check_texts]
+    if parsed is not None:
+        check_texts = parsed[1]
+    elif name in per_schema["checks"] or rules.own_checks:
+        # MariaDB's column CHECKs sit inside the column in SHOW CREATE TABLE, where SQLAlchemy does not
+        # look; a JSON column's json_valid() check is its type, not a check
+        check_texts = [(cname, text) for cname, text in per_schema["checks"].get(name, [])
+                       if not (cname in json_cols and "json_valid" in text.lower())]
+    else:
+        check_texts = [(fix(ck["name"] or ""), ck["sqltext"]) for ck in insp.get_check_constraints(name, schema=schema)]
+    checks = [Check(normalize(text, d.sqlglot, kinds), name=cname) for cname, text in check_texts]
     comment = None
     if d.comments:
         comment = insp.get_table_comment(name, schema=schema).get("text") or None
@@ -485,24 +740,14 @@ def _catalog(conn: sa.Connection, func: str, columns: list[str], schema: str) ->
     return list(conn.execute(query))
 
 
-def _duckdb_type(text: str, row: Any) -> DataType:
-    """A logical type from ``duckdb_columns().data_type`` (read by sqlglot's DuckDB dialect)."""
-    dt = exp.DataType.build(text, dialect="duckdb")
-    kind = {
-        exp.DataType.Type.UUID: "uuid", exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.TINYINT: "smallint",
-        exp.DataType.Type.INT: "integer", exp.DataType.Type.BIGINT: "bigint", exp.DataType.Type.DECIMAL: "decimal",
-        exp.DataType.Type.FLOAT: "real", exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.BOOLEAN: "boolean",
-        exp.DataType.Type.VARCHAR: "varchar", exp.DataType.Type.TEXT: "varchar", exp.DataType.Type.DATE: "date",
-        exp.DataType.Type.TIME: "time", exp.DataType.Type.TIMESTAMP: "timestamp",
-        exp.DataType.Type.TIMESTAMPNTZ: "timestamp",
-        exp.DataType.Type.TIMESTAMPTZ: "timestamptz", exp.DataType.Type.INTERVAL: "interval",
-        exp.DataType.Type.JSON: "json", exp.DataType.Type.VARBINARY: "bytes", exp.DataType.Type.BLOB: "bytes",
-    }.get(dt.this)
-    if kind is None:
-        raise ModelError(f"cannot map the DuckDB type {text!r} to a logical type")
-    if kind == "decimal":
-        return DataType("decimal", precision=row.numeric_precision, scale=row.numeric_scale)
-    return DataType(kind)
+def _duckdb_type(text: str, where: str) -> DataType:
+    """A type from ``duckdb_columns().data_type``, read as the SQL import reads DuckDB's spelling."""
+    from .sql_types import TypeRead, read_spelling
+
+    def note(message: str) -> None:
+        warnings.warn(message, ReflectionWarning, stacklevel=5)
+
+    return read_spelling(text, "duckdb", TypeRead("duckdb", note=note), where)
 
 
 def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
@@ -540,11 +785,15 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
         for c in sorted((c for c in columns if c.table_name == t.table_name), key=lambda c: c.column_index):
             enum_values = None
             if c.data_type.startswith("ENUM("):
-                labels = tuple(exp.DataType.build(c.data_type, dialect="duckdb").expressions)
+                built = exp.DataType.build(c.data_type, dialect="duckdb")
+                listed = built.this == exp.DataType.Type.ARRAY  # ENUM(...)[]: how DuckDB holds a SET
+                labels = tuple((built.expressions[0] if listed else built).expressions)
                 enum_values = tuple(lbl.name for lbl in labels)
                 type_ = DataType("enum", enum=by_values.get(enum_values, f"{t.table_name}_{c.column_name}"))
+                if listed:
+                    type_ = DataType("array", element=type_)
             else:
-                type_ = _duckdb_type(c.data_type, c)
+                type_ = _duckdb_type(c.data_type, f"{schema}.{t.table_name}.{c.column_name}")
             expression = generated.get((t.table_name, c.column_name))
             if expression is not None:
                 tree = sqlglot.parse_one(expression, read="duckdb")  # DuckDB wraps it in CAST(... AS type)
@@ -561,11 +810,12 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
             if k.constraint_type == "PRIMARY KEY":
                 pk = kcols
             elif k.constraint_type == "FOREIGN KEY":
-                fks.append(ForeignKey(kcols, k.referenced_table, tuple(k.referenced_column_names)))
+                fks.append(ForeignKey(kcols, qualify(None, k.referenced_table), tuple(k.referenced_column_names)))
             elif k.constraint_type == "UNIQUE":
                 uniques.append(Unique(kcols))
             elif k.constraint_type == "CHECK":
-                checks.append(Check(normalize(k.expression, "duckdb")))
+                checks.append(Check(normalize(k.expression, "duckdb", tuple(
+                    (c["column"].name, c["column"].type.kind) for c in cols))))
         # names are not stored; the convention numbers checks in expression order (limits.constraint_names)
         checks.sort(key=lambda k: k.expression)
         ixs = []
@@ -575,16 +825,450 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
             params = sqlglot.parse_one(ix.sql, read="duckdb").find(exp.IndexParameters)
             parts = [o.this if isinstance(o, exp.Ordered) else o for o in (params.args.get("columns") or [])
                      ] if params is not None else []
-            if not parts or not all(isinstance(p, exp.Column) for p in parts):
+            names = [_duckdb_index_column(p, [c["column"].name for c in cols]) for p in parts]
+            if not names or None in names:
                 _skip_expression_index(t.table_name, ix.index_name)
                 continue
-            ixs.append(Index(tuple(p.name for p in parts), name=ix.index_name, unique=bool(ix.is_unique)))
+            ixs.append(Index(tuple(n for n in names if n), name=ix.index_name, unique=bool(ix.is_unique)))
         out.append({"name": t.table_name, "columns": cols, "primary_key": pk, "foreign_keys": fks,
                     "uniques": uniques, "indexes": ixs, "checks": checks, "comment": t.comment or None})
+    sequences = _catalog(conn, "duckdb_sequences", ["sequence_name", "start_value", "increment_by", "min_value",
+                                                    "max_value", "cycle"], schema)
+    if out:
+        from .sql_types import plain_sequence
+
+        # DuckDB's sequences count in BIGINT and belong to no column
+        out[0]["sequences"] = [plain_sequence(Sequence(q.sequence_name, start=q.start_value, increment=q.increment_by,
+                                                       min_value=q.min_value, max_value=q.max_value,
+                                                       cycle=bool(q.cycle))) for q in sequences]
+        extra = READ_RULES["duckdb"].objects(conn, schema)
+        out[0]["views"], out[0]["verbatim"] = extra["views"], extra["verbatim"]
     return out, enums
 
 
+# -- what the model cannot hold: reported, never the end of the reading --------------------------
+
+def _place(conn: sa.Connection, d: Dialect, schema: str | None, table: str, column: str | None = None) -> str:
+    """``schema.table[.column]`` for a message (the default schema named as the engine names it)."""
+    key = "dbmodel_default_schema"
+    if key not in conn.info:  # asked once per connection (a round trip on a server)
+        conn.info[key] = READ_RULES[d.name].default_schema(conn) or "main"
+    ns = schema or conn.info[key]
+    return ".".join([ns, table] + ([column] if column else []))
+
+
+def _unmapped(satype: Any, spelling: str | None, d: Dialect, where: str) -> DataType:
+    """The type of a column whose engine type the model cannot map: a warning naming the column and
+    the engine's spelling; the column is read as text (a PostgreSQL domain as its base type)."""
+    base = getattr(satype, "data_type", None)
+    if base is not None and type(satype).__name__ == "DOMAIN":
+        try:
+            read = read_type(base, d)
+        except ModelError:
+            read = DataType("text")
+        warnings.warn(f"{where}: domain {satype.name} read as its base type {read}", ReflectionWarning, stacklevel=4)
+        return read
+    shown = spelling or (satype.compile(dialect=d.compile_dialect()) if not isinstance(satype, sa.types.NullType)
+                         else "unknown")
+    warnings.warn(f"{where}: type {shown} has no logical equivalent; read as text", ReflectionWarning, stacklevel=4)
+    return DataType("text")
+
+
+def _spelled_type(spelling: str, d: Dialect, named: dict[str, DataType], where: Callable[[], str],
+                  labels: tuple[str, ...] | None = None) -> tuple[DataType, tuple[str, ...] | None]:
+    """A column's type from the engine's own spelling, read as the SQL import reads it
+    (:mod:`.sql_types`); an inline ``ENUM(...)``/``SET(...)`` gives its labels for naming. A type the
+    model holds only as written for this engine is a warning naming the column."""
+    from .sql_types import TypeRead, read_spelling
+
+    found: dict[str, tuple[str, ...]] = {}
+
+    def inline(kind: str, values: tuple[str, ...]) -> str:
+        found["labels"] = labels or values
+        return f"{kind}_values"  # named by _assemble, like every inline enum
+
+    def note(message: str) -> None:
+        warnings.warn(message, ReflectionWarning, stacklevel=5)
+
+    def lookup(name: str) -> DataType | None:
+        return named.get(name) or named.get(name.rsplit(".", 1)[-1].strip('"'))
+
+    t = read_spelling(spelling, d.sqlglot, TypeRead(d.sqlglot, named=lookup, inline_enum=inline, note=note), where())
+    if not d.native_uuid and t.logical == DataType("char", 36):
+        # engines without a UUID type store the kit's uuid as CHAR(36) (dbmodel_kit.dialects)
+        return DataType("uuid"), None
+    return t, found.get("labels")
+
+
+def _no_domains(conn: sa.Connection, insp: Any, d: Dialect, schema: str | None, enums: set[str]) -> list[Domain]:
+    return []
+
+
+def _pg_domains(conn: sa.Connection, insp: Any, d: Dialect, schema: str | None, enums: set[str]) -> list[Domain]:
+    """PostgreSQL domains (SQLAlchemy's Inspector.get_domains): base type, NOT NULL, default, checks."""
+    from .sql_types import TypeRead, read_spelling
+
+    out = []
+    names = {dom["name"] for dom in insp.get_domains(schema=schema or "public")}
+    comments = dict(conn.execute(sa.text(
+        "SELECT t.typname, obj_description(t.oid, 'pg_type') FROM pg_type t JOIN pg_namespace n "
+        "ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND n.nspname = coalesce(:s, current_schema())"),
+        {"s": schema}).all())
+    for dom in insp.get_domains(schema=schema or "public"):
+        if not dom.get("visible", True) and schema in (None, "public"):
+            continue
+        where = f"{dom['schema']}.{dom['name']}"
+
+        def lookup(name: str) -> DataType | None:
+            bare = name.rsplit(".", 1)[-1].strip('"')
+            return DataType("enum", enum=bare) if bare in enums else DataType("domain", domain=bare) \
+                if bare in names else None
+
+        base = read_spelling(dom["type"], "postgres", TypeRead("postgres", named=lookup), where)
+        default, _ = _column_default(dom.get("default"), base, d, functools.partial(str, where))
+        from ..ddl.sqltext import normalize
+
+        checks = tuple(Check(normalize(ck["check"], "postgres"), name=ck["name"])
+                       for ck in dom.get("constraints") or ())
+        out.append(Domain(dom["name"], base, nullable=bool(dom.get("nullable", True)), default=default,
+                          checks=checks, comment=comments.get(dom["name"])))
+    return out
+
+
+def _pg_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
+    from .pg_reflect import pg_objects
+
+    return pg_objects(conn, schema)
+
+
+def _own_parts(raw: _Raw, inherited: set[str], pk_name: str | None) -> None:
+    """A partition's raw table without what it has from its partitioned table (io/pg_reflect)."""
+    if pk_name in inherited:
+        raw["primary_key"] = ()
+    for key in ("foreign_keys", "uniques", "indexes", "checks"):
+        raw[key] = [x for x in raw[key] if x.name not in inherited]
+
+
+def _pg_sequences(conn: sa.Connection, schema: str | None) -> list[Sequence]:
+    """The schema's sequences (``pg_sequence``) with the column each is owned by (``pg_depend``)."""
+    rows = conn.execute(sa.text("""
+        SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
+               s.seqcycle, t.relname, a.attname, nullif(n.nspname, current_schema()),
+               nullif((SELECT tn.nspname FROM pg_namespace tn WHERE tn.oid = t.relnamespace), current_schema())
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_depend dep ON dep.objid = c.oid AND dep.classid = 'pg_class'::regclass AND dep.deptype = 'a'
+             AND dep.refclassid = 'pg_class'::regclass
+        LEFT JOIN pg_class t ON t.oid = dep.refobjid
+        LEFT JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid
+        WHERE n.nspname = coalesce(:s, current_schema())
+          AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.objid = c.oid AND i.deptype = 'i')"""), {"s": schema})
+    from .sql_types import plain_sequence, read_spelling
+
+    return [plain_sequence(Sequence(name, start=start, increment=inc, min_value=lo, max_value=hi, cycle=bool(cycle),
+                                    cache=cache, type=read_spelling(typ, "postgres").logical,
+                                    owned_by=(qualify(table_ns, table), column) if table else None, schema=ns))
+            for name, typ, start, inc, lo, hi, cache, cycle, table, column, ns, table_ns in rows]
+
+
+def _no_sequences(conn: sa.Connection, schema: str | None) -> list[Sequence]:
+    return []
+
+
+def _no_schemas(conn: sa.Connection) -> list[str]:
+    return []
+
+
+def _no_default(conn: sa.Connection) -> str | None:
+    return None
+
+
+def _pg_schemas(conn: sa.Connection) -> list[str]:
+    """Every schema holding a table, view or sequence (or, beside one that does, only routines or
+    types) that is not PostgreSQL's own nor an extension's (none when that is only the default
+    schema, which is then read as it always was)."""
+    found = [r[0] for r in conn.execute(sa.text(
+        "SELECT n.nspname FROM pg_namespace n WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg\\_%' AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid "
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')) OR EXISTS (SELECT 1 FROM pg_proc p "
+        "WHERE p.pronamespace = n.oid AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = p.oid "
+        "AND e.deptype = 'e')) OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid "
+        "AND t.typtype IN ('e', 'd'))) ORDER BY n.nspname"))]
+    return [] if found in ([], [_pg_default(conn)]) else found
+
+
+def _pg_default(conn: sa.Connection) -> str | None:
+    return conn.execute(sa.text("SELECT current_schema()")).scalar()
+
+
+def _duckdb_schemas(conn: sa.Connection) -> list[str]:
+    found = [r[0] for r in conn.execute(sa.text(
+        "SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND NOT internal AND NOT temporary ORDER BY schema_name"))]
+    return [] if found in ([], ["main"]) else found
+
+
+def _mysql_default(conn: sa.Connection) -> str | None:
+    return conn.execute(sa.text("SELECT DATABASE()")).scalar()
+
+
+def _main(conn: sa.Connection) -> str:
+    return "main"
+
+
+def _sqlite_left_out(conn: sa.Connection, schema: str | None) -> dict[str, str]:
+    """Virtual tables (FTS5, R*Tree, ...) and the shadow tables SQLite keeps for them: the model has no
+    virtual tables yet, and the shadow tables are the module's own storage, not tables a design holds."""
+    try:
+        rows = conn.execute(sa.text("SELECT name, type FROM pragma_table_list WHERE schema = :s"),
+                            {"s": schema or "main"}).all()
+    except sa.exc.DBAPIError:  # SQLite before 3.37 has no table_list: virtual tables by their text
+        rows = [(r[0], "virtual") for r in conn.execute(sa.text(  # type: ignore[misc]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"))]
+    # virtual tables are read as objects (_sqlite_objects); their shadow tables are the module's storage
+    return {name: "" for name, kind in rows if kind in ("virtual", "shadow")}
+
+
+# -- views and verbatim objects ---------------------------------------------------------------
+
+def _objects(views: list[View], verbatim: list[Verbatim]) -> dict[str, Any]:
+    """What ``ReadRules.objects`` gives: views and verbatim objects (no partitioning here)."""
+    return {"views": views, "verbatim": verbatim, "partitions": {}, "inherited": {}, "pk_names": {}}
+
+
+def _object_deps(sql: str, dialect: str, known: dict[str, str], own: str, on: str | None = None) -> tuple[str, ...]:
+    from .sql_objects import mentioned
+
+    deps = list(mentioned(sql, dialect, known, str.lower if dialect != "postgres" else str, skip=(own,)))
+    if on is not None:
+        deps = [on, *(d for d in deps if d != on)]
+    return tuple(deps)
+
+
+def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
+    """Views (``information_schema.VIEWS``: the query as the engine stores it, the database's own
+    name taken off), triggers, functions, procedures and events (``SHOW CREATE ...``: the statement
+    as written, ``DEFINER`` aside, as the SQL import keeps it)."""
+    from ..ddl.sqltext import DEFINER
+    from .sql_objects import without_qualifier
+
+    db = schema or conn.execute(sa.text("SELECT DATABASE()")).scalar()
+    if db is None:
+        return {}
+    tables = [r[0] for r in conn.execute(sa.text(
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = :s AND TABLE_TYPE <> 'VIEW'"),
+        {"s": db})]
+    views: list[View] = []
+    for name, definition, security, check in conn.execute(sa.text(
+            "SELECT TABLE_NAME, VIEW_DEFINITION, SECURITY_TYPE, CHECK_OPTION FROM information_schema.VIEWS "
+            "WHERE TABLE_SCHEMA = :s ORDER BY TABLE_NAME"), {"s": db}):
+        query = without_qualifier(definition, "mysql", db)
+        try:
+            views.append(View(name, query, "mysql", security_invoker=str(security).upper() == "INVOKER",
+                              check_option=None if str(check).upper() == "NONE" else str(check).lower()))
+        except ModelError as e:
+            warnings.warn(f"{db}.{name}: a view the model cannot read ({e.message}); left out", ReflectionWarning,
+                          stacklevel=4)
+    known = {t.lower(): t for t in tables} | {v.name.lower(): v.name for v in views}
+    q = sa_mysql.base.MySQLIdentifierPreparer(sa_mysql.dialect()).quote
+    objects: list[Verbatim] = []
+    listing = [("trigger", r[0], r[1]) for r in conn.execute(sa.text(
+        "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = :s "
+        "ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER"), {"s": db})]
+    listing += [(r[1].lower(), r[0], None) for r in conn.execute(sa.text(
+        "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = :s "
+        "ORDER BY ROUTINE_NAME"), {"s": db})]
+    listing += [("event", r[0], None) for r in conn.execute(sa.text(
+        "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = :s ORDER BY EVENT_NAME"), {"s": db})]
+    # the statement's column in each SHOW CREATE answer
+    column = {"trigger": "SQL Original Statement", "function": "Create Function", "procedure": "Create Procedure",
+              "event": "Create Event"}
+    for kind, name, table in listing:
+        row = conn.execute(sa.text(f"SHOW CREATE {kind.upper()} {q(db)}.{q(name)}")).mappings().first()
+        sql = row.get(column[kind]) if row is not None else None
+        if not sql:
+            warnings.warn(f"{db}.{name}: the {kind}'s definition cannot be read (SHOW CREATE {kind.upper()} needs "
+                          "more privileges); left out", ReflectionWarning, stacklevel=4)
+            continue
+        sql = without_qualifier(DEFINER.sub("", sql, count=1), "mysql", db)
+        objects.append(Verbatim(kind, name, "mysql", sql, depends_on=_object_deps(sql, "mysql", known, name, table)))
+    return _objects(views, objects)
+
+
+def _sqlite_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
+    """Views, triggers and virtual tables from ``sqlite_master``, which keeps each statement as written."""
+    from .sql_objects import object_head, split_view
+
+    master = f"{schema}.sqlite_master" if schema and schema != "main" else "sqlite_master"
+    rows = conn.execute(sa.text(f"SELECT type, name, tbl_name, sql FROM {master} "
+                                "WHERE type IN ('view', 'trigger', 'table') AND sql IS NOT NULL ORDER BY rowid")).all()
+    views: list[View] = []
+    objects: list[Verbatim] = []
+    virtual = [r for r in rows if r[0] == "table" and re.match(r"\s*CREATE\s+VIRTUAL\b", r[3], re.I)]
+    known = {r[1].lower(): r[1] for r in rows if r[0] == "table"}
+    for kind, name, table, sql in rows:
+        try:
+            if kind == "view":
+                parts = split_view(sql, "sqlite")
+                view = View(name, parts.query, "sqlite", columns=parts.columns)
+                if view.tree is not None:
+                    from ..model.schema import query_tables
+
+                    view = replace(view, depends_on=tuple(dict.fromkeys(
+                        known.get(t.rsplit(".", 1)[-1].lower(), t) for t in query_tables(view.tree))))
+                views.append(view)
+                known[name.lower()] = name
+            elif kind == "trigger":
+                on = known.get(table.lower(), table)
+                objects.append(Verbatim("trigger", name, "sqlite", sql,
+                                        depends_on=_object_deps(sql, "sqlite", known, name, on)))
+            elif (kind, name, table, sql) in virtual:
+                object_head(sql, "sqlite")  # a statement the SQL import reads too
+                objects.append(Verbatim("virtual table", name, "sqlite", sql))
+        except ModelError as e:
+            warnings.warn(f"{schema or 'main'}.{name}: a {kind} the model cannot read ({e.message}); left out",
+                          ReflectionWarning, stacklevel=4)
+    return _objects(views, objects)
+
+
+def _duckdb_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
+    """Views (``duckdb_views()``: the statement as DuckDB writes it back) and macros
+    (``duckdb_functions()``: parameters and definition, written as a ``CREATE MACRO``)."""
+    from .sql_objects import split_view
+
+    s = schema or "main"
+    views: list[View] = []
+    for name, sql in conn.execute(sa.text(
+            "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND schema_name = :s "
+            "AND database_name = current_database() ORDER BY view_oid"), {"s": s}):
+        try:
+            parts = split_view(sql, "duckdb")
+            # read without the schema's name, as the tables are (reflect's warning says so)
+            views.append(View(name, parts.query, "duckdb", columns=parts.columns))
+        except ModelError as e:
+            warnings.warn(f"{s}.{name}: a view the model cannot read ({e.message}); left out", ReflectionWarning,
+                          stacklevel=4)
+    objects: list[Verbatim] = []
+    for name, kind, params, definition in conn.execute(sa.text(
+            "SELECT function_name, function_type, parameters, macro_definition FROM duckdb_functions() "
+            "WHERE NOT internal AND schema_name = :s AND database_name = current_database() "
+            "AND function_type IN ('macro', 'table_macro') ORDER BY function_oid"), {"s": s}):
+        body = f"TABLE {definition}" if kind == "table_macro" else definition
+        sql = f"CREATE MACRO {name}({', '.join(params or ())}) AS {body}"
+        objects.append(Verbatim("function", name, "duckdb", sql))
+    return _objects(views, objects)
+
+
+def _none_left_out(conn: sa.Connection, schema: str | None) -> dict[str, str]:
+    return {}
+
+
+def _pg_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = coalesce(:s, current_schema()) AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"), {"s": schema})}
+
+
+#: MariaDB's own defaults where PostgreSQL's differ: a cache of 1000, an ascending top of 2**63 - 2
+#: and a descending bottom of -(2**63) + 1 (https://mariadb.com/kb/en/create-sequence/)
+_MARIADB_CACHE, _MARIADB_TOP, _MARIADB_BOTTOM = 1000, 2**63 - 2, -(2**63) + 1
+
+
+def _mariadb_sequences(conn: sa.Connection, schema: str | None) -> list[Sequence]:
+    """MariaDB's sequences (tables of type SEQUENCE, each read as its one row; MySQL has none)."""
+    from .sql_types import plain_sequence
+
+    names = [r[0] for r in conn.execute(sa.text(
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = coalesce(:s, DATABASE()) "
+        "AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME"), {"s": schema})]
+    prep = conn.dialect.identifier_preparer
+    out = []
+    for name in names:
+        where = prep.quote(name) if schema is None else f"{prep.quote_schema(schema)}.{prep.quote(name)}"
+        lo, hi, start, inc, cache, cycle = conn.execute(sa.text(  # a name from the catalog, quoted
+            "SELECT minimum_value, maximum_value, start_value, increment, cache_size, cycle_option "
+            f"FROM {where}")).one()
+        out.append(plain_sequence(Sequence(
+            name, start=start, increment=inc, cycle=bool(cycle), cache=None if cache == _MARIADB_CACHE else cache,
+            min_value=None if inc < 0 and lo == _MARIADB_BOTTOM else lo,
+            max_value=None if inc > 0 and hi == _MARIADB_TOP else hi)))
+    return out
+
+
+def _mariadb_expression_defaults(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    """(table, column) -> the default text of defaults SQLAlchemy's SHOW CREATE TABLE parser does
+    not read on MariaDB (it gives none): an expression default MariaDB writes bare, where the parser
+    takes only a bare word or call without quotes, spaces or commas (``lcase('X')``,
+    ``concat('a','b')``, ``nextval(`s`)``), and a TEXT/BLOB column's literal, which MariaDB escapes
+    with a backslash (``'it\\'s'``) where the parser expects ``''``. Read from information_schema,
+    where MariaDB writes each default as SHOW CREATE does; used only where the parser gave none.
+    MySQL (which wraps expression defaults in parentheses there) needs none."""
+    if not getattr(conn.dialect, "is_mariadb", False):
+        return {}
+    return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
+        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = coalesce(:s, DATABASE()) AND COLUMN_DEFAULT IS NOT NULL "
+        "AND COLUMN_DEFAULT <> 'NULL'"), {"s": schema})}
+
+
+def _pg_domain_columns(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], tuple[bool, str | None]]:
+    """(table, column) -> (nullable, default) of each column of a domain type, the column's own."""
+    return {(r[0], r[1]): (not r[2], r[3]) for r in conn.execute(sa.text(
+        "SELECT c.relname, a.attname, a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_type ty ON ty.oid = a.atttypid AND ty.typtype = 'd' "
+        "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
+        "WHERE n.nspname = coalesce(:s, current_schema()) AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"), {"s": schema})}
+
+
+def _mysql_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
+        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = coalesce(:s, DATABASE())"), {"s": schema})}
+
+
+def _sqlite_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
+        "SELECT m.name, p.name, p.type FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p "
+        "WHERE m.type = 'table'"))}
+
+
+def _no_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    return {}
+
+
 # -- what differs per engine when reading, as a table -------------------------------------------
+
+def _none_per_schema(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
+    return {}
+
+
+class _Batched:
+    """The Inspector's per-table questions answered from its ``get_multi_*`` forms, asked once for
+    every table of the schema (70 tables took about 500 round trips one table at a time)."""
+
+    _QUESTIONS = ("columns", "pk_constraint", "foreign_keys", "unique_constraints", "indexes", "check_constraints",
+                  "table_comment")
+
+    def __init__(self, insp: sa.Inspector, schema: str | None, names: list[str]) -> None:
+        self.insp, self.schema, self.names = insp, schema, names
+        self.answers: dict[str, dict[tuple[str | None, str], Any]] = {}
+
+    def __getattr__(self, attr: str) -> Any:
+        question = attr.removeprefix("get_")
+        if question not in self._QUESTIONS:
+            return getattr(self.insp, attr)
+
+        def ask(name: str, schema: str | None = None) -> Any:
+            if question not in self.answers:
+                multi = getattr(self.insp, f"get_multi_{question}")
+                self.answers[question] = dict(multi(schema=self.schema, filter_names=self.names))
+            return self.answers[question][(self.schema, name)]
+
+        return ask
+
 
 def _none(conn: sa.Connection, name: str, schema: str | None) -> Any:
     return {}
@@ -611,23 +1295,59 @@ class ReadRules:
     name_fixup: Callable[[str], str] = str
     #: per-table lookups the Inspector does not give (or gives wrong)
     identity_columns: Callable[..., Any] = _none
-    json_columns: Callable[..., Any] = _none
-    enum_labels: Callable[..., Any] = _none
+    #: per schema, by table: columns that are JSON (MariaDB), enum and SET labels (MySQL)
+    json_columns: Callable[..., dict[str, Any]] = _none_per_schema
+    enum_labels: Callable[..., dict[str, Any]] = _none_per_schema
+    #: CHECK constraints per schema, by table, read from the catalog instead of the Inspector
+    own_checks: Callable[[sa.Connection, str | None], dict[str, list[tuple[str, str]]]] | None = None
+    #: ask the Inspector once per schema for every table (``get_multi_*``), not once per table: each
+    #: question is a round trip to a server
+    batched: bool = False
     fk_actions: Callable[..., Any] = _none
     generated: Callable[..., Any] = _none
+    #: column collations by column name, where the Inspector gives none (SQLite)
+    collations: Callable[..., Any] = _none
     #: (uniques, checks) read without the Inspector, or None to use it
     constraints: Callable[..., Any] = _use_inspector
+    #: the schemas to read when none is named (empty: the default one)
+    schemas: Callable[[sa.Connection], list[str]] = _no_schemas
+    #: the name of the default schema, for messages
+    default_schema: Callable[[sa.Connection], str | None] = _no_default
+    #: tables to leave out, with the reason to report ("" for none: they belong to another)
+    left_out: Callable[[sa.Connection, str | None], dict[str, str]] = _none_left_out
+    #: each column's type as the engine spells it, by (table, column): read as the SQL import reads it
+    column_types: Callable[..., dict[tuple[str, str], str]] = _no_column_types
+    #: the schema's domains
+    domains: Callable[..., list[Domain]] = _no_domains
+    #: (table, column) -> the column's own (nullable, default) for columns of a domain type
+    domain_columns: Callable[[sa.Connection, str | None], dict[tuple[str, str], Any]] = _none_per_schema
+    #: (table, column) -> default text of defaults the Inspector misses (MariaDB: expressions such as
+    #: ``lcase('X')`` or ``nextval(...)``, TEXT literals escaped ``'it\\'s'``), used where it gives none
+    missed_defaults: Callable[[sa.Connection, str | None], dict[tuple[str, str], str]] = _none_per_schema
+    #: the schema's sequences
+    sequences: Callable[[sa.Connection, str | None], list[Sequence]] = _no_sequences
+    #: tables of a schema other than the default one keep it (Table.schema; foreign keys name it)
+    namespaced: bool = False
+    #: the schema's views, verbatim objects and partitioning (io/pg_reflect.pg_objects' dict)
+    objects: Callable[[sa.Connection, str | None], dict[str, Any]] = _none_per_schema
 
 
 READ_RULES: dict[str, ReadRules] = {
-    "postgresql": ReadRules(_inspector_tables),
+    "postgresql": ReadRules(_inspector_tables, schemas=_pg_schemas, default_schema=_pg_default,
+                            column_types=_pg_column_types, domains=_pg_domains, domain_columns=_pg_domain_columns,
+                            batched=True, sequences=_pg_sequences, objects=_pg_objects, namespaced=True),
     "mysql": ReadRules(_inspector_tables, timestamp_means_tz=True, fk_makes_index=True,
                        autoincrement_is_identity=True, name_fixup=lambda n: n.replace("``", "`"),
-                       json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values),
+                       json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values,
+                       default_schema=_mysql_default, column_types=_mysql_column_types, batched=True,
+                       own_checks=_mysql_checks, objects=_mysql_objects, sequences=_mariadb_sequences,
+                       missed_defaults=_mariadb_expression_defaults),
     "sqlite": ReadRules(_inspector_tables, timestamp_means_tz=True, identity_columns=_sqlite_autoincrement,
                         fk_actions=_sqlite_fk_actions, constraints=_sqlite_constraints,
-                        generated=_sqlite_generated),
-    "duckdb": ReadRules(_duckdb_tables),
+                        generated=_sqlite_generated, collations=_sqlite_collations, default_schema=_main,
+                        left_out=_sqlite_left_out,
+                        column_types=_sqlite_column_types, objects=_sqlite_objects),
+    "duckdb": ReadRules(_duckdb_tables, schemas=_duckdb_schemas, default_schema=_main, objects=_duckdb_objects),
 }
 
 
@@ -636,27 +1356,39 @@ READ_RULES: dict[str, ReadRules] = {
 def _assemble(raw_tables: list[_Raw], enums: list[Enum]) -> Schema:
     from ..ddl.limits import canonical_order, inline_enums
 
-    names = {r["name"] for r in raw_tables}
-    declared = {e.name for e in enums}
+    everything = raw_tables
+    raw_tables = [r for r in raw_tables if not r.get("holder")]
+    names = {qualify(r.get("schema"), r["name"]) for r in raw_tables}
+    declared = {e.key for e in enums}
     inline: list[tuple[str, str, tuple[str, ...]]] = []
     tables = []
-    for r in sorted(raw_tables, key=lambda r: r["name"]):
+    for r in sorted(raw_tables, key=lambda r: qualify(r.get("schema"), r["name"])):
         cols = []
         for entry in r["columns"]:
             col = entry["column"]
-            if col.type.kind == "enum" and col.type.enum not in declared:
+            if col.type.kind in ("enum", "set") and col.type.enum not in declared:
                 inline.append((r["name"], col.name, entry["enum_values"]))
             cols.append(col)
         try:
             tables.append(Table(r["name"], columns=tuple(cols), primary_key=r["primary_key"],
                                 foreign_keys=tuple(f for f in r["foreign_keys"] if f.ref_table in names),
                                 indexes=tuple(r["indexes"]), uniques=tuple(r["uniques"]),
-                                checks=tuple(r["checks"]), comment=r["comment"]))
+                                checks=tuple(r["checks"]), comment=r["comment"],
+                                partition_by=r.get("partition_by"), partition_of=r.get("partition_of"),
+                                partition_bound=r.get("partition_bound"), schema=r.get("schema")))
         except ModelError as e:
             raise ModelError(f"reflected table cannot be modelled: {e}", where=r["name"]) from None
     renames, extra = inline_enums(inline)
     if renames:
         tables = [replace(t, columns=tuple(
-            replace(c, type=DataType("enum", enum=renames[(t.name, c.name)])) if (t.name, c.name) in renames else c
+            replace(c, type=replace(c.type, enum=qualify(None, renames[(t.name, c.name)])))
+            if (t.name, c.name) in renames else c
             for c in t.columns)) for t in tables]
-    return canonical_order(Schema(tables=tuple(tables), enums=tuple(enums) + tuple(extra)))
+    raw_tables = everything  # schema-level objects ride on the first entry of each schema
+    domains = tuple(dom for r in raw_tables for dom in r.get("domains", ()))
+    sequences = tuple(sorted((seq for r in raw_tables for seq in r.get("sequences", ())
+                              if seq.owned_by is None or seq.owned_by[0] in names), key=lambda q: q.name))
+    views = tuple(v for r in raw_tables for v in r.get("views", ()))
+    verbatim = tuple(o for r in raw_tables for o in r.get("verbatim", ()))
+    return canonical_order(Schema(tables=tuple(tables), enums=tuple(enums) + tuple(extra), domains=domains,
+                                  sequences=sequences, views=views, verbatim=verbatim))

@@ -6,12 +6,17 @@ Layout (every key optional except ``tables``)::
     comment: What this database is for.
     enums:
       order_status: [pending, paid, shipped]     # or {values: [...], comment: ...}
+    domains:                                     # named types with rules (CREATE DOMAIN)
+      year: integer not null check (value >= 1901)   # or {spec: ..., checks: [...], comment: ...}
+    sequences:                                   # columns use them: default nextval('film_id_seq')
+      film_id_seq: {start: 1, owned_by: [film, id]}  # fields at the engine's defaults left out
     tables:
       users:
         comment: People who sign in.
         group: accounts                         # subject area
         timestamps: true                        # flags appear only when true:
         soft_delete: true                       #   timestamps, soft_delete, audited
+        position: [126, 506]                    # where the ERD draws it (points); none: laid out
         columns:
           id: uuid pk default uuid()            # the spec line of dbmodel_kit.model.spec
           email: varchar(255) unique not null sensitive
@@ -72,15 +77,39 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ModelError
 from ..model import naming
-from ..model.schema import Check, Column, Enum, ForeignKey, Index, Schema, Table, Unique
+from ..model.naming import split_key
+from ..model.schema import (
+    Check,
+    Column,
+    Domain,
+    Enum,
+    ForeignKey,
+    Index,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+    Verbatim,
+    View,
+    domain_check_name,
+    position,
+)
 from ..model.spec import format_column, parse_column
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
-SCHEMA_KEYS = ("name", "comment", "enums", "tables")
-TABLE_KEYS = ("comment", "group", "timestamps", "soft_delete", "audited", "columns", "primary_key",
-              "foreign_keys", "uniques", "indexes", "checks")
+SCHEMA_KEYS = ("name", "comment", "enums", "domains", "sequences", "tables", "views", "objects")
+VIEW_KEYS = ("dialect", "materialized", "columns", "depends_on", "security_invoker", "check_option", "comment",
+             "query")
+OBJECT_KEYS = ("kind", "name", "schema", "dialect", "depends_on", "comment", "sql")
+SEQUENCE_KEYS = ("start", "increment", "min_value", "max_value", "cycle", "cache", "type", "owned_by", "comment")
+DOMAIN_KEYS = ("spec", "checks", "comment")
+TABLE_KEYS = ("comment", "group", "timestamps", "soft_delete", "audited", "position", "partition_by", "partition_of",
+              "partition_bound", "columns", "primary_key", "foreign_keys", "uniques", "indexes", "checks")
+TABLE_TEXTS = ("comment", "group", "partition_by", "partition_of", "partition_bound")
 COLUMN_KEYS = ("spec", "comment", "hints")
 ENUM_KEYS = ("values", "comment")
 FK_KEYS = ("name", "columns", "references", "ref_columns", "on_delete", "on_update")
@@ -135,16 +164,90 @@ def write_yaml(schema: Schema) -> str:
     if schema.comment is not None:
         doc["comment"] = schema.comment
     if schema.enums:
-        doc["enums"] = {e.name: _enum_block(e) for e in schema.enums}
-    doc["tables"] = {t.name: _table_block(t) for t in schema.tables}
+        doc["enums"] = {e.key: _enum_block(e) for e in schema.enums}
+    if schema.domains:
+        doc["domains"] = {d.key: _domain_block(d) for d in schema.domains}
+    if schema.sequences:
+        doc["sequences"] = {q.key: _sequence_entry(q) for q in schema.sequences}
+    doc["tables"] = {t.key: _table_block(t) for t in schema.tables}
+    if schema.views:
+        doc["views"] = {v.key: _view_block(v) for v in schema.views}
+    if schema.verbatim:
+        doc["objects"] = [_object_block(o) for o in schema.verbatim]
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31,
                      default_flow_style=False, indent=2)
+
+
+class _Literal(str):
+    """Text written as a YAML literal block (``|``): SQL read line by line as it was written."""
+
+
+_Dumper.add_representer(_Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|"))
+
+
+def _view_block(v: View) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if v.dialect is not None:
+        block["dialect"] = v.dialect
+    if v.materialized:
+        block["materialized"] = True
+    parsed = View(v.name, v.query, v.dialect, schema=v.schema)
+    if v.columns != parsed.columns:
+        block["columns"] = _FlowList(v.columns)
+    if v.depends_on != parsed.depends_on:
+        block["depends_on"] = _FlowList(v.depends_on)
+    if v.security_invoker:
+        block["security_invoker"] = True
+    if v.check_option is not None:
+        block["check_option"] = v.check_option
+    if v.comment is not None:
+        block["comment"] = v.comment
+    block["query"] = _Literal(v.query)
+    return block
+
+
+def _object_block(o: Verbatim) -> dict[str, Any]:
+    block: dict[str, Any] = {"kind": o.kind, "name": o.name}
+    if o.schema is not None:
+        block["schema"] = o.schema
+    block["dialect"] = o.dialect
+    if o.depends_on:
+        block["depends_on"] = _FlowList(o.depends_on)
+    if o.comment is not None:
+        block["comment"] = o.comment
+    block["sql"] = _Literal(o.sql)
+    return block
 
 
 def _enum_block(e: Enum) -> Any:
     if e.comment is None:
         return _FlowList(e.values)
     return {"values": _FlowList(e.values), "comment": e.comment}
+
+
+def _sequence_entry(q: Sequence) -> _Flow:
+    entry = _Flow()
+    for key in SEQUENCE_KEYS:
+        value = getattr(q, key)
+        if value is None or value is False:
+            continue
+        entry[key] = _FlowList(value) if key == "owned_by" else str(value) if key == "type" else value
+    return entry
+
+
+def _domain_block(d: Domain) -> Any:
+    spec = format_column(Column("value", d.base, d.nullable, d.default))
+    inline = all(ck.name == domain_check_name(d.name, i + 1) for i, ck in enumerate(d.checks))
+    if inline:
+        spec += "".join(f" check ({ck.expression})" for ck in d.checks)
+    if inline and d.comment is None:
+        return spec
+    block: dict[str, Any] = {"spec": spec}
+    if not inline:
+        block["checks"] = [_Flow(name=ck.name, expression=ck.expression) for ck in d.checks]
+    if d.comment is not None:
+        block["comment"] = d.comment
+    return block
 
 
 def _inline_prefix(items: tuple[Any, ...], table: Table, default_name: Callable[[Any], str]) -> int:
@@ -176,7 +279,7 @@ def _check_name_omissible(table: Table) -> list[bool]:
         cands: list[str] = []
         n = 1
         while len(cands) <= len(names):
-            cand = naming.check_name(table.name, ck.columns, n)
+            cand = naming.check_name(table.key, ck.columns, n)
             cands.append(cand)
             if cand == ck.name:
                 break
@@ -218,13 +321,13 @@ def _checked_block(t: Table) -> dict[str, Any]:
     # explicitly rather than lose a detail; if even that fails, say so instead of writing a lie
     for attempt in (1, 2):
         try:
-            if _read_table_block_plain(t.name, block) == t:
+            if _read_table_block_plain(t.key, block) == t:
                 return block
         except ModelError as e:
             if attempt == 2:
-                raise ModelError(f"cannot be written as YAML without loss: {e.message}", where=t.name) from None
+                raise ModelError(f"cannot be written as YAML without loss: {e.message}", where=t.key) from None
         block = _table_block_with(t, inline=False)
-    raise ModelError("cannot be written as YAML without loss (it reads back differently)", where=t.name)
+    raise ModelError("cannot be written as YAML without loss (it reads back differently)", where=t.key)
 
 
 def _table_block_with(t: Table, *, inline: bool) -> dict[str, Any]:
@@ -236,9 +339,14 @@ def _table_block_with(t: Table, *, inline: bool) -> dict[str, Any]:
     for flag in TABLE_FLAGS:
         if getattr(t, flag):
             block[flag] = True
-    n_uq = _inline_prefix(t.uniques, t, lambda u: naming.unique_name(t.name, u.columns)) if inline else 0
+    if t.position is not None:
+        block["position"] = _FlowList(t.position)
+    for key in ("partition_by", "partition_of", "partition_bound"):
+        if getattr(t, key) is not None:
+            block[key] = getattr(t, key)
+    n_uq = _inline_prefix(t.uniques, t, lambda u: naming.unique_name(t.key, u.columns)) if inline else 0
     n_fk = _inline_prefix(t.foreign_keys, t,
-                          lambda f: naming.fk_name(t.name, f.columns, f.ref_table)) if inline else 0
+                          lambda f: naming.fk_name(t.key, f.columns, f.ref_table)) if inline else 0
     omissible = _check_name_omissible(t) if inline else [False] * len(t.checks)
     n_ck = _inline_prefix(t.checks, t, lambda ck: ck.name if omissible[t.checks.index(ck)] else "") if inline else 0
     inline_ck = {ck.columns[0]: ck for ck in t.checks[:n_ck]}
@@ -266,7 +374,7 @@ def _table_block_with(t: Table, *, inline: bool) -> dict[str, Any]:
     fks = [_fk_entry(t, fk, explicit=not inline) for fk in t.foreign_keys[n_fk:]]
     if fks:
         block["foreign_keys"] = fks
-    uqs = [_named(_Flow(columns=_FlowList(u.columns)), u.name, naming.unique_name(t.name, u.columns), not inline)
+    uqs = [_named(_Flow(columns=_FlowList(u.columns)), u.name, naming.unique_name(t.key, u.columns), not inline)
            for u in t.uniques[n_uq:]]
     if uqs:
         block["uniques"] = uqs
@@ -292,7 +400,7 @@ def _fk_entry(t: Table, fk: ForeignKey, *, explicit: bool) -> _Flow:
         entry["on_delete"] = fk.on_delete.lower()
     if fk.on_update:
         entry["on_update"] = fk.on_update.lower()
-    return _named(entry, fk.name, naming.fk_name(t.name, fk.columns, fk.ref_table), explicit)
+    return _named(entry, fk.name, naming.fk_name(t.key, fk.columns, fk.ref_table), explicit)
 
 
 def _index_entry(t: Table, ix: Index, *, explicit: bool) -> _Flow:
@@ -305,7 +413,7 @@ def _index_entry(t: Table, ix: Index, *, explicit: bool) -> _Flow:
         entry["method"] = ix.method
     if ix.include:
         entry["include"] = _FlowList(ix.include)
-    return _named(entry, ix.name, naming.index_name(t.name, ix.columns, ix.unique), explicit)
+    return _named(entry, ix.name, naming.index_name(t.key, ix.columns, ix.unique), explicit)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -365,6 +473,7 @@ def read_yaml(text: str, *, source: str = "<string>") -> Schema:
     loader = _Loader(text)
     try:
         try:
+            _check_structure(text, source)
             root = loader.get_single_node()  # type: ignore[no-untyped-call]
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
@@ -384,6 +493,55 @@ def read_yaml(text: str, *, source: str = "<string>") -> Schema:
             raise e.at(f"{source}:{line}") from None
     finally:
         loader.dispose()
+
+
+#: Most nodes the aliases of one file may add when expanded: a schema reuses an anchor a few times
+#: (a `&defaults` column list); nine aliases nine levels deep ("billion laughs") would add 387 million.
+MAX_ALIAS_NODES = 100_000
+
+
+def _check_structure(text: str, source: str) -> None:
+    """Refuse YAML nested deeper than MAX_NESTING levels, with an alias to the node that holds it
+    (a cycle), or whose aliases expand past MAX_ALIAS_NODES nodes: read from the event stream,
+    before anything is built (libyaml's composer recurses once per level, and every reader of the
+    built value would expand a bomb)."""
+    from ..inputs import MAX_NESTING
+
+    open_sizes: list[int] = []  # expanded node count of each collection still open
+    open_anchors: list[str | None] = []
+    sizes: dict[str, int] = {}
+    added = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_sizes.append(1)
+            open_anchors.append(event.anchor)
+            if len(open_sizes) > MAX_NESTING:
+                raise ModelError(f"nested deeper than {MAX_NESTING} levels; no schema needs that",
+                                 where=f"{source}:{line}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size = open_sizes.pop()
+            anchor = open_anchors.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+            if open_sizes:
+                open_sizes[-1] += size
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            if open_sizes:
+                open_sizes[-1] += 1
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor in open_anchors:
+                raise ModelError(f"alias *{event.anchor} refers to a node that contains it (a cycle)",
+                                 where=f"{source}:{line}")
+            size = sizes.get(event.anchor, 1)  # an unknown anchor: the composer names it next
+            added += size
+            if added > MAX_ALIAS_NODES:
+                raise ModelError(f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?); "
+                                 "write the values out", where=f"{source}:{line}")
+            if open_sizes:
+                open_sizes[-1] += size
 
 
 def _mapping(node: Node, what: str, allowed: Iterable[str] | None = None) -> list[tuple[str, Node, Node]]:
@@ -425,6 +583,17 @@ def _bool(loader: _Loader, node: Node, what: str) -> bool:
     raise _at(node, f"{what} must be true or false")
 
 
+def _position(loader: _Loader, node: Node) -> tuple[int, int]:
+    numbers = isinstance(node, SequenceNode) and len(node.value) == 2 and all(
+        isinstance(n, ScalarNode) and n.tag in (_INT_TAG, _FLOAT_TAG) for n in node.value)
+    if not numbers:
+        raise _at(node, "position must be two numbers, like [120, 80]")
+    try:
+        return position(tuple(loader.construct_object(n) for n in node.value))  # type: ignore[no-untyped-call]
+    except ModelError as e:
+        raise _at(node, e.message) from None
+
+
 def _names(node: Node, what: str) -> tuple[str, ...]:
     if isinstance(node, ScalarNode):
         return (_name(node, what),)
@@ -440,6 +609,10 @@ def _read_schema(loader: _Loader, root: Node, places: _Places) -> Schema:
         raise _at(root, "a schema needs a 'tables:' key")
     values: dict[str, Any] = {}
     enums: list[Enum] = []
+    domains: list[Domain] = []
+    sequences: list[Sequence] = []
+    views: list[View] = []
+    objects: list[Verbatim] = []
     tables: list[Table] = []
     table_names: set[str] = set()
     table_nodes: list[tuple[str, Node, Node]] = []
@@ -449,16 +622,139 @@ def _read_schema(loader: _Loader, root: Node, places: _Places) -> Schema:
         elif key == "enums":
             for ename, enode, evalue in _mapping(value, "enums"):
                 enums.append(_read_enum(ename, enode, evalue))
+        elif key == "domains":
+            for dname, dnode, dvalue in _mapping(value, "domains"):
+                domains.append(_read_domain(dname, dnode, dvalue))
+        elif key == "sequences":
+            for qname, qnode, qvalue in _mapping(value, "sequences"):
+                places.add(f"sequence {qname}", qnode)
+                sequences.append(_read_sequence(loader, qname, qnode, qvalue))
         elif key == "tables":
             if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
                 continue
             table_nodes = _mapping(value, "tables")
+        elif key == "views":
+            for vname, vnode, vvalue in _mapping(value, "views"):
+                places.add(f"view {vname}", vnode)
+                views.append(_read_view(loader, vname, vnode, vvalue))
+        elif key == "objects":
+            if not isinstance(value, SequenceNode):
+                raise _at(value, "objects is a list of {kind, name, dialect, sql} entries")
+            objects.extend(_read_object(loader, entry) for entry in value.value)
     table_names = {name for name, _, _ in table_nodes}
-    enum_names = {e.name for e in enums}
+    enum_names = {e.key for e in enums}
     for tname, tnode, tvalue in table_nodes:
         places.add(tname, tnode)
         tables.append(_read_table(loader, tname, tnode, tvalue, places, table_names, enum_names))
-    return Schema(tuple(tables), tuple(enums), **values)
+    try:
+        return Schema(tuple(tables), tuple(enums), domains=tuple(domains), sequences=tuple(sequences),
+                      views=tuple(views), verbatim=tuple(objects), **values)
+    except ModelError as e:
+        seq = next((q.key for q in sequences if f"sequence {q.key!r}" in e.message), None)
+        raise e.at(f"sequence {seq}") if seq is not None and e.where is None else e from None
+
+
+def _read_view(loader: _Loader, key: str, key_node: Node, node: Node) -> View:
+    fields: dict[str, Any] = {}
+    for k, _, value in _mapping(node, f"view {key}", VIEW_KEYS):
+        if k in ("materialized", "security_invoker"):
+            fields[k] = _bool(loader, value, k)
+        elif k in ("columns", "depends_on"):
+            fields[k] = _names(value, k)
+        else:
+            fields[k] = _text(value, k)
+    if not fields.get("query"):
+        raise _at(node, f"view {key} needs a query")
+    name, namespace = _split(key)
+    try:
+        return View(name, fields.pop("query"), schema=namespace, **fields)
+    except ModelError as e:
+        raise _at(key_node, f"view {key}: {e.message}") from None
+
+
+def _read_object(loader: _Loader, node: Node) -> Verbatim:
+    fields: dict[str, Any] = {}
+    for k, _, value in _mapping(node, "an object", OBJECT_KEYS):
+        fields[k] = _names(value, k) if k == "depends_on" else _text(value, k)
+    for need in ("kind", "name", "dialect", "sql"):
+        if not fields.get(need):
+            raise _at(node, f"an object needs {need}: (kind, name, dialect and sql)")
+    try:
+        return Verbatim(**fields)
+    except ModelError as e:
+        raise _at(node, e.message) from None
+
+
+def _split(key: str) -> tuple[str, str | None]:
+    """``(name, schema)`` of a key written ``name`` or ``schema.name`` (see :func:`~.naming.qualify`)."""
+    namespace, name = split_key(key)
+    return name, namespace
+
+
+def _read_sequence(loader: _Loader, name: str, key_node: Node, node: Node) -> Sequence:
+    fields: dict[str, Any] = {}
+    if not (isinstance(node, ScalarNode) and node.tag == _NULL_TAG):
+        for key, _, value in _mapping(node, f"sequence {name}", SEQUENCE_KEYS):
+            if key == "cycle":
+                fields[key] = _bool(loader, value, key)
+            elif key == "owned_by":
+                owner = _names(value, "owned_by")
+                if len(owner) != 2:
+                    raise _at(value, "owned_by is [table, column]")
+                fields[key] = owner
+            elif key in ("type", "comment"):
+                fields[key] = _text(value, key)
+            else:
+                if not (isinstance(value, ScalarNode) and value.tag == _INT_TAG):
+                    raise _at(value, f"{key} is a whole number")
+                fields[key] = int(value.value)
+    try:
+        bare, namespace = _split(name)
+        return Sequence(bare, **fields, schema=namespace)
+    except ModelError as e:
+        raise _at(key_node, e.message) from None
+
+
+def _read_domain(name: str, key_node: Node, node: Node) -> Domain:
+    spec_node, comment, checks = node, None, None
+    if isinstance(node, MappingNode):
+        spec_node = None  # type: ignore[assignment]
+        for key, _, value in _mapping(node, f"domain {name}", DOMAIN_KEYS):
+            if key == "spec":
+                spec_node = value
+            elif key == "comment":
+                comment = _text(value, "comment")
+            else:
+                if not isinstance(value, SequenceNode):
+                    raise _at(value, "checks is a list of one-line entries: - {name: n, expression: value > 0}")
+                checks = [_read_domain_check(name, entry) for entry in value.value]
+        if spec_node is None:
+            raise _at(node, f"domain {name} needs a 'spec:' line")
+    if not isinstance(spec_node, ScalarNode) or spec_node.tag == _NULL_TAG:
+        raise _at(spec_node, f"domain {name}: write a spec line like 'integer not null check (value > 0)'")
+    try:
+        spec = parse_column("value", spec_node.value)
+        if spec.primary_key or spec.unique or spec.references is not None or spec.column.generated \
+                or spec.column.sensitive or (spec.column.default and spec.column.default.kind == "identity"):
+            raise ModelError("a domain has a type, not null, a default and checks only")
+        if checks is not None and spec.checks:
+            raise ModelError("checks are given both in the spec line and as checks:")
+        c = spec.column
+        bare, namespace = _split(name)
+        return Domain(bare, c.type, c.nullable, c.default, tuple(checks if checks is not None else spec.checks),
+                      comment if comment is not None else c.comment, schema=namespace)
+    except ModelError as e:
+        raise _at(spec_node, f"domain {name}: {e.message}") from None
+
+
+def _read_domain_check(domain: str, node: Node) -> Check:
+    fields = {k: _text(v, k) for k, _, v in _mapping(node, f"a check of domain {domain}", CHECK_KEYS)}
+    if not fields.get("expression"):
+        raise _at(node, f"a check of domain {domain} needs an expression")
+    try:
+        return Check(fields["expression"] or "", name=fields.get("name") or "")
+    except ModelError as e:
+        raise _at(node, e.message) from None
 
 
 def _read_enum(name: str, key_node: Node, node: Node) -> Enum:
@@ -475,7 +771,8 @@ def _read_enum(name: str, key_node: Node, node: Node) -> Enum:
     else:
         raise _at(node, f"enum {name} is a list of values: [a, b, c]")
     try:
-        return Enum(name, values, comment)
+        bare, namespace = _split(name)
+        return Enum(bare, values, comment, schema=namespace)
     except ModelError as e:
         raise _at(key_node, e.message) from None
 
@@ -504,10 +801,12 @@ def _read_table(loader: _Loader, name: str, key_node: Node, node: Node, places: 
     pending: list[tuple[Node, str, tuple[str, ...]]] = []  # (node, what, columns it names)
     has_columns = False
     for key, _, value in _mapping(node, f"table {name}", TABLE_KEYS):
-        if key in ("comment", "group"):
+        if key in TABLE_TEXTS:
             block.options[key] = _text(value, key)
         elif key in TABLE_FLAGS:
             block.options[key] = _bool(loader, value, key)
+        elif key == "position":
+            block.options[key] = _position(loader, value)
         elif key == "columns":
             has_columns = True
             for cname, cnode, cvalue in _mapping(value, f"the columns of {name}"):
@@ -545,7 +844,8 @@ def _read_table(loader: _Loader, name: str, key_node: Node, node: Node, places: 
             if col not in known:
                 raise _at(where_node, f"{what} names column {col!r}, which table {name} does not have")
     try:
-        return Table(name, tuple(block.columns), primary_key=tuple(block.primary_key),
+        bare, namespace = _split(name)
+        return Table(bare, tuple(block.columns), primary_key=tuple(block.primary_key), schema=namespace,
                      foreign_keys=(*inline_fks, *block.foreign_keys), indexes=tuple(block.indexes),
                      uniques=(*inline_uqs, *block.uniques), checks=(*inline_checks, *block.checks),
                      **block.options)
@@ -590,8 +890,7 @@ def _read_column(loader: _Loader, table: str, name: str, key_node: Node, node: N
             raise _at(key_node, f"column {table}.{name} has a comment both in its spec and as comment:")
         column = replace(column, comment=comment)
     if hints is not None:
-        column = Column(column.name, column.type, column.nullable, column.default, column.generated,
-                        column.comment, column.sensitive, tuple(hints.items()))
+        column = replace(column, hints=tuple(hints.items()))
     return replace(spec, column=column)
 
 

@@ -120,17 +120,17 @@ def _identifiers(schema: Schema) -> Iterator[tuple[str | None, str | None, str, 
     for e in schema.enums:
         yield None, None, "enum", e.name
     for t in schema.tables:
-        yield t.name, None, "table", t.name
+        yield t.key, None, "table", t.name
         for c in t.columns:
-            yield t.name, c.name, "column", c.name
+            yield t.key, c.name, "column", c.name
         for fk in t.foreign_keys:
-            yield t.name, None, "foreign key", fk.name
+            yield t.key, None, "foreign key", fk.name
         for ix in t.indexes:
-            yield t.name, None, "index", ix.name
+            yield t.key, None, "index", ix.name
         for u in t.uniques:
-            yield t.name, None, "unique constraint", u.name
+            yield t.key, None, "unique constraint", u.name
         for ck in t.checks:
-            yield t.name, None, "check constraint", ck.name
+            yield t.key, None, "check constraint", ck.name
 
 
 # -- the rules -------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def no_primary_key(schema: Schema) -> Iterator[Hit]:
             uniques = [u.columns for u in t.uniques if all(not t.column(c).nullable for c in u.columns)]
             hint = (f"promote the unique, not-null ({', '.join(uniques[0])}) to the primary key" if uniques
                     else "add a surrogate key such as `id bigint pk identity` or `id uuid pk default uuid()`")
-            yield Hit(t.name, None, f"table {t.name} has no primary key", hint)
+            yield Hit(t.key, None, f"table {t.key} has no primary key", hint)
 
 
 @rule("DM102", "fk-not-indexed", "warning")
@@ -159,9 +159,9 @@ def fk_not_indexed(schema: Schema) -> Iterator[Hit]:
             if any(set(p.columns[:k]) == set(fk.columns) for p in paths):
                 continue
             cols = ", ".join(fk.columns)
-            yield Hit(t.name, fk.columns[0],
-                      f"foreign key {t.name}({cols}) -> {fk.ref_table} has no index starting with its column(s)",
-                      f"add an index on {t.name}({cols}), e.g. m.add_index({t.name!r}, "
+            yield Hit(t.key, fk.columns[0],
+                      f"foreign key {t.key}({cols}) -> {fk.ref_table} has no index starting with its column(s)",
+                      f"add an index on {t.key}({cols}), e.g. m.add_index({t.key!r}, "
                       + ", ".join(repr(c) for c in fk.columns) + ")")
 
 
@@ -185,7 +185,7 @@ def money_as_float(schema: Schema) -> Iterator[Hit]:
         for c in t.columns:
             name = _words(c.name)
             if c.type.kind in ("real", "double") and _MONEY.search(name) and not _NOT_MONEY.search(name):
-                yield Hit(t.name, c.name, f"{t.name}.{c.name} looks like money but is {c.type}",
+                yield Hit(t.key, c.name, f"{t.key}.{c.name} looks like money but is {c.type}",
                           "use decimal(p,s), e.g. decimal(12,2), or an integer count of cents")
 
 
@@ -196,7 +196,7 @@ def timestamp_without_time_zone(schema: Schema) -> Iterator[Hit]:
     for t in schema.tables:
         for c in t.columns:
             if c.type.kind == "timestamp":
-                yield Hit(t.name, c.name, f"{t.name}.{c.name} is a timestamp without time zone",
+                yield Hit(t.key, c.name, f"{t.key}.{c.name} is a timestamp without time zone",
                           "use timestamptz (stored as UTC); keep plain timestamp only for wall-clock times "
                           "that are not instants")
 
@@ -208,7 +208,7 @@ def varchar_without_length(schema: Schema) -> Iterator[Hit]:
     for t in schema.tables:
         for c in t.columns:
             if c.type.kind == "varchar" and c.type.length is None:
-                yield Hit(t.name, c.name, f"{t.name}.{c.name} is varchar without a length",
+                yield Hit(t.key, c.name, f"{t.key}.{c.name} is varchar without a length",
                           "give the length the data needs, e.g. varchar(255), or use text when it is "
                           "really unbounded")
 
@@ -237,7 +237,7 @@ def missing_timestamps(schema: Schema) -> Iterator[Hit]:
         missing = [what for what, pattern in (("created_at", _CREATED), ("updated_at", _UPDATED))
                    if not any(pattern.search(n) for n in temporal)]
         if missing:
-            yield Hit(t.name, None, f"table {t.name} has no {' or '.join(missing)} column",
+            yield Hit(t.key, None, f"table {t.key} has no {' or '.join(missing)} column",
                       "add " + " and ".join(f"`{m} timestamptz not null default now()`" for m in missing)
                       + ", or set the table's timestamps flag")
 
@@ -291,8 +291,8 @@ def sensitive_not_marked(schema: Schema) -> Iterator[Hit]:
                 continue
             what = _sensitive_kind(c)
             if what:
-                yield Hit(t.name, c.name, f"{t.name}.{c.name} looks like {what} but is not marked sensitive",
-                          f"mark it: add `sensitive` to its spec (m.alter_column('{t.name}.{c.name}', "
+                yield Hit(t.key, c.name, f"{t.key}.{c.name} looks like {what} but is not marked sensitive",
+                          f"mark it: add `sensitive` to its spec (m.alter_column('{t.key}.{c.name}', "
                           "sensitive=True))")
 
 
@@ -312,17 +312,17 @@ def _sqlite_reserved() -> frozenset[str]:
     """SQLite keywords the installed engine refuses as bare identifiers.
 
     SQLite lets most of its keywords be identifiers (its parser falls back), so its full keyword
-    list (SQLAlchemy's ``SQLiteIdentifierPreparer.reserved_words``) would flag harmless names like
-    ``action`` or ``key``. Asking the engine itself is exact for the SQLite in use and takes ~5 ms.
-    The probe must put the word *unquoted* into the statement, which no SQL tree builder does
-    (they quote); the words come from SQLAlchemy's fixed list, never from user input.
+    list (SQLAlchemy's ``SQLiteIdentifierPreparer.reserved_words``, copied in :mod:`._words`) would
+    flag harmless names like ``action`` or ``key``. Asking the engine itself is exact for the SQLite
+    in use and takes ~5 ms. The probe must put the word *unquoted* into the statement, which no SQL
+    tree builder does (they quote); the words come from SQLAlchemy's fixed list, never from user input.
     """
-    from sqlalchemy.dialects import sqlite
+    from ._words import SQLITE_CANDIDATES
 
     refused = set()
     con = sqlite3.connect(":memory:")
     try:
-        for word in sorted(sqlite.dialect().identifier_preparer.reserved_words):
+        for word in sorted(SQLITE_CANDIDATES):
             try:
                 con.execute(f"CREATE TEMP TABLE {word} ({word} INTEGER)")
                 con.execute(f"DROP TABLE {word}")
@@ -339,15 +339,17 @@ def reserved_words() -> dict[str, frozenset[str]]:
 
     MySQL (standing for MariaDB too) and DuckDB: sqlglot's generator lists (``RESERVED_KEYWORDS``,
     which follow the vendors' reserved-word pages); PostgreSQL: SQLAlchemy's list (sqlglot has
-    none); SQLite: see :func:`_sqlite_reserved`. SQLAlchemy's MariaDB list is not used: it adds
+    none; copied in :mod:`._words`, so lint starts without SQLAlchemy); SQLite: see
+    :func:`_sqlite_reserved`. SQLAlchemy's MariaDB list is not used: it adds
     the Oracle-mode words (``body``, ``package``, ...), which plain MariaDB accepts as names.
 
     >>> "order" in reserved_words()["PostgreSQL"], "status" in reserved_words()["MySQL"]
     (True, False)
     """
-    from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS as POSTGRES
     from sqlglot.dialects.duckdb import DuckDB
     from sqlglot.dialects.mysql import MySQL
+
+    from ._words import POSTGRES
 
     return {
         "PostgreSQL": frozenset(POSTGRES),
@@ -364,12 +366,12 @@ def reserved_word(schema: Schema) -> Iterator[Hit]:
     forgetting gives a syntax error."""
     words = reserved_words()
     for t in schema.tables:
-        for column, name in [(None, t.name), *((c.name, c.name) for c in t.columns)]:
+        for column, name in [(None, t.key), *((c.name, c.name) for c in t.columns)]:
             engines = [engine for engine, reserved in words.items() if name.lower() in reserved]
             if engines:
                 kind = "table" if column is None else "column"
                 better = f"{t.name}_{name}" if column else f"{name}s"
-                yield Hit(t.name, column, f"{kind} name {name!r} is a reserved word in {', '.join(engines)}",
+                yield Hit(t.key, column, f"{kind} name {name!r} is a reserved word in {', '.join(engines)}",
                           f"rename it (e.g. {better}) so hand-written queries need no quoting")
 
 
@@ -381,7 +383,7 @@ def boolean_index(schema: Schema) -> Iterator[Hit]:
         for ix in t.indexes:
             if len(ix.columns) == 1 and ix.where is None and t.column(ix.columns[0]).type.kind == "boolean":
                 col = ix.columns[0]
-                yield Hit(t.name, col, f"index {ix.name} is on the boolean {t.name}.{col} alone",
+                yield Hit(t.key, col, f"index {ix.name} is on the boolean {t.key}.{col} alone",
                           f"drop it, make it partial (WHERE {col}) for the rare value, or lead with a selective "
                           "column")
 
@@ -406,7 +408,7 @@ def redundant_index(schema: Schema) -> Iterator[Hit]:
                     same = q.columns == p.columns
                     redundant = q.columns[: len(p.columns)] == p.columns and (not same or j < i or q.unique)
                 if redundant:
-                    yield Hit(t.name, p.columns[0], f"{p.describe()} is redundant: {q.describe()} already "
+                    yield Hit(t.key, p.columns[0], f"{p.describe()} is redundant: {q.describe()} already "
                               "covers it", f"drop index {p.name}")
                     break
 
@@ -422,8 +424,8 @@ def nullable_in_unique(schema: Schema) -> Iterator[Hit]:
                 continue
             nullable = [c for c in p.columns if t.column(c).nullable]
             for c in nullable:
-                yield Hit(t.name, c, f"{t.name}.{c} is nullable but part of {p.describe()}",
-                          f"make {t.name}.{c} NOT NULL, or use NULLS NOT DISTINCT (PostgreSQL 15+) / a partial "
+                yield Hit(t.key, c, f"{t.key}.{c} is nullable but part of {p.describe()}",
+                          f"make {t.key}.{c} NOT NULL, or use NULLS NOT DISTINCT (PostgreSQL 15+) / a partial "
                           "unique index")
 
 
@@ -447,8 +449,8 @@ def enum_like_check(schema: Schema) -> Iterator[Hit]:
             found = _in_list(ck.expression)
             if found and t.has_column(found[0]) and t.column(found[0]).type.kind in ("char", "varchar", "text"):
                 col, values = found
-                yield Hit(t.name, col, f"{t.name}.{col} is text limited to {len(values)} values by check "
-                          f"{ck.name}", f"declare an enum: m.add_enum('{t.name}_{col}', "
+                yield Hit(t.key, col, f"{t.key}.{col} is text limited to {len(values)} values by check "
+                          f"{ck.name}", f"declare an enum: m.add_enum('{t.key}_{col}', "
                           + ", ".join(repr(v) for v in values) + f") and make {col} that enum")
 
 
@@ -463,8 +465,8 @@ def fk_type_differs(schema: Schema) -> Iterator[Hit]:
             for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 a, b = t.column(col).type, parent.column(ref).type
                 if a != b:
-                    yield Hit(t.name, col, f"{t.name}.{col} is {a} but references {fk.ref_table}.{ref}, "
-                              f"which is {b}", f"make {t.name}.{col} {b}")
+                    yield Hit(t.key, col, f"{t.key}.{col} is {a} but references {fk.ref_table}.{ref}, "
+                              f"which is {b}", f"make {t.key}.{col} {b}")
 
 
 @rule("DM115", "impossible-fk-action", "error")
@@ -480,20 +482,20 @@ def impossible_fk_action(schema: Schema) -> Iterator[Hit]:
                         continue
                     if action == "SET DEFAULT" and c.default is not None:
                         continue
-                    yield Hit(t.name, col, f"foreign key {fk.name} has ON {event.upper()} {action} but "
-                              f"{t.name}.{col} is NOT NULL" + (" without a default" if action == "SET DEFAULT"
+                    yield Hit(t.key, col, f"foreign key {fk.name} has ON {event.upper()} {action} but "
+                              f"{t.key}.{col} is NOT NULL" + (" without a default" if action == "SET DEFAULT"
                                                               else ""),
-                              f"make {t.name}.{col} nullable, or use ON {event.upper()} CASCADE / RESTRICT")
+                              f"make {t.key}.{col} nullable, or use ON {event.upper()} CASCADE / RESTRICT")
 
 
 @rule("DM116", "unbreakable-fk-cycle", "error")
 def unbreakable_fk_cycle(schema: Schema) -> Iterator[Hit]:
     """A cycle of foreign keys between tables whose columns are all NOT NULL: no row of the cycle
     can be inserted first (DuckDB, MySQL and SQLite's default cannot defer the check)."""
-    edges: dict[str, list[ForeignKey]] = {t.name: [] for t in schema.tables}
+    edges: dict[str, list[ForeignKey]] = {t.key: [] for t in schema.tables}
     for t in schema.tables:
-        edges[t.name] = [fk for fk in t.foreign_keys
-                         if fk.ref_table != t.name and all(not t.column(c).nullable for c in fk.columns)]
+        edges[t.key] = [fk for fk in t.foreign_keys
+                         if fk.ref_table != t.key and all(not t.column(c).nullable for c in fk.columns)]
 
     def reachable(start: str) -> set[str]:
         seen: set[str] = set()
@@ -507,12 +509,12 @@ def unbreakable_fk_cycle(schema: Schema) -> Iterator[Hit]:
 
     reach = {name: reachable(name) for name in edges}
     for t in schema.tables:
-        for fk in edges[t.name]:
-            if t.name in reach[fk.ref_table]:  # the parent leads back here: a cycle
+        for fk in edges[t.key]:
+            if t.key in reach[fk.ref_table]:  # the parent leads back here: a cycle
                 cols = ", ".join(fk.columns)
-                yield Hit(t.name, fk.columns[0], f"foreign key {t.name}({cols}) -> {fk.ref_table} is part of "
+                yield Hit(t.key, fk.columns[0], f"foreign key {t.key}({cols}) -> {fk.ref_table} is part of "
                           "a cycle of NOT NULL foreign keys, so no row of the cycle can be inserted first",
-                          f"make {t.name}({cols}) nullable (fill it in after both rows exist)")
+                          f"make {t.key}({cols}) nullable (fill it in after both rows exist)")
 
 
 @rule("DM117", "unused-enum", "info")
@@ -533,7 +535,7 @@ def duplicate_foreign_key(schema: Schema) -> Iterator[Hit]:
         for fk in t.foreign_keys:
             key = (frozenset(zip(fk.columns, fk.ref_columns)), fk.ref_table)
             if key in seen:
-                yield Hit(t.name, fk.columns[0], f"foreign key {fk.name} duplicates {seen[key]}",
+                yield Hit(t.key, fk.columns[0], f"foreign key {fk.name} duplicates {seen[key]}",
                           f"drop foreign key {fk.name}")
             else:
                 seen[key] = fk.name
@@ -554,7 +556,7 @@ def unique_ignores_soft_delete(schema: Schema) -> Iterator[Hit]:
         for p in _access_paths(t):
             if p.unique and p.where is None and p.kind != "primary key" and flag not in p.columns:
                 cols = ", ".join(p.columns)
-                yield Hit(t.name, p.columns[0], f"{p.describe()} also counts soft-deleted rows",
+                yield Hit(t.key, p.columns[0], f"{p.describe()} also counts soft-deleted rows",
                           f"if deleted rows may free the value, replace it by a unique index on ({cols}) "
                           f"WHERE {flag} IS NULL")
 
@@ -575,6 +577,54 @@ def identifier_needs_quoting(schema: Schema) -> Iterator[Hit]:
                 better = f"{kind}_{better}"
             yield Hit(table, column, f"{kind} name {name!r} must be quoted in every query",
                       f"rename it in lower-case snake_case, e.g. {better}")
+
+
+@rule("DM121", "not-portable", "info")
+def not_portable(schema: Schema) -> Iterator[Hit]:
+    """What the kit keeps as one engine's SQL and cannot carry to the others: verbatim objects
+    (triggers, functions, extensions, ...), views whose query sqlglot does not transpile,
+    native-only column types and partitions (PostgreSQL's declarative partitioning). The DDL
+    for another engine leaves them out (or stores them differently) with a note; this lists them
+    up front, one place each."""
+    # the engines' names from the model (dbmodel_kit.dialects and ddl import SQLAlchemy: only
+    # a schema with views needs them here)
+    from ..model.types import DIALECT_NAMES as DIALECTS
+
+    for o in schema.verbatim:
+        others = ", ".join(d for d in DIALECTS if d != o.dialect)
+        where = next((d for d in o.depends_on if schema.has_table(d)), None)
+        yield Hit(where, None, f"{o.kind} {o.key} is kept as {o.dialect} SQL: not created on {others}",
+                  f"write it for each engine that needs it (one {o.kind} per dialect), or leave it to the "
+                  f"application")
+    objects = {o.key: o for o in schema.verbatim}
+    for v in schema.views:
+        from ..ddl.objects import view_sql
+
+        missing = [d for d in DIALECTS if view_sql(v, d)[0] is None]
+        if missing:
+            yield Hit(None, None, f"view {v.key} ({v.dialect or 'generic SQL'}) is not created on "
+                                  f"{', '.join(missing)}: its query does not transpile there",
+                      "write the query in portable SQL, or keep one view per dialect")
+        # a view calling a routine kept as one engine's SQL exists only where that routine does
+        calls = [objects[d] for d in v.depends_on if d in objects]
+        absent = [d for d in DIALECTS if d not in missing and any(o.dialect != d for o in calls)]
+        if absent:
+            yield Hit(None, None, f"view {v.key} is not created on {', '.join(absent)}: it calls "
+                                  f"{', '.join(f'{o.kind} {o.key}' for o in calls)} ({calls[0].dialect} only)",
+                      "keep the routine for each engine that needs the view, or compute it in the query")
+    for t in schema.tables:
+        for c in t.columns:
+            if c.type.kind == "native":
+                have = {d for d, _ in c.type.native}
+                yield Hit(t.key, c.name, f"{t.key}.{c.name} has a native type ({c.type}) with no spelling for "
+                                         f"{', '.join(d for d in DIALECTS if d not in have)}",
+                          "give a logical type (the native spelling stays for its engine) or a spelling per engine")
+        if t.partition_by is not None:
+            parts = len(schema.partitions(t.key))
+            yield Hit(t.key, None, f"{t.key} is partitioned ({t.partition_by}, {parts} partition"
+                                   f"{'' if parts == 1 else 's'}): only "
+                                   "PostgreSQL keeps the partitions; elsewhere the table holds every row",
+                      "nothing to do unless the partitions matter on the other engines")
 
 
 #: Every rule, in the order they run and report.
@@ -599,4 +649,5 @@ RULES: tuple[Rule, ...] = (
     duplicate_foreign_key,
     unique_ignores_soft_delete,
     identifier_needs_quoting,
+    not_portable,
 )

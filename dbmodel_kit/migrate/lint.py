@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
 from ..model import ops as o
+from ..model.schema import Verbatim, View
 from .plan import Plan, Step, widens
 
 Severity = Literal["error", "warning", "info"]
@@ -142,7 +143,7 @@ def add_required_column(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     if (isinstance(op, o.AddColumn) and ctx.existing(op.table) and not op.column.nullable
             and op.column.default is None and not op.column.generated):
         yield _f(i, "MF103", "error", f"adding NOT NULL column {op.table}.{op.column.name} without a default fails "
-                 "on a table that has rows",
+                 "on a table that has rows (apply refuses the plan before any statement runs if it has)",
                  "give it a default, or add it nullable, backfill, then set NOT NULL",
                  squawk="adding-required-field", atlas="MF103" if ctx.dialect != "mysql" else "MY101",
                  strong_migrations="add_column (with null: false)")
@@ -157,6 +158,7 @@ def set_not_null(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     safe = ctx.safe and ENGINE[ctx.dialect]["not_valid"]
     yield _f(i, "MF104", "info" if safe else "warning",
              f"setting {op.table}.{op.column} NOT NULL scans the table under an exclusive lock and fails on NULL rows"
+             + " (apply refuses the plan before any statement runs if there are)"
              + (" (safe mode: CHECK NOT VALID, VALIDATE, then SET NOT NULL)" if safe else ""),
              "backfill NULLs; on PostgreSQL add CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL",
              # the safe recipe ends by dropping its helper CHECK, which squawk reports as such
@@ -169,10 +171,24 @@ def unique_on_existing(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     unique = (isinstance(op, o.AddUnique) or (isinstance(op, o.AddIndex) and op.index.unique))
     if unique and ctx.existing(op.table):  # type: ignore[attr-defined]
         yield _f(i, "MF101", "warning", f"a unique constraint on existing table {op.table} fails if the data "  # type: ignore[attr-defined]
-                 "already has duplicates",
+                 "already has duplicates (apply refuses the plan before any statement runs if it has)",
                  "check for duplicates first; on PostgreSQL build a unique index CONCURRENTLY and attach it",
                  squawk="disallowed-unique-constraint" if isinstance(op, o.AddUnique) else None,
                  atlas="MF101", strong_migrations="add_index (unique)")
+
+
+def check_on_existing(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    op = s.op
+    if isinstance(op, o.AddCheck) and ctx.existing(op.table):
+        yield _f(i, "DM307", "warning", f"adding check {op.check.name} to existing table {op.table} fails if rows "
+                 "break it (apply refuses the plan before any statement runs if they do)",
+                 "check the rows first (SELECT ... WHERE NOT (expression)) and fix them",
+                 squawk=None, atlas=None, strong_migrations=None)
+    if isinstance(op, o.AddForeignKey) and ctx.existing(op.table):
+        yield _f(i, "DM308", "warning", f"adding foreign key {op.foreign_key.name} to existing table {op.table} fails "
+                 f"if rows point at no row of {op.foreign_key.ref_table} (apply refuses the plan before any "
+                 "statement runs if they do)", "delete, fix or set NULL those rows first",
+                 squawk=None, atlas=None, strong_migrations=None)
 
 
 def index_not_concurrent(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
@@ -208,7 +224,7 @@ def constraint_not_valid(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
 def volatile_default(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     op = s.op
     if isinstance(op, o.AddColumn) and ctx.existing(op.table) and op.column.default is not None \
-            and op.column.default.kind in ("now", "uuid", "expression"):
+            and op.column.default.kind in ("now", "uuid", "expression", "sequence"):  # nextval() is volatile
         yield _f(i, "DM303", "warning", f"adding {op.table}.{op.column.name} with the volatile default "
                  f"{op.column.default} rewrites every row",
                  "add the column without a default, set the default, backfill in batches",
@@ -251,7 +267,8 @@ def enum_value_removed(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
         removed = [v for v in s.before.enum(op.name).values if v not in op.values]
         if removed:
             yield _f(i, "DM401", "error", f"removing value(s) {', '.join(removed)} from enum {op.name} fails (or "
-                     "loses data) for rows that hold them",
+                     "loses data) for rows that hold them (apply refuses the plan before any statement runs if "
+                     "rows do)",
                      "update those rows to another value first; keep the value until no row uses it",
                      squawk=None, atlas="MY110" if ctx.dialect == "mysql" else None, strong_migrations=None)
 
@@ -286,12 +303,101 @@ def drop_enum(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
                  "a running client still casts to it", squawk="ban-drop-type", atlas=None, strong_migrations=None)
 
 
-def enum_swap(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+def drop_domain_or_sequence(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     from ..dialects import get_dialect
 
-    if isinstance(s.op, o.AlterEnum) and get_dialect(ctx.dialect).enum_style == "type":
-        users = [f"{t.name}.{c.name}" for t in s.before.tables for c in t.columns
-                 if c.type.kind == "enum" and c.type.enum == s.op.name]
+    d = get_dialect(ctx.dialect)
+    if isinstance(s.op, o.DropDomain) and d.domains:
+        yield _f(i, "DM403", "info", f"dropping domain {s.op.name}", "nothing uses it any more; keep it if a "
+                 "running client still casts to it", squawk="ban-drop-domain", atlas=None, strong_migrations=None)
+    if isinstance(s.op, o.DropSequence) and d.sequences:
+        yield _f(i, "DM404", "info", f"dropping sequence {s.op.name}: its next number is lost, the reverse starts "
+                 "it again at its start", "nothing draws from it any more; keep it if a running client calls "
+                 "nextval on it", squawk="ban-drop-sequence", atlas=None, strong_migrations=None)
+
+
+#: Verbatim kinds whose DROP squawk bans (a client calling the routine fails until it is back).
+_ROUTINES = ("function", "procedure", "aggregate")
+
+
+def drop_view_or_routine(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    """A view or routine dropped: by the step itself, by a new definition (DROP then CREATE), or
+    around a step that reshapes what it reads (``emit.dependents_around``). A client reading the
+    view or calling the routine in between gets an error."""
+    from ..ddl.objects import object_order
+    from ..dialects import get_dialect
+    from .emit import dependents_around
+
+    d = get_dialect(ctx.dialect)
+    op = s.op
+    here = {id(x) for x in object_order(s.before, d)[0]}
+    own: list[object] = []
+    if isinstance(op, o.DropView | o.ReplaceView):
+        own.append(s.before.view(op.name))
+    elif isinstance(op, o.DropObject | o.ReplaceObject):
+        own.append(s.before.object(op.kind, op.name, op.dialect))
+    gone, _ = dependents_around(s, d)
+    dropped = [x for x in own if id(x) in here] + list(gone)
+    views = [x.key for x in dropped if isinstance(x, View)]
+    routines = [f"{x.kind} {x.key}" for x in dropped if isinstance(x, Verbatim) and x.kind in _ROUTINES]
+    if views:
+        how = "dropped: a client still reading it gets an error" if isinstance(op, o.DropView) \
+            else "dropped and made again around this step: a client reading them in between gets an error"
+        yield _f(i, "DM407", "info", f"view(s) {', '.join(views)} {how}",
+                 "deploy the clients that stop reading them first, or run it in a quiet window",
+                 squawk="ban-drop-view", atlas=None, strong_migrations=None)
+    if routines:
+        how = "dropped: a client still calling it fails" if isinstance(op, o.DropObject) \
+            else "dropped and made again around this step: a client or trigger calling it in between fails"
+        yield _f(i, "DM408", "info", f"{', '.join(routines)} {how}",
+                 "deploy the clients that stop calling it first, or run it in a quiet window",
+                 squawk="ban-drop-function", atlas=None, strong_migrations=None)
+
+
+def domain_checks(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    """CHECKs on a domain: PostgreSQL validates an added one against every column of the domain in
+    every table (a scan of each, under lock), and a dropped one lets values in it refused."""
+    from ..dialects import get_dialect
+
+    if not get_dialect(ctx.dialect).domains:
+        return
+    op = s.op
+    if isinstance(op, o.AddDomain) and op.domain.checks:
+        yield _f(i, "DM405", "info", f"domain {op.domain.name} has CHECKs: changing them later validates every "
+                 "column of the domain in every table", "put the CHECKs on the columns, or keep the domain's rules "
+                 "fixed", squawk="ban-create-domain-with-constraint", atlas=None, strong_migrations=None)
+    if isinstance(op, o.AlterDomain) and op.checks is not o.KEEP:
+        before = {c.expression for c in s.before.domain(op.name).checks}
+        after = {c.expression for c in s.after.domain(op.name).checks}
+        added, dropped = after - before, before - after
+        rules = [*(["ban-alter-domain-with-add-constraint"] if added else []),
+                 *(["ban-drop-constraint"] if dropped else [])]
+        if rules:
+            yield _f(i, "DM406", "warning", f"changing the CHECKs of domain {op.name}: "
+                     + ("an added one is validated against every column of the domain in every table, under lock"
+                        if added else "")
+                     + ("; " if added and dropped else "")
+                     + ("a dropped one lets values in it refused; the reverse fails once such values are written"
+                        if dropped else ""),
+                     "check the columns of the domain instead, or change it in a quiet window",
+                     squawk=", ".join(rules), atlas=None, strong_migrations=None)
+
+
+def enum_swap(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    from ..dialects import get_dialect
+    from .emit import ENGINE_HANDLERS
+
+    if not isinstance(s.op, o.AlterEnum):
+        return
+    users = [f"{t.key}.{c.name}" for t in s.before.tables for c in t.columns
+             if c.type.kind == "enum" and c.type.enum == s.op.name]
+    if (ctx.dialect, o.AlterEnum) in ENGINE_HANDLERS and ENGINE[ctx.dialect]["rebuild_rule"]:
+        yield _f(i, ENGINE[ctx.dialect]["rebuild_rule"] or "", "info",
+                 f"{ctx.dialect} cannot change enum {s.op.name} in place: the tables of "
+                 f"{', '.join(users) or 'no column'} are rebuilt around the type swap (create new, copy, swap), "
+                 + (ENGINE[ctx.dialect]["rebuild_note"] or ""),
+                 "run it while writes are paused", squawk=None, atlas=None, strong_migrations=None)
+    elif get_dialect(ctx.dialect).enum_style == "type":
         yield _f(i, "DM403", "warning", f"changing enum {s.op.name} swaps the type: rename the old one, create the "
                  f"new one, retype {', '.join(users) or 'no column'} (a table rewrite), drop the old type",
                  "for adding a value at the end, ALTER TYPE ... ADD VALUE avoids the rewrite",
@@ -315,9 +421,9 @@ def _dropped_columns(s: Step) -> list[str]:
     out = []
     for name in s.op.tables:
         t = s.before.table(name) if s.before.has_table(name) else None
-        if t is not None and s.after.has_table(t.name):
-            after = s.after.table(t.name)
-            out += [f"{t.name}.{c.name}" for c in t.columns if not after.has_column(c.name)]
+        if t is not None and s.after.has_table(t.key):
+            after = s.after.table(t.key)
+            out += [f"{t.key}.{c.name}" for c in t.columns if not after.has_column(c.name)]
     if type(s.op).__name__ == "CastColumn":
         out.append(f"{s.op.table}.{s.op.column}")  # type: ignore[attr-defined]
     return out
@@ -342,8 +448,10 @@ def irreversible(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
 #: The rules, in the order they run.
 RULES: tuple[Rule, ...] = (
     drop_table, drop_column, rename, type_change, add_required_column, set_not_null, unique_on_existing,
-    index_not_concurrent, constraint_not_valid, volatile_default, rebuild_hazard, mysql_copy,
-    enum_value_removed, drop_constraint, relax_column, drop_enum, enum_swap, transform_rewrite, unsupported_here,
+    check_on_existing, index_not_concurrent, constraint_not_valid, volatile_default, rebuild_hazard, mysql_copy,
+    enum_value_removed, drop_constraint, relax_column, drop_enum, drop_domain_or_sequence, drop_view_or_routine,
+    domain_checks,
+    enum_swap, transform_rewrite, unsupported_here,
     irreversible,
 )
 
@@ -358,7 +466,7 @@ def lint(plan: Plan, dialect: str = "postgresql", *, safe: bool = False) -> list
         for rule in RULES:
             out.extend(rule(i, step, ctx))
         if isinstance(step.op, o.AddTable):
-            ctx.created.add(step.op.table.name)
+            ctx.created.add(step.op.table.key)
         if isinstance(step.op, o.RenameTable) and step.op.table in ctx.created:
             ctx.created.add(step.op.new_name)
         ctx.created.update(getattr(step.op, "creates", ()))

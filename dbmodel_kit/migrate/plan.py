@@ -82,6 +82,19 @@ class Plan:
         self.suggestions = tuple(suggestions)
         self.source = source
 
+    @property
+    def source(self) -> tuple[str, str]:
+        """Where the plan goes from and to (file names, model names, or database URLs with their
+        secrets hidden: the source is written into migration headers, revisions and reviews)."""
+        return self._source
+
+    @source.setter
+    def source(self, value: tuple[str, str]) -> None:
+        from ..urls import redact_url
+
+        old, new = value
+        self._source = (redact_url(old), redact_url(new))
+
     @classmethod
     def from_ops(cls, old: Schema, ops: Iterable[o.Operation], **kwargs: Any) -> Plan:
         """Apply ``ops`` to ``old`` one by one (batches are flattened into their parts)."""
@@ -184,7 +197,14 @@ def flatten(ops: Iterable[o.Operation]) -> list[o.Operation]:
 
 # -- reversibility -------------------------------------------------------------------------
 
-_WIDTH = {"smallint": 1, "integer": 2, "bigint": 3}
+#: bytes of each integer kind (every integer kind of the model: DuckDB's TINYINT and HUGEINT too)
+_BYTES = {"tinyint": 1, "smallint": 2, "integer": 4, "bigint": 8, "hugeint": 16}
+
+
+def _integer_digits(t: DataType) -> int:
+    """Decimal digits the largest value of an integer type has (bigint 19, bigint unsigned 20)."""
+    bits = 8 * _BYTES[t.kind]
+    return len(str(2 ** bits - 1 if t.unsigned else 2 ** (bits - 1) - 1))
 
 
 def widens(old: DataType, new: DataType) -> bool:
@@ -194,6 +214,8 @@ def widens(old: DataType, new: DataType) -> bool:
     True
     >>> widens(DataType.parse("bigint"), DataType.parse("integer"))
     False
+    >>> widens(DataType.parse("hugeint"), DataType.parse("decimal(39,0)"))
+    True
     """
     if old == new:
         return True
@@ -204,9 +226,14 @@ def widens(old: DataType, new: DataType) -> bool:
             return False
         return (new.length or 0) >= (old.length or 0) and not (old.kind == "varchar" and new.kind == "char")
     if old.kind in INTEGER_KINDS and new.kind in INTEGER_KINDS:
-        return _WIDTH[new.kind] >= _WIDTH[old.kind]
+        if new.unsigned and not old.unsigned:  # negative values do not fit
+            return False
+        wider = _BYTES[new.kind] > _BYTES[old.kind]
+        return wider or (_BYTES[new.kind] == _BYTES[old.kind] and new.unsigned == old.unsigned)
     if old.kind in INTEGER_KINDS and new.kind == "decimal":
-        return new.precision is None or (new.precision - (new.scale or 0)) >= {1: 5, 2: 10, 3: 19}[_WIDTH[old.kind]]
+        if new.unsigned and not old.unsigned:
+            return False
+        return new.precision is None or (new.precision - (new.scale or 0)) >= _integer_digits(old)
     if old.kind == "decimal" and new.kind == "decimal":
         if new.precision is None:
             return True
@@ -275,22 +302,50 @@ _RULES: dict[type[o.Operation], Any] = {
 def same(a: Schema, b: Schema) -> bool:
     """Whether ``a`` and ``b`` hold the same tables and enums, order aside (cheaper than comparing
     :func:`canonical` values: no new schema is built and validated)."""
-    if {e.name: e for e in a.enums} != {e.name: e for e in b.enums}:
+    if {e.key: e for e in a.enums} != {e.key: e for e in b.enums}:
+        return False
+    if {d.key: d for d in a.domains} != {d.key: d for d in b.domains}:
+        return False
+    if {q.key: q for q in a.sequences} != {q.key: q for q in b.sequences}:
+        return False
+    views_a, views_b = {v.key: v for v in a.views}, {v.key: v for v in b.views}
+    if views_a.keys() != views_b.keys() or not all(same_object(v, views_b[k]) for k, v in views_a.items()):
+        return False
+    objs_a = {(x.kind, x.key, x.dialect): x for x in a.verbatim}
+    objs_b = {(x.kind, x.key, x.dialect): x for x in b.verbatim}
+    if objs_a.keys() != objs_b.keys() or not all(same_object(x, objs_b[k]) for k, x in objs_a.items()):
         return False
     if set(a.table_names) != set(b.table_names):
         return False
-    return all(t is b.table(t.name) or _table_key(t) == _table_key(b.table(t.name)) for t in a.tables)
+    return all(t is b.table(t.key) or _table_key(t) == _table_key(b.table(t.key)) for t in a.tables)
+
+
+def same_object(a: Any, b: Any) -> bool:
+    """Whether two views or verbatim objects of one key are the same: equal, or meaning the same
+    where an engine gives back another text than was written (PostgreSQL's ``pg_get_viewdef``,
+    ``pg_get_functiondef``...: :func:`dbmodel_kit.io.pg_objects.meaning`)."""
+    if a == b:
+        return True
+    if getattr(a, "dialect", None) == getattr(b, "dialect", None) == "postgresql":
+        from ..io.pg_objects import meaning
+
+        return bool(meaning(a) == meaning(b))
+    return False
 
 
 def _table_key(t: Table) -> tuple[Any, ...]:
     by_name = lambda items: tuple(sorted(items, key=lambda x: x.name))
     return (by_name(t.columns), t.primary_key, by_name(t.foreign_keys), by_name(t.indexes), by_name(t.uniques),
-            by_name(t.checks), t.comment, t.group, t.timestamps, t.soft_delete, t.audited)
+            by_name(t.checks), t.comment, t.group, t.timestamps, t.soft_delete, t.audited, t.partition_by,
+            t.partition_of, t.partition_bound)
 
 
 def canonical(schema: Schema) -> Schema:
     """``schema``'s tables, columns, enums and constraints sorted by name, without its name and
-    comment (so equality ignores order, which engines do not all keep)."""
+    comment (so equality ignores order, which engines do not all keep); a sequence's numbers that
+    are the engine's defaults unset (``start=1, increment=1`` is the sequence a catalog shows as
+    plain, io.sql_types.plain_sequence)."""
+    from ..io.sql_types import plain_sequence
 
     def table(t: Table) -> Table:
         return replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)),
@@ -299,8 +354,12 @@ def canonical(schema: Schema) -> Schema:
                        uniques=tuple(sorted(t.uniques, key=lambda x: x.name)),
                        checks=tuple(sorted(t.checks, key=lambda x: x.name)))
 
-    return Schema(tables=tuple(sorted((table(t) for t in schema.tables), key=lambda t: t.name)),
-                  enums=tuple(sorted(schema.enums, key=lambda e: e.name)))
+    return Schema(tables=tuple(sorted((table(t) for t in schema.tables), key=lambda t: t.key)),
+                  enums=tuple(sorted(schema.enums, key=lambda e: e.key)),
+                  domains=tuple(sorted(schema.domains, key=lambda d: d.key)),
+                  sequences=tuple(sorted((plain_sequence(q) for q in schema.sequences), key=lambda q: q.key)),
+                  views=tuple(sorted(schema.views, key=lambda v: v.key)),
+                  verbatim=tuple(sorted(schema.verbatim, key=lambda x: (x.kind, x.key, x.dialect))))
 
 
 __all__ = ["LEVELS", "Plan", "Reversibility", "Step", "Suggestion", "canonical", "classify", "flatten", "same",

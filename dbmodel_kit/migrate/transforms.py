@@ -39,10 +39,20 @@ def _col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
-def _tbl(name: str) -> exp.Table:
-    # not exp.to_table(name, quoted=True): sqlglot 30 ignores `quoted` there (a table called
-    # `order` came out bare) and splits dotted names into schema.table
-    return exp.Table(this=exp.to_identifier(name, quoted=True))
+def _tbl(key: str) -> exp.Table:
+    """The table a model key names (``orders``, ``sales.orders``, ``"a.b"``), every part quoted."""
+    # not exp.to_table(key, quoted=True): sqlglot 30 ignores `quoted` there (a table called
+    # `order` came out bare) and splits at every dot, quoted or not; the key splits as the model
+    # wrote it (naming.split_key)
+    namespace, name = naming.split_key(key)
+    return exp.Table(this=exp.to_identifier(name, quoted=True),
+                     db=exp.to_identifier(namespace, quoted=True) if namespace is not None else None)
+
+
+def _tcol(column: str, key: str) -> exp.Column:
+    """``column`` of the table model key ``key`` names, qualified by that table."""
+    t = _tbl(key)
+    return exp.Column(this=exp.to_identifier(column, quoted=True), table=t.this, db=t.args.get("db"))
 
 
 def split_sql(table: str, column: str, into: tuple[str, str], separator: str, dialect: str) -> str:
@@ -82,9 +92,8 @@ def distinct_insert_sql(source: str, target: str, columns: tuple[str, ...], key:
 def join_back_sql(table: str, source: str, columns: tuple[str, ...], key: tuple[str, ...], dialect: str) -> str:
     """``UPDATE table SET c = (SELECT source.c FROM source WHERE source.k = table.k)`` per column."""
     def sub(c: str) -> exp.Expression:
-        cond = exp.and_(*(exp.EQ(this=exp.column(k, table=source, quoted=True),
-                                 expression=exp.column(k, table=table, quoted=True)) for k in key))
-        return exp.Subquery(this=exp.select(exp.column(c, table=source, quoted=True)).from_(_tbl(source)).where(cond))
+        cond = exp.and_(*(exp.EQ(this=_tcol(k, source), expression=_tcol(k, table)) for k in key))
+        return exp.Subquery(this=exp.select(_tcol(c, source)).from_(_tbl(source)).where(cond))
 
     return exp.Update(this=_tbl(table), expressions=[exp.EQ(this=_col(c), expression=sub(c)) for c in columns]
                       ).sql(_sg(dialect))

@@ -15,9 +15,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
+from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, overload
+
+from sqlglot import exp
 
 from ..errors import ModelError
 from . import naming
@@ -26,13 +29,20 @@ from .schema import (
     Column,
     DataType,
     Default,
+    Domain,
     Enum,
     ForeignKey,
     Index,
     Schema,
+    Sequence,
     Table,
     Unique,
+    Verbatim,
+    View,
+    position,
+    qualify,
     rename_sql_column,
+    split_key,
     sql_columns,
 )
 
@@ -91,16 +101,194 @@ class Operation:
         """Names of the tables this operation touches (for focus, locking and review)."""
         name = getattr(self, "table", None)
         if isinstance(name, Table):
-            return (name.name,)
+            return (name.key,)
         return (name,) if isinstance(name, str) else ()
+
+
+def _refuse_dependents(schema: Schema, key: str, what: str) -> None:
+    """Engines refuse to drop what a view or object depends on (PostgreSQL without CASCADE): so does the model."""
+    users = [f"{'view' if isinstance(x, View) else x.kind} {x.key}" for x in schema.dependents(key)]
+    if users:
+        raise ModelError(f"{what} {key!r} is used by {', '.join(users)}; drop or replace those first")
+
+
+def _rename_in_query(view: View, old: str, new: str) -> View:
+    """``view`` with table ``old`` (a key) read as ``new`` in its query and dependencies."""
+    tree = view.tree.copy() if view.tree is not None else None  # the parsed query is shared: change a copy
+    deps = tuple(new if d == old else d for d in view.depends_on)
+    if tree is None:  # a query sqlglot cannot read: its text stays, which the engine must accept
+        raise ModelError(f"view {view.key} reads {old} in a query the kit cannot rewrite; replace the view with "
+                         "one that reads the new name first")
+    old_schema, old_name = split_key(old)
+    new_schema, new_name = split_key(new)
+    from ..ddl.objects import _DEFAULT_SCHEMA
+
+    # a name qualified by the engine's default schema (PostgreSQL's public.city) is the model's
+    # unnamed one (pagila's views read public.city: renaming city left them reading it)
+    default = _DEFAULT_SCHEMA.get(view.dialect or "")
+    found = [t for t in tree.find_all(exp.Table) if t.name == old_name and not t.catalog
+             and ((t.db or None) == old_schema or (old_schema is None and default is not None and t.db == default))]
+    # columns qualified by the table's own name (city.city_id, as pg_dump writes a view) keep
+    # reading it: a reference without an alias gets the old name as its alias, and an alias that is
+    # the new name (a rename back) is dropped
+    by_name = any(c.table == old_name for c in tree.find_all(exp.Column))
+    aliased = [t for t in found if (by_name and not t.alias) or t.alias == new_name]
+    if new_schema == old_schema and not aliased:
+        query = _respelled(view.query, [t.this for t in found], new_name, _sqlglot(view.dialect))
+        if query is not None:
+            return replace(view, query=query, depends_on=deps)
+    for table in found:
+        if table.alias == new_name:
+            table.set("alias", None)
+        elif by_name and not table.alias:
+            table.set("alias", exp.TableAlias(this=exp.to_identifier(old_name)))
+        table.set("this", exp.to_identifier(new_name))
+        if new_schema is not None:
+            table.set("db", exp.to_identifier(new_schema))
+    return replace(view, query=tree.sql(_sqlglot(view.dialect)), depends_on=deps)
+
+
+def _respelled(query: str, names: list[exp.Identifier], new: str, dialect: str | None) -> str | None:
+    """``query`` with each identifier of ``names`` (parsed from it) written ``new`` and the rest of the
+    text as it was, so a rename and its reverse give the query back as written (re-rendering it whole
+    changed its spacing, and the schema's fingerprint with it); None when the parse kept no place."""
+    spots = []
+    for ident in names:
+        start, end = ident.meta.get("start"), ident.meta.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or query[start:end + 1].strip("`\"[]") != ident.name:
+            return None
+        # quoted as the author wrote it, unless the old name needed the quotes (``rental v6``)
+        spots.append((start, end, ident.quoted and not exp.to_identifier(ident.name).quoted))
+    for start, end, quoted in sorted(spots, reverse=True):
+        ident = exp.to_identifier(new)
+        if quoted:
+            ident.set("quoted", True)
+        query = query[:start] + ident.sql(dialect) + query[end + 1:]
+    return query
+
+
+def _sqlglot(dialect: str | None) -> str | None:
+    from .types import _SQLGLOT_DIALECT
+
+    return _SQLGLOT_DIALECT.get(dialect or "")
+
+
+def _follow(schema: Schema, old: str, new: str) -> dict[str, Any]:
+    """The schema-level fields that name table/view ``old``, changed to name ``new``."""
+    views = tuple(_rename_in_query(v, old, new) if old in v.depends_on else v for v in schema.views)
+    verbatim = tuple(replace(o, depends_on=tuple(new if d == old else d for d in o.depends_on))
+                     if old in o.depends_on else o for o in schema.verbatim)
+    return {"views": views, "verbatim": verbatim}
+
+
+def _rename_column_in_query(schema: Schema, view: View, table: str, old: str, new: str) -> View | None:
+    """``view`` reading column ``old`` of ``table`` (a key) as ``new``, its output columns named as
+    before (``o.qty`` becomes ``o.quantity AS qty``); None when the kit cannot tell which references
+    are that column (a query sqlglot cannot read, subqueries, set operations, ``*``)."""
+    tree = view.tree.copy() if view.tree is not None else None
+    if tree is None or not isinstance(tree, exp.Select) or len(list(tree.find_all(exp.Select))) > 1 \
+            or any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+                   for e in tree.expressions):
+        return None
+    sources: dict[str, str] = {}  # alias or name -> table key
+    for t in tree.find_all(exp.Table):
+        sources[t.alias_or_name] = qualify(t.db or None, t.name)
+    ours = {name for name, key in sources.items() if key == table}
+    others = [key for key in sources.values() if key != table]
+    if not ours:
+        return None
+
+    def other_has(key: str) -> bool:  # a view read, or a table with such a column, may be meant
+        return not schema.has_table(key) or schema.table(key).has_column(old)
+
+    hits = []
+    for col in tree.find_all(exp.Column):
+        if col.name != old:
+            continue
+        if col.table:
+            if col.table in ours:
+                hits.append(col)
+        elif any(other_has(k) for k in others):
+            return None  # an unqualified name another source may hold
+        else:
+            hits.append(col)
+    for col in hits:
+        projected = col.parent is tree and col in tree.expressions
+        col.set("this", exp.to_identifier(new))
+        if projected:
+            col.replace(exp.alias_(col.copy(), old))
+    return replace(view, query=tree.sql(_sqlglot(view.dialect)), columns=view.columns)
+
+
+def _uses_column(schema: Schema, table: str, column: str) -> list[str]:
+    """Views that read ``table`` and name ``column`` somewhere in their query."""
+    out = []
+    for v in schema.views:
+        if table in v.depends_on:
+            tree = v.tree
+            if tree is None or any(c.name == column for c in tree.find_all(exp.Column)):
+                out.append(v.key)
+    return out
+
+
+def _on_family(schema: Schema, table: str, op: Operation) -> Schema | None:
+    """``op`` (a column change) applied to partitioned table ``table`` and to each of its
+    partitions, whose columns are the table's (PostgreSQL changes them together); None when
+    ``table`` has no partitions. The partitions are detached while each is changed, then the
+    whole is checked once."""
+    found = schema.table(table) if schema.has_table(table) else None
+    if found is None or found.partition_by is None:
+        return None
+    key = found.key
+    bounds = {t.key: (t.partition_of, t.partition_bound) for t in schema.tables if t.partition_of == key}
+    if not bounds:
+        return None
+    loose = replace(schema, tables=tuple(replace(t, partition_of=None, partition_bound=None) if t.key in bounds
+                                         else t for t in schema.tables))
+    for k in (key, *bounds):
+        loose = replace(op, table=k)._apply(loose)  # type: ignore[call-arg]  # column ops have a table
+    return replace(loose, tables=tuple(replace(t, partition_of=bounds[t.key][0], partition_bound=bounds[t.key][1])
+                                       if t.key in bounds else t for t in loose.tables))
+
+
+def _owned(schema: Schema, table: str, column: str | None) -> list[Sequence]:
+    """Sequences owned by ``table`` (by its ``column``, when given)."""
+    return [q for q in schema.sequences if q.owned_by is not None and q.owned_by[0] == table
+            and (column is None or q.owned_by[1] == column)]
+
+
+def _without_owned(before: Schema, tables: tuple[Table, ...], table: str, column: str | None) -> Schema:
+    """``before`` with ``tables`` and without the sequences ``table``/``column`` owns (they go with
+    their owner, as PostgreSQL drops them); a sequence another column still draws from is an error."""
+    owned = {q.key for q in _owned(before, table, column)}
+    if not owned:
+        return replace(before, tables=tables)
+    for t in tables:
+        for c in t.columns:
+            if c.default is not None and c.default.kind == "sequence" and c.default.value in owned:
+                raise ModelError(f"sequence {c.default.value} goes with its owner {table}"
+                                 f"{'.' + column if column else ''}, but {t.key}.{c.name} draws from it; "
+                                 "change that default or the sequence's owner first")
+    return replace(before, tables=tables, sequences=tuple(q for q in before.sequences if q.key not in owned))
+
+
+def _with_owned(restore: Operation, before: Schema, table: str, column: str | None) -> Operation:
+    """``restore`` preceded by the owned sequences (without owner) and followed by their owner."""
+    owned = _owned(before, table, column)
+    if not owned:
+        return restore
+    adds = [AddSequence(replace(q, owned_by=None), _position(before.sequences, q.key)) for q in owned]
+    owners = [AlterSequence(q.key, owned_by=q.owned_by) for q in owned]
+    return Batch((*adds, restore, *owners), label=restore.describe())
 
 
 def _edit_table(schema: Schema, name: str, edit: Callable[[Table], Table]) -> Schema:
     return schema.replace_table(edit(schema.table(name)), name)
 
 
-def _position(items: Sequence[Any], name: str) -> int:
-    return [i.name for i in items].index(name)
+def _position(items: Seq[Any], name: str) -> int:
+    """Where the item keyed (tables, types, sequences) or named (columns, constraints) ``name`` is."""
+    return [getattr(i, "key", i.name) for i in items].index(name)
 
 
 def _insert(items: tuple[Any, ...], item: Any, position: int | None) -> tuple[Any, ...]:
@@ -119,15 +307,15 @@ class AddTable(Operation):
     position: int | None = None
 
     def _apply(self, schema: Schema) -> Schema:
-        if schema.has_table(self.table.name):
-            raise ModelError(f"table {self.table.name!r} already exists")
-        return replace(schema, tables=_insert(schema.tables, self.table, self.position))
+        if schema.has_table(self.table.key):
+            raise ModelError(f"table {self.table.key!r} already exists")
+        return schema.with_table(self.table, self.position)
 
     def inverse(self, before: Schema) -> Operation:
-        return DropTable(self.table.name)
+        return DropTable(self.table.key)
 
     def describe(self) -> str:
-        return f"add table {self.table.name}"
+        return f"add table {self.table.key}"
 
 
 @dataclass(frozen=True)
@@ -135,15 +323,22 @@ class DropTable(Operation):
     table: str
 
     def _apply(self, schema: Schema) -> Schema:
-        schema.table(self.table)
-        inbound = [f"{t.name}.{fk.name}" for t, fk in schema.referencing(self.table) if t.name != self.table]
+        key = schema.table(self.table).key
+        inbound = [f"{t.key}.{fk.name}" for t, fk in schema.referencing(key) if t.key != key]
         if inbound:
             raise ModelError(f"table {self.table!r} is referenced by {', '.join(inbound)}; drop those "
                              "foreign keys first")
-        return replace(schema, tables=tuple(t for t in schema.tables if t.name != self.table))
+        _refuse_dependents(schema, key, "table")
+        parts = [t.key for t in schema.tables if t.partition_of == key]
+        if parts:
+            raise ModelError(f"table {key!r} has partitions {', '.join(parts)}; drop them first")
+        if not _owned(schema, key, None):
+            return schema._without_table(key)  # nothing else to check
+        return _without_owned(schema, tuple(t for t in schema.tables if t.key != key), key, None)
 
     def inverse(self, before: Schema) -> Operation:
-        return AddTable(before.table(self.table), _position(before.tables, self.table))
+        t = before.table(self.table)
+        return _with_owned(AddTable(t, _position(before.tables, t.key)), before, t.key, None)
 
     def describe(self) -> str:
         return f"drop table {self.table}"
@@ -156,35 +351,41 @@ class RenameTable(Operation):
 
     def _apply(self, schema: Schema) -> Schema:
         old = schema.table(self.table)
-        if schema.has_table(self.new_name):
-            raise ModelError(f"table {self.new_name!r} already exists")
+        new_key = qualify(old.schema, self.new_name)
+        if schema.has_table(new_key):
+            raise ModelError(f"table {new_key!r} already exists")
 
         def retarget(t: Table) -> Table:
-            fks = tuple(replace(fk, ref_table=self.new_name) if fk.ref_table == self.table else fk
+            fks = tuple(replace(fk, ref_table=new_key) if fk.ref_table == old.key else fk
                         for fk in t.foreign_keys)
             return replace(t, foreign_keys=fks) if fks != t.foreign_keys else t
 
-        tables = tuple(retarget(replace(old, name=self.new_name) if t.name == self.table else t)
+        tables = tuple(retarget(replace(old, name=self.new_name) if t.key == old.key else t)
                        for t in schema.tables)
-        return replace(schema, tables=tables)
+        tables = tuple(replace(t, partition_of=new_key) if t.partition_of == old.key else t for t in tables)
+        sequences = tuple(replace(q, owned_by=(new_key, q.owned_by[1]))
+                          if q.owned_by is not None and q.owned_by[0] == old.key else q for q in schema.sequences)
+        return replace(schema, tables=tables, sequences=sequences, **_follow(schema, old.key, new_key))
 
     def inverse(self, before: Schema) -> Operation:
-        return RenameTable(self.new_name, self.table)
+        old = before.table(self.table)
+        return RenameTable(qualify(old.schema, self.new_name), old.name)
 
     def describe(self) -> str:
         return f"rename table {self.table} -> {self.new_name}"
 
     @property
     def tables(self) -> tuple[str, ...]:
-        return (self.table, self.new_name)
+        return (self.table, qualify(split_key(self.table)[0], self.new_name))
 
 
-_TABLE_OPTIONS = ("comment", "group", "timestamps", "soft_delete", "audited")
+_TABLE_OPTIONS = ("comment", "group", "timestamps", "soft_delete", "audited", "position")
 
 
 @dataclass(frozen=True)
 class AlterTable(Operation):
-    """Change a table's comment, subject area or production-pattern flags."""
+    """Change a table's comment, subject area, production-pattern flags or place in the ERD
+    (``position``: ``(x, y)`` in points, or None to let the layout place it)."""
 
     table: str
     comment: Any = KEEP
@@ -192,6 +393,11 @@ class AlterTable(Operation):
     timestamps: Any = KEEP
     soft_delete: Any = KEEP
     audited: Any = KEEP
+    position: Any = KEEP
+
+    def __post_init__(self) -> None:
+        if self.position is not KEEP and self.position is not None:
+            object.__setattr__(self, "position", position(self.position, where=self.table))
 
     def changes(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in _TABLE_OPTIONS if getattr(self, k) is not KEEP}
@@ -206,7 +412,13 @@ class AlterTable(Operation):
         return AlterTable(self.table, **{k: getattr(old, k) for k in self.changes()})
 
     def describe(self) -> str:
-        what = ", ".join(f"{k}={v!r}" for k, v in self.changes().items())
+        changes = self.changes()
+        if list(changes) == ["position"]:
+            if self.position is None:
+                return f"unpin table {self.table} (the layout places it)"
+            x, y = self.position
+            return f"move table {self.table} to ({x:g}, {y:g})"
+        what = ", ".join(f"{k}={v!r}" for k, v in changes.items())
         return f"set {what} on table {self.table}"
 
 
@@ -219,6 +431,10 @@ class AddColumn(Operation):
     position: int | None = None
 
     def _apply(self, schema: Schema) -> Schema:
+        family = _on_family(schema, self.table, self)
+        if family is not None:
+            return family
+
         def edit(t: Table) -> Table:
             if t.has_column(self.column.name):
                 raise ModelError(f"column {self.table}.{self.column.name} already exists")
@@ -229,7 +445,10 @@ class AddColumn(Operation):
         return DropColumn(self.table, self.column.name)
 
     def describe(self) -> str:
-        return f"add column {self.table}.{self.column.name} {self.column.type}"
+        # the whole spec line (not null, default, ...): a history entry says what the column is
+        from .spec import format_column
+
+        return f"add column {self.table}.{self.column.name} {format_column(self.column)}"
 
 
 def _mentions(t: Table, column: str) -> tuple[list[Operation], Table]:
@@ -237,14 +456,14 @@ def _mentions(t: Table, column: str) -> tuple[list[Operation], Table]:
     restore: list[Operation] = []
     fks, idxs, uqs, cks = [], [], [], []
     for fk in t.foreign_keys:
-        (restore.append(AddForeignKey(t.name, fk)) if column in fk.columns else fks.append(fk))
+        (restore.append(AddForeignKey(t.key, fk)) if column in fk.columns else fks.append(fk))
     for ix in t.indexes:
         used = column in ix.columns or column in ix.include or (ix.where and column in sql_columns(ix.where))
-        (restore.append(AddIndex(t.name, ix)) if used else idxs.append(ix))
+        (restore.append(AddIndex(t.key, ix)) if used else idxs.append(ix))
     for uq in t.uniques:
-        (restore.append(AddUnique(t.name, uq)) if column in uq.columns else uqs.append(uq))
+        (restore.append(AddUnique(t.key, uq)) if column in uq.columns else uqs.append(uq))
     for ck in t.checks:
-        (restore.append(AddCheck(t.name, ck)) if column in ck.columns else cks.append(ck))
+        (restore.append(AddCheck(t.key, ck)) if column in ck.columns else cks.append(ck))
     return restore, replace(t, foreign_keys=tuple(fks), indexes=tuple(idxs), uniques=tuple(uqs),
                             checks=tuple(cks))
 
@@ -261,30 +480,39 @@ class DropColumn(Operation):
     column: str
 
     def _apply(self, schema: Schema) -> Schema:
+        family = _on_family(schema, self.table, self)
+        if family is not None:
+            return family
         t = schema.table(self.table)
         t.column(self.column)
+        used = _uses_column(schema, t.key, self.column)
+        if used:
+            raise ModelError(f"{self.table}.{self.column} is used by view {', '.join(used)}; drop or replace it first")
         if len(t.columns) == 1:
             raise ModelError(f"{self.column!r} is the only column of {self.table!r}; drop the table instead")
         if self.column in t.primary_key:
             raise ModelError(f"{self.table}.{self.column} is in the primary key; change the key first")
         for child, fk in schema.referencing(self.table):
             if self.column in fk.ref_columns:
-                raise ModelError(f"{self.table}.{self.column} is referenced by {child.name}.{fk.name}; "
+                raise ModelError(f"{self.table}.{self.column} is referenced by {child.key}.{fk.name}; "
                                  "drop that foreign key first")
         for c in t.columns:
             if c.generated and self.column in sql_columns(c.generated):
                 raise ModelError(f"generated column {self.table}.{c.name} uses {self.column}")
         _, stripped = _mentions(t, self.column)
         stripped = replace(stripped, columns=tuple(c for c in t.columns if c.name != self.column))
+        if _owned(schema, t.key, self.column):
+            return _without_owned(schema, tuple(stripped if x.key == t.key else x for x in schema.tables),
+                                  t.key, self.column)
         return schema.replace_table(stripped)
 
     def inverse(self, before: Schema) -> Operation:
         t = before.table(self.table)
         restore, _ = _mentions(t, self.column)
         add = AddColumn(self.table, t.column(self.column), _position(t.columns, self.column))
-        if not restore:
-            return add
-        return Batch((add, *_ordered(restore, t)), label=f"restore column {self.table}.{self.column}")
+        if restore:
+            add = Batch((add, *_ordered(restore, t)), label=f"restore column {self.table}.{self.column}")
+        return _with_owned(add, before, t.key, self.column)
 
     def describe(self) -> str:
         return f"drop column {self.table}.{self.column}"
@@ -311,10 +539,24 @@ class RenameColumn(Operation):
     new_name: str
 
     def _apply(self, schema: Schema) -> Schema:
+        family = _on_family(schema, self.table, self)
+        if family is not None:
+            return family
         t = schema.table(self.table)
         t.column(self.column)
         if t.has_column(self.new_name):
             raise ModelError(f"column {self.table}.{self.new_name} already exists")
+        used = _uses_column(schema, t.key, self.column)
+        views = {}
+        for key in used:  # the views reading it read the new name, their columns named as before
+            rewritten = _rename_column_in_query(schema, schema.view(key), t.key, self.column, self.new_name)
+            if rewritten is None:
+                raise ModelError(f"{self.table}.{self.column} is used by view {key}, whose query the kit cannot "
+                                 "rewrite; replace the view with one that does not read the column, rename, then "
+                                 "replace it with one that reads the new name")
+            views[key] = rewritten
+        if views:
+            schema = replace(schema, views=tuple(views.get(v.key, v) for v in schema.views))
         old, new = self.column, self.new_name
 
         def cols(names: Iterable[str]) -> tuple[str, ...]:
@@ -340,12 +582,14 @@ class RenameColumn(Operation):
         )
 
         def retarget(other: Table) -> Table:
-            fks = tuple(replace(fk, ref_columns=cols(fk.ref_columns)) if fk.ref_table == self.table else fk
+            fks = tuple(replace(fk, ref_columns=cols(fk.ref_columns)) if fk.ref_table == t.key else fk
                         for fk in other.foreign_keys)
             return replace(other, foreign_keys=fks) if fks != other.foreign_keys else other
 
-        return replace(schema, tables=tuple(retarget(renamed if x.name == self.table else x)
-                                            for x in schema.tables))
+        sequences = tuple(replace(q, owned_by=(t.key, new)) if q.owned_by == (t.key, old) else q
+                          for q in schema.sequences)
+        return replace(schema, tables=tuple(retarget(renamed if x.key == t.key else x)
+                                            for x in schema.tables), sequences=sequences)
 
     def inverse(self, before: Schema) -> Operation:
         return RenameColumn(self.table, self.new_name, self.column)
@@ -354,7 +598,7 @@ class RenameColumn(Operation):
         return f"rename column {self.table}.{self.column} -> {self.new_name}"
 
 
-_COLUMN_FIELDS = ("type", "nullable", "default", "generated", "comment", "sensitive", "hints")
+_COLUMN_FIELDS = ("type", "nullable", "default", "generated", "comment", "sensitive", "hints", "on_update")
 
 
 @dataclass(frozen=True)
@@ -375,6 +619,7 @@ class AlterColumn(Operation):
     sensitive: Any = KEEP
     hints: Any = KEEP
     using: str | None = None
+    on_update: Any = KEEP
 
     def __post_init__(self) -> None:
         if self.type is not KEEP and not isinstance(self.type, DataType):
@@ -389,6 +634,9 @@ class AlterColumn(Operation):
         changes = self.changes()
         if not changes:
             raise ModelError("nothing to change")
+        family = _on_family(schema, self.table, self) if {"type", "nullable"} & changes.keys() else None
+        if family is not None:
+            return family
 
         def edit(t: Table) -> Table:
             col = t.column(self.column)
@@ -409,6 +657,8 @@ class AlterColumn(Operation):
                 parts.append("allow NULL" if v else "set NOT NULL")
             elif k == "default":
                 parts.append(f"default {v}" if v is not None else "drop default")
+            elif k == "on_update":
+                parts.append(f"on update {v}()" if v else "drop on update")
             else:
                 parts.append(f"{k} {v}")
         return f"alter column {self.table}.{self.column}: {', '.join(parts)}"
@@ -634,15 +884,15 @@ class AddEnum(Operation):
     position: int | None = None
 
     def _apply(self, schema: Schema) -> Schema:
-        if schema.has_enum(self.enum.name):
-            raise ModelError(f"enum {self.enum.name!r} already exists")
+        if schema.has_enum(self.enum.key) or schema.has_domain(self.enum.key):
+            raise ModelError(f"a type named {self.enum.key!r} already exists")
         return replace(schema, enums=_insert(schema.enums, self.enum, self.position))
 
     def inverse(self, before: Schema) -> Operation:
-        return DropEnum(self.enum.name)
+        return DropEnum(self.enum.key)
 
     def describe(self) -> str:
-        return f"add enum {self.enum.name} ({', '.join(self.enum.values)})"
+        return f"add enum {self.enum.key} ({', '.join(self.enum.values)})"
 
 
 @dataclass(frozen=True)
@@ -651,11 +901,11 @@ class DropEnum(Operation):
 
     def _apply(self, schema: Schema) -> Schema:
         schema.enum(self.name)
-        users = [f"{t.name}.{c.name}" for t in schema.tables for c in t.columns
-                 if c.type.kind == "enum" and c.type.enum == self.name]
+        users = [f"{t.key}.{c.name}" for t in schema.tables for c in t.columns if _uses(c.type, "enum", self.name)]
+        users += [f"domain {d.key}" for d in schema.domains if _uses(d.base, "enum", self.name)]
         if users:
             raise ModelError(f"enum {self.name!r} is used by {', '.join(users)}")
-        return replace(schema, enums=tuple(e for e in schema.enums if e.name != self.name))
+        return replace(schema, enums=tuple(e for e in schema.enums if e.key != self.name))
 
     def inverse(self, before: Schema) -> Operation:
         return AddEnum(before.enum(self.name), _position(before.enums, self.name))
@@ -677,13 +927,322 @@ class AlterEnum(Operation):
     def _apply(self, schema: Schema) -> Schema:
         old = schema.enum(self.name)
         new = replace(old, values=self.values)
-        return replace(schema, enums=tuple(new if e.name == self.name else e for e in schema.enums))
+        return replace(schema, enums=tuple(new if e.key == self.name else e for e in schema.enums))
 
     def inverse(self, before: Schema) -> Operation:
         return AlterEnum(self.name, before.enum(self.name).values)
 
     def describe(self) -> str:
         return f"set values of enum {self.name} to ({', '.join(self.values)})"
+
+
+# -- domains -------------------------------------------------------------------------------
+
+def _uses(t: DataType, kind: str, name: str) -> bool:
+    """Whether ``t`` (or its array element) is of enum/set/domain ``name``."""
+    while t.kind == "array" and t.element is not None:
+        t = t.element
+    if kind == "enum":
+        return t.kind in ("enum", "set") and t.enum == name
+    return t.kind == kind and t.domain == name
+
+
+def _domain_users(schema: Schema, name: str) -> list[str]:
+    users = [f"{t.key}.{c.name}" for t in schema.tables for c in t.columns if _uses(c.type, "domain", name)]
+    return users + [f"domain {d.key}" for d in schema.domains if _uses(d.base, "domain", name)]
+
+
+@dataclass(frozen=True)
+class AddDomain(Operation):
+    domain: Domain
+    position: int | None = None
+
+    def _apply(self, schema: Schema) -> Schema:
+        if schema.has_domain(self.domain.key) or schema.has_enum(self.domain.key):
+            raise ModelError(f"a type named {self.domain.key!r} already exists")
+        return replace(schema, domains=_insert(schema.domains, self.domain, self.position))
+
+    def inverse(self, before: Schema) -> Operation:
+        return DropDomain(self.domain.key)
+
+    def describe(self) -> str:
+        return f"add domain {self.domain.key} ({self.domain.base})"
+
+
+@dataclass(frozen=True)
+class DropDomain(Operation):
+    name: str
+
+    def _apply(self, schema: Schema) -> Schema:
+        schema.domain(self.name)
+        users = _domain_users(schema, self.name)
+        if users:
+            raise ModelError(f"domain {self.name!r} is used by {', '.join(users)}")
+        return replace(schema, domains=tuple(d for d in schema.domains if d.key != self.name))
+
+    def inverse(self, before: Schema) -> Operation:
+        return AddDomain(before.domain(self.name), _position(before.domains, self.name))
+
+    def describe(self) -> str:
+        return f"drop domain {self.name}"
+
+
+_DOMAIN_FIELDS = ("nullable", "default", "checks", "comment")
+
+
+@dataclass(frozen=True)
+class AlterDomain(Operation):
+    """Change a domain's NOT NULL, default, checks or comment (its base type stays: engines cannot
+    change it in place; drop and add the domain instead)."""
+
+    name: str
+    nullable: Any = KEEP
+    default: Any = KEEP
+    checks: Any = KEEP
+    comment: Any = KEEP
+
+    def changes(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in _DOMAIN_FIELDS if getattr(self, k) is not KEEP}
+
+    def _apply(self, schema: Schema) -> Schema:
+        if not self.changes():
+            raise ModelError("nothing to change")
+        new = replace(schema.domain(self.name), **self.changes())
+        return replace(schema, domains=tuple(new if d.key == self.name else d for d in schema.domains))
+
+    def inverse(self, before: Schema) -> Operation:
+        old = before.domain(self.name)
+        return AlterDomain(self.name, **{k: getattr(old, k) for k in self.changes()})
+
+    def describe(self) -> str:
+        parts = []
+        for k, v in self.changes().items():
+            if k == "nullable":
+                parts.append("allow NULL" if v else "set NOT NULL")
+            elif k == "default":
+                parts.append(f"default {v}" if v is not None else "drop default")
+            elif k == "checks":
+                parts.append("checks (" + "; ".join(c.expression if isinstance(c, Check) else str(c)
+                                                    for c in v) + ")")
+            else:
+                parts.append(f"{k} {v!r}")
+        return f"alter domain {self.name}: {', '.join(parts)}"
+
+
+# -- sequences -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddSequence(Operation):
+    sequence: Sequence
+    position: int | None = None
+
+    def _apply(self, schema: Schema) -> Schema:
+        if schema.has_sequence(self.sequence.key):
+            raise ModelError(f"sequence {self.sequence.key!r} already exists")
+        return replace(schema, sequences=_insert(schema.sequences, self.sequence, self.position))
+
+    def inverse(self, before: Schema) -> Operation:
+        return DropSequence(self.sequence.key)
+
+    def describe(self) -> str:
+        return f"add sequence {self.sequence.key}"
+
+
+@dataclass(frozen=True)
+class DropSequence(Operation):
+    name: str
+
+    def _apply(self, schema: Schema) -> Schema:
+        schema.sequence(self.name)
+        users = [f"{t.key}.{c.name}" for t in schema.tables for c in t.columns
+                 if c.default is not None and c.default.kind == "sequence" and c.default.value == self.name]
+        if users:
+            raise ModelError(f"sequence {self.name!r} is the default of {', '.join(users)}")
+        return replace(schema, sequences=tuple(q for q in schema.sequences if q.key != self.name))
+
+    def inverse(self, before: Schema) -> Operation:
+        return AddSequence(before.sequence(self.name), _position(before.sequences, self.name))
+
+    def describe(self) -> str:
+        return f"drop sequence {self.name}"
+
+
+SEQUENCE_FIELDS = ("start", "increment", "min_value", "max_value", "cycle", "cache", "type", "owned_by", "comment")
+
+
+@dataclass(frozen=True)
+class AlterSequence(Operation):
+    """Change a sequence's numbers, type, owner or comment (fields left as ``KEEP`` stay)."""
+
+    name: str
+    start: Any = KEEP
+    increment: Any = KEEP
+    min_value: Any = KEEP
+    max_value: Any = KEEP
+    cycle: Any = KEEP
+    cache: Any = KEEP
+    type: Any = KEEP
+    owned_by: Any = KEEP
+    comment: Any = KEEP
+
+    def changes(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in SEQUENCE_FIELDS if getattr(self, k) is not KEEP}
+
+    def _apply(self, schema: Schema) -> Schema:
+        if not self.changes():
+            raise ModelError("nothing to change")
+        new = replace(schema.sequence(self.name), **self.changes())
+        return replace(schema, sequences=tuple(new if q.key == self.name else q for q in schema.sequences))
+
+    def inverse(self, before: Schema) -> Operation:
+        old = before.sequence(self.name)
+        return AlterSequence(self.name, **{k: getattr(old, k) for k in self.changes()})
+
+    def describe(self) -> str:
+        parts = []
+        for k, v in self.changes().items():
+            if k == "owned_by":
+                parts.append(f"owned by {v[0]}.{v[1]}" if v else "owned by nobody")
+            else:
+                parts.append(f"{k} {v}")
+        return f"alter sequence {self.name}: {', '.join(parts)}"
+
+
+# -- views ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddView(Operation):
+    view: View
+    position: int | None = None
+
+    def _apply(self, schema: Schema) -> Schema:
+        if schema.has_view(self.view.key) or schema.has_table(self.view.key):
+            raise ModelError(f"a table or view named {self.view.key!r} already exists")
+        return replace(schema, views=_insert(schema.views, self.view, self.position))
+
+    def inverse(self, before: Schema) -> Operation:
+        return DropView(self.view.key)
+
+    def describe(self) -> str:
+        return f"add {'materialized ' if self.view.materialized else ''}view {self.view.key}"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.view.key,)
+
+
+@dataclass(frozen=True)
+class DropView(Operation):
+    name: str
+
+    def _apply(self, schema: Schema) -> Schema:
+        schema.view(self.name)
+        _refuse_dependents(schema, self.name, "view")
+        return replace(schema, views=tuple(v for v in schema.views if v.key != self.name))
+
+    def inverse(self, before: Schema) -> Operation:
+        return AddView(before.view(self.name), _position(before.views, self.name))
+
+    def describe(self) -> str:
+        return f"drop view {self.name}"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+@dataclass(frozen=True)
+class ReplaceView(Operation):
+    """Give view ``name`` a new definition (query, columns, flags; a new name or schema too)."""
+
+    name: str
+    view: View
+
+    def _apply(self, schema: Schema) -> Schema:
+        schema.view(self.name)
+        if self.view.key != self.name:
+            if schema.has_view(self.view.key) or schema.has_table(self.view.key):
+                raise ModelError(f"a table or view named {self.view.key!r} already exists")
+            _refuse_dependents(schema, self.name, "view")
+        return replace(schema, views=tuple(self.view if v.key == self.name else v for v in schema.views))
+
+    def inverse(self, before: Schema) -> Operation:
+        return ReplaceView(self.view.key, before.view(self.name))
+
+    def describe(self) -> str:
+        return f"replace view {self.name}"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+# -- verbatim objects ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddObject(Operation):
+    """Add a :class:`~.schema.Verbatim` object (trigger, function, extension, ...)."""
+
+    object: Verbatim
+    position: int | None = None
+
+    def _apply(self, schema: Schema) -> Schema:
+        if schema.has_object(self.object.kind, self.object.key, self.object.dialect):
+            raise ModelError(f"{self.object.kind} {self.object.key!r} for {self.object.dialect} already exists")
+        return replace(schema, verbatim=_insert(schema.verbatim, self.object, self.position))
+
+    def inverse(self, before: Schema) -> Operation:
+        return DropObject(self.object.kind, self.object.key, self.object.dialect)
+
+    def describe(self) -> str:
+        return f"add {self.object.kind} {self.object.key} ({self.object.dialect})"
+
+
+@dataclass(frozen=True)
+class DropObject(Operation):
+    """Drop verbatim object ``kind`` ``name`` (of ``dialect``: needed when several dialects have one)."""
+
+    kind: str
+    name: str
+    dialect: str | None = None
+
+    def _apply(self, schema: Schema) -> Schema:
+        gone = schema.object(self.kind, self.name, self.dialect)
+        if not any(o is not gone and o.kind == self.kind and o.key == self.name for o in schema.verbatim):
+            _refuse_dependents(schema, self.name, self.kind)
+        return replace(schema, verbatim=tuple(o for o in schema.verbatim if o is not gone))
+
+    def inverse(self, before: Schema) -> Operation:
+        gone = before.object(self.kind, self.name, self.dialect)
+        return AddObject(gone, next(i for i, o in enumerate(before.verbatim) if o is gone))
+
+    def describe(self) -> str:
+        return f"drop {self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class ReplaceObject(Operation):
+    """Give verbatim object ``kind`` ``name`` a new definition."""
+
+    kind: str
+    name: str
+    object: Verbatim
+    dialect: str | None = None
+
+    def _apply(self, schema: Schema) -> Schema:
+        old = schema.object(self.kind, self.name, self.dialect)
+        new = self.object
+        if (new.kind, new.key, new.dialect) != (old.kind, old.key, old.dialect) and schema.has_object(
+                new.kind, new.key, new.dialect):
+            raise ModelError(f"{new.kind} {new.key!r} for {new.dialect} already exists")
+        return replace(schema, verbatim=tuple(new if o is old else o for o in schema.verbatim))
+
+    def inverse(self, before: Schema) -> Operation:
+        return ReplaceObject(self.object.kind, self.object.key, before.object(self.kind, self.name, self.dialect),
+                             self.object.dialect)
+
+    def describe(self) -> str:
+        return f"replace {self.kind} {self.name}"
 
 
 # -- composites ----------------------------------------------------------------------------
@@ -738,8 +1297,10 @@ def op_fields(op: Operation) -> dict[str, Any]:
 
 
 __all__ = [
-    "KEEP", "REGISTRY", "AddCheck", "AddColumn", "AddEnum", "AddForeignKey", "AddIndex", "AddTable",
-    "AddUnique", "AlterColumn", "AlterEnum", "AlterTable", "Batch", "DropCheck", "DropColumn",
-    "DropEnum", "DropForeignKey", "DropIndex", "DropTable", "DropUnique", "MoveColumn", "Operation",
-    "RenameColumn", "RenameTable", "SetPrimaryKey", "op_fields",
+    "KEEP", "REGISTRY", "SEQUENCE_FIELDS", "AddCheck", "AddColumn", "AddDomain", "AddEnum", "AddForeignKey",
+    "AddIndex", "AddObject", "AddSequence", "AddTable", "AddUnique", "AddView", "AlterColumn", "AlterDomain",
+    "AlterEnum", "AlterSequence", "AlterTable", "Batch", "DropCheck", "DropColumn", "DropDomain", "DropEnum",
+    "DropForeignKey", "DropIndex", "DropObject", "DropSequence", "DropTable", "DropUnique", "DropView",
+    "MoveColumn", "Operation", "RenameColumn", "RenameTable", "ReplaceObject", "ReplaceView", "SetPrimaryKey",
+    "op_fields",
 ]

@@ -8,7 +8,7 @@ One line says what a designer would say aloud::
     decimal(10,2) not null default 0 check (price >= 0)
 
 Grammar (keywords in any order after the type, case-insensitive):
-``TYPE [pk | primary key] [unique] [not null | null] [default VALUE] [identity]
+``TYPE [pk | primary key] [unique] [not null | null] [default VALUE] [identity] [on update now()]
 [generated (EXPR)] [references TABLE[(COL, ...)] [on delete ACTION] [on update ACTION]]
 [check (EXPR)] [sensitive] [comment 'TEXT']``. Identifiers with unusual characters are written
 in double quotes: ``references "order items"(id)``.
@@ -23,64 +23,18 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ModelError
+from .naming import qualify, split_key
 from .schema import Check, Column, Default, ForeignKey, Table
-from .types import DataType
+from .types import DataType, split_commas, tokenize
 
 _SIMPLE_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTIONS = ("cascade", "restrict", "set null", "set default", "no action")
+_ON_UPDATE_NOW = ("now()", "now", "current_timestamp", "current_timestamp()")
 
 
 def quote_ident(name: str) -> str:
     """``name`` as written in a spec: bare when simple, else in double quotes (``""`` escapes)."""
     return name if _SIMPLE_IDENT.match(name) else '"' + name.replace('"', '""') + '"'
-
-
-def tokenize(text: str) -> list[str]:
-    """Split on blanks, keeping quoted strings and parenthesised groups (with a word before) whole."""
-    tokens: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        start = i
-        while i < n and not text[i].isspace():
-            if text[i] in "'\"":
-                quote = text[i]
-                i += 1
-                while i < n:
-                    if text[i] == quote:
-                        if i + 1 < n and text[i + 1] == quote:
-                            i += 2
-                            continue
-                        break
-                    i += 1
-                if i >= n:
-                    raise ModelError(f"unclosed {quote} in {text!r}")
-                i += 1
-            elif text[i] == "(":
-                depth = 0
-                while i < n:
-                    if text[i] in "'\"":
-                        quote = text[i]
-                        i += 1
-                        while i < n and text[i] != quote:
-                            i += 1
-                    elif text[i] == "(":
-                        depth += 1
-                    elif text[i] == ")":
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    i += 1
-                if i >= n:
-                    raise ModelError(f"unbalanced parenthesis in {text!r}")
-                i += 1
-            else:
-                i += 1
-        tokens.append(text[start:i])
-    return tokens
 
 
 def unquote_ident(token: str) -> str:
@@ -89,41 +43,39 @@ def unquote_ident(token: str) -> str:
     return token
 
 
+_PART = r'("(?:[^"]|"")*"|[^(."]+)'
+_REF_RE = re.compile(rf"^{_PART}(?:\.{_PART})?(?:\.{_PART})?(?:\((.*)\))?$", re.S)
+
+
 def _split_ref(token: str) -> tuple[str, tuple[str, ...]]:
-    """``users(id)`` -> ('users', ('id',)); ``"a b"`` -> ('a b', ()); ``users.id`` -> ('users', ('id',))."""
-    m = re.match(r'^("(?:[^"]|"")*"|[^(."]+)(?:\.("(?:[^"]|"")*"|[^(."]+))?(?:\((.*)\))?$', token, re.S)
+    """The referenced table's key and columns: ``users(id)`` -> ('users', ('id',)); ``sales.users(id)``
+    -> ('sales.users', ('id',)); without parentheses the last part is a column: ``users.id``,
+    ``sales.users.id``; ``"a b"`` -> ('a b', ())."""
+    m = _REF_RE.match(token)
     if not m:
-        raise ModelError(f"cannot read reference {token!r}; write it as table or table(column, ...)")
-    table = unquote_ident(m.group(1))
+        raise ModelError(f"cannot read reference {token!r}; write it as table, table(column, ...) or "
+                         "schema.table(column, ...)")
+    parts = [unquote_ident(p) for p in m.groups()[:3] if p is not None]
     cols: tuple[str, ...] = ()
-    if m.group(2):
-        cols = (unquote_ident(m.group(2)),)
-    if m.group(3) is not None:
-        cols = tuple(unquote_ident(c.strip()) for c in _split_commas(m.group(3)) if c.strip())
-    return table, cols
+    if m.group(4) is not None:
+        if len(parts) > 2:
+            raise ModelError(f"cannot read reference {token!r}: a table is schema.table")
+        cols = tuple(unquote_ident(c.strip()) for c in split_commas(m.group(4)) if c.strip())
+        return qualify(*parts) if len(parts) == 2 else qualify(None, parts[0]), cols
+    if len(parts) == 1:
+        return qualify(None, parts[0]), ()
+    if len(parts) == 2:
+        return qualify(None, parts[0]), (parts[1],)
+    return qualify(parts[0], parts[1]), (parts[2],)
 
 
-def _split_commas(text: str) -> list[str]:
-    out, depth, cur, quote = [], 0, "", ""
-    for ch in text:
-        if quote:
-            cur += ch
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-            continue
-        cur += ch
-    out.append(cur)
-    return out
+def ref_text(key: str, columns: tuple[str, ...] = ()) -> str:
+    """A reference as a spec writes it (what :func:`_split_ref` reads back)."""
+    schema, name = split_key(key)
+    target = quote_ident(name) if schema is None else f"{quote_ident(schema)}.{quote_ident(name)}"
+    if columns or schema is not None:
+        target += "(" + ", ".join(quote_ident(c) for c in columns) + ")"
+    return target
 
 
 def _strip_parens(token: str) -> str:
@@ -162,19 +114,9 @@ def _parse_column(name: str, spec: str) -> ColumnSpec:
     tokens = tokenize(spec)
     if not tokens:
         raise ModelError("empty column spec; it starts with a type, e.g. 'text not null'")
-    dtype = None
-    for width in (4, 3, 2, 1):
-        if len(tokens) >= width:
-            try:
-                dtype = DataType.parse(" ".join(tokens[:width]))
-            except ModelError:
-                continue
-            tokens = tokens[width:]
-            break
-    if dtype is None:
-        DataType.parse(tokens[0])  # raises the precise message
-        raise AssertionError  # pragma: no cover
-    nullable, default, generated, comment = True, None, None, None
+    dtype, used = DataType.parse_prefix(tokens)
+    tokens = tokens[used:]
+    nullable, default, generated, comment, on_update = True, None, None, None, None
     pk = unique = sensitive = False
     ref: ForeignKey | None = None
     checks: list[Check] = []
@@ -227,6 +169,8 @@ def _parse_column(name: str, spec: str) -> ColumnSpec:
             table, cols = _split_ref(take("references"))
             actions: dict[str, str] = {}
             while low[i:i + 1] == ["on"] and i + 1 < len(tokens) and low[i + 1] in ("delete", "update"):
+                if low[i + 1] == "update" and low[i + 2:i + 3] and low[i + 2] in _ON_UPDATE_NOW:
+                    break  # the column's own ON UPDATE now(), read below
                 which = low[i + 1]
                 i += 2
                 for action in _ACTIONS:
@@ -238,10 +182,16 @@ def _parse_column(name: str, spec: str) -> ColumnSpec:
                 else:
                     raise ModelError(f"on {which} takes one of {', '.join(_ACTIONS)}")
             ref = ForeignKey((name,), table, cols, on_delete=actions.get("delete"), on_update=actions.get("update"))
+        elif word == "on" and low[i:i + 1] == ["update"]:
+            i += 1
+            value = take("on update")
+            if value.lower() not in _ON_UPDATE_NOW:
+                raise ModelError(f"on update takes now() (the time of the update), not {value!r}")
+            on_update = "now"
         else:
             raise ModelError(f"unexpected {tokens[i - 1]!r} in column spec {spec!r}")
     column = Column(name, dtype, nullable=nullable and not pk, default=default, generated=generated,
-                    comment=comment, sensitive=sensitive)
+                    comment=comment, sensitive=sensitive, on_update=on_update)
     return ColumnSpec(column, pk, unique, ref, tuple(checks))
 
 
@@ -267,13 +217,12 @@ def format_column(column: Column, *, primary_key: bool = False, unique: bool = F
             text = str(column.default)
             simple = column.default.kind != "expression" or re.match(r"^\w+\(\)$", text)
             parts.append("default " + (text if simple else f"({text})"))
+    if column.on_update:
+        parts.append("on update now()")
     if column.generated:
         parts.append(f"generated ({column.generated})")
     if references is not None:
-        target = quote_ident(references.ref_table)
-        if references.ref_columns:
-            target += "(" + ", ".join(quote_ident(c) for c in references.ref_columns) + ")"
-        parts.append(f"references {target}")
+        parts.append(f"references {ref_text(references.ref_table, references.ref_columns)}")
         if references.on_delete:
             parts.append(f"on delete {references.on_delete.lower()}")
         if references.on_update:
@@ -315,5 +264,8 @@ def build_table(name: str, columns: dict[str, str | Column], **options: object) 
         if parsed.references is not None:
             fks.append(parsed.references)
         checks.extend(parsed.checks)
+    if "schema" not in options:  # "sales.orders" names table orders in schema sales
+        namespace, name = split_key(name)
+        options["schema"] = namespace
     return Table(name, tuple(cols), primary_key=tuple(pk), foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), **options)  # type: ignore[arg-type]

@@ -178,34 +178,22 @@ def suggest_name(table: str, key: Sequence[str], taken: Iterable[str]) -> str:
     return name
 
 
-def _join_order(main: Relation, others: Sequence[tuple[str, Relation]]) -> list[tuple[str, Relation]]:
-    """Others in an order where each one's key is already available (a key-join tree from ``main``).
+def _join_order(main: Relation, others: Sequence[tuple[str, Relation]]) -> list[tuple[str, Relation]] | None:
+    """Others in an order where each one's key is already available (a key-join tree from ``main``),
+    or None when there is none.
 
     A relation with several candidate keys is keyed by one the tables before it hold, so that
     the foreign key and the join that rebuilds the table follow it.
     """
+    from .decomposition import key_join_order
     from .keys import keys_of
 
-    have = set(main.attributes)
-    left = list(others)
-    order = []
-    while left:
-        found = None
-        for n, r in left:
-            keys = [tuple(r.key)] + [tuple(a for a in r.attributes if a in k)
-                                      for k in keys_of(list(r.attributes), list(r.fds))]
-            usable = next((k for k in keys if set(k) <= have), None)
-            if usable is not None:
-                found = (n, r, usable)
-                break
-        if found is None:
-            raise ModelError("the decomposition cannot be joined back along keys: "
-                             + ", ".join(n for n, _ in left))
-        n, r, key = found
-        left.remove((n, r))
-        order.append((n, replace(r, key=key)))
-        have |= set(r.attributes)
-    return order
+    keyed = [(r.attributes, [frozenset(r.key), *keys_of(list(r.attributes), list(r.fds))]) for _, r in others]
+    order = key_join_order(main.attributes, keyed)
+    if order is None:
+        return None
+    return [(others[i][0], replace(others[i][1], key=tuple(a for a in others[i][1].attributes if a in key)))
+            for i, key in order]
 
 
 def plan_normalization(schema: Schema, table: str, fds: Iterable[FD | str] | str | None = None,
@@ -231,21 +219,29 @@ def plan_normalization(schema: Schema, table: str, fds: Iterable[FD | str] | str
     if not superkeys:  # cannot happen for a lossless decomposition; say so rather than guess
         raise ModelError("no relation of the decomposition holds a key of the table", where=table)
     pk = set(t.primary_key)
-    chosen = next((r for r in superkeys if pk and pk <= set(r.attributes)), superkeys[0])
-    main = chosen
-    if pk and pk <= set(main.attributes) and c.closure(u.mask(pk)) & u.mask(main.attributes) == u.mask(main.attributes):
-        main = replace(main, key=tuple(a for a in main.attributes if a in pk))
+    # the table keeps a relation holding a key (its primary key when one does) from which every
+    # other relation joins along one of its keys; the decompositions are built so that one does
+    candidates = sorted(superkeys, key=lambda r: not (pk and pk <= set(r.attributes)))
+    for chosen in candidates:
+        others = [r for r in d.relations if r is not chosen]
+        order = _join_order(chosen, [(str(i), r) for i, r in enumerate(others)])
+        if order is not None:
+            break
+    else:
+        raise ModelError("the decomposition cannot be joined back along keys from any relation holding a key "
+                         f"of the table: {d.text()}", where=table)
     taken = set(schema.table_names)
-    named: list[tuple[str, Relation]] = []
-    for r in d.relations:
-        if r is chosen:
-            continue
+    table_name: dict[int, str] = {}
+    for i, r in enumerate(others):
         name = (names or {}).get(r.name) or suggest_name(table, r.key, taken)
         if name in taken:
             raise ModelError(f"table {name!r} already exists", where=r.name)
         taken.add(name)
-        named.append((name, r))
-    joins = _join_order(main, named)
+        table_name[i] = name
+    joins = [(table_name[int(i)], r) for i, r in order]
+    main = chosen
+    if pk and pk <= set(main.attributes) and c.closure(u.mask(pk)) & u.mask(main.attributes) == u.mask(main.attributes):
+        main = replace(main, key=tuple(a for a in main.attributes if a in pk))
     tables = ((table, main), *joins)
     if len(d.relations) == 1:
         return NormalizationPlan(table, target, d, main, tables, None, ())

@@ -13,8 +13,10 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..errors import ModelError
 from .explain import Explanation, Step, grid
-from .fd import FD, Attrs, attr_list, fmt_attrs, parse_fds, singletons
+from .fd import FD, Attrs, attr_list, fmt_attrs, singletons
+from .restrict import on_relation
 
 __all__ = ["ChaseResult", "chase"]
 
@@ -27,6 +29,7 @@ class ChaseResult:
     attributes: tuple[str, ...]
     relations: tuple[tuple[str, ...], ...]
     rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.lossless
@@ -34,12 +37,14 @@ class ChaseResult:
     def text(self) -> str:
         verdict = "lossless" if self.lossless else "lossy (no row became all distinguished)"
         labels = ["(" + ", ".join(r) + ")" for r in self.relations]
-        return grid(self.attributes, self.rows, row_labels=labels).text() + f"\n{verdict}"
+        notes = "".join(f"\nnote: {n}" for n in self.notes)
+        return grid(self.attributes, self.rows, row_labels=labels).text() + f"\n{verdict}" + notes
 
     def _repr_html_(self) -> str:
         labels = ["(" + ", ".join(r) + ")" for r in self.relations]
         verdict = "lossless" if self.lossless else "lossy"
-        return grid(self.attributes, self.rows, row_labels=labels).html() + f"<p>{html.escape(verdict)}</p>"
+        notes = "".join(f"<p><i>note: {html.escape(n)}</i></p>" for n in self.notes)
+        return grid(self.attributes, self.rows, row_labels=labels).html() + f"<p>{html.escape(verdict)}</p>" + notes
 
 
 def _rank(sym: str) -> tuple[int, str]:
@@ -50,21 +55,38 @@ def chase(attributes: Attrs, relations: Iterable[Attrs], fds: Iterable[FD | str]
           explain: bool = False) -> ChaseResult | Explanation:
     """Chase the tableau of the decomposition ``relations`` of ``attributes`` under ``fds``.
 
+    FDs naming attributes outside the relation are restricted to it by closure (the result's
+    ``notes`` say so); a sub-relation naming one is an error.
+
     >>> chase("A B C", ["A B", "B C"], "B -> C").lossless
     True
     >>> chase("A B C", ["A B", "A C"], "B -> C").lossless
     False
     """
-    names = attr_list(attributes)
-    subs: list[list[str]] = [attr_list(r) for r in relations]
-    fd_list = singletons(parse_fds(fds, names) if isinstance(fds, str) else parse_fds(list(fds), names))
+    rel = on_relation(attributes, fds)
+    names = list(rel.names)
+    subs: list[list[str]] = []
+    for i, r in enumerate(relations, 1):
+        sub = attr_list(r, names)
+        unknown = [a for a in sub if a not in set(names)]
+        if unknown:
+            raise ModelError(f"({', '.join(sub)}) names {', '.join(unknown)}, not "
+                             f"{'an attribute' if len(unknown) == 1 else 'attributes'} of ({fmt_attrs(names, names)})",
+                             where=f"relation {i}")
+        if not sub:
+            raise ModelError("a relation needs at least one attribute", where=f"relation {i}")
+        subs.append(sub)
+    if not subs:
+        raise ModelError("give the relations of the decomposition")
+    fd_list = singletons(rel.fds)
     col = {a: j for j, a in enumerate(names)}
     tab = [[f"a{j + 1}" if a in set(r) else f"b{i + 1}{j + 1}" for j, a in enumerate(names)]
            for i, r in enumerate(subs)]
     labels = ["(" + ", ".join(r) + ")" for r in subs]
-    steps = [Step("initial tableau: a row per relation, a<j> where it has attribute j", "chase",
-                  table=grid(names, tab, row_labels=labels))]
-    usable = [f for f in fd_list if f.attributes <= set(names)]
+    steps = [Step(n, "note") for n in rel.notes]
+    steps.append(Step("initial tableau: a row per relation, a<j> where it has attribute j", "chase",
+                      table=grid(names, tab, row_labels=labels)))
+    usable = fd_list
 
     def done() -> bool:
         return any(all(s.startswith("a") for s in row) for row in tab)
@@ -99,7 +121,8 @@ def chase(attributes: Attrs, relations: Iterable[Attrs], fds: Iterable[FD | str]
             if done():
                 break
     lossless = done()
-    result = ChaseResult(lossless, tuple(names), tuple(tuple(r) for r in subs), tuple(tuple(r) for r in tab))
+    result = ChaseResult(lossless, tuple(names), tuple(tuple(r) for r in subs), tuple(tuple(r) for r in tab),
+                         rel.notes)
     if lossless:
         winner = next(i for i, row in enumerate(tab) if all(s.startswith("a") for s in row))
         steps.append(Step(f"row {winner + 1} is all distinguished: the join is lossless", "check"))

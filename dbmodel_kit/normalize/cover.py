@@ -14,12 +14,9 @@ from collections.abc import Iterable
 from ..errors import ModelError
 from .closure import Closer, _prepare
 from .explain import Explanation, Step
-from .fd import FD, Attrs, Universe, attrs, bits, singletons
+from .fd import FD, Attrs, attr_list, bits, fmt_attrs, singletons
 
-__all__ = ["PROJECTION_LIMIT", "is_minimal", "minimal_cover", "project"]
-
-#: Projection enumerates subsets of the sub-schema; beyond this many attributes it refuses.
-PROJECTION_LIMIT = 16
+__all__ = ["is_minimal", "minimal_cover", "project"]
 
 
 def minimal_cover(fds: Iterable[FD | str] | str, explain: bool = False) -> list[FD] | Explanation:
@@ -87,42 +84,27 @@ def is_minimal(fds: Iterable[FD | str] | str) -> bool:
 def project(fds: Iterable[FD | str] | str, attributes: Attrs, explain: bool = False) -> list[FD] | Explanation:
     """The FDs that hold on the sub-schema ``attributes`` (a minimal cover of F+ restricted to it).
 
-    Computed from the closure of every subset of ``attributes`` (exponential, as the problem is;
-    supersets of a subset that already determines the whole sub-schema are skipped).
+    Computed by eliminating the other attributes one at a time (reduction by resolution, see
+    :mod:`.restrict`), not by trying every subset, so it works at any size; the answer can be
+    exponentially large, and past :data:`~.restrict.PROJECTION_LIMIT` FDs it stops with
+    :class:`~.fd.TooMuchWork`.
 
     >>> [str(f) for f in project("A -> B; B -> C", "A C")]
     ['A -> C']
     """
+    from .restrict import project_cover
+
     fds, u0 = _prepare(fds)
-    target = attrs(attributes, u0.order) if isinstance(attributes, str) else frozenset(attributes)
-    order = [a for a in u0.order if a in target] + sorted(target - set(u0.order))
-    if len(order) > PROJECTION_LIMIT:
-        raise ModelError(f"projecting FDs onto {len(order)} attributes would try 2^{len(order)} subsets; "
-                         f"the limit is {PROJECTION_LIMIT}")
-    u = Universe([*order, *(a for a in u0.order if a not in target)])
-    c = Closer(u, fds)
-    sub = (1 << len(order)) - 1
-    found: list[FD] = []
-    superkeys: list[int] = []
-    steps: list[Step] = []
-    by_size = sorted(range(1 << len(order)), key=lambda m: (m.bit_count(), m))
-    for x in by_size:
-        if any(k & ~x == 0 for k in superkeys):
-            continue
-        plus = c.closure(x) & sub
-        extra = plus & ~x
-        if extra:
-            found.append(FD(u.names(x), u.names(extra)))
-            steps.append(Step(f"{u.fmt(x, True)}+ ∩ {u.fmt(sub, True)} = {u.fmt(plus, True)}: {found[-1]}",
-                              "project", {"lhs": u.ordered(x), "adds": u.ordered(extra)}))
-        if plus == sub:
-            superkeys.append(x)
-    cover = minimal_cover(found)
-    assert isinstance(cover, list)
+    target = attr_list(attributes, u0.order)
+    if not target:
+        raise ModelError("project onto at least one attribute")
+    trace: list[str] | None = [] if explain else None
+    cover = project_cover(fds, target, trace)
     if not explain:
         return cover
-    return Explanation(f"Projection onto {u.fmt(sub, True)}", tuple(steps), cover,
-                       "; ".join(map(str, cover)) or "(no non-trivial FDs)")
+    steps = [Step(t, "project") for t in trace or []]
+    return Explanation(f"Projection onto {fmt_attrs(target, target, True)}", tuple(steps), cover,
+                       "; ".join(f.text(target) for f in cover) or "(no non-trivial FDs)")
 
 
 def cover_of(fds: Iterable[FD | str] | str) -> list[FD]:

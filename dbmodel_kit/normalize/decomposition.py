@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .chase import ChaseResult, chase
-from .fd import FD, fmt_attrs, parse_fds
-from .forms import NormalFormReport, normal_form
+from .fd import FD, attr_list, fmt_attrs, parse_fds
+from .forms import NormalFormReport
 from .preservation import PreservationResult, preserves_dependencies
 
 __all__ = ["Decomposition", "Relation"]
@@ -61,15 +61,19 @@ class Decomposition:
         return result
 
     def normal_forms(self) -> list[NormalFormReport]:
+        """Each relation's normal form under the FDs that hold on it (``fds`` restricted to it)."""
+        from .forms import _normal_form
+        from .restrict import project_cover
+
         out = []
         for r in self.relations:
-            report = normal_form(r.attributes, r.fds if r.fds else self.fds)
+            report = _normal_form(r.attributes, project_cover(self.fds, r.attributes), None, False)
             assert isinstance(report, NormalFormReport)
             out.append(report)
         return out
 
     def text(self) -> str:
-        return "\n".join(r.text() for r in self.relations)
+        return "\n".join([*(r.text() for r in self.relations), *(f"note: {n}" for n in self.notes)])
 
     def __str__(self) -> str:
         return self.text()
@@ -82,7 +86,38 @@ class Decomposition:
             fds = "; ".join(f.text(r.attributes) for f in r.fds)
             items.append(f"<li><b>{esc(r.name)}</b>({cols})"
                          + (f" <small>{esc(fds)}</small>" if fds else "") + "</li>")
-        return f"<ul>{''.join(items)}</ul>"
+        notes = "".join(f"<p><i>note: {esc(n)}</i></p>" for n in self.notes)
+        return f"<ul>{''.join(items)}</ul>{notes}"
+
+
+def key_join_order(root: Iterable[str], others: Sequence[tuple[Iterable[str], Sequence[frozenset[str]]]],
+                   ) -> list[tuple[int, frozenset[str]]] | None:
+    """An order that joins each of ``others`` (attributes, candidate keys) to ``root`` along one of
+    its keys held by what is joined so far, as (index, key) pairs; None when there is none.
+
+    Whether a relation can join only grows as more are joined, so taking any joinable one first
+    never blocks another: the greedy order finds one whenever one exists.
+
+    >>> key_join_order("A B", [("B C", [frozenset("B")]), ("C D", [frozenset("C")])])
+    [(0, frozenset({'B'})), (1, frozenset({'C'}))]
+    >>> key_join_order("A B", [("C D", [frozenset("C")])]) is None
+    True
+    """
+    have = set(attr_list(root) if isinstance(root, str) else root)
+    left = list(range(len(others)))
+    order: list[tuple[int, frozenset[str]]] = []
+    while left:
+        for i in left:
+            key = next((k for k in others[i][1] if k <= have), None)
+            if key is not None:
+                break
+        else:
+            return None
+        left.remove(i)
+        order.append((i, key))
+        attrs_ = others[i][0]
+        have |= set(attr_list(attrs_) if isinstance(attrs_, str) else attrs_)
+    return order
 
 
 def name_relations(groups: Sequence[tuple[Sequence[str], Sequence[str]]], prefix: str = "R") -> list[str]:

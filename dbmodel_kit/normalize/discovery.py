@@ -49,13 +49,23 @@ __all__ = [
 
 
 def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
-    """Read a CSV with every value as a string and no NA conversion (empty cell = empty string)."""
+    """Read a CSV with every value as a string and no NA conversion (empty cell = empty string).
+
+    The bytes are checked first as every reader's are (:func:`dbmodel_kit.inputs.read_text`: UTF-8,
+    no NUL byte, within the size limit), so a bad byte is named by its offset and line."""
+    import io
+
+    from ..inputs import read_text
+
+    if not Path(path).exists():
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    text = read_text(path, "csv", what="CSV file")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
-    except FileNotFoundError:
-        raise
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kwargs)
+    except pd.errors.EmptyDataError:
+        raise ModelError("the CSV file is empty: it needs a header line", where=str(path)) from None
     except (ValueError, pd.errors.ParserError) as e:
-        raise ModelError(f"cannot read CSV: {e}", where=str(path)) from None
+        raise ModelError(f"cannot read CSV: {str(e).strip()}", where=str(path)) from None
 
 
 @dataclass(frozen=True)
@@ -246,7 +256,7 @@ class DiscoveredFD:
         return str(self.fd)
 
 
-EVIDENCE_COLUMNS = ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct", "confidence"]
+EVIDENCE_COLUMNS = ["lhs", "rhs", "error", "support", "lhs_distinct", "rhs_distinct", "confidence", "chance"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,7 +266,9 @@ class Discovery:
     :meth:`evidence` tells which FDs may hold only by accident in a sample: ``support`` is the
     number of rows whose LHS value occurs more than once (the only rows that can contradict the
     FD), ``lhs_distinct`` the number of LHS values (near ``rows`` means the LHS is almost a key,
-    so the FD says little), and ``confidence`` = support / rows x (1 - error).
+    so the FD says little), ``confidence`` = support / rows x (1 - error), and ``chance`` the
+    probability that the FD would hold in rows like these if its right-hand side were unrelated to
+    its left (:func:`~.evidence.accident_chance`; near 1 means the sample proves nothing).
     """
 
     columns: tuple[str, ...]
@@ -279,7 +291,9 @@ class Discovery:
         return [d.fd for d in self.fds]
 
     def evidence(self) -> pd.DataFrame:
-        """One row per FD: lhs, rhs, error, support, lhs_distinct, rhs_distinct, confidence."""
+        """One row per FD: lhs, rhs, error, support, lhs_distinct, rhs_distinct, confidence, chance."""
+        from .evidence import accident_chance
+
         cached = self.__dict__.get("_evidence")
         if cached is not None:
             return cached
@@ -289,9 +303,11 @@ class Discovery:
         distinct = {c: len(np.unique(codes)) for c, codes in zip(enc.columns, enc.codes)} if enc else {}
         for d in self.fds:
             support = lhs_distinct = 0
+            chance = 1.0
             if enc is not None and enc.n_rows:
                 p = _partition_of(enc, sum(1 << enc.columns.index(c) for c in d.lhs), cache)
                 support, lhs_distinct = len(p.rows), enc.n_rows - p.error
+                chance = accident_chance(np.bincount(p.labels, minlength=p.k), enc.codes[enc.columns.index(d.rhs)])
             conf = (support / self.rows if self.rows else 0.0) * (1.0 - d.error)
             rows.append(
                 {
@@ -302,6 +318,7 @@ class Discovery:
                     "lhs_distinct": lhs_distinct,
                     "rhs_distinct": distinct.get(d.rhs, 0),
                     "confidence": conf,
+                    "chance": chance,
                 }
             )
         frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
@@ -911,29 +928,19 @@ def fd_error(data: pd.DataFrame | Encoded, fd: FD | str, null_equal: bool = True
 
 
 def witnesses(data: pd.DataFrame, fd: FD | str, limit: int = 20, null_equal: bool = True) -> pd.DataFrame:
-    """Rows that break ``fd``: every row of each LHS group that has more than one RHS value.
+    """Rows that break ``fd``: every row of each LHS group that has more than one RHS value (the
+    clusters of :func:`~.evidence.validate_fd`, largest first, at most ``limit`` of them).
 
-    The result keeps the original index and adds ``_group`` (one number per LHS value).
+    The result keeps the original index and adds ``_group`` (0, 1, ... one number per LHS value).
 
     >>> df = pd.DataFrame({"a": [1, 1, 2], "b": ["x", "y", "z"]})
     >>> witnesses(df, "a -> b")[["a", "b"]].values.tolist()
     [[1, 'x'], [1, 'y']]
     """
-    enc = encode(data, null_equal=null_equal)
-    fd = FD.parse(fd) if isinstance(fd, str) else fd
-    lcols = _resolve(enc, sorted(fd.lhs), str(fd))
-    rcols = _resolve(enc, sorted(fd.rhs), str(fd))
-    lk = pd.factorize(_key_codes(enc, lcols))[0]
-    rk = pd.factorize(_key_codes(enc, rcols))[0]
-    frame = pd.DataFrame({"g": lk, "r": rk})
-    bad = frame.groupby("g")["r"].nunique()
-    bad_groups = bad[bad > 1].index
-    mask = frame["g"].isin(bad_groups).to_numpy()
-    out = data.loc[mask].copy()
-    out["_group"] = pd.factorize(lk[mask])[0]
-    out = out.sort_values("_group", kind="stable")
-    groups = out["_group"].unique()[: max(limit, 0)] if limit else out["_group"].unique()
-    return out[out["_group"].isin(groups)]
+    from .evidence import validate_fd
+
+    rows = validate_fd(data, fd, null_equal=null_equal, limit=max(limit, 0) or None).violating
+    return rows.assign(_group=rows.pop("_cluster") - 1)
 
 
 @dataclass(frozen=True)

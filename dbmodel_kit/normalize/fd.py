@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from ..errors import ModelError
 
-__all__ = ["FD", "MVD", "Attrs", "Universe", "attr_list", "attrs", "fmt_attrs", "parse_fds", "singletons"]
+__all__ = ["FD", "MVD", "Attrs", "NormalizationNote", "TooMuchWork", "Universe", "attr_list", "attrs", "fd_names",
+           "fmt_attrs", "note", "parse_fds", "read_words", "relation_attrs", "singletons"]
 
 Attrs = frozenset[str] | set[str] | Sequence[str] | str
 
@@ -21,8 +22,7 @@ _ARROW = re.compile(r"\s*(->>|→→|->|→)\s*")
 
 
 def attrs(value: Attrs, universe: Sequence[str] | None = None) -> frozenset[str]:
-    """An attribute set from a set, a sequence or text (``"a, b"``, ``"a b"``, or ``"AB"`` when every
-    attribute of ``universe`` is one character).
+    """An attribute set from a set, a sequence or text, read by :func:`attr_list`'s rule.
 
     >>> sorted(attrs("order_id, product_id"))
     ['order_id', 'product_id']
@@ -33,27 +33,98 @@ def attrs(value: Attrs, universe: Sequence[str] | None = None) -> frozenset[str]
 
 
 def attr_list(value: Attrs, universe: Sequence[str] | None = None) -> list[str]:
-    """Like :func:`attrs` but keeps the order written (sets are sorted).
+    """Attribute names in the order written (sets are sorted), read by the one notation rule.
+
+    Text is split on commas when it has any, else on white space; then each word is read against
+    the relation's attribute names (``universe``): a word that is a name is that name; a word that
+    is not, but whose every character is a one-letter name of the relation, is those names (the
+    textbook's compact ``AB`` for ``A, B``); any other word is kept as written (callers report it as
+    not an attribute of the relation). Without ``universe`` every word is a name. Sequences and
+    sets hold one name per item. Empty names are errors.
 
     >>> attr_list("order_id, product_id, qty")
     ['order_id', 'product_id', 'qty']
+    >>> attr_list("AB C", ["A", "B", "C", "AB2"]), attr_list("AB", ["AB", "A", "B"])
+    (['A', 'B', 'C'], ['AB'])
     """
     if isinstance(value, str):
-        text = value.strip().strip("{}")
-        if not text:
-            return []
-        if "," in text:
-            parts = [p.strip() for p in text.split(",")]
-        elif universe is not None and all(len(u) == 1 for u in universe) and " " not in text:
-            parts = list(text)
-        else:
-            parts = text.split()
-        if any(not p for p in parts):
-            raise ModelError(f"empty attribute name in {value!r}")
-        return list(dict.fromkeys(parts))
+        return _dedupe(read_words(value, universe))
     if isinstance(value, set | frozenset):
-        return sorted(str(v) for v in value)
-    return list(dict.fromkeys(str(v) for v in value))
+        return sorted(_name(v, value, i) for i, v in enumerate(value, 1))
+    try:
+        items = list(value)
+    except TypeError:
+        raise ModelError(f"expected attribute names (text, a list or a set), got {value!r} "
+                         f"({type(value).__name__})") from None
+    return _dedupe(_name(v, items, i) for i, v in enumerate(items, 1))
+
+
+def read_words(text: str, universe: Sequence[str] | None = None) -> list[str]:
+    """The names written in ``text`` by :func:`attr_list`'s rule, repeats kept (a relation checks them)."""
+    body = text.strip()
+    if body.startswith("{") and body.endswith("}"):
+        body = body[1:-1].strip()
+    if not body:
+        return []
+    names = set(universe) if universe is not None else None
+    if "," in body:
+        parts = [p.strip() for p in body.split(",")]
+        if any(not p for p in parts):
+            raise ModelError(f"empty attribute name in {text!r}")
+        words: list[str] = []
+        for p in parts:  # "order date, qty" keeps a name with a space when the relation has it
+            words.extend([p] if names is None or p in names or " " not in p else p.split())
+    else:
+        words = body.split()
+    out: list[str] = []
+    for w in words:
+        if names is not None and w not in names and len(w) > 1 and all(ch in names for ch in w):
+            out.extend(w)
+        else:
+            out.append(w)
+    return out
+
+
+def _name(value: object, items: object, position: int) -> str:
+    if not isinstance(value, str):
+        raise ModelError(f"attribute names are text: item {position} of {items!r} is {value!r} "
+                         f"({type(value).__name__})")
+    if not value.strip():
+        raise ModelError(f"empty attribute name: item {position} of {items!r}")
+    return value
+
+
+def _dedupe(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def relation_attrs(value: Attrs) -> list[str]:
+    """The attributes of a relation: at least one, none empty, none twice.
+
+    >>> relation_attrs("A B C")
+    ['A', 'B', 'C']
+    >>> relation_attrs("A B A")
+    Traceback (most recent call last):
+    dbmodel_kit.errors.ModelError: attribute 'A' is listed twice in the relation
+    """
+    if isinstance(value, str):
+        words = read_words(value)
+    elif isinstance(value, set | frozenset):
+        words = attr_list(value)
+    else:
+        try:
+            items = list(value)
+        except TypeError:
+            raise ModelError(f"expected the relation's attributes, got {value!r} ({type(value).__name__})") from None
+        words = [_name(v, items, i) for i, v in enumerate(items, 1)]
+    if not words:
+        raise ModelError("a relation needs at least one attribute")
+    seen: set[str] = set()
+    for w in words:
+        if w in seen:
+            raise ModelError(f"attribute {w!r} is listed twice in the relation")
+        seen.add(w)
+    return words
 
 
 def fmt_attrs(value: Iterable[str], order: Sequence[str] | None = None, braces: bool = False) -> str:
@@ -148,28 +219,79 @@ class MVD:
 def parse_fds(text: str | Iterable[str | FD], universe: Sequence[str] | None = None) -> list[FD]:
     """FDs from text (one per line or separated by ``;``; ``#`` starts a comment) or a list.
 
-    Errors name the line: ``line 2: expected 'lhs -> rhs', ...``.
+    Attribute names are read against ``universe`` (the relation's attributes) by the rule of
+    :func:`attr_list`. Errors name the line, or the item of a list: ``line 2: expected 'lhs -> rhs',
+    ...``, ``FD 1: expected an FD or 'lhs -> rhs' text, got 42 (int)``.
 
     >>> [str(f) for f in parse_fds("a -> b; b, c -> d  # note")]
     ['a -> b', 'b, c -> d']
     """
+    if isinstance(text, FD):
+        text = [text]
     if isinstance(text, str):
-        items: list[tuple[int, str | FD]] = []
+        items: list[tuple[str, object]] = []
         for no, line in enumerate(text.splitlines(), 1):
             line = line.split("#", 1)[0]
-            items.extend((no, part) for part in line.split(";") if part.strip())
+            items.extend((f"line {no}", part) for part in line.split(";") if part.strip())
     else:
-        items = list(enumerate(text, 1))
+        try:
+            items = [(f"FD {no}", item) for no, item in enumerate(text, 1)]
+        except TypeError:
+            raise ModelError(f"expected FDs as text or a list, got {text!r} ({type(text).__name__})") from None
     out = []
-    for no, item in items:
+    for where, item in items:
         if isinstance(item, FD):
             out.append(item)
             continue
+        if not isinstance(item, str):
+            raise ModelError(f"expected an FD or 'lhs -> rhs' text, got {item!r} ({type(item).__name__})",
+                             where=where)
         try:
             out.append(FD.parse(item, universe))
         except ModelError as e:
-            raise e.at(f"line {no}") from None
+            raise e.at(where) from None
     return out
+
+
+def fd_names(fds: Iterable[FD]) -> list[str]:
+    """The attributes the FDs name, in order of first mention (each FD's sides sorted)."""
+    seen: dict[str, None] = {}
+    for f in fds:
+        for a in sorted(f.lhs):
+            seen.setdefault(a)
+        for a in sorted(f.rhs):
+            seen.setdefault(a)
+    return list(seen)
+
+
+class NormalizationNote(UserWarning):
+    """Something about the input a person should know, although the answer is well defined: FDs
+    naming attributes outside the relation (restricted to it by closure), or a word read as one
+    attribute name that looks like several. Results that can hold notes (decompositions, normal-form
+    reports, chase results, feedback) carry them in ``notes``; functions returning plain values
+    (sets, lists) issue this warning instead."""
+
+
+def note(message: str) -> None:
+    """Warn :class:`NormalizationNote`, attributed to the first caller outside this package."""
+    import sys
+    import warnings
+    from types import FrameType
+
+    level = 2
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(__package__ or "dbmodel_kit.normalize"):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, NormalizationNote, stacklevel=level)
+
+
+class TooMuchWork(ModelError):
+    """Exact work that would take too long: the answer can be exponentially large (more candidate
+    keys, or more FDs on a part of a relation, than ``limit``). The message says what and how many."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 def singletons(fds: Iterable[FD]) -> list[FD]:

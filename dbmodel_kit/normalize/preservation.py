@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import ModelError
 from .closure import Closer
 from .explain import Explanation, Step
-from .fd import FD, Attrs, Universe, attr_list, parse_fds
+from .fd import FD, Attrs, Universe, attr_list
+from .restrict import on_relation
 
 __all__ = ["PreservationResult", "preserves_dependencies"]
 
@@ -23,6 +25,7 @@ class PreservationResult:
 
     preserved: bool
     lost: tuple[FD, ...]
+    notes: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.preserved
@@ -37,17 +40,25 @@ def preserves_dependencies(fds: Iterable[FD | str] | str, relations: Iterable[At
                            explain: bool = False) -> PreservationResult | Explanation:
     """Is every FD of ``fds`` enforceable from the FDs that hold on the sub-relations?
 
+    The FDs are restricted to the relations' attributes by closure (``notes`` say so when they
+    name others).
+
     >>> bool(preserves_dependencies("A -> B; B -> C", ["A B", "B C"]))
     True
     >>> str(preserves_dependencies("A -> B; B -> C", ["A B", "A C"]))
     'not dependency-preserving; lost: B -> C'
     """
     subs = [attr_list(r) for r in relations]
-    fd_list = parse_fds(fds) if isinstance(fds, str) else parse_fds(list(fds))
-    u = Universe.of([a for r in subs for a in r], fd_list)
+    if not subs or not all(subs):
+        raise ModelError("give the relations of the decomposition, each with at least one attribute")
+    every = list(dict.fromkeys(a for r in subs for a in r))
+    rel = on_relation(every, fds)
+    fd_list = list(rel.fds)
+    u = Universe(every)
     c = Closer(u, fd_list)
     masks = [u.mask(r) for r in subs]
-    lost, steps = [], []
+    lost: list[FD] = []
+    steps = [Step(n, "note") for n in rel.notes]
     for f in fd_list:
         z = u.mask(f.lhs)
         trail = [u.fmt(z, True)]
@@ -64,7 +75,7 @@ def preserves_dependencies(fds: Iterable[FD | str] | str, relations: Iterable[At
         steps.append(Step(f"{f}: Z grows {' → '.join(trail)}; {'contains' if ok else 'misses'} "
                           f"{u.fmt(u.mask(f.rhs))}: {'preserved' if ok else 'LOST'}", "check",
                           {"fd": str(f), "preserved": ok}))
-    result = PreservationResult(not lost, tuple(lost))
+    result = PreservationResult(not lost, tuple(lost), rel.notes)
     if not explain:
         return result
     return Explanation("Dependency preservation", tuple(steps), result, str(result))

@@ -64,20 +64,20 @@ def _advised(helped: tuple[str, ...] | None) -> str:
     return "advised" + (f": helps {esc(', '.join(helped))}" if helped else "")
 
 
-def _erd(r: Review) -> str:
-    from ..erd import GraphvizNotFound, render_svg, to_mermaid
+def _erd(r: Review, inline: bool) -> str:
+    from ..erd import GraphvizNotFound, render_svg, svg_html, to_mermaid
 
     try:
         svg = render_svg(r.new, compare=r.plan)
     except GraphvizNotFound as e:  # the Mermaid text still shows the structure
         return f"<p>{esc(e)}</p><pre>{esc(to_mermaid(r.new, compare=r.plan))}</pre>"
-    # from <svg on: the XML prolog and DOCTYPE are not allowed inside HTML (and name Graphviz's version)
-    return f'<div class="erd">{svg[svg.index("<svg"):]}</div>'
+    # the page inlines the SVG (tooltips work); a notebook cell gets an image sanitizers keep
+    return f'<div class="erd">{svg_html(svg, "ERD of the new model", inline=inline)}</div>'
 
 
-def _sections(r: Review) -> list[str]:
+def _sections(r: Review, inline: bool = True) -> list[str]:
     out = [f'<section id="erd"><h2>ERD</h2><p>The new model; added, removed and changed tables and columns '
-           f"are coloured (see the legend).</p>{_erd(r)}</section>"]
+           f"are coloured (see the legend).</p>{_erd(r, inline)}</section>"]
 
     advice = r.advice is not None
     rows = [[str(c.step), esc(c.change), f'<span class="{esc(c.reverse)}">{esc(c.reverse)}</span>', esc(c.why),
@@ -120,9 +120,10 @@ def _sections(r: Review) -> list[str]:
 
 
 def fragment(r: Review) -> str:
-    """The review as a block of HTML for a notebook cell (the page's body with its CSS scoped)."""
+    """The review as a block of HTML for a notebook cell (the page's body with its CSS scoped; the
+    ERD as an image, which survives the sanitizers of untrusted notebooks and GitHub)."""
     return (f'<div class="dbmodel-review"><style>{css(".dbmodel-review")}</style><h1>{esc(r.heading)}</h1>'
-            f'<p class="summary">{esc(r.summary())}</p>' + "".join(_sections(r)) + "</div>")
+            f'<p class="summary">{esc(r.summary())}</p>' + "".join(_sections(r, inline=False)) + "</div>")
 
 
 def render_html(r: Review) -> str:

@@ -458,9 +458,32 @@ def text_kind(column: str, hint: str | None, where: str) -> str:
     return "word"
 
 
-def letters(x: exp.Expression, width: int) -> exp.Expression:
-    """``width`` capital letters spelling ``x`` in base 26 (distinct for distinct x < 26**width)."""
-    parts = [T("chr(65 + CAST((:x // :d) % 26 AS INTEGER))", x=x, d=26 ** (width - 1 - k)) for k in range(width)]
+#: How many symbols fixed-width codes are spelled with: capital letters; then digits and small letters
+#: as well; then also the CJK ideographs U+4E00..U+9FFF (letters in every Unicode engine), for a key
+#: that needs more distinct values than 62 symbols give at its width.
+ALPHABETS = (26, 62, 62 + 20_992)
+
+
+def alphabet(width: int, need: int) -> int:
+    """The smallest of :data:`ALPHABETS` that spells ``need`` distinct codes of ``width`` symbols (the
+    largest when none does)."""
+    return next((a for a in ALPHABETS if a**width >= need), ALPHABETS[-1])
+
+
+def _symbol(d: exp.Expression, base: int) -> exp.Expression:
+    if base == 26:
+        return T("chr(65 + CAST(:d AS INTEGER))", d=d)
+    # 0-25 -> A-Z, 26-35 -> 0-9, 36-61 -> a-z, 62.. -> U+4E00..
+    return T(
+        "chr(CAST(:d AS INTEGER) + CASE WHEN :d < 26 THEN 65 WHEN :d < 36 THEN 22 WHEN :d < 62 THEN 61 ELSE 19906 END)",
+        d=d,
+    )
+
+
+def letters(x: exp.Expression, width: int, base: int = 26) -> exp.Expression:
+    """``width`` symbols spelling ``x`` in base ``base`` (one of :data:`ALPHABETS`; capital letters for
+    26), distinct for distinct ``x < base**width``."""
+    parts = [_symbol(T("(:x // :d) % :b", x=x, d=base ** (width - 1 - k), b=base), base) for k in range(width)]
     return exp.func("concat", *parts) if len(parts) > 1 else parts[0]
 
 

@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ModelError
-from .sample import TARGETS, SampleDB, engine_for_path
+from ..urls import is_url
+from .sample import TARGETS, SampleDB, engine_for_path, existing_file
 from .workload import Query, Workload, as_workload
 
 
@@ -158,9 +159,7 @@ def _execute(con: Any, ops: EngineOps, sql: str, binds: Any, write: bool) -> tup
 def _open(db: SampleDB | str | Path) -> tuple[Any, str, bool]:
     if isinstance(db, SampleDB):
         return db.connect(), db.engine, db.path is not None
-    path = str(db)
-    if not Path(path).exists():
-        raise ModelError(f"{path}: no such database file")
+    path = existing_file(db)
     engine = engine_for_path(path)
     return TARGETS[engine].connect(path), engine, True
 
@@ -171,7 +170,7 @@ def _file_schema(db: str | Path) -> Any:
     from ..io.reflect import reflect
 
     path = str(db)
-    if not Path(path).exists():
+    if is_url(path) or not Path(path).exists():
         return None  # _open says so, naming the file
     try:
         return reflect(f"{engine_for_path(path)}:///{path}")

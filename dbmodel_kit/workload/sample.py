@@ -30,10 +30,11 @@ import html
 import math
 import os
 import queue
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -44,7 +45,9 @@ from ..model.checks import Bounds, analyse_check
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
 from ..model.types import INTEGER_KINDS
 from ..model.types import TEXT_KINDS as TEXT_TYPES
+from . import verify
 from .generators import (
+    ALPHABETS,
     EPOCH_DATE,
     INJECTIVE_TEXT,
     ROW,
@@ -54,6 +57,7 @@ from .generators import (
     Gen,
     T,
     TextCtx,
+    alphabet,
     coprime,
     letters,
     max_length,
@@ -67,8 +71,88 @@ DEFAULT_FK_SKEW = 1.0  #: Zipf exponent of foreign-key fan-out unless the FK col
 DEFAULT_NULLS = 0.1  #: share of NULLs in a nullable column without a ``null_fraction`` hint
 MOSTLY_NULL = ("deleted_at", "left_at", "closed_at", "cancelled_at", "archived_at")
 BATCH = 50_000  #: rows per executemany batch into SQLite
-_TYPE_MAX = {"smallint": 32_767, "integer": 2_147_483_647, "bigint": 9_223_372_036_854_775_807}
-_TYPE_DEFAULT_RANGE = {"smallint": (0, 100), "integer": (0, 10_000), "bigint": (0, 1_000_000)}
+_TYPE_MAX = {
+    "tinyint": 127,
+    "smallint": 32_767,
+    "integer": 2_147_483_647,
+    "bigint": 9_223_372_036_854_775_807,
+    "hugeint": 9_223_372_036_854_775_807,
+}
+_TYPE_MIN = {kind: -top - 1 for kind, top in _TYPE_MAX.items()}
+# MySQL's YEAR holds 1901-2155 (and 0000, which the samples leave out:
+# https://dev.mysql.com/doc/refman/8.0/en/year.html); the other engines store it as a small integer
+_TYPE_MAX["year"], _TYPE_MIN["year"] = 2155, 1901
+#: kinds sampled as whole numbers: the integers and MySQL's YEAR
+_WHOLE_KINDS = frozenset({*INTEGER_KINDS, "year"})
+_TYPE_DEFAULT_RANGE = {
+    "tinyint": (0, 100),
+    "smallint": (0, 100),
+    "integer": (0, 10_000),
+    "bigint": (0, 1_000_000),
+    "hugeint": (0, 1_000_000),
+    "year": (1990, 2025),
+}
+#: kinds the generators below make values for (others need a ``values=`` hint)
+_SAMPLED = frozenset(
+    {
+        "tinyint",
+        "smallint",
+        "integer",
+        "bigint",
+        "hugeint",
+        "year",
+        "decimal",
+        "real",
+        "double",
+        "boolean",
+        "uuid",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "time",
+        "interval",
+        "bytes",
+        "json",
+        "enum",
+        "char",
+        "varchar",
+        "text",
+        "citext",
+        "array",
+        "set",
+        "geometry",
+        "inet",
+        "cidr",
+        "macaddr",
+        "tsvector",
+    }
+)
+
+#: geometry sample values: the first of model.samples.geometry_wkb's small shapes, as WKB hex
+GEOMETRY_SAMPLES = 16
+
+
+def _geometry_hexes(shape: str | None) -> list[str]:
+    from ..model.samples import geometry_wkb
+
+    return [geometry_wkb(shape, n).hex() for n in range(1, GEOMETRY_SAMPLES + 1)]
+
+
+def _postgres_geometry_cast() -> str:
+    """A DuckDB expression giving a WKB sample value (``:c``) as PostgreSQL takes it in COPY: the
+    text of its point/polygon/path type for those shapes (looked up among the sample values),
+    bytea's hex form for the others (ddl stores them as bytea)."""
+    from ..model.samples import geometry_wkb, stored_geometry
+    from ..model.types import DataType
+
+    hexes, texts = [], []
+    for shape in ("point", "polygon", "linestring"):
+        for n in range(1, GEOMETRY_SAMPLES + 1):
+            wkb = geometry_wkb(shape, n)
+            hexes.append(f"'{wkb.hex()}'")
+            texts.append(f"'{stored_geometry(wkb, DataType('geometry', shape=shape), 'postgresql')}'")
+    return (f"coalesce(list_extract([{', '.join(texts)}], list_position([{', '.join(hexes)}], lower(hex(:c)))), "
+            "chr(92) || 'x' || hex(:c))")  # (|| keeps a NULL NULL: concat() would make it '\\x')
 _NUMBER_RANGES = (
     ("quantity", (1, 10)),
     ("qty", (1, 10)),
@@ -98,19 +182,58 @@ class Target:
     #: target stores (SQLite keeps SQLAlchemy's text forms for dates, uuids and timestamps)
     casts: Mapping[str, str] = field(default_factory=dict)
 
+    #: the verified fill (the default): settings that turn per-row enforcement off for the fill, and back on
+    verify_pragmas: tuple[str, ...] = ()
+    verify_after: tuple[str, ...] = ()
+    #: the verified fill: how each kind of constraint the table declares is verified (see
+    #: :mod:`.verify`; a constraint the engine cannot declare is verified by set-based SQL)
+    holds: Mapping[str, str] = field(default_factory=dict)
+    #: primary keys and unique constraints can be added to a filled table (checked as they are built)
+    keys_after: Callable[[], bool] = field(default=lambda: False)
+
     #: opens a connection (``None``: a new in-memory database)
     opener: Callable[[str | None], Any] = field(default=lambda path: None)
     #: another handle onto an in-memory database this connection holds
     share: Callable[[Any], Any] = field(default=lambda con: con)
+    #: the sqlglot dialect statements are written in
+    sqlglot: str = ""
+    #: writes the rows of a DuckDB query on the generator into a table of the target (not ``in_engine``)
+    load: Callable[[_Filler, str, exp.Table, list[str]], None] | None = None
+    #: moves identity sequences past the keys the fill wrote
+    finish: Callable[[Any, list[_Plan], set[str]], None] | None = None
+    #: statements after the fill (statistics for the planner)
+    after_fill: tuple[str, ...] = ()
+    #: runs statements that may fail so that the connection can go on (a savepoint where an error
+    #: ends the transaction)
+    guard: Callable[[Any], Any] = field(default=lambda con: contextlib.nullcontext())
+    #: starts the fill's transaction (None: the driver starts one, or the target writes in place)
+    begin: str | None = None
 
     def connect(self, path: str | None) -> Any:
         return self.opener(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def sqlite_regexp(pattern: str | None, value: Any) -> bool | None:
+    """SQLite's ``value REGEXP pattern`` (which calls ``regexp(pattern, value)``; SQLite ships no
+    such function): a match anywhere, with Python's ``re`` as SQLAlchemy's pysqlite dialect does;
+    NULL in, NULL out."""
+    if pattern is None or value is None:
+        return None
+    return _pattern(pattern).search(value if isinstance(value, str) else str(value)) is not None
 
 
 def _open_sqlite(path: str | None) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT/ROLLBACK ourselves (the runner's rolled-back runs)
     con = sqlite3.connect(path or ":memory:", isolation_level=None)
     con.execute("PRAGMA foreign_keys = ON")  # SQLite enforces FKs only when asked, per connection
+    # a CHECK calling REGEXP_LIKE is left out of SQLite's DDL (SQLite has no REGEXP) but still holds
+    # on the sample: the verification and the workload's queries evaluate it with this
+    con.create_function("regexp", 2, sqlite_regexp, deterministic=True)
     return con
 
 
@@ -126,7 +249,18 @@ _SQLITE_CASTS = {
     "json": "CAST(:c AS VARCHAR)",
     "decimal": "CAST(:c AS DOUBLE)",
     "boolean": "CAST(:c AS INTEGER)",
+    # SQLite stores an array as its JSON text (ddl: "stored as JSON text")
+    "array": "CAST(to_json(:c) AS VARCHAR)",
+    # and a SET as comma-separated text, as MySQL writes it (ddl: "stored as comma-separated text")
+    "set": "array_to_string(:c, ',')",
 }
+
+
+def _duckdb_adds_keys() -> bool:
+    """DuckDB adds a primary key to a filled table from 1.2 and a unique constraint from 2.0."""
+    major, minor = (int(x) for x in duckdb.__version__.split(".")[:2])
+    return (major, minor) >= (2, 0)
+
 
 TARGETS: dict[str, Target] = {
     "duckdb": Target(
@@ -135,6 +269,18 @@ TARGETS: dict[str, Target] = {
         in_engine=True,
         opener=lambda path: duckdb.connect(path or ":memory:"),
         share=lambda con: con.cursor(),
+        # NOT NULL and CHECK cannot be turned off (they cost little per row); keys are built after the
+        # fill; DuckDB cannot add a foreign key to a table that exists, so those are verified only
+        holds={
+            "primary key": verify.ADDED,
+            "unique": verify.ADDED,
+            "not null": verify.ROW,
+            "check": verify.ROW,
+            "foreign key": verify.SQL,
+        },
+        keys_after=_duckdb_adds_keys,
+        sqlglot="duckdb",
+        finish=lambda con, plans, seqs: _finish_duckdb(con, plans, seqs),
     ),
     "sqlite": Target(
         "sqlite",
@@ -143,23 +289,115 @@ TARGETS: dict[str, Target] = {
         opener=_open_sqlite,
         fill_pragmas=("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000"),
         after_pragmas=("PRAGMA journal_mode = DELETE", "PRAGMA synchronous = FULL"),
+        # every constraint is declared in CREATE TABLE; foreign keys and CHECKs are not enforced while
+        # filling (PRIMARY KEY, UNIQUE and NOT NULL always are: SQLite cannot turn them off)
+        verify_pragmas=("PRAGMA foreign_keys = OFF", "PRAGMA ignore_check_constraints = ON"),
+        verify_after=("PRAGMA foreign_keys = ON", "PRAGMA ignore_check_constraints = OFF"),
+        holds={
+            "primary key": verify.ROW,
+            "unique": verify.ROW,
+            "not null": verify.ROW,
+            "check": verify.SQL,
+            "foreign key": verify.PRAGMA_FK,
+        },
         casts=_SQLITE_CASTS,
+        sqlglot="sqlite",
+        load=lambda f, query, table, cols: _load_rows(f, query, table, cols),
+        begin="BEGIN",
+    ),
+    # a PostgreSQL server: the tables are created without keys, filled by COPY from DuckDB's CSV writer,
+    # then the server adds (and so checks) every key and foreign key; all in one transaction, so a fill
+    # that fails leaves the database as it was
+    "postgresql": Target(
+        "postgresql",
+        (),
+        in_engine=False,
+        opener=lambda url: _open_postgres(url),
+        fill_pragmas=("SET synchronous_commit = off", "SET maintenance_work_mem = '256MB'"),
+        holds={
+            "primary key": verify.ADDED,
+            "unique": verify.ADDED,
+            "not null": verify.ROW,
+            "check": verify.ROW,
+            "foreign key": verify.VALIDATED,
+        },
+        keys_after=lambda: True,
+        # bytea's input form; the rest travels as DuckDB writes it in CSV (uuid, timestamptz in UTC, json)
+        # (an array as PostgreSQL's text form, each element quoted: COPY reads {"a","b"})
+        casts={"bytes": "chr(92) || 'x' || hex(:c)",  # (|| keeps NULL: concat() would make it '\\x')
+               "geometry": _postgres_geometry_cast(),
+               "array": "'{' || array_to_string(list_transform(:c, e -> '\"' || replace(replace("
+                        "CAST(e AS VARCHAR), '\\', '\\\\'), '\"', '\\\"') || '\"'), ',') || '}'",
+               # a SET is an array of its enum there (ddl: "stored as an array of enum")
+               "set": "'{' || array_to_string(list_transform(:c, e -> '\"' || replace(replace("
+                      "CAST(e AS VARCHAR), '\\', '\\\\'), '\"', '\\\"') || '\"'), ',') || '}'"},
+        sqlglot="postgres",
+        load=lambda f, query, table, cols: _load_copy(f, query, table, cols),
+        finish=lambda con, plans, seqs: _finish_postgres(con, plans),
+        after_fill=("ANALYZE",),
+        guard=lambda con: con.transaction(),
     ),
 }
 
 
+def _open_postgres(url: str | None) -> Any:
+    """A connection to the server at ``url`` (one transaction until committed)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the postgres extra
+        raise ModelError("filling a PostgreSQL server needs psycopg: pip install 'dbmodel-kit[postgres]'") from None
+    from ..urls import libpq_uri, redact_url, scrub
+
+    try:
+        return psycopg.connect(libpq_uri(str(url)))
+    except psycopg.Error as e:
+        reason = scrub(str(e).strip().splitlines()[0], str(url))
+        raise ModelError(f"cannot connect to PostgreSQL: {reason}", where=redact_url(str(url))) from None
+
+
+def _integrity_errors() -> tuple[type[BaseException], ...]:
+    """What the engines raise for rows that break a constraint."""
+    errors: tuple[type[BaseException], ...] = (duckdb.ConstraintException, sqlite3.IntegrityError)
+    with contextlib.suppress(ImportError):
+        import psycopg
+
+        errors += (psycopg.errors.IntegrityError,)
+    return errors
+
+
 def engine_for_path(path: str) -> str:
     """The engine a file name implies (``.duckdb`` -> duckdb, ``.sqlite`` -> sqlite)."""
+    not_a_url(path)
     for t in TARGETS.values():
         if str(path).lower().endswith(t.suffixes):
             return t.name
     raise ModelError(f"cannot tell the engine from {path!r}; name it *.duckdb or *.sqlite, or pass engine=")
 
 
+def not_a_url(path: Any) -> None:
+    """Refuse a database URL where a sample *file* is meant, naming it with its secrets hidden."""
+    from ..urls import is_url, redact_url
+
+    if is_url(path):
+        raise ModelError(
+            "a database URL where a database file is meant: give a .duckdb or .sqlite file", where=redact_url(path)
+        )
+
+
+def existing_file(path: Any) -> str:
+    """``path`` as a string, refused (with a clear error) when it is a URL or names no file."""
+    not_a_url(path)
+    path = str(path)
+    if not os.path.exists(path):
+        raise ModelError("no such database file", where=path)
+    return path
+
+
 # -- the result -----------------------------------------------------------------------------------
 @dataclass
 class SampleDB:
-    """A filled sample database: a file (``path``) or an in-memory one kept open here."""
+    """A filled sample database: a file (``path``), a PostgreSQL server (``server``) or an in-memory
+    database kept open here."""
 
     schema: Schema
     engine: str
@@ -168,38 +406,57 @@ class SampleDB:
     seed: int
     notes: tuple[str, ...] = ()
     _con: Any = field(default=None, repr=False)
+    #: which constraints of the model the database declares, and which the fill verified, how
+    constraints: verify.ConstraintReport = field(default_factory=verify.ConstraintReport)
+    #: the URL of the PostgreSQL server filled (``path`` is then None)
+    server: str | None = None
 
     def connect(self) -> Any:
-        """A DB-API connection (duckdb or sqlite3); for an in-memory sample, one onto the same data."""
+        """A DB-API connection (duckdb, sqlite3 or psycopg in autocommit); for an in-memory sample, one onto
+        the same data."""
+        if self.server is not None:
+            con = TARGETS[self.engine].connect(self.server)
+            con.autocommit = True
+            return con
         if self.path is None:
             return TARGETS[self.engine].share(self._con)
         return TARGETS[self.engine].connect(self.path)
 
     @property
     def url(self) -> str | None:
-        """A SQLAlchemy URL for a file sample."""
+        """A SQLAlchemy URL for a file sample or the server's."""
+        if self.server is not None:
+            return self.server
         return f"{self.engine}:///{self.path}" if self.path else None
+
+    def _own(self) -> bool:
+        """Whether :meth:`connect` opened a connection the caller closes."""
+        return self.path is not None or self.server is not None
 
     def counts(self) -> dict[str, int]:
         """Rows per table, counted by the engine."""
         con = self.connect()
+        dialect = TARGETS[self.engine].sqlglot
         try:
             return {
-                t.name: con.execute(exp.select("count(*)").from_(table_ref(t.name)).sql(self.engine)).fetchone()[0]
+                t.name: con.execute(exp.select("count(*)").from_(table_ref(t.name)).sql(dialect)).fetchone()[0]
                 for t in self.schema.tables
             }
         finally:
-            if self.path is not None:
+            if self._own():
                 con.close()
 
     def _repr_html_(self) -> str:
-        where = html.escape(self.path or "in memory")
+        from ..urls import redact_url
+
+        where = html.escape(redact_url(self.server) if self.server else self.path or "in memory")
         body = "".join(
             f"<tr><td>{html.escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>" for t, n in self.rows.items()
         )
         return (
             f"<div><b>{html.escape(self.engine)}</b> sample ({where}), seed {self.seed}, "
-            f"{sum(self.rows.values()):,} rows<table><tr><th>table</th><th>rows</th></tr>{body}</table></div>"
+            f"{sum(self.rows.values()):,} rows; {html.escape(self.constraints.summary())}"
+            f"<table><tr><th>table</th><th>rows</th></tr>{body}</table></div>"
         )
 
 
@@ -233,17 +490,26 @@ class _Plan:
     #: unique columns drawn from the row number ``__rn`` (the insert order) rather than ``__i``, so their
     #: indexes grow in insert order even when rows are grouped by ``cluster``
     by_rn: set[str] = field(default_factory=set)
+    #: nullable unique columns with fewer possible values than rows: index -> value up to this many, then NULL
+    overflow: dict[str, int] = field(default_factory=dict)
+    #: generated columns (the engine computes them) -> their expression, for checks the fill evaluates
+    generated: dict[str, exp.Expression] = field(default_factory=dict)
+    #: checks on a self-reference (its value is chosen after the rows): where one fails, the nullable
+    #: self-reference columns it reads are left NULL
+    late_checks: list[Any] = field(default_factory=list)
+    #: columns a NOT NULL generated column reads: never drawn NULL
+    required: set[str] = field(default_factory=set)
 
 
 def _depths(schema: Schema) -> dict[str, int]:
     order, deferred = dependency_order(schema)
-    skip = {(t.name, fk.name) for t, fk in deferred}
+    skip = {(t.key, fk.name) for t, fk in deferred}
     depth: dict[str, int] = {}
     for t in order:
         parents = [
             depth[fk.ref_table]
             for fk in t.foreign_keys
-            if fk.ref_table != t.name and (t.name, fk.name) not in skip and fk.ref_table in depth
+            if fk.ref_table != t.key and (t.key, fk.name) not in skip and fk.ref_table in depth
         ]
         depth[t.name] = 1 + max(parents) if parents else 0
     return depth
@@ -257,6 +523,29 @@ def default_rows(schema: Schema, scale: float = 1.0) -> dict[str, int]:
     {'users': 100, 'categories': 100, 'products': 200, 'orders': 200, 'order_items': 400}
     """
     return {name: max(1, round(scale * BASE_ROWS * 2**d)) for name, d in _depths(schema).items()}
+
+
+def rows_that_fit(schema: Schema, rows: Mapping[str, int], engine: str = "duckdb") -> dict[str, int]:
+    """``rows`` ({table: count}) with each count cut to what the table can hold: a table whose
+    unique (non-NULL) column has fewer distinct values than asked, by its type and CHECKs (a
+    ``smallint unsigned`` key holds 65,536), holds that many. :func:`sample` refuses a count over
+    that when asked for it explicitly; this is how to ask for "as many as fit, up to N".
+
+    >>> from dbmodel_kit import Model
+    >>> m = Model()
+    >>> _ = m.add_table("brands", id="smallint unsigned pk")
+    >>> rows_that_fit(m.schema, {"brands": 100_000})
+    {'brands': 65536}
+    """
+    from ..ddl.limits import inline_domains
+    from ..ddl.objects import without_partitions
+    from ..dialects import get_dialect
+
+    held, _ = without_partitions(schema, get_dialect(engine))
+    asked = {name: n for name, n in rows.items() if held.has_table(name)}
+    counts, _explicit = _resolve_rows(held, asked, None)
+    fit = {p.table.name: p.rows for p in _plan(inline_domains(held), counts, set())}
+    return {name: min(n, fit.get(name, n)) for name, n in asked.items()}
 
 
 def _resolve_rows(
@@ -287,7 +576,9 @@ def _resolve_rows(
 
 
 def _capacity(t: Table, schema: Schema, bounds: dict[str, Bounds], cols: tuple[str, ...]) -> int | None:
-    """How many distinct values a single-column unique set can take, when it is bounded."""
+    """How many distinct values a single-column unique set can take, when it is bounded: what its
+    type and CHECKs allow (an integer's whole range, not the range plausible values are drawn from;
+    text of at most 12 characters spelled from :data:`ALPHABETS`), or what its values list holds."""
     if len(cols) != 1:
         return None
     c = t.column(cols[0])
@@ -297,58 +588,135 @@ def _capacity(t: Table, schema: Schema, bounds: dict[str, Bounds], cols: tuple[s
     values = c.hint("values")
     if values is not None:
         return len(values)
+    if c.hint("distinct") is not None:  # (its hint asks for this many values)
+        return int(c.hint("distinct"))
     if b.values is not None:
         return len(b.values)
     if c.type.kind == "enum":
         return len(schema.enum(c.type.enum).values)
+    if c.type.kind == "set":  # its subsets (the first 63 values are drawn)
+        return 2 ** min(len(schema.enum(c.type.enum).values), 63)
     if c.type.kind == "boolean":
         return 2
-    if c.type.kind == "char":
-        return 26 ** min(c.type.length or 1, 12)
-    if c.type.kind in INTEGER_KINDS:
-        lo, hi = _int_range(c, b)
+    if c.type.kind in ("char", "varchar") and (c.type.length or 1) <= 12:
+        return int(ALPHABETS[-1] ** (c.type.length or 1))
+    if c.type.kind in _WHOLE_KINDS:
+        lo, hi = _int_allowed(c, b)
+        return hi - lo + 1
+    if c.type.kind == "decimal":
+        _frac, lo, hi = _decimal_distinct(c, b)
         return hi - lo + 1
     return None
 
 
+_HINT_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys((*_WHOLE_KINDS, "decimal", "real", "double"), (int, float)),
+    "boolean": (bool,),
+}
+
+
+def _check_hints(t: Table, c: Column) -> None:
+    """Refuse a sample-data hint of the wrong shape with an error naming the column (not a TypeError
+    deep in the fill)."""
+    where = f"{t.name}.{c.name}"
+    values = c.hint("values")
+    if values is not None:
+        if not isinstance(values, list | tuple) or not values:
+            raise ModelError(f"values hint must be a non-empty list, not {values!r}", where=where)
+        want = _HINT_VALUE_TYPES.get(c.type.kind, (str,))
+        for v in values:
+            if not isinstance(v, want) or (isinstance(v, bool) and bool not in want):
+                kinds = " or ".join(x.__name__ for x in want)
+                raise ModelError(f"values hint for a {c.type} column must hold {kinds} values, not {v!r}", where=where)
+    distinct = c.hint("distinct")
+    if distinct is not None and (not isinstance(distinct, int) or isinstance(distinct, bool) or distinct < 1):
+        raise ModelError(f"distinct hint must be a whole number >= 1, not {distinct!r}", where=where)
+    share = c.hint("null_fraction")
+    if share is not None and (not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1):
+        raise ModelError(f"null_fraction must be between 0 and 1, not {share!r}", where=where)
+    faker = c.hint("faker")
+    if faker is not None and not isinstance(faker, str):
+        raise ModelError(f"faker hint must be the name of a kind, not {faker!r}", where=where)
+    parse_skew(c.hint("skew"), where)
+    if faker is not None:
+        text_kind(c.name, faker, where)
+
+
+def _generated(t: Table) -> dict[str, exp.Expression]:
+    """Each generated column's expression (to put in place of the column where the fill evaluates a CHECK
+    before the engine computes the column)."""
+    return {c.name: verify.quoted_tree(c.generated) for c in t.columns if c.generated}
+
+
+def _inline_generated(e: exp.Expression, gen: dict[str, exp.Expression]) -> exp.Expression:
+    """``e`` with each generated column replaced by its expression."""
+    if not gen:
+        return e
+    return e.transform(lambda n: exp.paren(gen[n.name].copy()) if isinstance(n, exp.Column) and n.name in gen else n)
+
+
 def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_Plan]:
     order, deferred_pairs = dependency_order(schema)
-    deferred = {(t.name, fk.name) for t, fk in deferred_pairs}
+    deferred = {(t.key, fk.name) for t, fk in deferred_pairs}
     plans: list[_Plan] = []
     for t in order:
+        for c in t.columns:
+            _check_hints(t, c)
         bounds: dict[str, Bounds] = {}
         residual = []
+        late_checks = []
         fk_of = {c: fk for fk in t.foreign_keys for c in fk.columns}
+        generated = _generated(t)
+        self_cols = {c for fk in t.foreign_keys if fk.ref_table == t.key for c in fk.columns}
+        required = {
+            ref.name
+            for name, tree in generated.items()
+            if not t.column(name).nullable
+            for ref in tree.find_all(exp.Column)
+        }
+        # the columns a foreign key with a NOT NULL column points at are never NULL: a parent row with a NULL
+        # there gives its children a NULL they cannot hold (a NOT NULL FK to a nullable unique column)
+        for child, fk in schema.referencing(t.key):
+            if any(not child.column(c).nullable for c in fk.columns):
+                required.update(fk.ref_columns)
         for ck in t.checks:
+            if set(ck.columns) & self_cols:
+                late_checks.append(ck)
+                continue
             simple = analyse_check(ck, bounds)
             # bounds on kinds the generators do not range over (dates, text) are applied as filters
             ranged = all(
                 bounds.get(c, Bounds()).values is not None
-                or t.column(c).type.kind in (*INTEGER_KINDS, "decimal", "real", "double")
+                or t.column(c).type.kind in (*_WHOLE_KINDS, "decimal", "real", "double")
                 for c in ck.columns
                 if c in bounds
             )
-            if not simple or not ranged or any(c in fk_of for c in ck.columns):
+            if not simple or not ranged or any(c in fk_of or c in generated for c in ck.columns):
                 residual.append(ck)
         for col, b in bounds.items():
             _check_satisfiable(t, col, b)
-        inline = [fk for fk in t.foreign_keys if fk.ref_table != t.name and (t.name, fk.name) not in deferred]
-        selfref = [fk for fk in t.foreign_keys if fk.ref_table == t.name]
-        later = [fk for fk in t.foreign_keys if (t.name, fk.name) in deferred]
-        sets = _unique_sets(t)
+        inline = [fk for fk in t.foreign_keys if fk.ref_table != t.key and (t.key, fk.name) not in deferred]
+        selfref = [fk for fk in t.foreign_keys if fk.ref_table == t.key]
+        later = [fk for fk in t.foreign_keys if (t.key, fk.name) in deferred]
+        # columns set after the rows are made (self-references, cycle-closing keys) are left out of the
+        # unique sets the fill plans with (a set without them is stricter); a set of just such a key makes
+        # that key one-to-one (each row points at a different parent row)
+        late = {c for fk in [*selfref, *later] for c in fk.columns}
+        declared_sets = _unique_sets(t)
+        sets = list(dict.fromkeys(tuple(c for c in x if c not in late) for x in declared_sets if set(x) - late))
         unique_cols = {s[0] for s in sets if len(s) == 1 and s[0] not in fk_of}
-        one_to_one = {
-            fk.name for fk in inline if tuple(fk.columns) in sets or any(set(s) == set(fk.columns) for s in sets)
-        }
+        # (a unique set inside a foreign key's columns: each row a different parent, as distinct as they are)
+        one_to_one = {fk.name for fk in t.foreign_keys if any(set(x) <= set(fk.columns) for x in declared_sets)}
         n = counts[t.name]
         # a column is drawn without a dedupe pass when its generator is injective for every row
         # index it may see: n - 1 when nothing filters the rows, else the retry loop's ceiling
         # (numbered columns also go through the narrow pass, which may draw past n)
         top = max(n - 1, 0)
-        seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
+        seq, dedupe, widened = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top, n)
         if residual or dedupe or seq:
             top = 64 * n + 1024
-            seq, dedupe = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top)
+            seq, dedupe, widened = _unique_plan(t, sets, fk_of, inline, unique_cols, one_to_one, bounds, top, n)
+        unique_cols |= widened
         spread: set[str] = set()
         cluster = None
         for s in dedupe:
@@ -359,9 +727,12 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
             cluster = cluster or next((fk.name for fk in inline if set(fk.columns) <= set(part)), None)
         checked = {c for ck in residual for c in ck.columns}
         by_rn = {c for c in unique_cols if c not in checked and not any(c in s for s in dedupe)}
+        overflow: dict[str, int] = {}
         for s in sets:
             cap = _capacity(t, schema, bounds, s)
-            if cap is not None and n > cap:
+            if cap is not None and n > cap and t.column(s[0]).nullable and s[0] in unique_cols:
+                overflow[s[0]] = cap  # NULLs do not collide: the rows past the capacity get NULL
+            elif cap is not None and n > cap:
                 if t.name in explicit:
                     raise ModelError(
                         f"cannot make {n} rows: unique ({', '.join(s)}) allows only {cap} distinct values", where=t.name
@@ -386,6 +757,10 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
                 top,
                 cluster,
                 by_rn,
+                overflow,
+                generated,
+                late_checks,
+                required,
             )
         )
     for p in plans:  # a required FK needs a parent row to point at
@@ -423,40 +798,94 @@ def _unique_plan(
     one_to_one: set[str],
     bounds: dict[str, Bounds],
     top: int,
-) -> tuple[dict[str, tuple[tuple[str, ...], int]], list[tuple[str, ...]]]:
+    rows: int,
+) -> tuple[dict[str, tuple[tuple[str, ...], int]], list[tuple[str, ...]], set[str]]:
     """How each unique set is kept distinct: numbered within its FK columns (``seq``), distinct by
-    construction, or by a dedupe pass over the generated rows (``dedupe``)."""
+    construction (one of its columns is, or it holds a set that is), or by a dedupe pass over the
+    generated rows (``dedupe``). A set with no such column gets one where it can: a column it holds
+    that a generator can draw distinct (``widened``: numbers, dates, uuids, text that spells the row
+    number) is drawn so, which is what a column of unbounded values allows."""
     seq: dict[str, tuple[tuple[str, ...], int]] = {}
     dedupe: list[tuple[str, ...]] = []
-    for s in sets:
+    widened: set[str] = set()
+    distinct: list[set[str]] = []  # sets already distinct by construction
+    distinct_cols = set(unique_cols)
+
+    def injective(name: str) -> bool:
+        c = t.column(name)
+        b = bounds.get(name, Bounds())
+        if c.hint("values") is not None or c.hint("distinct") is not None or b.values:
+            return False
+        # a number drawn distinct counts up inside what its type and CHECK bounds allow: as many row
+        # indexes as the generator may see must fit there ("check" BETWEEN 0 AND 5 holds six)
+        if c.type.kind in ("smallint", "integer", "bigint"):
+            lo, hi = _int_allowed(c, b)
+            return hi - lo >= top
+        if c.type.kind == "decimal":
+            _, lo, hi = _decimal_allowed(c, b)
+            return hi - lo >= top
+        return c.type.kind in _INJECTIVE or _text_injective(t, c, top, rows)
+
+    for s in sorted(sets, key=len):  # smaller sets first: a larger one holding a distinct one is distinct
         fk_cols = tuple(c for c in s if c in fk_of and fk_of[c] in inline)
         rest = [c for c in s if c not in fk_cols]
         if len(s) == 1 and s[0] in unique_cols:
-            c = t.column(s[0])
-            injective = c.type.kind in _INJECTIVE or _text_injective(t, c, top)
-            if (s[0] in bounds and bounds[s[0]].values) or not injective:
+            if injective(s[0]):
+                distinct.append(set(s))
+            else:
                 dedupe.append(s)
+            continue
+        if any(d <= set(s) for d in distinct):
             continue
         if fk_cols and len(rest) == 1 and t.column(rest[0]).type.kind in INTEGER_KINDS and rest[0] not in seq:
             b = bounds.get(rest[0], Bounds())
             first = 1 if b.lo is None else int(b.lo) + (1 if b.lo_strict else 0)
             seq[rest[0]] = (fk_cols, first)
+            distinct.append(set(s))
             continue
-        if not rest and any(fk.name in one_to_one and set(fk.columns) == set(s) for fk in inline):
+        # a one-to-one key maps each row index to its own parent row; a filtered table keeps some of more row
+        # indexes than parents, so there the key is deduped as well
+        if not rest and any(fk.name in one_to_one and set(fk.columns) == set(s) for fk in inline) and top < rows:
+            distinct.append(set(s))
+            continue
+        free = [c for c in rest if c not in fk_of and c not in distinct_cols and c not in seq and injective(c)]
+        if free:  # the required column first: a NULL would not keep the rest of the set apart
+            pick = min(free, key=lambda c: (t.column(c).nullable, rest.index(c)))
+            widened.add(pick)
+            distinct_cols.add(pick)
+            distinct.append(set(s))
             continue
         dedupe.append(s)
-    return seq, dedupe
+    return seq, [x for x in sets if x in dedupe], widened
 
 
-def _text_injective(t: Table, c: Column, top: int) -> bool:
+def _as_words(p: _Plan) -> _Plan | None:
+    """``p`` with the text columns its residual checks read drawn as plain words (the ``word`` kind),
+    or None when there is none to change. A kind guessed from a column's name can miss a check on
+    every row: a postal code of digits never passes ``"postalCode" LIKE '%a%'``, and the fill made 0
+    of 40 rows. Columns with a ``faker``/``values``/``distinct`` hint are left as the user asked."""
+    read = {c for ck in p.residual for c in ck.columns}
+    change = [c.name for c in p.table.columns
+              if c.name in read and c.type.kind in TEXT_TYPES and c.name not in p.fk_of and c.name not in p.generated
+              and all(c.hint(h) is None for h in ("faker", "values", "distinct"))
+              and text_kind(c.name, None, f"{p.table.name}.{c.name}") != "word"]
+    if not change:
+        return None
+    columns = tuple(replace(c, hints=(*c.hints, ("faker", "word"))) if c.name in change else c for c in p.table.columns)
+    return replace(p, table=replace(p.table, columns=columns))
+
+
+def _text_injective(t: Table, c: Column, top: int, rows: int) -> bool:
     """Whether the text generator of a unique column gives distinct values for row indexes 0..top
-    as it stands: an injective kind (:data:`INJECTIVE_TEXT`) whose longest value fits the length."""
+    as it stands (``rows`` of them kept): an injective kind (:data:`INJECTIVE_TEXT`) whose longest
+    value fits the length, or a code spelled in an alphabet wide enough for ``top``."""
     if c.type.kind not in TEXT_TYPES or c.hint("values") is not None or c.hint("distinct") is not None:
         return False
     length = c.type.length
     kind = text_kind(c.name, c.hint("faker"), f"{t.name}.{c.name}")
     if c.type.kind == "char" and kind not in ("currency", "color") and (length or 1) <= 12:
-        return top < 26 ** (length or 1)  # base-26 letters of the index
+        width = length or 1
+        return top < alphabet(width, rows) ** width  # the index spelled in letters
     widest = INJECTIVE_TEXT.get(kind, -1)
     if kind not in INJECTIVE_TEXT or (widest is not None and top > widest):
         return False
@@ -501,7 +930,55 @@ def _int_range(c: Column, b: Bounds) -> tuple[int, int]:
     if b.hi is not None:
         hi = min(hi, math.ceil(b.hi) - 1 if b.hi_strict or b.hi != math.ceil(b.hi) else int(b.hi))
         lo = min(lo, hi)
+    if c.type.kind == "year":  # (a check's bound may lie outside what the type holds)
+        lo, hi = max(lo, _TYPE_MIN["year"]), min(hi, _TYPE_MAX["year"])
+        lo = min(lo, hi)
     return lo, hi
+
+
+def _int_allowed(c: Column, b: Bounds) -> tuple[int, int]:
+    """Every value an integer column may hold: its type's range narrowed by its CHECK bounds (the
+    capacity of a unique column, where :func:`_int_range` is only where plausible values lie)."""
+    lo, hi = _TYPE_MIN[c.type.kind], _TYPE_MAX[c.type.kind]
+    if c.type.unsigned:
+        lo, hi = 0, 2 * hi + 1
+    if isinstance(b.lo, int | float):
+        lo = max(lo, math.floor(b.lo) + 1 if b.lo_strict or b.lo != math.floor(b.lo) else int(b.lo))
+    if isinstance(b.hi, int | float):
+        hi = min(hi, math.ceil(b.hi) - 1 if b.hi_strict or b.hi != math.ceil(b.hi) else int(b.hi))
+    return lo, hi
+
+
+def _start(plausible: int, allowed: tuple[int, int], rows: int) -> int:
+    """Where the values of a distinct column counting up from ``plausible`` start, so that ``rows``
+    of them stay inside ``allowed`` (moved down, as far as the lower bound, when they would not)."""
+    lo, hi = allowed
+    return max(lo, min(plausible, hi - (rows - 1)))
+
+
+def _decimal_allowed(c: Column, b: Bounds) -> tuple[int, int, int]:
+    """(scale, lowest, highest) in units of 10**-scale: every value the type's precision and the
+    checks allow."""
+    scale = c.type.scale if c.type.scale is not None else (0 if c.type.precision else 2)
+    top = 10 ** min(c.type.precision or 18, 18) - 1
+    unit = 10**scale
+    lo_u, hi_u = -top, top
+    if isinstance(b.lo, int | float):
+        lo_u = max(math.floor(b.lo * unit) + 1 if b.lo_strict else math.ceil(b.lo * unit), -top)
+    if isinstance(b.hi, int | float):
+        hi_u = min(math.ceil(b.hi * unit) - 1 if b.hi_strict else math.floor(b.hi * unit), top)
+    return scale, lo_u, hi_u
+
+
+def _decimal_distinct(c: Column, b: Bounds) -> tuple[int, int, int]:
+    """The values a distinct decimal column is drawn from, as (digits after the point, lowest, highest) in
+    units of 10**-digits: as fine as the scale while a value keeps at most 15 significant digits, whole
+    numbers past that. A double (what the fill computes with, and what SQLite stores) then tells any two
+    apart, and every value is one the type and the checks allow."""
+    scale, a_lo, a_hi = _decimal_allowed(c, b)
+    frac = max(0, min(scale, 15 - ((c.type.precision or 18) - scale)))
+    step = 10 ** (scale - frac)
+    return frac, -(-a_lo // step), a_hi // step
 
 
 def _decimal_units(c: Column, b: Bounds) -> tuple[int, int, int]:
@@ -534,10 +1011,8 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
     # (no filter reads these: the narrow pass, which has no row numbers yet, never makes them)
     x: exp.Expression = exp.column("__rn", table="__b") if c.name in p.by_rn else exp.column(ROW)
     distinct = c.hint("distinct")
-    if distinct is not None:
-        if not isinstance(distinct, int) or distinct < 1:
-            raise ModelError(f"distinct hint must be a whole number >= 1, not {distinct!r}", where=where)
-        x, unique = g.index(distinct, skew, c.name, "distinct"), False
+    if distinct is not None and not unique:  # (a unique column takes its first values: the hint caps the rows)
+        x = g.index(distinct, skew, c.name, "distinct")
         skew = None
     values = c.hint("values")
     if values is not None or b.values is not None:
@@ -546,8 +1021,26 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
             items = [v for v in items if v in b.values]
             if not items:
                 raise ModelError("no value of the values= hint passes the column's checks", where=where)
-        idx = exp.column(ROW) if unique else g.index(len(items), skew, c.name, "v", permute=False, x=x)
-        return pick(items, idx)
+        idx = x if unique else g.index(len(items), skew, c.name, "v", permute=False, x=x)
+        return pick(items, idx)  # (past the list's end: NULL)
+    element = c.type.element
+    if kind not in _SAMPLED or (kind == "array" and (element is None or element.kind not in _SAMPLED
+                                                     or element.kind == "array")):
+        raise ModelError(
+            f"no sample values for type {c.type} yet; give the column a values= hint "
+            "(m.alter_column(..., hints={'values': [...]}))",
+            where=where,
+        )
+    if kind == "tsvector":  # a word: a lexeme as PostgreSQL reads a tsvector, and text elsewhere
+        return TEXT_KINDS["word"](TextCtx(x, unique, g, c.name))
+    if kind == "array":  # one element a row, drawn as a column of the element's type would be
+        return exp.Array(expressions=[_value(p, replace(c, type=element), g, schema)])
+    if kind == "set":  # a subset of its values: bit i of a hash (of the row index when unique) keeps value i
+        items = list(schema.enum(c.type.enum).values)
+        mask = x if unique else g.hash(c.name, "s", x=x)
+        members = ", ".join(f"CASE WHEN (:m >> {i}) & 1 = 1 THEN :v{i} END" for i in range(min(len(items), 63)))
+        return T(f"list_filter([{members}], e -> e IS NOT NULL)", m=mask,
+                 **{f"v{i}": exp.Literal.string(v) for i, v in enumerate(items[:63])})
     if kind == "enum":
         items = list(schema.enum(c.type.enum).values)
         if c.default is not None and c.default.kind == "literal" and c.default.value in items:
@@ -559,23 +1052,36 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
             else g.index(len(items), skew if c.hint("skew") else 1.0, c.name, "e", permute=False, x=x)
         )
         return pick(items, idx)
-    if kind in INTEGER_KINDS:
+    if kind in _WHOLE_KINDS:
         lo, hi = _int_range(c, b)
         if unique:
-            hi = _TYPE_MAX[kind] if b.hi is None else hi
-            return T(":lo + :x", lo=lo, x=x)
+            allowed = _int_allowed(c, b)
+            start = _start(lo, allowed, p.rows)
+            return _overflow(p, c, x, T(":lo + :x", lo=start, x=x), allowed[1] - start)
         return T(":lo + :i", lo=lo, i=g.index(hi - lo + 1, skew, c.name, "n", permute=False, x=x))
     if kind == "decimal":
         scale, lo_u, hi_u = _decimal_units(c, b)
-        k = x if unique else g.index(hi_u - lo_u + 1, skew, c.name, "d", permute=False, x=x)
-        return T(
-            f"CAST((:lo + :k) / :u AS DECIMAL({c.type.precision or 18}, {scale}))", lo=lo_u, k=k, u=float(10**scale)
-        )
+        cast = f"DECIMAL({c.type.precision or 18}, {scale})"
+        if unique:
+            frac, a_lo, a_hi = _decimal_distinct(c, b)
+            start = _start(-(-lo_u // 10 ** (scale - frac)), (a_lo, a_hi), p.rows)
+            value = T(f"CAST((:lo + :k) / :u AS {cast})", lo=start, k=x, u=float(10**frac))
+            return _overflow(p, c, x, value, a_hi - start)
+        k = g.index(hi_u - lo_u + 1, skew, c.name, "d", permute=False, x=x)
+        return T(f"CAST((:lo + :k) / :u AS {cast})", lo=lo_u, k=k, u=float(10**scale))
     if kind in ("real", "double"):
         lo = 0.0 if b.lo is None else float(b.lo)
         hi = (lo + 1000.0) if b.hi is None else float(b.hi)
-        return T(":lo + (0.0005 + 0.999 * :u) * :w", lo=lo, u=g.uniform(c.name, "f", x=x), w=hi - lo)
+        if unique:  # spaced by the row index (whole numbers while the range allows: exact in a REAL too)
+            step = 1.0 if b.hi is None or hi - lo > p.top + 2 else (hi - lo) / (p.top + 2)
+            value = T("CAST(:lo + (:x + 1) * :s AS DOUBLE)", lo=lo, x=x, s=step)
+        else:
+            value = T(":lo + (0.0005 + 0.999 * :u) * :w", lo=lo, u=g.uniform(c.name, "f", x=x), w=hi - lo)
+        # a REAL stores 24 bits: the fill draws (and a dedupe compares) what the column will hold
+        return T("CAST(:v AS FLOAT)", v=value) if kind == "real" else value
     if kind == "boolean":
+        if unique:  # (two rows at most, or NULLs past them)
+            return pick([False, True], x)
         p_true = 0.15 if c.default is not None and c.default.value is False else 0.85
         return T(":u < :p", u=g.uniform(c.name, "b", x=x), p=p_true)
     if kind == "uuid":
@@ -611,6 +1117,17 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
         return T("to_seconds(CAST(:k AS DOUBLE))", k=g.below(8 * 3600, c.name, "iv", x=x))
     if kind == "bytes":
         return T("unhex(md5(CAST(:h AS VARCHAR)))", h=g.hash(c.name, "by", x=x))
+    if kind in ("inet", "cidr", "macaddr"):  # text every engine takes (PostgreSQL's types read it in COPY)
+        # a documentation address (RFC 5737) or private ones numbered by the row when unique
+        k = x if unique else g.index(1 << 24, skew, c.name, "ip", permute=False, x=x)
+        template = {"inet": "printf('10.%d.%d.%d', (:k >> 16) & 255, (:k >> 8) & 255, :k & 255)",
+                    "cidr": "printf('10.%d.%d.0/24', (:k >> 8) & 255, :k & 255)",
+                    "macaddr": "printf('02:00:00:%02x:%02x:%02x', (:k >> 16) & 255, (:k >> 8) & 255, :k & 255)"}
+        return T(template[kind], k=k)
+    if kind == "geometry":  # WKB of one of a few small shapes (SQLite, DuckDB: a BLOB; PostgreSQL: see its cast)
+        hexes = _geometry_hexes(c.type.shape)
+        return T("unhex(:h)", h=pick(hexes, x if unique else g.index(len(hexes), skew, c.name, "g", permute=False,
+                                                                     x=x)))
     if kind == "json":
         ctx = TextCtx(x, False, g, c.name)
         if text_kind(c.name, None, where) == "street":
@@ -624,13 +1141,28 @@ def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
     return _text(p, c, g, x, unique, where)
 
 
+def _overflow(p: _Plan, c: Column, x: exp.Expression, value: exp.Expression, last: int | None = None) -> exp.Expression:
+    """``value`` for the first indexes of a unique column, NULL past them: past the capacity of a nullable
+    column with fewer values than rows (:attr:`_Plan.overflow`), and, for a column drawn from the sparse row
+    index of a filtered table, past ``last``, the highest index whose value is in range (the narrow pass
+    drops the NULLs of a NOT NULL column)."""
+    cap = p.overflow.get(c.name)
+    if last is not None and c.name not in p.by_rn and p.top > last:
+        cap = last + 1 if cap is None else min(cap, last + 1)
+    return value if cap is None else T("CASE WHEN :x < :n THEN :v END", x=x, n=cap, v=value)
+
+
 def _text(p: _Plan, c: Column, g: Gen, x: exp.Expression, unique: bool, where: str) -> exp.Expression:
     length = c.type.length
     kind = text_kind(c.name, c.hint("faker"), where)
     if c.type.kind == "char" and kind not in ("currency", "color") and (length or 1) <= 12:
-        # fixed-width codes: base-26 letters, distinct for distinct row indexes
+        # fixed-width codes: letters, distinct for distinct row indexes (in a wider alphabet when
+        # capital letters alone give fewer codes than the rows need)
         span = 26 ** (length or 1)
-        value = letters(x if unique else g.below(span, c.name, "ch", x=x), length or 1)
+        if unique:
+            value = _overflow(p, c, x, letters(x, length or 1, alphabet(length or 1, p.rows)))
+        else:
+            value = letters(g.below(span, c.name, "ch", x=x), length or 1)
     else:
         value = TEXT_KINDS[kind](TextCtx(x, unique, g, c.name))
         size = max_length(value, p.top) if length is not None else None
@@ -644,7 +1176,7 @@ def _text(p: _Plan, c: Column, g: Gen, x: exp.Expression, unique: bool, where: s
                     s=num,
                 )
                 if length < len(str(p.rows)):
-                    value = letters(x, length)
+                    value = _overflow(p, c, x, letters(x, length, alphabet(length, p.rows)))
             else:
                 value = T("left(:v, :n)", v=value, n=length)
     if (
@@ -660,7 +1192,7 @@ def _text(p: _Plan, c: Column, g: Gen, x: exp.Expression, unique: bool, where: s
 
 def _nulls(p: _Plan, c: Column, g: Gen, value: exp.Expression) -> exp.Expression:
     b = p.bounds.get(c.name, Bounds())
-    if not c.nullable or b.not_null:
+    if not c.nullable or b.not_null or c.name in p.required:
         return value
     share = c.hint("null_fraction")
     if share is None:
@@ -709,6 +1241,42 @@ def _ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
+def _stand_in(c: Column) -> exp.Expression | None:
+    """A value of ``c``'s type, different in each row (``__rn``), written in a NOT NULL column of a foreign
+    key that closes a cycle until :meth:`_Filler.close_cycles` sets it (NULL there broke the NOT NULL as the
+    row was written: "NOT NULL constraint failed"); None for a type without one. Only where the engine does
+    not check foreign keys per row: the verification after the fill checks the final values."""
+    rn = exp.column("__rn")
+    k = c.type.kind
+    if k == "smallint":
+        return T("CAST(:rn % 32767 AS SMALLINT)", rn=rn)
+    if k == "year":
+        return T("CAST(1901 + :rn % 255 AS SMALLINT)", rn=rn)
+    if k in INTEGER_KINDS or k in ("decimal", "real", "double"):
+        return T("CAST(:rn AS BIGINT)", rn=rn) if k in INTEGER_KINDS else T("CAST(:rn AS DOUBLE)", rn=rn)
+    if k in ("char", "varchar", "text"):
+        text = T("CAST(:rn AS VARCHAR)", rn=rn)
+        return T("right(:t, :n)", t=text, n=exp.Literal.number(c.type.length)) if c.type.length else text
+    if k == "uuid":
+        return T("CAST(printf('00000000-0000-4000-8000-%012d', :rn) AS UUID)", rn=rn)
+    if k == "date":
+        return T("CAST(DATE '2000-01-01' + CAST(:rn AS INTEGER) AS DATE)", rn=rn)
+    if k in ("timestamp", "timestamptz"):
+        return T("CAST(TIMESTAMP '2000-01-01' + to_seconds(CAST(:rn AS BIGINT)) AS " + (
+            "TIMESTAMP)" if k == "timestamp" else "TIMESTAMPTZ)"), rn=rn)
+    if k == "time":
+        return T("CAST(TIME '00:00:00' + to_seconds(CAST(:rn % 86400 AS BIGINT)) AS TIME)", rn=rn)
+    if k == "interval":
+        return T("to_seconds(CAST(:rn AS BIGINT))", rn=rn)
+    if k == "json":
+        return T("to_json(:rn)", rn=rn)
+    if k == "bytes":
+        return T("CAST(CAST(:rn AS VARCHAR) AS BLOB)", rn=rn)
+    if k == "boolean":
+        return T(":rn % 2 = 0", rn=rn)
+    return None
+
+
 def _col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(_ident(name), table=exp.to_identifier(table) if table else None)
 
@@ -718,6 +1286,11 @@ def _window(e: exp.Expression) -> exp.Window:
     w = e.find(exp.Window)
     assert w is not None, "the template holds a window function"
     return w
+
+
+def _written(t: Table) -> list[Column]:
+    """The columns a fill writes: all but generated ones (the engine computes those)."""
+    return [c for c in t.columns if not c.generated]
 
 
 def _range(n: int) -> exp.Expression:
@@ -732,6 +1305,7 @@ class _Filler:
         self.schema, self.target, self.con, self.seed, self.progress = schema, target, con, seed, progress
         self.gen = con if target.in_engine else duckdb.connect()
         self.gen.execute("SET TimeZone = 'UTC'")
+        self.gen.execute("SET enable_progress_bar = false")  # (the fill has its own)
         self.gen.execute("SET preserve_insertion_order = true")  # the default; the fill's row order relies on it
         self.keys: dict[str, str] = {}  # table -> temp table of (__rn, key columns)
         #: table -> {key column: its generating expression of the parent row number ``__pidx``}, for
@@ -741,6 +1315,8 @@ class _Filler:
         self.made: dict[str, int] = {}
         self._n = 0
         self._in_order = False  # the last wide view yields rows in row-number order without a sort
+        #: the engine checks foreign keys as rows arrive (a self-reference is then written level by level)
+        self.fk_enforced = True
 
     def temp(self) -> str:
         # our own scratch tables: generated names, never user text, so they appear in f-strings below
@@ -758,13 +1334,17 @@ class _Filler:
         if need_filter:  # a narrow pass picks the rows that pass, then the wide pass makes their columns
             rows = self.temp()
             m = math.ceil(n * 1.2) + 64
-            for _attempt in range(6):
+            for _attempt in range(7):
                 self._select_rows(p, g, m, rows)
                 got = self.gen.execute(exp.select("count(*)").from_(rows).sql("duckdb")).fetchone()[0]
                 if got >= n:
                     break
                 if got == 0 or m >= 64 * n + 1024:  # nothing passes, or the pass rate is hopeless
-                    raise ModelError(self._shortfall(p, got), where=t.name)
+                    words = _as_words(p)
+                    if words is None:
+                        raise ModelError(self._shortfall(p, got), where=t.name)
+                    p, m = words, math.ceil(n * 1.2) + 64  # once: the checked text columns as plain words
+                    continue
                 m = min(math.ceil(m * n / got * 1.3) + 64, 64 * n + 1024)
             else:
                 raise ModelError(self._shortfall(p, got), where=t.name)
@@ -774,7 +1354,10 @@ class _Filler:
         self._materialise(p, g, rows, gen_name, view=stream)
         if p.selfref:
             self._self_refs(p, g, gen_name)
-        self._insert(p, gen_name)
+        try:
+            self._insert(p, gen_name)
+        except _integrity_errors() as e:
+            raise self._rejected(p, gen_name, e) from None
         needed = self._key_columns(t)
         if rows is None:  # unfiltered: row number == row index, so a key is a function of the parent row
             self.key_exprs[t.name] = self._key_exprs(p, g, needed)
@@ -786,6 +1369,22 @@ class _Filler:
         self.made[t.name] = n
         if self.progress is not None:
             self.progress.update(n)
+
+    def _rejected(self, p: _Plan, view: str, error: Exception) -> ModelError:
+        """The engine refused a row of ``p``'s table as it was written: the constraint and an example row,
+        found by the set-based checks over the generated rows (the view the insert read)."""
+        t = p.table
+        written = {c.name for c in _written(t)}
+        local = [
+            r
+            for r in verify.rules(self.schema, [t.name])
+            if set(r.columns) <= written and (r.kind != "foreign key" or self.target.in_engine)
+        ]
+        cols = exp.select(*[_col(c.name) for c in _written(t)]).from_(view).subquery("__v")
+        found = None
+        with contextlib.suppress(duckdb.Error):  # (a check DuckDB cannot evaluate: the engine's words below)
+            found = verify.first_violation(self.gen, "duckdb", local, {t.name: cols})
+        return found or ModelError(f"the engine rejected generated rows: {error}", where=t.name)
 
     def _base(self, p: _Plan, g: Gen, source: exp.Expression, extra: tuple[str, ...] = ()) -> exp.Select:
         """Row indexes (``__i``, and ``extra`` columns of ``source``) with each inline FK's parent row number."""
@@ -863,7 +1462,8 @@ class _Filler:
         from the same ``__i``, so the values are the same."""
         parts = {s: self._by_parent(p, s) for s in p.dedupe}
         seq_parts = {c: self._by_parent(p, part) for c, (part, _first) in p.seq.items()}
-        wanted = {c for ck in p.residual for c in ck.columns}
+        checks = [_inline_generated(verify.quoted_tree(ck.expression), p.generated) for ck in p.residual]
+        wanted = {c.name for tree in checks for c in tree.find_all(exp.Column)}
         fk_cols = {c for c in wanted if c in p.fk_of}
         for terms, joined in [*parts.values(), *seq_parts.values()]:
             fk_cols |= joined
@@ -880,11 +1480,14 @@ class _Filler:
                 query = _nc(query.select)(exp.alias_(T(":rn + :f", rn=rn, f=first - 1), _ident(c)))
         order = [exp.column(f"__p{k}") for k, fk in enumerate(p.inline) if fk.name == p.cluster]
         final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq], *order).from_(query.subquery("__q"))
-        conds = [T("COALESCE(:e, TRUE)", e=exp.paren(exp.maybe_parse(ck.expression))) for ck in p.residual]
+        conds = [T("COALESCE(:e, TRUE)", e=exp.paren(tree)) for tree in checks]
         for c in p.seq:  # numbering can run past the column's range
             b = p.bounds.get(c, Bounds())
-            hi = _int_range(p.table.column(c), b)[1] if b.hi is not None else _TYPE_MAX[p.table.column(c).type.kind]
+            hi = _int_allowed(p.table.column(c), b)[1]
             conds.append(T(":c <= :h", c=_col(c), h=hi))
+        for c in sorted(wanted & p.unique_cols):  # a distinct value past its range is NULL (see _overflow)
+            if not p.table.column(c).nullable:
+                conds.append(exp.Not(this=exp.Is(this=_col(c), expression=exp.Null())))
         if conds:
             final = _nc(final.where)(exp.and_(*conds))
         firsts = []
@@ -952,16 +1555,20 @@ class _Filler:
         for k, fk in enumerate(p.selfref):
             nullable = all(p.table.column(c).nullable for c in fk.columns)
             rn = exp.column("__rn", table="__g")
-            parent = T(
-                "CASE WHEN :rn < :l1 THEN :root WHEN :rn < :l2 THEN :a ELSE :b END",
-                rn=rn,
-                l1=l1,
-                l2=l2,
-                root=exp.Null() if nullable else rn,
-                a=g.below(l1, fk.name, "s1", x=rn),
-                b=g.below(l2, fk.name, "s2", x=rn),
-            )
-            if nullable:
+            if fk.name in p.one_to_one:  # a unique self-reference: a chain (each row after the one before), or
+                # each row its own parent when the key is required (a different parent per row either way)
+                parent = T("CASE WHEN :rn > 0 THEN :rn - 1 END", rn=rn) if nullable else rn
+            else:
+                parent = T(
+                    "CASE WHEN :rn < :l1 THEN :root WHEN :rn < :l2 THEN :a ELSE :b END",
+                    rn=rn,
+                    l1=l1,
+                    l2=l2,
+                    root=exp.Null() if nullable else rn,
+                    a=g.below(l1, fk.name, "s1", x=rn),
+                    b=g.below(l2, fk.name, "s2", x=rn),
+                )
+            if nullable and fk.name not in p.one_to_one:
                 parent = T(
                     "CASE WHEN :u < :s THEN NULL ELSE :v END",
                     u=g.uniform(fk.name, "null", x=rn),
@@ -977,6 +1584,27 @@ class _Filler:
             )
             for c, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 q = _nc(q.select)(exp.alias_(_col(ref, alias), _ident(c)))
+        if p.late_checks:  # a check the chosen parent fails: the nullable self-reference columns it reads are NULL
+            late = {c for fk in p.selfref for c in fk.columns if p.table.column(c).nullable}
+            blank: dict[str, list[exp.Expression]] = {}
+            for ck in p.late_checks:
+                ok = T(
+                    "COALESCE(:e, TRUE)", e=exp.paren(_inline_generated(verify.quoted_tree(ck.expression), p.generated))
+                )
+                for c in sorted(late & set(ck.columns)):
+                    blank.setdefault(c, []).append(ok)
+            outer = exp.select(
+                *[
+                    exp.alias_(
+                        T("CASE WHEN :ok THEN :c END", ok=exp.and_(*blank[s.alias_or_name]), c=_col(s.alias_or_name)),
+                        _ident(s.alias_or_name),
+                    )
+                    if s.alias_or_name in blank
+                    else _col(s.alias_or_name)
+                    for s in q.expressions
+                ]
+            ).from_(q.subquery("__late"))
+            q = outer
         tmp = self.temp()
         self.gen.execute(f"CREATE TEMP TABLE {tmp} AS {q.sql('duckdb')}")
         self.gen.execute(f"DROP TABLE {name}")
@@ -987,9 +1615,13 @@ class _Filler:
         t = p.table
         later = {c for fk in p.deferred for c in fk.columns}
         q = exp.select()
-        for c in t.columns:
+        for c in _written(t):
             if c.name in later:
-                q = _nc(q.select)(exp.alias_(exp.Null(), _ident(c.name)))
+                stand_in = None if c.nullable or self.fk_enforced else _stand_in(c)
+                if stand_in is not None:
+                    cast = self.target.casts.get(c.type.kind)
+                    stand_in = T(cast, c=stand_in) if cast else stand_in
+                q = _nc(q.select)(exp.alias_(stand_in or exp.Null(), _ident(c.name)))
                 continue
             cast = self.target.casts.get(c.type.kind)
             q = _nc(q.select)(exp.alias_(T(cast, c=_col(c.name)) if cast else _col(c.name), _ident(c.name)))
@@ -1001,61 +1633,22 @@ class _Filler:
     def _insert(self, p: _Plan, name: str) -> None:
         t = p.table
         ranges: list[tuple[int | None, int | None]] = [(None, None)]
-        if p.selfref:  # each level after the rows it points at, so the engine sees parents first
+        if p.selfref and self.fk_enforced:  # each level after the rows it points at: the engine sees parents first
             l1, l2 = self._levels
             ranges = [(0, l1), (l1, l2), (l2, p.rows)]
-        cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c.name) for c in t.columns])
+        written = [c.name for c in _written(t)]
         for lo, hi in ranges:
             q = self._select_for_target(p, name, lo, hi)
             if self.target.in_engine:
-                self.con.execute(exp.Insert(this=cols.copy(), expression=q).sql("duckdb"))
+                cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c) for c in written])
+                self.con.execute(exp.Insert(this=cols, expression=q).sql("duckdb"))
                 continue
-            ins = exp.Insert(
-                this=cols.copy(),
-                expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in t.columns])]),
-            ).sql("sqlite")
-            self._copy(q.sql("duckdb"), ins)
-
-    def _copy(self, query: str, insert: str) -> None:
-        """Run ``query`` in DuckDB and ``insert`` its rows into SQLite, batch by batch, in order.
-
-        A thread fetches the next batch from DuckDB while SQLite inserts the last one: both engines
-        release the GIL while they work (DuckDB computing the rows, SQLite stepping the INSERT), so on
-        two cores the generator and the target overlap instead of taking turns. Only that thread
-        touches the DuckDB connection until it ends, and the batches arrive in the query's order, so
-        the file is the same as a one-thread fill.
-        """
-        batches: queue.Queue[Any] = queue.Queue(maxsize=2)
-        stop = threading.Event()
-        done = object()
-
-        def produce() -> None:
-            try:
-                cur = self.gen.execute(query)
-                while not stop.is_set() and (batch := cur.fetchmany(BATCH)):
-                    batches.put(batch)
-            except BaseException as e:  # handed to the inserting thread, which raises it
-                batches.put(e)
-            finally:
-                batches.put(done)
-
-        worker = threading.Thread(target=produce, name="dbmodel-sample-fetch", daemon=True)
-        worker.start()
-        try:
-            while (item := batches.get()) is not done:
-                if isinstance(item, BaseException):
-                    raise item
-                self.con.executemany(insert, item)
-        finally:
-            stop.set()
-            while worker.is_alive():  # unblock a producer waiting on a full queue
-                with contextlib.suppress(queue.Empty):
-                    batches.get(timeout=0.05)
-            worker.join()
+            assert self.target.load is not None
+            self.target.load(self, q.sql("duckdb"), table_ref(t.name), written)
 
     def _key_columns(self, t: Table) -> list[str]:
         needed = dict.fromkeys(t.primary_key)
-        for _child, fk in self.schema.referencing(t.name):
+        for _child, fk in self.schema.referencing(t.key):
             needed.update(dict.fromkeys(fk.ref_columns))
         for u in t.uniques:
             needed.update(dict.fromkeys(u.columns))
@@ -1107,7 +1700,12 @@ class _Filler:
         idx = _fk_index(p, fk, g, self.made[fk.ref_table]).transform(
             lambda n: exp.column("__rn", table="__o") if isinstance(n, exp.Column) and n.name == ROW else n
         )
-        q = exp.select(*[_col(c, "__o") for c in key]).from_(exp.to_table(self.keys[t.name]).as_("__o"))
+        def as_stored(c: str, value: exp.Expression) -> exp.Expression:  # (a uuid key is text in SQLite)
+            cast = self.target.casts.get(t.column(c).type.kind)
+            return T(cast, c=value) if cast else value
+
+        q = exp.select(*[exp.alias_(as_stored(c, _col(c, "__o")), _ident(c)) for c in key]).from_(
+            exp.to_table(self.keys[t.name]).as_("__o"))
         q = _nc(q.join)(
             exp.to_table(self.keys[fk.ref_table]).as_("__p"),
             join_type="left",
@@ -1137,37 +1735,134 @@ class _Filler:
             self.con.execute(update.sql("duckdb"))
             self.con.execute(f"DROP TABLE {upd}")
             return
-        self.con.execute(
-            exp.Create(
-                this=exp.Schema(this=exp.to_table(upd), expressions=[_ident(c) for c in cols]),
-                kind="TABLE",
-                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-            ).sql("sqlite")
-        )
-        ins = exp.Insert(
-            this=exp.to_table(upd),
-            expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in cols])]),
-        ).sql("sqlite")
-        self._copy(q.sql("duckdb"), ins)
-        self.con.execute(update.sql("sqlite"))
+        dialect = self.target.sqlglot
+        # the scratch table takes the columns' own types (an empty copy of them)
+        shape = exp.select(*[_col(c) for c in cols]).from_(table_ref(t.name)).limit(0)
+        self.con.execute(f"CREATE TEMP TABLE {upd} AS {shape.sql(dialect)}")
+        assert self.target.load is not None
+        self.target.load(self, q.sql("duckdb"), exp.to_table(upd), cols)
+        self.con.execute(update.sql(dialect))
         self.con.execute(f"DROP TABLE {upd}")
 
     def finish_sequences(self, plans: list[_Plan], sequences: set[str]) -> None:
         """Move identity sequences past the ids we wrote, so later INSERTs get fresh ids."""
-        from ..ddl import sequence_name
+        if self.target.finish is not None:
+            self.target.finish(self.con, plans, sequences)
 
-        for p in plans:
-            for c in p.table.columns:
-                seq = sequence_name(p.table.name, c.name)
-                if seq in sequences:
-                    top = (
-                        self.con.execute(
-                            exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.name)).sql("duckdb")
-                        ).fetchone()[0]
-                        or 0
-                    )
-                    if top:
-                        self.con.execute(T("SELECT max(nextval(:s)) FROM range(:n)", s=seq, n=top).sql("duckdb"))
+
+def _finish_duckdb(con: Any, plans: list[_Plan], sequences: set[str]) -> None:
+    """DuckDB: the sequences behind identity columns (no setval: nextval up to the largest id)."""
+    from ..ddl import sequence_name
+
+    for p in plans:
+        for c in p.table.columns:
+            seq = sequence_name(p.table.name, c.name)
+            if seq in sequences:
+                top = (
+                    con.execute(
+                        exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.name)).sql("duckdb")
+                    ).fetchone()[0]
+                    or 0
+                )
+                if top:
+                    con.execute(T("SELECT max(nextval(:s)) FROM range(:n)", s=seq, n=top).sql("duckdb"))
+
+
+def _finish_postgres(con: Any, plans: list[_Plan]) -> None:
+    """PostgreSQL: each identity column's sequence set to the largest id written."""
+    for p in plans:
+        for c in p.table.columns:
+            if c.default is None or c.default.kind != "identity":
+                continue
+            name = exp.Literal.string(table_ref(p.table.name).sql("postgres"))
+            seq = exp.func("pg_get_serial_sequence", name, exp.Literal.string(c.name))
+            if con.execute(exp.select(seq).sql("postgres")).fetchone()[0] is None:
+                continue  # (not an identity column on this server)
+            top = exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.name)).subquery()
+            # setval(seq, max): the next id is max + 1; an empty table keeps the sequence where it starts
+            q = exp.select(exp.func("setval", seq.copy(), top)).where(
+                exp.Not(this=exp.Is(this=top.copy(), expression=exp.Null()))
+            )
+            con.execute(q.sql("postgres"))
+
+
+def _load_rows(f: _Filler, query: str, table: exp.Table, cols: list[str]) -> None:
+    """Run ``query`` in DuckDB and insert its rows into ``table`` of SQLite, batch by batch, in order.
+
+    A thread fetches the next batch from DuckDB while SQLite inserts the last one: both engines
+    release the GIL while they work (DuckDB computing the rows, SQLite stepping the INSERT), so on
+    two cores the generator and the target overlap instead of taking turns. Only that thread
+    touches the DuckDB connection until it ends, and the batches arrive in the query's order, so
+    the file is the same as a one-thread fill.
+    """
+    insert = exp.Insert(
+        this=exp.Schema(this=table, expressions=[_ident(c) for c in cols]),
+        expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in cols])]),
+    ).sql(f.target.sqlglot)
+    batches: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            cur = f.gen.execute(query)
+            while not stop.is_set() and (batch := cur.fetchmany(BATCH)):
+                batches.put(batch)
+        except BaseException as e:  # handed to the inserting thread, which raises it
+            batches.put(e)
+        finally:
+            batches.put(done)
+
+    worker = threading.Thread(target=produce, name="dbmodel-sample-fetch", daemon=True)
+    worker.start()
+    try:
+        while (item := batches.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            f.con.executemany(insert, item)
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
+        worker.join()
+
+
+def _load_copy(f: _Filler, query: str, table: exp.Table, cols: list[str]) -> None:
+    """``COPY table (cols) FROM STDIN`` in CSV: DuckDB writes the rows of ``query`` as CSV into a pipe
+    (on its own threads, in the query's order) while this thread streams the pipe to the server, so no
+    row becomes a Python object and generating overlaps loading."""
+    import tempfile
+
+    target = exp.Schema(this=table, expressions=[_ident(c) for c in cols]).sql("postgres")
+    with tempfile.TemporaryDirectory(prefix="dbmodel-sample-") as tmp:
+        pipe = os.path.join(tmp, "rows.csv")
+        os.mkfifo(pipe)
+        failed: list[BaseException] = []
+
+        def produce() -> None:
+            path = exp.Literal.string(pipe).sql("duckdb")
+            try:
+                f.gen.execute(f"COPY ({query}) TO {path} (FORMAT csv, HEADER false)")
+            except BaseException as e:  # raised by the loading thread
+                failed.append(e)
+                with contextlib.suppress(OSError), open(pipe, "wb"):  # a reader still waiting for a writer
+                    pass
+
+        worker = threading.Thread(target=produce, name="dbmodel-sample-csv", daemon=True)
+        worker.start()
+        try:
+            with (
+                open(pipe, "rb") as src,
+                f.con.cursor() as cur,
+                cur.copy(f"COPY {target} FROM STDIN (FORMAT csv)") as cp,
+            ):
+                while block := src.read(1 << 20):
+                    cp.write(block)
+        finally:
+            worker.join()  # (a writer whose reader went away gets EPIPE and stops)
+        if failed:
+            raise failed[0]
 
 
 def sample(
@@ -1179,64 +1874,107 @@ def sample(
     path: str | os.PathLike[str] | None = None,
     seed: int = 0,
     progress: bool | None = None,
+    enforce: bool = False,
+    url: str | None = None,
 ) -> SampleDB:
     """Create a DuckDB or SQLite database for ``schema`` and fill it with sample data.
 
     ``rows`` is ``{table: count}`` (others follow ``scale``) or a total to spread over the tables;
     ``scale`` multiplies :func:`default_rows`. ``path`` None keeps the database in memory.
+    ``url`` (``postgresql://...``) fills a PostgreSQL server instead: the tables are created there (none
+    of them may exist yet), the rows generated in DuckDB are streamed with ``COPY``, then the server adds
+    and so checks every key, unique constraint and foreign key, all in one transaction.
     The same ``seed`` gives the same data. Raises :class:`ModelError` naming the table when a
     constraint cannot be satisfied for the rows asked.
-    """
-    from ..ddl import statements
 
-    if path is not None:
+    By default the rows are written with the engine's per-row checks off where it allows (SQLite:
+    foreign keys and CHECKs; DuckDB: keys, built after the fill), then every PRIMARY KEY, UNIQUE,
+    FOREIGN KEY, NOT NULL and CHECK of the model is verified over the whole tables (:mod:`.verify`);
+    a constraint that does not hold raises :class:`~.verify.ConstraintViolation` naming the table, the
+    constraint and an example row, and no database is left behind. ``enforce=True`` declares every
+    constraint before the fill, so the engine checks each row as it is written (slower). Either way
+    ``SampleDB.constraints`` says which constraints the database declares and how each was verified.
+    """
+    from ..ddl import declared, statements
+
+    if url is not None:
+        from ..urls import parse_url, redact_url
+
+        if path is not None or (engine or "postgresql").lower() not in ("postgresql", "postgres"):
+            raise ModelError("sample() fills a file (path=, engine=) or a PostgreSQL server (url=), not both")
+        if parse_url(url).get_backend_name() != "postgresql":
+            raise ModelError("url= names a PostgreSQL server (postgresql://user@host/db)", where=redact_url(url))
+        engine = "postgresql"
+    elif path is not None:
         path = os.fspath(path)
         engine = engine or engine_for_path(path)
         if os.path.exists(path):
             raise ModelError(f"{path} already exists; sample() writes a new database")
     engine = (engine or "duckdb").lower()
-    if engine not in TARGETS:
-        raise ModelError(f"sample engines are {', '.join(TARGETS)}, not {engine!r}")
+    if engine not in TARGETS or (engine == "postgresql" and url is None):
+        raise ModelError(f"sample engines are duckdb and sqlite (or url='postgresql://...'), not {engine!r}")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ModelError(f"seed must be an integer, not {seed!r}")
     target = TARGETS[engine]
-    counts, explicit = _resolve_rows(schema, rows, scale)
-    plans = _plan(schema, counts, explicit)
-    stmts = statements(schema, engine)
-    first = [s for s in stmts if s.sql and s.kind in ("type", "sequence", "table")]
-    after = [s for s in stmts if s.sql and s.kind not in ("type", "sequence", "table")]
+    from ..ddl.limits import inline_domains
+    from ..ddl.objects import without_partitions
+    from ..dialects import get_dialect
+
+    if isinstance(rows, Mapping):
+        for name in rows:
+            schema.table(name)  # (a name the model lacks is an error, a partition left out below is not)
+    # an engine without partitioning holds no partitions (the DDL notes each): the partitioned
+    # table is a plain one and gets the rows
+    held, _ = without_partitions(schema, get_dialect(engine))
+    if held is not schema and isinstance(rows, Mapping):
+        rows = {name: n for name, n in rows.items() if held.has_table(name)}
+    # a domain's column is drawn as its base type under the domain's NOT NULL and CHECKs (the
+    # tables are created from ``schema``: the domains stay where the engine has them)
+    rules_of = inline_domains(held)
+    counts, explicit = _resolve_rows(held, rows, scale)
+    plans = _plan(rules_of, counts, explicit)
+    keys_after = not enforce and target.keys_after()
+    stmts = statements(schema, engine, keys_after=keys_after)
+    # (extensions, types, domains, sequences and tables first; what checks rows after the fill)
+    later = ("key", "index", "constraint", "comment")
+    first = [s for s in stmts if s.sql and s.kind not in later]
+    keys = [s for s in stmts if s.sql and s.kind == "key"]
+    after = [s for s in stmts if s.sql and s.kind in later and s.kind != "key"]
     sequences = {s.target for s in stmts if s.kind == "sequence"}
-    con = target.connect(path)
+    report = _holding(rules_of, engine, declared(schema, engine, keys_after), target, enforce)
+    con = target.connect(url if url is not None else path)
     bar = None
     try:
+        for pragma in (*target.fill_pragmas, *(() if enforce else target.verify_pragmas)):
+            con.execute(pragma)  # (before BEGIN: SQLite ignores or refuses some pragmas in a transaction)
+        if target.begin:
+            con.execute(target.begin)
         for s in first:
-            con.execute(s.sql)
-        for pragma in target.fill_pragmas:
-            con.execute(pragma)
-        if not target.in_engine:
-            con.execute("BEGIN")
+            _create(con, target, s, url)
         total = sum(p.rows for p in plans)
         if progress or (progress is None and total >= 200_000):
             from tqdm.auto import tqdm
 
             bar = tqdm(total=total, desc=f"sample -> {engine}", unit="rows")
-        filler = _Filler(schema, target, con, seed, bar)
+        filler = _Filler(rules_of, target, con, seed, bar)
+        filler.fk_enforced = enforce or target.holds.get("foreign key") == verify.ROW
         filler.cyclic = {p.table.name for p in plans if p.deferred} | {fk.ref_table for p in plans for fk in p.deferred}
         for p in plans:
-            try:
-                filler.fill(p)
-            except (duckdb.ConstraintException, sqlite3.IntegrityError) as e:
-                raise ModelError(f"the engine rejected generated rows: {e}", where=p.table.name) from None
+            filler.fill(p)
         notes = filler.close_cycles(plans)
         filler.finish_sequences(plans, sequences)
-        for s in after:
-            con.execute(s.sql)
+        rules = {(r.table, r.name): r for r in verify.rules(rules_of)}
+        for s in keys + after:  # keys, then indexes and foreign keys: the engine checks the rows as it adds each
+            _add(con, target, s, rules)
+        _verify(con, target, rules_of, report, rules)
+        for stmt in target.after_fill:
+            con.execute(stmt)
         if not target.in_engine:
-            con.execute("COMMIT")
-        for pragma in target.after_pragmas:
+            con.commit()
+        for pragma in (*(() if enforce else target.verify_after), *target.after_pragmas):
             con.execute(pragma)
     except BaseException:
-        _close(con)
+        _close(con)  # (a server's transaction is rolled back: the database is as it was)
         if path is not None and os.path.exists(path):
             os.remove(path)
         raise
@@ -1244,12 +1982,72 @@ def sample(
         if bar is not None:
             bar.close()
     notes_all = tuple(notes) + tuple(s.note for s in stmts if not s.sql and s.note)
-    if path is not None:
+    if path is not None or url is not None:
         _close(con)
         con = None
-    return SampleDB(
-        schema, engine, path, {p.table.name: filler.made[p.table.name] for p in plans}, seed, notes_all, con
-    )
+    made = {p.table.name: filler.made[p.table.name] for p in plans}
+    return SampleDB(held, engine, path, made, seed, notes_all, con, report, url)
+
+
+def _create(con: Any, target: Target, s: Any, url: str | None) -> None:
+    """Run one statement that creates a type, sequence or table; what the engine refuses (a table that is
+    already there, on a server) is an error naming it."""
+    try:
+        con.execute(s.sql)
+    except ModelError:
+        raise
+    except Exception as e:
+        from ..urls import scrub
+
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        reason = scrub(first, url) if url else first
+        raise ModelError(f"{target.name} refused to create {s.kind} {s.target}: {reason}") from None
+
+
+def _holding(
+    schema: Schema, engine: str, names: dict[str, set[str]], target: Target, enforce: bool
+) -> verify.ConstraintReport:
+    """Which constraints the database declares and how each will be verified: by the engine on every row
+    when it enforces the constraint during the fill, as it adds a key after it, or by set-based SQL (a
+    constraint the engine cannot declare, or whose checking the verified fill turned off)."""
+    from ..dialects import get_dialect
+
+    typed_enums = get_dialect(engine).enum_style != "check"  # the column's type holds only its values
+    out = []
+    for r in verify.rules(schema):
+        is_declared = r.name in names.get(r.table, set()) or (r.enum and typed_enums)
+        if not is_declared:
+            how = verify.SQL
+        elif enforce or (r.enum and typed_enums):
+            how = verify.ADDED if r.index else verify.ROW
+        else:
+            how = verify.ADDED if r.index else target.holds.get(r.kind, verify.SQL)
+        out.append(verify.Held(r.table, r.name, r.kind, r.columns, bool(is_declared), how))
+    return verify.ConstraintReport(tuple(out))
+
+
+def _add(con: Any, target: Target, s: Any, rules: dict[tuple[str, str], verify.Rule]) -> None:
+    """Run one statement that adds a key, index or foreign key to a filled table; rows that break it are
+    reported as the constraint's violation with an example row (found by set-based SQL)."""
+    try:
+        with target.guard(con):
+            con.execute(s.sql)
+    except _integrity_errors() as e:
+        rule = next((r for (_t, n), r in rules.items() if n == s.target), None)  # (names are schema-wide)
+        found = verify.first_violation(con, target.sqlglot, [rule]) if rule is not None else None
+        raise found or ModelError(f"the engine refused {s.kind} {s.target}: {e}") from None
+
+
+def _verify(
+    con: Any, target: Target, schema: Schema, report: verify.ConstraintReport, rules: dict[tuple[str, str], verify.Rule]
+) -> None:
+    """Verify what the report says is verified after the fill (set-based SQL, SQLite's foreign key check)."""
+    by_how: dict[str, list[verify.Rule]] = {}
+    for h in report:
+        by_how.setdefault(h.verified, []).append(rules[h.table, h.name])
+    if by_how.get(verify.PRAGMA_FK):
+        verify.sqlite_foreign_keys(con, schema, by_how[verify.PRAGMA_FK])
+    verify.check_rules(con, target.sqlglot, by_how.get(verify.SQL, []))
 
 
 def _close(con: Any) -> None:
@@ -1267,10 +2065,21 @@ def table_rows(db: SampleDB, table: str) -> list[tuple[Any, ...]]:
             .from_(table_ref(t.name))
             .order_by(*[_col(c) for c in (t.primary_key or t.column_names)])
         )
-        return con.execute(q.sql(db.engine)).fetchall()
+        return con.execute(q.sql(TARGETS[db.engine].sqlglot)).fetchall()
     finally:
-        if db.path is not None:
+        if db._own():
             con.close()
 
 
-__all__ = ["TARGETS", "SampleDB", "Target", "default_rows", "engine_for_path", "sample", "table_ref", "table_rows"]
+__all__ = [
+    "TARGETS",
+    "SampleDB",
+    "Target",
+    "default_rows",
+    "engine_for_path",
+    "existing_file",
+    "rows_that_fit",
+    "sample",
+    "table_ref",
+    "table_rows",
+]

@@ -71,8 +71,22 @@ class Query:
     @cached_property
     def tree(self) -> exp.Expression:
         """The parsed statement; :class:`ModelError` naming the query and line on a syntax error."""
+        from sqlglot.errors import ErrorLevel
+
+        from ..inputs import recursion_room, sql_tokens
+
+        first = (self.line or 0) + 1  # the query starts on the line after its header
         try:
-            trees = [t for t in sqlglot.parse(self.sql) if t is not None]
+            tokens = sql_tokens(self.sql, None, self.source, first_line=first)
+        except ModelError as e:
+            where = e.where if e.where and e.where != self.source else None
+            raise ModelError(e.message, where=f"{where}: query {self.name}" if where else self.where) from None
+        try:
+            with recursion_room():
+                parser = sqlglot.Dialect.get_or_raise(None).parser(error_level=ErrorLevel.RAISE)
+                trees = [t for t in parser.parse(tokens, self.sql) if t is not None]
+        except RecursionError:  # past what check_nesting measures (a long chain of prefix operators)
+            raise ModelError("the query is nested too deeply to read", where=self.where) from None
         except sqlglot.errors.ParseError as e:
             err = e.errors[0] if e.errors else {}
             line = (self.line or 1) + err.get("line", 1) - 1 + (1 if self.line else 0)
@@ -92,8 +106,12 @@ class Query:
         return [p.name for p in self.tree.find_all(exp.Placeholder) if p.name]
 
     def for_engine(self, dialect: str) -> str:
-        """The statement written for an engine (``:name`` becomes ``$name`` on DuckDB)."""
-        return self.tree.sql(dialect)
+        """The statement written for an engine (``:name`` becomes ``$name`` on DuckDB); written once per
+        engine (the advisor runs a statement many times: writing it each time was 1.3 s of TPC-H's advice)."""
+        written = self.__dict__.setdefault("_for_engine", {})  # (a frozen dataclass: its own cache, as .tree)
+        if dialect not in written:
+            written[dialect] = self.tree.sql(dialect)
+        return written[dialect]
 
     def to_sql(self) -> str:
         head = f"-- name: {self.name}  weight: {self.weight:g}"
@@ -132,6 +150,9 @@ class Workload:
     @classmethod
     def from_sql(cls, text: str, source: str | None = None) -> Workload:
         """Read the ``.sql`` format: each query after a ``-- name: x  weight: n`` line."""
+        from ..inputs import check_text
+
+        check_text(text, source or "<workload>", kind="workload", what="workload")
         blocks: list[dict[str, Any]] = []
         lines = text.splitlines()
         for no, line in enumerate(lines, start=1):
@@ -147,11 +168,13 @@ class Workload:
                 continue
             p = _PARAMS.match(line)
             if p and blocks and not any(s.strip() for s in blocks[-1]["body"]):
+                place = f"{source}:{no}" if source else f"line {no}"
                 try:
                     params = json.loads(p.group("json"))
                 except json.JSONDecodeError as e:
-                    place = f"{source}:{no}" if source else f"line {no}"
                     raise ModelError(f"params is not JSON: {e.msg}", where=place) from None
+                except RecursionError:  # the json module's own depth check
+                    raise ModelError("params is nested too deeply", where=place) from None
                 blocks[-1]["params"] = params if isinstance(params, list) else [params]
                 continue
             if blocks:
@@ -170,8 +193,11 @@ class Workload:
 
     @classmethod
     def from_file(cls, path: str | Path) -> Workload:
-        path = Path(path)
-        return cls.from_sql(path.read_text(encoding="utf-8"), source=str(path))
+        """Read a workload file (UTF-8; a bad byte, a NUL byte or a file over the size limit is a
+        ModelError naming the place)."""
+        from ..inputs import read_text
+
+        return cls.from_sql(read_text(path, "workload", what="workload"), source=str(path))
 
     def add(self, name: str, sql: str, weight: float = 1.0, params: Sequence[Any] | Mapping[str, Any] = ()) -> Workload:
         """A new workload with one more query.

@@ -1,9 +1,10 @@
 """The AdvisorPanel in a real JupyterLab, driven through the system Chromium.
 
 Opens ``notebooks/04_workload_and_indexes.ipynb`` (a copy), runs all cells, then in the panel at
-the end: sets the budget to two indexes and presses Run (the progress bar finishes, at most two
-suggestions show), accepts the first suggestion and rejects the second, and asks the kernel what
-the panel's model holds. Screenshots go to ``test-artifacts/`` on failure.
+the end: checks the row slider shows the sample in use (the notebook's), sets the budget to two
+indexes and presses Run (the progress bar finishes, at most two suggestions show), accepts the
+first suggestion (the sample stays), rejects the second, un-accepts and accepts the first again,
+and asks the kernel what the panel's model holds. Screenshots go to ``test-artifacts/`` on failure.
 """
 
 from __future__ import annotations
@@ -16,34 +17,23 @@ from typing import Any
 import pytest
 
 _pw = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-expect, PlaywrightTimeout = _pw.expect, _pw.TimeoutError
+expect = _pw.expect
+
+from ._lab import menu, open_notebook  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_workload_and_indexes.ipynb"
-TIMEOUT = 30_000  # ms, for anything that waits on the kernel
 
 
 def test_advisor_panel_runs_accepts_and_rejects_in_the_browser(lab: Any, page: Any) -> None:
     """Run in the page advises under the budget typed in; Accept adds that index to the kernel's model
     (and only that one), Reject marks the card and changes nothing."""
     shutil.copy(NOTEBOOK, lab.root / NOTEBOOK.name)
-    page.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page.goto(lab.open_url(NOTEBOOK.name))
-    page.wait_for_selector(".jp-Notebook .jp-Cell")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=60_000)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")  # "select kernel", sometimes asked
-    try:
-        accept.wait_for(state="visible", timeout=3_000)
-        accept.click()
-    except PlaywrightTimeout:
-        pass
+    open_notebook(lab, page, NOTEBOOK.name)
 
-    page.get_by_role("menuitem", name="Edit", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Clear Outputs of All Cells")).click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    menu(page, "Run", "Run All Cells")
 
     page.wait_for_selector(".dbm-panel-advisorpanel .dbm-adv-suggestion", timeout=90_000)
     page.wait_for_function(
@@ -56,6 +46,10 @@ def test_advisor_panel_runs_accepts_and_rejects_in_the_browser(lab: Any, page: A
     )
     panel = page.locator(".dbm-panel-advisorpanel").first
     panel.scroll_into_view_if_needed()
+    # the controls show the sample in use: the notebook's 33,040-row sample, not the slider's default
+    given = panel.locator(".dbm-adv-sample").first.inner_text()
+    rows = int(re.search(r"sample: ([\d,]+) rows", given).group(1).replace(",", ""))  # type: ignore[union-attr]
+    expect(panel.locator(".dbm-adv-rows .widget-readout").first).to_have_text(str(rows))
 
     # a budget of two indexes, then Run: the status reports the new advice, the bar is full
     budget = panel.locator(".dbm-adv-budget input").first
@@ -74,9 +68,16 @@ def test_advisor_panel_runs_accepts_and_rejects_in_the_browser(lab: Any, page: A
     first.locator(".dbm-adv-accept").click()
     expect(cards.nth(0)).to_contain_text("accepted")
     expect(panel.locator(".dbm-feedback").filter(has_text=f"accepted: add index {name}").first).to_be_visible()
+    expect(panel.locator(".dbm-adv-sample").first).to_have_text(given)  # accepting kept the sample
     if count == 2:
         cards.nth(1).locator(".dbm-adv-reject").click()
         expect(cards.nth(1)).to_contain_text("rejected")
+    # un-accept takes it out again (its own step), and accept puts it back
+    cards.nth(0).locator(".dbm-adv-unaccept").click()
+    expect(cards.nth(0)).to_contain_text("pending")
+    expect(panel.locator(".dbm-feedback").filter(has_text=f"un-accepted: drop index {name}").first).to_be_visible()
+    cards.nth(0).locator(".dbm-adv-accept").click()
+    expect(cards.nth(0)).to_contain_text("accepted")
 
     # ask the kernel: a new cell below the panel prints the panel's model log
     last = page.locator(".jp-Notebook .jp-CodeCell").last
@@ -93,4 +94,5 @@ def test_advisor_panel_runs_accepts_and_rejects_in_the_browser(lab: Any, page: A
         .locator(".jp-OutputArea-output")
     )
     expect(out).to_contain_text(f"add index {name} on")
-    assert out.inner_text().count("add index") == 1
+    assert out.inner_text().count("add index") == 2  # accepted, un-accepted, accepted again
+    assert out.inner_text().count("drop index") == 1

@@ -18,12 +18,13 @@ import pytest
 from dbmodel_kit.erd import THEMES
 
 _pw = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-expect, PlaywrightTimeout = _pw.expect, _pw.TimeoutError
+expect = _pw.expect
+
+from ._lab import menu, open_notebook  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02_design_session.ipynb"
-TIMEOUT = 30_000  # ms, for anything that waits on the kernel
 DARK_TABLE_BG = THEMES["dark"].table_bg
 
 
@@ -35,26 +36,10 @@ def test_designer_edits_reach_the_kernel_and_redraw(lab: Any, page: Any) -> None
     """Adding a column in the widget redraws the ERD in the page and changes the kernel's model;
     clicking a table in the ERD selects it in the editor."""
     shutil.copy(NOTEBOOK, lab.root / NOTEBOOK.name)
-    page.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page.goto(lab.open_url(NOTEBOOK.name))
-    page.wait_for_selector(".jp-Notebook .jp-Cell")
-    # the kernel must be up before "Run All" or the cells queue behind its start
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached",
-                           timeout=60_000)
-    # JupyterLab sometimes asks which kernel to use even though the notebook names one: accept
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    try:
-        accept.wait_for(state="visible", timeout=3_000)
-        accept.click()
-    except PlaywrightTimeout:
-        pass
+    open_notebook(lab, page, NOTEBOOK.name)
 
-    # clear the saved outputs (and execution counts) first, so finishing is visible
-    page.get_by_role("menuitem", name="Edit", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Clear Outputs of All Cells")).click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    menu(page, "Run", "Run All Cells")
 
     # the Designer renders once its cell ran; wait for every cell to finish
     page.wait_for_selector(".dbm-designer .dbm-erd-stage svg", timeout=60_000)

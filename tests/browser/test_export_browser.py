@@ -4,20 +4,20 @@ click a file, download the zip, write to a folder. Screenshots go to ``test-arti
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("nbformat")
 _pw = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-expect, PlaywrightTimeout = _pw.expect, _pw.TimeoutError
+expect = _pw.expect
+
+from ._lab import open_notebook, run_all, write_notebook  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT = 30_000  # ms, for anything that waits on the kernel
 SETUP = """\
 from dbmodel_kit import Model
 from dbmodel_kit.examples import ecommerce
@@ -28,30 +28,12 @@ designer = Designer(model)
 designer"""
 
 
-def open_and_run(lab: Any, page: Any, name: str) -> None:
-    page.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page.goto(lab.open_url(name))
-    page.wait_for_selector(".jp-Notebook .jp-Cell")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=60_000)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")  # JupyterLab sometimes asks for the kernel
-    try:
-        accept.wait_for(state="visible", timeout=3_000)
-        accept.click()
-    except PlaywrightTimeout:
-        pass
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-    page.wait_for_selector(".dbm-designer .dbm-erd-stage svg", timeout=60_000)
-
-
 def test_export_tab_previews_downloads_and_writes(lab: Any, page: Any) -> None:
     """In the Export tab, choosing TypeORM lists its files, clicking one shows it, the download link
     gives a zip of those files, and Write to folder puts them on the kernel's disk."""
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, lab.root / "export.ipynb")
-    open_and_run(lab, page, "export.ipynb")
+    write_notebook(lab.root, "export.ipynb", [SETUP])
+    open_notebook(lab, page, "export.ipynb")
+    run_all(page)
 
     designer = page.locator(".dbm-designer").first
     designer.locator(".lm-TabBar-tab", has_text="Export").first.click()

@@ -4,6 +4,8 @@ DROP TABLE time_entries;
 
 DROP TABLE ticket_tags;
 
+DROP TABLE tags;
+
 DROP TABLE ticket_comments;
 
 DROP TABLE tickets;
@@ -15,6 +17,8 @@ DROP TABLE invoice_lines;
 DROP TABLE invoices;
 
 DROP TABLE contracts;
+
+DROP TABLE customers;
 
 DROP TABLE milestone_notes;
 
@@ -28,10 +32,6 @@ DROP TABLE employees;
 
 DROP TABLE departments;
 
-DROP TABLE tags;
-
-DROP TABLE customers;
-
 DROP TABLE addresses;
 
 DROP TABLE countries;
@@ -42,15 +42,13 @@ DROP SEQUENCE regions_id_seq;
 
 DROP SEQUENCE addresses_id_seq;
 
-DROP SEQUENCE customers_id_seq;
-
-DROP SEQUENCE tags_id_seq;
-
 DROP SEQUENCE departments_id_seq;
 
 DROP SEQUENCE employees_id_seq;
 
 DROP SEQUENCE milestone_notes_id_seq;
+
+DROP SEQUENCE customers_id_seq;
 
 DROP SEQUENCE contracts_id_seq;
 
@@ -59,6 +57,8 @@ DROP SEQUENCE invoices_id_seq;
 DROP SEQUENCE tickets_id_seq;
 
 DROP SEQUENCE ticket_comments_id_seq;
+
+DROP SEQUENCE tags_id_seq;
 
 DROP SEQUENCE time_entries_id_seq;
 

@@ -6,6 +6,8 @@ DROP TABLE time_entries;
 
 DROP TABLE ticket_tags;
 
+DROP TABLE tags;
+
 DROP TABLE ticket_comments;
 
 DROP TABLE tickets;
@@ -18,6 +20,8 @@ DROP TABLE invoices;
 
 DROP TABLE contracts;
 
+DROP TABLE customers;
+
 DROP TABLE milestone_notes;
 
 DROP TABLE milestones;
@@ -29,10 +33,6 @@ DROP TABLE projects;
 DROP TABLE employees;
 
 DROP TABLE departments;
-
-DROP TABLE tags;
-
-DROP TABLE customers;
 
 DROP TABLE addresses;
 

@@ -4,6 +4,8 @@ DROP TABLE time_entries;
 
 DROP TABLE ticket_tags;
 
+DROP TABLE tags;
+
 DROP TABLE ticket_comments;
 
 DROP TABLE tickets;
@@ -16,6 +18,8 @@ DROP TABLE invoices;
 
 DROP TABLE contracts;
 
+DROP TABLE customers;
+
 DROP TABLE milestone_notes;
 
 DROP TABLE milestones;
@@ -27,10 +31,6 @@ DROP TABLE projects;
 DROP TABLE employees;
 
 DROP TABLE departments;
-
-DROP TABLE tags;
-
-DROP TABLE customers;
 
 DROP TABLE addresses;
 

@@ -6,15 +6,13 @@ CREATE SEQUENCE regions_id_seq;
 
 CREATE SEQUENCE addresses_id_seq;
 
-CREATE SEQUENCE customers_id_seq;
-
-CREATE SEQUENCE tags_id_seq;
-
 CREATE SEQUENCE departments_id_seq;
 
 CREATE SEQUENCE employees_id_seq;
 
 CREATE SEQUENCE milestone_notes_id_seq;
+
+CREATE SEQUENCE customers_id_seq;
 
 CREATE SEQUENCE contracts_id_seq;
 
@@ -23,6 +21,8 @@ CREATE SEQUENCE invoices_id_seq;
 CREATE SEQUENCE tickets_id_seq;
 
 CREATE SEQUENCE ticket_comments_id_seq;
+
+CREATE SEQUENCE tags_id_seq;
 
 CREATE SEQUENCE time_entries_id_seq;
 
@@ -55,31 +55,6 @@ CREATE TABLE addresses (
 	country_code VARCHAR NOT NULL, 
 	PRIMARY KEY (id), 
 	CONSTRAINT fk_addresses_country_code_countries FOREIGN KEY(country_code) REFERENCES countries (code)
-);
-
--- duckdb: index ux_customers_vat_number: duckdb has no partial indexes; WHERE deleted_at IS NULL dropped and the index made non-unique (a full unique index would reject rows the model allows)
-
-CREATE TABLE customers (
-	id BIGINT DEFAULT NEXTVAL('customers_id_seq') NOT NULL, 
-	name VARCHAR NOT NULL, 
-	email VARCHAR, 
-	vat_number VARCHAR, 
-	billing_address_id BIGINT, 
-	notes VARCHAR, 
-	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
-	deleted_at TIMESTAMP WITH TIME ZONE, 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_customers_billing_address_id_addresses FOREIGN KEY(billing_address_id) REFERENCES addresses (id)
-);
-
-CREATE INDEX ux_customers_vat_number ON customers (vat_number);
-
-CREATE TABLE tags (
-	id INTEGER DEFAULT NEXTVAL('tags_id_seq') NOT NULL, 
-	label VARCHAR NOT NULL, 
-	color VARCHAR DEFAULT '#888888', 
-	PRIMARY KEY (id), 
-	CONSTRAINT uq_tags_label UNIQUE (label)
 );
 
 -- duckdb: foreign key fk_departments_parent_id_departments: ON DELETE SET NULL dropped (duckdb has no FK actions)
@@ -179,6 +154,23 @@ CREATE TABLE milestone_notes (
 	CONSTRAINT fk_milestone_notes_project_id_seq_milestones FOREIGN KEY(project_id, seq) REFERENCES milestones (project_id, seq)
 );
 
+-- duckdb: index ux_customers_vat_number: duckdb has no partial indexes; WHERE deleted_at IS NULL dropped and the index made non-unique (a full unique index would reject rows the model allows)
+
+CREATE TABLE customers (
+	id BIGINT DEFAULT NEXTVAL('customers_id_seq') NOT NULL, 
+	name VARCHAR NOT NULL, 
+	email VARCHAR, 
+	vat_number VARCHAR, 
+	billing_address_id BIGINT, 
+	notes VARCHAR, 
+	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	deleted_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	CONSTRAINT fk_customers_billing_address_id_addresses FOREIGN KEY(billing_address_id) REFERENCES addresses (id)
+);
+
+CREATE INDEX ux_customers_vat_number ON customers (vat_number);
+
 -- duckdb: foreign key fk_contracts_project_id_projects: ON DELETE SET NULL dropped (duckdb has no FK actions)
 
 CREATE TABLE contracts (
@@ -272,6 +264,14 @@ CREATE TABLE ticket_comments (
 );
 
 CREATE INDEX ix_ticket_comments_ticket_id_created_at ON ticket_comments (ticket_id, created_at);
+
+CREATE TABLE tags (
+	id INTEGER DEFAULT NEXTVAL('tags_id_seq') NOT NULL, 
+	label VARCHAR NOT NULL, 
+	color VARCHAR DEFAULT '#888888', 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_tags_label UNIQUE (label)
+);
 
 -- duckdb: foreign key fk_ticket_tags_ticket_id_tickets: ON DELETE CASCADE dropped (duckdb has no FK actions)
 -- duckdb: foreign key fk_ticket_tags_tag_id_tags: ON DELETE CASCADE dropped (duckdb has no FK actions)

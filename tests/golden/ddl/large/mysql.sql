@@ -27,31 +27,6 @@ CREATE TABLE addresses (
 	CONSTRAINT fk_addresses_country_code_countries FOREIGN KEY(country_code) REFERENCES countries (code)
 );
 
--- mysql: index ux_customers_vat_number: mysql has no partial indexes; WHERE deleted_at IS NULL dropped and the index made non-unique (a full unique index would reject rows the model allows)
-
-CREATE TABLE customers (
-	id BIGINT NOT NULL AUTO_INCREMENT, 
-	name VARCHAR(200) NOT NULL, 
-	email VARCHAR(255), 
-	vat_number VARCHAR(32), 
-	billing_address_id BIGINT, 
-	notes LONGTEXT, 
-	created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), 
-	deleted_at TIMESTAMP(6) NULL, 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_customers_billing_address_id_addresses FOREIGN KEY(billing_address_id) REFERENCES addresses (id)
-);
-
-CREATE INDEX ux_customers_vat_number ON customers (vat_number);
-
-CREATE TABLE tags (
-	id INTEGER NOT NULL AUTO_INCREMENT, 
-	label VARCHAR(50) NOT NULL, 
-	color CHAR(7) DEFAULT '#888888', 
-	PRIMARY KEY (id), 
-	CONSTRAINT uq_tags_label UNIQUE (label)
-);
-
 CREATE TABLE departments (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	name VARCHAR(100) NOT NULL, 
@@ -129,11 +104,28 @@ CREATE TABLE milestone_notes (
 	id BIGINT NOT NULL AUTO_INCREMENT, 
 	project_id CHAR(36) NOT NULL, 
 	seq SMALLINT NOT NULL, 
-	body LONGTEXT NOT NULL, 
+	`body` LONGTEXT NOT NULL, 
 	created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), 
 	PRIMARY KEY (id), 
 	CONSTRAINT fk_milestone_notes_project_id_seq_milestones FOREIGN KEY(project_id, seq) REFERENCES milestones (project_id, seq) ON DELETE CASCADE
 );
+
+-- mysql: index ux_customers_vat_number: mysql has no partial indexes; WHERE deleted_at IS NULL dropped and the index made non-unique (a full unique index would reject rows the model allows)
+
+CREATE TABLE customers (
+	id BIGINT NOT NULL AUTO_INCREMENT, 
+	name VARCHAR(200) NOT NULL, 
+	email VARCHAR(255), 
+	vat_number VARCHAR(32), 
+	billing_address_id BIGINT, 
+	notes LONGTEXT, 
+	created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), 
+	deleted_at TIMESTAMP(6) NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT fk_customers_billing_address_id_addresses FOREIGN KEY(billing_address_id) REFERENCES addresses (id)
+);
+
+CREATE INDEX ux_customers_vat_number ON customers (vat_number);
 
 CREATE TABLE contracts (
 	id BIGINT NOT NULL AUTO_INCREMENT, 
@@ -213,7 +205,7 @@ CREATE TABLE ticket_comments (
 	id BIGINT NOT NULL AUTO_INCREMENT, 
 	ticket_id BIGINT NOT NULL, 
 	author_id BIGINT, 
-	body LONGTEXT NOT NULL, 
+	`body` LONGTEXT NOT NULL, 
 	created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), 
 	PRIMARY KEY (id), 
 	CONSTRAINT fk_ticket_comments_ticket_id_tickets FOREIGN KEY(ticket_id) REFERENCES tickets (id) ON DELETE CASCADE, 
@@ -221,6 +213,14 @@ CREATE TABLE ticket_comments (
 );
 
 CREATE INDEX ix_ticket_comments_ticket_id_created_at ON ticket_comments (ticket_id, created_at);
+
+CREATE TABLE tags (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	label VARCHAR(50) NOT NULL, 
+	color CHAR(7) DEFAULT '#888888', 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_tags_label UNIQUE (label)
+);
 
 CREATE TABLE ticket_tags (
 	ticket_id BIGINT NOT NULL, 

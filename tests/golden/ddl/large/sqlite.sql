@@ -25,27 +25,6 @@ CREATE TABLE addresses (
 	CONSTRAINT fk_addresses_country_code_countries FOREIGN KEY(country_code) REFERENCES countries (code)
 );
 
-CREATE TABLE customers (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	name VARCHAR(200) NOT NULL, 
-	email VARCHAR(255), 
-	vat_number VARCHAR(32), 
-	billing_address_id BIGINT, 
-	notes TEXT, 
-	created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL, 
-	deleted_at TIMESTAMP, 
-	CONSTRAINT fk_customers_billing_address_id_addresses FOREIGN KEY(billing_address_id) REFERENCES addresses (id)
-);
-
-CREATE UNIQUE INDEX ux_customers_vat_number ON customers (vat_number) WHERE deleted_at IS NULL;
-
-CREATE TABLE tags (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	label VARCHAR(50) NOT NULL, 
-	color CHAR(7) DEFAULT '#888888', 
-	CONSTRAINT uq_tags_label UNIQUE (label)
-);
-
 -- sqlite: table departments comment not stored: Organisational units; parent_id forms the org tree.
 
 CREATE TABLE departments (
@@ -130,6 +109,20 @@ CREATE TABLE milestone_notes (
 	CONSTRAINT fk_milestone_notes_project_id_seq_milestones FOREIGN KEY(project_id, seq) REFERENCES milestones (project_id, seq) ON DELETE CASCADE
 );
 
+CREATE TABLE customers (
+	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
+	name VARCHAR(200) NOT NULL, 
+	email VARCHAR(255), 
+	vat_number VARCHAR(32), 
+	billing_address_id BIGINT, 
+	notes TEXT, 
+	created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	deleted_at TIMESTAMP, 
+	CONSTRAINT fk_customers_billing_address_id_addresses FOREIGN KEY(billing_address_id) REFERENCES addresses (id)
+);
+
+CREATE UNIQUE INDEX ux_customers_vat_number ON customers (vat_number) WHERE deleted_at IS NULL;
+
 CREATE TABLE contracts (
 	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
 	customer_id BIGINT NOT NULL, 
@@ -212,6 +205,13 @@ CREATE TABLE ticket_comments (
 
 CREATE INDEX ix_ticket_comments_ticket_id_created_at ON ticket_comments (ticket_id, created_at);
 
+CREATE TABLE tags (
+	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
+	label VARCHAR(50) NOT NULL, 
+	color CHAR(7) DEFAULT '#888888', 
+	CONSTRAINT uq_tags_label UNIQUE (label)
+);
+
 CREATE TABLE ticket_tags (
 	ticket_id BIGINT NOT NULL, 
 	tag_id INTEGER NOT NULL, 
@@ -244,7 +244,7 @@ CREATE TABLE audit_events (
 	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
 	occurred_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	actor_id BIGINT, 
-	action VARCHAR(40) NOT NULL, 
+	"action" VARCHAR(40) NOT NULL, 
 	payload JSON, 
 	tag VARCHAR(20) DEFAULT 'x', 
 	CONSTRAINT fk_audit_events_actor_id_employees FOREIGN KEY(actor_id) REFERENCES employees (id) ON DELETE SET NULL

@@ -8,8 +8,8 @@ BEGIN;
 ALTER TABLE customers ADD COLUMN name__new VARCHAR;
 UPDATE "customers" SET "name__new" = CAST("name" AS TEXT);
 -- verify (apply runs it): SELECT COUNT(*) FROM "customers" WHERE NOT "name" IS NULL AND "name__new" IS NULL returns 0
-CREATE TABLE "_dbmodel_copy_customers" AS SELECT * FROM "customers";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_customers" AS SELECT "id", "email", "name", "name__new", CAST("status" AS TEXT) AS "status", "created_at" FROM "customers";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE customers;
 CREATE TABLE customers (
@@ -38,8 +38,8 @@ FROM _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_customers;
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
-CREATE TABLE "_dbmodel_copy_customers" AS SELECT * FROM "customers";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_customers" AS SELECT "id", "email", "name__new", CAST("status" AS TEXT) AS "status", "created_at" FROM "customers";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE customers;
 CREATE TABLE customers (

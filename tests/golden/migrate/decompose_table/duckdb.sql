@@ -12,8 +12,8 @@ CREATE TABLE categories (
 );
 COMMENT ON TABLE categories IS 'moved out of products (each name determines category)';
 INSERT INTO "categories" ("name", "category") SELECT DISTINCT "name", "category" FROM "products" WHERE NOT "name" IS NULL;
-CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_products" AS SELECT "id", "name", "price", "category" FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (
@@ -40,8 +40,8 @@ FROM _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_products;
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
-CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_products" AS SELECT "id", "name", "price" FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (

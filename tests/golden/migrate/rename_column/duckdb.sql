@@ -5,8 +5,8 @@
 
 -- unit 1 (transaction; step 1)
 BEGIN;
-CREATE TABLE "_dbmodel_copy_customers" AS SELECT * FROM "customers";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_customers" AS SELECT "id", "email", "name", CAST("status" AS TEXT) AS "status", "created_at" FROM "customers";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE customers;
 CREATE TABLE customers (

@@ -5,8 +5,8 @@
 
 -- unit 1 (transaction; step 1)
 BEGIN;
-CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_products" AS SELECT "id", "name", "price", "category" FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (

@@ -8,8 +8,8 @@ BEGIN;
 ALTER TABLE products ADD COLUMN brand VARCHAR;
 ALTER TABLE products ADD COLUMN model VARCHAR;
 UPDATE "products" SET "brand" = CASE WHEN STRPOS("name", ' ') = 0 THEN "name" ELSE SUBSTRING("name", 1, STRPOS("name", ' ') - 1) END, "model" = CASE WHEN STRPOS("name", ' ') = 0 THEN NULL ELSE SUBSTRING("name", STRPOS("name", ' ') + LENGTH(' ')) END;
-CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_products" AS SELECT "id", "name", "brand", "model", "price", "category" FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (

@@ -5,8 +5,8 @@
 
 -- unit 1 (transaction; step 1, 2, 3, 4, 5, 6)
 BEGIN;
-CREATE TABLE "_dbmodel_copy_customers" AS SELECT * FROM "customers";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_customers" AS SELECT "id", "email", "name", CAST("status" AS TEXT) AS "status", "created_at" FROM "customers";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE customers;
 CREATE TABLE customers (
@@ -44,8 +44,8 @@ CREATE TABLE coupons (
     CONSTRAINT fk_coupons_customer_id_customers FOREIGN KEY(customer_id) REFERENCES customers (id)
 );
 ALTER TABLE customers ADD COLUMN phone VARCHAR;
-CREATE TABLE "_dbmodel_copy_products" AS SELECT * FROM "products";
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_products" AS SELECT "id", "name", "price", "category" FROM "products";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 DROP TABLE products;
 CREATE TABLE products (
@@ -73,7 +73,7 @@ FROM _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_orders;
 DROP TABLE _dbmodel_copy_products;
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
-CREATE TABLE "_dbmodel_copy_orders" AS SELECT * FROM "orders";
+CREATE TABLE "_dbmodel_copy_orders" AS SELECT "id", "customer_id", "product_id", "qty", "note" FROM "orders";
 DROP TABLE orders;
 CREATE TABLE orders (
 	id INTEGER NOT NULL, 

@@ -1,0 +1,103 @@
+"""ERD at scale: ``dbmodel erd`` as a whole process beside Graphviz's ``dot`` alone on the same DOT,
+in the same run, at 300 tables.
+
+    .venv/bin/python bench/erd_scale.py [--runs 3] [--no-write]
+
+Schemas: ``synthetic(300)`` (``dbmodel_kit.erd._gen``, ~8 columns and ~1.5 FKs a table) as a
+PostgreSQL DDL file and as YAML, and 300 tables of renamed copies of the biggest corpus schema
+(bench/scale.py) as YAML. For each, the full drawing (``--full``) and the default one (above 60
+tables an overview: key columns only): ``dbmodel erd FILE -o out.svg`` as a new process (wall and
+CPU, ``dot`` child included), ``dot -Tsvg`` alone on the DOT that command draws (``-o out.dot``), and
+the kit's share = the command's CPU minus ``dot``'s. Medians of ``--runs`` after a warm-up.
+
+Targets (issue 18): kit time <= 50% of ``dot``'s own time at 300 tables; the whole command <= 1.5x
+``dot`` alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from startup import BIN, timed  # noqa: E402
+
+
+def inputs(tmp: Path) -> list[tuple[str, Path]]:
+    from scale import build
+
+    from dbmodel_kit.ddl import create_sql
+    from dbmodel_kit.erd._gen import synthetic
+    from dbmodel_kit.io import save
+
+    syn = synthetic(300)
+    (tmp / "synthetic300.sql").write_text(create_sql(syn, "postgresql"), encoding="utf-8")
+    save(syn, tmp / "synthetic300.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus, copies = build(300)
+    save(copies, tmp / "corpus300.yaml")
+    return [("synthetic(300), DDL file", tmp / "synthetic300.sql"), ("synthetic(300), YAML", tmp / "synthetic300.yaml"),
+            (f"300 tables of {corpus} copies, YAML", tmp / "corpus300.yaml")]
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    tmp = Path(tempfile.mkdtemp())
+    load0 = os.getloadavg()[0]
+    rows = []
+    for label, path in inputs(tmp):
+        for drawing, flags in (("full (`--full`)", ["--full"]), ("default (overview)", [])):
+            cli = [str(BIN / "dbmodel"), "erd", str(path), *flags]
+            wall, cpu = timed([*cli, "-o", str(tmp / "out.svg")], args.runs, env)
+            timed([*cli, "-o", str(tmp / "out.dot")], 1, env)
+            dot = ["dot", "-Tsvg", str(tmp / "out.dot"), "-o", str(tmp / "dot.svg")]
+            dot_wall, dot_cpu = timed(dot, args.runs, env)
+            kit = cpu - dot_cpu
+            share = "met" if kit <= 0.5 * dot_cpu else "**not met**"
+            ratio = "met" if cpu <= 1.5 * dot_cpu else "**not met**"
+            rows.append(f"| {label} | {drawing} | {wall:.2f} ({cpu:.2f}) | {dot_wall:.2f} ({dot_cpu:.2f}) | "
+                        f"{kit:.2f} = {kit / dot_cpu:.0%} of dot: {share} | {cpu / dot_cpu:.1f}x: {ratio} |")
+            print(rows[-1], flush=True)
+    load1 = os.getloadavg()[0]
+    body = "\n".join([
+        "## ERD at scale: `dbmodel erd` beside `dot` alone",
+        "",
+        "Each row: `dbmodel erd FILE -o out.svg` as a new process, and `dot -Tsvg` alone on the DOT that "
+        "command draws (both in seconds, wall with CPU in brackets; medians after a warm-up). The kit's time is "
+        "the command's CPU minus `dot`'s. Above 60 tables the default drawing is an overview (each table "
+        "collapsed to its key columns, its subject area in its header; the command says so on stderr and in "
+        "the drawing's title); `--full` draws every column, `--focus TABLE` one area.",
+        "",
+        "Targets: kit <= 50% of `dot`'s time and the whole command <= 1.5x `dot` alone at 300 tables, judged on "
+        "CPU time (the machine is shared).",
+        "",
+        "| schema | drawing | `dbmodel erd` s (CPU) | `dot` alone s (CPU) | kit CPU s | command / dot |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{load0:.1f} before and {load1:.1f} after.",
+        f"Command: `.venv/bin/python bench/erd_scale.py --runs {args.runs}`",
+    ])
+    if not args.no_write:
+        from _doc import write_section
+
+        write_section("erd-scale", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

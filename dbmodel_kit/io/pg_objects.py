@@ -1,0 +1,643 @@
+"""PostgreSQL objects beside tables: how a dump's statements and the catalog name them, and what
+each means, so the SQL import and reflection meet.
+
+The import (:mod:`.sql_import`) keeps views and materialized views as :class:`~..model.schema.View`
+(their query as written), and functions, procedures, aggregates, triggers, extensions, row-level
+security (policies and ``ALTER TABLE ... ENABLE ROW LEVEL SECURITY``), grants, comments on them and
+indexes of materialized views as :class:`~..model.schema.Verbatim` SQL for PostgreSQL. sqlglot
+parses few of these statements (a function body, a trigger or a policy falls back to an opaque
+command), so what identifies each is read from its first tokens with sqlglot's PostgreSQL
+tokenizer, names folded as the engine folds them. Reflection (:mod:`.reflect`) names the same
+objects from the catalog with the same helpers:
+
+- a function, procedure or aggregate is ``name(type, ...)``, its identity argument types in
+  PostgreSQL's own spelling (``format_type``: ``integer``, ``timestamp with time zone``), as
+  ``DROP FUNCTION`` takes them (:func:`signature`);
+- a trigger or policy is ``name on table`` (their names are per table);
+- a grant is ``on KIND object`` (every GRANT/REVOKE on it, in order);
+- row-level security is ``enable row level security on table`` (``force`` likewise).
+
+The catalog gives back another text than the dump held (``pg_get_viewdef``, ``pg_get_functiondef``,
+``pg_get_triggerdef``), so :func:`meaning` compares two objects by what they do, as CHECKs are
+compared through :func:`dbmodel_kit.ddl.sqltext.normalize`.
+
+>>> signature("film_in_stock", "p_film_id integer, p_store_id int, OUT p_film_count integer")
+'film_in_stock(integer, integer)'
+>>> signature("last_day", "timestamptz")
+'last_day(timestamp with time zone)'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.tokens import Token, TokenType
+
+from ..errors import ModelError
+from ..model.naming import qualify
+from ..model.schema import Verbatim, View
+
+__all__ = ["DEFAULT_SCHEMA", "Head", "canonical_type", "grant_effect", "meaning", "signature", "split_args",
+           "tokens"]
+
+#: The schema an unqualified name lives in (pg_dump writes it out; the model leaves it unnamed).
+DEFAULT_SCHEMA = "public"
+
+_PG = sqlglot.Dialect.get_or_raise("postgres")
+_WORD = re.compile(r"^[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*$")
+
+
+def tokens(code: str) -> list[Token]:
+    return _PG.tokenize(code)
+
+
+def _name_part(tok: Token) -> str | None:
+    """A name part: a quoted identifier as written, an unquoted word folded to lower case."""
+    if tok.token_type == TokenType.IDENTIFIER:
+        return tok.text
+    if tok.token_type not in (TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.NUMBER) and _WORD.match(tok.text):
+        return tok.text.lower()
+    return None
+
+
+@dataclass
+class Head:
+    """A statement's tokens with a cursor: reads words and qualified names from its head."""
+
+    code: str
+    toks: list[Token]
+    i: int = 0
+
+    @classmethod
+    def of(cls, code: str) -> Head:
+        return cls(code, tokens(code))
+
+    def peek(self, n: int = 0) -> str:
+        j = self.i + n
+        return self.toks[j].text.upper() if j < len(self.toks) and self.toks[j].token_type not in (
+            TokenType.IDENTIFIER, TokenType.STRING, TokenType.HEREDOC_STRING) else ""
+
+    def accept(self, *words: str) -> bool:
+        """Skip ``words`` when they come next (all of them), and say whether they did."""
+        if all(self.peek(n) == w for n, w in enumerate(words)):
+            self.i += len(words)
+            return True
+        return False
+
+    def skip_until(self, *words: str) -> bool:
+        """Move past the next of ``words`` outside parentheses; False when none comes."""
+        depth = 0
+        while self.i < len(self.toks):
+            tok = self.toks[self.i]
+            self.i += 1
+            if tok.token_type == TokenType.L_PAREN:
+                depth += 1
+            elif tok.token_type == TokenType.R_PAREN:
+                depth -= 1
+            elif depth == 0 and tok.token_type not in (TokenType.IDENTIFIER, TokenType.STRING) \
+                    and tok.text.upper() in words:
+                return True
+        return False
+
+    def name(self) -> tuple[str | None, str]:
+        """A possibly qualified name: ``(schema, name)``, the default schema as None."""
+        parts = self.parts()
+        schema = parts[-2] if len(parts) > 1 else None
+        return (None if schema == DEFAULT_SCHEMA else schema), parts[-1]
+
+    def parts(self) -> list[str]:
+        """The parts of a dotted name (``schema.table.column``), folded as the engine folds them."""
+        parts: list[str] = []
+        while self.i < len(self.toks):
+            part = _name_part(self.toks[self.i])
+            if part is None:
+                break
+            parts.append(part)
+            self.i += 1
+            if self.i < len(self.toks) and self.toks[self.i].token_type == TokenType.DOT:
+                self.i += 1
+                continue
+            break
+        if not parts:
+            raise ModelError("SQL syntax error: a name was expected")  # a ValueError, as callers expect
+        return parts
+
+    def parenthesized(self) -> str | None:
+        """The text inside the parentheses that come next (None when none do)."""
+        if self.i >= len(self.toks) or self.toks[self.i].token_type != TokenType.L_PAREN:
+            return None
+        start, depth = self.toks[self.i].end + 1, 0
+        while self.i < len(self.toks):
+            tok = self.toks[self.i]
+            self.i += 1
+            if tok.token_type == TokenType.L_PAREN:
+                depth += 1
+            elif tok.token_type == TokenType.R_PAREN:
+                depth -= 1
+                if depth == 0:
+                    return self.code[start:tok.start]
+        return self.code[start:]
+
+    def rest(self) -> str:
+        """The text from the cursor on."""
+        return self.code[self.toks[self.i].start:] if self.i < len(self.toks) else ""
+
+    def string(self) -> str | None:
+        """The string literal that comes next (``NULL``: None)."""
+        if self.i < len(self.toks) and self.toks[self.i].token_type in (TokenType.STRING, TokenType.HEREDOC_STRING,
+                                                                       TokenType.NATIONAL_STRING):
+            self.i += 1
+            return self.toks[self.i - 1].text
+        if self.i < len(self.toks) and self.toks[self.i].token_type == TokenType.BYTE_STRING:  # E'...'
+            self.i += 1
+            return self.toks[self.i - 1].text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+        return None
+
+
+# -- function signatures ------------------------------------------------------------------------
+
+#: PostgreSQL's own names for its type aliases (https://www.postgresql.org/docs/current/datatype.html,
+#: table 8.1 "Aliases"): the catalog (format_type) always writes the name on the left of each pair's
+#: value, a script may write either. Written out because sqlglot has no PostgreSQL-spelling writer.
+_TYPE_NAMES = {
+    "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint", "bool": "boolean",
+    "float8": "double precision", "float": "double precision", "float4": "real", "decimal": "numeric",
+    "varchar": "character varying", "char": "character", "bpchar": "character", "varbit": "bit varying",
+    "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
+    "timetz": "time with time zone", "time": "time without time zone", "serial": "integer",
+    "bigserial": "bigint", "smallserial": "smallint", "serial4": "integer", "serial8": "bigint",
+    "character varying": "character varying",
+}
+_TYPE_START = frozenset({"double", "character", "char", "varchar", "timestamp", "time", "bit", "interval",
+                         "national", "setof", "nchar"})
+_ARG_MODES = frozenset({"in", "out", "inout", "variadic"})
+
+
+def split_args(text: str) -> list[str]:
+    """The items of a comma-separated list, commas inside parentheses, brackets and quotes kept."""
+    out, depth, start = [], 0, 0
+    toks = tokens(text)
+    for tok in toks:
+        if tok.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+        elif tok.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+        elif tok.token_type == TokenType.COMMA and depth == 0:
+            out.append(text[start:tok.start].strip())
+            start = tok.end + 1
+    last = text[start:].strip()
+    if last or out:
+        out.append(last)
+    return out
+
+
+def canonical_type(text: str) -> str:
+    """A type as ``format_type`` writes it in a signature: lower case, no type modifier (PostgreSQL
+    drops it from argument types), PostgreSQL's own name for an alias, ``pg_catalog.``/``public.``
+    left out.
+
+    >>> canonical_type("NUMERIC(5, 2)"), canonical_type("pg_catalog.int4[]"), canonical_type('"Mood"')
+    ('numeric', 'integer[]', '"Mood"')
+    """
+    t = " ".join(text.split())
+    t = re.sub(r"\s*\([^()]*\)", "", t)  # typmods
+    array = ""
+    m = re.search(r"((?:\s*\[\s*\d*\s*\])+)$", t)
+    if m:
+        array = "[]" * m.group(1).count("[")
+        t = t[:m.start()]
+    if re.search(r"\s+ARRAY$", t, re.I):
+        array, t = "[]", re.sub(r"\s+ARRAY$", "", t, flags=re.I)
+    t = re.sub(r'^(?:pg_catalog|public)\s*\.\s*', "", t, flags=re.I)
+    if not t.startswith('"'):
+        t = t.lower()
+        t = _TYPE_NAMES.get(t, t)
+    elif re.fullmatch(r'"[a-z_][a-z0-9_]*"', t):
+        t = t[1:-1]
+    return t + array
+
+
+def _arg_type(arg: str, procedure: bool) -> str | None:
+    """The identity type of one argument declaration (None: an OUT argument of a function, which is
+    not part of its identity)."""
+    body = re.split(r"\s+DEFAULT\s+|\s*=\s*", arg, maxsplit=1, flags=re.I)[0].strip()
+    words = body.split(None, 1)
+    if words and words[0].lower() in _ARG_MODES and len(words) > 1:
+        if words[0].lower() == "out" and not procedure:
+            return None
+        body = words[1]
+    toks = tokens(body)
+    if len(toks) >= 2:
+        first, second = toks[0], toks[1]
+        # "name type": the first word names the argument, unless it starts a type of several words
+        # (double precision, character varying) or the type goes on with "." "(" "["
+        named = first.token_type == TokenType.IDENTIFIER or (
+            bool(_WORD.match(first.text)) and first.text.lower() not in _TYPE_START)
+        if named and second.token_type not in (TokenType.DOT, TokenType.L_PAREN, TokenType.L_BRACKET):
+            body = body[second.start:]
+    return canonical_type(body)
+
+
+def signature(name: str, args: str, procedure: bool = False) -> str:
+    """``name(type, ...)``: the identity of a function, procedure or aggregate given its argument
+    list as written (names, modes, defaults) or as ``pg_get_function_identity_arguments`` gives it."""
+    args = args.strip()
+    if args == "*":
+        return f"{name}(*)"
+    parts = [p for p in split_args(args) if p]
+    if any(re.match(r"ORDER\s+BY\b", p, re.I) for p in parts):  # ordered-set aggregate: (x ORDER BY y)
+        return f"{name}({' '.join(args.split())})"
+    types = [t for t in (_arg_type(p, procedure) for p in parts) if t is not None]
+    return f"{name}({', '.join(types)})"
+
+
+# -- what an object means ---------------------------------------------------------------------------
+
+def _strip_default_schema(tree: exp.Expression) -> exp.Expression:
+    for table in tree.find_all(exp.Table):
+        if table.db == DEFAULT_SCHEMA and not table.args.get("catalog"):
+            table.set("db", None)
+    for col in tree.find_all(exp.Column):
+        if col.args.get("db") is not None and col.db == DEFAULT_SCHEMA:
+            col.set("db", None)
+    for fn in tree.find_all(exp.Dot):
+        left = fn.this
+        if isinstance(left, exp.Identifier | exp.Var) and left.name == DEFAULT_SCHEMA:
+            fn.replace(fn.expression)
+    return tree
+
+
+def _unqualify_single_source(tree: exp.Expression) -> exp.Expression:
+    """In a SELECT reading one table and joining none, ``t.col`` is ``col`` (PostgreSQL qualifies
+    every column of a stored view)."""
+    for select in tree.find_all(exp.Select):
+        source = select.args.get("from_") or select.args.get("from")
+        if source is None or select.args.get("joins") or not isinstance(source.this, exp.Table):
+            continue
+        name = source.this.alias_or_name
+        for col in select.find_all(exp.Column):
+            if col.table == name and not col.args.get("db") and col.find_ancestor(exp.Select) is select:
+                col.set("table", None)
+    for table in tree.find_all(exp.Table):  # FROM t AS t is FROM t
+        alias = table.args.get("alias")
+        if isinstance(alias, exp.TableAlias) and not alias.columns and alias.name == table.name:
+            table.set("alias", None)
+    return tree
+
+
+def stored_view_query(query: str, tables: dict[str, dict[str, str]]) -> str:
+    """A PostgreSQL view's query as the engine stores it, as far as the model's tables tell: ``*``
+    expanded into the columns it stands for and every column qualified by its table (``CREATE VIEW``
+    rewrites the query so; ``pg_get_viewdef`` gives that back). ``tables``: key -> {column: type}.
+    The query as written when sqlglot cannot qualify it."""
+    from sqlglot.optimizer.qualify import qualify as qualify_query
+
+    try:
+        tree = sqlglot.parse_one(query, read="postgres")
+        done = qualify_query(tree, schema=tables, dialect="postgres", expand_stars=True, qualify_columns=True,
+                             validate_qualify_columns=False, quote_identifiers=False, identify=False,
+                             )
+        with contextlib.suppress(Exception):  # a type sqlglot cannot read: the query without the casts
+            done = _implicit_casts(done.copy(), tables)
+        return done.sql("postgres")
+    except (sqlglot.errors.SqlglotError, KeyError, ValueError, AttributeError):
+        return query
+
+
+#: Integer kinds PostgreSQL casts a column of to ``numeric`` (or ``double precision``) in
+#: arithmetic beside a value of that type: its operators take two of one type.
+_PG_INTEGERS = {exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT}
+_PG_WIDER = {exp.DataType.Type.DECIMAL: "numeric", exp.DataType.Type.DOUBLE: "double precision",
+             exp.DataType.Type.FLOAT: "double precision"}
+
+
+def _implicit_casts(tree: exp.Expression, tables: dict[str, dict[str, str]]) -> exp.Expression:
+    """``tree`` with the casts PostgreSQL writes into a stored view (``(qty)::numeric * price``):
+    an integer column in arithmetic beside a numeric or floating value is cast to its type."""
+    from sqlglot.optimizer.annotate_types import annotate_types
+
+    typed = annotate_types(tree, schema=tables, dialect="postgres")
+
+    def kind(node: exp.Expression) -> exp.DataType.Type | None:
+        if isinstance(node, exp.Literal) and not node.is_string:
+            return exp.DataType.Type.DECIMAL if "." in node.this or "e" in node.this.lower() else None
+        return node.type.this if node.type is not None else None
+
+    def cast(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod):
+            return node
+        for side, other in (("this", node.expression), ("expression", node.this)):
+            col = node.args[side]
+            wider = _PG_WIDER.get(kind(other))  # type: ignore[arg-type]
+            if isinstance(col, exp.Column) and kind(col) in _PG_INTEGERS and wider is not None:
+                node.set(side, exp.cast(col.copy(), wider, dialect="postgres"))
+        return node
+
+    return typed.transform(cast)
+
+
+@functools.lru_cache(maxsize=1024)
+def query_meaning(query: str) -> str:
+    """A PostgreSQL query in one canonical text: identifiers folded, ``public.`` left out, the casts,
+    parentheses and spellings the engine adds undone (:func:`dbmodel_kit.ddl.sqltext.normalize`);
+    the text itself with its whitespace collapsed when sqlglot cannot read it."""
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+    from ..ddl.sqltext import NORMALIZE_RULES, _reparenthesize
+
+    try:
+        tree = sqlglot.parse_one(query, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return " ".join(query.split())
+    tree = _unqualify_single_source(_strip_default_schema(
+        normalize_identifiers(tree, dialect="postgres")))  # type: ignore[arg-type]
+    for _ in range(8):
+        before = tree.sql()
+        tree = _reparenthesize(tree)
+        for rule in NORMALIZE_RULES:
+            tree = tree.transform(functools.partial(rule, kinds={}))
+        if tree.sql() == before:
+            break
+    # then the engine-neutral rules (joins out of their parentheses, INNER, self-named aliases...)
+    from ..ddl.sqltext import query_meaning as neutral
+
+    return neutral(_reparenthesize(tree).sql())
+
+
+_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+
+
+def _routine_meaning(sql: str) -> tuple[Any, ...]:
+    """A CREATE FUNCTION/PROCEDURE/AGGREGATE by its parts: the header's words (folded, in a set:
+    the engine writes the options in its own order), and each string literal (the body) as is."""
+    h = Head.of(sql)
+    words: list[str] = []
+    bodies: list[str] = []
+    for tok in h.toks:
+        if tok.token_type in (TokenType.STRING, TokenType.HEREDOC_STRING):
+            bodies.append(tok.text)
+        elif tok.token_type == TokenType.IDENTIFIER:
+            words.append(f'"{tok.text}"' if not re.fullmatch(r"[a-z_][a-z0-9_]*", tok.text) else tok.text)
+        else:
+            words.append(tok.text.lower())
+    words = _type_aliases(words)
+    text = " ".join(words)
+    text = re.sub(r"^create (?:or replace )?", "create ", text)
+    text = re.sub(r"\bpublic \. ", "", text)
+    head, _, tail = text.partition(")")  # the argument list as a signature
+    opts = set(re.findall(r"[a-z_][a-z0-9_]*|[^\sa-z_]+", tail)) - {"as", ";"}
+    # options the catalog does not write back because they are the defaults
+    opts -= {"volatile"}
+    if "definer" not in opts:
+        opts -= {"security", "invoker"}
+    if not opts & {"safe", "restricted"}:
+        opts -= {"parallel", "unsafe"}
+    return head, frozenset(opts), tuple(bodies)
+
+
+def _type_aliases(words: list[str]) -> list[str]:
+    """Type words in PostgreSQL's own names (``int`` -> ``integer``; :data:`_TYPE_NAMES`)."""
+    out = []
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w in _TYPE_NAMES and not (w in ("timestamp", "time") and nxt in ("with", "without")) \
+                and not (w == "character" and nxt == "varying") and nxt != ".":
+            out.append(_TYPE_NAMES[w])
+        else:
+            out.append(w)
+    return out
+
+
+def _text_meaning(sql: str) -> str:
+    """Tokens of ``sql`` joined by one space, words folded, ``public.`` left out."""
+    out = []
+    for tok in tokens(sql):
+        if tok.token_type == TokenType.IDENTIFIER:
+            out.append(tok.text)  # quoted: as written
+        elif tok.token_type in (TokenType.STRING, TokenType.HEREDOC_STRING):
+            out.append(repr(tok.text))
+        else:
+            out.append(tok.text.lower())
+    text = " ".join(out)
+    text = re.sub(r"\bpublic \. ", "", text)
+    return re.sub(r"^create or replace ", "create ", text).rstrip(" ;")
+
+
+#: What PUBLIC may do with a new object of each kind without any GRANT (ACL defaults,
+#: https://www.postgresql.org/docs/current/ddl-priv.html table 5.2; the ``public`` schema's USAGE
+#: since PostgreSQL 15).
+_PUBLIC_DEFAULT = {"function": {"EXECUTE"}, "procedure": {"EXECUTE"}, "routine": {"EXECUTE"},
+                   "type": {"USAGE"}, "domain": {"USAGE"}, "language": {"USAGE"},
+                   "database": {"CONNECT", "TEMPORARY"}}
+_ALL = {"table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+        "sequence": ("USAGE", "SELECT", "UPDATE"), "schema": ("USAGE", "CREATE"),
+        "database": ("CREATE", "CONNECT", "TEMPORARY"), "function": ("EXECUTE",), "procedure": ("EXECUTE",),
+        "routine": ("EXECUTE",), "type": ("USAGE",), "domain": ("USAGE",), "language": ("USAGE",)}
+
+
+def baseline(kind: str, obj: str) -> frozenset[tuple[str, str]]:
+    """``(grantee, privilege)`` pairs an object has before any GRANT (its owner's left aside)."""
+    if kind == "schema" and obj == DEFAULT_SCHEMA:
+        return frozenset({("public", "USAGE")})
+    return frozenset(("public", p) for p in _PUBLIC_DEFAULT.get(kind, ()))
+
+
+_GRANT = re.compile(r"^\s*(GRANT|REVOKE)\s+(?:GRANT\s+OPTION\s+FOR\s+)?(?P<privs>.*?)\s+ON\s+"
+                    r"(?:(?P<kind>TABLE|SEQUENCE|SCHEMA|FUNCTION|PROCEDURE|ROUTINE|DATABASE|TYPE|DOMAIN|LANGUAGE|"
+                    r"FOREIGN\s+DATA\s+WRAPPER|FOREIGN\s+SERVER|TABLESPACE|LARGE\s+OBJECT)\s+)?(?P<obj>.*?)\s+"
+                    r"(?:TO|FROM)\s+(?P<who>.*?)(?:\s+WITH\s+GRANT\s+OPTION|\s+GRANTED\s+BY\s+.*|\s+CASCADE|"
+                    r"\s+RESTRICT)?\s*;?\s*$", re.I | re.S)
+
+
+def grant_target(sql: str) -> tuple[str, str] | None:
+    """``(kind, object)`` a GRANT or REVOKE on an object is about (``("schema", "public")``), None
+    for a grant of a role."""
+    m = _GRANT.match(sql)
+    if m is None:
+        return None
+    kind = " ".join((m.group("kind") or "table").lower().split())
+    objs = []
+    for part in split_args(m.group("obj")):
+        h = Head.of(part)
+        if kind in ("function", "procedure", "routine"):
+            schema, name = h.name()
+            args = h.parenthesized()
+            objs.append(qualify(schema, signature(name, args or "", kind == "procedure")))
+        else:
+            try:
+                schema, name = h.name()
+            except ValueError:
+                return None
+            objs.append(name if kind == "schema" else qualify(schema, name))
+    return kind, ", ".join(objs)
+
+
+def grant_effect(sql: str) -> frozenset[tuple[str, str]] | str:
+    """The privileges others hold on the object after the GRANT/REVOKE statements in ``sql`` (one
+    object's, in order) starting from what it has by default, as ``(grantee, privilege)`` pairs;
+    the text itself when a statement cannot be read."""
+    held: set[tuple[str, str]] | None = None
+    for stmt in split_statements(sql):
+        m = _GRANT.match(stmt)
+        target = grant_target(stmt)
+        if m is None or target is None:
+            return _text_meaning(sql)
+        kind, obj = target
+        if held is None:
+            held = set(baseline(kind, obj))
+        privs: list[str] = []
+        for p in split_args(m.group("privs")):
+            word = " ".join(p.upper().split())
+            if word in ("ALL", "ALL PRIVILEGES"):
+                privs += _ALL.get(kind, ("ALL",))
+            else:
+                privs.append("TEMPORARY" if word == "TEMP" else word)
+        who = [w.strip().strip('"') if w.strip().startswith('"') else w.strip().lower()
+               for w in split_args(m.group("who"))]
+        for grantee in who:
+            grantee = re.sub(r"^group\s+", "", grantee)
+            for p in privs:
+                (held.add if m.group(1).upper() == "GRANT" else held.discard)((grantee, p))
+    return frozenset(held or ())
+
+
+def split_statements(sql: str) -> list[str]:
+    """``sql``'s statements (split at semicolons outside quotes)."""
+    out, start = [], 0
+    for tok in tokens(sql):
+        if tok.token_type == TokenType.SEMICOLON:
+            out.append(sql[start:tok.start].strip())
+            start = tok.end + 1
+    if sql[start:].strip():
+        out.append(sql[start:].strip())
+    return [s for s in out if s]
+
+
+def meaning(item: View | Verbatim) -> Any:
+    """What a PostgreSQL view or verbatim object does, comparable between the text a script held
+    and the text the catalog gives back; for other dialects the object itself."""
+    if isinstance(item, View):
+        if item.dialect != "postgresql":
+            return item
+        return ("view", item.key, item.materialized, query_meaning(item.query), item.comment)
+    if item.dialect != "postgresql":
+        return item
+    if item.kind in ("function", "procedure", "aggregate"):
+        what: Any = _routine_meaning(item.sql)
+    elif item.kind == "grant":
+        what = grant_effect(item.sql)
+    elif item.kind == "extension":
+        what = None  # one extension of a name per database; its version is the server's
+    elif item.kind == "statement":
+        what = re.sub(r"^alter table (?:if exists )?only ", "alter table ", _text_meaning(item.sql))
+    elif item.kind == "trigger":
+        what = re.sub(r" execute procedure ", " execute function ", _text_meaning(item.sql))
+        if " for each " not in what:  # statement-level unless said: the catalog says it
+            what = re.sub(r" (when \(|execute function )", r" for each statement \1", what, count=1)
+    elif item.kind == "index":
+        # pg_get_indexdef writes the default method and ON ONLY of a partitioned table's index
+        what = re.sub(r" using btree \(", " (", _text_meaning(item.sql).replace(" on only ", " on "))
+        what = re.sub(r"^create index concurrently ", "create index ", what)
+    else:
+        what = _text_meaning(item.sql)
+    return (item.kind, item.key, what, item.comment)
+
+
+# -- what an object needs -------------------------------------------------------------------------
+
+def view_parts(query: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]] | None:
+    """``(columns, tables, calls)`` of a view's query: its column names (empty when not all can be
+    told), the keys of the tables and views it reads (common table expressions left out) and
+    of the functions it calls; None when sqlglot cannot read it."""
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+    try:
+        tree = normalize_identifiers(sqlglot.parse_one(query, read="postgres"), dialect="postgres")
+    except sqlglot.errors.SqlglotError:
+        return None
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    seen: dict[str, None] = {}
+    for t in tree.find_all(exp.Table):
+        if isinstance(t.this, exp.Identifier) and not (not t.db and t.name in ctes):
+            seen.setdefault(qualify(t.db if t.db and t.db != DEFAULT_SCHEMA else None, t.name), None)
+    columns: tuple[str, ...] = ()
+    if isinstance(tree, exp.Select) and not tree.is_star:
+        names = tuple(e.alias_or_name for e in tree.selects)
+        if all(names) and len(set(names)) == len(names):
+            columns = names
+    calls = frozenset(f.name.lower() if isinstance(f, exp.Anonymous) else str(f.sql_name()).lower()
+                      for f in tree.find_all(exp.Func))
+    calls |= frozenset(d.expression.name.lower() for d in tree.find_all(exp.Dot)
+                       if isinstance(d.expression, exp.Func | exp.Anonymous))
+    return columns, tuple(seen), calls
+
+
+def routine_keys(names: frozenset[str] | set[str], objects: Any) -> tuple[str, ...]:
+    """Keys of the functions and aggregates among ``objects`` whose bare name is in ``names``."""
+    return tuple(o.key for o in objects if o.kind in ("function", "aggregate", "procedure")
+                 and o.name.split("(", 1)[0].lower() in names)
+
+
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_$]*)\s*\(")
+
+
+def body_calls(sql: str) -> frozenset[str]:
+    """Bare names called in a routine's body (its string literals: ``name(``), lower case."""
+    out: set[str] = set()
+    for tok in tokens(sql):
+        if tok.token_type in (TokenType.STRING, TokenType.HEREDOC_STRING):
+            out.update(m.group(1).lower() for m in _CALL.finditer(tok.text))
+    return frozenset(out)
+
+
+def with_dependencies(views: list[View], objects: list[Verbatim],
+                      parts_of: dict[str, Any] | None = None) -> tuple[list[View], list[Verbatim]]:
+    """Views depending on the routines they call, routines on the routines their bodies call (so
+    DDL creates each after them, and leaves a view out where a routine it calls is not created).
+    ``parts_of``: :func:`view_parts` already read, by query (a query is parsed once)."""
+    out_views = []
+    for v in views:
+        parts = None
+        if v.dialect == "postgresql":
+            parts = parts_of[v.query] if parts_of is not None and v.query in parts_of else view_parts(v.query)
+        extra = [k for k in routine_keys(parts[2], objects) if k not in v.depends_on] if parts else []
+        out_views.append(View(v.name, v.query, v.dialect, v.columns, v.depends_on + tuple(extra), v.materialized,
+                              v.comment, v.schema) if extra else v)
+    out_objects = []
+    for o in objects:
+        if o.dialect == "postgresql" and o.kind in ("function", "procedure"):
+            extra = [k for k in routine_keys(body_calls(o.sql), objects) if k != o.key and k not in o.depends_on]
+            if extra:
+                o = Verbatim(o.kind, o.name, o.dialect, o.sql, o.depends_on + tuple(extra), o.schema, o.comment)
+        out_objects.append(o)
+    return out_views, out_objects
+
+
+_ZONED = re.compile(r"'(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2})(?::?(\d{2}))?'")
+
+
+def utc_bound(bound: str | None) -> str | None:
+    """A partition bound with each timestamp-with-zone literal written in UTC, as PostgreSQL writes it
+    in a session whose TimeZone is UTC (the catalog writes bounds in the session's zone: one bound
+    reads ``'2022-04-01 01:00:00+01'`` or ``'2022-04-01 00:00:00+00'``).
+
+    >>> utc_bound("FOR VALUES FROM ('2022-04-01 01:00:00+01') TO (MAXVALUE)")
+    "FOR VALUES FROM ('2022-04-01 00:00:00+00') TO (MAXVALUE)"
+    """
+    if bound is None:
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    def utc(m: re.Match[str]) -> str:
+        hours = int(m.group(3))
+        minutes = int(m.group(4) or 0) * (1 if hours >= 0 and not m.group(3).startswith("-") else -1)
+        at = datetime.fromisoformat(m.group(1).replace("T", " ")) - timedelta(hours=hours, minutes=minutes)
+        return f"'{at.replace(tzinfo=UTC).strftime('%Y-%m-%d %H:%M:%S')}{m.group(2) or ''}+00'"
+
+    return _ZONED.sub(utc, bound)

@@ -1,0 +1,170 @@
+"""Start-up: ``import dbmodel_kit`` and the light ``dbmodel`` commands do not import the heavy
+libraries other commands need. Checked by which modules a fresh interpreter holds afterwards, never
+by timing (docs/benchmarks.md, "Start-up", has the times)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dbmodel_kit import cli
+
+ROOT = Path(__file__).parent.parent
+SHOP = ROOT / "examples" / "ecommerce.yaml"
+
+#: Libraries only some commands need (data, sampling, migrations).
+HEAVY = ("pandas", "duckdb", "alembic", "numpy")
+#: Libraries that reading and writing a schema need, but ``--version`` and ``--help`` do not.
+SCHEMA_LIBRARIES = ("sqlglot", "sqlalchemy", "yaml", "graphviz")
+
+# Runs each command in turn in ONE fresh interpreter and prints, after each, the top-level
+# packages it holds; commands go lightest first, so a library present after a command was
+# brought in by it or by a lighter one (whose own line then shows it too).
+PROBE = r"""
+import contextlib, io, json, sys
+from dbmodel_kit.cli import main
+seen = []
+for argv in json.loads(sys.argv[1]):
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main(argv)
+    except SystemExit as e:
+        code = e.code
+    seen.append({"argv": argv, "code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})})
+print(json.dumps(seen))
+"""
+
+
+def _probe(commands: list[list[str]]) -> list[dict]:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(commands)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    return json.loads(done.stdout)
+
+
+def test_light_commands_do_not_import_the_heavy_libraries(tmp_path: Path) -> None:
+    """``--version`` and ``--help`` import no third-party library at all; ``erd``, ``lint``,
+    ``convert`` and ``ddl`` of a YAML file import none of pandas, DuckDB, Alembic or numpy."""
+    commands = [
+        ["--version"],
+        ["--help"],
+        ["erd", str(SHOP), "-f", "dot", "-o", str(tmp_path / "shop.dot")],
+        ["lint", str(SHOP)],
+        ["convert", str(SHOP), "-o", str(tmp_path / "shop.dbml")],
+        ["ddl", str(SHOP), "--dialect", "mysql"],
+        ["ddl", str(SHOP)],
+    ]
+    seen = _probe(commands)
+    assert [s["argv"] for s in seen] == commands
+    for step in seen:
+        assert step["code"] in (0, 1), step  # lint exits 1 on an error-level finding
+        forbidden = HEAVY + SCHEMA_LIBRARIES if step["argv"][0].startswith("--") else HEAVY
+        if step["argv"][0] in ("lint", "erd"):  # no SQLAlchemy: they write no DDL
+            forbidden += ("sqlalchemy",)
+        loaded = sorted(set(forbidden) & set(step["modules"]))
+        assert not loaded, f"`dbmodel {' '.join(step['argv'])}` imports {loaded}"
+
+
+def test_import_dbmodel_kit_loads_no_third_party_library() -> None:
+    """``import dbmodel_kit`` (and ``dbmodel_kit.io``) is cheap; the model (and sqlglot) loads on
+    first use of a name such as ``Model``, and SQLAlchemy only with ``reflect``."""
+    code = r"""
+import json, sys
+LIBS = {"sqlglot", "sqlalchemy", "yaml", "pandas", "duckdb", "alembic", "numpy"}
+def libs():
+    return sorted({m.split(".")[0] for m in sys.modules} & LIBS)
+import dbmodel_kit
+steps = [libs()]
+dbmodel_kit.Model().add_table("t", id="integer pk")
+steps.append(libs())
+import dbmodel_kit.io
+steps.append(libs())
+from dbmodel_kit.io import reflect
+steps.append(libs() + [reflect.__module__, reflect.__name__])
+print(json.dumps(steps))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    plain, model, io, reflect = json.loads(done.stdout)
+    assert plain == []
+    assert model == ["sqlglot"]
+    assert io == ["sqlglot"]
+    assert reflect[-2:] == ["dbmodel_kit.io.reflect", "reflect"]
+    assert "sqlalchemy" in reflect
+
+
+def test_io_reflect_is_the_function_when_the_submodule_is_imported_first() -> None:
+    """Importing ``dbmodel_kit.io.reflect`` (the module) first does not hide the function."""
+    code = ("import dbmodel_kit.io.reflect\nfrom dbmodel_kit.io import reflect\nimport dbmodel_kit.io as io\n"
+            "print(reflect.__name__, callable(reflect), io.reflect is reflect)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["reflect", "True", "True"]
+
+
+def _registered(parser: argparse.ArgumentParser) -> list[tuple[str, str | None]]:
+    """(name, help) of the subcommands of ``parser``, in the order ``--help`` lists them."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [(choice.dest, choice.help) for choice in sub._choices_actions]
+
+
+def test_the_static_command_table_matches_what_the_modules_register() -> None:
+    """``dbmodel --help`` lists cli.SUBCOMMANDS without importing the command modules, so the table
+    must name every command, in the order and with the help the modules register."""
+    full = _registered(cli.build_parser())
+    table = [(name, help) for name, (_, help) in cli.SUBCOMMANDS.items()]
+    assert full == table, "a command's name or help changed: update dbmodel_kit.cli.SUBCOMMANDS to match"
+    for name, (module, _) in cli.SUBCOMMANDS.items():
+        parser = cli.build_parser([name])
+        assert _registered(parser) == full, name
+        chosen = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+        assert len(chosen._actions) > 1, f"{name} is registered in full by {module} (not a placeholder)"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["ddl", "--help"], ["migrate", "lint", "--help"]])
+def test_help_works_for_every_level(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """``--help`` at the top and for a (nested) subcommand prints its usage and exits 0."""
+    with pytest.raises(SystemExit) as exit:
+        cli.main(argv)
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: dbmodel {' '.join(argv[:-1])}".rstrip())
+
+
+def test_an_unknown_command_is_a_usage_error_listing_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """``dbmodel bogus``: exit 2 and argparse's message naming every command."""
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["bogus"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'bogus'" in err
+    assert all(f"'{name}'" in err for name in cli.SUBCOMMANDS)
+
+
+def test_lint_word_lists_are_sqlalchemys() -> None:
+    """The reserved-word lists lint keeps (so that it starts without SQLAlchemy) are the installed
+    SQLAlchemy's, and lint's engine names are the DDL's dialects, in the same order."""
+    from dbmodel_kit.dialects import DIALECTS
+    from dbmodel_kit.lint import _words
+    from dbmodel_kit.model.types import DIALECT_NAMES
+
+    assert _words.current() == (_words.POSTGRES, _words.SQLITE_CANDIDATES)
+    assert tuple(DIALECTS) == DIALECT_NAMES
+
+
+def test_lint_word_lists_are_read_from_a_new_interpreter() -> None:
+    """current() reads SQLAlchemy's lists as installed, not this process's sets: a word put in
+    PostgreSQL's set in place (as duckdb_engine did) does not show (CI: 'describe', 'lambda'...)."""
+    from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS
+
+    from dbmodel_kit.lint import _words
+
+    assert "pivot_wider" not in RESERVED_WORDS
+    RESERVED_WORDS.add("pivot_wider")
+    try:
+        assert "pivot_wider" not in _words.current()[0]
+    finally:
+        RESERVED_WORDS.discard("pivot_wider")
