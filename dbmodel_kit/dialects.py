@@ -199,6 +199,10 @@ class Dialect:
     alter_sequence: bool = True
     #: a column attribute ``ON UPDATE CURRENT_TIMESTAMP`` (MySQL)
     on_update_now: bool = False
+    #: foreign keys checked at commit (``DEFERRABLE [INITIALLY DEFERRED]``: PostgreSQL, SQLite)
+    deferrable_fks: bool = False
+    #: unique constraints checked at commit (``UNIQUE ... DEFERRABLE``: PostgreSQL)
+    deferrable_uniques: bool = False
     #: ``now()`` is written with the column's fractional-second precision (MySQL refuses
     #: DATETIME(6) DEFAULT CURRENT_TIMESTAMP(0)... and keeps what it is given)
     now_follows_precision: bool = False
@@ -449,6 +453,7 @@ POSTGRESQL = Dialect(
     bytes_literal="'\\x{hex}'",  # bytea's hex form
     identity_style="identity", named_constraints=True, text_lengths=True, max_identifier_bytes=63,
     truncates_identifiers=True, sequence_owner=True, sequence_types=True, partitions=True, materialized_views=True,
+    deferrable_fks=True, deferrable_uniques=True,
     # indexes (and the index of each UNIQUE) share pg_class with tables; CHECK and FK names are per
     # table (https://www.postgresql.org/docs/current/catalog-pg-constraint.html)
     name_scopes={"index": "relation", "unique": "relation", "foreign_key": "table", "check": "table"},
@@ -562,6 +567,8 @@ SQLITE = Dialect(
     name_scopes={"index": "relation", "unique": "none", "foreign_key": "none", "check": "none"},
     text_lengths=True, max_identifier_bytes=None, uuid_sql=None, decimal_scale_default=None,
     connect_statements=("PRAGMA foreign_keys=ON",), explicit_begin=True, sequences=False, create_namespaces=False,
+    # https://sqlite.org/foreignkeys.html#fk_deferred; a UNIQUE constraint is always checked at once
+    deferrable_fks=True,
     # no regular expressions unless the application defines REGEXP (https://sqlite.org/lang_expr.html#regexp)
     missing_expressions={"RegexpLike": "regular expressions", "RegexpILike": "regular expressions"},
     types={

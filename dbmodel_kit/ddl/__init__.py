@@ -36,7 +36,7 @@ from ..dialects import WIDER_SIGNED, Dialect, Spelled, SpelledInteger, get_diale
 from ..errors import ModelError
 from ..model import naming
 from ..model.naming import split_key
-from ..model.schema import Column, Default, Domain, ForeignKey, Schema, Table, Verbatim, View, dependency_order
+from ..model.schema import Column, Default, Domain, ForeignKey, Schema, Table, Unique, Verbatim, View, dependency_order
 from ..model.types import INTEGER_KINDS, DataType
 from .objects import view_sql
 from .sqltext import to_dialect
@@ -831,11 +831,12 @@ def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
                           f"make it unique on whole values of ({', '.join(u.columns)}), only on a prefix, "
                           "which would reject rows the model allows"))
                 continue
+            defer = _deferrability(b, t, u, "unique constraint", d.deferrable_uniques)
             if keys_after:
                 shadow = b.key_table(t)
-                b.keys.append(sa.UniqueConstraint(*[shadow.c[c] for c in u.columns], name=u.name))
+                b.keys.append(sa.UniqueConstraint(*[shadow.c[c] for c in u.columns], name=u.name, **defer))
             else:
-                table.append_constraint(sa.UniqueConstraint(*[table.c[c] for c in u.columns], name=u.name))
+                table.append_constraint(sa.UniqueConstraint(*[table.c[c] for c in u.columns], name=u.name, **defer))
         for ck in t.checks:
             missing = _missing_functions(ck.expression, d)
             if missing:
@@ -967,8 +968,26 @@ def _foreign_key(b: _Build, t: Table, fk: ForeignKey, table: sa.Table, parent: s
                          f"{t.schema}; {b.dialect.name} would look for it in {t.schema} and the connection's own "
                          "database has no name here: put the referenced table in a named schema too",
                          where=f"{t.key}.{fk.name}")
+    kw.update(_deferrability(b, t, fk, "foreign key", b.dialect.deferrable_fks))
     return sa.ForeignKeyConstraint([table.c[c] for c in fk.columns], [parent.c[c] for c in fk.ref_columns],
                                    name=fk.name, **kw)
+
+
+def deferrable_sql(mode: str | None) -> str:
+    """How ``DEFERRABLE`` is written for a constraint's ``deferrable`` (empty for None)."""
+    return {"immediate": "DEFERRABLE", "deferred": "DEFERRABLE INITIALLY DEFERRED"}.get(mode or "", "")
+
+
+def _deferrability(b: _Build, t: Table, item: ForeignKey | Unique, what: str, supported: bool) -> dict[str, Any]:
+    """SQLAlchemy's ``deferrable``/``initially`` for a constraint checked at commit; where the engine
+    checks every constraint at each statement, a note says the clause is dropped."""
+    if not item.deferrable:
+        return {}
+    if not supported:
+        b.note(t.key, f"{what} {item.name}: {deferrable_sql(item.deferrable)} dropped ({b.dialect.name} checks "
+                      f"{'foreign keys' if what == 'foreign key' else 'unique constraints'} at each statement)")
+        return {}
+    return {"deferrable": True, "initially": "DEFERRED" if item.deferrable == "deferred" else None}
 
 
 def key_support(table: Table, columns: Iterable[str], dialect: Dialect | str) -> str:

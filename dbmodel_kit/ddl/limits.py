@@ -435,6 +435,17 @@ def _no_fk_actions(s: Schema, d: Dialect) -> Schema:
         replace(f, on_delete=None, on_update=None) for f in t.foreign_keys)))
 
 
+def _no_deferrable(s: Schema, d: Dialect) -> Schema:
+    def table(t: Table) -> Table:
+        if not d.deferrable_fks and any(f.deferrable for f in t.foreign_keys):
+            t = replace(t, foreign_keys=tuple(replace(f, deferrable=None) for f in t.foreign_keys))
+        if not d.deferrable_uniques and any(u.deferrable for u in t.uniques):
+            t = replace(t, uniques=tuple(replace(u, deferrable=None) for u in t.uniques))
+        return t
+
+    return _map_tables(s, table)
+
+
 def _no_fk_cycles(s: Schema, d: Dialect) -> Schema:
     _, deferred = dependency_order(s)
     drop = {(t.name, f.name) for t, f in deferred}
@@ -746,6 +757,9 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
     Limit("restrict_is_no_action", "ON DELETE/UPDATE RESTRICT is the default (same as NO ACTION) and "
           "is not kept", _restrict_is_no_action),
     Limit("no_fk_actions", "foreign keys take no ON DELETE / ON UPDATE actions", _no_fk_actions),
+    Limit("no_deferrable", "constraints are checked at each statement: DEFERRABLE [INITIALLY DEFERRED] is not "
+          "created on foreign keys (MySQL, DuckDB) or unique constraints (all but PostgreSQL); the DDL says so "
+          "in a note", _no_deferrable),
     Limit("no_fk_cycles", "no ALTER TABLE ADD FOREIGN KEY, so the foreign key closing each cycle is left out",
           _no_fk_cycles),
     Limit("constraint_names", "foreign-key, unique and check constraint names are not kept; they come back "
@@ -785,15 +799,16 @@ ENGINE_LIMITS: dict[str, frozenset[str]] = {
                         "varchar_needs_length", "identity_lone_key", "no_partial_index", "no_include", "key_types",
                         "decimal_defaults",
                         "unique_index_is_constraint", "update_cascade_needs_nullable", "restrict_is_no_action",
-                        "enum_inline", "comment_bmp_only",
+                        "no_deferrable", "enum_inline", "comment_bmp_only",
                         "real_default_digits", "fraction_written", "views_by_name"}),
     "sqlite": frozenset({*_ALL, *_NO_DOMAINS, "no_on_update", "unsigned_as_wider", "no_sequences",
                          "missing_functions", "char36_is_uuid", "interval_as_text", "no_uuid_function",
                          "identity_lone_key", "no_comments", "no_include", "enum_as_check", "fraction_not_kept",
-                         "set_stored", "geometry_stored", "bytes_without_length"}),
+                         "set_stored", "geometry_stored", "bytes_without_length", "no_deferrable"}),
     "duckdb": frozenset({*_ALL, *_NO_DOMAINS, "sequence_identity", "no_on_update", "text_without_length",
                          "no_partial_index",
-                         "no_include", "key_types", "decimal_defaults", "no_fk_actions", "no_fk_cycles",
+                         "no_include", "key_types", "decimal_defaults", "no_fk_actions", "no_deferrable",
+                         "no_fk_cycles",
                          "constraint_names", "enum_by_values", "fraction_not_kept", "set_stored", "geometry_stored",
                          "bytes_without_length"}),
 }

@@ -17,8 +17,8 @@ Notes are re-indented by pydbml (blank lines and common indentation stripped), s
 reads back in that form; a blank comment is left out. DBML cannot carry checks, partial-index
 ``WHERE``, ``INCLUDE``, index methods outside btree/hash/gin/gist/brin/spgist, generated
 columns, ``sensitive``, hints, the timestamps/soft-delete/audited flags, enum comments, domains,
-sequences (a ``nextval`` default is written ``increment``), native spellings, collations or
-``ON UPDATE now()``; the writer lists them in ``//`` comments above the table or the file (so a
+sequences (a ``nextval`` default is written ``increment``), native spellings, collations,
+``DEFERRABLE`` or ``ON UPDATE now()``; the writer lists them in ``//`` comments above the table or the file (so a
 reader of the file sees them), and reading ignores comments. Schemas (namespaces) are DBML's own
 ``schema.table``; DBML's default schema ``public`` reads as the model's default. Names containing a
 double quote or a line break, and table names containing a dot, cannot be written (pydbml's grammar
@@ -201,6 +201,11 @@ def _not_carried(t: Table) -> list[str]:
             notes.append(f"{c.name}: sensitive")
         if c.hints:
             notes.append(f"{c.name}: hints {dict(c.hints)}")
+    from ..ddl import deferrable_sql
+
+    notes += [f"{what} {item.name}: {deferrable_sql(item.deferrable)}"
+              for what, items in (("foreign key", t.foreign_keys), ("unique", t.uniques))
+              for item in items if item.deferrable]
     for ix in t.indexes:
         if ix.where:
             notes.append(f"index {ix.name}: where {ix.where}")

@@ -481,14 +481,16 @@ def own_part(t: Table, parent: Table) -> Table:
         return (ix.columns, ix.unique, ix.where, ix.method or "btree", ix.include)
 
     parent_ix = {index_shape(ix) for ix in parent.indexes}
-    parent_uq = {u.columns for u in parent.uniques}
-    parent_fk = {(fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete, fk.on_update) for fk in parent.foreign_keys}
+    parent_uq = {(u.columns, u.deferrable) for u in parent.uniques}
+    def fk_shape(fk: Any) -> tuple[Any, ...]:
+        return (fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete, fk.on_update, fk.deferrable)
+
+    parent_fk = {fk_shape(fk) for fk in parent.foreign_keys}
     return replace(
         t, primary_key=() if parent.primary_key and t.primary_key == parent.primary_key else t.primary_key,
         indexes=tuple(ix for ix in t.indexes if index_shape(ix) not in parent_ix),
-        uniques=tuple(u for u in t.uniques if u.columns not in parent_uq),
-        foreign_keys=tuple(fk for fk in t.foreign_keys
-                           if (fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete, fk.on_update) not in parent_fk))
+        uniques=tuple(u for u in t.uniques if (u.columns, u.deferrable) not in parent_uq),
+        foreign_keys=tuple(fk for fk in t.foreign_keys if fk_shape(fk) not in parent_fk))
 
 
 __all__ = ["PgImport", "own_part"]

@@ -366,7 +366,8 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                   "default_schema": rules.default_schema(conn) if rules.namespaced else None,
                   "checks": rules.own_checks(conn, schema) if rules.own_checks else {},
                   "domain_columns": rules.domain_columns(conn, schema) if domains else {},
-                  "missed_defaults": rules.missed_defaults(conn, schema)}
+                  "missed_defaults": rules.missed_defaults(conn, schema),
+                  "deferrable": rules.deferrable(conn, schema)}
     per_schema["domain_kinds"] = {dom.key: dom.base.kind for dom in domains}
     extra = rules.objects(conn, schema)
     # indexes kept as their SQL (PostgreSQL: expressions, operator classes, DESC): not read as Index
@@ -557,16 +558,32 @@ def _mysql_enum_values(conn: sa.Connection, schema: str | None) -> dict[str, dic
 
 
 def _sqlite_fk_actions(conn: sa.Connection, name: str,
-                       schema: str | None = None) -> dict[tuple[tuple[str, ...], str], tuple[str, str, str]]:
+                       schema: str | None = None) -> dict[tuple[tuple[str, ...], str], tuple[Any, ...]]:
     """ON DELETE / ON UPDATE per (columns, parent) from ``pragma_foreign_key_list``, and the
-    constraint name from the parsed CREATE TABLE: SQLAlchemy pairs its regex-parsed constraints with
-    the PRAGMA by name text and loses actions and names when a name holds a double quote."""
+    constraint name and ``DEFERRABLE [INITIALLY DEFERRED]`` (which no PRAGMA gives) from the parsed
+    CREATE TABLE: SQLAlchemy pairs its regex-parsed constraints with the PRAGMA by name text and
+    loses actions and names when a name holds a double quote."""
+    from ..model.schema import deferrable_mode
+
     tree = _sqlite_create_table(conn, name)
     fk_names = {}
+    timing: dict[tuple[tuple[str, ...], str], str | None] = {}
     for fk in tree.find_all(exp.ForeignKey) if tree is not None else ():
         ref = fk.args["reference"].this
         if isinstance(fk.parent, exp.Constraint):
             fk_names[(tuple(e.name for e in fk.expressions), ref.this.name)] = fk.parent.name
+    for ref in tree.find_all(exp.Reference) if tree is not None else ():
+        target = ref.this.this if isinstance(ref.this, exp.Schema) else ref.this
+        if isinstance(ref.parent, exp.ForeignKey):
+            cols = tuple(e.name for e in ref.parent.expressions)
+        else:
+            column = ref.find_ancestor(exp.ColumnDef)
+            cols = (column.name,) if column is not None else ()
+        words = [" ".join(str(o).upper().split()) for o in ref.args.get("options") or ()]
+        mode = None
+        if "DEFERRABLE" in words:
+            mode = deferrable_mode("deferred" if "INITIALLY DEFERRED" in words else "immediate", "foreign key")
+        timing[(cols, target.name)] = mode
     fkl = sa.func.pragma_foreign_key_list(name).table_valued("id", "seq", "table", "from", "on_update",
                                                              "on_delete")
     groups: dict[int, list[Any]] = {}
@@ -575,7 +592,7 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str,
     out = {}
     for rows in groups.values():
         key = (tuple(r[3] for r in rows), rows[0][2])
-        out[key] = (rows[0].on_delete, rows[0].on_update, fk_names.get(key, ""))
+        out[key] = (rows[0].on_delete, rows[0].on_update, fk_names.get(key, ""), timing.get(key))
     return out
 
 
@@ -661,10 +678,12 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
             parent = qualify(f["referred_schema"], parent)
         else:
             parent = qualify(None, parent)
-        on_delete, on_update, fk_name = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
-                                                                         f["options"].get("onupdate"), ""))
-        fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fk_name or fix(f["name"] or ""),
-                              on_delete=_fk_action(on_delete), on_update=_fk_action(on_update)))
+        on_delete, on_update, fk_name, *timing = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
+                                                                                  f["options"].get("onupdate"), ""))
+        fk_name = fk_name or fix(f["name"] or "")
+        fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fk_name,
+                              on_delete=_fk_action(on_delete), on_update=_fk_action(on_update),
+                              deferrable=timing[0] if timing else per_schema["deferrable"].get((name, fk_name))))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa.exc.SAWarning)
         reflected_uniques = insp.get_unique_constraints(name, schema=schema)
@@ -680,6 +699,8 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
     parsed = rules.constraints(conn, name, schema)
     uniques = parsed[0] if parsed is not None else [
         Unique(names(u["column_names"]), name=fix(u["name"] or "")) for u in reflected_uniques]
+    if per_schema["deferrable"]:
+        uniques = [replace(u, deferrable=per_schema["deferrable"].get((name, u.name))) for u in uniques]
     unique_names = {u.name for u in uniques}
     fk_shapes = {(f.name, f.columns) for f in fks}
     # an unnamed MySQL foreign key (named <table>_ibfk_<n>) makes its index named after its first column
@@ -1223,6 +1244,15 @@ def _pg_domain_columns(conn: sa.Connection, schema: str | None) -> dict[tuple[st
         "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"), {"s": schema})}
 
 
+def _pg_deferrable(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    """(table, constraint) -> ``deferred`` or ``immediate`` for each DEFERRABLE constraint
+    (``pg_constraint.condeferrable``/``condeferred``)."""
+    return {(r[0], r[1]): "deferred" if r[2] else "immediate" for r in conn.execute(sa.text(
+        "SELECT c.relname, k.conname, k.condeferred FROM pg_constraint k "
+        "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = coalesce(:s, current_schema()) AND k.condeferrable"), {"s": schema})}
+
+
 def _mysql_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
     return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
@@ -1328,6 +1358,8 @@ class ReadRules:
     sequences: Callable[[sa.Connection, str | None], list[Sequence]] = _no_sequences
     #: tables of a schema other than the default one keep it (Table.schema; foreign keys name it)
     namespaced: bool = False
+    #: (table, constraint name) -> ``immediate`` or ``deferred`` for each DEFERRABLE constraint
+    deferrable: Callable[[sa.Connection, str | None], dict[tuple[str, str], str]] = _none_per_schema
     #: the schema's views, verbatim objects and partitioning (io/pg_reflect.pg_objects' dict)
     objects: Callable[[sa.Connection, str | None], dict[str, Any]] = _none_per_schema
 
@@ -1335,7 +1367,8 @@ class ReadRules:
 READ_RULES: dict[str, ReadRules] = {
     "postgresql": ReadRules(_inspector_tables, schemas=_pg_schemas, default_schema=_pg_default,
                             column_types=_pg_column_types, domains=_pg_domains, domain_columns=_pg_domain_columns,
-                            batched=True, sequences=_pg_sequences, objects=_pg_objects, namespaced=True),
+                            batched=True, sequences=_pg_sequences, objects=_pg_objects, namespaced=True,
+                            deferrable=_pg_deferrable),
     "mysql": ReadRules(_inspector_tables, timestamp_means_tz=True, fk_makes_index=True,
                        autoincrement_is_identity=True, name_fixup=lambda n: n.replace("``", "`"),
                        json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values,

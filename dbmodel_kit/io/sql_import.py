@@ -56,7 +56,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -397,6 +397,23 @@ def _head(code: str, limit: int = 16) -> list[str]:
         quoted, word, other = m.groups()
         out.append("?" if quoted else word.upper() if word else other)
     return out
+
+
+def _without_not_deferrable(code: str, tokens: list[Any]) -> str:
+    """``code`` with each ``NOT DEFERRABLE [INITIALLY IMMEDIATE]`` blanked (what a constraint is
+    without it; sqlglot 30 cannot read it after a table constraint), found by token so a string or
+    comment holding the words stays as written."""
+    words = [(t.text.upper() if t.token_type in (TokenType.VAR, TokenType.NOT) else None) for t in tokens]
+    spans = []
+    for i, w in enumerate(words):
+        if w == "NOT" and words[i + 1:i + 2] == ["DEFERRABLE"]:
+            end = i + 1
+            if words[i + 2:i + 4] == ["INITIALLY", "IMMEDIATE"]:
+                end = i + 3
+            spans.append((tokens[i].start, tokens[end].end + 1))
+    for start, stop in reversed(spans):
+        code = code[:start] + " " * (stop - start) + code[stop:]
+    return code
 
 
 def _create_kind(head: list[str]) -> str:
@@ -780,6 +797,8 @@ class _Reader(PgImport):
             code = _ON_ONLY.sub(lambda m: m.group(1) + " " * (m.end() - m.start() - len(m.group(1))), code, count=1)
         try:
             tokens = d.tokenize(code)
+            if "DEFERRABLE" in code.upper() and (plain := _without_not_deferrable(code, tokens)) != code:
+                code, tokens = plain, d.tokenize(plain)
         except TokenError as e:
             raise ModelError(f"SQL syntax error: {e}") from None
         check_nesting(tokens, first_line=piece.line)  # deep input: an error, not a RecursionError
@@ -1097,7 +1116,8 @@ class _Reader(PgImport):
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
                 draft.primary_key.append(name)
             elif isinstance(kind, exp.UniqueColumnConstraint):
-                draft.uniques.append(Unique((name,), name=_constraint_name(cc)))
+                draft.uniques.append(Unique((name,), name=_constraint_name(cc),
+                                            deferrable=self.deferrable(kind.args.get("options") or (), "unique")))
             elif isinstance(kind, exp.DefaultColumnConstraint):
                 default = self.default(kind.this, dtype)
             elif isinstance(kind, exp.AutoIncrementColumnConstraint):
@@ -1174,7 +1194,8 @@ class _Reader(PgImport):
                 cols = part.this.expressions if isinstance(part.this, exp.Schema) else []
                 # MySQL's `UNIQUE KEY uk (a)` names the constraint inside the column list
                 inner = part.this.this if isinstance(part.this, exp.Schema) else None
-                draft.uniques.append(Unique(tuple(_names(cols)), name=name or (inner.name if inner else "")))
+                draft.uniques.append(Unique(tuple(_names(cols)), name=name or (inner.name if inner else ""),
+                                            deferrable=self.deferrable(part.args.get("options") or (), "unique")))
             elif isinstance(part, exp.CheckColumnConstraint):
                 draft.checks.append(Check(self.expr(part.this, draft), name=name))
                 draft.check_origin.append(None)
@@ -1202,6 +1223,7 @@ class _Reader(PgImport):
             ref_cols = _names(target.expressions)
             target = target.this
         actions: dict[str, str] = {}
+        options = []
         for opt in ref.args.get("options") or ():
             text = " ".join(str(opt).upper().split())
             for prefix, attr in _ACTION_PREFIXES.items():
@@ -1209,10 +1231,27 @@ class _Reader(PgImport):
                     actions[attr] = text[len(prefix):]
                     break
             else:
-                self.lose(f"foreign key option {text}")
+                options.append(text)
+        deferrable = self.deferrable(options, "foreign key")
+        if deferrable:
+            actions["deferrable"] = deferrable
         # a forward reference is fine (dumps may create tables in any order); the Schema checks
         # that the table exists once everything is read, and the error is mapped to this line
         return ForeignKey(columns, _table_name(target, self.namespaced), tuple(ref_cols), name=name, **actions)
+
+    def deferrable(self, options: Iterable[Any], what: str) -> str | None:
+        """A constraint's ``DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]`` (the model's ``deferrable``);
+        any other option is reported as not kept."""
+        mode = None
+        for opt in options:
+            text = " ".join(str(opt).upper().split())
+            if text == "DEFERRABLE":
+                mode = mode or "immediate"
+            elif text in ("INITIALLY DEFERRED", "INITIALLY IMMEDIATE"):
+                mode = text.split()[1].lower()
+            else:
+                self.lose(f"{what} option {text}")
+        return mode
 
     # -- types, defaults, expressions ----------------------------------------------------
     def data_type(self, dt: exp.DataType | None, table: str, column: str,

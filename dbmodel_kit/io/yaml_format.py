@@ -27,8 +27,9 @@ Layout (every key optional except ``tables``)::
         primary_key: [a, b]                     # only when composite (else `pk` in the spec)
         foreign_keys:
           - {columns: [a, b], references: t, ref_columns: [x, y], on_delete: cascade}
+          - {columns: [c], references: u, deferrable: deferred}  # or immediate: checked at commit
         uniques:
-          - {columns: [a, b]}
+          - {columns: [a, b]}                   # deferrable: immediate | deferred, as on a foreign key
         indexes:
           - {columns: [sku], unique: true, where: deleted_at IS NULL, method: btree, include: [x]}
         checks:
@@ -112,8 +113,8 @@ TABLE_KEYS = ("comment", "group", "timestamps", "soft_delete", "audited", "posit
 TABLE_TEXTS = ("comment", "group", "partition_by", "partition_of", "partition_bound")
 COLUMN_KEYS = ("spec", "comment", "hints")
 ENUM_KEYS = ("values", "comment")
-FK_KEYS = ("name", "columns", "references", "ref_columns", "on_delete", "on_update")
-UNIQUE_KEYS = ("name", "columns")
+FK_KEYS = ("name", "columns", "references", "ref_columns", "on_delete", "on_update", "deferrable")
+UNIQUE_KEYS = ("name", "columns", "deferrable")
 INDEX_KEYS = ("name", "columns", "unique", "where", "method", "include")
 CHECK_KEYS = ("name", "expression")
 TABLE_FLAGS = ("timestamps", "soft_delete", "audited")
@@ -256,7 +257,7 @@ def _inline_prefix(items: tuple[Any, ...], table: Table, default_name: Callable[
     positions = {c: i for i, c in enumerate(table.column_names)}
     last, count = -1, 0
     for item in items:
-        if len(item.columns) != 1 or item.name != default_name(item):
+        if len(item.columns) != 1 or item.name != default_name(item) or getattr(item, "deferrable", None):
             break
         pos = positions[item.columns[0]]
         if pos <= last:
@@ -374,7 +375,8 @@ def _table_block_with(t: Table, *, inline: bool) -> dict[str, Any]:
     fks = [_fk_entry(t, fk, explicit=not inline) for fk in t.foreign_keys[n_fk:]]
     if fks:
         block["foreign_keys"] = fks
-    uqs = [_named(_Flow(columns=_FlowList(u.columns)), u.name, naming.unique_name(t.key, u.columns), not inline)
+    uqs = [_named(_Flow(columns=_FlowList(u.columns), **({"deferrable": u.deferrable} if u.deferrable else {})),
+                  u.name, naming.unique_name(t.key, u.columns), not inline)
            for u in t.uniques[n_uq:]]
     if uqs:
         block["uniques"] = uqs
@@ -400,6 +402,8 @@ def _fk_entry(t: Table, fk: ForeignKey, *, explicit: bool) -> _Flow:
         entry["on_delete"] = fk.on_delete.lower()
     if fk.on_update:
         entry["on_update"] = fk.on_update.lower()
+    if fk.deferrable:
+        entry["deferrable"] = fk.deferrable
     return _named(entry, fk.name, naming.fk_name(t.key, fk.columns, fk.ref_table), explicit)
 
 
@@ -922,11 +926,11 @@ def _read_entry(loader: _Loader, table: str, key: str, node: Node, block: _Block
             _need_table(fields["references"], table_names, node)
             item = ForeignKey(fields["columns"], fields["references"], fields.get("ref_columns", ()),
                               name=fields.get("name") or "", on_delete=fields.get("on_delete"),
-                              on_update=fields.get("on_update"))
+                              on_update=fields.get("on_update"), deferrable=fields.get("deferrable"))
             default = naming.fk_name(table, item.columns, item.ref_table)
             block.foreign_keys.append(item)
         elif key == "uniques":
-            item = Unique(fields["columns"], name=fields.get("name") or "")
+            item = Unique(fields["columns"], name=fields.get("name") or "", deferrable=fields.get("deferrable"))
             default = naming.unique_name(table, item.columns)
             block.uniques.append(item)
         else:

@@ -534,6 +534,8 @@ def _add_check(op: o.AddCheck, ctx: _Ctx) -> list[Any]:
 
 def _add_unique(op: o.AddUnique, ctx: _Ctx) -> list[Any]:
     if ctx.safe and ctx.dialect.lock_safe_forms and op.table in _existing_tables(ctx):
+        from ..ddl import deferrable_sql
+
         # build the index without blocking writes, then let the constraint adopt it
         t = ctx.after[op.table]
         ix = sa.Index(op.unique.name, *[t.c[c] for c in op.unique.columns], unique=True)
@@ -542,7 +544,8 @@ def _add_unique(op: o.AddUnique, ctx: _Ctx) -> list[Any]:
         prep = ctx.dialect.compile_dialect().identifier_preparer
         adopt = aops.ExecuteSQLOp(f"ALTER TABLE {_qualified(prep, op.table)} ADD CONSTRAINT "
                                   f"{prep.quote(op.unique.name)} "
-                                  f"UNIQUE USING INDEX {prep.quote(op.unique.name)}")
+                                  f"UNIQUE USING INDEX {prep.quote(op.unique.name)}"
+                                  + (f" {deferrable_sql(op.unique.deferrable)}" if op.unique.deferrable else ""))
         return [_Piece("nontx", created), adopt]
     return [_from_sa(aops.CreateUniqueConstraintOp.from_constraint, _constraint(ctx, op.table, op.unique.name))]
 

@@ -281,18 +281,19 @@ class Model:
         return self.apply(o.SetPrimaryKey(table, columns))
 
     def add_foreign_key(self, ref: str, target: str, *, on_delete: str | None = None,
-                        on_update: str | None = None, name: str = "") -> Schema:
+                        on_update: str | None = None, name: str = "", deferrable: str | None = None) -> Schema:
         """``m.add_foreign_key("orders.user_id", "users")`` or ``("order_items.(order_id,line)", ...)``.
 
         ``ref`` is ``table.column`` or ``table.(a,b)``; ``target`` is ``table`` (its key) or
-        ``table.column`` / ``table.(a,b)``.
+        ``table.column`` / ``table.(a,b)``; ``deferrable``: ``immediate`` or ``deferred`` (checked at commit).
         """
         table, cols = _table_cols(ref)
         if "." in target:
             ref_table, ref_cols = _table_cols(target)
         else:
             ref_table, ref_cols = target, ()
-        fk = ForeignKey(cols, ref_table, ref_cols, name=name, on_delete=on_delete, on_update=on_update)
+        fk = ForeignKey(cols, ref_table, ref_cols, name=name, on_delete=on_delete, on_update=on_update,
+                        deferrable=deferrable)
         return self.apply(o.AddForeignKey(table, fk))
 
     def add_index(self, table: str, *columns: str, unique: bool = False, where: str | None = None,
@@ -300,8 +301,8 @@ class Model:
         return self.apply(o.AddIndex(table, Index(columns, name=name, unique=unique, where=where,
                                                   method=method, include=include)))
 
-    def add_unique(self, table: str, *columns: str, name: str = "") -> Schema:
-        return self.apply(o.AddUnique(table, Unique(columns, name=name)))
+    def add_unique(self, table: str, *columns: str, name: str = "", deferrable: str | None = None) -> Schema:
+        return self.apply(o.AddUnique(table, Unique(columns, name=name, deferrable=deferrable)))
 
     def add_check(self, table: str, expression: str, name: str = "") -> Schema:
         op = o.AddCheck(table, Check(expression, name=name))

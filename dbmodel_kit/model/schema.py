@@ -537,6 +537,32 @@ class Column:
         return dict(self.hints).get(name, default)
 
 
+Deferrable = Literal["immediate", "deferred"]
+DEFERRABLE_MODES = ("immediate", "deferred")
+
+
+def deferrable_mode(value: object, what: str) -> Deferrable | None:
+    """A constraint's ``deferrable``: None (checked at each statement), ``immediate`` (DEFERRABLE
+    [INITIALLY IMMEDIATE]) or ``deferred`` (DEFERRABLE INITIALLY DEFERRED); True and False are read
+    as ``immediate`` and None.
+
+    >>> deferrable_mode("INITIALLY DEFERRED", "fk"), deferrable_mode(True, "fk"), deferrable_mode("no", "fk")
+    ('deferred', 'immediate', None)
+    """
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "immediate"
+    text = " ".join(str(value).lower().replace("_", " ").split())
+    text = {"initially deferred": "deferred", "initially immediate": "immediate", "deferrable": "immediate",
+            "not deferrable": None, "no": None, "false": None, "true": "immediate"}.get(text, text)
+    if text is None:
+        return None
+    if text not in DEFERRABLE_MODES:
+        raise ModelError(f"{what}: deferrable must be immediate or deferred, not {value!r}")
+    return text  # type: ignore[return-value]
+
+
 @dataclass(frozen=True, slots=True)
 class ForeignKey:
     """``columns`` of this table reference ``ref_columns`` (default: the parent's key) of ``ref_table``."""
@@ -547,12 +573,16 @@ class ForeignKey:
     name: str = ""
     on_delete: str | None = None
     on_update: str | None = None
+    #: checked at commit (PostgreSQL, SQLite ``DEFERRABLE``): ``immediate`` (deferrable, checked per
+    #: statement until ``SET CONSTRAINTS ... DEFERRED``) or ``deferred`` (``INITIALLY DEFERRED``)
+    deferrable: Deferrable | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", _tuple(self.columns))
         object.__setattr__(self, "ref_columns", _tuple(self.ref_columns))
         if not self.columns:
             raise ModelError("a foreign key needs at least one column")
+        object.__setattr__(self, "deferrable", deferrable_mode(self.deferrable, "foreign key"))
         for attr in ("on_delete", "on_update"):
             action = getattr(self, attr)
             if action is not None:
@@ -591,11 +621,14 @@ class Unique:
 
     columns: tuple[str, ...]
     name: str = ""
+    #: as :attr:`ForeignKey.deferrable` (PostgreSQL's ``UNIQUE ... DEFERRABLE``)
+    deferrable: Deferrable | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", _tuple(self.columns))
         if not self.columns:
             raise ModelError("a unique constraint needs at least one column")
+        object.__setattr__(self, "deferrable", deferrable_mode(self.deferrable, "unique constraint"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,7 +255,7 @@ def _operations(schema: Schema, t: Table, main: Relation, joins: Sequence[tuple[
         cols = tuple(replace(t.column(a), nullable=t.column(a).nullable and a not in r.key, default=None)
                      if a in r.key else t.column(a) for a in r.attributes)
         fks = tuple(ForeignKey(fk.columns, fk.ref_table, fk.ref_columns, on_delete=fk.on_delete,
-                               on_update=fk.on_update)
+                               on_update=fk.on_update, deferrable=fk.deferrable)
                     for fk in t.foreign_keys if set(fk.columns) <= set(r.attributes) and fk.ref_table != t.name)
         out.append(ops.AddTable(Table(name, columns=cols, primary_key=r.key, foreign_keys=fks,
                                       comment=f"split out of {t.name}: {', '.join(r.key)} determines "

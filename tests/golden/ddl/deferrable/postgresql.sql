@@ -1,0 +1,17 @@
+CREATE TABLE parent (
+	id INTEGER NOT NULL, 
+	code VARCHAR(20) NOT NULL, 
+	slot INTEGER, 
+	PRIMARY KEY (id), 
+	CONSTRAINT parent_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED, 
+	CONSTRAINT parent_slot_key UNIQUE (slot) DEFERRABLE
+);
+
+CREATE TABLE child (
+	id INTEGER NOT NULL, 
+	parent_id INTEGER, 
+	other_id INTEGER, 
+	PRIMARY KEY (id), 
+	CONSTRAINT child_parent_fk FOREIGN KEY(parent_id) REFERENCES parent (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, 
+	CONSTRAINT child_other_fk FOREIGN KEY(other_id) REFERENCES parent (id) DEFERRABLE
+);

@@ -1,0 +1,212 @@
+"""What real PostgreSQL dumps hold beside tables and keys, kept through every step (issue 16):
+DEFERRABLE [INITIALLY DEFERRED] foreign keys and unique constraints.
+
+Each feature: YAML round trip, SQL import of a file written here, DDL golden files per dialect,
+apply + reflect on each engine equal to ``storable``, reflection of the native SQL on the real
+PostgreSQL server equal to the import, and a diff that sees the change and a migration that makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+
+from dbmodel_kit.ddl import apply, create_engine, create_sql
+from dbmodel_kit.ddl.limits import storable
+from dbmodel_kit.dialects import get_dialect
+from dbmodel_kit.errors import ModelError
+from dbmodel_kit.io.reflect import reflect
+from dbmodel_kit.io.sql_import import read_sql
+from dbmodel_kit.io.yaml_format import read_yaml, write_yaml
+from dbmodel_kit.migrate import diff
+from dbmodel_kit.migrate.emit import to_sql
+from dbmodel_kit.model import Column, DataType, ForeignKey, Schema, Table, Unique
+
+DIALECTS = ("postgresql", "mysql", "sqlite", "duckdb")
+
+
+def from_sql(text: str, dialect: str) -> Schema:
+    """The import of ``text``, which must keep everything it holds."""
+    result = read_sql(text, dialect=dialect)
+    assert not result.not_kept, result.warnings
+    return result.schema
+
+
+def _deferrable() -> Schema:
+    parent = Table("parent", (Column("id", DataType("integer"), nullable=False),
+                              Column("code", DataType.parse("varchar(20)"), nullable=False),
+                              Column("slot", DataType("integer"))),
+                   primary_key=("id",),
+                   uniques=(Unique(("code",), name="parent_code_key", deferrable="deferred"),
+                            Unique(("slot",), name="parent_slot_key", deferrable="immediate")))
+    child = Table("child", (Column("id", DataType("integer"), nullable=False),
+                            Column("parent_id", DataType("integer")),
+                            Column("other_id", DataType("integer"))),
+                  primary_key=("id",),
+                  foreign_keys=(ForeignKey(("parent_id",), "parent", ("id",), name="child_parent_fk",
+                                           on_delete="CASCADE", deferrable="deferred"),
+                                ForeignKey(("other_id",), "parent", ("id",), name="child_other_fk",
+                                           deferrable="immediate")))
+    return Schema((parent, child))
+
+
+# -- a. DEFERRABLE -----------------------------------------------------------------------------
+
+def test_deferrable_reads_every_spelling_and_refuses_others():
+    assert ForeignKey(("a",), "t", deferrable=True).deferrable == "immediate"
+    assert ForeignKey(("a",), "t", deferrable="INITIALLY DEFERRED").deferrable == "deferred"
+    assert ForeignKey(("a",), "t", deferrable=False).deferrable is None
+    assert Unique(("a",), deferrable="not deferrable").deferrable is None
+    with pytest.raises(ModelError, match="deferrable must be immediate or deferred, not 'later'"):
+        Unique(("a",), deferrable="later")
+
+
+def test_deferrable_yaml_round_trip():
+    schema = _deferrable()
+    text = write_yaml(schema)
+    assert "deferrable: deferred" in text
+    assert "deferrable: immediate" in text
+    assert read_yaml(text) == schema
+    # a deferrable single-column key is not written inline in the column spec, where it would be lost
+    child = read_yaml(text).table("child")
+    assert [fk.deferrable for fk in child.foreign_keys] == ["deferred", "immediate"]
+
+
+def test_deferrable_yaml_refuses_a_bad_value_naming_the_line():
+    text = ("tables:\n  p:\n    columns:\n      id: integer pk\n  c:\n    columns:\n      id: integer pk\n"
+            "      p_id: integer\n    foreign_keys:\n      - {columns: [p_id], references: p, deferrable: soon}\n")
+    with pytest.raises(ModelError, match="deferrable must be immediate or deferred") as e:
+        read_yaml(text)
+    assert "10" in str(e.value)
+
+
+PG_DUMP = """
+CREATE TABLE parent (id integer NOT NULL, code varchar(20) NOT NULL, slot integer, note text
+    CHECK (note <> 'NOT DEFERRABLE'));
+ALTER TABLE ONLY parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY parent ADD CONSTRAINT parent_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY parent ADD CONSTRAINT parent_slot_key UNIQUE (slot) DEFERRABLE;
+CREATE TABLE child (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id) NOT DEFERRABLE,
+    other_id integer, third_id integer,
+    CONSTRAINT child_third_fk FOREIGN KEY (third_id) REFERENCES parent (id) NOT DEFERRABLE INITIALLY IMMEDIATE);
+ALTER TABLE ONLY child ADD CONSTRAINT child_other_fk FOREIGN KEY (other_id) REFERENCES parent(id)
+    DEFERRABLE INITIALLY IMMEDIATE;
+ALTER TABLE ONLY child ADD CONSTRAINT child_parent2_fk FOREIGN KEY (parent_id) REFERENCES parent(id)
+    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
+"""
+
+
+def test_deferrable_sql_import_keeps_each_form():
+    """pg_dump writes DEFERRABLE on ALTER TABLE ... ADD CONSTRAINT; NOT DEFERRABLE (the default,
+    which sqlglot cannot read after a table constraint) is read as no clause; a CHECK holding the
+    words in a string keeps them."""
+    schema = from_sql(PG_DUMP, dialect="postgres")
+    parent, child = schema.table("parent"), schema.table("child")
+    assert {u.name: u.deferrable for u in parent.uniques} == {"parent_code_key": "deferred",
+                                                              "parent_slot_key": "immediate"}
+    assert {f.name: f.deferrable for f in child.foreign_keys} == {
+        "child_parent_id_fkey": None, "child_third_fk": None, "child_other_fk": "immediate",
+        "child_parent2_fk": "deferred"}
+    assert child.foreign_key("child_parent2_fk").on_delete == "CASCADE"
+    assert "NOT DEFERRABLE" in parent.checks[0].expression
+
+
+def test_deferrable_sqlite_import():
+    schema = from_sql("CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+                      "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) "
+                      "DEFERRABLE INITIALLY DEFERRED);", dialect="sqlite")
+    assert schema.table("c").foreign_keys[0].deferrable == "deferred"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_deferrable_ddl_golden(dialect, golden):
+    """PostgreSQL creates every clause, SQLite those on foreign keys; elsewhere a note names each
+    constraint whose DEFERRABLE is dropped."""
+    sql = create_sql(_deferrable(), dialect)
+    golden(f"ddl/deferrable/{dialect}.sql", sql)
+    d = get_dialect(dialect)
+    assert ("DEFERRABLE INITIALLY DEFERRED" in sql.split("-- ")[0] or "DEFERRABLE INITIALLY DEFERRED dropped" in sql)
+    assert ("foreign key child_parent_fk: DEFERRABLE INITIALLY DEFERRED dropped" in sql) != d.deferrable_fks
+    assert ("unique constraint parent_code_key: DEFERRABLE INITIALLY DEFERRED dropped" in sql) != d.deferrable_uniques
+
+
+def test_deferrable_round_trips_on_each_engine(engine_url):
+    """apply then reflect gives storable: PostgreSQL keeps every deferrable (pg_constraint), SQLite
+    those of foreign keys (read from the table's SQL), MariaDB and DuckDB none."""
+    schema = _deferrable()
+    apply(schema, engine_url)
+    back = reflect(engine_url)
+    assert back == storable(schema, engine_url)
+    d = get_dialect(engine_url)
+    fks = {f.name or f.columns[0]: f.deferrable for f in back.table("child").foreign_keys}
+    assert sorted(v for v in fks.values() if v) == (["deferred", "immediate"] if d.deferrable_fks else [])
+    held = [u.deferrable for u in back.table("parent").uniques if u.deferrable]
+    assert sorted(held) == (["deferred", "immediate"] if d.deferrable_uniques else [])
+
+
+def test_deferrable_works_on_postgresql(postgres_url):
+    """The created constraint is really checked at commit: a child row inserted before its parent
+    in one transaction is accepted."""
+    apply(_deferrable(), postgres_url)
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO child (id, parent_id) VALUES (1, 7)"))
+        conn.execute(sa.text("INSERT INTO parent (id, code) VALUES (7, 'a')"))
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO child (id, other_id) VALUES (2, 8)"))  # immediate: checked now
+    engine.dispose()
+
+
+def test_deferrable_native_sql_reflects_as_imported(postgres_url):
+    """The dump applied by PostgreSQL itself reflects as the kit imports it."""
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(PG_DUMP)
+    engine.dispose()
+    assert reflect(postgres_url) == storable(from_sql(PG_DUMP, dialect="postgres"), "postgresql")
+
+
+def test_deferrable_change_is_a_migration():
+    """diff sees deferrable change on a foreign key and a unique constraint; PostgreSQL's migration
+    re-creates them with the clause, MariaDB's says it is dropped there."""
+    old = _deferrable()
+    child, parent = old.table("child"), old.table("parent")
+    new = old.replace_table(replace(child, foreign_keys=(replace(child.foreign_keys[0], deferrable=None),
+                                                         child.foreign_keys[1])))
+    new = new.replace_table(replace(parent, uniques=(replace(parent.uniques[0], deferrable="immediate"),
+                                                     parent.uniques[1])))
+    plan = diff(old, new)
+    kinds = [type(step.op).__name__ for step in plan.steps]
+    assert kinds.count("DropForeignKey") == 1
+    assert kinds.count("AddForeignKey") == 1
+    assert kinds.count("DropUnique") == 1
+    assert kinds.count("AddUnique") == 1
+    pg = to_sql(plan, "postgresql")
+    assert "ADD CONSTRAINT parent_code_key UNIQUE (code) DEFERRABLE" in pg
+    assert "INITIALLY DEFERRED" not in pg.split("ADD CONSTRAINT parent_code_key")[1].split(";")[0]
+    assert "FOREIGN KEY(parent_id) REFERENCES parent (id) ON DELETE CASCADE;" in pg
+    back = diff(new, old)
+    assert "DEFERRABLE INITIALLY DEFERRED" in to_sql(back, "postgresql")
+    assert "DEFERRABLE INITIALLY DEFERRED" not in to_sql(back, "mysql")
+
+
+def test_deferrable_unique_added_safely_keeps_its_clause():
+    """--safe builds a unique constraint's index CONCURRENTLY and adopts it: the constraint adopting
+    it is still DEFERRABLE."""
+    old = _deferrable()
+    parent = old.table("parent")
+    pair = Unique(("code", "slot"), name="parent_pair_key", deferrable="deferred")
+    new = old.replace_table(replace(parent, uniques=(*parent.uniques, pair)))
+    sql = to_sql(diff(old, new), "postgresql", safe=True)
+    assert "ADD CONSTRAINT parent_pair_key UNIQUE USING INDEX parent_pair_key DEFERRABLE INITIALLY DEFERRED" in sql
+
+
+def test_deferrable_is_said_in_dbml():
+    """DBML has no DEFERRABLE: the file says which constraints had it."""
+    from dbmodel_kit.io.dbml import write_dbml
+
+    text = write_dbml(_deferrable())
+    assert "// foreign key child_parent_fk: DEFERRABLE INITIALLY DEFERRED" in text
+    assert "// unique parent_slot_key: DEFERRABLE" in text
