@@ -237,6 +237,26 @@ def test_autosave_writes_atomically_and_reopening_resumes(tmp_path) -> None:
     assert again.schema == m.schema
 
 
+def test_autosave_writes_the_file_after_the_views_have_redrawn(tmp_path) -> None:
+    """An edit reaches the subscribers (the ERD) before the file is written, and the file then
+    holds the edit; a save that fails raises from the edit after the views were told."""
+    pytest.importorskip("dbmodel_kit.io.yaml_format", reason="YAML I/O not available")
+    path = tmp_path / "shop.yaml"
+    m = Model(path=path)
+    m.add_table("users", id="uuid pk")
+    seen: list[bool] = []
+    m.subscribe(lambda change: seen.append(path.is_file() and "nickname" in path.read_text(encoding="utf-8")))
+    m.add_column("users", "nickname", "text")
+    assert seen == [False]
+    assert "nickname" in path.read_text(encoding="utf-8")
+    path.unlink()
+    path.mkdir()  # the file cannot be written any more
+    with pytest.raises(IsADirectoryError):
+        m.add_column("users", "age", "integer")
+    assert len(seen) == 2
+    assert m.schema.table("users").has_column("age")
+
+
 def test_io_reflect_is_the_function_even_after_the_submodule_is_imported() -> None:
     """`from dbmodel_kit.io import reflect` is callable whichever module was imported first."""
     import dbmodel_kit.io.reflect  # noqa: F401

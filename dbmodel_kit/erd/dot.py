@@ -29,9 +29,9 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from .._cache import IdentityCache
 from ..errors import ModelError
 from ..model.schema import Schema
-from ._cache import IdentityCache
 from .notation import Badge
 from .theme import Theme
 from .theme import theme as get_theme

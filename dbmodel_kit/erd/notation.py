@@ -27,8 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .._cache import IdentityCache
 from ..model.schema import ForeignKey, Table, sql_columns
-from ._cache import IdentityCache
 
 #: Graphviz arrowtype for each end of a relationship (first shape nearest the table).
 ARROWS: dict[str, str] = {

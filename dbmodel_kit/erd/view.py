@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from .._cache import IdentityCache
 from ..errors import ModelError
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
-from ._cache import IdentityCache
 from .changes import ADDED, REMOVED, RENAMED, Changes, compute_changes
 from .notation import ARROWS, Badge, _check_columns, cardinality, is_identifying, is_junction, table_badges
 

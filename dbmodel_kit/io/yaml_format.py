@@ -76,6 +76,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .._cache import IdentityCache
 from ..errors import ModelError
 from ..model import naming
 from ..model.naming import split_key
@@ -170,13 +171,36 @@ def write_yaml(schema: Schema) -> str:
         doc["domains"] = {d.key: _domain_block(d) for d in schema.domains}
     if schema.sequences:
         doc["sequences"] = {q.key: _sequence_entry(q) for q in schema.sequences}
-    doc["tables"] = {t.key: _table_block(t) for t in schema.tables}
+    if not schema.tables:
+        doc["tables"] = {}
+    rest: dict[str, Any] = {}
     if schema.views:
-        doc["views"] = {v.key: _view_block(v) for v in schema.views}
+        rest["views"] = {v.key: _view_block(v) for v in schema.views}
     if schema.verbatim:
-        doc["objects"] = [_object_block(o) for o in schema.verbatim]
+        rest["objects"] = [_object_block(o) for o in schema.verbatim]
+    if not schema.tables:
+        return _dump({**doc, **rest})
+    # the tables one by one, each block cached per Table object: after an edit only the touched
+    # table is written again (a model with a path saves after every edit; the whole 40-table
+    # document took 19 ms). Byte for byte the text of dumping the whole document at once
+    # (tests/test_io_yaml_cache.py): the same dumper, each entry indented as it is under "tables:".
+    tables = "".join(_TABLE_TEXT.get(t, "yaml", lambda t=t: _table_text(t)) for t in schema.tables)
+    return (_dump(doc) if doc else "") + "tables:\n" + tables + (_dump(rest) if rest else "")
+
+
+_TABLE_TEXT = IdentityCache()
+
+
+def _dump(doc: dict[str, Any]) -> str:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31,
                      default_flow_style=False, indent=2)
+
+
+def _table_text(t: Table) -> str:
+    """``t``'s entry in the ``tables:`` mapping, as the whole document has it: the entry dumped on
+    its own, every line indented two more spaces (empty lines, as inside a literal block, stay
+    empty: the dumper writes no indent on them)."""
+    return "\n".join("  " + line if line else line for line in _dump({t.key: _table_block(t)}).split("\n"))
 
 
 class _Literal(str):

@@ -193,13 +193,16 @@ class Model:
         return unsubscribe
 
     def _notify(self, change: Change) -> None:
-        if self.path is not None:
-            self.save()
+        # the views first, then the file: writing a 40-table schema as YAML takes longer than
+        # drawing its ERD without Graphviz, and the person is waiting for the drawing; a failed
+        # save still raises from the edit, after the views show the schema the model now holds
         for callback in list(self._subscribers):
             try:
                 callback(change)
             except Exception as e:  # a broken view must not break the model
                 warnings.warn(f"subscriber {callback!r} failed: {e!r}", RuntimeWarning, stacklevel=3)
+        if self.path is not None:
+            self.save()
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write the schema (YAML by default) atomically to ``path`` or the model's own path."""

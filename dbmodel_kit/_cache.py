@@ -1,9 +1,10 @@
-"""Caches keyed by object identity, for the parts of an ERD built from one immutable value.
+"""Caches keyed by object identity, for the parts of an output built from one immutable value.
 
 An edit makes a new :class:`~dbmodel_kit.model.schema.Schema` that shares every untouched
-``Table`` object with the old one, so keying per-table work (badges, rows, the HTML label) on the
-table's identity rebuilds only what the edit touched, without hashing the whole table each time
-(hashing a table walks all its columns). Entries go away with the object (a weak reference).
+``Table`` object with the old one, so keying per-table work (the ERD's badges, rows and HTML
+labels; a table's YAML block) on the table's identity rebuilds only what the edit touched, without
+hashing the whole table each time (hashing a table walks all its columns). Entries go away with the
+object (a weak reference).
 """
 
 from __future__ import annotations
