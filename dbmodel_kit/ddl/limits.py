@@ -446,6 +446,11 @@ def _no_deferrable(s: Schema, d: Dialect) -> Schema:
     return _map_tables(s, table)
 
 
+def _plain_identity(s: Schema, d: Dialect) -> Schema:
+    return _map_columns(s, lambda t, c: replace(c, default=Default("identity"))
+                        if c.default is not None and c.default.kind == "identity" and c.default.value else c)
+
+
 def _no_fk_cycles(s: Schema, d: Dialect) -> Schema:
     _, deferred = dependency_order(s)
     drop = {(t.name, f.name) for t, f in deferred}
@@ -757,6 +762,9 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
     Limit("restrict_is_no_action", "ON DELETE/UPDATE RESTRICT is the default (same as NO ACTION) and "
           "is not kept", _restrict_is_no_action),
     Limit("no_fk_actions", "foreign keys take no ON DELETE / ON UPDATE actions", _no_fk_actions),
+    Limit("plain_identity", "no GENERATED ALWAYS AS IDENTITY and no identity options (start, increment, ...): an "
+          "identity column is the engine's own (AUTO_INCREMENT, INTEGER PRIMARY KEY, a sequence), assigned unless "
+          "an INSERT gives a value; the DDL says so in a note", _plain_identity),
     Limit("no_deferrable", "constraints are checked at each statement: DEFERRABLE [INITIALLY DEFERRED] is not "
           "created on foreign keys (MySQL, DuckDB) or unique constraints (all but PostgreSQL); the DDL says so "
           "in a note", _no_deferrable),
@@ -799,16 +807,17 @@ ENGINE_LIMITS: dict[str, frozenset[str]] = {
                         "varchar_needs_length", "identity_lone_key", "no_partial_index", "no_include", "key_types",
                         "decimal_defaults",
                         "unique_index_is_constraint", "update_cascade_needs_nullable", "restrict_is_no_action",
-                        "no_deferrable", "enum_inline", "comment_bmp_only",
+                        "no_deferrable", "plain_identity", "enum_inline", "comment_bmp_only",
                         "real_default_digits", "fraction_written", "views_by_name"}),
     "sqlite": frozenset({*_ALL, *_NO_DOMAINS, "no_on_update", "unsigned_as_wider", "no_sequences",
                          "missing_functions", "char36_is_uuid", "interval_as_text", "no_uuid_function",
                          "identity_lone_key", "no_comments", "no_include", "enum_as_check", "fraction_not_kept",
-                         "set_stored", "geometry_stored", "bytes_without_length", "no_deferrable"}),
+                         "set_stored", "geometry_stored", "bytes_without_length", "no_deferrable",
+                         "plain_identity"}),
     "duckdb": frozenset({*_ALL, *_NO_DOMAINS, "sequence_identity", "no_on_update", "text_without_length",
                          "no_partial_index",
                          "no_include", "key_types", "decimal_defaults", "no_fk_actions", "no_deferrable",
-                         "no_fk_cycles",
+                         "plain_identity", "no_fk_cycles",
                          "constraint_names", "enum_by_values", "fraction_not_kept", "set_stored", "geometry_stored",
                          "bytes_without_length"}),
 }

@@ -241,13 +241,16 @@ class PgImport:
         draft = self.tables.get(self.fold_table(self.relation_key(Head.of(m.group("table")))))
         if draft is None:
             raise ModelError(f"table {m.group('table')!r} is not created before this statement")
+        from .sql_import import identity_value
+
         column = draft.column(Head.of(m.group("column")).name()[1])
-        draft.set_column(replace(column, default=Default("identity"), nullable=False))
-        if re.search(r"\bADD\s+GENERATED\s+ALWAYS\b", code, re.I):
-            # the model's identity is BY DEFAULT (the kit writes that): ALWAYS is not kept
-            self.lose(f"{draft.name}.{column.name}: GENERATED ALWAYS AS IDENTITY read as BY DEFAULT")  # type: ignore[attr-defined]
-        raise _Note("identity options", "identity sequence options (SEQUENCE NAME, START WITH, CACHE ...) of an "
-                    "identity column are the engine's own for it, not kept")
+        rest = code[m.end():].strip().rstrip(";").strip()
+        options = rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
+        always = re.search(r"\bADD\s+GENERATED\s+ALWAYS\b", code, re.I) is not None
+        draft.set_column(replace(column, default=Default("identity", identity_value(always, options)), nullable=False))
+        if re.search(r"\bSEQUENCE\s+NAME\b", options, re.I):
+            raise _Note("identity options", "the SEQUENCE NAME of an identity column is the engine's own for it "
+                        "(it names it <table>_<column>_seq), not kept")
 
     # -- routines and triggers -------------------------------------------------------------------
     def pg_routine(self, code: str, kind: str) -> None:

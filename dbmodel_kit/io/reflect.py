@@ -598,6 +598,17 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str,
 
 
 
+def _identity_default(info: dict[str, Any]) -> Default:
+    """An identity column as the Inspector gives it (PostgreSQL's ``attidentity`` and its sequence's
+    numbers): ALWAYS or BY DEFAULT, every number (the Column leaves out those at the default)."""
+    parts = ["always"] if info.get("always") else []
+    parts += [f"{k} {int(info[k])}" for k in ("start", "increment", "minvalue", "maxvalue", "cache")
+              if info.get(k) is not None]
+    if info.get("cycle"):
+        parts.append("cycle")
+    return Default("identity", ", ".join(parts) or None)
+
+
 def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema: str | None,
                    spellings: dict[tuple[str, str], str], named: dict[str, DataType],
                    per_schema: dict[str, Any]) -> _Raw:
@@ -653,11 +664,7 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
         identity = c.get("identity") is not None or c["name"] in autoinc \
             or (c.get("autoincrement") is True and rules.autoincrement_is_identity)
         if identity:
-            default = Default("identity")
-            if (c.get("identity") or {}).get("always"):
-                # the model's identity is BY DEFAULT (the kit writes that): ALWAYS is not kept
-                warnings.warn(f"{place()}: GENERATED ALWAYS AS IDENTITY read as BY DEFAULT", ReflectionWarning,
-                              stacklevel=3)
+            default = _identity_default(c.get("identity") or {})
         generated = None
         if c.get("computed") or c["name"] in generated_sql:
             generated = normalize(generated_sql.get(c["name"]) or str(c["computed"]["sqltext"]), d.sqlglot)

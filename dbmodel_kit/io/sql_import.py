@@ -416,6 +416,41 @@ def _without_not_deferrable(code: str, tokens: list[Any]) -> str:
     return code
 
 
+def _identity_options(code: str, tokens: list[Any]) -> tuple[str, list[tuple[int, str]]]:
+    """``code`` with the option list of each ``AS IDENTITY (...)`` blanked (sqlglot 30 reads only some
+    of the options: not CACHE, SEQUENCE NAME), and the lists as (offset, text) in order."""
+    found = []
+    for i, tok in enumerate(tokens[:-2]):
+        if tok.text.upper() == "AS" and tokens[i + 1].text.upper() == "IDENTITY" \
+                and tokens[i + 2].token_type == TokenType.L_PAREN:
+            depth, j = 0, i + 2
+            while j < len(tokens):
+                depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tokens[j].token_type, 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j == len(tokens):
+                break
+            start, stop = tokens[i + 2].start, tokens[j].end + 1
+            found.append((start, code[start + 1:stop - 1]))
+    for start, text in reversed(found):
+        code = code[:start] + " " * (len(text) + 2) + code[start + len(text) + 2:]
+    return code, found
+
+
+def identity_value(always: bool, options: str) -> str | None:
+    """The model's identity text for ``GENERATED ALWAYS|BY DEFAULT AS IDENTITY (options)``: the
+    numbers kept (``START WITH 10 INCREMENT BY 5``), ``SEQUENCE NAME`` left to the engine."""
+    words = re.sub(r"\bSEQUENCE\s+NAME\s+\S+", " ", options, flags=re.I)
+    parts = re.findall(r"(?:NO\s+)?(?:START|INCREMENT|MINVALUE|MAXVALUE|CACHE|CYCLE)\b(?:\s+(?:WITH|BY))?"
+                       r"(?:\s+[-+]?\d+)?", words, re.I)
+    rest = re.sub(r"(?:NO\s+)?(?:START|INCREMENT|MINVALUE|MAXVALUE|CACHE|CYCLE)\b(?:\s+(?:WITH|BY))?"
+                  r"(?:\s+[-+]?\d+)?", " ", words, flags=re.I)
+    if rest.strip():
+        raise ModelError(f"cannot read identity option {rest.strip()!r}")
+    return ", ".join((["always"] if always else []) + parts) or None
+
+
 def _create_kind(head: list[str]) -> str:
     """The kind of object a CREATE makes (``TABLE``, ``MATERIALIZED VIEW``, ...), skipping modifiers
     and MySQL's ``DEFINER = user@host``."""
@@ -482,6 +517,7 @@ class _Reader(PgImport):
         self.tokens: list[Token] = []
         self.token_at: dict[int, int] = {}
         self.parse_code = ""
+        self.identity_options: list[tuple[int, str]] = []
         self.copy_target = "?"
         #: FULLTEXT / SPATIAL of the CREATE INDEX being read (MySQL)
         self.index_kind: str | None = None
@@ -799,6 +835,10 @@ class _Reader(PgImport):
             tokens = d.tokenize(code)
             if "DEFERRABLE" in code.upper() and (plain := _without_not_deferrable(code, tokens)) != code:
                 code, tokens = plain, d.tokenize(plain)
+            self.identity_options = []
+            if "IDENTITY" in code.upper():
+                code, self.identity_options = _identity_options(code, tokens)
+                tokens = d.tokenize(code)
         except TokenError as e:
             raise ModelError(f"SQL syntax error: {e}") from None
         check_nesting(tokens, first_line=piece.line)  # deep input: an error, not a RecursionError
@@ -1126,10 +1166,11 @@ class _Reader(PgImport):
                 if kind.args.get("expression") is not None:
                     generated = self.expr(kind.args["expression"], draft)
                 else:
-                    default = Default("identity")
-                    if kind.this is True and self.dialect == "postgres":
-                        # the model's identity is BY DEFAULT (the kit writes that): ALWAYS is not kept
-                        self.lose(f"{draft.name}.{name}: GENERATED ALWAYS AS IDENTITY read as BY DEFAULT")
+                    at = col.this.meta.get("start", -1)
+                    options = next((x for x in self.identity_options if x[0] > at), None)
+                    if options is not None:
+                        self.identity_options.remove(options)
+                    default = Default("identity", identity_value(kind.this is True, options[1] if options else ""))
             elif isinstance(kind, exp.ComputedColumnConstraint):
                 generated = self.expr(kind.this, draft)
             elif isinstance(kind, exp.CommentColumnConstraint):

@@ -268,6 +268,67 @@ def sql_columns(expression: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+#: an identity's sequence options, in the order the model writes them
+IDENTITY_OPTIONS = ("start", "increment", "minvalue", "maxvalue", "cache", "cycle")
+_IDENTITY_RE = re.compile(r"^identity\s*\((?P<options>.*)\)$", re.I | re.S)
+
+
+def _identity_text(value: object) -> str | None:
+    """An identity default's ``value``: ``always`` (else BY DEFAULT) and its sequence options, as
+    ``always, start 10, increment 5`` (None: BY DEFAULT with the engine's numbers).
+
+    >>> _identity_text("START WITH 10, always, increment by -1, no minvalue"), _identity_text("by default")
+    ('always, start 10, increment -1', None)
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ModelError(f"identity options are text like 'always, start 10', not {value!r}")
+    always, options = False, {}
+    for part in value.split(","):
+        words = part.lower().replace(" with ", " ").replace(" by ", " ").split()
+        if not words or words == ["by", "default"]:
+            continue
+        if words == ["always"]:
+            always = True
+        elif words == ["cycle"]:
+            options["cycle"] = "cycle"
+        elif words in (["no", "cycle"], ["no", "minvalue"], ["no", "maxvalue"]):
+            continue
+        elif len(words) == 2 and words[0] in IDENTITY_OPTIONS and re.fullmatch(r"[-+]?\d+", words[1]):
+            options[words[0]] = f"{words[0]} {int(words[1])}"
+        else:
+            raise ModelError(f"cannot read identity option {part.strip()!r}; write always, start N, increment N, "
+                             "minvalue N, maxvalue N, cache N or cycle")
+    if options.get("increment") == "increment 0":
+        raise ModelError("identity increment cannot be 0")
+    parts = (["always"] if always else []) + [options[k] for k in IDENTITY_OPTIONS if k in options]
+    return ", ".join(parts) or None
+
+
+#: the largest value of each integer kind an identity counts in (its default maxvalue)
+_INTEGER_TOP = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+def plain_identity(default: Default, kind: str) -> Default:
+    """``default`` (an identity of a ``kind`` column) with every option at the engine's default for
+    it left out: increment 1, cache 1, bounds of the type, a start at the low (high, counting down)
+    bound (https://www.postgresql.org/docs/current/sql-createsequence.html), so a dump that spells
+    them out, a catalog that shows them all and a model that says none read alike."""
+    options = default.identity_options
+    if not options:
+        return default
+    inc = int(options.get("increment", 1))
+    top = _INTEGER_TOP.get(kind, _INTEGER_TOP["bigint"])
+    lo_default, hi_default = (1, top) if inc > 0 else (-top, -1)
+    lo, hi = options.get("minvalue", lo_default), options.get("maxvalue", hi_default)
+    plain = {"increment": 1, "cache": 1, "minvalue": lo_default, "maxvalue": hi_default,
+             "start": lo if inc > 0 else hi}
+    kept = [f"{k} {int(v)}" if k != "cycle" else "cycle" for k, v in options.items() if plain.get(k) != v]
+    value = ", ".join((["always"] if default.always else []) + kept) or None
+    return default if value == default.value else Default("identity", value)
+
+
 @dataclass(frozen=True, slots=True)
 class Default:
     """A column default: a literal, an SQL expression, a portable ``now``/``uuid``/``identity``,
@@ -281,6 +342,29 @@ class Default:
 
     kind: DefaultKind
     value: str | int | float | bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "identity":
+            object.__setattr__(self, "value", _identity_text(self.value))
+
+    @property
+    def always(self) -> bool:
+        """An identity the engine always assigns (``GENERATED ALWAYS``): an INSERT giving the column
+        a value is refused unless it says ``OVERRIDING SYSTEM VALUE``."""
+        return self.kind == "identity" and isinstance(self.value, str) and self.value.split(", ")[0] == "always"
+
+    @property
+    def identity_options(self) -> dict[str, int | bool]:
+        """An identity's sequence options that differ from the engine's defaults (``start``,
+        ``increment``, ``minvalue``, ``maxvalue``, ``cache``, ``cycle``)."""
+        if self.kind != "identity" or not isinstance(self.value, str):
+            return {}
+        out: dict[str, int | bool] = {}
+        for part in self.value.split(", "):
+            word, _, number = part.partition(" ")
+            if word in IDENTITY_OPTIONS:
+                out[word] = True if word == "cycle" else int(number)
+        return out
 
     @classmethod
     def parse(cls, value: object) -> Default | None:
@@ -302,6 +386,8 @@ class Default:
             return cls("uuid")
         if low in _IDENTITY:
             return cls("identity")
+        if m := _IDENTITY_RE.match(text):
+            return cls("identity", m["options"])
         seq = _NEXTVAL_RE.match(text)
         if seq:
             name = seq["s"].replace("''", "'") if seq["s"] is not None else (seq["i"] or seq["f"])
@@ -328,7 +414,7 @@ class Default:
         if self.kind == "uuid":
             return "uuid()"
         if self.kind == "identity":
-            return "identity"
+            return "identity" if self.value is None else f"identity({self.value})"
         if self.kind == "sequence":
             return "nextval('" + str(self.value).replace("'", "''") + "')"
         if self.kind == "expression":
@@ -513,6 +599,8 @@ class Column:
                 raise ModelError(f"column {self.name!r} is generated, so it cannot also have a default")
         if self.default is not None and self.default.kind == "identity" and self.type.kind not in INTEGER_KINDS:
             raise ModelError(f"column {self.name!r}: identity needs an integer type, not {self.type}")
+        if self.default is not None and self.default.kind == "identity" and self.default.identity_options:
+            object.__setattr__(self, "default", plain_identity(self.default, self.type.kind))
         if self.default is not None and self.default.kind == "identity" and self.nullable:
             # every engine gives an identity column a value, so it is never NULL: PostgreSQL refuses
             # GENERATED BY DEFAULT AS IDENTITY NULL ("conflicting NULL/NOT NULL declarations")

@@ -8,7 +8,8 @@ One line says what a designer would say aloud::
     decimal(10,2) not null default 0 check (price >= 0)
 
 Grammar (keywords in any order after the type, case-insensitive):
-``TYPE [pk | primary key] [unique] [not null | null] [default VALUE] [identity] [on update now()]
+``TYPE [pk | primary key] [unique] [not null | null] [default VALUE] [identity[(always, start N, ...)]]
+[on update now()]
 [generated (EXPR)] [references TABLE[(COL, ...)] [on delete ACTION] [on update ACTION]]
 [check (EXPR)] [sensitive] [comment 'TEXT']``. Identifiers with unusual characters are written
 in double quotes: ``references "order items"(id)``.
@@ -150,6 +151,13 @@ def _parse_column(name: str, spec: str) -> ColumnSpec:
             default = Default.parse(take("default"))
         elif word in ("identity", "autoincrement"):
             default = Default("identity")
+            if low[i:i + 1] == ["always"]:  # identity always [(start 10, ...)]
+                i += 1
+                options = _strip_parens(take("identity always")) if i < len(tokens) and tokens[i][:1] == "(" \
+                    else ""
+                default = Default("identity", "always" + (f", {options}" if options else ""))
+        elif word.startswith("identity(") and word.endswith(")"):
+            default = Default.parse(tokens[i - 1])
         elif word == "generated":
             if low[i:i + 2] == ["always", "as"]:
                 i += 2
@@ -212,7 +220,7 @@ def format_column(column: Column, *, primary_key: bool = False, unique: bool = F
         parts.append("not null")
     if column.default is not None:
         if column.default.kind == "identity":
-            parts.append("identity")
+            parts.append(str(column.default))
         else:
             text = str(column.default)
             simple = column.default.kind != "expression" or re.match(r"^\w+\(\)$", text)
