@@ -357,9 +357,13 @@ def _other_native(s: Schema, d: Dialect) -> Schema:
     """A type's native spellings for other engines are not stored (the engine gets the logical
     kind's mapping, or its own spelling); a ``native`` kind keeps them (it has no logical kind)."""
     def new(t: DataType) -> DataType:
+        own = dialect_key(d.name)
+        if t.collation and any(k != own for k, _ in t.collation):
+            # collation names are per engine: the DDL gives the engine its own only
+            t = replace(t, collation=tuple((k, v) for k, v in t.collation if k == own))
         if t.kind == "native" or not t.native:
             return t
-        return replace(t, native=tuple((k, v) for k, v in t.native if k == dialect_key(d.name)))
+        return replace(t, native=tuple((k, v) for k, v in t.native if k == own))
 
     return _map_columns(s, lambda tb, c: replace(c, type=new(c.type)))
 
@@ -705,8 +709,8 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
     Limit("missing_functions", "no regular expressions: a CHECK calling REGEXP_LIKE is not created (the DDL "
           "notes it): SQLite refuses it at CREATE TABLE unless the application registers a REGEXP function "
           "(\"no such function: REGEXP\")", _missing_functions),
-    Limit("other_native", "a type's native spelling for another engine is not stored: the engine holds the "
-          "logical type (or its own spelling)", _other_native),
+    Limit("other_native", "a type's native spelling (or collation) for another engine is not stored: the engine "
+          "holds the logical type (or its own spelling)", _other_native),
     Limit("expression_text", "checks, partial-index predicates, generated columns and expression defaults "
           "come back in the engine's spelling; both sides are compared in normalised text "
           "(dbmodel_kit.ddl.sqltext.normalize)", _expression_text),

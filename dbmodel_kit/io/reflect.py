@@ -367,7 +367,8 @@ def _inspector_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                   "checks": rules.own_checks(conn, schema) if rules.own_checks else {},
                   "domain_columns": rules.domain_columns(conn, schema) if domains else {},
                   "missed_defaults": rules.missed_defaults(conn, schema),
-                  "deferrable": rules.deferrable(conn, schema)}
+                  "deferrable": rules.deferrable(conn, schema),
+                  "collations": rules.schema_collations(conn, schema)}
     per_schema["domain_kinds"] = {dom.key: dom.base.kind for dom in domains}
     extra = rules.objects(conn, schema)
     # indexes kept as their SQL (PostgreSQL: expressions, operator classes, DESC): not read as Index
@@ -625,7 +626,7 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
     enum_labels = per_schema["enum_labels"].get(name, {})
     fk_actions = rules.fk_actions(conn, name, schema)
     generated_sql = rules.generated(conn, name, schema)
-    collations = rules.collations(conn, name, schema)
+    collations = rules.collations(conn, name, schema) or per_schema["collations"].get(name, {})
     cols = []
     with warnings.catch_warnings():
         # SQLAlchemy warns of a type it does not know; the column is reported below in the model's words
@@ -1260,6 +1261,21 @@ def _pg_deferrable(conn: sa.Connection, schema: str | None) -> dict[tuple[str, s
         "WHERE n.nspname = coalesce(:s, current_schema()) AND k.condeferrable"), {"s": schema})}
 
 
+def _pg_collations(conn: sa.Connection, schema: str | None) -> dict[str, dict[str, str]]:
+    """By table, {column: collation} for each column whose collation is not its type's own
+    (``pg_attribute.attcollation``); one of another schema than pg_catalog is ``schema.name``."""
+    out: dict[str, dict[str, str]] = {}
+    for table, column, name, where in conn.execute(sa.text(
+            "SELECT c.relname, a.attname, co.collname, cn.nspname FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_type ty ON ty.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation "
+            "JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+            "WHERE n.nspname = coalesce(:s, current_schema()) AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND a.attcollation <> ty.typcollation AND c.relkind IN ('r', 'p', 'f')"), {"s": schema}):
+        out.setdefault(table, {})[column] = name if where == "pg_catalog" else f"{where}.{name}"
+    return out
+
+
 def _mysql_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
     return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
@@ -1365,6 +1381,8 @@ class ReadRules:
     sequences: Callable[[sa.Connection, str | None], list[Sequence]] = _no_sequences
     #: tables of a schema other than the default one keep it (Table.schema; foreign keys name it)
     namespaced: bool = False
+    #: per schema, by table: {column: collation} where a column's differs from its type's (PostgreSQL)
+    schema_collations: Callable[[sa.Connection, str | None], dict[str, dict[str, str]]] = _none_per_schema
     #: (table, constraint name) -> ``immediate`` or ``deferred`` for each DEFERRABLE constraint
     deferrable: Callable[[sa.Connection, str | None], dict[tuple[str, str], str]] = _none_per_schema
     #: the schema's views, verbatim objects and partitioning (io/pg_reflect.pg_objects' dict)
@@ -1375,7 +1393,7 @@ READ_RULES: dict[str, ReadRules] = {
     "postgresql": ReadRules(_inspector_tables, schemas=_pg_schemas, default_schema=_pg_default,
                             column_types=_pg_column_types, domains=_pg_domains, domain_columns=_pg_domain_columns,
                             batched=True, sequences=_pg_sequences, objects=_pg_objects, namespaced=True,
-                            deferrable=_pg_deferrable),
+                            deferrable=_pg_deferrable, schema_collations=_pg_collations),
     "mysql": ReadRules(_inspector_tables, timestamp_means_tz=True, fk_makes_index=True,
                        autoincrement_is_identity=True, name_fixup=lambda n: n.replace("``", "`"),
                        json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values,

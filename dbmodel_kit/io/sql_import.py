@@ -367,7 +367,9 @@ OBJECT_READS: dict[str, frozenset[str]] = {
 }
 #: Where a column's COLLATE is kept as the type's collation for that engine (reflection reads it back
 #: from the table's text); elsewhere it is reported as not kept
-COLUMN_COLLATIONS = frozenset({"sqlite"})
+COLUMN_COLLATIONS = frozenset({"sqlite", "postgres"})
+#: The schema holding an engine's built-in collations (pg_dump writes ``COLLATE pg_catalog."C"``)
+_COLLATION_SCHEMAS = {"postgres": "pg_catalog"}
 #: The table holding an SQLite database's schema (``sqlite_master``; ``sqlite_schema`` since 3.33)
 _SQLITE_SCHEMA_TABLES = frozenset({"sqlite_schema", "sqlite_master", "main.sqlite_schema", "main.sqlite_master"})
 
@@ -1176,8 +1178,11 @@ class _Reader(PgImport):
             elif isinstance(kind, exp.CommentColumnConstraint):
                 comment = kind.this.name
             elif isinstance(kind, exp.CollateColumnConstraint) and self.dialect in COLUMN_COLLATIONS \
-                    and dtype.kind in COLLATABLE_KINDS and not dtype.collation:
-                # the column's collation, for its own engine (names differ between engines)
+                    and dtype.kind in COLLATABLE_KINDS and not dtype.collation \
+                    and (not isinstance(kind.this, exp.Column) or kind.this.table == _COLLATION_SCHEMAS.get(
+                        self.dialect)):
+                # the column's collation, for its own engine (names differ between engines); one of
+                # the engine's own schema is named bare, as its catalog shows it
                 dtype = replace(dtype, collation=((dialect_key(self.dialect), kind.this.name),))
             elif isinstance(kind, exp.CheckColumnConstraint):
                 draft.checks.append(Check(self.expr(kind.this, draft), name=_constraint_name(cc)))

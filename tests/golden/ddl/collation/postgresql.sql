@@ -1,0 +1,7 @@
+CREATE TABLE word (
+	id INTEGER NOT NULL, 
+	code VARCHAR(10) COLLATE "C" NOT NULL, 
+	body TEXT COLLATE "POSIX", 
+	plain TEXT, 
+	PRIMARY KEY (id)
+);
