@@ -11,14 +11,23 @@ Run from the repository root::
     .venv/bin/python bench/designer.py --no-write # prints only
 
 Target: median <= 200 ms for an edit on the 50-table schema.
+
+Then where the kernel's CPU goes in the edit the browser benchmark makes (``bench/designer_browser.py``:
+Add column clicked in the Designer on a 40-table schema), stage by stage: the form and the name
+check, the model operation, the DOT build, Graphviz (the ``dot`` process's own CPU, from
+``RUSAGE_CHILDREN``), the SVG's JSON encoding, and what runs after the SVG is sent (the other
+panels, lint); and Graphviz on the same DOT source on its own, in the process's smallest form
+(``dot`` on a one-node graph) for comparison. CPU time, not wall clock: the machine is shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -35,6 +44,8 @@ from dbmodel_kit.model.types import DataType
 from dbmodel_kit.widgets.designer import Designer
 
 ROOT = Path(__file__).resolve().parents[1]
+# the module (dbmodel_kit.erd exports a function of the same name)
+erd_render = importlib.import_module("dbmodel_kit.erd.render")
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:designer -->", "<!-- /bench:designer -->"
 TARGET_MS = 200.0
@@ -118,6 +129,127 @@ def run(n_tables: int = 50, n_edits: int = 40) -> dict[str, object]:
     }
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for (``dot``)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _child_cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
+
+
+STAGES = (
+    ("form -> operation, name check (before the model changes)", "form"),
+    ("model operation (`op.apply`)", "op"),
+    ("ERD: DOT build (per-table caches)", "dot_build"),
+    ("ERD: Graphviz `dot` process (its CPU)", "dot"),
+    ("ERD: the rest until the SVG is set on the widget", "erd_rest"),
+    ("JSON-encoding the SVG update", "encode"),
+    ("**kernel CPU until the SVG is sent**", "to_svg"),
+    ("after the SVG: the other panels, lint", "after"),
+    ("**kernel CPU, the whole edit**", "total"),
+)
+
+
+def stages(n_tables: int = 40, n_edits: int = 20) -> dict[str, object]:
+    """CPU per stage of an Add column click in the Designer (medians over ``n_edits``)."""
+    model = Model(synthetic(n_tables))
+    designer = Designer(model, table=model.schema.table_names[0])
+    form = designer.tables
+    marks: dict[str, float] = {}
+    spans: dict[str, float] = {}
+
+    def timed(name: str, func: object, clock: object = _cpu) -> object:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            c0 = clock()  # type: ignore[operator]
+            try:
+                return func(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                spans[name] = spans.get(name, 0.0) + clock() - c0  # type: ignore[operator]
+        return wrapper
+
+    original = (erd_render._cached_layout, erd_render.layout, Model._notify)
+    erd_render._cached_layout = timed("dot_build", original[0])  # type: ignore[assignment]
+    erd_render.layout = timed("dot", original[1], _child_cpu)  # type: ignore[assignment]
+
+    def notify(self: Model, change: object) -> None:
+        marks["notify"] = _cpu()
+        original[2](self, change)  # type: ignore[arg-type]
+    Model._notify = notify  # type: ignore[method-assign]
+    designer.erd.view.observe(lambda _c: marks.setdefault("svg", _cpu()), names=["svg"])
+    rows: dict[str, list[float]] = {key: [] for _, key in STAGES}
+    try:
+        for i in range(n_edits + 1):
+            form.col_name.value = f"bench_col_{i}"
+            marks.clear()
+            spans.clear()
+            c0 = _cpu()
+            form.add_column.click()
+            c1 = _cpu()
+            if "svg" not in marks:
+                raise RuntimeError("the ERD did not change after Add column")
+            c_enc = time.process_time()
+            json.dumps({"method": "update", "state": {"svg": designer.erd.view.svg}})
+            encode = time.process_time() - c_enc
+            if not i:
+                continue  # the first edit warms the caches
+            to_svg = marks["svg"] - c0 + encode
+            got = {"form": marks["notify"] - c0, "dot_build": spans["dot_build"],
+                   "dot": spans["dot"], "encode": encode, "to_svg": to_svg, "after": c1 - marks["svg"],
+                   "total": c1 - c0 + encode}
+            # apply() is op.apply then _notify: the op is what lies between the form and the notify
+            # (timed apart by applying the same operation to the same schema once more)
+            op = model._done[-1][0]
+            before = model._done[-1][1]
+            c_op = time.process_time()
+            op.apply(before)
+            got["op"] = time.process_time() - c_op
+            got["form"] -= got["op"]
+            got["erd_rest"] = to_svg - encode - got["form"] - got["op"] - got["dot_build"] - got["dot"]
+            for key, value in got.items():
+                rows[key].append(value * 1000)
+    finally:
+        erd_render._cached_layout, erd_render.layout, Model._notify = original  # type: ignore[assignment,method-assign]
+        designer.close()
+
+    # Graphviz alone on the same DOT source, and a dot process that has nothing to draw
+    source = erd_render.cached_dot(model.schema, theme="light", collapse_m2m=False)
+
+    def dot_cpu(text: str) -> float:
+        samples = []
+        for _ in range(9):
+            c0 = _child_cpu()
+            layout(text)
+            samples.append((_child_cpu() - c0) * 1000)
+        return round(statistics.median(samples), 1)
+
+    return {"tables": n_tables, "edits": n_edits,
+            "stages_ms": {key: round(statistics.median(v), 1) for key, v in rows.items()},
+            "dot_alone_ms": dot_cpu(source), "dot_empty_ms": dot_cpu("digraph { a }"),
+            "load_1min": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
+
+
+def stages_markdown(r: dict[str, object]) -> str:
+    st = r["stages_ms"]
+    assert isinstance(st, dict)
+    lines = [
+        "",
+        f"Where the kernel's CPU goes in the browser benchmark's edit (Add column clicked in the Designer, "
+        f"{r['tables']} tables, median of {r['edits']} edits; CPU, the `dot` process's included):",
+        "",
+        "| stage | median CPU ms |",
+        "| --- | ---: |",
+        *(f"| {label} | {st[key]} |" for label, key in STAGES),
+        "",
+        f"Graphviz alone on the same DOT source: {r['dot_alone_ms']} ms CPU per drawing, of which a `dot` process "
+        f"with nothing to draw (start-up, plugins, exit) takes {r['dot_empty_ms']} ms. Load average "
+        f"{r['load_1min']}.",
+    ]
+    return "\n".join(lines)
+
+
 def markdown(result: dict[str, object]) -> str:
     def row(label: str, key: str) -> str:
         v = result[key]
@@ -156,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = run(args.tables, args.edits)
     print(json.dumps(result, indent=2))
-    text = markdown(result)
+    split = stages(40, 20)
+    print(json.dumps(split, indent=2))
+    head, command = markdown(result).rsplit("\n", 1)
+    text = f"{head}\n{stages_markdown(split)}\n{command}"
     print(text)
     if not args.no_write:
         write(text)
