@@ -68,7 +68,13 @@ def markdown(r: dict[str, object]) -> str:
         "",
         f"Python {r['python']}, {r['cpus']} CPUs, load average {r['load_1min']} at the end of the run. Wall times "
         "grow with the load (other work on the machine); the CPU rows do much less: with nothing else running, an "
-        "edit takes about the kernel's share of its CPU (the drawing is sent first) plus the page's.",
+        "edit takes about the kernel's share of its CPU (the drawing is sent first) plus the page's"
+        + (f" (here {kernel_cpu['median']} + {page_cpu['median']} = "
+           f"{round(kernel_cpu['median'] + page_cpu['median'], 1)} ms)" if isinstance(kernel_cpu, dict) else "") + ".",
+        "",
+        "Where the kernel's share goes, stage by stage, is in the Designer section (`bench/designer.py`): Graphviz's "
+        "`dot` is nearly all of it (about a fifth of that is the `dot` process starting before it draws anything), "
+        "the model operation, the DOT build and the widget sync a few ms.",
         "Command: `.venv/bin/python bench/designer_browser.py`",
     ])
 
