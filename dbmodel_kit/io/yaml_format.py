@@ -71,6 +71,7 @@ import io
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import yaml
@@ -184,7 +185,7 @@ def write_yaml(schema: Schema) -> str:
     # table is written again (a model with a path saves after every edit; the whole 40-table
     # document took 19 ms). Byte for byte the text of dumping the whole document at once
     # (tests/test_io_yaml_cache.py): the same dumper, each entry indented as it is under "tables:".
-    tables = "".join(_TABLE_TEXT.get(t, "yaml", lambda t=t: _table_text(t)) for t in schema.tables)
+    tables = "".join(_TABLE_TEXT.get(t, "yaml", partial(_table_text, t)) for t in schema.tables)
     return (_dump(doc) if doc else "") + "tables:\n" + tables + (_dump(rest) if rest else "")
 
 
