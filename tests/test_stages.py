@@ -283,10 +283,21 @@ def test_stage_on_generated_schemas(stage: str) -> None:
 
 def check_generated(stage: str) -> None:
     result = on_generated(stage)
+    if LARGER:  # the larger run's record: every failure, not only the first of the assertion
+        _report(stage, result)
     if result.missing:
         pytest.skip(result.missing)
     assert result.ran == BUDGET[stage][0]
     assert result.ok, f"{stage}: {len(result.failed)} of {result.ran} generated schemas fail:\n{_explain(result)}"
+
+
+def _report(stage: str, result: Result) -> None:
+    """Print a stage's outcome on the generated schemas, every failing schema with its message (seen
+    with ``pytest -s``: the larger run's log)."""
+    print(f"\n[stage] {stage}: {_cell(result, True) if not result.missing else 'skipped: ' + result.missing}",
+          flush=True)
+    for k, v in result.failed:
+        print(f"[fail] {stage} {k}: {stages.first_line(v)[:1000]}", flush=True)
 
 
 def test_generated_schemas_are_many_and_fixed() -> None:
@@ -336,8 +347,9 @@ def matrix(columns: Sequence[Path]) -> str:
 @pytest.mark.slow
 def test_compatibility_doc_shows_the_stage_matrix(request: pytest.FixtureRequest) -> None:
     """docs/compatibility.md's stage matrix is what this run measured (--update-golden rewrites it)."""
-    if LARGER:
-        pytest.skip("a larger run: its matrix is printed, not compared")
+    if LARGER:  # a larger run: its matrix is printed (pytest -s), not compared
+        print(f"\n{matrix(corpus_files())}", flush=True)
+        return
     missing = {r.missing for s in BUDGET for r in [on_generated(s), *(on_corpus(s, p) for p in corpus_files())]
                if r.missing}
     if missing or not corpus_files():
