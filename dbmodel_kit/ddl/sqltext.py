@@ -23,7 +23,7 @@ from sqlglot import exp
 from sqlglot import tokens as tokens_module
 from sqlglot.tokens import Tokenizer
 
-from ..model.schema import canonical_sql
+from ..model.schema import canonical_sql, read_expression
 
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -285,7 +285,7 @@ def normalize(sql: str, dialect: str | None = None, columns: tuple[tuple[str, st
     'stars % 2 = 0'
     """
     kinds = dict(columns)
-    tree = sqlglot.parse_one(sql, read=dialect).transform(functools.partial(_escape_string, kinds=kinds))
+    tree = read_expression(sql, dialect).transform(functools.partial(_escape_string, kinds=kinds))
     for _ in range(8):  # a rewrite may expose another (a cast inside a NOT inside parentheses)
         before = tree.sql()
         tree = _reparenthesize(tree)

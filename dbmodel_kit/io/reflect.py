@@ -52,6 +52,7 @@ from ..model.schema import (
     Unique,
     Verbatim,
     View,
+    read_expression,
 )
 from ..model.types import COLLATABLE_KINDS, DataType
 
@@ -825,7 +826,7 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                 type_ = _duckdb_type(c.data_type, f"{schema}.{t.table_name}.{c.column_name}")
             expression = generated.get((t.table_name, c.column_name))
             if expression is not None:
-                tree = sqlglot.parse_one(expression, read="duckdb")  # DuckDB wraps it in CAST(... AS type)
+                tree = read_expression(expression, "duckdb")  # DuckDB wraps it in CAST(... AS type)
                 expression = normalize((tree.this if isinstance(tree, exp.Cast) else tree).sql("duckdb"), "duckdb")
             cols.append({"column": Column(c.column_name, type_, nullable=bool(c.is_nullable),
                                           default=None if expression else read_default(c.column_default, type_, d),

@@ -11,6 +11,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import heapq
 import itertools
@@ -147,7 +148,10 @@ def canonical_sql(expression: str, role: str = "expression") -> str:
 
 
 def _statements(expression: str, dialect: str | None, what: str) -> list[exp.Expression]:
-    """Every statement sqlglot reads in ``expression``, its tokens checked for depth first."""
+    """Every statement sqlglot reads in ``expression``, its tokens checked for depth first. A lone
+    statement that the whole text also reads as (a column named like a statement's keyword:
+    ``comment > 0``, ``set IS NULL``; PostgreSQL gives such a column back unquoted) is that
+    expression: sqlglot read it as a COMMENT or SET statement."""
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.errors import ErrorLevel
 
@@ -157,8 +161,33 @@ def _statements(expression: str, dialect: str | None, what: str) -> list[exp.Exp
     tokens = d.tokenize(expression)
     check_nesting(tokens, what)
     with recursion_room():
-        parsed = d.parser(error_level=ErrorLevel.RAISE).parse(tokens, expression)
-    return [s for s in parsed if isinstance(s, exp.Expression)]
+        try:
+            parsed = [s for s in d.parser(error_level=ErrorLevel.RAISE).parse(tokens, expression)
+                      if isinstance(s, exp.Expression)]
+            error = None
+        except sqlglot.errors.SqlglotError as e:  # ("use > 0": USE wants a table name)
+            parsed, error = [], e
+        if error is not None or (len(parsed) == 1 and not isinstance(parsed[0], exp.Condition | exp.Interval)):
+            with contextlib.suppress(sqlglot.errors.SqlglotError):  # else a statement indeed: refused
+                condition = d.parser(error_level=ErrorLevel.RAISE).parse_into(exp.Condition, tokens, expression)
+                parsed, error = [s for s in condition if isinstance(s, exp.Expression)], None
+    if error is not None:
+        raise error
+    return parsed
+
+
+def read_expression(expression: str, dialect: str | None = None) -> exp.Expression:
+    """One SQL expression as ``dialect`` writes it (an engine's catalog text), read as an
+    expression even where its first word starts a statement (:func:`_statements`); a text that is
+    not one expression raises sqlglot's ParseError (text deeper than MAX_NESTING: ModelError).
+
+    >>> read_expression("comment > '-1'::integer::numeric OR comment IS NULL", "postgres").sql()
+    "comment > CAST(CAST('-1' AS INT) AS DECIMAL) OR comment IS NULL"
+    """
+    trees = _statements(expression, dialect, "SQL expression")
+    if len(trees) != 1:
+        raise sqlglot.errors.ParseError(f"SQL expression {expression[:80]!r} is {len(trees)} statements, not one")
+    return trees[0]
 
 
 def _parse_expression(expression: str, what: str = "SQL expression") -> exp.Expression:
