@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect as SADialect
 from sqlalchemy.ext.compiler import compiles
 
@@ -28,6 +28,26 @@ from .errors import ModelError
 from .model.types import INTEGER_KINDS, NUMERIC_KINDS, DataType
 
 TypeFactory = Callable[[DataType], sa.types.TypeEngine]
+
+
+class _Package:
+    """A SQLAlchemy dialect package, imported on first use of one of its names. Each imports all
+    its drivers' modules, which only that engine's DDL needs: PostgreSQL's DDL does not pay for
+    MySQL's and SQLite's (issue 18, "Start-up")."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+    def __repr__(self) -> str:
+        return f"<{self._name}, imported on first use>"
+
+
+mysql = _Package("sqlalchemy.dialects.mysql")
+postgresql = _Package("sqlalchemy.dialects.postgresql")
+sqlite = _Package("sqlalchemy.dialects.sqlite")
 
 
 class Spelled(sa.types.UserDefinedType):  # type: ignore[type-arg]

@@ -70,6 +70,76 @@ def test_light_commands_do_not_import_the_heavy_libraries(tmp_path: Path) -> Non
         assert not loaded, f"`dbmodel {' '.join(step['argv'])}` imports {loaded}"
 
 
+#: Modules a command of the kind named does not need: the other engines' SQLAlchemy dialects
+#: (PostgreSQL's DDL), sqlglot's DuckDB dialect (what the model needs of it is copied in
+#: dbmodel_kit.model._sqlglot_duckdb) and the model's operations (reading a schema needs none).
+NOT_NEEDED = {
+    "ddl": ("sqlalchemy.dialects.mysql", "sqlalchemy.dialects.sqlite", "sqlglot.dialects.duckdb",
+            "dbmodel_kit.model.ops", "dbmodel_kit.model.model"),
+    "lint": ("sqlalchemy", "sqlglot.dialects.duckdb", "dbmodel_kit.model.ops", "dbmodel_kit.model.model"),
+}
+NOT_NEEDED_PROBE = r"""
+import contextlib, io, json, sys
+from dbmodel_kit.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(json.loads(sys.argv[1]))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("argv", [["ddl", str(SHOP)], ["lint", str(SHOP)]])
+def test_a_light_command_imports_only_what_it_needs(argv: list[str]) -> None:
+    """PostgreSQL's DDL of the e-commerce model (which has enums and checks) loads neither MySQL's nor
+    SQLite's SQLAlchemy dialect, nor sqlglot's DuckDB dialect, nor the model's operations; lint none
+    of them and no SQLAlchemy. Each in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", NOT_NEEDED_PROBE, json.dumps(argv)], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
+    seen = json.loads(done.stdout)
+    assert seen["code"] in (0, 1), done.stderr
+    loaded = [m for m in NOT_NEEDED[argv[0]] if m in seen["modules"]]
+    assert not loaded, f"`dbmodel {' '.join(argv)}` imports {loaded}"
+    if argv[0] == "ddl":  # (and the probe is not vacuous: what it does need is there)
+        assert {"sqlalchemy.dialects.postgresql", "sqlglot.dialects.postgres"} <= set(seen["modules"])
+
+
+def test_the_command_restores_the_collectors_thresholds() -> None:
+    """``main`` runs with fewer young collections (start-up is mostly imports) and gives a caller in
+    the same process its own thresholds back, also when the command fails."""
+    import gc
+
+    before = gc.get_threshold()
+    assert before != cli.GC_THRESHOLDS
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert cli.main(["ddl", str(ROOT / "no-such-file.yaml")]) == 2
+    assert gc.get_threshold() == before
+
+
+def test_sqlglots_duckdb_words_are_the_installed_sqlglots() -> None:
+    """The copy of what sqlglot's DuckDB dialect says (reserved words, built-in type names) equals
+    the installed sqlglot's, and for plain words outside it sqlglot reads a user-defined type: tried
+    on every keyword of every sqlglot dialect, those words with a prefix or suffix, and SQLAlchemy's
+    type names. A failure after an upgrade: ``python -m dbmodel_kit.model._sqlglot_duckdb``."""
+    import sqlalchemy.types
+    from sqlglot.dialects.dialect import Dialect, Dialects
+
+    from dbmodel_kit.model import _sqlglot_duckdb as copy
+
+    assert copy.current() == (copy.RESERVED, copy.TYPES)
+    words = {name for name in dir(sqlalchemy.types) if name.isalpha()} | {"unknown", "Unknown", "nullable"}
+    for dialect in Dialects:
+        if dialect.value:
+            words |= {w for w in Dialect.get_or_raise(dialect.value).tokenizer_class.KEYWORDS
+                      if copy.PLAIN_WORD.fullmatch(w)}
+    words |= {f"{w}_kind" for w in set(words)} | {f"my_{w}" for w in set(words)} | {w.lower() for w in words}
+    assert len(words) > 2000
+    wrong = {w: (copy.builtin_type(w), copy._read(w)) for w in words if copy.builtin_type(w) != copy._read(w)}
+    assert not wrong
+    # text other than a plain word is sqlglot's to read
+    assert copy.builtin_type("double precision") == copy._read("double precision") == "DOUBLE"
+    assert copy.builtin_type("order status") is None
+
+
 def test_import_dbmodel_kit_loads_no_third_party_library() -> None:
     """``import dbmodel_kit`` (and ``dbmodel_kit.io``) is cheap; the model (and sqlglot) loads on
     first use of a name such as ``Model``, and SQLAlchemy only with ``reflect``."""

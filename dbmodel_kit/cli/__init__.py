@@ -10,6 +10,7 @@ query parameters), even in the words of a driver or of an unexpected error.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -101,7 +102,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: The cyclic garbage collector's thresholds while a command runs (CPython's are 700, 10, 10; mypy's
+#: command sets 200,000, 30, 30 for the same reason). A command's start is mostly imports
+#: (SQLAlchemy, sqlglot), which make a few hundred thousand long-lived objects; at the default a
+#: young collection every 700 allocations traced them again and again: 7% of the instructions of
+#: ``dbmodel ddl examples/ecommerce.yaml`` (issue 18, docs/benchmarks.md "Start-up"). Garbage
+#: cycles are still collected, every 100,000 allocations.
+GC_THRESHOLDS = (100_000, 20, 20)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        return _main(argv)
+    finally:
+        gc.set_threshold(*thresholds)  # as it was, for a caller in the same process
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     urls = _urls(argv)
     _Parser.urls = urls

@@ -198,8 +198,6 @@ def _model_table(table: str, notes: list[tuple[str, str, str]]) -> str:
 
 def _limit(schema: Schema, d: Dialect, notes: list[tuple[str, str, str]]) -> Schema:
     """Names over the engine's length limit: cut where the engine cuts them, refused where it refuses."""
-    from ..model import ops
-
     def refuse(name: str, where: str) -> None:
         if d.max_identifier_chars is not None and len(name) > d.max_identifier_chars:
             raise ModelError(f"{name!r} is {len(name)} characters long; {d.name} allows {d.max_identifier_chars} "
@@ -249,6 +247,8 @@ def _limit(schema: Schema, d: Dialect, notes: list[tuple[str, str, str]]) -> Sch
             raise ModelError(f"{typ.name!r} is {len(typ.name.encode())} bytes long; {d.name} would cut it to "
                              f"{cut(typ.name, limit)!r}: give the type a shorter name", where=typ.name)
     # tables and columns through the rename operations, so references follow
+    from ..model import ops
+
     for t in list(schema.tables):
         for c in t.columns:
             if len(c.name.encode()) > limit:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
 from ..inputs import check_text, read_text
-from ..model.model import format_for
 from ..model.schema import Schema
 
 if TYPE_CHECKING:
@@ -96,6 +95,15 @@ def _as_path(value: str | os.PathLike[str]) -> Path | None:
     if path.suffix.lower() in (".yaml", ".yml", ".sql", ".dbml"):
         return path
     return path if path.is_file() else None
+
+
+def format_for(path: Path) -> str:
+    """The file format a path's extension names (``.yaml``/``.yml``, ``.sql``, ``.dbml``)."""
+    ext = path.suffix.lower()
+    formats = {".yaml": "yaml", ".yml": "yaml", ".sql": "sql", ".dbml": "dbml"}
+    if ext not in formats:
+        raise ModelError(f"cannot tell the format of {str(path)!r}: use .yaml, .sql or .dbml")
+    return formats[ext]
 
 
 def load(path_or_text: str | os.PathLike[str], format: str | None = None, *,

@@ -339,23 +339,24 @@ def reserved_words() -> dict[str, frozenset[str]]:
 
     MySQL (standing for MariaDB too) and DuckDB: sqlglot's generator lists (``RESERVED_KEYWORDS``,
     which follow the vendors' reserved-word pages); PostgreSQL: SQLAlchemy's list (sqlglot has
-    none; copied in :mod:`._words`, so lint starts without SQLAlchemy); SQLite: see
+    none; copied in :mod:`._words`, so lint starts without SQLAlchemy; DuckDB's is copied too, in
+    :mod:`dbmodel_kit.model._sqlglot_duckdb`, as its dialect is slow to load); SQLite: see
     :func:`_sqlite_reserved`. SQLAlchemy's MariaDB list is not used: it adds
     the Oracle-mode words (``body``, ``package``, ...), which plain MariaDB accepts as names.
 
     >>> "order" in reserved_words()["PostgreSQL"], "status" in reserved_words()["MySQL"]
     (True, False)
     """
-    from sqlglot.dialects.duckdb import DuckDB
     from sqlglot.dialects.mysql import MySQL
 
+    from ..model._sqlglot_duckdb import RESERVED as DUCKDB
     from ._words import POSTGRES
 
     return {
         "PostgreSQL": frozenset(POSTGRES),
         "MySQL": frozenset(MySQL.Generator.RESERVED_KEYWORDS),
         "SQLite": _sqlite_reserved(),
-        "DuckDB": frozenset(DuckDB.Generator.RESERVED_KEYWORDS),
+        "DuckDB": DUCKDB,
     }
 
 

@@ -206,7 +206,7 @@ class Model:
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write the schema (YAML by default) atomically to ``path`` or the model's own path."""
-        from ..io import dumps
+        from ..io import dumps, format_for
 
         target = Path(path) if path is not None else self.path
         if target is None:
@@ -340,12 +340,3 @@ def _table_cols(ref: str) -> tuple[str, tuple[str, ...]]:
         return table, tuple(c.strip() for c in rest[:-1].split(",") if c.strip())
     t, c = _split_dotted(ref)
     return t, (c,)
-
-
-def format_for(path: Path) -> str:
-    """The file format a path's extension names (``.yaml``/``.yml``, ``.sql``, ``.dbml``)."""
-    ext = path.suffix.lower()
-    formats = {".yaml": "yaml", ".yml": "yaml", ".sql": "sql", ".dbml": "dbml"}
-    if ext not in formats:
-        raise ModelError(f"cannot tell the format of {str(path)!r}: use .yaml, .sql or .dbml")
-    return formats[ext]

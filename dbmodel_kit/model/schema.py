@@ -255,8 +255,10 @@ def reserved_words() -> frozenset[str]:
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.tokens import Tokenizer
 
-    words = {k.lower() for k in Tokenizer.KEYWORDS if " " not in k}
-    for name in ("mysql", "duckdb", "postgres", "sqlite"):
+    from ._sqlglot_duckdb import RESERVED  # DuckDB's, copied: its dialect is slow to load
+
+    words = {k.lower() for k in Tokenizer.KEYWORDS if " " not in k} | RESERVED
+    for name in ("mysql", "postgres", "sqlite"):
         words |= {w.lower() for w in getattr(Dialect.get_or_raise(name).generator_class, "RESERVED_KEYWORDS", ())}
     return frozenset(words)
 
@@ -777,10 +779,17 @@ def _builtin_type(name: str) -> str | None:
     """The built-in type ``name`` reads as in any of our dialects (``null`` -> NULL, ``int`` -> INT), or None
     for a name only a user-defined type can have. sqlglot's own type table is the judge because it is what
     reads our DDL back, and it drops the quotes of ``"null"`` in a type position; DuckDB's own type names
-    (:data:`_DUCKDB_TYPES`) count too."""
+    (:data:`_DUCKDB_TYPES`) count too. sqlglot's DuckDB answer for a plain word comes from a copy checked
+    against it (:mod:`._sqlglot_duckdb`)."""
+    from ._sqlglot_duckdb import builtin_type as duckdb_builtin_type
+
     if name.lower() in _DUCKDB_TYPES:
         return name.upper()
     for dialect in ("postgres", "mysql", "duckdb", "sqlite"):
+        if dialect == "duckdb":  # from a copy of what sqlglot's DuckDB dialect says, for a plain word
+            if builtin := duckdb_builtin_type(name):
+                return builtin
+            continue
         try:
             t = exp.DataType.build(name, dialect=dialect, udt=True).this
         except (sqlglot.errors.SqlglotError, ValueError):  # not type text at all: no built-in type
