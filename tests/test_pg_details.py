@@ -18,7 +18,7 @@ from dbmodel_kit.ddl import apply, create_engine, create_sql
 from dbmodel_kit.ddl.limits import storable
 from dbmodel_kit.dialects import get_dialect
 from dbmodel_kit.errors import ModelError
-from dbmodel_kit.io.reflect import reflect
+from dbmodel_kit.io.reflect import ReflectionWarning, reflect
 from dbmodel_kit.io.sql_import import read_sql
 from dbmodel_kit.io.yaml_format import read_yaml, write_yaml
 from dbmodel_kit.migrate import diff
@@ -385,3 +385,82 @@ def test_collation_change_is_a_migration():
     assert [type(s.op).__name__ for s in plan.steps] == ["AlterColumn"]
     sql = to_sql(plan, "postgresql")
     assert 'ALTER TABLE word ALTER COLUMN code TYPE VARCHAR(10) COLLATE "POSIX"' in sql
+
+
+# -- d. EXCLUDE inside CREATE TABLE; composite and range types ---------------------------------------
+
+EXCLUDE_DUMP = """
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE booking (id integer PRIMARY KEY, room integer NOT NULL, during tsrange NOT NULL,
+    CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (room > 0),
+    EXCLUDE USING gist (lower(during) WITH =, room WITH =) DEFERRABLE);
+CREATE TABLE seat (EXCLUDE USING btree (code WITH =), code text, "Row" integer, EXCLUDE ("Row" WITH =),
+    note text CHECK (note <> 'EXCLUDE (x WITH =)'));
+"""
+
+
+def test_exclude_in_create_table_is_kept_verbatim():
+    """Each EXCLUDE of a CREATE TABLE is kept as the statement pg_dump writes for it (the index method
+    said), named as PostgreSQL names it when the script does not (the function's name for an
+    expression, a quoted column's own case); the table keeps the rest."""
+    schema = from_sql(EXCLUDE_DUMP, dialect="postgres")
+    made = {o.name: o.sql for o in schema.verbatim if o.kind == "statement"}
+    assert made == {
+        "constraint no_overlap on booking": "ALTER TABLE ONLY booking ADD CONSTRAINT no_overlap EXCLUDE USING gist "
+                                            "(room WITH =, during WITH &&) WHERE (room > 0)",
+        "constraint booking_lower_room_excl on booking": "ALTER TABLE ONLY booking ADD CONSTRAINT "
+        "booking_lower_room_excl EXCLUDE USING gist (lower(during) WITH =, room WITH =) DEFERRABLE",
+        "constraint seat_code_excl on seat": "ALTER TABLE ONLY seat ADD CONSTRAINT seat_code_excl EXCLUDE USING "
+                                             "btree (code WITH =)",
+        "constraint seat_Row_excl on seat": 'ALTER TABLE ONLY seat ADD CONSTRAINT "seat_Row_excl" EXCLUDE USING '
+                                            'btree ("Row" WITH =)'}
+    assert schema.table("seat").column_names == ("code", "Row", "note")
+    assert schema.table("seat").checks[0].expression == "note <> 'EXCLUDE (x WITH =)'"
+    assert read_yaml(write_yaml(schema)) == schema
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_exclude_ddl_golden(dialect, golden):
+    """PostgreSQL gets each exclusion constraint after its table; elsewhere a note says it is left
+    out as PostgreSQL's own (not portable)."""
+    schema = from_sql(EXCLUDE_DUMP, dialect="postgres")
+    schema = replace(schema, tables=tuple(replace(t, columns=tuple(
+        replace(c, type=DataType.parse("native(postgresql: tsrange, mysql: text, sqlite: text, duckdb: text)"))
+        if c.type.kind == "native" else c for c in t.columns)) for t in schema.tables))
+    sql = create_sql(schema, dialect)
+    golden(f"ddl/exclude/{dialect}.sql", sql)
+    if dialect == "postgresql":
+        assert sql.index("ADD CONSTRAINT no_overlap EXCLUDE") > sql.index("CREATE TABLE booking")
+    else:
+        assert (f"-- {dialect}: statement constraint no_overlap on booking left out: postgresql only "
+                "(kept verbatim, not portable)") in sql
+
+
+def test_exclude_native_sql_reflects_as_imported(postgres_url):
+    """pg_get_constraintdef's exclusion constraints are the imported statements (names included)."""
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(EXCLUDE_DUMP)
+    engine.dispose()
+    imported = storable(from_sql(EXCLUDE_DUMP, dialect="postgres"), "postgresql")
+    with pytest.warns(ReflectionWarning, match="type tsrange has no logical equivalent"):
+        back = reflect(postgres_url)
+    assert diff(imported, back).describe() == []
+    assert len([o for o in back.verbatim if o.kind == "statement"]) == 4
+
+
+def test_exclude_round_trips_through_the_kits_ddl(postgres_url):
+    schema = from_sql(EXCLUDE_DUMP, dialect="postgres")
+    apply(schema, postgres_url)
+    with pytest.warns(ReflectionWarning, match="type tsrange has no logical equivalent"):
+        back = reflect(postgres_url)
+    assert diff(storable(schema, "postgresql"), back).describe() == []
+
+
+def test_exclude_added_is_a_migration():
+    old = from_sql(EXCLUDE_DUMP.replace(
+        ",\n    EXCLUDE USING gist (lower(during) WITH =, room WITH =) DEFERRABLE", ""), dialect="postgres")
+    new = from_sql(EXCLUDE_DUMP, dialect="postgres")
+    plan = diff(old, new)
+    assert [type(s.op).__name__ for s in plan.steps] == ["AddObject"]
+    assert "ADD CONSTRAINT booking_lower_room_excl EXCLUDE USING gist" in to_sql(plan, "postgresql")

@@ -28,7 +28,7 @@ from sqlglot import exp
 from ..errors import ModelError
 from ..model.naming import qualify, split_key
 from ..model.schema import Default, Table, Verbatim, View
-from .pg_objects import Head, signature, split_args, view_parts, with_dependencies
+from .pg_objects import Head, exclusion_statement, signature, split_args, view_parts, with_dependencies
 
 _PARTITION_BY = re.compile(r"\)\s*(PARTITION\s+BY\s+(?P<key>(?:RANGE|LIST|HASH)\s*\(.*\)))\s*;?\s*$", re.I | re.S)
 _PARTITION_OF = re.compile(r"\s*CREATE\s+(?:(?:UNLOGGED|TEMP|TEMPORARY)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
@@ -112,7 +112,9 @@ class PgImport:
             table = self.relation_key(Head.of(m.group("table")))
             namespace, bare = split_key(table)
             name = Head.of(m.group("name")).name()[1]
-            self.keep_object(Verbatim("statement", f"constraint {name} on {bare}", _PG, code, depends_on=(table,),
+            quoted = ".".join(_quote_name(x) for x in (namespace, bare) if x is not None)
+            sql = exclusion_statement(quoted, _quote_name(name), "EXCLUDE " + code[m.end():])
+            self.keep_object(Verbatim("statement", f"constraint {name} on {bare}", _PG, sql, depends_on=(table,),
                                       schema=namespace))
         elif kind == "TABLE" and _PARTITION_OF.match(code):
             self.pg_partition_of(code)
@@ -230,6 +232,25 @@ class PgImport:
         h.skip_until("PARTITION")
         key = qualify(*h.name())
         self.objects.pop(("index", key), None)
+
+    def pg_exclusion(self, table: str, name: str | None, text: str) -> None:
+        """An ``EXCLUDE`` constraint of ``CREATE TABLE table (...)`` (no model counterpart): kept as the
+        statement pg_dump writes for it, ``ALTER TABLE ONLY table ADD CONSTRAINT name EXCLUDE ...``,
+        named as PostgreSQL names it when the script does not."""
+        from .sql_import import pg_constraint_name
+
+        namespace, bare = split_key(table)
+        if name is None:
+            h = Head.of(text)
+            h.accept("EXCLUDE")
+            if h.accept("USING"):
+                h.name()
+            elements = [e.strip() for e in _top_level(h.parenthesized() or "")]
+            name = pg_constraint_name(bare, [_index_column_name(e) for e in elements], "excl")
+        quoted = ".".join(_quote_name(x) for x in (namespace, bare) if x is not None)
+        self.keep_object(Verbatim("statement", f"constraint {name} on {bare}", _PG,
+                                  exclusion_statement(quoted, _quote_name(name), text),
+                                  depends_on=(table,), schema=namespace))
 
     def pg_add_identity(self, code: str) -> None:
         """pg_dump's ``ALTER TABLE t ALTER COLUMN c ADD GENERATED ... AS IDENTITY (SEQUENCE NAME ...)``:
@@ -494,6 +515,57 @@ def own_part(t: Table, parent: Table) -> Table:
         indexes=tuple(ix for ix in t.indexes if index_shape(ix) not in parent_ix),
         uniques=tuple(u for u in t.uniques if (u.columns, u.deferrable) not in parent_uq),
         foreign_keys=tuple(fk for fk in t.foreign_keys if fk_shape(fk) not in parent_fk))
+
+
+_WORD = r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*'
+
+
+def _index_column_name(element: str) -> str:
+    """The name PostgreSQL gives an index (or exclusion) element in the index's default name
+    (``FigureIndexColname``): a column's name, a function call's function name, else ``expr``."""
+    text = re.split(r"\s+WITH\s", element.strip(), maxsplit=1, flags=re.I)[0].strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    m = re.match(rf"(?:(?:{_WORD})\s*\.\s*)*({_WORD})\s*", text)
+    if m is None:
+        return "expr"
+    rest = text[m.end():]
+    if rest.startswith("("):  # a function call, its arguments balanced
+        depth = 0
+        for i, ch in enumerate(rest):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0:
+                rest = rest[i + 1:]
+                break
+    rest = re.sub(r"^::\s*[\w\s\[\]]*", "", rest.strip())  # a cast keeps the name
+    # what may follow the column or call: an operator class, COLLATE, ASC/DESC, NULLS
+    if rest and not re.match(r'^[A-Za-z_"]', rest):
+        return "expr"
+    word = m.group(1)
+    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+
+
+def _quote_name(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def _top_level(text: str) -> list[str]:
+    """``text`` split at its top-level commas (outside parentheses and quotes)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
 
 
 __all__ = ["PgImport", "own_part"]

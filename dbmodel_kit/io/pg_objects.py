@@ -641,3 +641,35 @@ def utc_bound(bound: str | None) -> str | None:
         return f"'{at.replace(tzinfo=UTC).strftime('%Y-%m-%d %H:%M:%S')}{m.group(2) or ''}+00'"
 
     return _ZONED.sub(utc, bound)
+
+
+def exclusion_statement(table_sql: str, name_sql: str, text: str) -> str:
+    """``ALTER TABLE ONLY table ADD CONSTRAINT name EXCLUDE ...`` as pg_dump writes an exclusion
+    constraint, in one form for a script and a catalog (``pg_get_constraintdef``): the index method
+    said (btree when none is), the ``WHERE`` predicate as the model writes a check.
+
+    >>> exclusion_statement("t", "x", "EXCLUDE (a WITH =) WHERE ((a > 0))")
+    'ALTER TABLE ONLY t ADD CONSTRAINT x EXCLUDE USING btree (a WITH =) WHERE (a > 0)'
+    """
+    from ..ddl.sqltext import normalize, to_dialect
+
+    text = text.strip().rstrip(";").strip()
+    m = re.match(r"EXCLUDE(?!\s*USING\b)\s*", text, re.I)
+    if m is not None:
+        text = "EXCLUDE USING btree " + text[m.end():]
+    tokens = sqlglot.Dialect.get_or_raise("postgres").tokenize(text)
+    depth = 0
+    for i, tok in enumerate(tokens):
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
+        if depth == 0 and tok.token_type == TokenType.WHERE and i + 1 < len(tokens) \
+                and tokens[i + 1].token_type == TokenType.L_PAREN:
+            h = Head(text, tokens[i + 1:])
+            predicate = h.parenthesized()
+            if predicate is None:
+                break
+            end = tokens[i + h.i].end + 1 if i + h.i < len(tokens) else len(text)
+            with contextlib.suppress(sqlglot.errors.SqlglotError, ModelError):
+                predicate = to_dialect(normalize(predicate, "postgres"), "postgres")
+            text = f"{text[:tok.end + 1]} ({predicate}){text[end:]}"
+            break
+    return f"ALTER TABLE ONLY {table_sql} ADD CONSTRAINT {name_sql} {text}"

@@ -16,7 +16,15 @@ import sqlalchemy as sa
 
 from ..model.naming import qualify
 from ..model.schema import Verbatim, View
-from .pg_objects import DEFAULT_SCHEMA, baseline, signature, utc_bound, view_parts, with_dependencies
+from .pg_objects import (
+    DEFAULT_SCHEMA,
+    baseline,
+    exclusion_statement,
+    signature,
+    utc_bound,
+    view_parts,
+    with_dependencies,
+)
 
 _PG = "postgresql"
 _NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {oid} AND e.deptype = 'e')"
@@ -157,9 +165,8 @@ def pg_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE k.contype = 'x' AND k.conparentid = 0 AND {nsp} ORDER BY c.relname, k.conname"""):
         # an exclusion constraint, written as pg_dump writes it
-        objects.append(Verbatim("statement", f"constraint {name} on {table}", _PG,
-                                f"ALTER TABLE ONLY {_quote(table) if ns is None else f'{_quote(ns)}.{_quote(table)}'} "
-                                f"ADD CONSTRAINT {_quote(name)} {definition}", depends_on=(key(table),), schema=ns))
+        objects.append(Verbatim("statement", f"constraint {name} on {table}", _PG, exclusion_statement(
+            _qualified(ns, table), _quote(name), definition), depends_on=(key(table),), schema=ns))
     objects += _grants(conn, schema, ns)
     for kind, name, sub, comment in rows(f"""
             SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' WHEN c.relkind IN ('v', 'm') THEN 'column'

@@ -453,6 +453,75 @@ def identity_value(always: bool, options: str) -> str | None:
     return ", ".join((["always"] if always else []) + parts) or None
 
 
+def _exclusions(code: str, tokens: list[Any]) -> tuple[str, list[tuple[str | None, str]]]:
+    """``code`` (a PostgreSQL CREATE TABLE) without its ``[CONSTRAINT name] EXCLUDE ...`` elements,
+    found by token at the top level of the column list, and each as (name, ``EXCLUDE ...`` text):
+    the model has no exclusion constraints, and sqlglot 30 reads only some of their forms."""
+    depth, start, found, cut = 0, None, [], []
+    element: list[int] = []
+
+    def close(end: int) -> None:
+        if not element:
+            return
+        words = [tokens[k].text.upper() for k in element[:3]]
+        name = None
+        if words[:1] == ["CONSTRAINT"] and len(words) == 3 and words[2] == "EXCLUDE":
+            name = tokens[element[1]].text
+            name = name[1:-1].replace('""', '"') if tokens[element[1]].token_type == TokenType.IDENTIFIER \
+                else name.lower()
+            body = tokens[element[2]].start
+        elif words[:1] == ["EXCLUDE"]:
+            body = tokens[element[0]].start
+        else:
+            return
+        found.append((name, code[body:tokens[end].end + 1]))
+        cut.append((tokens[element[0]].start, tokens[end].end + 1))
+
+    for i, tok in enumerate(tokens):
+        if tok.token_type == TokenType.L_PAREN:
+            depth += 1
+            if depth == 1:
+                start = i
+                element = []
+                continue
+        elif tok.token_type == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0 and start is not None:
+                close(i - 1)
+                break
+        elif tok.token_type == TokenType.COMMA and depth == 1:
+            close(i - 1)
+            element = []
+            continue
+        if depth >= 1 and start is not None:
+            element.append(i)
+    for begin, stop in reversed(cut):
+        # the element and the comma before it (or, for the first element, after it)
+        j = len(code[:begin].rstrip())
+        if j and code[j - 1] == ",":
+            code = code[:j - 1] + " " * (stop - j + 1) + code[stop:]
+        else:
+            k = stop
+            while k < len(code) and code[k].isspace():
+                k += 1
+            k = k + 1 if k < len(code) and code[k] == "," else stop
+            code = code[:begin] + " " * (k - begin) + code[k:]
+    return code, found
+
+
+def pg_constraint_name(table: str, columns: list[str], label: str) -> str:
+    """The name PostgreSQL gives an unnamed constraint (``ChooseConstraintName``): table, columns and
+    label joined by ``_``, the longer of table and columns cut until it fits 63 bytes."""
+    name1, name2 = table, "_".join(columns)
+    room = 63 - len(label) - 1 - (1 if name2 else 0)
+    while len(name1.encode()) + len(name2.encode()) > room:
+        if len(name1.encode()) > len(name2.encode()):
+            name1 = name1[:-1]
+        else:
+            name2 = name2[:-1]
+    return "_".join(x for x in (name1, name2, label) if x)
+
+
 def _create_kind(head: list[str]) -> str:
     """The kind of object a CREATE makes (``TABLE``, ``MATERIALIZED VIEW``, ...), skipping modifiers
     and MySQL's ``DEFINER = user@host``."""
@@ -520,6 +589,8 @@ class _Reader(PgImport):
         self.token_at: dict[int, int] = {}
         self.parse_code = ""
         self.identity_options: list[tuple[int, str]] = []
+        #: the EXCLUDE constraints taken out of the CREATE TABLE being read: (name, text)
+        self.exclusions: list[tuple[str | None, str]] = []
         self.copy_target = "?"
         #: FULLTEXT / SPATIAL of the CREATE INDEX being read (MySQL)
         self.index_kind: str | None = None
@@ -837,6 +908,11 @@ class _Reader(PgImport):
             tokens = d.tokenize(code)
             if "DEFERRABLE" in code.upper() and (plain := _without_not_deferrable(code, tokens)) != code:
                 code, tokens = plain, d.tokenize(plain)
+            self.exclusions = []
+            if self.dialect == "postgres" and head[0] == "CREATE" and _create_kind(head) == "TABLE" \
+                    and "EXCLUDE" in code.upper():
+                code, self.exclusions = _exclusions(code, tokens)
+                tokens = d.tokenize(code)
             self.identity_options = []
             if "IDENTITY" in code.upper():
                 code, self.identity_options = _identity_options(code, tokens)
@@ -1117,6 +1193,8 @@ class _Reader(PgImport):
                 self.lose(str(e))
             except ModelError as e:
                 self.error(e.message if e.where is None else f"{e.where}: {e.message}")
+        for cname, text in self.exclusions:
+            self.pg_exclusion(name, cname, text)  # type: ignore[attr-defined]
         for prop in (stmt.args.get("properties") or exp.Properties()).expressions:
             if isinstance(prop, exp.SchemaCommentProperty):
                 draft.comment = prop.this.name

@@ -1,0 +1,19 @@
+CREATE TABLE booking (
+	id INTEGER NOT NULL, 
+	room INTEGER NOT NULL, 
+	during text NOT NULL, 
+	PRIMARY KEY (id)
+);
+
+CREATE TABLE seat (
+	code VARCHAR, 
+	"Row" INTEGER, 
+	note VARCHAR, 
+	CONSTRAINT seat_note_check CHECK (note <> 'EXCLUDE (x WITH =)')
+);
+
+-- duckdb: extension btree_gist left out: postgresql only (kept verbatim, not portable)
+-- duckdb: statement constraint no_overlap on booking left out: postgresql only (kept verbatim, not portable)
+-- duckdb: statement constraint booking_lower_room_excl on booking left out: postgresql only (kept verbatim, not portable)
+-- duckdb: statement constraint seat_code_excl on seat left out: postgresql only (kept verbatim, not portable)
+-- duckdb: statement constraint seat_Row_excl on seat left out: postgresql only (kept verbatim, not portable)
