@@ -346,6 +346,9 @@ def test_collation_sql_import_keeps_postgresql_collate():
     assert word.column("plain").type.collation == ()
     lost = read_sql("CREATE TABLE t (a text COLLATE app.mine);", dialect="postgres").not_kept
     assert [p.message for p in lost] == ["t.a: COLLATE app.mine"]
+    # an unquoted name is folded to lower case, as PostgreSQL folds it ('collation "posix" ... does not exist')
+    folded = from_sql("CREATE TABLE t (a text COLLATE POSIX);", dialect="postgres").table("t").column("a")
+    assert folded.type.collation == (("postgresql", "posix"),)
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

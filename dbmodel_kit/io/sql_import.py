@@ -1257,11 +1257,15 @@ class _Reader(PgImport):
                 comment = kind.this.name
             elif isinstance(kind, exp.CollateColumnConstraint) and self.dialect in COLUMN_COLLATIONS \
                     and dtype.kind in COLLATABLE_KINDS and not dtype.collation \
-                    and (not isinstance(kind.this, exp.Column) or kind.this.table == _COLLATION_SCHEMAS.get(
-                        self.dialect)):
+                    and (not isinstance(kind.this, exp.Column) or kind.this.table in (
+                        "", _COLLATION_SCHEMAS.get(self.dialect))):
                 # the column's collation, for its own engine (names differ between engines); one of
-                # the engine's own schema is named bare, as its catalog shows it
-                dtype = replace(dtype, collation=((dialect_key(self.dialect), kind.this.name),))
+                # the engine's own schema is named bare, as its catalog shows it, and PostgreSQL folds
+                # an unquoted name to lower case
+                ident = kind.this.this if isinstance(kind.this, exp.Column) else kind.this
+                folded = self.dialect == "postgres" and isinstance(ident, exp.Identifier) and not ident.quoted
+                dtype = replace(dtype, collation=((dialect_key(self.dialect),
+                                                   ident.name.lower() if folded else ident.name),))
             elif isinstance(kind, exp.CheckColumnConstraint):
                 draft.checks.append(Check(self.expr(kind.this, draft), name=_constraint_name(cc)))
                 draft.check_origin.append(name)
