@@ -229,6 +229,11 @@ class Dialect:
     #: SQL for the portable defaults ``now()`` and ``uuid()`` (None: the engine has no such function)
     now_sql: str = "CURRENT_TIMESTAMP"
     uuid_sql: str | None = None
+    #: an expression giving each row a new random UUID (version 4, as text) where the engine has
+    #: no uuid() default (``uuid_sql`` None) but can compute one in an UPDATE: a migration adding a
+    #: column with a uuid() default fills the rows already there with it, as the other engines'
+    #: defaults do (SQLite: randomblob, https://www.sqlite.org/lang_corefunc.html#randomblob)
+    uuid_fill_sql: str | None = None
     #: statements run on every new connection (SQLite enforces FKs only when asked)
     connect_statements: tuple[str, ...] = ()
     #: the driver does not BEGIN before DDL by itself, so ``apply`` emits BEGIN (pysqlite)
@@ -586,6 +591,9 @@ SQLITE = Dialect(
     # index names share the schema with tables; constraint names are not checked at all
     name_scopes={"index": "relation", "unique": "none", "foreign_key": "none", "check": "none"},
     text_lengths=True, max_identifier_bytes=None, uuid_sql=None, decimal_scale_default=None,
+    uuid_fill_sql=("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) "
+                   "|| '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' "
+                   "|| hex(randomblob(6)))"),
     connect_statements=("PRAGMA foreign_keys=ON",), explicit_begin=True, sequences=False, create_namespaces=False,
     # https://sqlite.org/foreignkeys.html#fk_deferred; a UNIQUE constraint is always checked at once
     deferrable_fks=True,

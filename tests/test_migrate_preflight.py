@@ -133,6 +133,54 @@ def test_sqlite_rebuilds_to_add_a_column_with_a_non_constant_default(spec: str, 
     assert result.ok, str(result)
 
 
+@pytest.mark.parametrize("nullable", [False, True])
+def test_sqlite_fills_the_rows_of_an_added_uuid_column(nullable: bool, sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite has no uuid() default: a column added with one is filled on the rows already there
+    with a new UUID each (in the step's transaction), then made NOT NULL; found by the evolution
+    fuzz, where the NOT NULL one was refused (and before that failed at apply time)."""
+    import uuid
+
+    plan = _plan(lambda m: m.add_column("orders", "ref", f"uuid {'' if nullable else 'not null '}default uuid()"))
+    assert not [f for f in lint(plan, "sqlite") if f.id == "MF103"]
+    create(plan.old, sqlite_url)
+    _fill(sqlite_url)
+    apply(plan, sqlite_url, record=False)
+    engine = create_engine(sqlite_url)
+    with engine.connect() as conn:
+        refs = [r[0] for r in conn.execute(sa.text("SELECT ref FROM orders"))]
+        notnull = {r[1]: r[3] for r in conn.execute(sa.text("PRAGMA table_info(orders)"))}["ref"]
+    engine.dispose()
+    assert len(refs) == len(ROWS["orders"]) == len(set(refs))
+    assert all(uuid.UUID(r).version == 4 and str(uuid.UUID(r)) == r for r in refs), refs
+    assert notnull == (0 if nullable else 1)
+    result = verify(plan, url=f"sqlite:///{tmp_path / 'v.sqlite'}")
+    assert result.ok, str(result)
+
+
+def test_a_not_null_default_the_engine_leaves_to_the_application_is_refused_up_front(sqlite_url: str) -> None:
+    """A NOT NULL column whose default the engine cannot compute (a sequence on SQLite, which has
+    none) fills no existing row: lint says so at plan time (MF103), apply refuses the plan before
+    any statement runs when the table has rows, naming the table, the column and why."""
+    from dbmodel_kit.model.schema import Sequence
+
+    start = Schema(_shop().tables, enums=_shop().enums, sequences=(Sequence("order_seq"),))
+    m = Model(start)
+    cp = m.checkpoint()
+    m.add_column("orders", "serial", "integer not null default nextval('order_seq')")
+    plan = m.plan_since(cp)
+    found = [f for f in lint(plan, "sqlite") if f.id == "MF103"]
+    assert found, "no MF103 for a NOT NULL column whose default SQLite leaves to the application"
+    assert "orders.serial" in found[0].message
+    assert "leaves to the application" in found[0].message
+    assert not [f for f in lint(plan, "postgresql") if f.id == "MF103"]  # PostgreSQL draws each row's number
+    create(plan.old, sqlite_url)
+    _fill(sqlite_url)
+    with pytest.raises(Refused, match=r"orders has rows and the NOT NULL column serial has a default sqlite "
+                                      r"cannot compute in the database \(nextval"):
+        apply(plan, sqlite_url, record=False)
+    assert not live_schema(sqlite_url, None).table("orders").has_column("serial")  # type: ignore[arg-type]
+
+
 @pytest.mark.mysql
 def test_mariadb_drops_a_unique_its_foreign_key_uses(mysql_url: str) -> None:
     """InnoDB refuses to drop the index a foreign key needs ("needed in a foreign key constraint"):
@@ -145,5 +193,42 @@ def test_mariadb_drops_a_unique_its_foreign_key_uses(mysql_url: str) -> None:
                                       "n": "integer not null"})))
     start = o.AddUnique("b", Unique(("a_id", "n"), name="uq_b_a_id_n")).apply(start)
     plan = Plan.from_ops(start, [o.DropUnique("b", "uq_b_a_id_n")])
+    result = verify(plan, url=mysql_url)
+    assert result.ok, str(result)
+
+
+def _keyed() -> Schema:
+    """b's foreign key to a is served by b's primary key (a_id, n): InnoDB makes no index of its own."""
+    from dbmodel_kit.model import ops as o
+
+    start = Schema((build_table("a", {"id": "integer pk"}),
+                    build_table("b", {"a_id": "integer not null references a", "n": "integer not null",
+                                      "note": "integer"})))
+    return o.SetPrimaryKey("b", ("a_id", "n")).apply(start)
+
+
+def _fk_index_cases() -> dict[str, tuple[Schema, list]]:  # type: ignore[type-arg]
+    from dbmodel_kit.model import ops as o
+    from dbmodel_kit.model.schema import Index
+
+    by_index = o.AddIndex("b", Index(("a_id", "note"), name="ix_b_a_id_note")).apply(
+        o.SetPrimaryKey("b", ()).apply(_keyed()))
+    return {
+        "primary key changed": (_keyed(), [o.SetPrimaryKey("b", ("n", "a_id"))]),
+        "primary key dropped": (_keyed(), [o.SetPrimaryKey("b", ())]),
+        "index dropped": (by_index, [o.DropIndex("b", "ix_b_a_id_note")]),
+        "column dropped with its index": (by_index, [o.DropColumn("b", "note")]),
+    }
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("case", sorted(_fk_index_cases()))
+def test_mariadb_keeps_an_index_for_each_foreign_key(case: str, mysql_url: str) -> None:
+    """InnoDB refuses to drop the last index serving a foreign key ("needed in a foreign key
+    constraint", or errno 150 when a primary key changes under it): the FK is dropped around any
+    step that takes its index away and added back after, so up -> down -> up runs (the evolution
+    fuzz found the unique case; these are the same mechanism)."""
+    start, ops = _fk_index_cases()[case]
+    plan = Plan.from_ops(start, ops)
     result = verify(plan, url=mysql_url)
     assert result.ok, str(result)

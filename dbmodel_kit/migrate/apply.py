@@ -758,11 +758,21 @@ def verify(old: Schema | Plan, new: Schema | None = None, url: str = "sqlite://"
 
 
 def _rows_kept(plan: Plan, before: dict[str, list[Any]], after: dict[str, list[Any]], v: Verification) -> None:
-    renamed = {s.op.table: s.op.new_name for s in plan.steps if type(s.op).__name__ == "RenameTable"}  # type: ignore[attr-defined]
+    from ..model import ops as o
+
+    # each table the plan started with, under its name at the end: renames followed one after the
+    # other (a -> b, then b -> c), a table dropped is gone (a new one made under its name is another)
+    where: dict[str, str | None] = {t: t for t in before}
+    for step in plan.steps:
+        op = step.op
+        if isinstance(op, o.RenameTable | o.DropTable):
+            for t, now in where.items():
+                if now == op.table:
+                    where[t] = op.new_name if isinstance(op, o.RenameTable) else None
     lost = []
     for t, rows in before.items():
-        target = renamed.get(t, t)
-        if target in after and len(after[target]) != len(rows):
+        target = where[t]
+        if target is not None and target in after and len(after[target]) != len(rows):
             lost.append(f"{t}: {len(rows)} -> {len(after[target])}")
     if lost:
         v.problems.append("up: row counts changed: " + "; ".join(lost))

@@ -366,6 +366,35 @@ def _add_column(op: o.AddColumn, ctx: _Ctx) -> list[Any]:
     return out
 
 
+def backfill_sql(column: Column, dialect: Dialect) -> str | None:
+    """The expression a migration fills the rows already in a table with when it adds ``column``
+    where the engine holds no server form of its default but can compute its values in an UPDATE
+    (a uuid() default on SQLite: :attr:`Dialect.uuid_fill_sql`); None elsewhere."""
+    d = get_dialect(dialect)
+    if column.default is not None and column.default.kind == "uuid" and d.uuid_sql is None and not column.generated:
+        return d.uuid_fill_sql
+    return None
+
+
+def fills_rows(op: o.AddColumn, dialect: Dialect | str, after: Schema) -> bool:
+    """Whether the rows already in the table get a value in the column ``op`` adds on ``dialect``
+    (``after``: the schema after the step): a default the engine computes, the backfill the
+    migration runs (:func:`backfill_sql`), an identity or a generated expression. False for no
+    default, or a default the engine leaves to the application (uuid() on an engine with neither
+    a uuid function nor a fill, a sequence where there are none, an expression it cannot write)."""
+    from ..ddl import sa_column
+
+    d = get_dialect(dialect)
+    c = op.column
+    if c.generated or backfill_sql(c, d) is not None or (c.default is not None and c.default.kind == "identity"):
+        return True
+    try:
+        col = sa_column(c, after.table(op.table), d, after)
+    except ModelError:
+        return c.default is not None  # the step fails at emit time with its own message
+    return col.server_default is not None or col.identity is not None or col.autoincrement is True
+
+
 def _domain_check_names(schema: Schema, table: str, column: str, dialect: Dialect) -> list[str]:
     """The CHECKs that stand in for the domain of ``table.column`` on an engine without domains."""
     from ..ddl import _domain_checks
@@ -564,11 +593,10 @@ def _add_index(op: o.AddIndex, ctx: _Ctx) -> list[Any]:
 FK_MAKES_INDEX = frozenset({"mysql"})
 
 
-def _covered(t: Table, cols: tuple[str, ...], without: str | None = None) -> bool:
-    """Whether an index, unique or primary key other than ``without`` starts with ``cols``."""
+def _covered(t: Table, cols: tuple[str, ...]) -> bool:
+    """Whether an index, unique or primary key of ``t`` starts with ``cols``."""
     n = len(cols)
-    keys = [t.primary_key, *(u.columns for u in t.uniques),
-            *(ix.columns for ix in t.indexes if ix.name != without and not ix.where)]
+    keys = [t.primary_key, *(u.columns for u in t.uniques), *(ix.columns for ix in t.indexes if not ix.where)]
     return any(tuple(k[:n]) == tuple(cols) for k in keys)
 
 
@@ -581,18 +609,7 @@ def _drop_fk(op: o.DropForeignKey, ctx: _Ctx) -> list[Any]:
 
 
 def _drop_index(op: o.DropIndex, ctx: _Ctx) -> list[Any]:
-    t = ctx.step.before.table(op.table)
-    if ctx.dialect.name in FK_MAKES_INDEX:
-        # the engine refuses to drop an index a foreign key needs: drop the FK, drop the index,
-        # add the FK back (the engine then makes its own index for it)
-        ix = t.index(op.name)
-        needy = [fk for fk in t.foreign_keys if tuple(ix.columns[:len(fk.columns)]) == fk.columns
-                 and not _covered(t, fk.columns, without=op.name)]
-        if needy:
-            before = [aops.DropConstraintOp(fk.name, op.table, type_="foreignkey") for fk in needy]
-            after = [_from_sa(aops.CreateForeignKeyOp.from_constraint, _constraint(ctx, op.table, fk.name))
-                     for fk in needy]
-            return [*before, aops.DropIndexOp(op.name, op.table), *after]
+    # (an index a foreign key needs on MySQL: see _fk_index_around)
     kw: dict[str, Any] = {}
     if ctx.safe and ctx.dialect.lock_safe_forms:
         kw["postgresql_concurrently"] = True
@@ -601,28 +618,34 @@ def _drop_index(op: o.DropIndex, ctx: _Ctx) -> list[Any]:
 
 
 def _drop_unique(op: o.DropUnique, ctx: _Ctx) -> list[Any]:
-    dropped = aops.DropConstraintOp(op.name, op.table, type_="unique")
+    # (a unique a foreign key needs on MySQL: see _fk_index_around)
+    return [aops.DropConstraintOp(op.name, op.table, type_="unique")]
+
+
+def _fk_index_around(step: Step, ctx: _Ctx) -> tuple[list[_Piece], list[_Piece]]:
+    """InnoDB keeps an index for each foreign key and refuses to drop the last one serving it
+    ("needed in a foreign key constraint"; a primary key or index changed under it: errno 150
+    "Foreign key constraint is incorrectly formed"). The foreign keys a step leaves without an
+    index of the model's (an index, unique or primary key starting with their columns, see
+    :func:`_covered`) that had one before are dropped before the step and added back after it
+    (the engine then makes its own index for them): dropping an index or a unique, changing or
+    dropping the primary key, dropping a column with the index it is in."""
     if ctx.dialect.name not in FK_MAKES_INDEX:
-        return [dropped]
-    # InnoDB refuses to drop the index a foreign key uses ("needed in a foreign key constraint"),
-    # as for an index: drop the FK, drop the unique, add the FK back (it then makes its own index)
-    t = ctx.step.before.table(op.table)
-    cols = t.unique(op.name).columns
-    needy = [fk for fk in t.foreign_keys if tuple(cols[:len(fk.columns)]) == fk.columns
-             and not _covered_without_unique(t, fk.columns, op.name)]
-    if not needy:
-        return [dropped]
-    before = [aops.DropConstraintOp(fk.name, op.table, type_="foreignkey") for fk in needy]
-    after = [aops.CreateForeignKeyOp.from_constraint(_constraint(ctx, op.table, fk.name)) for fk in needy]
-    return [*before, dropped, *after]
-
-
-def _covered_without_unique(t: Table, cols: tuple[str, ...], unique: str) -> bool:
-    """Whether an index, the primary key or another unique starts with ``cols``."""
-    n = len(cols)
-    keys = [t.primary_key, *(u.columns for u in t.uniques if u.name != unique),
-            *(ix.columns for ix in t.indexes if not ix.where)]
-    return any(tuple(k[:n]) == tuple(cols) for k in keys)
+        return [], []
+    first: list[_Piece] = []
+    last: list[_Piece] = []
+    for name in step.op.tables:
+        if not (step.before.has_table(name) and step.after.has_table(name)):
+            continue
+        old, new = step.before.table(name), step.after.table(name)
+        for fk in old.foreign_keys:
+            kept = next((k for k in new.foreign_keys if k.name == fk.name), None)
+            if kept is None or not _covered(old, fk.columns) or _covered(new, kept.columns):
+                continue
+            first.append(_Piece("op", aops.DropConstraintOp(fk.name, name, type_="foreignkey")))
+            last.append(_Piece("op", _from_sa(aops.CreateForeignKeyOp.from_constraint,
+                                              _constraint(ctx, name, kept.name))))
+    return first, last
 
 
 def _drop_named(kind: str) -> Callable[[Any, _Ctx], list[Any]]:
@@ -872,7 +895,28 @@ def _batch(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
              and not (isinstance(p, aops.DropConstraintOp) and p.constraint_type == "primary")]
     if isinstance(op, o.RenameTable):
         return [_Piece("op", x) for x in inner]
+    fill = backfill_sql(op.column, ctx.dialect) if isinstance(op, o.AddColumn) else None
+    if fill is not None:
+        return _backfilled(op, inner, fill, ctx)  # type: ignore[arg-type]
     return [_Piece("batch", inner, table=table, copy_from=ctx.before[table])]
+
+
+def _backfilled(op: o.AddColumn, inner: list[Any], fill: str, ctx: _Ctx) -> list[_Piece]:
+    """SQLite: a column whose default the engine cannot hold (uuid()) is added nullable, the rows
+    already there are filled with ``fill`` (each its own value), then the table is rebuilt NOT
+    NULL when the model says so; all in the step's transaction. Without this the rebuild would
+    copy NULL into a NOT NULL column and fail on the first row."""
+    table, name = op.table, op.column.name
+    for x in inner:
+        if isinstance(x, aops.AddColumnOp) and x.column.name == name:
+            x.column.nullable = True  # (a copy of the model's column, see _add_column)
+    target = ctx.after[table]
+    update = sa.update(target).values({target.c[name]: sa.literal_column(fill)}).where(target.c[name].is_(None))
+    out = [_Piece("batch", inner, table=table, copy_from=ctx.before[table]),
+           _Piece("sql", _compile(update, ctx.dialect.compile_dialect()))]
+    if not op.column.nullable:
+        out.append(_Piece("batch", [], table=table, copy_from=target))
+    return out
 
 
 def _column_map(op: o.Operation, before: Table, after: Table) -> dict[str, str]:
@@ -1046,11 +1090,12 @@ def pieces(step: Step, dialect: Dialect, *, safe: bool, index: int, cache: dict[
     views (and, where the table is rebuilt, the triggers) that read a table the step changes are
     dropped before it and made again after it, as engines refuse to change a column a view reads."""
     ctx = _Ctx(step, dialect, safe, index, cache)
+    fk_first, fk_last = _fk_index_around(step, ctx)
     around = _dependents_around(step, ctx)
     if around is None:
-        return _pieces(step, dialect, ctx, index)
+        return [*fk_first, *_pieces(step, dialect, ctx, index), *fk_last]
     before, after = around
-    return [*before, *_pieces(step, dialect, ctx, index), *after]
+    return [*fk_first, *before, *_pieces(step, dialect, ctx, index), *after, *fk_last]
 
 
 def _partition_elsewhere(step: Step, dialect: Dialect) -> bool:

@@ -25,6 +25,7 @@ from typing import Literal, TypedDict
 
 from ..model import ops as o
 from ..model.schema import Verbatim, View
+from .emit import fills_rows
 from .plan import Plan, Step, widens
 
 Severity = Literal["error", "warning", "info"]
@@ -141,8 +142,10 @@ def type_change(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
 def add_required_column(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     op = s.op
     if (isinstance(op, o.AddColumn) and ctx.existing(op.table) and not op.column.nullable
-            and op.column.default is None and not op.column.generated):
-        yield _f(i, "MF103", "error", f"adding NOT NULL column {op.table}.{op.column.name} without a default fails "
+            and not fills_rows(op, ctx.dialect, s.after)):
+        what = "without a default" if op.column.default is None else \
+            f"with a default {ctx.dialect} leaves to the application ({op.column.default})"
+        yield _f(i, "MF103", "error", f"adding NOT NULL column {op.table}.{op.column.name} {what} fails "
                  "on a table that has rows (apply refuses the plan before any statement runs if it has)",
                  "give it a default, or add it nullable, backfill, then set NOT NULL",
                  squawk="adding-required-field", atlas="MF103" if ctx.dialect != "mysql" else "MY101",

@@ -25,6 +25,7 @@ from ..dialects import Dialect
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Table
+from .emit import fills_rows
 from .plan import Plan, Step
 
 #: Engines that refuse a value longer than its varchar(n) (SQLite and DuckDB keep any length).
@@ -140,9 +141,8 @@ def _ask(step: Step, live: _Live, conn: sa.Connection, d: Dialect) -> list[tuple
     t = step.before.table(table)
     if isinstance(op, o.AddColumn):
         c = op.column
-        # a uuid() default the engine has no server form for (SQLite) fills no existing row either
-        unfilled = c.default is None or (c.default.kind == "uuid" and d.uuid_sql is None)
-        if not c.nullable and unfilled and not c.generated:
+        # a default the engine has no server form for, and no backfill, fills no existing row either
+        if not c.nullable and not fills_rows(op, d, step.after):
             sub = live.rows(table, list(t.primary_key) or [t.columns[0].name], step)
             n = _any(conn, sub) if sub is not None else 0
             if n:
