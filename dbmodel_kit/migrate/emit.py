@@ -895,6 +895,10 @@ def _batch(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
              and not (isinstance(p, aops.DropConstraintOp) and p.constraint_type == "primary")]
     if isinstance(op, o.RenameTable):
         return [_Piece("op", x) for x in inner]
+    if isinstance(op, o.SetPrimaryKey) and not op.columns:
+        # no new key to replace the old one with, and no DROP of an unnamed key in batch mode:
+        # the table is made again as it is after the step (the same columns, no key)
+        return [_Piece("batch", [], table=table, copy_from=ctx.after[table])]
     fill = backfill_sql(op.column, ctx.dialect) if isinstance(op, o.AddColumn) else None
     if fill is not None:
         return _backfilled(op, inner, fill, ctx)  # type: ignore[arg-type]
