@@ -593,17 +593,19 @@ def _add_index(op: o.AddIndex, ctx: _Ctx) -> list[Any]:
 FK_MAKES_INDEX = frozenset({"mysql"})
 
 
-def _covered(t: Table, cols: tuple[str, ...]) -> bool:
-    """Whether an index, unique or primary key of ``t`` starts with ``cols``."""
+def _covered(t: Table, cols: tuple[str, ...], d: Dialect) -> bool:
+    """Whether an index, unique or primary key of ``t`` starts with ``cols`` on ``d`` (a partial
+    index counts where the engine has none: it makes the index over every row)."""
     n = len(cols)
-    keys = [t.primary_key, *(u.columns for u in t.uniques), *(ix.columns for ix in t.indexes if not ix.where)]
+    keys = [t.primary_key, *(u.columns for u in t.uniques),
+            *(ix.columns for ix in t.indexes if not (ix.where and d.partial_index))]
     return any(tuple(k[:n]) == tuple(cols) for k in keys)
 
 
 def _drop_fk(op: o.DropForeignKey, ctx: _Ctx) -> list[Any]:
     out: list[Any] = [aops.DropConstraintOp(op.name, op.table, type_="foreignkey")]
     t = ctx.step.before.table(op.table)
-    if ctx.dialect.name in FK_MAKES_INDEX and not _covered(t, t.foreign_key(op.name).columns):
+    if ctx.dialect.name in FK_MAKES_INDEX and not _covered(t, t.foreign_key(op.name).columns, ctx.dialect):
         out.append(aops.DropIndexOp(op.name, op.table))  # the index the engine made for it
     return out
 
@@ -640,7 +642,7 @@ def _fk_index_around(step: Step, ctx: _Ctx) -> tuple[list[_Piece], list[_Piece]]
         old, new = step.before.table(name), step.after.table(name)
         for fk in old.foreign_keys:
             kept = next((k for k in new.foreign_keys if k.name == fk.name), None)
-            if kept is None or not _covered(old, fk.columns) or _covered(new, kept.columns):
+            if kept is None or not _covered(old, fk.columns, ctx.dialect) or _covered(new, kept.columns, ctx.dialect):
                 continue
             first.append(_Piece("op", aops.DropConstraintOp(fk.name, name, type_="foreignkey")))
             last.append(_Piece("op", _from_sa(aops.CreateForeignKeyOp.from_constraint,
