@@ -697,33 +697,41 @@ def _utc_instant(text: str) -> str:
     return text if when.tzinfo is not None else f"{text}+00"
 
 
-#: While :func:`shared_metadata` is active: (schema, dialect name) -> the MetaData built for it.
-_SHARED: ContextVar[dict[tuple[Schema, str], sa.MetaData] | None] = ContextVar("dbmodel_shared_metadata",
-                                                                               default=None)
+#: While :func:`shared_metadata` is active: (schema, dialect name, keys_after) -> what was built for it.
+_SHARED: ContextVar[dict[tuple[Schema, str, bool], _Build] | None] = ContextVar("dbmodel_shared_metadata",
+                                                                                default=None)
+
+
+def _shared_build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
+    """:func:`_build`, once per schema value, dialect and ``keys_after`` inside :func:`shared_metadata`."""
+    shared = _SHARED.get()
+    if shared is None:
+        return _build(schema, d, keys_after)
+    key = (schema, d.name, keys_after)
+    b = shared.get(key)
+    if b is None:
+        b = shared[key] = _build(schema, d, keys_after)
+    return b
 
 
 def to_metadata(schema: Schema, dialect: Dialect | str) -> sa.MetaData:
     """SQLAlchemy ``MetaData`` holding every table of ``schema`` as ``dialect`` can store it;
     ``metadata.info["by_key"]`` maps each model table's key to its SQLAlchemy table. Inside
     :func:`shared_metadata`, built once per schema value and dialect."""
-    d = get_dialect(dialect)
-    shared = _SHARED.get()
-    if shared is not None and (schema, d.name) in shared:
-        return shared[schema, d.name]
-    b = _build(schema, d)
+    b = _shared_build(schema, get_dialect(dialect))
     b.metadata.info["by_key"] = b.tables
-    if shared is not None:
-        shared[schema, d.name] = b.metadata
     return b.metadata
 
 
 @contextmanager
 def shared_metadata() -> Iterator[None]:
-    """Within this block :func:`to_metadata` builds each schema once per dialect and hands every
-    caller the same ``MetaData`` (an export renders up.sql, down.sql and seed.sql from one schema per
-    dialect: three builds of every table were most of its time). Callers only read what they get
-    (the migration emitter orders constraints and indexes, which changes no statement); the
-    MetaData are dropped at the end of the block, so nothing outlives it.
+    """Within this block :func:`to_metadata`, :func:`statements`, :func:`declared` and
+    :func:`drop_statements` build each schema once per dialect, and every caller reads the same
+    SQLAlchemy tables (an export renders up.sql, down.sql and seed.sql from one schema per dialect,
+    and the SQLAlchemy models also hold its create and drop statements: each a build of every table
+    before). Callers only read what they get (the migration emitter orders constraints and
+    indexes, which changes no statement); the builds are dropped at the end of the block, so
+    nothing outlives it.
     """
     token = _SHARED.set({})
     try:
@@ -1155,7 +1163,7 @@ def statements(schema: Schema, dialect: Dialect | str, keys_after: bool = False)
     once the rows are in (the engine then checks every row as it builds each key).
     """
     d = get_dialect(dialect)
-    b = _build(schema, d, keys_after)
+    b = _shared_build(schema, d, keys_after)
     schema = b.schema  # names as the engine keeps them
     out: list[Statement] = [Statement("note", "", note=n) for n in b.notes.get("", [])]
     for ns in b.namespaces:
@@ -1223,7 +1231,7 @@ def declared(schema: Schema, dialect: Dialect | str, keys_after: bool = False) -
     NOT NULL (:func:`~dbmodel_kit.model.naming.primary_key_name`, :func:`~dbmodel_kit.model.naming.not_null_name`);
     what the dialect leaves out (see the statements' notes) is absent."""
     d = get_dialect(dialect)
-    b = _build(schema, d, keys_after)
+    b = _shared_build(schema, d, keys_after)
     out: dict[str, set[str]] = {}
     for t in b.schema.tables:
         table = b.tables[t.key]
@@ -1266,7 +1274,7 @@ def drop_statements(schema: Schema, dialect: Dialect | str) -> list[Statement]:
     from .objects import DropView, object_order
 
     d = get_dialect(dialect)
-    b = _build(schema, d)
+    b = _shared_build(schema, d)
     schema = b.schema
     items, _ = object_order(schema, d)
     out = [Statement("drop", item.key, _compile(DropView(item.key, item.materialized and d.materialized_views), d))

@@ -342,17 +342,18 @@ def _object_events(schema: Schema, d: Dialect) -> list[str]:
     from ..ddl.objects import extensions, object_order
 
     items, _ = object_order(schema, d)
-    attach = [st.sql for st in statements(schema, d) if st.sql and st.kind == "partition"] \
+    made = statements(schema, d)  # (once: each call compiles every table)
+    attach = [st.sql for st in made if st.sql and st.kind == "partition"] \
         if d.partitions and any(t.partition_of for t in schema.tables) else []
     # domains and sequences are made by the kit's DDL before the tables (a column's domain type and
     # its default nextval('seq') must exist at CREATE TABLE): create_all makes no sequence only named
     # in a default, and a domain only as DOMAIN's arguments say (its CHECKs left out)
-    first = [st.sql for st in statements(schema, d) if st.sql and st.kind in ("domain", "sequence")]
+    first = [st.sql for st in made if st.sql and st.kind in ("domain", "sequence")]
     if not items and not attach and not first:
         return []
     keys = {item.key for item in items} - {x.key for x in extensions(schema, d)}
     kinds = {"view", "comment"} | {item.kind for item in items if not hasattr(item, "query")}
-    create = [st.sql for st in statements(schema, d) if st.sql and st.target in keys and st.kind in kinds]
+    create = [st.sql for st in made if st.sql and st.target in keys and st.kind in kinds]
     drop = [st.sql for st in drop_statements(schema, d) if st.sql and st.target in keys]
     create = attach + create  # (ALTER TABLE ... ATTACH PARTITION once both tables exist, before the views)
     out = ["", "", "# domains and sequences made before the tables; partitions attached, views and other objects "
