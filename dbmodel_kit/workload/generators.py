@@ -346,7 +346,9 @@ class TextCtx:
 
 
 def _concat(*parts: exp.Expression | str) -> exp.Expression:
-    return exp.func("concat", *[p if isinstance(p, exp.Expression) else lit(p) for p in parts])
+    # (a part already in another tree is copied, a fresh one moved in, as T does)
+    return exp.func("concat", *[(p.copy() if p.parent is not None else p) if isinstance(p, exp.Expression) else lit(p)
+                                for p in parts], copy=False)
 
 
 def _words(c: TextCtx, k: int, purpose: str) -> list[exp.Expression]:

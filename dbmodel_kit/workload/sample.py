@@ -1231,6 +1231,24 @@ def _nc(method: Callable[..., exp.Select]) -> Callable[..., exp.Select]:
     return functools.partial(method, copy=False)
 
 
+def _as(e: exp.Expression, name: str | exp.Identifier) -> exp.Expression:
+    """``e AS name``, copying ``e`` only when it is already part of another tree (the rule of
+    ``generators.T``): sqlglot's ``alias_`` copies every value it aliases by default."""
+    return exp.alias_(e, name, copy=e.parent is not None)
+
+
+def _sub(query: exp.Select, alias: str) -> exp.Subquery:
+    """``(query) AS alias`` for a query built for this one use (sqlglot's ``subquery`` copies the
+    whole query by default: a layer of a fill, copied again for each layer around it)."""
+    return query.subquery(alias, copy=False)
+
+
+def _sql(query: exp.Expression) -> str:
+    """DuckDB SQL of a query built for one statement and dropped after it: generated without the copy
+    of the whole tree sqlglot makes by default (a third of a fill's CPU was tree copies)."""
+    return query.sql("duckdb", copy=False)
+
+
 def table_ref(name: str) -> exp.Table:
     """A quoted table reference (``exp.to_table(name, quoted=True)`` does not quote in sqlglot 30,
     so a table called ``select`` or ``order`` would break the statement)."""
@@ -1388,9 +1406,9 @@ class _Filler:
 
     def _base(self, p: _Plan, g: Gen, source: exp.Expression, extra: tuple[str, ...] = ()) -> exp.Select:
         """Row indexes (``__i``, and ``extra`` columns of ``source``) with each inline FK's parent row number."""
-        base = exp.select(exp.column(ROW), *[exp.column(c) for c in extra]).from_(source)
+        base = exp.select(exp.column(ROW), *[exp.column(c) for c in extra]).from_(source, copy=False)
         for k, fk in enumerate(p.inline):
-            base = _nc(base.select)(exp.alias_(_fk_index(p, fk, g, self.made[fk.ref_table]), f"__p{k}"))
+            base = _nc(base.select)(_as(_fk_index(p, fk, g, self.made[fk.ref_table]), f"__p{k}"))
         return base
 
     def _layer(
@@ -1399,7 +1417,7 @@ class _Filler:
         """``base`` with the generated columns: the key columns of each FK in ``fk_cols`` joined from the
         parent's key table, and every other column in ``wanted`` (None: all) computed from ``__i``."""
         t = p.table
-        layer = exp.select(*[exp.column(c, table="__b") for c in (ROW, *carry)]).from_(base.subquery("__b"))
+        layer = exp.select(*[exp.column(c, table="__b") for c in (ROW, *carry)]).from_(_sub(base, "__b"), copy=False)
         inline_cols = {c: fk for fk in p.inline for c in fk.columns}
         for k, fk in enumerate(p.inline):
             if not any(inline_cols[c] is fk and c in fk_cols for c in fk.columns):
@@ -1408,7 +1426,7 @@ class _Filler:
             if not self.made[fk.ref_table]:  # an empty parent: the FK (nullable, see _plan) stays NULL
                 for cname in fk.columns:
                     if inline_cols[cname] is fk:
-                        layer = _nc(layer.select)(exp.alias_(exp.Null(), _ident(cname)))
+                        layer = _nc(layer.select)(_as(exp.Null(), _ident(cname)))
                 continue
             if all(r in exprs for r in fk.ref_columns):
                 # the parent's key computed from its row number: no key table, no join
@@ -1419,7 +1437,7 @@ class _Filler:
                             lambda n, i=index: i.copy() if isinstance(n, exp.Column) and n.name == "__pidx" else n
                         )
                         key = T("CASE WHEN :i IS NULL THEN NULL ELSE :k END", i=index.copy(), k=key)
-                        layer = _nc(layer.select)(exp.alias_(key, _ident(cname)))
+                        layer = _nc(layer.select)(_as(key, _ident(cname)))
                 continue
             alias = f"__k{k}"
             layer = _nc(layer.join)(
@@ -1429,7 +1447,7 @@ class _Filler:
             )
             for cname, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 if inline_cols[cname] is fk:
-                    layer = _nc(layer.select)(exp.alias_(_col(ref, alias), _ident(cname)))
+                    layer = _nc(layer.select)(_as(_col(ref, alias), _ident(cname)))
         later = {c for fk in [*p.selfref, *p.deferred] for c in fk.columns}
         for c in t.columns:
             if (
@@ -1440,7 +1458,7 @@ class _Filler:
             ):
                 continue
             value = _value(p, c, g, self.schema)
-            layer = _nc(layer.select)(exp.alias_(_nulls(p, c, g, value), _ident(c.name)))
+            layer = _nc(layer.select)(_as(_nulls(p, c, g, value), _ident(c.name)))
         return layer
 
     def _by_parent(self, p: _Plan, cols: tuple[str, ...]) -> tuple[list[exp.Expression], set[str]]:
@@ -1473,13 +1491,13 @@ class _Filler:
         base = self._base(p, g, _range(m))
         query: exp.Select = self._layer(p, g, base, pcols, wanted, fk_cols)
         if p.seq:
-            query = exp.select("*").from_(query.subquery("__l"))
+            query = exp.select("*").from_(_sub(query, "__l"), copy=False)
             for c, (_part, first) in p.seq.items():
                 rn = T("row_number() OVER (PARTITION BY :p ORDER BY __i)", p=exp.column("__part"))
                 _window(rn).set("partition_by", seq_parts[c][0])
-                query = _nc(query.select)(exp.alias_(T(":rn + :f", rn=rn, f=first - 1), _ident(c)))
+                query = _nc(query.select)(_as(T(":rn + :f", rn=rn, f=first - 1), _ident(c)))
         order = [exp.column(f"__p{k}") for k, fk in enumerate(p.inline) if fk.name == p.cluster]
-        final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq], *order).from_(query.subquery("__q"))
+        final = exp.select(exp.column(ROW), *[_col(c) for c in p.seq], *order).from_(_sub(query, "__q"), copy=False)
         conds = [T("COALESCE(:e, TRUE)", e=exp.paren(tree)) for tree in checks]
         for c in p.seq:  # numbering can run past the column's range
             b = p.bounds.get(c, Bounds())
@@ -1508,18 +1526,18 @@ class _Filler:
             "order", exp.Order(expressions=[exp.Ordered(this=c.copy()) for c in [*order, exp.column(ROW)]])
         )
         numbered = (
-            exp.select(exp.alias_(number, "__rn"), exp.column(ROW), *[_col(c) for c in p.seq])
-            .from_(final.subquery("__f"))
-            .order_by("__rn")
+            exp.select(_as(number, "__rn"), exp.column(ROW), *[_col(c) for c in p.seq])
+            .from_(_sub(final, "__f"), copy=False)
+            .order_by("__rn", copy=False)
         )  # stored in row-number order, so the wide pass reads it so
-        self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered.sql('duckdb')}")
+        self.gen.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_sql(numbered)}")
 
     def _materialise(self, p: _Plan, g: Gen, rows: str | None, name: str, view: bool) -> None:
         """The wide pass: every column of the rows ``rows`` (a table from :meth:`_select_rows`, or None:
         ``range(n)``, each index its own row number) as a view (computed while inserting) or a table."""
         if rows is None:
             base = self._base(p, g, _range(p.rows))
-            base = _nc(base.select)(exp.alias_(exp.column(ROW), "__rn"))
+            base = _nc(base.select)(_as(exp.column(ROW), "__rn"))
         else:
             base = self._base(p, g, exp.to_table(rows), ("__rn", *p.seq))
         carry = ("__rn", *p.seq)
@@ -1529,7 +1547,7 @@ class _Filler:
         # (preserve_insertion_order), so the INSERT needs no sort; a join may reorder, so then it sorts
         self._in_order = view and not layer.args.get("joins")
         kind = "VIEW" if view else "TABLE"
-        self.gen.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {layer.sql('duckdb')}")
+        self.gen.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {_sql(layer)}")
 
     def _shortfall(self, p: _Plan, got: int) -> str:
         parts = [f"check {ck.name} ({ck.expression})" for ck in p.residual]
@@ -1551,7 +1569,7 @@ class _Filler:
             ],
             exp.column("__rn", table="__g"),
             exp.column(ROW, table="__g"),
-        ).from_(exp.to_table(name).as_("__g"))
+        ).from_(exp.to_table(name).as_("__g"), copy=False)
         for k, fk in enumerate(p.selfref):
             nullable = all(p.table.column(c).nullable for c in fk.columns)
             rn = exp.column("__rn", table="__g")
@@ -1576,14 +1594,14 @@ class _Filler:
                     v=parent,
                 )
             alias = f"__s{k}"
-            sub = exp.select(exp.column("__rn"), *[_col(c) for c in fk.ref_columns]).from_(name)
+            sub = exp.select(exp.column("__rn"), *[_col(c) for c in fk.ref_columns]).from_(name, copy=False)
             q = _nc(q.join)(
-                sub.subquery(alias),
+                _sub(sub, alias),
                 join_type="left",
                 on=exp.EQ(this=exp.column("__rn", table=alias), expression=parent),
             )
             for c, ref in zip(fk.columns, fk.ref_columns, strict=True):
-                q = _nc(q.select)(exp.alias_(_col(ref, alias), _ident(c)))
+                q = _nc(q.select)(_as(_col(ref, alias), _ident(c)))
         if p.late_checks:  # a check the chosen parent fails: the nullable self-reference columns it reads are NULL
             late = {c for fk in p.selfref for c in fk.columns if p.table.column(c).nullable}
             blank: dict[str, list[exp.Expression]] = {}
@@ -1595,7 +1613,7 @@ class _Filler:
                     blank.setdefault(c, []).append(ok)
             outer = exp.select(
                 *[
-                    exp.alias_(
+                    _as(
                         T("CASE WHEN :ok THEN :c END", ok=exp.and_(*blank[s.alias_or_name]), c=_col(s.alias_or_name)),
                         _ident(s.alias_or_name),
                     )
@@ -1603,10 +1621,10 @@ class _Filler:
                     else _col(s.alias_or_name)
                     for s in q.expressions
                 ]
-            ).from_(q.subquery("__late"))
+            ).from_(_sub(q, "__late"), copy=False)
             q = outer
         tmp = self.temp()
-        self.gen.execute(f"CREATE TEMP TABLE {tmp} AS {q.sql('duckdb')}")
+        self.gen.execute(f"CREATE TEMP TABLE {tmp} AS {_sql(q)}")
         self.gen.execute(f"DROP TABLE {name}")
         self.gen.execute(f"ALTER TABLE {tmp} RENAME TO {name}")
         self._levels = (l1, l2)
@@ -1621,14 +1639,14 @@ class _Filler:
                 if stand_in is not None:
                     cast = self.target.casts.get(c.type.kind)
                     stand_in = T(cast, c=stand_in) if cast else stand_in
-                q = _nc(q.select)(exp.alias_(stand_in or exp.Null(), _ident(c.name)))
+                q = _nc(q.select)(_as(stand_in or exp.Null(), _ident(c.name)))
                 continue
             cast = self.target.casts.get(c.type.kind)
-            q = _nc(q.select)(exp.alias_(T(cast, c=_col(c.name)) if cast else _col(c.name), _ident(c.name)))
-        q = q.from_(name)
+            q = _nc(q.select)(_as(T(cast, c=_col(c.name)) if cast else _col(c.name), _ident(c.name)))
+        q = q.from_(name, copy=False)
         if lo is not None:
             q = _nc(q.where)(T("__rn >= :lo AND __rn < :hi", lo=lo, hi=hi))
-        return q if self._in_order else q.order_by(exp.column("__rn"))
+        return q if self._in_order else q.order_by(exp.column("__rn"), copy=False)
 
     def _insert(self, p: _Plan, name: str) -> None:
         t = p.table
@@ -1641,10 +1659,10 @@ class _Filler:
             q = self._select_for_target(p, name, lo, hi)
             if self.target.in_engine:
                 cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c) for c in written])
-                self.con.execute(exp.Insert(this=cols, expression=q).sql("duckdb"))
+                self.con.execute(_sql(exp.Insert(this=cols, expression=q)))
                 continue
             assert self.target.load is not None
-            self.target.load(self, q.sql("duckdb"), table_ref(t.name), written)
+            self.target.load(self, _sql(q), table_ref(t.name), written)
 
     def _key_columns(self, t: Table) -> list[str]:
         needed = dict.fromkeys(t.primary_key)
@@ -1671,8 +1689,8 @@ class _Filler:
 
     def _keep_keys(self, p: _Plan, name: str, needed: list[str]) -> None:
         keys = self.temp()
-        q = exp.select(exp.column("__rn"), *[_col(c) for c in needed]).from_(name)
-        self.gen.execute(f"CREATE TEMP TABLE {keys} AS {q.sql('duckdb')}")
+        q = exp.select(exp.column("__rn"), *[_col(c) for c in needed]).from_(name, copy=False)
+        self.gen.execute(f"CREATE TEMP TABLE {keys} AS {_sql(q)}")
         self.keys[p.table.name] = keys
 
     # after every table: foreign keys that close a cycle
@@ -1704,7 +1722,7 @@ class _Filler:
             cast = self.target.casts.get(t.column(c).type.kind)
             return T(cast, c=value) if cast else value
 
-        q = exp.select(*[exp.alias_(as_stored(c, _col(c, "__o")), _ident(c)) for c in key]).from_(
+        q = exp.select(*[_as(as_stored(c, _col(c, "__o")), _ident(c)) for c in key]).from_(
             exp.to_table(self.keys[t.name]).as_("__o"))
         q = _nc(q.join)(
             exp.to_table(self.keys[fk.ref_table]).as_("__p"),
@@ -1713,7 +1731,7 @@ class _Filler:
         )
         for c, ref in zip(fk.columns, fk.ref_columns, strict=True):
             cast = self.target.casts.get(t.column(c).type.kind)
-            q = _nc(q.select)(exp.alias_(T(cast, c=_col(ref, "__p")) if cast else _col(ref, "__p"), _ident(c)))
+            q = _nc(q.select)(_as(T(cast, c=_col(ref, "__p")) if cast else _col(ref, "__p"), _ident(c)))
         upd = self.temp()
         cols = [*key, *fk.columns]
         target_table = table_ref(t.name)
@@ -1731,7 +1749,7 @@ class _Filler:
             where=exp.Where(this=where),
         )
         if self.target.in_engine:
-            self.con.execute(f"CREATE TEMP TABLE {upd} AS {q.sql('duckdb')}")
+            self.con.execute(f"CREATE TEMP TABLE {upd} AS {_sql(q)}")
             self.con.execute(update.sql("duckdb"))
             self.con.execute(f"DROP TABLE {upd}")
             return
