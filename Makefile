@@ -63,10 +63,11 @@ notebooks:
 	$(BIN)/python -m dbmodel_kit.widgets.notebook_state --execute $(NB)
 
 # Both cores (pytest-xdist). --dist loadfile keeps a file's tests in one worker: a notebook's
-# cells run in order in one kernel, and module fixtures are built once.
+# cells run in order in one kernel, and module fixtures are built once. --no-loadscope-reorder
+# hands the files out in collection order, where tests/conftest.py puts the long files first.
 test:
 	@$(MISSING); $(SKIPS)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 bench:
 	$(BIN)/python bench/run.py

@@ -21,6 +21,16 @@ GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files holding ``slow`` or ``browser`` tests first, the others after, each file's tests in
+    their own order. ``make test`` hands files to the two workers in this order
+    (``--dist loadfile --no-loadscope-reorder``), so the long files start while there is other work
+    to balance them, rather than one of them being handed out last while the other worker idles
+    (pytest-xdist's default order, by number of tests, put the long files with few tests last)."""
+    long = {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.path not in long)  # (a stable sort)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files instead of comparing")
 
