@@ -197,20 +197,45 @@ def _run(stage: str, schemas: dict[str, Schema], group: int, folder: Path) -> Re
         return Result(missing=str(e))
 
 
-def _once(key: str, compute: Callable[[], Result]) -> Result:
-    """``compute()``, once per test run across pytest-xdist's workers: the cells are split over files
-    (tests/test_stages*.py) that run on different workers, and the matrix test needs every cell. A
-    worker takes the cell's lock, reads the result another worker recorded or computes and records
-    it (a worker that waits on the lock gets the result when the other is done; a crashed worker's
-    lock is freed by the system). Outside xdist, or without ``fcntl``, each process computes."""
+def _once(cells: Sequence[tuple[str, Callable[[], Result]]]) -> list[Result]:
+    """Each cell's ``compute()``, once per test run across pytest-xdist's workers: the cells are split
+    over files (tests/test_stages*.py) that run on different workers, and the matrix test needs every
+    cell. A cell is a lock file and a result file: a worker that takes the lock reads the result
+    another worker recorded, or computes and records it (a crashed worker's lock is freed by the
+    system). The cells no worker holds are taken first (a lock held elsewhere is passed over), then
+    the others are waited for, so a worker does the work still to do rather than wait on the other
+    for it. Outside xdist, or without ``fcntl``, each process computes. Either way a process keeps
+    what it has (:data:`_DONE`)."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if not run or fcntl is None:
-        return compute()
+        for key, compute in cells:
+            if key not in _DONE:
+                _DONE[key] = compute()
+        return [_DONE[key] for key, _ in cells]
     folder = Path(tempfile.gettempdir()) / f"dbmodel_stages_{run}"
     folder.mkdir(exist_ok=True)
+    for wait in (False, True):
+        for key, compute in cells:
+            if key not in _DONE:
+                got = _cell_once(folder, key, compute, wait)
+                if got is not None:
+                    _DONE[key] = got
+    return [_DONE[key] for key, _ in cells]
+
+
+#: the cells this process has computed or read (key -> result)
+_DONE: dict[str, Result] = {}
+
+
+def _cell_once(folder: Path, key: str, compute: Callable[[], Result], wait: bool) -> Result | None:
+    """The cell's recorded result, or computed and recorded; None when another worker holds its lock
+    and ``wait`` is false."""
     name = hashlib.sha256(f"{SEED}|{GENERATED}|{key}".encode()).hexdigest()[:24]
     with open(folder / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
         done = folder / f"{name}.json"
         if done.exists():
             d = json.loads(done.read_text(encoding="utf-8"))
@@ -222,22 +247,50 @@ def _once(key: str, compute: Callable[[], Result]) -> Result:
         return result
 
 
+#: a stage's generated schemas are computed in parts of about this many (a whole number of its
+#: groups, so the merged groups are the same): the unit one worker takes, so that a worker needing a
+#: stage another worker is running takes the parts not yet begun instead of waiting for them all
+PART = 20
+
+
+def _parts(stage: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges of the generated schemas ``stage`` runs on, part by part. The Node
+    checkers (one Prisma engine, one tsc compilation for all schemas) run in one part."""
+    count, group = BUDGET[stage]
+    if stage in ("export prisma", "export typeorm"):
+        return [(0, count)]
+    size = max(group, PART // group * group)
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _generated_cells(stage: str) -> list[tuple[str, Callable[[], Result]]]:
+    def compute(start: int, end: int) -> Result:
+        schemas = {f"#{i}": generated()[i] for i in range(start, end)}
+        with tempfile.TemporaryDirectory(prefix="dbmodel_stages_") as tmp:
+            return _run(stage, schemas, BUDGET[stage][1], Path(tmp))
+    return [(f"generated|{stage}|{BUDGET[stage]}|{start}:{end}", functools.partial(compute, start, end))
+            for start, end in _parts(stage)]
+
+
+def _corpus_cell(stage: str, path: Path) -> tuple[str, Callable[[], Result]]:
+    def compute() -> Result:
+        with tempfile.TemporaryDirectory(prefix="dbmodel_stages_") as tmp:
+            return _run(stage, {path.stem: corpus_schema(path)}, 1, Path(tmp))
+    return f"corpus|{stage}|{path}", compute
+
+
 @functools.cache
 def on_generated(stage: str) -> Result:
-    def compute() -> Result:
-        count, group = BUDGET[stage]
-        schemas = {f"#{i}": s for i, s in enumerate(generated()[:count])}
-        with tempfile.TemporaryDirectory(prefix="dbmodel_stages_") as tmp:
-            return _run(stage, schemas, group, Path(tmp))
-    return _once(f"generated|{stage}|{BUDGET[stage]}", compute)
+    parts = _once(_generated_cells(stage))
+    missing = next((r.missing for r in parts if r.missing), "")
+    if missing:
+        return Result(missing=missing)
+    return Result(sum(r.ran for r in parts), tuple(f for r in parts for f in r.failed))
 
 
 @functools.cache
 def on_corpus(stage: str, path: Path) -> Result:
-    def compute() -> Result:
-        with tempfile.TemporaryDirectory(prefix="dbmodel_stages_") as tmp:
-            return _run(stage, {path.stem: corpus_schema(path)}, 1, Path(tmp))
-    return _once(f"corpus|{stage}|{path}", compute)
+    return _once([_corpus_cell(stage, path)])[0]
 
 
 def _explain(result: Result) -> str:
@@ -347,6 +400,11 @@ def matrix(columns: Sequence[Path]) -> str:
 @pytest.mark.slow
 def test_compatibility_doc_shows_the_stage_matrix(request: pytest.FixtureRequest) -> None:
     """docs/compatibility.md's stage matrix is what this run measured (--update-golden rewrites it)."""
+    # every cell, from the last: the stage files take theirs from the first (stage by stage; corpus
+    # file by file), so this test and the other worker meet in the middle instead of one waiting
+    cells = [*(c for s in BUDGET for c in _generated_cells(s)), *(_corpus_cell(s, p) for p in corpus_files()
+                                                                  for s in BUDGET)]
+    _once(cells[::-1])
     if LARGER:  # a larger run: its matrix is printed (pytest -s), not compared
         print(f"\n{matrix(corpus_files())}", flush=True)
         return
