@@ -76,6 +76,60 @@ function freeDelta(box, dx, dy, others) {
   return [dx, dy];
 }
 
+// A Graphviz SVG cut into its top-level parts: the <svg> and graph <g> open tags, and the
+// markup of each element inside the graph group (every table, foreign key, cluster box, the
+// background polygon, ...), in order. Comments and white space between them are left out (they
+// draw nothing). null when the text is not of that shape (the caller then replaces it whole).
+// Graphviz escapes "<" and ">" in text and attribute values, so a tag ends at the next ">".
+function svgParts(text) {
+  let svgOpen = null, graphOpen = null, depth = 0, start = -1, at = 0;
+  const parts = [];
+  for (;;) {
+    const lt = text.indexOf("<", at);
+    if (lt < 0) return null;
+    if (text.startsWith("<!--", lt)) { // a comment
+      const end = text.indexOf("-->", lt + 4);
+      if (end < 0) return null;
+      at = end + 3;
+      continue;
+    }
+    const gt = text.indexOf(">", lt);
+    if (gt < 0) return null;
+    at = gt + 1;
+    const second = text[lt + 1];
+    if (second === "?" || second === "!") continue; // <?xml ...?>, <!DOCTYPE ...>
+    const close = second === "/", selfClosing = text[gt - 1] === "/";
+    if (!svgOpen) {
+      if (/^<svg[\s>]/.test(text.slice(lt, lt + 5))) svgOpen = text.slice(lt, at);
+      continue;
+    }
+    if (!graphOpen) {
+      if (close || selfClosing || !/^<g[\s>]/.test(text.slice(lt, lt + 3))) return null;
+      graphOpen = text.slice(lt, at);
+      continue;
+    }
+    if (close) {
+      if (depth === 0) { // the graph group ends: only </svg> may follow
+        const rest = text.slice(at).replace(/<!--[\s\S]*?-->/g, "").trim();
+        return rest === "</svg>" ? { svgOpen, graphOpen, parts } : null;
+      }
+      depth -= 1;
+      if (depth === 0) parts.push(text.slice(start, at));
+    } else if (selfClosing) {
+      if (depth === 0) parts.push(text.slice(lt, at));
+    } else {
+      if (depth === 0) start = lt;
+      depth += 1;
+    }
+  }
+}
+
+// make `to`'s attributes those of `from` (only the ones that differ are written)
+function copyAttributes(from, to) {
+  for (const a of [...to.attributes]) if (!from.hasAttributeNS(a.namespaceURI, a.localName)) to.removeAttributeNS(a.namespaceURI, a.localName);
+  for (const a of from.attributes) if (to.getAttributeNS(a.namespaceURI, a.localName) !== a.value) to.setAttributeNS(a.namespaceURI, a.name, a.value);
+}
+
 function render({ model, el }) {
   el.classList.add("dbm-erd");
   const toolbar = document.createElement("div");
@@ -282,7 +336,7 @@ function render({ model, el }) {
       node.classList.toggle("dbm-sel", sel);
       node.classList.toggle("dbm-nb", nb);
       node.classList.toggle("dbm-dim", any && !sel && !nb);
-      if (name) node.setAttribute("data-dbm-table", name);
+      if (name && node.getAttribute("data-dbm-table") !== name) node.setAttribute("data-dbm-table", name);
       if (sel) outline(node, "dbm-sel-box");
       else if (nb && (node.id || "").startsWith("table:")) outline(node, "dbm-nb-box");
     }
@@ -294,11 +348,68 @@ function render({ model, el }) {
     }
   };
 
+  // -- a new drawing: the parts whose markup did not change keep their elements (a column added
+  // to one table leaves most tables and lines where they were), so the browser parses, styles, lays
+  // out and paints only what changed. Laying out a whole 40-table drawing again (its ~950 texts) was
+  // most of the page's time per edit.
+  let drawn = new Map(); // a part's markup -> its elements in the stage (the same markup may repeat)
+  const holder = document.createElement("div"); // parses markup without styling or laying it out
+  const parse = (svgOpen, graphOpen, parts) => {
+    holder.innerHTML = svgOpen + graphOpen + parts.join("") + "</g></svg>";
+    const svg = holder.firstElementChild, graph = svg && svg.firstElementChild;
+    holder.replaceChildren();
+    return graph && graph.children.length === parts.length ? { svg, graph, elements: [...graph.children] } : null;
+  };
+  const swap = (text) => {
+    const cut = svgParts(text);
+    const svg = svgEl(), graph = svg && svg.querySelector(":scope > g");
+    const next = new Map();
+    const remember = (part, element) => {
+      const list = next.get(part);
+      if (list) list.push(element); else next.set(part, [element]);
+    };
+    if (cut && svg && graph) {
+      const kept = new Set(), order = [], fresh = [];
+      for (const part of cut.parts) {
+        const old = drawn.get(part);
+        const element = old && old.length ? old.shift() : null;
+        if (element) kept.add(element);
+        order.push(element || part);
+        if (!element) fresh.push(part);
+      }
+      const made = parse(cut.svgOpen, cut.graphOpen, fresh);
+      if (made && made.graph.id === graph.id) {
+        copyAttributes(made.svg, svg);
+        copyAttributes(made.graph, graph);
+        for (const node of [...graph.childNodes]) if (!kept.has(node)) node.remove();
+        for (const element of kept) { // the page's own marks from before (a drag): not in the markup
+          if (element.hasAttribute("transform")) element.removeAttribute("transform");
+          if (element.classList.contains("dbm-drag-faded")) element.classList.remove("dbm-drag-faded");
+        }
+        // in the new order, moving only what is out of place (a moved element is laid out again)
+        let ref = graph.firstChild, i = 0;
+        order.forEach((item, k) => {
+          const element = typeof item === "string" ? made.elements[i++] : item;
+          if (element === ref) ref = ref.nextSibling;
+          else graph.insertBefore(element, ref);
+          remember(cut.parts[k], element);
+        });
+        drawn = next;
+        return;
+      }
+    }
+    // the first drawing, or one of another shape: replace it whole
+    stage.innerHTML = text;
+    const fresh = svgEl(), inner = fresh && fresh.querySelector(":scope > g");
+    if (cut && inner && inner.children.length === cut.parts.length) cut.parts.forEach((part, k) => remember(part, inner.children[k]));
+    drawn = next;
+  };
+
   let lastSize = null;
   const show = () => {
     const t0 = performance.now();
     clearTimeout(resetTimer);
-    stage.innerHTML = model.get("svg");
+    swap(model.get("svg"));
     const size = svgSize();
     const resized = !lastSize || !size || Math.abs(size.w - lastSize.w) > 0.5 || Math.abs(size.h - lastSize.h) > 0.5;
     lastSize = size;
