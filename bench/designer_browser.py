@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,24 @@ def markdown(r: dict[str, object]) -> str:
     if isinstance(kernel_cpu, dict):
         cpu_rows.append(f"| CPU: the kernel and Graphviz, the whole edit (all panels, lint) | {kernel_cpu['median']} | "
                         f"{kernel_cpu['min']} | {kernel_cpu['max']} |")
+    each, kept = r.get("page_cpu_each_ms"), r.get("parts_kept_each")
+    split: list[str] = []
+    if isinstance(each, list) and isinstance(kept, list) and len(each) == len(kept) and each:
+        # the view keeps the elements of the parts whose markup did not change: an edit that leaves
+        # most of the layout alone costs the page far less than one after which dot moves everything
+        def most(k: str) -> bool:
+            done, _, total = k.partition("/")
+            return done.isdigit() and total.isdigit() and int(done) * 2 > int(total)
+
+        fast = [c for c, k in zip(each, kept) if most(k)]
+        slow = [c for c, k in zip(each, kept) if not most(k)]
+        split = ["", "The page's main-thread CPU per edit, in order, with the drawing's parts (tables, lines, "
+                 "clusters) whose elements the view kept: " + ", ".join(f"{c} ms ({k})" for c, k in zip(each, kept))
+                 + ". Median " + (f"{statistics.median(fast):.1f} ms over the {len(fast)} edits that kept most parts"
+                                  if fast else "-")
+                 + "; " + (f"{statistics.median(slow):.1f} ms over the {len(slow)} after which Graphviz moved most "
+                           "of the drawing (everything parsed, styled and laid out again)" if slow else
+                           "no edit moved most of the drawing") + "."]
     return "\n".join([
         f"Designer in JupyterLab: edit -> new SVG in the page, {r['tables']}-table schema "
         f"(`dbmodel_kit.erd._gen.synthetic({r['tables']})`), {r['edits']} Add column clicks, Chromium at "
@@ -65,6 +84,7 @@ def markdown(r: dict[str, object]) -> str:
         f"| of which the page's own work (SVG swap, highlight, minimap) | {page['median']} | {page['min']} | "
         f"{page['max']} |",
         *cpu_rows,
+        *split,
         "",
         f"Python {r['python']}, {r['cpus']} CPUs, load average {r['load_1min']} at the end of the run. Wall times "
         "grow with the load (other work on the machine); the CPU rows do much less: with nothing else running, an "

@@ -52,7 +52,8 @@ MEASURE = """(name) => new Promise((resolve) => {
         if (!stage.querySelector(`[id^="a_col:"][id$=".${name}"]`)) return;
         watch.disconnect();
         // once the frame with the new drawing has been laid out and painted
-        requestAnimationFrame(() => setTimeout(() => resolve([performance.now() - t0, Number(view.dataset.showMs)])));
+        requestAnimationFrame(() => setTimeout(() => resolve(
+            [performance.now() - t0, Number(view.dataset.showMs), view.dataset.partsKept || ''])));
     });
     watch.observe(stage, {childList: true, subtree: true});
     button.click();
@@ -95,6 +96,8 @@ def test_edit_to_svg_in_the_page(lab: Any, page: Any) -> None:
 
     idle = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 
+    kept: list[str] = []  # per edit, the drawing's parts whose elements the view kept, of all
+
     def edits(tag: str, n: int) -> tuple[list[float], list[float], list[float], list[float]]:
         totals, shows, kernel, browser = [], [], [], []
         for i in range(n + 1):
@@ -102,7 +105,7 @@ def test_edit_to_svg_in_the_page(lab: Any, page: Any) -> None:
             page.wait_for_timeout(300)  # the name reaches the kernel before the click, as when a person types
             page.wait_for_selector(idle, state="attached")
             k0, p0 = kernel_cpu_ms(pid), page_cpu_ms()
-            total, show = page.evaluate(MEASURE, f"{tag}_{i}")
+            total, show, parts = page.evaluate(MEASURE, f"{tag}_{i}")
             p1 = page_cpu_ms()
             page.wait_for_timeout(100)
             page.wait_for_selector(idle, state="attached")  # the kernel has finished the edit (all panels)
@@ -111,6 +114,7 @@ def test_edit_to_svg_in_the_page(lab: Any, page: Any) -> None:
                 totals.append(total)
                 shows.append(show)
                 browser.append(p1 - p0)
+                kept.append(parts)
                 if k0 is not None and k1 is not None:
                     kernel.append(k1 - k0)
         return totals, shows, kernel, browser
@@ -118,6 +122,7 @@ def test_edit_to_svg_in_the_page(lab: Any, page: Any) -> None:
     totals, shows, kernel, browser = edits("bench_col", EDITS)
     result = {"tables": TABLES, "edits": EDITS, "click_to_svg_ms": _summary(totals),
               "page_render_ms": _summary(shows), "page_cpu_ms": _summary(browser),
+              "page_cpu_each_ms": [round(v, 1) for v in browser], "parts_kept_each": list(kept),
               "kernel_cpu_ms": _summary(kernel) if kernel else None, "viewport": "1400x900",
               "python": platform.python_version(), "cpus": os.cpu_count(),
               "load_1min": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}

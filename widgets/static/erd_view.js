@@ -395,6 +395,7 @@ function render({ model, el }) {
           remember(cut.parts[k], element);
         });
         drawn = next;
+        el.dataset.partsKept = `${kept.size}/${cut.parts.length}`; // read by the latency benchmark
         return;
       }
     }
@@ -403,6 +404,7 @@ function render({ model, el }) {
     const fresh = svgEl(), inner = fresh && fresh.querySelector(":scope > g");
     if (cut && inner && inner.children.length === cut.parts.length) cut.parts.forEach((part, k) => remember(part, inner.children[k]));
     drawn = next;
+    el.dataset.partsKept = `0/${cut ? cut.parts.length : 0}`;
   };
 
   let lastSize = null;
