@@ -109,11 +109,12 @@ def test_parts_swapped_show_the_kernels_drawing(lab: Any, page: Any) -> None:
     assert kept[1] is False  # ... not the one that changed
     assert same_drawing(page)
 
-    # every part changes (the colours), then the edit is undone
-    light = page_digest(page)
-    run_in_new_cell(page, 'designer.erd.theme.value = "dark"; print("dark")')
+    # every part changes (the colours: the other theme than the page's), then the edit is undone
+    before = page_digest(page)
+    other = '{"light": "dark", "dark": "light"}[designer.erd.effective_theme]'
+    run_in_new_cell(page, f"designer.erd.theme.value = {other}; print(designer.erd.theme.value)")
     assert same_drawing(page)
-    assert page_digest(page) != light
-    run_in_new_cell(page, 'designer.erd.theme.value = "light"; print(model.undo())')
+    assert page_digest(page) != before
+    run_in_new_cell(page, 'designer.erd.theme.value = "auto"; print(model.undo())')
     assert same_drawing(page)
     assert not page.locator('.dbm-erd-stage [id$=".swap_col"]').count()
