@@ -309,3 +309,19 @@ def test_postgresql_takes_a_non_key_identity_column(postgres_url: str) -> None:
     m.add_column("t", "n", "integer identity")
     ddl = "DROP TABLE IF EXISTS t;\n" + create_sql(m.schema, "postgresql").strip()
     assert not _engine_refuses(postgres_url, ddl, "INSERT INTO t (id) VALUES (1)")
+
+
+@pytest.mark.parametrize(("written", "held"), [
+    ("2024-01-01 00:00:00+00", "2024-01-01 00:00:00"),
+    ("2024-01-01 02:30:00+02:30", "2024-01-01 00:00:00"),
+    ("2024-01-01T00:00:00.25Z", "2024-01-01T00:00:00.25"),
+    ("2024-01-01 00:00:00", "2024-01-01 00:00:00"),
+])
+def test_a_timestamptz_default_is_held_in_utc_without_an_offset(written: str, held: str) -> None:
+    """One instant, one spelling: the model holds a timestamptz default as the DDL writes it and
+    reflection reads it back (the evolution fuzz, seed 200011: '2024-01-01 00:00:00+00' came back
+    without its offset on every engine, and MariaDB refused the DEFAULT with it)."""
+    from dbmodel_kit.model.schema import Default, fit_default
+    from dbmodel_kit.model.types import DataType
+
+    assert fit_default(DataType("timestamptz"), Default("literal", written)) == Default("literal", held)

@@ -687,7 +687,7 @@ def _server_default(default: Default, column: Column, d: Dialect) -> Any:
 def _utc_instant(text: str) -> str:
     """A timestamptz literal without an offset, as an instant in UTC (``+00``): PostgreSQL reads one
     without an offset in the session's time zone, so the stored default depended on the server's
-    TimeZone setting; reflection reads it back in UTC without the offset (io.reflect.utc_literal)."""
+    TimeZone setting; reflection reads it back in UTC without the offset (model.schema.utc_literal)."""
     import datetime as dt
 
     try:

@@ -53,6 +53,7 @@ from ..model.schema import (
     Verbatim,
     View,
     read_expression,
+    utc_literal,
 )
 from ..model.types import COLLATABLE_KINDS, DataType
 
@@ -216,29 +217,6 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
     if type_.kind == "timestamptz" and isinstance(value, str):
         value = utc_literal(value)
     return Default("literal", value)
-
-
-def utc_literal(text: str) -> str:
-    """A timestamptz literal with an offset (PostgreSQL gives a default back as the instant in the reading
-    session's time zone, ``'2000-01-01 00:00:00+00'``) as the model writes it: the instant in UTC,
-    without an offset (the DDL writes a literal without one as UTC). Other text is returned unchanged.
-
-    >>> utc_literal("2000-01-01 02:30:00+02:30")
-    '2000-01-01 00:00:00'
-    """
-    import datetime as dt
-
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if when.tzinfo is None:
-        return text
-    if not when.utcoffset():  # already UTC: the text as written, without its offset (fractions as given)
-        return re.sub(r"(Z|[+-]\d{2}(:?\d{2}){0,2})$", "", text.strip())
-    utc = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    return utc.rstrip("0") if "." in utc else utc
-
 
 #: MySQL's ON UPDATE clause, which SQLAlchemy leaves at the end of a reflected default
 _ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+(.+)$", re.I | re.S)

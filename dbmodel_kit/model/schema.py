@@ -499,6 +499,28 @@ def _number(value: object) -> int | float | decimal.Decimal | None:
     return None
 
 
+def utc_literal(text: str) -> str:
+    """A timestamptz literal with an offset (PostgreSQL gives a default back as the instant in the reading
+    session's time zone, ``'2000-01-01 00:00:00+00'``) as the model writes it: the instant in UTC,
+    without an offset (the DDL writes a literal without one as UTC). Other text is returned unchanged.
+
+    >>> utc_literal("2000-01-01 02:30:00+02:30")
+    '2000-01-01 00:00:00'
+    """
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        return text
+    if not when.utcoffset():  # already UTC: the text as written, without its offset (fractions as given)
+        return re.sub(r"(Z|[+-]\d{2}(:?\d{2}){0,2})$", "", text.strip())
+    utc = when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return utc.rstrip("0") if "." in utc else utc
+
+
 def fit_default(t: DataType, default: Default | None, values: tuple[str, ...] | None = None) -> Default | None:
     """``default`` as a column of type ``t`` holds it, or a ModelError saying why the type cannot hold it
     (the caller names the column). Booleans spelled as text or 0/1 become booleans; ``values`` are the
@@ -589,6 +611,11 @@ def fit_default(t: DataType, default: Default | None, values: tuple[str, ...] | 
         except ValueError as e:
             raise ModelError(f"default {shown} is not JSON text ({e.args[0] if e.args else e})") from None
         return default
+    if kind == "timestamptz" and isinstance(value, str):
+        # one instant, one spelling: in UTC without an offset, as the DDL writes it and reflection
+        # reads it back (MariaDB refuses a DEFAULT with an offset)
+        utc = utc_literal(value)
+        return default if utc == value else Default("literal", utc)
     if kind in TEMPORAL_KINDS | {"inet", "cidr", "macaddr", "uuid", "bytes"} and isinstance(value, bool):
         raise ModelError(f"default {shown} is a boolean, which {t} cannot hold")
     return default
