@@ -297,8 +297,18 @@ function render({ model, el }) {
 
   // -- selection: the selected table and its neighbours outlined (a box around each whole table)
   let outlineLater = false;
-  // a table's box from its outline polygons' points (no layout needed, unlike getBBox)
+  // a table's box from its outline polygons' points (no layout needed, unlike getBBox); kept per
+  // element, as a part's element is kept only while its markup stays the same
+  const boxes = new WeakMap();
   const boxOf = (node) => {
+    let box = boxes.get(node);
+    if (!box) {
+      box = pointsBox(node);
+      if (box.width) boxes.set(node, box);
+    }
+    return box;
+  };
+  const pointsBox = (node) => {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (const p of node.querySelectorAll(":scope > polygon")) {
       const nums = (p.getAttribute("points") || "").split(/[ ,]+/).filter(Boolean).map(Number);
