@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 import sqlalchemy as sa
 
-from dbmodel_kit.ddl import apply, create_engine, create_sql
+from dbmodel_kit.ddl import apply, create_engine, create_sql, drop_sql
 from dbmodel_kit.ddl.limits import storable
 from dbmodel_kit.dialects import get_dialect
 from dbmodel_kit.errors import ModelError
@@ -467,3 +467,109 @@ def test_exclude_added_is_a_migration():
     plan = diff(old, new)
     assert [type(s.op).__name__ for s in plan.steps] == ["AddObject"]
     assert "ADD CONSTRAINT booking_lower_room_excl EXCLUDE USING gist" in to_sql(plan, "postgresql")
+
+
+TYPES_DUMP = """
+CREATE TYPE public.complex AS (
+    r double precision,
+    i double precision
+);
+CREATE TYPE public.floatrange AS RANGE (
+    subtype = double precision,
+    subtype_diff = float8mi
+);
+CREATE TABLE point (id integer PRIMARY KEY, at complex, span floatrange);
+"""
+
+
+def test_composite_and_range_types_are_kept_verbatim():
+    """CREATE TYPE ... AS (...) and AS RANGE (...) are PostgreSQL types kept as their SQL; the
+    columns of those types keep the type's name (a native PostgreSQL type, said in a note)."""
+    result = read_sql(TYPES_DUMP, dialect="postgres")
+    assert result.not_kept == ()
+    schema = result.schema
+    assert [(o.kind, o.key) for o in schema.verbatim] == [("type", "complex"), ("type", "floatrange")]
+    assert str(schema.table("point").column("at").type) == "native(postgresql: complex)"
+    assert read_yaml(write_yaml(schema)) == schema
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_types_ddl_golden(dialect, golden):
+    """PostgreSQL creates the types before the tables and drops them after; elsewhere a note says
+    each is left out (not portable), and a column of one needs a spelling there."""
+    schema = read_sql(TYPES_DUMP, dialect="postgres").schema
+    schema = replace(schema, tables=tuple(replace(t, columns=tuple(
+        replace(c, type=DataType.parse(f"native(postgresql: {c.type.native_for('postgresql')}, mysql: json, "
+                                       "sqlite: text, duckdb: json)")) if c.type.kind == "native" else c
+        for c in t.columns)) for t in schema.tables))
+    sql = create_sql(schema, dialect) + "\n" + drop_sql(schema, dialect)
+    golden(f"ddl/types_verbatim/{dialect}.sql", sql)
+    if dialect == "postgresql":
+        assert sql.index("CREATE TYPE public.floatrange") < sql.index("CREATE TABLE point")
+        assert sql.index("DROP TABLE point") < sql.index("DROP TYPE floatrange") < sql.index("DROP TYPE complex")
+    else:
+        assert f"-- {dialect}: type complex left out: postgresql only (kept verbatim, not portable)" in sql
+
+
+@pytest.mark.parametrize("how", ["native", "kit"])
+def test_types_reflect_as_imported(postgres_url, how):
+    """pg_type's composite and range types (their constructors are the type's own, not functions)
+    come back as the import, from the dump applied by PostgreSQL and from the kit's DDL."""
+    schema = read_sql(TYPES_DUMP, dialect="postgres").schema
+    if how == "native":
+        engine = create_engine(postgres_url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(TYPES_DUMP)
+        engine.dispose()
+    else:
+        apply(schema, postgres_url)
+    with pytest.warns(ReflectionWarning) as caught:
+        back = reflect(postgres_url)
+    assert sorted(str(w.message).split(": type ")[1].split()[0] for w in caught) == ["complex", "floatrange"]
+    assert diff(storable(schema, "postgresql"), back).describe() == []
+    assert [o.kind for o in back.verbatim] == ["type", "type"]
+
+
+def test_types_added_before_the_table_using_them(postgres_url):
+    """A migration that adds a type and a table with a column of it creates the type first."""
+    schema = read_sql(TYPES_DUMP, dialect="postgres").schema
+    plan = diff(Schema(), schema)
+    kinds = [type(s.op).__name__ for s in plan.steps]
+    assert kinds.index("AddObject") < kinds.index("AddTable")
+    from dbmodel_kit.migrate.apply import apply as apply_plan
+
+    apply_plan(plan, postgres_url, record=False)
+    with pytest.warns(ReflectionWarning):
+        assert diff(storable(schema, "postgresql"), reflect(postgres_url)).describe() == []
+
+
+def test_exclude_dropped_is_a_migration(postgres_url):
+    """An exclusion constraint that goes is dropped from its table (ALTER TABLE ... DROP CONSTRAINT),
+    and the migration applies."""
+    new = from_sql(EXCLUDE_DUMP.replace(
+        ",\n    EXCLUDE USING gist (lower(during) WITH =, room WITH =) DEFERRABLE", ""), dialect="postgres")
+    old = from_sql(EXCLUDE_DUMP, dialect="postgres")
+    plan = diff(old, new)
+    assert "ALTER TABLE booking DROP CONSTRAINT booking_lower_room_excl;" in to_sql(plan, "postgresql")
+    from dbmodel_kit.migrate.apply import apply as apply_plan
+
+    apply(old, postgres_url)
+    apply_plan(plan, postgres_url, record=False)
+    with pytest.warns(ReflectionWarning):
+        assert diff(storable(new, "postgresql"), reflect(postgres_url)).describe() == []
+
+
+def test_identity_options_back_to_defaults_migrate(postgres_url):
+    """A migration that leaves identity options at the engine's default sets them back (Alembic alone
+    would keep the old increment and cache), and the database then reflects as the new model."""
+    from dbmodel_kit.migrate.apply import apply as apply_plan
+
+    old = _identities()
+    b = old.table("b")
+    new = old.replace_table(replace(b, columns=(replace(b.columns[0], default=Default("identity", "start 20")),)))
+    plan = diff(old, new)
+    assert "ALTER TABLE b ALTER COLUMN id SET CACHE 1 SET INCREMENT BY 1 SET START WITH 20;" in to_sql(plan,
+                                                                                                       "postgresql")
+    apply(old, postgres_url)
+    apply_plan(plan, postgres_url, record=False)
+    assert reflect(postgres_url) == storable(new, "postgresql")

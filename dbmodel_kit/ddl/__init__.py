@@ -1168,7 +1168,7 @@ def statements(schema: Schema, dialect: Dialect | str, keys_after: bool = False)
     out: list[Statement] = [Statement("note", "", note=n) for n in b.notes.get("", [])]
     for ns in b.namespaces:
         out.append(Statement("schema", ns, _compile(sa.schema.CreateSchema(ns, if_not_exists=True), d)))
-    from .objects import CreateView, comment_sql, extensions, object_order, view_notes
+    from .objects import CreateView, comment_sql, extensions, object_order, types, view_notes
 
     for ext in b.extensions:
         out.append(Statement("extension", ext, _compile(CreateExtension(ext), d)))
@@ -1180,6 +1180,10 @@ def statements(schema: Schema, dialect: Dialect | str, keys_after: bool = False)
         out.append(Statement("type", name, _compile(CreateEnumType(enum), d)))
     for name, stmts in b.domains.items():
         out.extend(Statement("domain", name, _compile(stmt, d)) for stmt in stmts)
+    for obj in types(schema, d):
+        out.append(Statement("type", obj.key, obj.sql))
+        if (remark := comment_sql(obj, d)) is not None:
+            out.append(Statement("comment", obj.key, remark))
     for seq in b.sequences:
         out.append(Statement("sequence", seq.name, _compile(sa.schema.CreateSequence(seq), d)))
     # the order the inline and deferred keys were chosen for (a key this engine leaves out orders nothing)
@@ -1290,6 +1294,12 @@ def drop_statements(schema: Schema, dialect: Dialect | str) -> list[Statement]:
     for seq in b.sequences:
         if seq.name not in owned:
             out.append(Statement("drop", seq.name, _compile(sa.schema.DropSequence(seq), d)))
+    from .objects import types
+
+    prep = d.compile_dialect().identifier_preparer
+    for obj in reversed(types(schema, d)):
+        name = prep.quote(obj.name) if obj.schema is None else f"{prep.quote_schema(obj.schema)}.{prep.quote(obj.name)}"
+        out.append(Statement("drop", obj.key, f"DROP TYPE {name}"))
     for name, stmts in reversed(b.domains.items()):
         out.append(Statement("drop", name, _compile(DropDomainType(stmts[0].element), d)))
     for name, enum in b.enums.items():

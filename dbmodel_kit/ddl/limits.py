@@ -618,12 +618,12 @@ def _no_sequences(s: Schema, d: Dialect) -> Schema:
 def _engine_objects(s: Schema, d: Dialect) -> Schema:
     """Views and verbatim objects as ``ddl`` creates them on the engine: another dialect's object,
     a view that does not transpile and whatever depends on one of these are not created there
-    (``ddl.objects.object_order`` notes each); extensions of the engine's own are kept. A view
+    (``ddl.objects.object_order`` notes each); extensions and types of the engine's own are kept. A view
     written for another dialect (or portable) is its query transpiled, in the engine's dialect, as
     the catalog gives it back; a materialized view is a plain one where the engine has none."""
     if not s.views and not s.verbatim:
         return s
-    from .objects import object_order, view_sql
+    from .objects import BEFORE_TABLES, object_order, view_sql
 
     made, _ = object_order(s, d)
     keep = {id(x) for x in made}
@@ -641,7 +641,7 @@ def _engine_objects(s: Schema, d: Dialect) -> Schema:
 
     return replace(s, views=tuple(view(v) for v in s.views if id(v) in keep),
                    verbatim=tuple(x for x in s.verbatim if id(x) in keep
-                                  or (x.kind == "extension" and x.dialect == d.name)))
+                                  or (x.kind in BEFORE_TABLES and x.dialect == d.name)))
 
 
 def _folded_columns(v: View, d: Dialect) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ __all__ = ["AttachPartition", "CreateView", "DropView", "beside_tables", "commen
 
 #: Verbatim kinds created before views (a view may call them), and those after (they act on tables and views).
 _EARLY = ("function", "aggregate", "procedure")
+#: Verbatim kinds created before the tables (see :func:`extensions`, :func:`types`)
+BEFORE_TABLES = ("extension", "type")
 
 
 class AttachPartition(sa.schema.ExecutableDDLElement):
@@ -335,9 +337,9 @@ def object_order(schema: Schema, dialect: Dialect) -> tuple[list[View | Verbatim
     and a note for each one left out (another dialect's object, a view that does not transpile,
     or anything depending on something left out). Extensions come first: they are not listed
     here (see :func:`extensions`)."""
-    items: list[View | Verbatim] = [*schema.views, *(o for o in schema.verbatim if o.kind != "extension")]
-    notes: list[str] = [f"{dialect.name}: extension {o.key} left out: {o.dialect} only (kept verbatim, not portable)"
-                        for o in schema.verbatim if o.kind == "extension" and o.dialect != dialect.name]
+    items: list[View | Verbatim] = [*schema.views, *(o for o in schema.verbatim if o.kind not in BEFORE_TABLES)]
+    notes: list[str] = [f"{dialect.name}: {o.kind} {o.key} left out: {o.dialect} only (kept verbatim, not portable)"
+                        for o in schema.verbatim if o.kind in BEFORE_TABLES and o.dialect != dialect.name]
     keep: dict[str, View | Verbatim] = {}
     for item in items:
         why = _why_not(item, dialect)
@@ -365,6 +367,12 @@ def object_order(schema: Schema, dialect: Dialect) -> tuple[list[View | Verbatim
 def extensions(schema: Schema, dialect: Dialect) -> list[Verbatim]:
     """The extensions of ``dialect`` the schema holds (created before anything else)."""
     return [o for o in schema.verbatim if o.kind == "extension" and o.dialect == dialect.name]
+
+
+def types(schema: Schema, dialect: Dialect) -> list[Verbatim]:
+    """The types of ``dialect`` kept as their SQL (PostgreSQL's composite and range types), created
+    after enums and domains and before the tables whose columns have them, in model order."""
+    return [o for o in schema.verbatim if o.kind == "type" and o.dialect == dialect.name]
 
 
 def _why_not(item: View | Verbatim, dialect: Dialect) -> str | None:

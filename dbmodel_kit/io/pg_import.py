@@ -43,6 +43,7 @@ _INDEX_ATTACH = re.compile(r"\s*ALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S.*?\s+ATTAC
 _ADD_IDENTITY = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>.+?)\s+ALTER\s+(?:COLUMN\s+)?"
                            r"(?P<column>\S+)\s+ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b",
                            re.I | re.S)
+_COMPOSITE_TYPE = re.compile(r"\s*CREATE\s+TYPE\s+(?P<name>.+?)\s+AS\s*(?:\(|RANGE\b)", re.I | re.S)
 _EXCLUDE = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>.+?)\s+ADD\s+CONSTRAINT\s+"
                       r"(?P<name>\S+)\s+EXCLUDE\b", re.I | re.S)
 _PLAIN_KEY = re.compile(r'\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s+ASC)?\s*$', re.I)
@@ -120,6 +121,11 @@ class PgImport:
             self.pg_partition_of(code)
         elif kind == "INDEX" and (self.pg_view_index(code) or self.pg_index(code)):
             pass
+        elif kind == "TYPE" and (m := _COMPOSITE_TYPE.match(code)):
+            # a composite or range type (no model counterpart): kept as its statement, created before
+            # the tables whose columns have it (those columns keep the type's name as written)
+            namespace, name = Head.of(m.group("name")).name()
+            self.keep_object(Verbatim("type", name, _PG, code.strip().rstrip(";").strip(), schema=namespace))
         elif word == "ALTER" and head[1:2] == ["TABLE"] and _ADD_IDENTITY.match(code):
             self.pg_add_identity(code)
         elif word == "ALTER" and head[1:2] == ["TABLE"] and _ATTACH.match(code):

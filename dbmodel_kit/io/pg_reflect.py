@@ -84,12 +84,39 @@ def pg_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
                       FROM pg_aggregate a WHERE a.aggfnoid = p.oid) END
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE {nsp} AND {_NOT_EXTENSION.format(oid='p.oid')}
+              -- a range type's constructors are the type's own (made and dropped with it)
+              AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass
+                              AND i.objid = p.oid AND i.deptype = 'i')
             ORDER BY p.proname, p.oid"""):
         kind_name = {"f": "function", "p": "procedure", "a": "aggregate", "w": "function"}[kind]
         sig = signature(name, args, procedure=kind == "p")
         if kind == "a":
             definition = f"CREATE AGGREGATE {_quote(name)}({args}) ({agg})"
         objects.append(Verbatim(kind_name, sig, _PG, definition.strip(), comment=comment, schema=ns))
+    for name, attributes, subtype, diff, canonical, comment in rows(f"""
+            SELECT t.typname,
+                   (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                                      || CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
+                                         THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END,
+                                      E',\n    ' ORDER BY a.attnum)
+                    FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                    WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped),
+                   format_type(r.rngsubtype, NULL), nullif(r.rngsubdiff, 0)::regproc::text,
+                   nullif(r.rngcanonical, 0)::regproc::text, obj_description(t.oid, 'pg_type')
+            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            LEFT JOIN pg_class c ON c.oid = t.typrelid LEFT JOIN pg_range r ON r.rngtypid = t.oid
+            WHERE ((t.typtype = 'c' AND c.relkind = 'c') OR t.typtype = 'r') AND {nsp}
+              AND {_NOT_EXTENSION.format(oid='t.oid')}
+            ORDER BY t.oid"""):
+        # a composite or range type, written as pg_dump writes it
+        if subtype is None:
+            body = f"AS (\n    {attributes or ''}\n)"
+        else:
+            options = [f"subtype = {subtype}"] + [f"{k} = {v}" for k, v in (("canonical", canonical),
+                                                                              ("subtype_diff", diff)) if v]
+            body = "AS RANGE (\n    " + ",\n    ".join(options) + "\n)"
+        objects.append(Verbatim("type", name, _PG, f"CREATE TYPE {_qualified(ns, name)} {body}", comment=comment,
+                                schema=ns))
     for table, name, definition, comment, fn, fn_args, fn_ns in rows(f"""
             SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), obj_description(t.oid, 'pg_trigger'), p.proname,
                    pg_get_function_identity_arguments(p.oid),

@@ -140,6 +140,14 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
                 emit(o.AlterSequence(seq.key, **changes))
         if not ready:
             owners.append(o.AlterSequence(seq.key, owned_by=owner))
+    # 2b. new extensions and types kept as SQL (PostgreSQL's composite and range types): a new
+    # table's column may have one
+    from ..ddl.objects import BEFORE_TABLES
+
+    for item in new.verbatim:
+        if item.kind in BEFORE_TABLES and not running.has_object(item.kind, item.key, item.dialect):
+            before_x = new.verbatim[: next(i for i, x in enumerate(new.verbatim) if x is item)]
+            emit(o.AddObject(item, sum(running.has_object(x.kind, x.key, x.dialect) for x in before_x)))
     # 3. new tables, parents first; FKs to tables not there yet wait for step 7
     deferred: list[tuple[str, ForeignKey]] = []
     for t in _creation_order(added, new):

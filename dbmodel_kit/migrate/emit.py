@@ -465,6 +465,24 @@ def _default_arg(col: sa.Column) -> Any:
     return default.arg if default is not None else False
 
 
+def _identity_reset(new: sa.Identity, old: Any) -> sa.Identity:
+    """``new`` with each sequence option the old identity set and the new one leaves at the engine's
+    default given explicitly (Alembic changes only the options the new ``Identity`` names, so
+    ``start 10, increment 5`` -> ``start 20`` would keep the increment of 5)."""
+    was = old.identity_options if old is not None and old.kind == "identity" else {}
+    resets: dict[str, Any] = {}
+    for option in was:
+        if getattr(new, option, None) is None:
+            resets.update({"increment": {"increment": 1}, "cache": {"cache": 1}, "cycle": {"cycle": False},
+                           "minvalue": {"nominvalue": True}, "maxvalue": {"nomaxvalue": True},
+                           "start": {"start": 1 if (new.increment or 1) > 0 else -1}}[option])
+    if not resets:
+        return new
+    keep = {k: getattr(new, k) for k in ("start", "increment", "minvalue", "maxvalue", "cache", "cycle")
+            if getattr(new, k, None) is not None}
+    return sa.Identity(always=new.always, **{**keep, **resets})
+
+
 def _rename_column(op: o.RenameColumn, ctx: _Ctx) -> list[Any]:
     return [aops.AlterColumnOp(op.table, op.column, modify_name=op.new_name, **_existing(ctx, op.table, op.column))]
 
@@ -483,6 +501,8 @@ def _alter_column(op: o.AlterColumn, ctx: _Ctx) -> list[Any]:
         kw["modify_nullable"] = new.nullable
     if "default" in changes:
         arg = _default_arg(new)
+        if isinstance(arg, sa.Identity):
+            arg = _identity_reset(arg, ctx.step.before.table(op.table).column(op.column).default)
         kw["modify_server_default"] = None if arg is False else arg
         if ctx.dialect.name == "mysql":  # identity there is AUTO_INCREMENT, restated by MODIFY
             kw["autoincrement"] = new.autoincrement is True
@@ -1204,9 +1224,9 @@ def _made_on(item: Any, schema: Schema, d: Dialect) -> bool:
     """Whether the DDL of ``schema`` creates ``item`` on ``d`` (:func:`~dbmodel_kit.ddl.objects.object_order`
     leaves out another dialect's object, a view that does not transpile, and whatever depends on one:
     a view calling PostgreSQL's user-defined aggregate is not made on SQLite)."""
-    from ..ddl.objects import object_order
+    from ..ddl.objects import BEFORE_TABLES, object_order
 
-    if isinstance(item, Verbatim) and item.kind == "extension":
+    if isinstance(item, Verbatim) and item.kind in BEFORE_TABLES:
         return item.dialect == d.name
     made, _ = object_order(schema, d)
     return any(x is item or (type(x) is type(item) and x == item) for x in made)
@@ -1241,7 +1261,7 @@ _DROPS: dict[str, tuple[str, bool]] = {
     "trigger": ("DROP TRIGGER", False), "function": ("DROP FUNCTION", False), "procedure": ("DROP PROCEDURE", False),
     "aggregate": ("DROP AGGREGATE", False), "extension": ("DROP EXTENSION", False), "policy": ("DROP POLICY", True),
     "rule": ("DROP RULE", True), "virtual table": ("DROP TABLE", False), "event": ("DROP EVENT", False),
-    "index": ("DROP INDEX", False),
+    "index": ("DROP INDEX", False), "type": ("DROP TYPE", False),
 }
 
 
@@ -1262,10 +1282,16 @@ def _drop_item(item: Any, schema: Schema, ctx: _Ctx) -> list[_Piece]:
         undo = _undo_grants(item.sql, ctx.dialect)
         if undo is not None:
             return [_Piece("op", aops.ExecuteSQLOp(undo))]
+    tables = [d for d in item.depends_on if schema.has_table(d)]
+    m = re.fullmatch(r"constraint (.+) on (.+)", item.name) if item.kind == "statement" else None
+    if m is not None and tables and m.group(2) == split_key(tables[0])[1]:
+        # a constraint kept as its statement (PostgreSQL's EXCLUDE): dropped from its table
+        prep = comp.identifier_preparer
+        return [_Piece("op", aops.ExecuteSQLOp(f"ALTER TABLE {_qualified(prep, tables[0])} DROP CONSTRAINT "
+                                               f"{prep.quote(m.group(1))}"))]
     words, on_table = _DROPS.get(item.kind, ("", False))
     # PostgreSQL names a trigger per table: DROP TRIGGER t ON table
     on_table = on_table or (item.kind == "trigger" and ctx.dialect.name == "postgresql")
-    tables = [d for d in item.depends_on if schema.has_table(d)]
     if not words or (on_table and not tables):
         raise ModelError(f"the kit keeps {item.kind} {item.key} as its SQL and cannot write how to drop it on "
                          f"{ctx.dialect.name}; drop it by hand (or re-create the model without it)")

@@ -1192,7 +1192,7 @@ def _view_tree(query: str, dialect: str | None) -> exp.Expression | None:
 
 
 #: What a :class:`Verbatim` object may be (its ``kind``).
-VERBATIM_KINDS = ("extension", "function", "procedure", "aggregate", "trigger", "policy", "grant", "comment",
+VERBATIM_KINDS = ("extension", "type", "function", "procedure", "aggregate", "trigger", "policy", "grant", "comment",
                   "rule", "event", "virtual table", "index", "statement")
 
 
