@@ -543,6 +543,96 @@ def test_types_added_before_the_table_using_them(postgres_url):
         assert diff(storable(schema, "postgresql"), reflect(postgres_url)).describe() == []
 
 
+def test_types_dropped_after_the_tables_using_them(postgres_url):
+    """A migration that removes types and the table whose columns have them drops the table first
+    (PostgreSQL refuses to drop a type a column has), and its reverse makes them again."""
+    from dbmodel_kit.migrate.apply import apply as apply_plan
+
+    old = read_sql(TYPES_DUMP, dialect="postgres").schema
+    plan = diff(old, Schema())
+    sql = to_sql(plan, "postgresql")
+    assert sql.index("DROP TABLE point") < sql.index("DROP TYPE floatrange") < sql.index("DROP TYPE complex")
+    apply(old, postgres_url)
+    apply_plan(plan, postgres_url, record=False)
+    assert reflect(postgres_url) == Schema()
+    apply_plan(plan.reverse(), postgres_url, record=False)
+    with pytest.warns(ReflectionWarning):
+        assert diff(storable(old, "postgresql"), reflect(postgres_url)).describe() == []
+
+
+#: a range type using a function (subtype_diff), and a composite type using that range type
+TYPES_FUNCTION_DUMP = """
+CREATE FUNCTION public.time_diff(a time without time zone, b time without time zone) RETURNS double precision
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT EXTRACT(EPOCH FROM (a - b))::double precision $$;
+CREATE TYPE public.timespan AS RANGE (
+    subtype = time without time zone,
+    subtype_diff = public.time_diff
+);
+CREATE TYPE public.slot AS (
+    span public.timespan,
+    label text
+);
+CREATE TABLE shift (id integer PRIMARY KEY, at slot);
+"""
+
+
+def _types_function() -> Schema:
+    return from_sql(TYPES_FUNCTION_DUMP, dialect="postgres")
+
+
+def test_type_dependencies_read_from_their_definitions():
+    """A range type depends on its subtype_diff (and canonical) function and on a type of the model
+    it is a range of; a composite type on the model's types its attributes have."""
+    schema = _types_function()
+    assert schema.object("type", "timespan", "postgresql").depends_on == ("time_diff(time without time zone, time "
+                                                                          "without time zone)",)
+    assert schema.object("type", "slot", "postgresql").depends_on == ("timespan",)
+    assert read_yaml(write_yaml(schema)).object("type", "slot", "postgresql").depends_on == ("timespan",)
+
+
+@pytest.mark.parametrize("order", ["file", "reversed"])
+def test_types_created_after_what_they_use(postgres_url, order):
+    """The kit's DDL makes a type after the function and the types it uses, whatever the model's
+    order (functions are otherwise made after the tables), and drops it before them."""
+    schema = _types_function()
+    if order == "reversed":
+        schema = replace(schema, verbatim=tuple(reversed(schema.verbatim)))
+    sql = create_sql(schema, "postgresql")
+    assert sql.index("CREATE FUNCTION public.time_diff") < sql.index("CREATE TYPE public.timespan") \
+        < sql.index("CREATE TYPE public.slot") < sql.index("CREATE TABLE shift")
+    apply(schema, postgres_url)
+    with pytest.warns(ReflectionWarning):
+        back = reflect(postgres_url)
+    assert sorted(o.key for o in back.verbatim if o.kind == "type") == ["slot", "timespan"]
+    dropped = drop_sql(schema, "postgresql")
+    assert dropped.index("DROP TABLE shift") < dropped.index("DROP TYPE slot") < dropped.index("DROP TYPE timespan")
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(dropped)
+    engine.dispose()
+    assert [o.kind for o in reflect(postgres_url).verbatim] == ["function"]
+
+
+def test_types_and_their_function_migrate_in_dependency_order(postgres_url):
+    """A migration adding the function, the types and the table makes them in that order; the one
+    removing them all drops the table, then the types, then the function."""
+    from dbmodel_kit.migrate.apply import apply as apply_plan
+
+    schema = _types_function()
+    plan = diff(Schema(), schema)
+    sql = to_sql(plan, "postgresql")
+    assert sql.index("CREATE FUNCTION public.time_diff") < sql.index("CREATE TYPE public.timespan") \
+        < sql.index("CREATE TYPE public.slot") < sql.index("CREATE TABLE shift")
+    apply_plan(plan, postgres_url, record=False)
+    gone = diff(schema, Schema())
+    sql = to_sql(gone, "postgresql")
+    assert sql.index("DROP TABLE shift") < sql.index("DROP TYPE slot") < sql.index("DROP TYPE timespan") \
+        < sql.index("DROP FUNCTION time_diff")
+    apply_plan(gone, postgres_url, record=False)
+    assert reflect(postgres_url) == Schema()
+
+
 def test_exclude_dropped_is_a_migration(postgres_url):
     """An exclusion constraint that goes is dropped from its table (ALTER TABLE ... DROP CONSTRAINT),
     and the migration applies."""

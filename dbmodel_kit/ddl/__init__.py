@@ -1181,7 +1181,7 @@ def statements(schema: Schema, dialect: Dialect | str, keys_after: bool = False)
     for name, stmts in b.domains.items():
         out.extend(Statement("domain", name, _compile(stmt, d)) for stmt in stmts)
     for obj in types(schema, d):
-        out.append(Statement("type", obj.key, obj.sql))
+        out.append(Statement(obj.kind, obj.key, obj.sql))
         if (remark := comment_sql(obj, d)) is not None:
             out.append(Statement("comment", obj.key, remark))
     for seq in b.sequences:
@@ -1283,7 +1283,10 @@ def drop_statements(schema: Schema, dialect: Dialect | str) -> list[Statement]:
     items, _ = object_order(schema, d)
     out = [Statement("drop", item.key, _compile(DropView(item.key, item.materialized and d.materialized_views), d))
            for item in reversed(items) if isinstance(item, View)]
-    kept = [item for item in items if isinstance(item, Verbatim)]
+    from .objects import types
+
+    first = types(schema, d)
+    kept = [item for item in first if item.kind != "type"] + [item for item in items if isinstance(item, Verbatim)]
     if kept:
         out.append(Statement("note", "", note=f"{d.name}: {', '.join(f'{o.kind} {o.key}' for o in kept)} not "
                                               "dropped here: they go with the tables they belong to, or stay"))
@@ -1294,10 +1297,8 @@ def drop_statements(schema: Schema, dialect: Dialect | str) -> list[Statement]:
     for seq in b.sequences:
         if seq.name not in owned:
             out.append(Statement("drop", seq.name, _compile(sa.schema.DropSequence(seq), d)))
-    from .objects import types
-
     prep = d.compile_dialect().identifier_preparer
-    for obj in reversed(types(schema, d)):
+    for obj in reversed([x for x in first if x.kind == "type"]):
         name = prep.quote(obj.name) if obj.schema is None else f"{prep.quote_schema(obj.schema)}.{prep.quote(obj.name)}"
         out.append(Statement("drop", obj.key, f"DROP TYPE {name}"))
     for name, stmts in reversed(b.domains.items()):

@@ -623,10 +623,10 @@ def _engine_objects(s: Schema, d: Dialect) -> Schema:
     the catalog gives it back; a materialized view is a plain one where the engine has none."""
     if not s.views and not s.verbatim:
         return s
-    from .objects import BEFORE_TABLES, object_order, view_sql
+    from .objects import before_tables, object_order, view_sql
 
     made, _ = object_order(s, d)
-    keep = {id(x) for x in made}
+    keep = {id(x) for x in made} | {id(x) for x in before_tables(s) if x.dialect == d.name}
 
     def view(v: View) -> View:
         if v.dialect != d.name:
@@ -640,8 +640,7 @@ def _engine_objects(s: Schema, d: Dialect) -> Schema:
         return replace(v, materialized=v.materialized and d.materialized_views)
 
     return replace(s, views=tuple(view(v) for v in s.views if id(v) in keep),
-                   verbatim=tuple(x for x in s.verbatim if id(x) in keep
-                                  or (x.kind in BEFORE_TABLES and x.dialect == d.name)))
+                   verbatim=tuple(x for x in s.verbatim if id(x) in keep))
 
 
 def _folded_columns(v: View, d: Dialect) -> tuple[str, ...]:

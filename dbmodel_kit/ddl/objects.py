@@ -337,9 +337,11 @@ def object_order(schema: Schema, dialect: Dialect) -> tuple[list[View | Verbatim
     and a note for each one left out (another dialect's object, a view that does not transpile,
     or anything depending on something left out). Extensions come first: they are not listed
     here (see :func:`extensions`)."""
-    items: list[View | Verbatim] = [*schema.views, *(o for o in schema.verbatim if o.kind not in BEFORE_TABLES)]
+    first = before_tables(schema)
+    early = {id(o) for o in first}
+    items: list[View | Verbatim] = [*schema.views, *(o for o in schema.verbatim if id(o) not in early)]
     notes: list[str] = [f"{dialect.name}: {o.kind} {o.key} left out: {o.dialect} only (kept verbatim, not portable)"
-                        for o in schema.verbatim if o.kind in BEFORE_TABLES and o.dialect != dialect.name]
+                        for o in first if o.dialect != dialect.name]
     keep: dict[str, View | Verbatim] = {}
     for item in items:
         why = _why_not(item, dialect)
@@ -348,7 +350,8 @@ def object_order(schema: Schema, dialect: Dialect) -> tuple[list[View | Verbatim
         else:
             keep[_ident(item)] = item
     # (an object's key, not the words of its kind: "virtual table" is two)
-    known = {t.key for t in schema.tables} | {x.key for x in keep.values()}
+    known = {t.key for t in schema.tables} | {x.key for x in keep.values()} | {
+        o.key for o in first if o.dialect == dialect.name}
     # a dependency on something the engine does not get (left out above): leave the dependant out too
     changed = True
     while changed:
@@ -369,10 +372,33 @@ def extensions(schema: Schema, dialect: Dialect) -> list[Verbatim]:
     return [o for o in schema.verbatim if o.kind == "extension" and o.dialect == dialect.name]
 
 
+def before_tables(schema: Schema) -> list[Verbatim]:
+    """The verbatim objects made before the tables, on any dialect, each after what it depends on
+    (model order among equals): extensions, types kept as their SQL (PostgreSQL's composite and
+    range types), and every object of its dialect one of those depends on (a range type's
+    ``subtype_diff`` function), however far. The reverse order is the order to drop them in, after
+    the tables."""
+    by_key: dict[tuple[str, str], list[Verbatim]] = {}
+    for o in schema.verbatim:
+        by_key.setdefault((o.dialect, o.key), []).append(o)
+    chosen = {id(o) for o in schema.verbatim if o.kind in BEFORE_TABLES}
+    todo = [o for o in schema.verbatim if id(o) in chosen]
+    while todo:
+        item = todo.pop()
+        for dep in item.depends_on:
+            for o in by_key.get((item.dialect, dep), []):
+                if id(o) not in chosen:
+                    chosen.add(id(o))
+                    todo.append(o)
+    items = [o for o in schema.verbatim if id(o) in chosen]
+    return [x for x in _topological(items) if isinstance(x, Verbatim)]
+
+
 def types(schema: Schema, dialect: Dialect) -> list[Verbatim]:
-    """The types of ``dialect`` kept as their SQL (PostgreSQL's composite and range types), created
-    after enums and domains and before the tables whose columns have them, in model order."""
-    return [o for o in schema.verbatim if o.kind == "type" and o.dialect == dialect.name]
+    """What of :func:`before_tables` is made on ``dialect`` after enums and domains and before the
+    tables whose columns have the types: the types kept as their SQL and what they depend on, each
+    after what it depends on (extensions are made first of all: :func:`extensions`)."""
+    return [o for o in before_tables(schema) if o.kind != "extension" and o.dialect == dialect.name]
 
 
 def _why_not(item: View | Verbatim, dialect: Dialect) -> str | None:

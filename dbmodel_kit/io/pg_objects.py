@@ -615,8 +615,48 @@ def with_dependencies(views: list[View], objects: list[Verbatim],
             extra = [k for k in routine_keys(body_calls(o.sql), objects) if k != o.key and k not in o.depends_on]
             if extra:
                 o = Verbatim(o.kind, o.name, o.dialect, o.sql, o.depends_on + tuple(extra), o.schema, o.comment)
+        elif o.dialect == "postgresql" and o.kind == "type":
+            extra = [k for k in type_uses(o, objects) if k not in o.depends_on]
+            if extra:
+                o = Verbatim(o.kind, o.name, o.dialect, o.sql, o.depends_on + tuple(extra), o.schema, o.comment)
         out_objects.append(o)
     return out_views, out_objects
+
+
+#: A range type's options that name a function (``subtype_diff = float8mi``)
+_TYPE_FUNCTION = re.compile(r"\b(?:subtype_diff|canonical)\s*=\s*((?:\"(?:[^\"]|\"\")+\"|[\w$]+)"
+                            r"(?:\s*\.\s*(?:\"(?:[^\"]|\"\")+\"|[\w$]+))?)", re.I)
+
+
+def type_uses(obj: Any, objects: Any) -> tuple[str, ...]:
+    """Keys of the ``objects`` a composite or range type's definition uses, in the order it names
+    them: the functions a range names (``subtype_diff``, ``canonical``) and the other types (kept as
+    their SQL) its attributes or its subtype have. Names match case-insensitively by their last part
+    (the schema aside), as :func:`routine_keys` matches routines.
+
+    >>> from dbmodel_kit.model.schema import Verbatim
+    >>> f = Verbatim("function", "diff(a time, b time)", "postgresql", "CREATE FUNCTION diff ...")
+    >>> inner = Verbatim("type", "inner", "postgresql", "CREATE TYPE inner AS (x integer)")
+    >>> t = Verbatim("type", "r", "postgresql", "CREATE TYPE r AS RANGE (subtype = inner, subtype_diff = public.diff)")
+    >>> type_uses(t, [f, inner, t])
+    ('inner', 'diff(a time, b time)')
+    """
+    head = _COMPOSITE_HEAD.match(obj.sql)
+    body = obj.sql[head.end():] if head else obj.sql
+    functions = {Head.of(m.group(1)).name()[1].lower() for m in _TYPE_FUNCTION.finditer(body)}
+    body = _TYPE_FUNCTION.sub("", body)
+    words: set[str] = set()
+    for tok in tokens(body):
+        if tok.token_type in (TokenType.STRING, TokenType.NUMBER, TokenType.HEREDOC_STRING):
+            continue
+        words.add(tok.text.lower())
+    out = [o.key for o in objects if o.kind == "type" and o is not obj and o.dialect == obj.dialect
+           and o.name.lower() in words]
+    out += [k for k in routine_keys(functions, objects) if k not in out]
+    return tuple(out)
+
+
+_COMPOSITE_HEAD = re.compile(r"\s*CREATE\s+TYPE\s+.+?\s+AS\b", re.I | re.S)
 
 
 _ZONED = re.compile(r"'(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2})(?::?(\d{2}))?'")

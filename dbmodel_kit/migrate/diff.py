@@ -81,8 +81,16 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
 
     # 1. views and objects that change or go, before what they depend on changes
     # (one that changes is dropped here and made again in step 8: its old definition may depend
-    # on what goes, and engines re-create a view rather than alter it; so is all that uses it)
+    # on what goes, and engines re-create a view rather than alter it; so is all that uses it).
+    # What is made before the tables (a type and the function it uses) and goes is dropped after
+    # them, in step 6, as an enum is
+    from ..ddl.objects import before_tables
+
+    first_gone = [x for x in reversed(before_tables(mid)) if not new.has_object(x.kind, x.key, x.dialect)]
+    later = {id(x) for x in first_gone}
     for item in _objects_to_drop(mid, new):
+        if id(item) in later:
+            continue
         emit(o.DropView(item.key) if isinstance(item, View) else o.DropObject(item.kind, item.key, item.dialect))
     for t in new.tables:
         if mid.has_table(t.key):
@@ -140,12 +148,10 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
                 emit(o.AlterSequence(seq.key, **changes))
         if not ready:
             owners.append(o.AlterSequence(seq.key, owned_by=owner))
-    # 2b. new extensions and types kept as SQL (PostgreSQL's composite and range types): a new
-    # table's column may have one
-    from ..ddl.objects import BEFORE_TABLES
-
-    for item in new.verbatim:
-        if item.kind in BEFORE_TABLES and not running.has_object(item.kind, item.key, item.dialect):
+    # 2b. new extensions, types kept as SQL (PostgreSQL's composite and range types) and what they
+    # use, each after what it depends on: a new table's column may have one
+    for item in before_tables(new):
+        if not running.has_object(item.kind, item.key, item.dialect):
             before_x = new.verbatim[: next(i for i, x in enumerate(new.verbatim) if x is item)]
             emit(o.AddObject(item, sum(running.has_object(x.kind, x.key, x.dialect) for x in before_x)))
     # 3. new tables, parents first; FKs to tables not there yet wait for step 7
@@ -193,6 +199,8 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
     # 6. tables and enums that go
     for t in reversed(dropped):
         emit(o.DropTable(t.key))
+    for item in first_gone:  # (dependants first: the reverse of the order they are made in)
+        emit(o.DropObject(item.kind, item.key, item.dialect))
     for e in mid.enums:
         if not new.has_enum(e.key):
             emit(o.DropEnum(e.key))

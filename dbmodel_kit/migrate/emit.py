@@ -1224,9 +1224,9 @@ def _made_on(item: Any, schema: Schema, d: Dialect) -> bool:
     """Whether the DDL of ``schema`` creates ``item`` on ``d`` (:func:`~dbmodel_kit.ddl.objects.object_order`
     leaves out another dialect's object, a view that does not transpile, and whatever depends on one:
     a view calling PostgreSQL's user-defined aggregate is not made on SQLite)."""
-    from ..ddl.objects import BEFORE_TABLES, object_order
+    from ..ddl.objects import before_tables, object_order
 
-    if isinstance(item, Verbatim) and item.kind in BEFORE_TABLES:
+    if isinstance(item, Verbatim) and any(x is item or x == item for x in before_tables(schema)):
         return item.dialect == d.name
     made, _ = object_order(schema, d)
     return any(x is item or (type(x) is type(item) and x == item) for x in made)
