@@ -633,6 +633,17 @@ def test_types_and_their_function_migrate_in_dependency_order(postgres_url):
     assert reflect(postgres_url) == Schema()
 
 
+def test_type_changed_while_a_column_has_it_is_refused_by_name():
+    """A type whose definition changes is dropped and made again; while a column has it the
+    migration is refused naming both (PostgreSQL would refuse the DROP TYPE mid-migration)."""
+    old = _types_function()
+    new = from_sql(TYPES_FUNCTION_DUMP.replace("label text", "label text,\n    note text"), dialect="postgres")
+    plan = diff(old, new)
+    with pytest.raises(ModelError, match=r"type slot is dropped while column shift\.at still has it"):
+        to_sql(plan, "postgresql")
+    assert "DROP TYPE" not in to_sql(plan, "sqlite")
+
+
 def test_exclude_dropped_is_a_migration(postgres_url):
     """An exclusion constraint that goes is dropped from its table (ALTER TABLE ... DROP CONSTRAINT),
     and the migration applies."""

@@ -1289,6 +1289,10 @@ def _drop_item(item: Any, schema: Schema, ctx: _Ctx) -> list[_Piece]:
         prep = comp.identifier_preparer
         return [_Piece("op", aops.ExecuteSQLOp(f"ALTER TABLE {_qualified(prep, tables[0])} DROP CONSTRAINT "
                                                f"{prep.quote(m.group(1))}"))]
+    if item.kind == "type" and (user := _type_user(schema, item, ctx.dialect)) is not None:
+        raise ModelError(f"type {item.key} is dropped while column {user} still has it, which {ctx.dialect.name} "
+                         "refuses (a type whose definition changes is dropped and made again); change the column "
+                         "to another type first, or add the new definition as a new type")
     words, on_table = _DROPS.get(item.kind, ("", False))
     # PostgreSQL names a trigger per table: DROP TRIGGER t ON table
     on_table = on_table or (item.kind == "trigger" and ctx.dialect.name == "postgresql")
@@ -1304,6 +1308,21 @@ def _drop_item(item: Any, schema: Schema, ctx: _Ctx) -> list[_Piece]:
         target = prep.quote(item.name[:-len(f" on {bare_table}")])
     tail = f" ON {_qualified(prep, tables[0])}" if on_table else ""
     return [_Piece("op", aops.ExecuteSQLOp(f"{words} {target}{tail}"))]
+
+
+def _type_user(schema: Schema, item: Verbatim, d: Dialect) -> str | None:
+    """``table.column`` of the first column of ``schema`` whose type on ``d`` is the type ``item``
+    (its spelling there, an array of it too, names it), or None."""
+    wanted = item.name.lower()
+    for t in schema.tables:
+        for c in t.columns:
+            if c.type.kind != "native":
+                continue
+            spelled = (c.type.native_for(d.name) or "").strip()
+            base = re.sub(r"(\s*\[\s*\d*\s*\])+$", "", spelled).rsplit(".", 1)[-1].strip()
+            if base.strip('"').lower() == wanted:
+                return f"{t.key}.{c.name}"
+    return None
 
 
 def _undo_grants(sql: str, d: Dialect) -> str | None:
