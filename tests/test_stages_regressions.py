@@ -570,3 +570,32 @@ tables:
             canonical_sql(statement, "check")
     apply(schema, postgres_url)
     assert reflect(postgres_url) == storable(schema, "postgresql")
+
+
+def test_sqlite_migration_adds_and_drops_a_regex_check_it_leaves_out(tmp_path):
+    """SQLite has no regular expressions, so its DDL leaves a REGEXP_LIKE CHECK out; a migration that
+    drops or adds one writes nothing for it there and says so, and up -> down -> up keeps the rows (the
+    rebuild dropped the CHECK from a table that never had it: "No such constraint: 'ck_Order
+    Details_row'", a random evolution of 5 merged generated schemas of seed 1; adding one was
+    refused: "sqlite cannot store constraint")."""
+    from dbmodel_kit.migrate import Plan, to_sql
+    from dbmodel_kit.migrate.apply import verify
+    from dbmodel_kit.model import ops as o
+    from dbmodel_kit.model.schema import Check
+
+    schema = loads("""
+tables:
+  code:
+    columns:
+      id: integer pk
+      parent_id: integer references code(id)
+      value: varchar(10) not null check (REGEXP_LIKE(value, '^[A-Z]+$'))
+""", "yaml")
+    dropped = Plan.from_ops(schema, [o.DropCheck("code", "ck_code_value")])
+    added = Plan.from_ops(schema, [o.AddCheck("code", Check("REGEXP_LIKE(value, '^[A-Z]{2}')", name="ck_two"))])
+    for n, plan in enumerate((dropped, added)):
+        result = verify(plan, url=f"sqlite:///{tmp_path / f'rx{n}.sqlite'}")
+        assert result.ok, str(result)
+    assert "-- Note: sqlite: check ck_code_value of code left out: sqlite has no regular expressions" in to_sql(
+        dropped, "sqlite")
+    assert "DROP CONSTRAINT ck_code_value" in to_sql(dropped, "postgresql")

@@ -1154,8 +1154,8 @@ def _pieces(step: Step, dialect: Dialect, ctx: _Ctx, index: int) -> list[_Piece]
     expand = getattr(step.op, "expand", None)
     if callable(expand):
         return expand(step, ctx)
-    if _left_out_key(step.op, ctx):
-        return []  # a key closing a cycle the engine cannot hold: not there before, not there after
+    if _left_out_key(step.op, ctx) or _left_out_check(step.op, ctx.step, ctx.dialect) is not None:
+        return []  # a key closing a cycle, a CHECK the engine cannot hold: not there before, not there after
     first, last = _sequences(step, ctx)
     own = ENGINE_HANDLERS.get((dialect.name, type(step.op)))
     if own is not None:
@@ -1430,6 +1430,19 @@ def _qualified(preparer: Any, key: str) -> str:
     """A model key quoted part by part (for the few statements no construct builds)."""
     namespace, name = split_key(key)
     return preparer.quote(name) if namespace is None else f"{preparer.quote_schema(namespace)}.{preparer.quote(name)}"
+
+
+def _left_out_check(op: o.Operation, step: Step, dialect: Dialect) -> str | None:
+    """What the engine lacks when ``op`` adds or drops a CHECK the DDL leaves out there (it calls a
+    function the engine has not: SQLite's regular expressions), else None. SQLite's rebuild dropped
+    such a CHECK from a table that never had it ("No such constraint") and refused to add one."""
+    from ..ddl.limits import missing_function
+
+    if isinstance(op, o.AddCheck):
+        return missing_function(op.check.expression, dialect)
+    if isinstance(op, o.DropCheck):
+        return missing_function(step.before.table(op.table).check(op.name).expression, dialect)
+    return None
 
 
 def _left_out_key(op: o.Operation, ctx: _Ctx) -> bool:
@@ -1843,6 +1856,10 @@ def left_out(plan: Plan, dialect: str | Dialect) -> list[str]:
     out: list[str] = []
     for step in plan.steps:
         op = step.op
+        if (missing := _left_out_check(op, step, d)) is not None:
+            name, table = (op.check.name, op.table) if isinstance(op, o.AddCheck) else (op.name, op.table)
+            out.append(f"{d.name}: check {name} of {table} left out: {d.name} has no {missing}")
+            continue
         if isinstance(op, o.AddView | o.ReplaceView):
             item, schema = op.view, step.after
         elif isinstance(op, o.AddObject | o.ReplaceObject):
