@@ -599,3 +599,33 @@ tables:
     assert "-- Note: sqlite: check ck_code_value of code left out: sqlite has no regular expressions" in to_sql(
         dropped, "sqlite")
     assert "DROP CONSTRAINT ck_code_value" in to_sql(dropped, "postgresql")
+
+
+def test_duckdb_migration_adds_and_drops_an_index_it_leaves_out(tmp_path):
+    """DuckDB cannot index INTERVAL, so its DDL leaves such an index out; a migration that drops or
+    adds one writes nothing for it there and says so, and up -> down -> up keeps the rows (DROP INDEX
+    named an index DuckDB never made: "Catalog Error: Index with name rank by bdro LastUpdate rank_id
+    0 does not exist!", 2 of 200 generated schemas of seed 1 failed evolve duckdb)."""
+    from dbmodel_kit.migrate import Plan, to_sql
+    from dbmodel_kit.migrate.apply import verify
+    from dbmodel_kit.model import ops as o
+    from dbmodel_kit.model.schema import Index
+
+    schema = loads("""
+tables:
+  span:
+    columns:
+      id: integer pk
+      parent_id: integer references span(id)
+      length: interval not null
+    indexes:
+      - {name: ix_length, columns: [length, id], unique: true}
+""", "yaml")
+    dropped = Plan.from_ops(schema, [o.DropIndex("span", "ix_length")])
+    added = Plan.from_ops(schema, [o.AddIndex("span", Index(("length",), name="ix_added"))])
+    for n, plan in enumerate((dropped, added)):
+        result = verify(plan, url=f"duckdb:///{tmp_path / f'ix{n}.duckdb'}")
+        assert result.ok, str(result)
+    assert "-- Note: duckdb: index ix_length of span left out: duckdb cannot index these column types" in to_sql(
+        dropped, "duckdb")
+    assert "DROP INDEX ix_length" in to_sql(dropped, "postgresql")

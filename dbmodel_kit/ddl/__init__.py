@@ -36,7 +36,19 @@ from ..dialects import WIDER_SIGNED, Dialect, Spelled, SpelledInteger, get_diale
 from ..errors import ModelError
 from ..model import naming
 from ..model.naming import split_key
-from ..model.schema import Column, Default, Domain, ForeignKey, Schema, Table, Unique, Verbatim, View, dependency_order
+from ..model.schema import (
+    Column,
+    Default,
+    Domain,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+    Unique,
+    Verbatim,
+    View,
+    dependency_order,
+)
 from ..model.types import INTEGER_KINDS, DataType
 from .objects import view_sql
 from .sqltext import to_dialect
@@ -44,8 +56,8 @@ from .sqltext import to_dialect
 __all__ = [
     "AlterDomain", "AlterSequence", "CreateExtension", "SetSequenceOwner", "Statement", "apply", "create_engine",
     "create_sql", "declared", "domain_statements", "domain_type", "drop_sql", "enum_check_name", "extensions_for",
-    "key_support", "nextval_sql", "sa_column", "sa_sequence", "sa_type", "sequence_name", "shared_metadata",
-    "statements", "stored_type", "to_metadata",
+    "index_left_out", "key_support", "nextval_sql", "sa_column", "sa_sequence", "sa_type", "sequence_name",
+    "shared_metadata", "statements", "stored_type", "to_metadata",
 ]
 
 
@@ -1093,6 +1105,23 @@ def cannot_key(table: Table, columns: Iterable[str], dialect: Dialect | str) -> 
             f"the text cut to {d.key_prefix_length} characters")
 
 
+def index_left_out(table: Table, index: Index, dialect: Dialect | str) -> str | None:
+    """Why ``dialect``'s DDL leaves ``index`` of ``table`` out (it cannot index the columns' types,
+    or could make it unique on a prefix only), or None when it creates it. A migration step adding or
+    dropping such an index writes nothing there."""
+    d = get_dialect(dialect)
+    if index.method in ("fulltext", "spatial") and index.method in d.index_methods:
+        return None  # MySQL's FULLTEXT / SPATIAL: whole columns, never unique
+    support = key_support(table, index.columns, d)
+    unique = index.unique and (not index.where or d.partial_index)  # (a partial one is made non-unique)
+    if support == "none":
+        return f"{d.name} cannot {cannot_key(table, index.columns, d)}"
+    if support == "prefix" and unique:
+        return (f"{d.name} cannot make it unique on whole values, only on a prefix, which would reject rows the "
+                "model allows")
+    return None
+
+
 def prefixed_columns(table: Table, columns: Iterable[str], dialect: Dialect | str) -> list[str]:
     """The columns an index over ``columns`` covers by a prefix on ``dialect``: the prefix-only
     kinds, and the longer text columns when the whole values would pass the key limit."""
@@ -1130,13 +1159,11 @@ def _index(b: _Build, t: Table, ix: Any, table: sa.Table) -> sa.Index | None:
     if ix.method in ("fulltext", "spatial") and ix.method in d.index_methods:
         # MySQL's CREATE FULLTEXT|SPATIAL INDEX: whole columns (no key prefix), never unique
         return sa.Index(ix.name, *[table.c[c] for c in ix.columns], **{f"{d.kwarg_prefix}_prefix": ix.method.upper()})
-    support = key_support(t, ix.columns, d)
-    if support == "none" or (support == "prefix" and unique):
-        b.note(t.key, f"index {ix.name} left out: {d.name} cannot "
-               + (cannot_key(t, ix.columns, d) if support == "none" else
-                  "make it unique on whole values, only on a prefix, which would reject rows the model allows"))
+    why = index_left_out(t, ix, d)
+    if why is not None:
+        b.note(t.key, f"index {ix.name} left out: {why}")
         return None
-    if support == "prefix":
+    if key_support(t, ix.columns, d) == "prefix":
         prefixed = prefixed_columns(t, ix.columns, d)
         kw[f"{d.kwarg_prefix}_length"] = dict.fromkeys(prefixed, d.key_prefix_length)
         b.note(t.key, f"index {ix.name} covers the first {d.key_prefix_length} characters of "

@@ -1154,8 +1154,8 @@ def _pieces(step: Step, dialect: Dialect, ctx: _Ctx, index: int) -> list[_Piece]
     expand = getattr(step.op, "expand", None)
     if callable(expand):
         return expand(step, ctx)
-    if _left_out_key(step.op, ctx) or _left_out_check(step.op, ctx.step, ctx.dialect) is not None:
-        return []  # a key closing a cycle, a CHECK the engine cannot hold: not there before, not there after
+    if _left_out_key(step.op, ctx) or _left_out_item(step.op, ctx.step, ctx.dialect) is not None:
+        return []  # a key closing a cycle, a CHECK or index the engine cannot hold: not there before or after
     first, last = _sequences(step, ctx)
     own = ENGINE_HANDLERS.get((dialect.name, type(step.op)))
     if own is not None:
@@ -1432,16 +1432,24 @@ def _qualified(preparer: Any, key: str) -> str:
     return preparer.quote(name) if namespace is None else f"{preparer.quote_schema(namespace)}.{preparer.quote(name)}"
 
 
-def _left_out_check(op: o.Operation, step: Step, dialect: Dialect) -> str | None:
-    """What the engine lacks when ``op`` adds or drops a CHECK the DDL leaves out there (it calls a
-    function the engine has not: SQLite's regular expressions), else None. SQLite's rebuild dropped
-    such a CHECK from a table that never had it ("No such constraint") and refused to add one."""
+def _left_out_item(op: o.Operation, step: Step, dialect: Dialect) -> str | None:
+    """Why the DDL leaves out on ``dialect`` the CHECK or index ``op`` adds or drops (a CHECK calling
+    a function the engine has not: SQLite's regular expressions; an index over types it cannot
+    index: DuckDB's INTERVAL), else None: the step writes nothing there. SQLite's rebuild dropped
+    such a CHECK from a table that never had it ("No such constraint"), DuckDB's DROP INDEX named an
+    index it never made ("Index with name ... does not exist!"), and adding one was refused."""
+    from ..ddl import index_left_out
     from ..ddl.limits import missing_function
 
     if isinstance(op, o.AddCheck):
         return missing_function(op.check.expression, dialect)
     if isinstance(op, o.DropCheck):
         return missing_function(step.before.table(op.table).check(op.name).expression, dialect)
+    if isinstance(op, o.AddIndex):
+        return index_left_out(step.after.table(op.table), op.index, dialect)
+    if isinstance(op, o.DropIndex):
+        t = step.before.table(op.table)
+        return index_left_out(t, t.index(op.name), dialect)
     return None
 
 
@@ -1856,9 +1864,13 @@ def left_out(plan: Plan, dialect: str | Dialect) -> list[str]:
     out: list[str] = []
     for step in plan.steps:
         op = step.op
-        if (missing := _left_out_check(op, step, d)) is not None:
-            name, table = (op.check.name, op.table) if isinstance(op, o.AddCheck) else (op.name, op.table)
-            out.append(f"{d.name}: check {name} of {table} left out: {d.name} has no {missing}")
+        if (why := _left_out_item(op, step, d)) is not None:
+            if isinstance(op, o.AddCheck | o.DropCheck):
+                name = op.check.name if isinstance(op, o.AddCheck) else op.name
+                out.append(f"{d.name}: check {name} of {op.table} left out: {d.name} has no {why}")
+            else:
+                name = op.index.name if isinstance(op, o.AddIndex) else op.name
+                out.append(f"{d.name}: index {name} of {op.table} left out: {why}")
             continue
         if isinstance(op, o.AddView | o.ReplaceView):
             item, schema = op.view, step.after
