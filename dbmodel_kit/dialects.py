@@ -707,3 +707,23 @@ def get_dialect(name: str | Dialect | Any) -> Dialect:
         raise ModelError(f"unknown dialect {name!r}; known: {', '.join(DIALECTS)} "
                          f"(or {', '.join(a for d in DIALECTS.values() for a in d.aliases if '+' not in a)})")
     return DIALECTS[found]
+
+
+def quoted(name: str) -> sa.sql.quoted_name:
+    """``name`` as SQLAlchemy always quotes it, in the quotes of whichever dialect compiles it.
+
+    The kit's DDL compiles with :meth:`Dialect.compile_dialect`, whose preparer quotes more words
+    than a live engine's does (DuckDB's ``at``, SQLite's ``window``, MariaDB's ``offset``...). A
+    query the kit runs on a live connection (seed rows, snapshot, preflight) compiles with the
+    engine's own preparer, so it names every table and column quoted: quoted, a name is exactly the
+    name the model stored on every engine (the DDL quotes each name an engine would fold, such as
+    PostgreSQL's ``Users``), and no engine reads it as a keyword."""
+    return sa.sql.quoted_name(name, quote=True)
+
+
+def quoted_table(table: sa.Table | sa.TableClause) -> sa.TableClause:
+    """``table`` (its name, schema, columns and their types) with every name :func:`quoted`: the
+    target of an INSERT, UPDATE, DELETE or query the kit runs on a live connection."""
+    schema = getattr(table, "schema", None)
+    return sa.table(quoted(table.name), *(sa.column(quoted(c.name), c.type) for c in table.columns),
+                    schema=quoted(schema) if schema is not None else None)

@@ -175,3 +175,73 @@ def test_longest_file_names_mysql_takes_are_taken(mysql_url):
         m.add_table(name, id="integer pk")
     apply(m.schema, mysql_url)
     assert reflect(mysql_url) == storable(m.schema, mysql_url)
+
+
+#: Words some engine reads as a keyword (DuckDB's ``at``, MariaDB's ``offset``, SQLite's ``window``...)
+#: that the model takes as table and column names
+KEYWORDS = ("at", "order", "group", "user", "values", "key", "interval", "range", "window", "offset")
+
+
+def keyword_plan():
+    """A migration over tables and columns named by :data:`KEYWORDS` whose steps each make the kit
+    read or write rows by those names: the preflight (NULLs, duplicates, orphans, CHECKs), table
+    rebuilds (SQLite, DuckDB), a NOT NULL column filled by its default, renames."""
+    from dbmodel_kit.migrate import Plan
+
+    m = Model()
+    m.add_table_from("user", {"id": "integer pk", "at": "timestamp", "order": "integer", "group": "varchar(20)",
+                              "values": "integer", "key": "varchar(30) unique"})
+    m.add_table_from("order", {"id": "integer pk", "user": "integer not null", "interval": "integer",
+                               "range": "varchar(10)", "window": "integer", "offset": "integer"})
+    cp = m.checkpoint()
+    m.add_column("user", "range", "integer not null default 0")
+    m.rename_column("user.order", "offset")
+    m.alter_column("user.group", type="varchar(40)")
+    m.alter_column("order.interval", nullable=False, default=1)
+    m.add_index("order", "window", "offset")
+    m.add_unique("order", "range")
+    m.add_unique("user", "at")
+    m.add_check("order", '"window" >= 0')
+    m.add_foreign_key("order.user", "user")
+    m.rename_table("order", "values")
+    plan = m.plan_since(cp)
+    assert isinstance(plan, Plan)
+    return plan
+
+
+def test_keyword_names_migrate_up_down_up(engine_url):
+    """verify (seed, snapshot, preflight, apply, up -> down -> up) reads and writes the rows of
+    tables and columns named by keywords: every query quotes them as the DDL does."""
+    from dbmodel_kit.migrate.apply import verify
+
+    plan = keyword_plan()
+    used = {n for s in (plan.old, plan.new) for t in s.tables for n in (t.name, *(c.name for c in t.columns))}
+    assert used >= set(KEYWORDS)
+    result = verify(plan, url=engine_url)
+    assert result.ok, str(result)
+    assert "seeded user=3, order=3" in str(result)
+    assert "every seeded row is back unchanged" in str(result)
+
+
+def test_keyword_names_preflight_finds_the_rows(engine_url):
+    """The preflight's queries over keyword-named columns run and count the rows that break a step."""
+    from dbmodel_kit.migrate.apply import Refused, seed
+    from dbmodel_kit.migrate.apply import apply as migrate
+
+    plan = keyword_plan()
+    apply(plan.old, engine_url)
+    assert seed(plan.old, engine_url) == {"user": 3, "order": 3}
+    q = get_dialect(engine_url).compile_dialect().identifier_preparer.quote
+    engine = create_engine(engine_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE {q('user')} SET {q('at')} = (SELECT MIN({q('at')}) FROM {q('user')} AS u)"
+                             if not engine_url.startswith("mysql") else
+                             f"UPDATE {q('user')} SET {q('at')} = '2020-01-01 00:00:00'"))
+        conn.execute(sa.text(f"UPDATE {q('order')} SET {q('interval')} = NULL, {q('range')} = 'x'"))
+    engine.dispose()
+    with pytest.raises(Refused) as e:
+        migrate(plan, engine_url)
+    text = str(e.value)
+    for found in ("MF104", "3 row(s) of order hold NULL in interval", "MF101", "value(s) of (range) in order",
+                  "value(s) of (at) in user"):
+        assert found in text

@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..dialects import Dialect, get_dialect
+from ..dialects import Dialect, get_dialect, quoted, quoted_table
 from ..errors import ModelError
 from ..model.schema import Schema
 from .emit import Unit, flavour_of, units
@@ -507,7 +507,7 @@ def seed(schema: Schema, url: str | sa.Engine, rows: int = 3) -> Seeded:
                     reasons.setdefault(name, f"a partition of {t.partition_of}: rows go in through it")
                     counts[name] = 0
                     continue
-                table = md.tables[name]
+                table = quoted_table(md.tables[name])
                 empty = [fk for fk in t.foreign_keys if fk.ref_table != name and counts.get(fk.ref_table) == 0]
                 needed = [fk for fk in empty if not all(t.column(c).nullable for c in fk.columns)]
                 if needed:
@@ -536,7 +536,7 @@ def seed(schema: Schema, url: str | sa.Engine, rows: int = 3) -> Seeded:
             for name, key, values in plan.later:
                 if counts.get(name) and all(counts.get(fk.ref_table) for fk in schema.table(name).foreign_keys
                                             if set(fk.columns) & set(values)):
-                    table = md.tables[name]
+                    table = quoted_table(md.tables[name])
                     try:
                         with conn.begin():
                             where = [table.c[k] == v for k, v in _bind(table, key).items()]
@@ -589,9 +589,9 @@ def _orphans_out(conn: sa.Connection, schema: Schema, md: sa.MetaData, counts: d
         if counts.get(t.key) and t.key not in doomed:
             for fk in t.foreign_keys:
                 if fk.ref_table != t.key and (not counts.get(fk.ref_table) or fk.ref_table in doomed):
-                    run(t.key, sa.update(md.tables[t.key]).values(dict.fromkeys(fk.columns)))
+                    run(t.key, sa.update(quoted_table(md.tables[t.key])).values(dict.fromkeys(fk.columns)))
     for name in sorted(doomed, key=lambda n: -order.index(n) if n in order else 0):
-        if run(name, sa.delete(md.tables[name])):
+        if run(name, sa.delete(quoted_table(md.tables[name]))):
             counts[name] = 0
             reasons.setdefault(name, f"its parent table {doomed[name]} has no rows")
 
@@ -648,8 +648,8 @@ def snapshot(schema: Schema, url: str | sa.Engine) -> dict[str, list[tuple[Any, 
         out = {}
         with engine.connect() as conn:
             for t in schema.tables:
-                cols: list[Any] = [sa.column(c.name) for c in t.columns if c.type.kind not in ("json",)]
-                rows = conn.execute(sa.select(*cols).select_from(sa.table(t.name))).fetchall()
+                cols: list[Any] = [sa.column(quoted(c.name)) for c in t.columns if c.type.kind not in ("json",)]
+                rows = conn.execute(sa.select(*cols).select_from(sa.table(quoted(t.name)))).fetchall()
                 out[t.name] = sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
         return out
     finally:

@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..dialects import Dialect
+from ..dialects import Dialect, quoted
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Table
@@ -88,7 +88,7 @@ class _Live:
             if c not in cols:
                 return None
             if cols[c] is not None:
-                out.append(sa.column(cols[c]).label(c))  # type: ignore[arg-type]
+                out.append(sa.column(quoted(cols[c])).label(quoted(c)))  # type: ignore[arg-type]
                 continue
             col = step.before.table(table).column(c)
             if col.default is not None and col.default.kind != "literal":
@@ -99,8 +99,9 @@ class _Live:
             except ModelError:
                 return None
             # typed, so that comparing it with a parent's key is not integer = text on PostgreSQL
-            out.append(sa.cast(sa.literal(value) if value is not None else sa.null(), typ).label(c))
-        return sa.select(*out).select_from(sa.table(live.name, schema=live.schema)).subquery("s")
+            out.append(sa.cast(sa.literal(value) if value is not None else sa.null(), typ).label(quoted(c)))
+        schema = quoted(live.schema) if live.schema is not None else None
+        return sa.select(*out).select_from(sa.table(quoted(live.name), schema=schema)).subquery("s")
 
 
 _KNOWN = (o.RenameTable, o.DropTable, o.AddTable, o.RenameColumn, o.AddColumn, o.DropColumn, o.AlterColumn,
