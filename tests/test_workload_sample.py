@@ -397,6 +397,22 @@ def test_reserved_word_names(engine):
     assert len(table_rows(db, "order")) == 60
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_keyword_names_numbered_within_a_parent(engine):
+    """Keyword-named tables and columns (DuckDB's ``at``, ``values``, ``window``...) through the pass that
+    numbers a key column within its parent (``order``'s key is (user, at)), which re-reads them by name."""
+    m = Model()
+    m.add_table_from("user", {"id": "integer pk", "at": "timestamp", "group": "varchar(20)",
+                              "key": "varchar(30) unique"})
+    m.add_table_from("order", {"user": "integer not null references user", "at": "integer not null",
+                               "interval": "integer", "range": "varchar(10)", "window": "integer",
+                               "offset": "integer"}, primary_key=("user", "at"))
+    m.add_table_from("values", {"order": "integer pk", "window": "integer not null references user"})
+    db = sample(m.schema, {"user": 20, "order": 60, "values": 30}, engine=engine)
+    assert db.counts() == {"user": 20, "order": 60, "values": 30}
+    assert len({r[:2] for r in table_rows(db, "order")}) == 60
+
+
 def test_sqlite_copy_stops_cleanly_when_the_engine_rejects_a_batch(monkeypatch):
     """The fetch thread that feeds SQLite ends when an INSERT fails, and the engine's error reaches the caller."""
     import threading

@@ -1406,7 +1406,7 @@ class _Filler:
 
     def _base(self, p: _Plan, g: Gen, source: exp.Expression, extra: tuple[str, ...] = ()) -> exp.Select:
         """Row indexes (``__i``, and ``extra`` columns of ``source``) with each inline FK's parent row number."""
-        base = exp.select(exp.column(ROW), *[exp.column(c) for c in extra]).from_(source, copy=False)
+        base = exp.select(exp.column(ROW), *[_col(c) for c in extra]).from_(source, copy=False)  # (model names: quoted)
         for k, fk in enumerate(p.inline):
             base = _nc(base.select)(_as(_fk_index(p, fk, g, self.made[fk.ref_table]), f"__p{k}"))
         return base
@@ -1417,7 +1417,8 @@ class _Filler:
         """``base`` with the generated columns: the key columns of each FK in ``fk_cols`` joined from the
         parent's key table, and every other column in ``wanted`` (None: all) computed from ``__i``."""
         t = p.table
-        layer = exp.select(*[exp.column(c, table="__b") for c in (ROW, *carry)]).from_(_sub(base, "__b"), copy=False)
+        cols = [exp.column(ROW, table="__b"), *[_col(c, "__b") for c in carry]]  # (model names: quoted)
+        layer = exp.select(*cols).from_(_sub(base, "__b"), copy=False)
         inline_cols = {c: fk for fk in p.inline for c in fk.columns}
         for k, fk in enumerate(p.inline):
             if not any(inline_cols[c] is fk and c in fk_cols for c in fk.columns):
