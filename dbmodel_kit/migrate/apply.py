@@ -26,8 +26,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..dialects import Dialect, get_dialect, quoted, quoted_table
+from ..dialects import Dialect, get_dialect, quoted_table
 from ..errors import ModelError
+from ..model.naming import qualify, split_key
 from ..model.schema import Schema
 from .emit import Unit, flavour_of, units
 from .plan import Plan, canonical
@@ -507,7 +508,7 @@ def seed(schema: Schema, url: str | sa.Engine, rows: int = 3) -> Seeded:
                     reasons.setdefault(name, f"a partition of {t.partition_of}: rows go in through it")
                     counts[name] = 0
                     continue
-                table = quoted_table(md.tables[name])
+                table = _live_table(md, schema.table(name))
                 empty = [fk for fk in t.foreign_keys if fk.ref_table != name and counts.get(fk.ref_table) == 0]
                 needed = [fk for fk in empty if not all(t.column(c).nullable for c in fk.columns)]
                 if needed:
@@ -536,7 +537,7 @@ def seed(schema: Schema, url: str | sa.Engine, rows: int = 3) -> Seeded:
             for name, key, values in plan.later:
                 if counts.get(name) and all(counts.get(fk.ref_table) for fk in schema.table(name).foreign_keys
                                             if set(fk.columns) & set(values)):
-                    table = quoted_table(md.tables[name])
+                    table = _live_table(md, schema.table(name))
                     try:
                         with conn.begin():
                             where = [table.c[k] == v for k, v in _bind(table, key).items()]
@@ -589,12 +590,19 @@ def _orphans_out(conn: sa.Connection, schema: Schema, md: sa.MetaData, counts: d
         if counts.get(t.key) and t.key not in doomed:
             for fk in t.foreign_keys:
                 if fk.ref_table != t.key and (not counts.get(fk.ref_table) or fk.ref_table in doomed):
-                    run(t.key, sa.update(quoted_table(md.tables[t.key])).values(dict.fromkeys(fk.columns)))
+                    run(t.key, sa.update(_live_table(md, t)).values(dict.fromkeys(fk.columns)))
     for name in sorted(doomed, key=lambda n: -order.index(n) if n in order else 0):
-        if run(name, sa.delete(quoted_table(md.tables[name]))):
+        if run(name, sa.delete(_live_table(md, schema.table(name)))):
             counts[name] = 0
             reasons.setdefault(name, f"its parent table {doomed[name]} has no rows")
 
+
+
+def _live_table(md: sa.MetaData, t: Any) -> sa.TableClause:
+    """The table of model table ``t`` in ``md`` (SQLAlchemy keys it ``schema.name``, or its bare name
+    in the default schema, where the model writes ``"a.b"`` for a dotted name), every name quoted
+    for a live connection."""
+    return quoted_table(md.tables[t.name if t.schema is None else f"{t.schema}.{t.name}"])
 
 def _geometry(t: Any, row: dict[str, Any], dialect: str) -> dict[str, Any]:
     """``row`` with its geometry values (WKB) in the engine's own form (``samples.stored_geometry``)."""
@@ -639,18 +647,24 @@ def _first_line(e: sa.exc.DBAPIError) -> str:
 
 
 def snapshot(schema: Schema, url: str | sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of ``schema`` the engine holds (columns in model order, rows sorted)."""
+    """Every row of every table of ``schema`` the engine holds (columns in model order, rows sorted),
+    by table key: each table read in its own namespace, as the DDL made it (:func:`seed` writes the
+    same way)."""
+    from ..ddl import to_metadata
     from ..ddl.objects import without_partitions
 
     engine, own = _engine(url)
-    schema, _ = without_partitions(schema, get_dialect(engine))
+    d = get_dialect(engine)
+    schema, _ = without_partitions(schema, d)
+    md = to_metadata(schema, d)
     try:
         out = {}
         with engine.connect() as conn:
             for t in schema.tables:
-                cols: list[Any] = [sa.column(quoted(c.name)) for c in t.columns if c.type.kind not in ("json",)]
-                rows = conn.execute(sa.select(*cols).select_from(sa.table(quoted(t.name)))).fetchall()
-                out[t.name] = sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
+                table = _live_table(md, t)
+                cols = [table.c[c.name] for c in t.columns if c.type.kind not in ("json",)]
+                rows = conn.execute(sa.select(*cols)).fetchall()
+                out[t.key] = sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
         return out
     finally:
         if own:
@@ -768,7 +782,8 @@ def _rows_kept(plan: Plan, before: dict[str, list[Any]], after: dict[str, list[A
         if isinstance(op, o.RenameTable | o.DropTable):
             for t, now in where.items():
                 if now == op.table:
-                    where[t] = op.new_name if isinstance(op, o.RenameTable) else None
+                    where[t] = (qualify(split_key(op.table)[0], op.new_name)
+                                if isinstance(op, o.RenameTable) else None)
     lost = []
     for t, rows in before.items():
         target = where[t]

@@ -280,21 +280,21 @@ def sample_rows(schema: Schema, rows: int = 3) -> SampleRows:
         memo[name, i] = values
         return values
 
-    out = SampleRows([t.name for t in order], {})
+    out = SampleRows([t.key for t in order], {})
     for t in order:
-        batch = [dict(row(t.name, i)) for i in range(rows)]
+        batch = [dict(row(t.key, i)) for i in range(rows)]
         for fk in t.foreign_keys:
             if (t.key, fk.name) not in waits:
                 continue
             if all(t.column(c).nullable for c in fk.columns) and t.primary_key:
                 for r in batch:
-                    out.later.append((t.name, {k: r[k] for k in t.primary_key}, {c: r[c] for c in fk.columns}))
+                    out.later.append((t.key, {k: r[k] for k in t.primary_key}, {c: r[c] for c in fk.columns}))
                     for c in fk.columns:
                         r[c] = None
             else:
                 out.early.append((t.key, fk.name))
-        refs = [fk.name for fk in t.foreign_keys if fk.ref_table == t.name]
+        refs = [fk.name for fk in t.foreign_keys if fk.ref_table == t.key]
         if refs:
-            out.self_refs[t.name] = refs
-        out.rows[t.name] = batch
+            out.self_refs[t.key] = refs
+        out.rows[t.key] = batch
     return out
