@@ -42,7 +42,7 @@ designer = Designer(model, table=model.schema.table_names[0])
 print("kernel pid", os.getpid())
 designer"""
 
-MEASURE = """(name) => new Promise((resolve) => {
+MEASURE = """(name) => new Promise((resolve, reject) => {
     const stage = document.querySelector('.dbm-designer .dbm-erd-stage');
     const view = stage.closest('.dbm-erd');
     const button = document.querySelector('.dbm-designer .dbm-add-column');
@@ -56,6 +56,8 @@ MEASURE = """(name) => new Promise((resolve) => {
             [performance.now() - t0, Number(view.dataset.showMs), view.dataset.partsKept || ''])));
     });
     watch.observe(stage, {childList: true, subtree: true});
+    // page.evaluate has no timeout of its own: a drawing that never comes fails the test
+    setTimeout(() => { watch.disconnect(); reject(new Error(`no drawing with column ${name} after 30 s`)); }, 30000);
     button.click();
 })"""
 
