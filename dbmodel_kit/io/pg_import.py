@@ -251,7 +251,7 @@ class PgImport:
             h.accept("EXCLUDE")
             if h.accept("USING"):
                 h.name()
-            elements = [e.strip() for e in _top_level(h.parenthesized() or "")]
+            elements = [e for e in split_args(h.parenthesized() or "") if e]
             name = pg_constraint_name(bare, [_index_column_name(e) for e in elements], "excl")
         quoted = ".".join(_quote_name(x) for x in (namespace, bare) if x is not None)
         self.keep_object(Verbatim("statement", f"constraint {name} on {bare}", _PG,
@@ -553,25 +553,6 @@ def _index_column_name(element: str) -> str:
 
 def _quote_name(name: str) -> str:
     return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
-
-
-def _top_level(text: str) -> list[str]:
-    """``text`` split at its top-level commas (outside parentheses and quotes)."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p for p in parts if p.strip()]
 
 
 __all__ = ["PgImport", "own_part"]
