@@ -457,9 +457,9 @@ def _plain_identity(s: Schema, d: Dialect) -> Schema:
 
 def _no_fk_cycles(s: Schema, d: Dialect) -> Schema:
     _, deferred = dependency_order(s)
-    drop = {(t.name, f.name) for t, f in deferred}
+    drop = {(t.key, f.name) for t, f in deferred}
     return _map_tables(s, lambda t: replace(t, foreign_keys=tuple(
-        f for f in t.foreign_keys if (t.name, f.name) not in drop)))
+        f for f in t.foreign_keys if (t.key, f.name) not in drop)))
 
 
 def _constraint_names(s: Schema, d: Dialect) -> Schema:
@@ -484,20 +484,29 @@ def _inline_enums(s: Schema, d: Dialect) -> Schema:
 
 def _unused_enums(s: Schema, d: Dialect) -> Schema:
     used = {c.type.enum for t in s.tables for c in t.columns if c.type.kind in ("enum", "set")}
-    return replace(s, enums=tuple(e for e in s.enums if e.name in used))
+    return replace(s, enums=tuple(e for e in s.enums if e.key in used))
 
 
 def _enum_by_values(s: Schema, d: Dialect) -> Schema:
-    first: dict[tuple[str, ...], str] = {}
-    for e in sorted(s.enums, key=lambda e: e.name):
-        first.setdefault(e.values, e.name)
-    values = {e.name: e.values for e in s.enums}
+    values = {e.key: e.values for e in s.enums}
+    firsts: dict[str | None, dict[tuple[str, ...], str]] = {}
+
+    def first(t: Table) -> dict[tuple[str, ...], str]:
+        # as reflection reads it: the first enum (by name) with the labels in the table's own
+        # schema, else in the default one (on the search path), else in any other
+        if t.schema not in firsts:
+            rank = {t.schema: 0, None: 1}
+            found: dict[tuple[str, ...], str] = {}
+            for e in sorted(s.enums, key=lambda e: (rank.get(e.schema, 2), e.schema or "", e.name)):
+                found.setdefault(e.values, e.key)
+            firsts[t.schema] = found
+        return firsts[t.schema]
 
     def col(t: Table, c: Column) -> Column:
         if c.type.kind == "enum":
-            return replace(c, type=DataType("enum", enum=first[values[c.type.enum or ""]]))
+            return replace(c, type=DataType("enum", enum=first(t)[values[c.type.enum or ""]]))
         if c.type.kind == "array" and c.type.element is not None and c.type.element.kind == "enum":
-            element = DataType("enum", enum=first[values[c.type.element.enum or ""]])
+            element = DataType("enum", enum=first(t)[values[c.type.element.enum or ""]])
             return replace(c, type=replace(c.type, element=element))
         return c
 

@@ -199,8 +199,10 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
             ref = next(iter(tree.find_all(exp.Column, exp.Table, exp.Identifier)), None)
             return Default("sequence", ref.name) if ref is not None and ref.name else Default("identity")
         seq = exp.to_table(arg.this, dialect=d.sqlglot)
-        if d.name == "postgresql" and seq.db and seq.db != "public":
-            # regclass text names the schema of a sequence off the search path: the model keys it so
+        home = _SEQUENCE_HOME.get(d.name)
+        if home is not None and seq.db and seq.db != home:
+            # PostgreSQL's regclass text names the schema of a sequence off the search path, DuckDB's
+            # default the schema as written: the model keys it so
             return Default("sequence", qualify(seq.db, seq.name))
         return Default("sequence", seq.name)
     value: Any
@@ -217,6 +219,9 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
     if type_.kind == "timestamptz" and isinstance(value, str):
         value = utc_literal(value)
     return Default("literal", value)
+
+#: engines whose reflection keeps namespaces -> the schema a sequence named without one lives in
+_SEQUENCE_HOME = {"postgresql": "public", "duckdb": "main"}
 
 #: MySQL's ON UPDATE clause, which SQLAlchemy leaves at the end of a reflected default
 _ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+(.+)$", re.I | re.S)
@@ -308,7 +313,8 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None
                 enums += e
             if not rules.namespaced and (len(names) > 1 or (names and names[0] not in (None, default))):
                 warnings.warn(f"tables of schema{'s' if len(names) > 1 else ''} {', '.join(map(str, names))} are "
-                              "read without their schema name (the model has no namespaces yet)",
+                              "read without their schema name (reflection keeps namespaces on PostgreSQL and "
+                              f"DuckDB, not yet on {d.name}: one table name in two of them cannot be read together)",
                               ReflectionWarning, stacklevel=2)
     finally:
         if engine is not url:
@@ -763,19 +769,29 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
     from ..ddl.sqltext import normalize
 
     schema = schema or "main"
-    types = _catalog(conn, "duckdb_types", ["type_name", "logical_type", "labels", "internal"], schema)
-    enums = sorted((Enum(r.type_name, tuple(r.labels)) for r in types
-                    if r.logical_type == "ENUM" and not r.internal), key=lambda e: e.name)
+    # what a schema other than main holds keeps its name (keys schema.name), as on PostgreSQL
+    ns = None if schema == "main" else schema
+    fn = sa.func.duckdb_types().table_valued("type_name", "logical_type", "labels", "internal", "database_name",
+                                             "schema_name")
+    types = list(conn.execute(sa.select(fn.c.schema_name, fn.c.type_name, fn.c.labels).where(
+        fn.c.database_name == sa.func.current_database(), fn.c.logical_type == "ENUM", sa.not_(fn.c.internal))))
+    enums = sorted((Enum(r.type_name, tuple(r.labels), schema=ns) for r in types if r.schema_name == schema),
+                   key=lambda e: e.name)
+    # a column keeps only its labels (duckdb_columns writes ENUM('a', 'b')): its type is the first
+    # enum (by name) with them in its own schema, else in main (on the search path), else elsewhere
     by_values: dict[tuple[str, ...], str] = {}
-    for e in enums:  # a column keeps only its labels; the first type (by name) with them is its type
-        by_values.setdefault(e.values, e.name)
+    rank = {schema: 0, "main": 1}
+    for r in sorted(types, key=lambda r: (rank.get(r.schema_name, 2), r.schema_name, r.type_name)):
+        by_values.setdefault(tuple(r.labels), qualify(None if r.schema_name == "main" else r.schema_name,
+                                                      r.type_name))
     tables = _catalog(conn, "duckdb_tables", ["table_name", "comment", "temporary"], schema)
     columns = _catalog(conn, "duckdb_columns", ["table_name", "column_name", "column_index", "data_type",
                                                 "column_default", "is_nullable", "comment", "numeric_precision",
                                                 "numeric_scale"], schema)
     constraints = _catalog(conn, "duckdb_constraints", ["table_name", "constraint_index", "constraint_type",
                                                         "expression", "constraint_column_names",
-                                                        "referenced_table", "referenced_column_names"], schema)
+                                                        "referenced_table", "referenced_column_names",
+                                                        "constraint_text"], schema)
     info = sa.table("columns", sa.column("table_catalog"), sa.column("table_schema"), sa.column("table_name"),
                     sa.column("column_name"), sa.column("is_generated"), sa.column("generation_expression"),
                     schema="information_schema")
@@ -818,7 +834,8 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
             if k.constraint_type == "PRIMARY KEY":
                 pk = kcols
             elif k.constraint_type == "FOREIGN KEY":
-                fks.append(ForeignKey(kcols, qualify(None, k.referenced_table), tuple(k.referenced_column_names)))
+                parent = qualify(_duckdb_referred_schema(k.constraint_text, schema), k.referenced_table)
+                fks.append(ForeignKey(kcols, parent, tuple(k.referenced_column_names)))
             elif k.constraint_type == "UNIQUE":
                 uniques.append(Unique(kcols))
             elif k.constraint_type == "CHECK":
@@ -848,10 +865,27 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
         # DuckDB's sequences count in BIGINT and belong to no column
         out[0]["sequences"] = [plain_sequence(Sequence(q.sequence_name, start=q.start_value, increment=q.increment_by,
                                                        min_value=q.min_value, max_value=q.max_value,
-                                                       cycle=bool(q.cycle))) for q in sequences]
+                                                       cycle=bool(q.cycle), schema=ns)) for q in sequences]
         extra = READ_RULES["duckdb"].objects(conn, schema)
         out[0]["views"], out[0]["verbatim"] = extra["views"], extra["verbatim"]
     return out, enums
+
+
+def _duckdb_referred_schema(text: str | None, schema: str) -> str | None:
+    """The schema of the table a DuckDB foreign key refers to, from its ``constraint_text``
+    (``FOREIGN KEY (a) REFERENCES sales.orders(id)``; ``referenced_table`` is the bare name), or
+    None for main. DuckDB refuses keys between schemas, so the key's own schema where the text
+    does not name one."""
+    referred = schema
+    if text:
+        try:
+            ref = sqlglot.parse_one(f"CREATE TABLE _t ({text})", read="duckdb").find(exp.Reference)
+        except sqlglot.errors.SqlglotError:
+            ref = None
+        if ref is not None:
+            target = ref.this.this if isinstance(ref.this, exp.Schema) else ref.this
+            referred = target.db or schema
+    return None if referred == "main" else referred
 
 
 # -- what the model cannot hold: reported, never the end of the reading --------------------------
@@ -1144,14 +1178,14 @@ def _duckdb_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
     from .sql_objects import split_view
 
     s = schema or "main"
+    ns = None if s == "main" else s  # a schema other than main keeps its name, as its tables do
     views: list[View] = []
     for name, sql in conn.execute(sa.text(
             "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND schema_name = :s "
             "AND database_name = current_database() ORDER BY view_oid"), {"s": s}):
         try:
             parts = split_view(sql, "duckdb")
-            # read without the schema's name, as the tables are (reflect's warning says so)
-            views.append(View(name, parts.query, "duckdb", columns=parts.columns))
+            views.append(View(name, parts.query, "duckdb", columns=parts.columns, schema=ns))
         except ModelError as e:
             warnings.warn(f"{s}.{name}: a view the model cannot read ({e.message}); left out", ReflectionWarning,
                           stacklevel=4)
@@ -1161,8 +1195,10 @@ def _duckdb_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
             "WHERE NOT internal AND schema_name = :s AND database_name = current_database() "
             "AND function_type IN ('macro', 'table_macro') ORDER BY function_oid"), {"s": s}):
         body = f"TABLE {definition}" if kind == "table_macro" else definition
-        sql = f"CREATE MACRO {name}({', '.join(params or ())}) AS {body}"
-        objects.append(Verbatim("function", name, "duckdb", sql))
+        # written as it is created: in its own schema (verbatim SQL runs as written)
+        where = f"{exp.to_identifier(ns).sql('duckdb')}." if ns else ""
+        sql = f"CREATE MACRO {where}{name}({', '.join(params or ())}) AS {body}"
+        objects.append(Verbatim("function", name, "duckdb", sql, schema=ns))
     return _objects(views, objects)
 
 
@@ -1384,7 +1420,8 @@ READ_RULES: dict[str, ReadRules] = {
                         generated=_sqlite_generated, collations=_sqlite_collations, default_schema=_main,
                         left_out=_sqlite_left_out,
                         column_types=_sqlite_column_types, objects=_sqlite_objects),
-    "duckdb": ReadRules(_duckdb_tables, schemas=_duckdb_schemas, default_schema=_main, objects=_duckdb_objects),
+    "duckdb": ReadRules(_duckdb_tables, schemas=_duckdb_schemas, default_schema=_main, objects=_duckdb_objects,
+                        namespaced=True),
 }
 
 

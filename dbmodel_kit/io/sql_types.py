@@ -35,6 +35,7 @@ from sqlglot.dialects.mysql import MySQL
 from sqlglot.tokens import TokenType
 
 from ..errors import ModelError
+from ..model.naming import qualify, split_key
 from ..model.schema import Column, Default, Schema, Sequence
 from ..model.types import INTEGER_KINDS, SHAPES, DataType, native_map
 
@@ -377,14 +378,17 @@ def identity_sequences(schema: Schema, dialect: str) -> Schema:
         for c in t.columns:
             if c.default is not None and c.default.kind == "sequence":
                 users.setdefault(str(c.default.value), []).append((t.key, c))
-    plain = {q.name for q in schema.sequences if replace(q, start=None) == Sequence(q.name, owned_by=q.owned_by)}
-    # sequence_name takes the table's key: a table called "a.b" draws from a.b_id_seq, not b_id_seq
+    plain = {q.key for q in schema.sequences
+             if replace(q, start=None) == Sequence(q.name, owned_by=q.owned_by, schema=q.schema)}
+    # sequence_name takes the table's key: a table called "a.b" draws from a.b_id_seq, not b_id_seq;
+    # the sequence lives in the table's schema (keys schema.name)
     folded = {name for name, uses in users.items() if name in plain and len(uses) == 1
-              and uses[0][1].type.kind in INTEGER_KINDS and name == sequence_name(uses[0][0], uses[0][1].name)}
+              and uses[0][1].type.kind in INTEGER_KINDS
+              and name == qualify(split_key(uses[0][0])[0], sequence_name(uses[0][0], uses[0][1].name))}
     if not folded:
         return schema
     tables = tuple(replace(t, columns=tuple(
         replace(c, default=Default("identity")) if c.default is not None and c.default.kind == "sequence"
         and str(c.default.value) in folded else c for c in t.columns))
         for t in schema.tables)
-    return replace(schema, tables=tables, sequences=tuple(q for q in schema.sequences if q.name not in folded))
+    return replace(schema, tables=tables, sequences=tuple(q for q in schema.sequences if q.key not in folded))
