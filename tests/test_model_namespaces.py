@@ -192,11 +192,11 @@ def test_dbml_carries_schemas_and_says_what_it_leaves_out() -> None:
     assert back.table("sales.orders").column("status").type == s.table("sales.orders").column("status").type
 
 
-@pytest.mark.parametrize("engine_url", ENGINES[1:2], indirect=True)
+@pytest.mark.parametrize("engine_url", ENGINES[:2], indirect=True)
 def test_verify_reads_each_table_in_its_own_schema(engine_url: str) -> None:
     """``migrate verify`` seeds and reads rows per table key: sales.orders and archive.orders (one
     name, two schemas) are filled and counted apart, and a table renamed inside its schema keeps its
-    rows. (PostgreSQL: DuckDB's reflection reads tables without their schema, see io/reflect.py.)"""
+    rows."""
     from dbmodel_kit.migrate.apply import snapshot, verify
 
     old = _shop()
@@ -209,3 +209,59 @@ def test_verify_reads_each_table_in_its_own_schema(engine_url: str) -> None:
     rows = snapshot(new, engine_url)
     assert set(rows) == {"customers", "sales.orders", "sales.items", "archive.old_orders"}
     assert rows["archive.old_orders"] != rows["sales.orders"]  # (different columns: read apart)
+
+
+def test_duckdb_reflection_keeps_namespaces(duckdb_url: str) -> None:
+    """DuckDB reads each schema's tables, enum, sequence, foreign keys, views and macros keyed
+    ``schema.name``, as PostgreSQL does: after apply, reflect gives back what DuckDB holds of the
+    model (its key from sales to the default schema left out), with no warning."""
+    import warnings
+
+    from dbmodel_kit.ddl.limits import storable
+    from dbmodel_kit.io.reflect import reflect
+    from dbmodel_kit.migrate.plan import canonical
+
+    model = _shop()
+    apply(model, duckdb_url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = reflect(duckdb_url)
+    assert canonical(got) == canonical(storable(model, "duckdb"))
+    assert got.table("sales.items").foreign_keys[0].ref_table == "sales.orders"
+    assert got.table("sales.orders").column("status").type.enum == "sales.status"
+    assert got.table("archive.orders").column("note").name == "note"
+
+    engine = sa.create_engine(duckdb_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SEQUENCE sales.ticket START 100")
+            conn.exec_driver_sql("CREATE TABLE sales.tickets (id INTEGER DEFAULT nextval('sales.ticket'), "
+                                 "kind sales.status)")
+            conn.exec_driver_sql("CREATE VIEW sales.open_orders AS SELECT id FROM sales.orders WHERE status = 'new'")
+            conn.exec_driver_sql("CREATE MACRO sales.twice(x) AS x * 2")
+    finally:
+        engine.dispose()
+    got = reflect(duckdb_url)
+    assert got.sequence("sales.ticket").start == 100
+    tickets = got.table("sales.tickets")
+    assert str(tickets.column("id").default.value) == "sales.ticket"
+    assert tickets.column("kind").type.enum == "sales.status"
+    assert [v.key for v in got.views] == ["sales.open_orders"]
+    macro = next(o for o in got.verbatim if o.kind == "function")
+    assert macro.key == "sales.twice"
+    assert macro.sql.startswith("CREATE MACRO sales.twice(x)")
+
+
+def test_duckdb_reflection_reads_one_named_schema(duckdb_url: str) -> None:
+    """``schema=`` names the one schema to read: its tables keep it; and a model reflected back
+    applies again to a fresh database and reads back the same."""
+    from dbmodel_kit.io.reflect import reflect
+    from dbmodel_kit.migrate.plan import canonical
+
+    apply(_shop(), duckdb_url)
+    only = reflect(duckdb_url, schema="archive")
+    assert only.table_names == ("archive.orders",)
+    whole = reflect(duckdb_url)
+    again = duckdb_url.replace("test.duckdb", "again.duckdb")
+    apply(whole, again)
+    assert canonical(reflect(again)) == canonical(whole)

@@ -958,7 +958,8 @@ def _column_map(op: o.Operation, before: Table, after: Table) -> dict[str, str]:
 
 def _duck_rebuild(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
     """DuckDB: copy the table and every table referencing it aside, re-create, refill, drop copies."""
-    renames = {op.table: op.new_name} if isinstance(op, o.RenameTable) else {}
+    # by key: a table renamed inside its schema keeps it (op.tables: the old key and the new)
+    renames = {op.table: op.tables[1]} if isinstance(op, o.RenameTable) else {}
     return _duck_tables_rebuild(ctx, {op.tables[0]}, renames, lambda old, new: _column_map(op, old, new))
 
 
@@ -1544,7 +1545,7 @@ def _refresh_enum_checks(step: Step, ctx: _Ctx) -> list[_Piece]:
     table from its new definition (Alembic batch, no other change)."""
     if ctx.dialect.enum_style != "check" or not isinstance(step.op, o.RenameTable | o.RenameColumn):
         return []
-    table = step.op.new_name if isinstance(step.op, o.RenameTable) else step.op.table
+    table = step.op.tables[1] if isinstance(step.op, o.RenameTable) else step.op.table  # the new key
     if not any(c.type.kind == "enum" for c in step.after.table(table).columns):
         return []
     if isinstance(step.op, o.RenameColumn) and step.after.table(table).column(step.op.new_name).type.kind != "enum":
