@@ -629,3 +629,17 @@ tables:
     assert "-- Note: duckdb: index ix_length of span left out: duckdb cannot index these column types" in to_sql(
         dropped, "duckdb")
     assert "DROP INDEX ix_length" in to_sql(dropped, "postgresql")
+
+
+def test_duckdb_sequence_of_an_unsigned_identity_follows_a_renamed_column(tmp_path) -> None:
+    """A BIGINT UNSIGNED identity key (MySQL's AUTO_INCREMENT, UBIGINT on DuckDB) renamed: the new
+    sequence continues after the largest key. DuckDB has no setval taking UBIGINT, so the largest
+    key goes in as BIGINT (the corpus evolution of ordering_mariadb failed with a Binder Error)."""
+    from dbmodel_kit.migrate.apply import verify
+    from dbmodel_kit.model import ops
+
+    old = loads("tables:\n  inventory:\n    columns:\n      inventory_id: bigint unsigned pk identity\n"
+                "      qty: integer not null\n", "yaml")
+    new = ops.RenameColumn("inventory", "inventory_id", "inventory_id_2").apply(old)
+    v = verify(old, new, f"duckdb:///{tmp_path / 'seq.duckdb'}")
+    assert v.ok, str(v)

@@ -1516,7 +1516,10 @@ def _sequences(step: Step, ctx: _Ctx) -> tuple[list[_Piece], list[_Piece]]:
         if n not in before and table not in created:
             quoted = comp.identifier_preparer.quote(n)
             top = exp.Max(this=exp.column(column, quoted=True))
-            call = exp.Anonymous(this="setval", expressions=[exp.Literal.string(quoted), top.copy()])
+            # a BIGINT argument: setval takes no unsigned value (DuckDB's UBIGINT key of a MySQL
+            # BIGINT UNSIGNED column found no setval to call)
+            call = exp.Anonymous(this="setval", expressions=[exp.Literal.string(quoted),
+                                                             exp.cast(top.copy(), exp.DataType.build("bigint"))])
             setval = exp.select(call).from_(_tbl(table)).having(exp.Is(this=top.copy(), expression=exp.Null()).not_())
             last.append(_Piece("sql", setval.sql(ctx.dialect.sqlglot)))
     last += [_Piece("sql", _compile(sa.schema.DropSequence(sa.Sequence(n)), comp)) for n in before if n not in after]
