@@ -333,6 +333,8 @@ class TextCtx:
     unique: bool
     g: Gen
     column: str
+    #: what joins a word and the row index in a distinct ``word`` value (another where a CHECK rules out "-")
+    sep: str = "-"
 
     def any(self, items: Sequence[str], purpose: str) -> exp.Expression:
         return pick(items, self.g.below(len(items), self.column, purpose, x=self.x))
@@ -415,7 +417,7 @@ TEXT_KINDS: dict[str, Callable[[TextCtx], exp.Expression]] = {
         T("lpad(CAST(:v AS VARCHAR), 8, '0')", v=c.x if c.unique else c.g.below(100_000_000, c.column, "c", x=c.x)),
     ),
     "hash": lambda c: _concat("$2b$12$", T("md5(CAST(:h AS VARCHAR))", h=c.g.hash(c.column, "h", x=c.x))),
-    "word": lambda c: _concat(c.any(WORDS, "w"), *(["-", c.num()] if c.unique else [])),
+    "word": lambda c: _concat(c.any(WORDS, "w"), *([c.sep, c.num()] if c.unique else [])),
     "title": _title,
     "sentence": lambda c: _concat(*_words(c, 8, "s"), "."),
     "color": lambda c: _concat("#", T("lpad(lower(hex(:v)), 6, '0')", v=c.g.below(16**6, c.column, "rgb", x=c.x))),

@@ -499,6 +499,8 @@ class _Plan:
     late_checks: list[Any] = field(default_factory=list)
     #: columns a NOT NULL generated column reads: never drawn NULL
     required: set[str] = field(default_factory=set)
+    #: distinct text columns -> what joins the word and the row index when a CHECK rules out "-" (see _refit)
+    joiners: dict[str, str] = field(default_factory=dict)
 
 
 def _depths(schema: Schema) -> dict[str, int]:
@@ -859,6 +861,10 @@ def _unique_plan(
     return seq, [x for x in sets if x in dedupe], widened
 
 
+#: what may join a word and its row index in a distinct text value: the first is the usual one
+_JOINERS = ("-", " ", "_", "")
+
+
 def _as_words(p: _Plan) -> _Plan | None:
     """``p`` with the text columns its residual checks read drawn as plain words (the ``word`` kind),
     or None when there is none to change. A kind guessed from a column's name can miss a check on
@@ -1164,7 +1170,7 @@ def _text(p: _Plan, c: Column, g: Gen, x: exp.Expression, unique: bool, where: s
         else:
             value = letters(g.below(span, c.name, "ch", x=x), length or 1)
     else:
-        value = TEXT_KINDS[kind](TextCtx(x, unique, g, c.name))
+        value = TEXT_KINDS[kind](TextCtx(x, unique, g, c.name, p.joiners.get(c.name, "-")))
         size = max_length(value, p.top) if length is not None else None
         if length is not None and (size is None or size > length):  # cut only what may not fit
             if unique:
@@ -1352,13 +1358,15 @@ class _Filler:
         if need_filter:  # a narrow pass picks the rows that pass, then the wide pass makes their columns
             rows = self.temp()
             m = math.ceil(n * 1.2) + 64
+            refitted = False
             for _attempt in range(7):
                 self._select_rows(p, g, m, rows)
                 got = self.gen.execute(exp.select("count(*)").from_(rows).sql("duckdb")).fetchone()[0]
                 if got >= n:
                     break
                 if got == 0 or m >= 64 * n + 1024:  # nothing passes, or the pass rate is hopeless
-                    words = _as_words(p)
+                    words = None if refitted else self._refit(p, g, m, rows, got)
+                    refitted = True
                     if words is None:
                         raise ModelError(self._shortfall(p, got), where=t.name)
                     p, m = words, math.ceil(n * 1.2) + 64  # once: the checked text columns as plain words
@@ -1387,6 +1395,27 @@ class _Filler:
         self.made[t.name] = n
         if self.progress is not None:
             self.progress.update(n)
+
+    def _refit(self, p: _Plan, g: Gen, m: int, rows: str, got: int) -> _Plan | None:
+        """``p`` with the text columns its residual checks read drawn so that more rows pass, or None when
+        no change helps: those columns as plain words (:func:`_as_words`), and a distinct word joined to its
+        row index by each of :data:`_JOINERS` in turn (``word-7`` fails ``REGEXP_LIKE(c, '^[A-Za-z0-9 ]*$')``,
+        ``word 7`` passes), each tried on the narrow pass as the fill would run it; the first that passes the
+        most rows is kept (without such a column: the plain words, untried, as before)."""
+        base = _as_words(p) or p
+        read = {c for ck in p.residual for c in ck.columns}
+        joined = [c for c in sorted(read & base.unique_cols) if base.table.column(c).type.kind in TEXT_TYPES
+                  and base.table.column(c).hint("values") is None and base.table.column(c).hint("distinct") is None
+                  and text_kind(c, base.table.column(c).hint("faker"), f"{p.table.name}.{c}") == "word"]
+        if not joined:
+            return None if base is p else base
+        best, most = base, -1
+        for cand in [base, *[replace(base, joiners=dict.fromkeys(joined, j)) for j in _JOINERS[1:]]]:
+            self._select_rows(cand, g, m, rows)
+            n = self.gen.execute(exp.select("count(*)").from_(rows).sql("duckdb")).fetchone()[0]
+            if n > most:
+                best, most = cand, n
+        return None if best is p else best
 
     def _rejected(self, p: _Plan, view: str, error: Exception) -> ModelError:
         """The engine refused a row of ``p``'s table as it was written: the constraint and an example row,
