@@ -643,3 +643,65 @@ def test_duckdb_sequence_of_an_unsigned_identity_follows_a_renamed_column(tmp_pa
     new = ops.RenameColumn("inventory", "inventory_id", "inventory_id_2").apply(old)
     v = verify(old, new, f"duckdb:///{tmp_path / 'seq.duckdb'}")
     assert v.ok, str(v)
+
+
+UNIQUE_TEXT_UNDER_A_REGEX = """
+tables:
+  desc:
+    columns:
+      code: integer pk
+      stock_level: varchar(40) not null check (REGEXP_LIKE(stock_level, '^[A-Za-z0-9 ]*$'))
+    uniques:
+      - {columns: [stock_level]}
+"""
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "duckdb"])
+def test_sample_unique_text_takes_a_joiner_its_check_allows(tmp_path, engine):
+    """A unique text column whose CHECK admits only letters, digits and spaces is sampled: its distinct
+    values were ``word-N``, the hyphen failed the check on every row ("could make only 0 of 40 rows that
+    satisfy check ..."); the fill now tries other joiners of word and number on the narrow pass."""
+    import re
+
+    from dbmodel_kit.workload import sample
+    from dbmodel_kit.workload.sample import table_rows
+
+    schema = loads(UNIQUE_TEXT_UNDER_A_REGEX, "yaml")
+    db = sample(schema, {"desc": 40}, path=tmp_path / f"r.{engine}", seed=1, progress=False)
+    assert db.counts() == {"desc": 40}
+    values = [r[1] for r in table_rows(db, "desc")]
+    assert len(set(values)) == 40
+    assert all(re.fullmatch(r"[A-Za-z0-9 ]*", v) for v in values)
+
+
+ENUM_KEY_WITH_FEW_VALUES = """
+enums:
+  state: [a, b, c, d]
+tables:
+  parent:
+    columns:
+      code: integer pk
+      state: enum(state) unique
+  child:
+    columns:
+      id: integer pk
+      parent_state: enum(state) not null references parent(state)
+"""
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "duckdb"])
+def test_sample_not_null_key_draws_only_parent_rows_whose_key_is_set(tmp_path, engine):
+    """A NOT NULL foreign key to a nullable unique enum column with fewer values (4) than the parent has
+    rows (40): the parent holds each value once and NULL elsewhere, and children drawn onto those rows got
+    NULL ("not null parent_state ... does not hold: 36 rows fail it"); they now draw only the 4 rows."""
+    from dbmodel_kit.workload import sample
+    from dbmodel_kit.workload.sample import table_rows
+
+    schema = loads(ENUM_KEY_WITH_FEW_VALUES, "yaml")
+    db = sample(schema, {"parent": 40, "child": 40}, path=tmp_path / f"e.{engine}", seed=1, progress=False)
+    assert db.counts() == {"parent": 40, "child": 40}
+    parents = {r[1] for r in table_rows(db, "parent")} - {None}
+    assert parents == {"a", "b", "c", "d"}
+    children = [r[1] for r in table_rows(db, "child")]
+    assert set(children) <= parents
+    assert len(set(children)) > 1

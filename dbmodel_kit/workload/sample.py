@@ -1336,6 +1336,9 @@ class _Filler:
         #: tables whose every row index is its row number: children compute the key instead of joining
         self.key_exprs: dict[str, dict[str, exp.Expression]] = {}
         self.cyclic: set[str] = set()  # tables on either end of an FK that closes a cycle (need key tables)
+        #: (parent, referenced columns) -> (key table of the parent rows where they are all set, numbered
+        #: ``__rn`` from 0; how many), for a NOT NULL FK to columns some parent rows hold NULL in (see _parents)
+        self.narrowed: dict[tuple[str, tuple[str, ...]], tuple[str, int]] = {}
         self.made: dict[str, int] = {}
         self._n = 0
         self._in_order = False  # the last wide view yields rows in row-number order without a sort
@@ -1387,8 +1390,24 @@ class _Filler:
         needed = self._key_columns(t)
         if rows is None:  # unfiltered: row number == row index, so a key is a function of the parent row
             self.key_exprs[t.name] = self._key_exprs(p, g, needed)
-        if rows is not None or t.name in self.cyclic or set(needed) - set(self.key_exprs.get(t.name, {})):
+        # a NOT NULL FK from another table to columns this one may leave NULL (a nullable unique column with
+        # fewer values than rows): its children draw only the rows where they are set
+        narrow = [
+            tuple(fk.ref_columns)
+            for child, fk in self.schema.referencing(t.key)
+            if child.key != t.key
+            and any(not child.column(c).nullable for c in fk.columns)
+            and any(t.column(r).nullable for r in fk.ref_columns)
+        ]
+        if (
+            rows is not None
+            or t.name in self.cyclic
+            or narrow
+            or set(needed) - set(self.key_exprs.get(t.name, {}))
+        ):
             self._keep_keys(p, gen_name, needed)
+        for refs in dict.fromkeys(narrow):
+            self._narrow(t, refs, needed, n)
         self.gen.execute(f"DROP {'VIEW' if stream else 'TABLE'} {gen_name}")
         if rows is not None:
             self.gen.execute(f"DROP TABLE {rows}")
@@ -1417,6 +1436,35 @@ class _Filler:
                 best, most = cand, n
         return None if best is p else best
 
+    def _narrow(self, t: Table, refs: tuple[str, ...], needed: list[str], n: int) -> None:
+        """Keep the key rows of ``t`` whose ``refs`` are all set, numbered from 0, when some are not."""
+        keys = self.keys[t.name]
+        where = exp.and_(*[exp.Not(this=exp.Is(this=_col(c), expression=exp.Null())) for c in refs])
+        count = exp.select("count(*)").from_(keys).where(where)
+        got = self.gen.execute(_sql(count)).fetchone()[0]
+        if got == n:
+            return
+        name = self.temp()
+        q = exp.select(_as(T("row_number() OVER (ORDER BY __rn) - 1"), "__rn"), *[_col(c) for c in needed])
+        q = q.from_(keys).where(where).order_by("__rn")
+        self.gen.execute(f"CREATE TEMP TABLE {name} AS {_sql(q)}")
+        self.narrowed[(t.name, refs)] = (name, got)
+
+    def _parents(self, p: _Plan, fk: ForeignKey) -> tuple[str | None, int]:
+        """The parent rows ``fk`` of ``p`` draws from: a key table of them (None: the parent's own rows, by
+        row number) and how many. A NOT NULL FK draws only rows whose referenced columns are all set."""
+        if any(not p.table.column(c).nullable for c in fk.columns):
+            found = self.narrowed.get((fk.ref_table, tuple(fk.ref_columns)))
+            if found is not None:
+                if not found[1] and p.rows:
+                    raise ModelError(
+                        f"cannot make {p.rows} rows: NOT NULL foreign key {fk.name} needs a row of "
+                        f"{fk.ref_table} whose ({', '.join(fk.ref_columns)}) is not NULL, and it has none",
+                        where=p.table.name,
+                    )
+                return found
+        return None, self.made[fk.ref_table]
+
     def _rejected(self, p: _Plan, view: str, error: Exception) -> ModelError:
         """The engine refused a row of ``p``'s table as it was written: the constraint and an example row,
         found by the set-based checks over the generated rows (the view the insert read)."""
@@ -1437,7 +1485,7 @@ class _Filler:
         """Row indexes (``__i``, and ``extra`` columns of ``source``) with each inline FK's parent row number."""
         base = exp.select(exp.column(ROW), *[_col(c) for c in extra]).from_(source, copy=False)  # (model names: quoted)
         for k, fk in enumerate(p.inline):
-            base = _nc(base.select)(_as(_fk_index(p, fk, g, self.made[fk.ref_table]), f"__p{k}"))
+            base = _nc(base.select)(_as(_fk_index(p, fk, g, self._parents(p, fk)[1]), f"__p{k}"))
         return base
 
     def _layer(
@@ -1452,8 +1500,9 @@ class _Filler:
         for k, fk in enumerate(p.inline):
             if not any(inline_cols[c] is fk and c in fk_cols for c in fk.columns):
                 continue
-            exprs = self.key_exprs.get(fk.ref_table, {})
-            if not self.made[fk.ref_table]:  # an empty parent: the FK (nullable, see _plan) stays NULL
+            narrowed, count = self._parents(p, fk)
+            exprs = {} if narrowed else self.key_exprs.get(fk.ref_table, {})
+            if not count:  # an empty parent: the FK (nullable, see _plan) stays NULL
                 for cname in fk.columns:
                     if inline_cols[cname] is fk:
                         layer = _nc(layer.select)(_as(exp.Null(), _ident(cname)))
@@ -1471,7 +1520,7 @@ class _Filler:
                 continue
             alias = f"__k{k}"
             layer = _nc(layer.join)(
-                exp.to_table(self.keys[fk.ref_table]).as_(alias),
+                exp.to_table(narrowed or self.keys[fk.ref_table]).as_(alias),
                 join_type="left",
                 on=exp.EQ(this=exp.column("__rn", table=alias), expression=exp.column(f"__p{k}", table="__b")),
             )
@@ -1745,7 +1794,8 @@ class _Filler:
     def _close(self, p: _Plan, fk: ForeignKey, key: list[str]) -> None:
         t = p.table
         g = Gen(self.seed, t.name)
-        idx = _fk_index(p, fk, g, self.made[fk.ref_table]).transform(
+        narrowed, count = self._parents(p, fk)
+        idx = _fk_index(p, fk, g, count).transform(
             lambda n: exp.column("__rn", table="__o") if isinstance(n, exp.Column) and n.name == ROW else n
         )
         def as_stored(c: str, value: exp.Expression) -> exp.Expression:  # (a uuid key is text in SQLite)
@@ -1755,7 +1805,7 @@ class _Filler:
         q = exp.select(*[_as(as_stored(c, _col(c, "__o")), _ident(c)) for c in key]).from_(
             exp.to_table(self.keys[t.name]).as_("__o"))
         q = _nc(q.join)(
-            exp.to_table(self.keys[fk.ref_table]).as_("__p"),
+            exp.to_table(narrowed or self.keys[fk.ref_table]).as_("__p"),
             join_type="left",
             on=exp.EQ(this=exp.column("__rn", table="__p"), expression=idx),
         )
