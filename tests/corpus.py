@@ -143,22 +143,22 @@ def apply_native(path: Path, url: str, dbs: Databases) -> str:
         cmd = [_client("mariadb", "mysql"), "-h", u.host or "127.0.0.1", "-P", str(u.port or 3306),
                "-u", u.username or "root", *([f"-p{u.password}"] if u.password else []), u.database or ""]
         admin = _admin("mysql")
-        with admin.connect() as conn:
-            before = {r[0] for r in conn.execute(sa.text("SHOW DATABASES"))}
         with path.open("rb") as script:
             _run(cmd, stdin=script)
-        # only the databases this script names may be taken as its own (others appear meanwhile: tests
-        # running beside this one make theirs, and must not be dropped)
+        # only the databases this script names are taken as its own (others appear meanwhile: tests
+        # running beside this one make theirs, and must not be dropped). One the script names that
+        # was there before (left by a run that was killed) is its own too: the script has just made
+        # it again (Sakila: DROP SCHEMA IF EXISTS sakila; CREATE SCHEMA sakila), under mysql_lock
         named = {m.group(1) for m in _MYSQL_DATABASE.finditer(path.read_text(encoding="utf-8"))}
         with admin.connect() as conn:
-            after = {r[0] for r in conn.execute(sa.text("SHOW DATABASES"))} & named
-            for made in sorted(after - before):
-                dbs.adopt("mysql", made)
+            made = sorted({r[0] for r in conn.execute(sa.text("SHOW DATABASES"))} & named - {u.database})
+            for name in made:
+                dbs.adopt("mysql", name)
             own = conn.execute(sa.text("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = :d"),
                                {"d": u.database}).scalar()
         admin.dispose()
-        if not own and len(after - before) == 1:
-            return u.set(database=(after - before).pop()).render_as_string(hide_password=False)
+        if not own and len(made) == 1:
+            return u.set(database=made[0]).render_as_string(hide_password=False)
         return url
     target = url.split(":///", 1)[1]
     if engine == "sqlite":
