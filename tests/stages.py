@@ -373,7 +373,6 @@ def _load_module(source: str, path: Path) -> Any:
 def stage_export_sqlalchemy(schema: Schema, w: Work) -> None:
     """The SQLAlchemy export: every file renders; models.py imports, its mappers configure, and
     ``create_all`` on SQLite and PostgreSQL gives the catalog our own DDL gives."""
-    from sqlalchemy import orm
 
     from dbmodel_kit.ddl.limits import storable
     from dbmodel_kit.export import files
@@ -386,7 +385,7 @@ def stage_export_sqlalchemy(schema: Schema, w: Work) -> None:
             continue
         out = files(schema, "sqlalchemy", dialect=engine)
         module = _load_module(out["models.py"], w.dir / f"models_{engine}_{uuid.uuid4().hex[:6]}.py")
-        orm.configure_mappers()
+        module.Base.registry.configure()  # its own mappers only (not those other tests left behind)
         e = sa.create_engine(url)
         try:
             module.Base.metadata.create_all(e)
