@@ -705,3 +705,28 @@ def test_sample_not_null_key_draws_only_parent_rows_whose_key_is_set(tmp_path, e
     children = [r[1] for r in table_rows(db, "child")]
     assert set(children) <= parents
     assert len(set(children)) > 1
+
+
+TRIGGER_AND_ROW_TYPE = """
+CREATE TABLE customer (id integer PRIMARY KEY, last_update timestamp);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.last_update = now(); RETURN NEW; END $$;
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.customer FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE FUNCTION best(n integer) RETURNS SETOF public.customer LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY SELECT * FROM customer LIMIT n; END $$;
+"""
+
+
+@pytest.mark.postgres
+def test_renamed_table_keeps_its_trigger_and_row_type_functions(postgres_url: str) -> None:
+    """PostgreSQL moves a trigger with its table and a function returning the table's row type keeps
+    returning it: after a rename the model names the new table in both (pagila's evolve postgresql
+    failed verify: 'drop trigger last_updated on customer; add trigger last_updated on customer v5')."""
+    from dbmodel_kit.migrate.apply import verify
+    from dbmodel_kit.model import ops
+
+    old = loads(TRIGGER_AND_ROW_TYPE, "sql", dialect="postgresql")
+    new = ops.RenameTable("customer", "customer v5").apply(old)
+    assert [o.name for o in new.verbatim if o.kind == "trigger"] == ["last_updated on customer v5"]
+    assert 'RETURNS SETOF public."customer v5"' in next(o.sql for o in new.verbatim if o.name.startswith("best"))
+    v = verify(old, new, postgres_url)
+    assert v.ok, str(v)

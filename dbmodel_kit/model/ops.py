@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field, fields, replace
@@ -176,9 +177,40 @@ def _sqlglot(dialect: str | None) -> str | None:
 def _follow(schema: Schema, old: str, new: str) -> dict[str, Any]:
     """The schema-level fields that name table/view ``old``, changed to name ``new``."""
     views = tuple(_rename_in_query(v, old, new) if old in v.depends_on else v for v in schema.views)
-    verbatim = tuple(replace(o, depends_on=tuple(new if d == old else d for d in o.depends_on))
-                     if old in o.depends_on else o for o in schema.verbatim)
+    verbatim = tuple(_object_follows(replace(o, depends_on=tuple(new if d == old else d for d in o.depends_on))
+                                     if old in o.depends_on else o, old, new) for o in schema.verbatim)
     return {"views": views, "verbatim": verbatim}
+
+
+def _retarget(sql: str, lead: str, old: str, new: str) -> str:
+    """``sql`` with the table key ``old`` after the pattern ``lead`` (optionally schema-qualified,
+    quoted or bare) written as ``new``, once. By hand: sqlglot reads CREATE TRIGGER and a function's
+    header as an opaque command, so the name is found by pattern."""
+    old_ns, old_name = split_key(old)
+    new_name = split_key(new)[1]
+    ident = new_name if re.fullmatch(r"[a-z_][a-z0-9_$]*", new_name) else '"' + new_name.replace('"', '""') + '"'
+    target = re.escape('"' + old_name.replace('"', '""') + '"')
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", old_name):
+        target = f"(?:{target}|{re.escape(old_name)})"
+    ns = r'(?:"[^"]+"|\w+)' if old_ns is None else f'(?:"{re.escape(old_ns)}"|{re.escape(old_ns)})'
+    prefix = f"({ns}\\.)?" if old_ns is None else f"({ns}\\.)"
+    return re.sub(rf"({lead}){prefix}{target}(?![\w$])", lambda m: f"{m.group(1)}{m.group(2) or ''}{ident}",
+                  sql, count=1, flags=re.I)
+
+
+def _object_follows(o: Verbatim, old: str, new: str) -> Verbatim:
+    """An object that names table ``old`` where the engine follows a rename by itself, naming ``new``:
+    a trigger moves with its table (its key ``<trigger> on <table>`` too), and a PostgreSQL function
+    returning the table's row type keeps returning it (its catalog then says ``RETURNS SETOF
+    "<new>"``). Text inside a function's body is the user's (the engine keeps it as written)."""
+    if o.kind == "trigger" and o.name.endswith(f" on {old}"):
+        sql = _retarget(o.sql, r"\bON\s+", old, new)
+        return replace(o, name=o.name[: -len(old)] + new, sql=sql) if sql != o.sql else o
+    if o.kind == "function" and o.dialect == "postgresql":
+        head, sep, body = o.sql.partition("$")  # the header ends where the dollar-quoted body starts
+        sql = _retarget(head, r"\bRETURNS\s+(?:SETOF\s+)?", old, new) + sep + body
+        return replace(o, sql=sql) if sql != o.sql else o
+    return o
 
 
 def _rename_column_in_query(schema: Schema, view: View, table: str, old: str, new: str) -> View | None:
