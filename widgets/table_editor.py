@@ -285,7 +285,7 @@ class TableEditor(Panel):
         column = self._form_column()
         ops: list[o.Operation] = [o.AddColumn(table, column)]
         if self.pk.value:
-            ops.append(o.SetPrimaryKey(table, (*t.primary_key, column.name)))
+            ops.append(o.SetPrimaryKey(table, (*t.primary_key, column.name), t.primary_key_deferrable))
         if self.unique.value:
             ops.append(o.AddUnique(table, Unique((column.name,))))
         if len(ops) == 1:
@@ -321,7 +321,7 @@ class TableEditor(Panel):
         if self.pk.value != in_pk:
             key = tuple(new.name if c == old.name else c for c in t.primary_key)
             key = (*key, new.name) if self.pk.value else tuple(c for c in key if c != new.name)
-            ops.append(o.SetPrimaryKey(table, key))
+            ops.append(o.SetPrimaryKey(table, key, t.primary_key_deferrable if key else None))
         if not ops:
             return None
         if len(ops) == 1:

@@ -840,11 +840,13 @@ def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
                    + (cannot_key(t, t.primary_key, d) if key_support(t, t.primary_key, d) == "none" else
                       "key these columns whole, only by a prefix, which would reject rows the model allows"))
         elif t.primary_key:
+            # (a deferrable key is a unique constraint checked at commit: the same engines take it)
+            defer = _deferrability(b, t, t.primary_key_deferrable, "primary key", d.deferrable_uniques)
             if keys_after:
                 shadow = b.key_table(t)
-                b.keys.append(sa.PrimaryKeyConstraint(*[shadow.c[c] for c in t.primary_key]))
+                b.keys.append(sa.PrimaryKeyConstraint(*[shadow.c[c] for c in t.primary_key], **defer))
             else:
-                table.append_constraint(sa.PrimaryKeyConstraint(*[table.c[c] for c in t.primary_key]))
+                table.append_constraint(sa.PrimaryKeyConstraint(*[table.c[c] for c in t.primary_key], **defer))
         for c in t.columns:
             if c.type.kind == "enum" and d.enum_style == "check" and not c.type.native_for(d.name):
                 values = schema.enum(c.type.enum or "").values
@@ -864,7 +866,7 @@ def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
                           f"make it unique on whole values of ({', '.join(u.columns)}), only on a prefix, "
                           "which would reject rows the model allows"))
                 continue
-            defer = _deferrability(b, t, u, "unique constraint", d.deferrable_uniques)
+            defer = _deferrability(b, t, u.deferrable, f"unique constraint {u.name}", d.deferrable_uniques)
             if keys_after:
                 shadow = b.key_table(t)
                 b.keys.append(sa.UniqueConstraint(*[shadow.c[c] for c in u.columns], name=u.name, **defer))
@@ -1001,7 +1003,7 @@ def _foreign_key(b: _Build, t: Table, fk: ForeignKey, table: sa.Table, parent: s
                          f"{t.schema}; {b.dialect.name} would look for it in {t.schema} and the connection's own "
                          "database has no name here: put the referenced table in a named schema too",
                          where=f"{t.key}.{fk.name}")
-    kw.update(_deferrability(b, t, fk, "foreign key", b.dialect.deferrable_fks))
+    kw.update(_deferrability(b, t, fk.deferrable, f"foreign key {fk.name}", b.dialect.deferrable_fks))
     return sa.ForeignKeyConstraint([table.c[c] for c in fk.columns], [parent.c[c] for c in fk.ref_columns],
                                    name=fk.name, **kw)
 
@@ -1011,16 +1013,18 @@ def deferrable_sql(mode: str | None) -> str:
     return {"immediate": "DEFERRABLE", "deferred": "DEFERRABLE INITIALLY DEFERRED"}.get(mode or "", "")
 
 
-def _deferrability(b: _Build, t: Table, item: ForeignKey | Unique, what: str, supported: bool) -> dict[str, Any]:
-    """SQLAlchemy's ``deferrable``/``initially`` for a constraint checked at commit; where the engine
-    checks every constraint at each statement, a note says the clause is dropped."""
-    if not item.deferrable:
+def _deferrability(b: _Build, t: Table, mode: str | None, what: str, supported: bool) -> dict[str, Any]:
+    """SQLAlchemy's ``deferrable``/``initially`` for a constraint (``what``: ``foreign key fk``,
+    ``unique constraint uq``, ``primary key``) checked at commit; where the engine checks every
+    constraint at each statement, a note says the clause is dropped."""
+    if not mode:
         return {}
     if not supported:
-        b.note(t.key, f"{what} {item.name}: {deferrable_sql(item.deferrable)} dropped ({b.dialect.name} checks "
-                      f"{'foreign keys' if what == 'foreign key' else 'unique constraints'} at each statement)")
+        kinds = next(k for w, k in (("foreign key", "foreign keys"), ("primary key", "primary keys"),
+                                    ("unique", "unique constraints")) if what.startswith(w))
+        b.note(t.key, f"{what}: {deferrable_sql(mode)} dropped ({b.dialect.name} checks {kinds} at each statement)")
         return {}
-    return {"deferrable": True, "initially": "DEFERRED" if item.deferrable == "deferred" else None}
+    return {"deferrable": True, "initially": "DEFERRED" if mode == "deferred" else None}
 
 
 def key_support(table: Table, columns: Iterable[str], dialect: Dialect | str) -> str:

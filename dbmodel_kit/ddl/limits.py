@@ -445,6 +445,8 @@ def _no_deferrable(s: Schema, d: Dialect) -> Schema:
             t = replace(t, foreign_keys=tuple(replace(f, deferrable=None) for f in t.foreign_keys))
         if not d.deferrable_uniques and any(u.deferrable for u in t.uniques):
             t = replace(t, uniques=tuple(replace(u, deferrable=None) for u in t.uniques))
+        if not d.deferrable_uniques and t.primary_key_deferrable:
+            t = replace(t, primary_key_deferrable=None)
         return t
 
     return _map_tables(s, table)
@@ -778,7 +780,8 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
           "identity column is the engine's own (AUTO_INCREMENT, INTEGER PRIMARY KEY, a sequence), assigned unless "
           "an INSERT gives a value; the DDL says so in a note", _plain_identity),
     Limit("no_deferrable", "constraints are checked at each statement: DEFERRABLE [INITIALLY DEFERRED] is not "
-          "created on foreign keys (MySQL, DuckDB) or unique constraints (all but PostgreSQL); the DDL says so "
+          "created on foreign keys (MySQL, DuckDB) or unique constraints and primary keys (all but PostgreSQL); the "
+          "DDL says so "
           "in a note", _no_deferrable),
     Limit("no_fk_cycles", "no ALTER TABLE ADD FOREIGN KEY, so the foreign key closing each cycle is left out",
           _no_fk_cycles),

@@ -203,6 +203,8 @@ def _not_carried(t: Table) -> list[str]:
             notes.append(f"{c.name}: hints {dict(c.hints)}")
     from ..ddl import deferrable_sql
 
+    if t.primary_key_deferrable:
+        notes.append(f"primary key: {deferrable_sql(t.primary_key_deferrable)}")
     notes += [f"{what} {item.name}: {deferrable_sql(item.deferrable)}"
               for what, items in (("foreign key", t.foreign_keys), ("unique", t.uniques))
               for item in items if item.deferrable]

@@ -517,7 +517,8 @@ def own_part(t: Table, parent: Table) -> Table:
 
     parent_fk = {fk_shape(fk) for fk in parent.foreign_keys}
     return replace(
-        t, primary_key=() if parent.primary_key and t.primary_key == parent.primary_key else t.primary_key,
+        t, primary_key=() if parent.primary_key and (t.primary_key, t.primary_key_deferrable) == (
+            parent.primary_key, parent.primary_key_deferrable) else t.primary_key,
         indexes=tuple(ix for ix in t.indexes if index_shape(ix) not in parent_ix),
         uniques=tuple(u for u in t.uniques if (u.columns, u.deferrable) not in parent_uq),
         foreign_keys=tuple(fk for fk in t.foreign_keys if fk_shape(fk) not in parent_fk))

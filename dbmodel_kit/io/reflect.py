@@ -658,7 +658,9 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
         cols.append({"column": Column(c["name"], type_, nullable=bool(c["nullable"]), default=default,
                                       generated=generated, comment=c.get("comment") or None, on_update=on_update),
                      "enum_values": enum_values})
-    pk = names(insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or ())
+    pk_constraint = insp.get_pk_constraint(name, schema=schema)
+    pk = names(pk_constraint.get("constrained_columns") or ())
+    pk_deferrable = per_schema["deferrable"].get((name, fix(pk_constraint.get("name") or ""))) if pk else None
     fks = []
     with warnings.catch_warnings():
         # SQLAlchemy warns when it cannot pair a parsed FK with the PRAGMA; _sqlite_fk_actions does
@@ -742,7 +744,7 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
     if d.comments:
         comment = insp.get_table_comment(name, schema=schema).get("text") or None
     return {"name": name, "columns": cols, "primary_key": pk, "foreign_keys": fks, "uniques": uniques,
-            "indexes": indexes, "checks": checks, "comment": comment}
+            "indexes": indexes, "checks": checks, "comment": comment, "primary_key_deferrable": pk_deferrable}
 
 
 # -- DuckDB catalog ----------------------------------------------------------------------------
@@ -1449,7 +1451,8 @@ def _assemble(raw_tables: list[_Raw], enums: list[Enum]) -> Schema:
                                 indexes=tuple(r["indexes"]), uniques=tuple(r["uniques"]),
                                 checks=tuple(r["checks"]), comment=r["comment"],
                                 partition_by=r.get("partition_by"), partition_of=r.get("partition_of"),
-                                partition_bound=r.get("partition_bound"), schema=r.get("schema")))
+                                partition_bound=r.get("partition_bound"), schema=r.get("schema"),
+                                primary_key_deferrable=r.get("primary_key_deferrable")))
         except ModelError as e:
             raise ModelError(f"reflected table cannot be modelled: {e}", where=r["name"]) from None
     renames, extra = inline_enums(inline)

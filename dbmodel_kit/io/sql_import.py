@@ -164,6 +164,8 @@ class _Draft:
     line: int
     columns: list[Column] = field(default_factory=list)
     primary_key: list[str] = field(default_factory=list)
+    #: the primary key's ``DEFERRABLE [INITIALLY DEFERRED]`` (the model's ``deferrable``)
+    primary_key_deferrable: str | None = None
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     uniques: list[Unique] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
@@ -1151,7 +1153,8 @@ class _Reader(PgImport):
         namespace, bare = split_key(d.name) if self.namespaced else (None, d.name)
         return Table(bare, tuple(d.columns), primary_key=tuple(map(names, d.primary_key)),
                      foreign_keys=tuple(fks), indexes=tuple(indexes), uniques=tuple(uniques),
-                     checks=tuple(checks), comment=d.comment, schema=namespace)
+                     checks=tuple(checks), comment=d.comment, schema=namespace,
+                     primary_key_deferrable=d.primary_key_deferrable)
 
     def without_fk_indexes(self, d: _Draft, indexes: list[Index], fks: list[ForeignKey]) -> list[Index]:
         """A plain index named as a foreign key and on its columns is the index MySQL makes for that key
@@ -1235,6 +1238,7 @@ class _Reader(PgImport):
                 nullable = bool(kind.args.get("allow_null"))
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
                 draft.primary_key.append(name)
+                draft.primary_key_deferrable = self.deferrable(kind.args.get("options") or (), "primary key")
             elif isinstance(kind, exp.UniqueColumnConstraint):
                 draft.uniques.append(Unique((name,), name=_constraint_name(cc),
                                             deferrable=self.deferrable(kind.args.get("options") or (), "unique")))
@@ -1314,6 +1318,7 @@ class _Reader(PgImport):
                 if draft.primary_key:
                     raise ModelError(f"table {draft.name!r} declares its primary key twice")
                 draft.primary_key.extend(_names(part.expressions))
+                draft.primary_key_deferrable = self.deferrable(part.args.get("options") or (), "primary key")
             elif isinstance(part, exp.ForeignKey):
                 fk = self.reference(tuple(_names(part.expressions)), part.args.get("reference"), name)
                 draft.foreign_keys.append(fk)

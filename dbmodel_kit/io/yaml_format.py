@@ -25,6 +25,7 @@ Layout (every key optional except ``tables``)::
             comment: What the person may do.
             hints: {distinct: 3}
         primary_key: [a, b]                     # only when composite (else `pk` in the spec)
+        primary_key_deferrable: deferred        # or immediate: the key checked at commit (PostgreSQL)
         foreign_keys:
           - {columns: [a, b], references: t, ref_columns: [x, y], on_delete: cascade}
           - {columns: [c], references: u, deferrable: deferred}  # or immediate: checked at commit
@@ -94,6 +95,7 @@ from ..model.schema import (
     Unique,
     Verbatim,
     View,
+    deferrable_mode,
     domain_check_name,
     position,
 )
@@ -111,7 +113,7 @@ OBJECT_KEYS = ("kind", "name", "schema", "dialect", "depends_on", "comment", "sq
 SEQUENCE_KEYS = ("start", "increment", "min_value", "max_value", "cycle", "cache", "type", "owned_by", "comment")
 DOMAIN_KEYS = ("spec", "checks", "comment")
 TABLE_KEYS = ("comment", "group", "timestamps", "soft_delete", "audited", "position", "partition_by", "partition_of",
-              "partition_bound", "columns", "primary_key", "foreign_keys", "uniques", "indexes", "checks")
+              "partition_bound", "columns", "primary_key", "primary_key_deferrable", "foreign_keys", "uniques", "indexes", "checks")
 TABLE_TEXTS = ("comment", "group", "partition_by", "partition_of", "partition_bound")
 COLUMN_KEYS = ("spec", "comment", "hints")
 ENUM_KEYS = ("values", "comment")
@@ -397,6 +399,8 @@ def _table_block_with(t: Table, *, inline: bool) -> dict[str, Any]:
     block["columns"] = columns
     if t.primary_key and not single_pk:
         block["primary_key"] = _FlowList(t.primary_key)
+    if t.primary_key_deferrable:
+        block["primary_key_deferrable"] = t.primary_key_deferrable
     fks = [_fk_entry(t, fk, explicit=not inline) for fk in t.foreign_keys[n_fk:]]
     if fks:
         block["foreign_keys"] = fks
@@ -826,6 +830,7 @@ def _read_table(loader: _Loader, name: str, key_node: Node, node: Node, places: 
     inline_uqs: list[Unique] = []
     inline_checks: list[Check] = []
     explicit_pk: tuple[str, ...] | None = None
+    deferrable_node: Node = key_node
     column_lines: dict[str, Node] = {}
     pending: list[tuple[Node, str, tuple[str, ...]]] = []  # (node, what, columns it names)
     has_columns = False
@@ -856,6 +861,12 @@ def _read_table(loader: _Loader, name: str, key_node: Node, node: Node, places: 
         elif key == "primary_key":
             explicit_pk = _names(value, "primary_key")
             pending.append((value, "the primary key", explicit_pk))
+        elif key == "primary_key_deferrable":
+            try:
+                block.options[key] = deferrable_mode(_text(value, key), "primary_key_deferrable")
+            except ModelError as e:
+                raise _at(value, e.message) from None
+            deferrable_node = value
         else:
             if not isinstance(value, SequenceNode):
                 raise _at(value, f"{key} is a list of one-line entries: - {{columns: [a, b]}}")
@@ -867,6 +878,8 @@ def _read_table(loader: _Loader, name: str, key_node: Node, node: Node, places: 
         if block.primary_key:
             raise _at(key_node, f"table {name} declares its primary key both inline (pk) and as primary_key")
         block.primary_key = list(explicit_pk)
+    if block.options.get("primary_key_deferrable") and not block.primary_key:
+        raise _at(deferrable_node, f"primary_key_deferrable: table {name} has no primary key to defer")
     known = {c.name for c in block.columns}
     for where_node, what, cols in pending:
         for col in cols:

@@ -186,8 +186,9 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
                 changes["hints"] = col.hints
             if changes:
                 emit(o.AlterColumn(name, col.name, **changes))
-        if target.primary_key != running.table(name).primary_key:
-            emit(o.SetPrimaryKey(name, target.primary_key))
+        was = running.table(name)
+        if (target.primary_key, target.primary_key_deferrable) != (was.primary_key, was.primary_key_deferrable):
+            emit(o.SetPrimaryKey(name, target.primary_key, target.primary_key_deferrable))
         table_changes = {f: getattr(target, f) for f in _TABLE_FIELDS if getattr(target, f) != getattr(t, f)}
         if table_changes:
             emit(o.AlterTable(name, **table_changes))

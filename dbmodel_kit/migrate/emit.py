@@ -548,8 +548,12 @@ def _set_pk(op: o.SetPrimaryKey, ctx: _Ctx) -> list[Any]:
     for c in op.columns:  # key columns become NOT NULL (the model did it)
         if ctx.step.before.table(op.table).column(c).nullable:
             out.append(aops.AlterColumnOp(op.table, c, modify_nullable=False, **_existing(ctx, op.table, c)))
-    if op.columns:
-        out.append(aops.CreatePrimaryKeyOp(_pk_name(ctx, op.table, after=True), op.table, list(op.columns)))
+    if not op.columns:
+        return out
+    # DEFERRABLE as ddl built the key (where the engine has it): Alembic's op passes it to the constraint
+    pk = ctx.after[op.table].primary_key
+    defer = {k: v for k, v in (("deferrable", pk.deferrable), ("initially", pk.initially)) if v}
+    out.append(aops.CreatePrimaryKeyOp(_pk_name(ctx, op.table, after=True), op.table, list(op.columns), **defer))
     return out
 
 
@@ -1955,6 +1959,21 @@ def _alembic_ops(plan: Plan, dialect: Dialect) -> list[Any]:
     return out
 
 
+def _render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+    """Alembic's renderer of a table's PrimaryKeyConstraint writes its name only (a unique
+    constraint's and a foreign key's take DEFERRABLE and INITIALLY along): a deferrable key is
+    written with them here; everything else is Alembic's."""
+    if kind == "primary_key" and isinstance(item, sa.PrimaryKeyConstraint) and item.deferrable and item.columns:
+        args = [repr(c.name) for c in item.columns]
+        if item.name:
+            args.append(f"name={item.name!r}")
+        args.append(f"deferrable={item.deferrable!r}")
+        if item.initially:
+            args.append(f"initially={item.initially!r}")
+        return f"sa.PrimaryKeyConstraint({', '.join(args)})"
+    return False
+
+
 def _renderable_defaults(ops_: list[Any]) -> None:
     """Alembic's renderer asks ``if existing_server_default:``, which a SQL expression refuses
     ("Boolean value of this clause is not defined": a column with a default whose type changes);
@@ -1964,6 +1983,15 @@ def _renderable_defaults(ops_: list[Any]) -> None:
             _renderable_defaults(op.ops)
         elif isinstance(op, aops.AlterColumnOp) and isinstance(op.existing_server_default, sa.sql.ClauseElement):
             op.existing_server_default = sa.DefaultClause(op.existing_server_default)
+
+
+class NoAlembicOpSQL(aops.ExecuteSQLOp):
+    """SQL for a change Alembic has no operation for (``ALTER TYPE ... ADD ATTRIBUTE``, a
+    ``DEFERRABLE`` primary key); ``why`` is written above the ``op.execute`` in a revision."""
+
+    def __init__(self, sql: str, why: str) -> None:
+        super().__init__(sql)
+        self.why = why
 
 
 class RepeatSQLOp(aops.MigrateOperation):
@@ -1981,6 +2009,12 @@ def _register_renderers() -> None:
 
     @renderers.dispatch_for(aops.CreatePrimaryKeyOp, replace=True)
     def _create_pk(autogen_context: Any, op: aops.CreatePrimaryKeyOp) -> str:
+        if op.kw.get("deferrable"):
+            # op.create_primary_key() takes no DEFERRABLE [INITIALLY ...]: the statement Alembic's
+            # own constraint compiles to
+            sql = _compile(sa.schema.AddConstraint(op.to_constraint()), autogen_context.dialect)
+            return (f"# Alembic's create_primary_key takes no DEFERRABLE: the key is added by its SQL\n"
+                    f"{autogen_context.opts['alembic_module_prefix']}execute({sql!r})")
         args = [repr(op.constraint_name)]
         if autogen_context._has_batch:
             prefix = "batch_op."
@@ -1989,6 +2023,10 @@ def _register_renderers() -> None:
             args.append(repr(op.table_name))
         args.append(repr(list(op.columns)))
         return f"{prefix}create_primary_key({', '.join(args)})"
+
+    @renderers.dispatch_for(NoAlembicOpSQL, replace=True)
+    def _no_op(autogen_context: Any, op: NoAlembicOpSQL) -> str:
+        return f"# {op.why}\n{autogen_context.opts['alembic_module_prefix']}execute({op.sqltext!r})"
 
     @renderers.dispatch_for(RepeatSQLOp, replace=True)
     def _repeat(autogen_context: Any, op: RepeatSQLOp) -> str:
@@ -2043,7 +2081,8 @@ def to_alembic(plan: Plan, *, dialect: str = "postgresql", revision: str = "0001
         _renderable_defaults(ops_)
         # the dialect's own migration context lets Alembic render its types (JSONB(astext_type=sa.Text()))
         mc = MigrationContext.configure(dialect_name=d.name)
-        code = render_python_code(aops.UpgradeOps(ops=ops_), render_as_batch=batch, migration_context=mc)
+        code = render_python_code(aops.UpgradeOps(ops=ops_), render_as_batch=batch, migration_context=mc,
+                                  render_item=_render_item)
         return "\n".join(line for line in code.splitlines() if not line.strip().startswith("# ###"))
 
     up = render(plan)

@@ -250,7 +250,8 @@ class Model:
         parsed = parse_column(name, spec)
         extra: list[o.Operation] = []
         if parsed.primary_key:
-            extra.append(o.SetPrimaryKey(table, (*self._schema.table(table).primary_key, name)))
+            was = self._schema.table(table)
+            extra.append(o.SetPrimaryKey(table, (*was.primary_key, name), was.primary_key_deferrable))
         if parsed.unique:
             extra.append(o.AddUnique(table, Unique((name,))))
         if parsed.references is not None:
@@ -280,8 +281,9 @@ class Model:
         table, column = _split_dotted(ref)
         return self.apply(o.AlterColumn(table, column, **changes))
 
-    def set_primary_key(self, table: str, *columns: str) -> Schema:
-        return self.apply(o.SetPrimaryKey(table, columns))
+    def set_primary_key(self, table: str, *columns: str, deferrable: str | None = None) -> Schema:
+        """``deferrable``: ``immediate`` or ``deferred`` (the key checked at commit, PostgreSQL)."""
+        return self.apply(o.SetPrimaryKey(table, columns, deferrable))
 
     def add_foreign_key(self, ref: str, target: str, *, on_delete: str | None = None,
                         on_update: str | None = None, name: str = "", deferrable: str | None = None) -> Schema:

@@ -40,6 +40,7 @@ from .schema import (
     Unique,
     Verbatim,
     View,
+    deferrable_mode,
     position,
     qualify,
     rename_sql_column,
@@ -724,23 +725,29 @@ class MoveColumn(Operation):
 
 @dataclass(frozen=True)
 class SetPrimaryKey(Operation):
-    """Set (or, with no columns, drop) a table's primary key. Key columns become NOT NULL."""
+    """Set (or, with no columns, drop) a table's primary key. Key columns become NOT NULL.
+    ``deferrable`` (``immediate`` or ``deferred``): the key is checked at commit (PostgreSQL)."""
 
     table: str
     columns: tuple[str, ...]
+    deferrable: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", (self.columns,) if isinstance(self.columns, str) else tuple(self.columns))
+        object.__setattr__(self, "deferrable", deferrable_mode(self.deferrable, f"primary key of {self.table}"))
+        if self.deferrable and not self.columns:
+            raise ModelError(f"primary key of {self.table}: deferrable needs key columns")
 
     def _apply(self, schema: Schema) -> Schema:
         t = schema.table(self.table)
-        if tuple(self.columns) == t.primary_key:
+        if (tuple(self.columns), self.deferrable) == (t.primary_key, t.primary_key_deferrable):
             raise ModelError("that is already the primary key")
-        return _edit_table(schema, self.table, lambda t: replace(t, primary_key=tuple(self.columns)))
+        return _edit_table(schema, self.table, lambda t: replace(t, primary_key=tuple(self.columns),
+                                                                 primary_key_deferrable=self.deferrable))
 
     def inverse(self, before: Schema) -> Operation:
         t = before.table(self.table)
-        back: Operation = SetPrimaryKey(self.table, t.primary_key)
+        back: Operation = SetPrimaryKey(self.table, t.primary_key, t.primary_key_deferrable)
         relax = [AlterColumn(self.table, c, nullable=True) for c in self.columns
                  if t.has_column(c) and t.column(c).nullable and c not in t.primary_key]
         return Batch((back, *relax), label=f"restore primary key of {self.table}") if relax else back
@@ -748,7 +755,8 @@ class SetPrimaryKey(Operation):
     def describe(self) -> str:
         if not self.columns:
             return f"drop primary key of {self.table}"
-        return f"set primary key of {self.table} to ({', '.join(self.columns)})"
+        defer = {"immediate": " DEFERRABLE", "deferred": " DEFERRABLE INITIALLY DEFERRED"}.get(self.deferrable or "", "")
+        return f"set primary key of {self.table} to ({', '.join(self.columns)}){defer}"
 
 
 def _named_add(kind: str, attr: str, namer: Callable[[str, Any], str]) -> Any:

@@ -1301,6 +1301,9 @@ class Table:
     #: (...)``, ``FOR VALUES IN (...)``, ``DEFAULT``)
     partition_of: str | None = None
     partition_bound: str | None = None
+    #: the primary key checked at commit, as :attr:`ForeignKey.deferrable` (PostgreSQL's
+    #: ``PRIMARY KEY ... DEFERRABLE [INITIALLY DEFERRED]``); None without a primary key
+    primary_key_deferrable: Deferrable | None = None
 
     @property
     def key(self) -> str:
@@ -1336,6 +1339,9 @@ class Table:
             pk = set(self.primary_key)
             set_(self, "columns", tuple(
                 replace(c, nullable=False) if c.name in pk and c.nullable else c for c in self.columns))
+        # the clause belongs to the key: it goes with it (a key dropped by an edit takes it along)
+        set_(self, "primary_key_deferrable",
+             deferrable_mode(self.primary_key_deferrable, "primary key") if self.primary_key else None)
 
         fks = []
         for fk in self.foreign_keys:
