@@ -127,6 +127,21 @@ def test_identifier_postgresql_would_cut_is_cut_and_said(name, cut):
         create_sql(m.schema, "postgresql")
 
 
+@pytest.mark.parametrize("fmt", ["sql", "alembic"])
+def test_migration_to_a_name_postgresql_would_cut_is_refused_alike(fmt):
+    """A migration that creates a table whose name PostgreSQL would cut is refused the same way
+    as SQL and as an Alembic revision (which once failed later with a confusing 'no table')."""
+    from dbmodel_kit.migrate import diff
+
+    name = "t" * 70
+    m = Model()
+    m.add_table(name, id="integer pk")
+    plan = diff(Schema(), m.schema)
+    with pytest.raises(ModelError, match=r"step 1 \(add table t+\): table t+ is named t{63} "
+                                         r"\(postgresql cuts names to 63 bytes\); rename it in the model first"):
+        plan.to_sql("postgresql") if fmt == "sql" else plan.to_alembic(dialect="postgresql")
+
+
 def test_long_names_fit_everywhere():
     """A 63-byte table name is accepted by every dialect (the shortest limit, PostgreSQL's)."""
     m = Model()

@@ -2073,6 +2073,9 @@ def to_alembic(plan: Plan, *, dialect: str = "postgresql", revision: str = "0001
 
     d = get_dialect(dialect)
     batch = d.name == "sqlite"
+    # the same refusal as the SQL: a revision naming a table the engine stores under another
+    # name (PostgreSQL cuts names past 63 bytes) would act on a table that is not there
+    _check_names(plan, d)
 
     def render(p: Plan) -> str:
         ops_ = _alembic_ops(p, d)
