@@ -212,6 +212,14 @@ def test_lint_names_views_and_routines_dropped(case: str, rule: str, words: str)
     assert not [f for f in lint(HAND["add_view"](), "postgresql") if f.id in ("DM407", "DM408")]
 
 
+def test_each_lint_rule_has_one_meaning() -> None:
+    """Dropping a domain (DM409) and swapping an enum type (DM403) are different rules (both
+    were DM403 once, so a team could not silence one without the other)."""
+    found = {f.id: f.message for f in lint(HAND["drop_domain"](), "postgresql")}
+    assert found["DM409"].startswith("dropping domain quantity")
+    assert "DM403" not in found
+
+
 def test_version_of_a_schema_is_what_its_views_mean() -> None:
     """A view's query in other words (``orders o`` and ``orders AS o``, as a table renamed and back
     rewrites it) is the same recorded version, so a plan runs up again after its down (it was

@@ -311,7 +311,7 @@ def drop_domain_or_sequence(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
 
     d = get_dialect(ctx.dialect)
     if isinstance(s.op, o.DropDomain) and d.domains:
-        yield _f(i, "DM403", "info", f"dropping domain {s.op.name}", "nothing uses it any more; keep it if a "
+        yield _f(i, "DM409", "info", f"dropping domain {s.op.name}", "nothing uses it any more; keep it if a "
                  "running client still casts to it", squawk="ban-drop-domain", atlas=None, strong_migrations=None)
     if isinstance(s.op, o.DropSequence) and d.sequences:
         yield _f(i, "DM404", "info", f"dropping sequence {s.op.name}: its next number is lost, the reverse starts "
