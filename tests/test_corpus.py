@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ def run(path: Path) -> dict[str, Outcome]:
                 out[step] = Outcome(False, "fails", f"{type(e).__name__}: {_short(e, 400)}\n{sql[:2000]}")
     finally:
         dbs.close()
+        shutil.rmtree(dbs.dir, ignore_errors=True)  # the folder of its SQLite/DuckDB files
     return out
 
 

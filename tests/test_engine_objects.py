@@ -11,6 +11,7 @@ a DuckDB schema with views and macros.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 import textwrap
@@ -152,6 +153,7 @@ def test_mysqldump_objects_on_mariadb():
         pytest.skip(str(e))
     finally:
         dbs.close()
+        shutil.rmtree(dbs.dir, ignore_errors=True)
 
 
 def apply_native_text(script: str, dbs: Databases) -> str:
