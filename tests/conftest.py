@@ -31,6 +31,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.path not in long)  # (a stable sort)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _schema_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache of parsed schema files (dbmodel_kit.cli.spec_cache) in a directory of this run,
+    not the user's: commands the tests run (in process or as children) neither read nor leave
+    entries there."""
+    before = os.environ.get("DBMODEL_CACHE_DIR")
+    os.environ["DBMODEL_CACHE_DIR"] = str(tmp_path_factory.mktemp("schema-cache"))
+    yield
+    if before is None:
+        os.environ.pop("DBMODEL_CACHE_DIR", None)
+    else:
+        os.environ["DBMODEL_CACHE_DIR"] = before
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files instead of comparing")
 

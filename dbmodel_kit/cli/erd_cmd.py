@@ -52,6 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="Graphviz layout engine for every table (default: dot, keeping the places of placed tables)")
     p.add_argument("--compare", metavar="OLD_SPEC",
                    help="colour what changed since OLD_SPEC: added green, removed red, changed amber")
+    p.add_argument("--no-cache", action="store_true",
+                   help="read SPEC afresh, not from the cache of parsed schema files (also: DBMODEL_CACHE=off)")
     p.set_defaults(func=run)
 
 
@@ -73,8 +75,9 @@ def overview_note(drawn: int, clusters: bool | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    schema = load_spec(args.spec, args.from_dialect)
-    old = load_spec(args.compare, args.from_dialect) if args.compare else None
+    cache = not args.no_cache
+    schema = load_spec(args.spec, args.from_dialect, cache=cache)
+    old = load_spec(args.compare, args.from_dialect, cache=cache) if args.compare else None
     options = {"compare": old, "focus": args.focus, "depth": args.depth, "include": args.include,
                "exclude": args.exclude, "compact": args.compact, "collapse_m2m": not args.expand_m2m}
     drawing = {"theme": args.theme, "rankdir": args.rankdir, "engine": args.engine, "legend": args.legend,

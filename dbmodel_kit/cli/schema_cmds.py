@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from ..errors import ModelError
 from ..inputs import read_text
@@ -183,15 +184,14 @@ def _reflect(url: str, schemas: list[str] | None = None) -> Schema:
     return schema
 
 
-def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False) -> Schema:
+def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False, cache: bool = False) -> Schema:
     """The schema a SPEC names: a file read by :mod:`dbmodel_kit.io`, or a reflected URL.
 
     SQL import problems (statements not kept, notes, errors) go to standard error as
     ``file:line: level: message`` in line order, so nothing is dropped silently; errors (and with
-    ``strict`` anything not kept) fail after every one is listed.
+    ``strict`` anything not kept) fail after every one is listed. ``cache``: a file read before
+    with the same bytes comes from :mod:`.spec_cache` (its problems printed again).
     """
-    from ..io import dialect_names, load
-
     if is_url(spec):
         return _reflect(spec)
     path = Path(spec)
@@ -201,8 +201,31 @@ def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False) -
                          where=spec)
     if not path.is_file():
         raise ModelError("no such file" if not path.exists() else "not a file", where=spec)
+    from .spec_cache import cached
+
+    # the printed lines name ``spec`` as given, so it is part of the key
+    how = (spec, fmt, from_dialect if fmt == "sql" else "", "strict" if strict else "")
+
+    def read() -> tuple[Schema, list[str]]:
+        schema, lines = _read_spec(spec, path, fmt, from_dialect, strict)
+        if cache:  # what commands derive from SQL text, kept in the entry: a hit needs no SQL parser
+            for table in schema.tables:
+                for check in table.checks:
+                    check.columns  # noqa: B018  (fills the check's memo)
+        return schema, lines
+
+    schema, lines = cached(path, how, read, use=cache)
+    for line in lines:
+        print(line, file=sys.stderr)
+    return cast(Schema, schema)
+
+
+def _read_spec(spec: str, path: Path, fmt: str, from_dialect: str, strict: bool) -> tuple[Schema, list[str]]:
+    """The schema in the file at ``path`` and the lines to print about its import."""
+    from ..io import dialect_names, load
+
     if fmt != "sql":
-        return load(path)
+        return load(path), []
     from ..io.sql_import import SqlImportError, read_sql
 
     text = read_text(path, "sql", source=spec)
@@ -214,13 +237,12 @@ def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False) -
         for problem in e.problems:
             print(problem.at(spec), file=sys.stderr)
         raise ModelError(f"{e.message.splitlines()[0]}; nothing written", where=spec) from None
-    for problem in result.problems:
-        print(problem.at(spec), file=sys.stderr)
+    lines = [problem.at(spec) for problem in result.problems]
     lost = len(result.not_kept)
     if lost:
-        print(f"{spec}: {lost} statement{'s' if lost != 1 else ''} or clause{'s' if lost != 1 else ''} not kept "
-              "(listed above; --strict fails on them)", file=sys.stderr)
-    return result.schema
+        lines.append(f"{spec}: {lost} statement{'s' if lost != 1 else ''} or clause{'s' if lost != 1 else ''} "
+                     "not kept (listed above; --strict fails on them)")
+    return result.schema, lines
 
 
 def _write(text: str, output: str | None) -> None:

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
-from ..model import ops as o
 from ..model.schema import Check, Column, ForeignKey, Index, Schema, Table, rename_sql_column, sql_columns
+
+if TYPE_CHECKING:
+    from ..model import ops as o
 
 ADDED, REMOVED, CHANGED, RENAMED = "added", "removed", "changed", "renamed"
 _BEFORE_ATTRS = ("before", "old", "source", "base")
@@ -78,6 +80,7 @@ def compute_changes(new: Schema, compare: Any) -> Changes:
 
 
 def _flatten(ops: Iterable[Any]) -> Iterator[o.Operation]:
+    from ..model import ops as o
     for op in ops:
         if isinstance(op, o.Batch):
             yield from _flatten(op.ops)
@@ -89,6 +92,7 @@ def _flatten(ops: Iterable[Any]) -> Iterator[o.Operation]:
 
 def _renames(ops: list[o.Operation]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """``({new table: old table}, {(new table, new column): old column})`` from the rename ops."""
+    from ..model import ops as o
     table_orig: dict[str, str] = {}
     col_orig: dict[tuple[str, str], str] = {}
     for op in ops:
@@ -233,6 +237,7 @@ def _describe(kind: str, item: Any) -> str:
 
 def _from_ops(ops: list[o.Operation], new: Schema) -> Changes:
     """Changes read from the operations alone (no old schema to compare with)."""
+    from ..model import ops as o
     ch = Changes()
     removed_tables: list[str] = []
 

@@ -25,10 +25,9 @@ crow's foot at the table and a ring outside it: zero or many.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .._cache import IdentityCache
-from ..model.schema import ForeignKey, Table, sql_columns
+from ..model.schema import ForeignKey, Table
 
 #: Graphviz arrowtype for each end of a relationship (first shape nearest the table).
 ARROWS: dict[str, str] = {
@@ -90,11 +89,6 @@ def _numbered(groups: list[tuple[tuple[str, ...], str]], column: str, prefix: st
     return out
 
 
-@lru_cache(maxsize=4096)
-def _check_columns(expression: str) -> tuple[str, ...]:
-    return sql_columns(expression)  # sqlglot parse: once per distinct expression, not per render
-
-
 def table_badges(table: Table) -> dict[str, tuple[Badge, ...]]:
     """Badges of every column of ``table`` (cached per table object, so an edit re-derives only
     the tables it touched)."""
@@ -110,7 +104,7 @@ def _table_badges(table: Table) -> dict[str, tuple[Badge, ...]]:
     uniques += [(ix.columns, f"unique index {ix.name} ({', '.join(ix.columns)})")
                 for ix in table.indexes if ix.unique and ix.where is None]
     others = [ix for ix in table.indexes if not (ix.unique and ix.where is None)]
-    checks = [(ck, _check_columns(ck.expression)) for ck in table.checks]
+    checks = [(ck, ck.columns) for ck in table.checks]
     pk = table.primary_key
     pk_detail = "primary key" + (f" ({', '.join(pk)})" if len(pk) > 1 else "")
     out: dict[str, tuple[Badge, ...]] = {}

@@ -28,7 +28,7 @@ from .._cache import IdentityCache
 from ..errors import ModelError
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
 from .changes import ADDED, REMOVED, RENAMED, Changes, compute_changes
-from .notation import ARROWS, Badge, _check_columns, cardinality, is_identifying, is_junction, table_badges
+from .notation import ARROWS, Badge, cardinality, is_identifying, is_junction, table_badges
 
 _NODES = IdentityCache()
 _EDGES = IdentityCache()
@@ -397,7 +397,7 @@ def _node(t: Table, changes: Changes, compact: bool, referenced: set[str], names
         keep = [r for r in rows if r.key or r.status or r.column in referenced]
         hidden = len(rows) - len(keep)
         rows = keep
-    checks = [ck for ck in t.checks if not _check_columns(ck.expression)]  # no column row can show these
+    checks = [ck for ck in t.checks if not ck.columns]  # no column row can show these
     notes = notes_first + [(f"check {ck.name}: {ck.expression}", "") for ck in checks]
     notes += changes.notes.get(t.key, [])
     return Node(t.key, label, "\n".join(tip), tuple(rows), hidden, tuple(notes), status, _cluster(t, namespaced),

@@ -20,15 +20,18 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from typing import Any, Literal
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ModelError
 from . import naming
 from .naming import qualify, split_key
 from .types import INTEGER_KINDS, TEMPORAL_KINDS, DataType
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+# sqlglot (about 0.1 s of CPU to import) is imported by the functions that parse SQL, not here: a
+# schema without CHECKs, views or SQL defaults to read (a cached model, an ERD) never needs it.
 
 FK_ACTIONS = ("CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION")
 DefaultKind = Literal["literal", "expression", "now", "uuid", "identity", "sequence"]
@@ -99,9 +102,16 @@ NILADIC_DEFAULTS = frozenset({"current_schema", "current_role", "current_catalog
 NOT_FINITE = frozenset({"nan", "inf", "infinity", "+inf", "-inf", "+infinity", "-infinity"})
 #: Top-level nodes that are not a condition, whatever their operands: literals, arithmetic, text
 #: concatenation, arrays, intervals (a cast is judged by its target type).
-_NOT_CONDITION = (exp.Literal, exp.Neg, exp.Array, exp.Interval, exp.DPipe, exp.Add, exp.Sub, exp.Mul,
-                  exp.Div, exp.Mod, exp.IntDiv, exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor,
-                  exp.BitwiseNot, exp.BitwiseLeftShift, exp.BitwiseRightShift, exp.Pow)
+_NOT_CONDITION = ("Literal", "Neg", "Array", "Interval", "DPipe", "Add", "Sub", "Mul", "Div", "Mod", "IntDiv",
+                  "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitwiseLeftShift", "BitwiseRightShift", "Pow")
+
+
+@cache
+def _not_condition() -> tuple[type, ...]:
+    """The sqlglot node classes :data:`_NOT_CONDITION` names."""
+    from sqlglot import exp
+
+    return tuple(getattr(exp, name) for name in _NOT_CONDITION)
 
 
 @lru_cache(maxsize=_EXPRESSIONS)
@@ -127,6 +137,9 @@ def canonical_sql(expression: str, role: str = "expression") -> str:
     ...
     dbmodel_kit.errors.ModelError: CHECK expression 'x > 0; DROP TABLE victim' is 2 statements; it must be ...
     """
+    import sqlglot
+    from sqlglot import exp
+
     what = EXPRESSION_ROLES.get(role, EXPRESSION_ROLES["expression"])
     if not isinstance(expression, str):
         raise ModelError(f"{what} is SQL text, not {expression!r}")
@@ -152,6 +165,8 @@ def _statements(expression: str, dialect: str | None, what: str) -> list[exp.Exp
     statement that the whole text also reads as (a column named like a statement's keyword:
     ``comment > 0``, ``set IS NULL``; PostgreSQL gives such a column back unquoted) is that
     expression: sqlglot read it as a COMMENT or SET statement."""
+    import sqlglot
+    from sqlglot import exp
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.errors import ErrorLevel
 
@@ -184,6 +199,8 @@ def read_expression(expression: str, dialect: str | None = None) -> exp.Expressi
     >>> read_expression("comment > '-1'::integer::numeric OR comment IS NULL", "postgres").sql()
     "comment > CAST(CAST('-1' AS INT) AS DECIMAL) OR comment IS NULL"
     """
+    import sqlglot
+
     trees = _statements(expression, dialect, "SQL expression")
     if len(trees) != 1:
         raise sqlglot.errors.ParseError(f"SQL expression {expression[:80]!r} is {len(trees)} statements, not one")
@@ -191,6 +208,9 @@ def read_expression(expression: str, dialect: str | None = None) -> exp.Expressi
 
 
 def _parse_expression(expression: str, what: str = "SQL expression") -> exp.Expression:
+    import sqlglot
+    from sqlglot import exp
+
     try:
         trees = _statements(expression, None, what)
     except sqlglot.errors.SqlglotError:
@@ -211,6 +231,8 @@ def _parse_expression(expression: str, what: str = "SQL expression") -> exp.Expr
 def _check_expression(tree: exp.Expression, role: str, what: str) -> None:
     """Refuse a statement, a subquery, a non-condition where a condition belongs, and a column
     reference in a default (:func:`canonical_sql` says why)."""
+    from sqlglot import exp
+
     if not isinstance(tree, exp.Condition | exp.Interval):
         raise ModelError(f"{what} is {_a_statement(tree)}, not an expression")
     sub = tree.find(exp.Query, exp.Subquery)
@@ -223,7 +245,7 @@ def _check_expression(tree: exp.Expression, role: str, what: str) -> None:
         top = tree
         while isinstance(top, exp.Paren):
             top = top.this
-        if isinstance(top, _NOT_CONDITION) or (
+        if isinstance(top, _not_condition()) or (
                 isinstance(top, exp.Cast) and not top.to.is_type(exp.DataType.Type.BOOLEAN)):
             raise ModelError(f"{what} is a value ({top.sql()[:60]}), not a condition: write a test that is true "
                              "or false, such as x > 0 or status IN ('a', 'b')")
@@ -238,6 +260,8 @@ def _check_expression(tree: exp.Expression, role: str, what: str) -> None:
 
 
 def _a_statement(tree: exp.Expression) -> str:
+    from sqlglot import exp
+
     if isinstance(tree, exp.Subquery):
         return f"a subquery ({tree.sql()[:40]})"
     key = tree.key.upper() if tree.key else type(tree).__name__.upper()
@@ -252,6 +276,7 @@ _PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 def reserved_words() -> frozenset[str]:
     """Words reserved in any target dialect (sqlglot's MySQL and DuckDB lists, the latter taken
     from PostgreSQL's grammar) plus sqlglot's own keywords, lower-cased."""
+
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.tokens import Tokenizer
 
@@ -270,11 +295,16 @@ def _needs_quotes(name: str) -> bool:
 def sql_identifier(name: str) -> exp.Identifier:
     """An identifier node for ``name``, quoted exactly when it must be (case, odd characters,
     keywords), so generated expressions are valid and canonical."""
+    from sqlglot import exp
+
     return exp.to_identifier(name, quoted=_needs_quotes(name))
 
 
 def rename_sql_column(expression: str, old: str, new: str) -> str:
     """``expression`` with every reference to column ``old`` renamed to ``new``."""
+    import sqlglot
+    from sqlglot import exp
+
     tree = sqlglot.parse_one(expression)
     for col in tree.find_all(exp.Column):
         if col.name == old:
@@ -289,6 +319,9 @@ def sql_columns(expression: str) -> tuple[str, ...]:
     >>> sql_columns("price >= 0 AND price <= max_price")
     ('price', 'max_price')
     """
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(expression)
     except sqlglot.errors.SqlglotError as e:
@@ -783,6 +816,9 @@ class Check:
 
     expression: str
     name: str = ""
+    #: :attr:`columns` once asked for: kept with the value, so a schema read back from the cache of
+    #: parsed files (dbmodel_kit.cli.spec_cache) is drawn without parsing SQL (nor importing sqlglot)
+    _columns: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.expression, str) or not self.expression.strip():
@@ -791,7 +827,12 @@ class Check:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return sql_columns(self.expression)
+        """The columns the expression mentions, in first-use order."""
+        found = self._columns
+        if found is None:
+            found = sql_columns(self.expression)
+            object.__setattr__(self, "_columns", found)
+        return found
 
 
 #: the names of DuckDB's own types that sqlglot does not read as types (``SELECT type_name FROM
@@ -808,6 +849,9 @@ def _builtin_type(name: str) -> str | None:
     reads our DDL back, and it drops the quotes of ``"null"`` in a type position; DuckDB's own type names
     (:data:`_DUCKDB_TYPES`) count too. sqlglot's DuckDB answer for a plain word comes from a copy checked
     against it (:mod:`._sqlglot_duckdb`)."""
+    import sqlglot
+    from sqlglot import exp
+
     from ._sqlglot_duckdb import builtin_type as duckdb_builtin_type
 
     if name.lower() in _DUCKDB_TYPES:
@@ -869,6 +913,9 @@ class Enum:
 
 def _domain_check(check: Check | str) -> Check:
     """A domain CHECK with its subject spelled ``value`` (PostgreSQL's keyword, any case, unquoted)."""
+    import sqlglot
+    from sqlglot import exp
+
     ck = check if isinstance(check, Check) else Check(check)
     tree = sqlglot.parse_one(ck.expression)
     for col in tree.find_all(exp.Column):
@@ -1047,6 +1094,9 @@ def position(value: object, where: str | None = None) -> tuple[int, int]:
 
 def _parse_query(query: str, dialect: str | None) -> exp.Expression:
     """The sqlglot tree of a view's query in its dialect (one SELECT-like statement)."""
+    import sqlglot
+    from sqlglot import exp
+
     from .types import _SQLGLOT_DIALECT
 
     read = _SQLGLOT_DIALECT.get(dialect or "", None)
@@ -1063,6 +1113,8 @@ def query_tables(tree: exp.Expression) -> tuple[str, ...]:
     >>> query_tables(sqlglot.parse_one("WITH x AS (SELECT 1) SELECT * FROM sales.orders JOIN x ON 1 = 1"))
     ('sales.orders',)
     """
+    from sqlglot import exp
+
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     seen: dict[str, None] = {}
     for table in tree.find_all(exp.Table):
@@ -1115,6 +1167,8 @@ class View:
         return qualify(self.schema, self.name)
 
     def __post_init__(self) -> None:
+        from sqlglot import exp
+
         set_ = object.__setattr__
         _check_name("view", self.name)
         if self.check_option is not None:
@@ -1152,6 +1206,8 @@ class View:
         return _view_tree(self.query, self.dialect)
 
     def _meaning(self) -> tuple[Any, ...]:
+        from sqlglot import exp
+
         from ..ddl.sqltext import query_meaning
         from .types import _SQLGLOT_DIALECT
 
@@ -1177,6 +1233,8 @@ class View:
 
 @cache
 def _view_tree(query: str, dialect: str | None) -> exp.Expression | None:
+    import sqlglot
+
     try:
         return _parse_query(query, dialect)
     except ModelError as e:
