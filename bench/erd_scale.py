@@ -10,6 +10,10 @@ tables an overview: key columns only): ``dbmodel erd FILE -o out.svg`` as a new 
 CPU, ``dot`` child included), ``dot -Tsvg`` alone on the DOT that command draws (``-o out.dot``), and
 the kit's share = the command's CPU minus ``dot``'s. Medians of ``--runs`` after a warm-up.
 
+Each drawing twice: cold (``--no-cache``: the file parsed and the DOT built in the process, as after
+an edit of the file) and warm (the same file again: the DOT source and the schema come from the
+cache of dbmodel_kit.cli.spec_cache, in a fresh directory of this run, filled by the warm-up).
+
 Targets (issue 18): kit time <= 50% of ``dot``'s own time at 300 tables; the whole command <= 1.5x
 ``dot`` alone.
 """
@@ -54,23 +58,26 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     tmp = Path(tempfile.mkdtemp())
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "DBMODEL_CACHE")}
+    env["DBMODEL_CACHE_DIR"] = str(tmp / "cache")
     load0 = os.getloadavg()[0]
     rows = []
     for label, path in inputs(tmp):
         for drawing, flags in (("full (`--full`)", ["--full"]), ("default (overview)", [])):
             cli = [str(BIN / "dbmodel"), "erd", str(path), *flags]
-            wall, cpu = timed([*cli, "-o", str(tmp / "out.svg")], args.runs, env)
             timed([*cli, "-o", str(tmp / "out.dot")], 1, env)
             dot = ["dot", "-Tsvg", str(tmp / "out.dot"), "-o", str(tmp / "dot.svg")]
             dot_wall, dot_cpu = timed(dot, args.runs, env)
-            kit = cpu - dot_cpu
-            share = "met" if kit <= 0.5 * dot_cpu else "**not met**"
-            ratio = "met" if cpu <= 1.5 * dot_cpu else "**not met**"
-            rows.append(f"| {label} | {drawing} | {wall:.2f} ({cpu:.2f}) | {dot_wall:.2f} ({dot_cpu:.2f}) | "
-                        f"{kit:.2f} = {kit / dot_cpu:.0%} of dot: {share} | {cpu / dot_cpu:.1f}x: {ratio} |")
-            print(rows[-1], flush=True)
+            for cache, extra in (("cold", ["--no-cache"]), ("warm", [])):
+                wall, cpu = timed([*cli, *extra, "-o", str(tmp / "out.svg")], args.runs, env)
+                kit = cpu - dot_cpu
+                share = "met" if kit <= 0.5 * dot_cpu else "**not met**"
+                ratio = "met" if cpu <= 1.5 * dot_cpu else "**not met**"
+                rows.append(f"| {label} | {drawing} | {cache} | {wall:.2f} ({cpu:.2f}) | "
+                            f"{dot_wall:.2f} ({dot_cpu:.2f}) | {kit:.2f} = {kit / dot_cpu:.0%} of dot: {share} | "
+                            f"{cpu / dot_cpu:.1f}x: {ratio} |")
+                print(rows[-1], flush=True)
     load1 = os.getloadavg()[0]
     body = "\n".join([
         "## ERD at scale: `dbmodel erd` beside `dot` alone",
@@ -84,13 +91,20 @@ def main(argv: list[str]) -> int:
         "Targets: kit <= 50% of `dot`'s time and the whole command <= 1.5x `dot` alone at 300 tables, judged on "
         "CPU time (the machine is shared).",
         "",
-        "| schema | drawing | `dbmodel erd` s (CPU) | `dot` alone s (CPU) | kit CPU s | command / dot |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "Cold: `--no-cache`, everything done in the process (the case after each edit of the file). Warm: the same "
+        "file again; the command finds the DOT source it built last time in its cache (keyed by the file's bytes, "
+        "every drawing option and the kit's version and sources; see `dbmodel_kit/cli/spec_cache.py`) and only "
+        "starts Python, checks the file's hash and runs `dot`. A changed option with an unchanged file reads the "
+        "parsed schema from the cache and builds the DOT (between the two).",
+        "",
+        "| schema | drawing | cache | `dbmodel erd` s (CPU) | `dot` alone s (CPU) | kit CPU s | command / dot |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
         *rows,
         "",
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, load average "
         f"{load0:.1f} before and {load1:.1f} after.",
-        f"Command: `.venv/bin/python bench/erd_scale.py --runs {args.runs}`",
+        f"Command: `{f'nice -n {os.nice(0)} ' if os.nice(0) else ''}.venv/bin/python bench/erd_scale.py "
+        f"--runs {args.runs}`",
     ])
     if not args.no_write:
         from _doc import write_section

@@ -4,20 +4,31 @@ The output file's extension picks the format (SVG, PNG, PDF and DOT through Grap
 Mermaid text; ``.md`` Mermaid in a Markdown fence; ``.dbml`` the whole schema as DBML for
 dbdiagram.io). Without ``-o`` the DOT source (or with ``--format mmd`` the Mermaid text) goes to
 standard output.
+
+The DOT source, with the lines the command prints before it (SQL import notes, the overview
+note), is kept in the cache of :mod:`.spec_cache`, keyed by the bytes of SPEC (and of
+``--compare``'s file) and every drawing option: run again on an unchanged input, the command
+reads neither the schema nor builds the DOT, and only Graphviz works (``--no-cache`` or
+``DBMODEL_CACHE=off``: everything afresh). Within it, the parsed schema has an entry of its own,
+so changing an option re-reads nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..erd import render, save, to_mermaid
-from ..erd.dot import ENGINES, SIDES
+from ..erd.graphviz_run import ENGINES, SIDES
 from ..erd.theme import THEMES
 from ..errors import ModelError
-from ..model.schema import Schema
-from .schema_cmds import DIALECT_CHOICES, load_spec
+from ..urls import is_url
+from .schema_cmds import DIALECT_CHOICES, load_spec_lines
+
+if TYPE_CHECKING:
+    from ..model.schema import Schema
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,10 +85,67 @@ def overview_note(drawn: int, clusters: bool | None) -> str:
             "(--full draws every column, --focus TABLE one area)")
 
 
+#: Output suffixes Graphviz writes, and the format of each (the others, Mermaid and DBML, are
+#: written by :func:`dbmodel_kit.erd.save`).
+GRAPHVIZ_SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+#: Arguments that do not change the DOT source (where and how it is written).
+_NOT_DRAWING = frozenset({"func", "output", "format", "no_cache", "command"})
+
+
 def run(args: argparse.Namespace) -> int:
     cache = not args.no_cache
-    schema = load_spec(args.spec, args.from_dialect, cache=cache)
-    old = load_spec(args.compare, args.from_dialect, cache=cache) if args.compare else None
+    to_stdout = args.output in (None, "-")
+    if to_stdout:
+        fmt = "dot" if args.format == "dot" else None
+    else:
+        fmt = GRAPHVIZ_SUFFIXES.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        return _run_text(args, cache, to_stdout)
+    (source, engine, no_op), lines = _dot_source(args, cache)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if fmt == "dot":
+        out = source.encode("utf-8")
+    else:
+        from ..erd.graphviz_run import GraphvizWarning, layout
+
+        out, problems = layout(source, fmt, engine, no_op)
+        for line in problems:
+            warnings.warn(f"Graphviz: {line}", GraphvizWarning, stacklevel=2)
+    if to_stdout:
+        sys.stdout.write(out.decode("utf-8"))
+        sys.stdout.flush()
+        return 0
+    _write(Path(args.output), out, args.output)
+    return 0
+
+
+def _dot_source(args: argparse.Namespace, cache: bool) -> tuple[tuple[str, str, int | None], list[str]]:
+    """``((DOT source, engine, neato -n level), lines to print first)`` for the drawing ``args``
+    ask for: from the cache when the input files and the options are as before."""
+
+    def make() -> tuple[tuple[str, str, int | None], list[str]]:
+        from ..erd.render import _cached_layout
+
+        schema, options, drawing, lines = _inputs(args, cache)
+        return _cached_layout(schema, {**drawing, **options}), lines
+
+    specs = [args.spec, *([args.compare] if args.compare else [])]
+    if any(is_url(spec) for spec in specs):  # a live database: read each time
+        return make()
+    from .spec_cache import cached
+
+    how = ("erd", repr(sorted((k, v) for k, v in vars(args).items() if k not in _NOT_DRAWING)))
+    return cached([Path(spec) for spec in specs], how, make, use=cache)
+
+
+def _inputs(args: argparse.Namespace, cache: bool) -> tuple[Schema, dict[str, Any], dict[str, Any], list[str]]:
+    """The schema, the view and drawing options, and the lines to print (import notes, the overview note)."""
+    schema, lines = load_spec_lines(args.spec, args.from_dialect, cache=cache)
+    old = None
+    if args.compare:
+        old, more = load_spec_lines(args.compare, args.from_dialect, cache=cache)
+        lines = [*lines, *more]
     options = {"compare": old, "focus": args.focus, "depth": args.depth, "include": args.include,
                "exclude": args.exclude, "compact": args.compact, "collapse_m2m": not args.expand_m2m}
     drawing = {"theme": args.theme, "rankdir": args.rankdir, "engine": args.engine, "legend": args.legend,
@@ -87,13 +155,19 @@ def run(args: argparse.Namespace) -> int:
         options["compact"] = True
         note = overview_note(drawn, drawing["clusters"])
         drawing["graph_attr"] = {"label": note, "labelloc": "t", "labeljust": "l", "fontsize": "14"}
-        print(f"dbmodel erd: {note}", file=sys.stderr)
-    if args.output in (None, "-"):
-        if args.format == "mmd":
-            text = to_mermaid(schema, **options)
-        else:
-            text = render(schema, "dot", **drawing, **options).decode("utf-8")
-        sys.stdout.write(text)
+        lines = [*lines, f"dbmodel erd: {note}"]
+    return schema, options, drawing, lines
+
+
+def _run_text(args: argparse.Namespace, cache: bool, to_stdout: bool) -> int:
+    """Mermaid (to standard output or a .mmd/.md file) and DBML: written from the schema."""
+    from ..erd import save, to_mermaid
+
+    schema, options, drawing, lines = _inputs(args, cache)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if to_stdout:
+        sys.stdout.write(to_mermaid(schema, **options))
         sys.stdout.flush()
         return 0
     target = Path(args.output)
@@ -106,11 +180,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write(target: Path, data: bytes, shown: str) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as e:
+        raise ModelError(f"cannot write: {e.strerror or e}", where=shown) from None
+    print(f"wrote {shown}", file=sys.stderr)
+
+
 def _drawn(schema: Schema, args: argparse.Namespace) -> int:
     """How many tables the drawing shows (after --include and --exclude)."""
     if not (args.include or args.exclude):
         return len(schema.tables)
-    from ..erd import build_view
+    from ..erd.view import build_view
 
     view = build_view(schema, include=args.include, exclude=args.exclude, collapse_m2m=False)
     return sum(not n.stub for n in view.nodes)

@@ -16,12 +16,14 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING
 
 from ..errors import ModelError
 from ..inputs import read_text
-from ..model.schema import Schema
 from ..urls import is_url, parse_url, redact_url, scrub
+
+if TYPE_CHECKING:
+    from ..model.schema import Schema
 
 #: Dialect spellings accepted on the command line (the io layer maps them to sqlglot/SQLAlchemy).
 DIALECT_CHOICES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "duckdb")
@@ -192,8 +194,17 @@ def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False, c
     ``strict`` anything not kept) fail after every one is listed. ``cache``: a file read before
     with the same bytes comes from :mod:`.spec_cache` (its problems printed again).
     """
+    schema, lines = load_spec_lines(spec, from_dialect, strict, cache)
+    for line in lines:
+        print(line, file=sys.stderr)
+    return schema
+
+
+def load_spec_lines(spec: str, from_dialect: str = "postgres", strict: bool = False,
+                    cache: bool = False) -> tuple[Schema, list[str]]:
+    """:func:`load_spec`, with the lines to print about the import given back, not printed."""
     if is_url(spec):
-        return _reflect(spec)
+        return _reflect(spec), []
     path = Path(spec)
     fmt = FORMAT_OF_EXTENSION.get(path.suffix.lower())
     if fmt is None:
@@ -203,9 +214,6 @@ def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False, c
         raise ModelError("no such file" if not path.exists() else "not a file", where=spec)
     from .spec_cache import cached
 
-    # the printed lines name ``spec`` as given, so it is part of the key
-    how = (spec, fmt, from_dialect if fmt == "sql" else "", "strict" if strict else "")
-
     def read() -> tuple[Schema, list[str]]:
         schema, lines = _read_spec(spec, path, fmt, from_dialect, strict)
         if cache:  # what commands derive from SQL text, kept in the entry: a hit needs no SQL parser
@@ -214,10 +222,9 @@ def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False, c
                     check.columns  # noqa: B018  (fills the check's memo)
         return schema, lines
 
-    schema, lines = cached(path, how, read, use=cache)
-    for line in lines:
-        print(line, file=sys.stderr)
-    return cast(Schema, schema)
+    # the printed lines name ``spec`` as given, so it is part of the key
+    how = ("schema", spec, fmt, from_dialect if fmt == "sql" else "", "strict" if strict else "")
+    return cached([path], how, read, use=cache)
 
 
 def _read_spec(spec: str, path: Path, fmt: str, from_dialect: str, strict: bool) -> tuple[Schema, list[str]]:

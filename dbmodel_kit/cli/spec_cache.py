@@ -31,15 +31,16 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 #: Bumped when the layout of an entry changes.
 FORMAT = b"dbmodel-kit schema cache 1\n"
 #: Entries kept (least recently used removed first); a 300-table schema takes about 250 KB.
 MAX_ENTRIES = 64
 OFF = frozenset({"0", "off", "no", "false"})
+T = TypeVar("T")
 
 
 def enabled() -> bool:
@@ -88,7 +89,7 @@ def code_fingerprint() -> bytes:
 
 
 def entry_key(data: bytes, how: tuple[str, ...]) -> str:
-    """The entry's name for file contents ``data`` read as ``how`` says."""
+    """The entry's name for file contents ``data`` (or their digest) used as ``how`` says."""
     digest = hashlib.sha256(FORMAT + code_fingerprint())
     digest.update("\0".join(how).encode() + b"\0")
     digest.update(data)
@@ -151,18 +152,21 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def cached(path: Path, how: tuple[str, ...], make: Callable[[], tuple[Any, list[str]]],
-           use: bool = True) -> tuple[Any, list[str]]:
-    """``make()`` (a ``(value, stderr lines)`` pair) for the file at ``path`` read as ``how``
-    says, from the cache when the file's bytes were read that way before. Not cached: what
+def cached(paths: Sequence[Path], how: tuple[str, ...], make: Callable[[], tuple[T, list[str]]],
+           use: bool = True) -> tuple[T, list[str]]:
+    """``make()`` (a ``(value, stderr lines)`` pair) for the files at ``paths`` read as ``how``
+    says, from the cache when the files' bytes were read that way before. Not cached: what
     raised, and what issued a warning (a hit could not issue it again)."""
     if not (use and enabled()):
         return make()
+    digest = hashlib.sha256()
     try:
-        data = path.read_bytes()
+        for path in paths:
+            data = path.read_bytes()
+            digest.update(b"%d\0" % len(data) + data)
     except OSError:
         return make()  # reading reports the problem
-    key = entry_key(data, how)
+    key = entry_key(digest.digest(), how)
     hit = read(key)
     if isinstance(hit, tuple) and len(hit) == 2:
         return hit[0], list(hit[1])

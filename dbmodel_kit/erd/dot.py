@@ -32,20 +32,11 @@ from typing import Any
 from .._cache import IdentityCache
 from ..errors import ModelError
 from ..model.schema import Schema
+from .graphviz_run import ENGINES, SIDES  # noqa: F401  (ENGINES: the names dot.py always gave)
 from .notation import Badge
 from .theme import Theme
 from .theme import theme as get_theme
 from .view import Edge, Node, Row, View, build_view
-
-#: Which side of a row an edge leaves (child) and enters (parent), per rankdir: parents rank
-#: first, so with LR they sit to the left and the edge runs from the child's west side to the
-#: parent's east side. With TB/BT (parents above) no side suits every pair; edges still leave and
-#: enter rows sideways, because an edge that dot lets attach anywhere on a row's cell leaves it
-#: through the rows above or below, and the eye can no longer tell which row it belongs to.
-SIDES: dict[str, tuple[str, str]] = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("w", "e"), "BT": ("w", "e")}
-
-#: Graphviz layout engines the ERD accepts (ports and HTML labels work in each).
-ENGINES = ("dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage")
 
 _EDGE_LINES = IdentityCache()  # an edge's DOT line, per theme and sides (edges are reused per table value)
 _HTML = IdentityCache()  # a node's label, per theme and enum values (nodes are reused per table value)

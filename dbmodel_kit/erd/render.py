@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import subprocess
-import sys
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -22,29 +20,13 @@ from typing import Any, cast
 
 from ..errors import ModelError
 from ..model.schema import Schema
-from .dot import ENGINES, SIDES, dot_and_view, layout_mode, node_id, to_dot
+from .dot import dot_and_view, layout_mode, node_id, to_dot
+from .graphviz_run import ENGINES, SIDES, GraphvizNotFound, GraphvizWarning, layout
 from .mermaid import to_mermaid
 from .theme import theme as get_theme
 from .view import View
 
 FORMATS = ("svg", "png", "pdf", "dot")
-
-INSTALL_HINT = (
-    "the Graphviz 'dot' program is not installed (or not on PATH), and the ERD needs it to lay out "
-    "the drawing. Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
-    "`sudo dnf install graphviz` (Fedora), `brew install graphviz` (macOS), "
-    "`conda install -c conda-forge graphviz` (conda), or see https://graphviz.org/download/. "
-    "Without it, to_dot() and to_mermaid() still work."
-)
-
-
-class GraphvizNotFound(ModelError):
-    """The ``dot`` executable is missing; the message says how to install it."""
-
-
-class GraphvizWarning(UserWarning):
-    """Graphviz printed a warning while laying out an ERD."""
-
 
 class _LRU:
     """A small least-recently-used cache (``functools.lru_cache`` cannot key on keyword
@@ -215,41 +197,6 @@ def _spiral(x: float, y: float, rings: int = 200) -> Iterator[tuple[float, float
         ring.sort(key=lambda p: (p[0] * p[0] + p[1] * p[1], p))
         for i, j in ring:
             yield x + i * _STEP, y + j * _STEP
-
-
-def layout(source: str, format: str = "svg", engine: str = "dot",
-           neato_no_op: int | None = None) -> tuple[bytes, list[str]]:
-    """Run Graphviz on DOT ``source``: ``(output bytes, warning lines)``. Not cached.
-    ``neato_no_op``: ``neato -n`` level (2: every node's ``pos`` is final; only edges are routed).
-
-    ``dot -K<engine> -T<format>`` runs as a child process, as the ``graphviz`` package would run it,
-    without importing that package (20 ms of a ``dbmodel erd`` process's start; issue 18)."""
-    cmd = ["dot", f"-K{engine}", f"-T{format}"]
-    if neato_no_op:
-        cmd.append(f"-n{neato_no_op:d}")
-    try:
-        done = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False,
-                              startupinfo=_startupinfo())
-    except FileNotFoundError:
-        raise GraphvizNotFound(INSTALL_HINT) from None
-    except OSError as e:
-        raise ModelError(f"cannot run Graphviz's dot: {e.strerror or e}") from None
-    detail = done.stderr.decode("utf-8", "replace")
-    if done.returncode:
-        detail = detail.strip() or f"dot exited with {done.returncode}"
-        raise ModelError(f"Graphviz failed to lay out the ERD: {detail}")
-    lines = [line for line in detail.splitlines() if line.strip()]
-    return done.stdout, lines
-
-
-def _startupinfo() -> Any:
-    """On Windows, no console window flashing up for each run (as the ``graphviz`` package does)."""
-    if sys.platform != "win32" or not hasattr(subprocess, "STARTUPINFO"):
-        return None
-    info = subprocess.STARTUPINFO()  # type: ignore[attr-defined]
-    info.dwFlags |= subprocess.STARTF_USESHOWWINDOW  # type: ignore[attr-defined]
-    info.wShowWindow = subprocess.SW_HIDE  # type: ignore[attr-defined]
-    return info
 
 
 def render(schema: Schema, format: str = "svg", **options: Any) -> bytes:
