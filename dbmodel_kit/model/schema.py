@@ -1110,6 +1110,7 @@ def query_tables(tree: exp.Expression) -> tuple[str, ...]:
     """Keys of the tables and views a query reads (common table expressions left out), in
     first-use order.
 
+    >>> import sqlglot
     >>> query_tables(sqlglot.parse_one("WITH x AS (SELECT 1) SELECT * FROM sales.orders JOIN x ON 1 = 1"))
     ('sales.orders',)
     """
