@@ -46,9 +46,10 @@ def or_none(value: Any) -> Any:
 
 
 class Style(anywidget.AnyWidget):
-    """Loads ``static/panels.css`` into the page (once, however many panels show it); draws nothing."""
+    """Loads ``static/panels.css`` into the page (once, however many panels show it) and
+    ``static/panels.js``, which sends a :class:`FormButton`'s click with its form; draws nothing."""
 
-    _esm = "export default { render({ el }) { el.style.display = 'none'; } };"
+    _esm = STATIC / "panels.js"
     _css = STATIC / "panels.css"
 
 
@@ -94,11 +95,94 @@ class Feedback(w.HTML):
         self.value = ""
 
 
-def button(description: str, css: str, *, style: str = "", tooltip: str = "", icon: str = "") -> w.Button:
+#: The widgets a person fills in, and the synced key that holds what they chose (what a
+#: :class:`FormButton` carries with its click).
+FIELD_TYPES: tuple[tuple[type, str], ...] = (
+    (w.widgets.widget_selection._Selection, "index"),  # Dropdown, Select, ToggleButtons, RadioButtons
+    (w.widgets.widget_selection._MultipleSelection, "index"),
+    (w.Text, "value"),  # Combobox and Password too
+    (w.Textarea, "value"),
+    (w.Checkbox, "value"),
+    (w.ToggleButton, "value"),
+    (w.TagsInput, "value"),
+    (w.IntText, "value"),
+    (w.BoundedIntText, "value"),
+    (w.FloatText, "value"),
+    (w.BoundedFloatText, "value"),
+)
+
+
+def field_key(widget: w.Widget) -> str | None:
+    """The synced key of a field (:data:`FIELD_TYPES`), or None for a widget that is not one."""
+    return next((key for kind, key in FIELD_TYPES if isinstance(widget, kind)), None)
+
+
+def _descendants(root: w.Widget) -> Iterator[w.Widget]:
+    yield root
+    for child in getattr(root, "children", ()) or ():
+        yield from _descendants(child)
+
+
+def form_fields(root: w.Widget) -> list[w.Widget]:
+    """The fields (:data:`FIELD_TYPES`) inside ``root``, in the order they are shown."""
+    return [x for x in _descendants(root) if field_key(x) is not None]
+
+
+def _buttons(root: w.Widget) -> list[FormButton]:
+    return [x for x in _descendants(root) if isinstance(x, FormButton)]
+
+
+class FormButton(w.Button):
+    """A button whose click carries, from the page, the current value of the fields it lists.
+
+    ``form_fields`` holds ``[widget, key]`` pairs (the key is the synced trait the page changes:
+    ``value``, or a selection's ``index``). ``static/panels.js`` sends the click
+    as ``{"event": "click", "state": [[model_id, key, value, labels?], ...]}``; here each listed
+    field is set from it, then the click handlers run. So a handler reads what the person saw when
+    they clicked, even when the field's own update is still held in the page (ipywidgets sends a
+    field's next update only once the kernel is done with its last one) or handled on another
+    kernel thread after the click (comms over subshells). A selection's index counts only if the
+    page showed the options the kernel has (else the kernel's value stays). Without the page script
+    (a bare ``{"event": "click"}``), it is an ordinary button.
+    """
+
+    form_fields: traitlets.List[list[Any]] = traitlets.List().tag(sync=True, **w.widget_serialization)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("dbm-form-button")
+        self.add_class(f"dbm-model-{self.model_id}")
+
+    def _handle_button_msg(self, _widget: Any, content: dict[str, Any], buffers: Any) -> None:
+        if content.get("event") == "click":
+            self.apply_state(content.get("state") or [])
+        super()._handle_button_msg(_widget, content, buffers)
+
+    def apply_state(self, state: Sequence[Any]) -> None:
+        """Set the listed fields from a click's ``state`` (entries for unlisted widgets are ignored)."""
+        listed = {(f.model_id, key): f for f, key in self.form_fields}
+        for entry in state:
+            if not isinstance(entry, list | tuple) or len(entry) < 3:
+                continue
+            field = listed.get((entry[0], entry[1]))
+            if field is None:
+                continue
+            key, value = entry[1], entry[2]
+            if key == "index" and (len(entry) < 4 or entry[3] is None
+                                   or list(entry[3]) != list(field._options_labels)):
+                continue  # the page showed other options: its index would pick something else
+            try:
+                field.set_state({key: value})
+            except (traitlets.TraitError, TypeError, ValueError):
+                continue  # a value the kernel's field no longer takes: keep the kernel's
+
+
+def button(description: str, css: str, *, style: str = "", tooltip: str = "", icon: str = "") -> FormButton:
     """A button carrying a stable CSS class (``css``), which the browser test uses as a selector; as
-    wide as its label (never cut), wrapping to the next line of its row when there is no room."""
-    b = w.Button(description=description, button_style=style, tooltip=tooltip or description, icon=icon,
-                 layout=w.Layout(width="auto", flex="0 0 auto"))
+    wide as its label (never cut), wrapping to the next line of its row when there is no room. It is a
+    :class:`FormButton`: a panel lists its fields on it, so its click carries them."""
+    b = FormButton(description=description, button_style=style, tooltip=tooltip or description, icon=icon,
+                   layout=w.Layout(width="auto", flex="0 0 auto"))
     b.add_class(css)
     b.add_class("dbm-button")
     return b
@@ -125,7 +209,15 @@ class Panel:
         self.widget.add_class(f"dbm-panel-{type(self).__name__.lower()}")
         self._unsubscribe: Callable[[], None] | None = model.subscribe(self._on_change)
         self.selection.observe(self._on_select, names=["table"])
+        self.wire_form_buttons()
         self.refresh()
+
+    def wire_form_buttons(self) -> None:
+        """List the panel's fields on each of its form buttons, so a click carries them (see
+        :class:`FormButton`); again after a panel adds or replaces children."""
+        pairs = [[f, field_key(f)] for f in form_fields(self.widget)]
+        for b in _buttons(self.widget):
+            b.form_fields = pairs
 
     # -- subclasses fill these in ----------------------------------------------------------
     def build(self) -> list[w.Widget]:  # pragma: no cover - abstract
