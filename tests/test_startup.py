@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -238,3 +239,45 @@ def test_lint_word_lists_are_read_from_a_new_interpreter() -> None:
         assert "pivot_wider" not in _words.current()[0]
     finally:
         RESERVED_WORDS.discard("pivot_wider")
+
+
+ERD_AGAIN_PROBE = r"""
+import contextlib, io, json, sys
+from dbmodel_kit.cli import main
+with contextlib.redirect_stderr(io.StringIO()):
+    code = main(json.loads(sys.argv[1]))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_erd_again_on_an_unchanged_file_only_lays_out(tmp_path: Path) -> None:
+    """``dbmodel erd`` run again on the same file with the same options takes the DOT source from its
+    cache: the second process imports neither the model, the DOT builder, sqlglot nor PyYAML, and
+    writes the same SVG."""
+    env = {**os.environ, "DBMODEL_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("DBMODEL_CACHE", None)
+    seen = []
+    for run in ("first", "again"):
+        argv = ["erd", str(SHOP), "--theme", "dark", "-o", str(tmp_path / f"{run}.svg")]
+        done = subprocess.run([sys.executable, "-c", ERD_AGAIN_PROBE, json.dumps(argv)], capture_output=True,
+                              text=True, cwd=ROOT, env=env, check=True)
+        seen.append(json.loads(done.stdout))
+    assert [s["code"] for s in seen] == [0, 0]
+    assert "dbmodel_kit.model.schema" in seen[0]["modules"]
+    loaded = [m for m in seen[1]["modules"] if m.split(".")[0] in ("sqlglot", "yaml", "graphviz", "sqlalchemy")
+              or m.startswith(("dbmodel_kit.model", "dbmodel_kit.erd.dot", "dbmodel_kit.erd.view"))]
+    assert not loaded, loaded
+    assert (tmp_path / "again.svg").read_bytes() == (tmp_path / "first.svg").read_bytes()
+
+
+def test_the_erd_package_exports_its_functions_whatever_was_imported_first() -> None:
+    """``dbmodel_kit.erd`` loads most of its modules when first asked for a name; importing one of its
+    modules first (``dbmodel_kit.erd.render``, named like the function) changes none of its names."""
+    code = ("import importlib, sys\n"
+            "for m in ('render', 'dot', 'view', 'mermaid', 'changes', 'notation', 'theme', 'graphviz_run'):\n"
+            "    importlib.import_module('dbmodel_kit.erd.' + m)\n"
+            "import dbmodel_kit.erd as erd\n"
+            "bad = [n for n in erd.__all__ if type(getattr(erd, n)).__name__ == 'module']\n"
+            "print(bad, callable(erd.render), callable(erd.to_dot), erd.render.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["[]", "True", "True", "dbmodel_kit.erd.render"]

@@ -104,19 +104,23 @@ def run(args: argparse.Namespace) -> int:
     (source, engine, no_op), lines = _dot_source(args, cache)
     for line in lines:
         print(line, file=sys.stderr)
-    if fmt == "dot":
-        out = source.encode("utf-8")
-    else:
-        from ..erd.graphviz_run import GraphvizWarning, layout
-
-        out, problems = layout(source, fmt, engine, no_op)
-        for line in problems:
-            warnings.warn(f"Graphviz: {line}", GraphvizWarning, stacklevel=2)
     if to_stdout:
-        sys.stdout.write(out.decode("utf-8"))
+        sys.stdout.write(source)
         sys.stdout.flush()
         return 0
-    _write(Path(args.output), out, args.output)
+    target = Path(args.output)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "dot":
+            target.write_bytes(source.encode("utf-8"))
+        else:
+            from ..erd.graphviz_run import GraphvizWarning, layout_to_file
+
+            for line in layout_to_file(source, target, fmt, engine, no_op):
+                warnings.warn(f"Graphviz: {line}", GraphvizWarning, stacklevel=2)
+    except OSError as e:
+        raise ModelError(f"cannot write: {e.strerror or e}", where=args.output) from None
+    print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
@@ -178,15 +182,6 @@ def _run_text(args: argparse.Namespace, cache: bool, to_stdout: bool) -> int:
         raise ModelError(f"cannot write: {e.strerror or e}", where=args.output) from None
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
-
-
-def _write(target: Path, data: bytes, shown: str) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    except OSError as e:
-        raise ModelError(f"cannot write: {e.strerror or e}", where=shown) from None
-    print(f"wrote {shown}", file=sys.stderr)
 
 
 def _drawn(schema: Schema, args: argparse.Namespace) -> int:

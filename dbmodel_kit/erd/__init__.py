@@ -19,30 +19,28 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Light modules (no model, no DOT builder), imported now: ``render`` must be bound to the function
+# here, after its module is imported, or a later ``import dbmodel_kit.erd.render`` would leave the
+# package's ``render`` naming the module.
+from .graphviz_run import INSTALL_HINT, GraphvizNotFound, GraphvizWarning, layout
+from .render import ERD, cache_info, cached_dot, clear_cache, render, render_svg, save, svg_html
+from .theme import THEMES, Theme
+
 if TYPE_CHECKING:
     from .changes import Changes, compute_changes
     from .dot import dot_from_view, node_id, to_dot
-    from .graphviz_run import INSTALL_HINT, GraphvizNotFound, GraphvizWarning, layout
     from .mermaid import to_mermaid
     from .notation import ARROWS, cardinality, column_badges, is_identifying, is_junction
-    from .render import ERD, cache_info, cached_dot, clear_cache, render, render_svg, save, svg_html
-    from .theme import THEMES, Theme
     from .view import View, build_view
 
-#: Each exported name and the module it comes from, imported when first asked for (PEP 562): a
-#: command that only lays out DOT it already has (``dbmodel erd`` on an unchanged input) imports
-#: :mod:`.graphviz_run` alone, not the model and the DOT builder.
+#: The other exported names and the module each comes from, imported when first asked for (PEP
+#: 562): ``dbmodel erd`` with DOT from its cache lays it out without the model and the DOT builder.
 _HOME = {
     "Changes": "changes", "compute_changes": "changes",
     "dot_from_view": "dot", "node_id": "dot", "to_dot": "dot",
-    "INSTALL_HINT": "graphviz_run", "GraphvizNotFound": "graphviz_run", "GraphvizWarning": "graphviz_run",
-    "layout": "graphviz_run",
     "to_mermaid": "mermaid",
     "ARROWS": "notation", "cardinality": "notation", "column_badges": "notation", "is_identifying": "notation",
     "is_junction": "notation",
-    "ERD": "render", "cache_info": "render", "cached_dot": "render", "clear_cache": "render", "render": "render",
-    "render_svg": "render", "save": "render", "svg_html": "render",
-    "THEMES": "theme", "Theme": "theme",
     "View": "view", "build_view": "view",
 }
 

@@ -7,8 +7,12 @@ used: it ran the same command, and importing it cost 20 ms of the command's star
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
@@ -47,9 +51,38 @@ def layout(source: str, format: str = "svg", engine: str = "dot",
 
     ``dot -K<engine> -T<format>`` runs as a child process, as the ``graphviz`` package would run it,
     without importing that package (20 ms of a ``dbmodel erd`` process's start; issue 18)."""
+    done = _run(_command(format, engine, neato_no_op), source)
+    return done.stdout, _warnings(done)
+
+
+def layout_to_file(source: str, path: Path, format: str = "svg", engine: str = "dot",
+                   neato_no_op: int | None = None) -> list[str]:
+    """:func:`layout` with Graphviz writing the drawing into ``path`` itself (``-o``), so its
+    megabytes never pass through Python (10 ms of CPU for a 2.4 MB SVG); the warning lines. It
+    writes a temporary file beside ``path``, renamed into place: a failed run leaves ``path`` as it was."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        done = _run([*_command(format, engine, neato_no_op), "-o", tmp], source)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # as a file written by open() would be, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return _warnings(done)
+
+
+def _command(format: str, engine: str, neato_no_op: int | None) -> list[str]:
     cmd = ["dot", f"-K{engine}", f"-T{format}"]
     if neato_no_op:
         cmd.append(f"-n{neato_no_op:d}")
+    return cmd
+
+
+def _run(cmd: list[str], source: str) -> subprocess.CompletedProcess[bytes]:
     try:
         done = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False,
                               startupinfo=_startupinfo())
@@ -57,12 +90,14 @@ def layout(source: str, format: str = "svg", engine: str = "dot",
         raise GraphvizNotFound(INSTALL_HINT) from None
     except OSError as e:
         raise ModelError(f"cannot run Graphviz's dot: {e.strerror or e}") from None
-    detail = done.stderr.decode("utf-8", "replace")
     if done.returncode:
-        detail = detail.strip() or f"dot exited with {done.returncode}"
+        detail = done.stderr.decode("utf-8", "replace").strip() or f"dot exited with {done.returncode}"
         raise ModelError(f"Graphviz failed to lay out the ERD: {detail}")
-    lines = [line for line in detail.splitlines() if line.strip()]
-    return done.stdout, lines
+    return done
+
+
+def _warnings(done: subprocess.CompletedProcess[bytes]) -> list[str]:
+    return [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
 
 
 def _startupinfo() -> Any:

@@ -16,15 +16,18 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ModelError
-from ..model.schema import Schema
-from .dot import dot_and_view, layout_mode, node_id, to_dot
 from .graphviz_run import ENGINES, SIDES, GraphvizNotFound, GraphvizWarning, layout
-from .mermaid import to_mermaid
 from .theme import theme as get_theme
-from .view import View
+
+if TYPE_CHECKING:
+    from ..model.schema import Schema
+    from .view import View
+
+# The model and the DOT builder are imported by the functions that draw, not here: this module is
+# what ``dbmodel_kit.erd`` imports first, and ``dbmodel erd`` given DOT from its cache needs neither.
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -121,6 +124,9 @@ def _cached_layout(schema: Schema, options: dict[str, Any]) -> tuple[str, str, i
     it was placed and routes the edges, after the unplaced ones got free places next to where
     ``neato`` would put them. A named engine lays out every table itself, places ignored.
     """
+    from ..model.schema import Schema
+    from .dot import dot_and_view, layout_mode, to_dot
+
     dot_options, engine = _split(options)
     compare = dot_options.get("compare")
     frozen = _freeze({**dot_options, "compare": _drawn(compare)} if isinstance(compare, Schema) else dot_options)
@@ -161,6 +167,8 @@ def _place_rest(source: str, view: View) -> dict[str, tuple[int, int]]:
     square spiral of 36-point steps around the suggestion, keeping 24 points clear). Graphviz's
     own overlap removal would move the pinned boxes too (checked on Graphviz 2.43 and 7).
     """
+    from .dot import node_id
+
     out, _ = layout(source, "json0", "neato")
     by_id = {node_id(n.name): n for n in view.nodes}
     boxes: dict[str, tuple[float, float, float, float]] = {}  # node name -> (x, y, half width, half height)
@@ -267,6 +275,8 @@ class ERD:
     """
 
     def __init__(self, schema: Any, *, mermaid: bool = True, **options: Any) -> None:
+        from ..model.schema import Schema
+
         if not isinstance(schema, Schema) and not isinstance(getattr(schema, "schema", None), Schema):
             raise ModelError(f"ERD needs a Schema or a Model, not {type(schema).__name__}")
         _split(options)
@@ -280,6 +290,8 @@ class ERD:
     @property
     def schema(self) -> Schema:
         """The schema drawn: the one given, or the model's current one."""
+        from ..model.schema import Schema
+
         source = self._source
         return source if isinstance(source, Schema) else source.schema
 
@@ -295,6 +307,8 @@ class ERD:
     def mermaid(self) -> str:
         opts = {k: v for k, v in self.options.items()
                 if k in ("compare", "focus", "depth", "include", "exclude", "compact", "collapse_m2m")}
+        from .mermaid import to_mermaid
+
         return to_mermaid(self.schema, **opts)
 
     def save(self, path: str | Path) -> Path:
