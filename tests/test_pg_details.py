@@ -525,7 +525,9 @@ def test_types_reflect_as_imported(postgres_url, how):
         apply(schema, postgres_url)
     with pytest.warns(ReflectionWarning) as caught:
         back = reflect(postgres_url)
-    assert sorted(str(w.message).split(": type ")[1].split()[0] for w in caught) == ["complex", "floatrange"]
+    # (pytest.warns records every warning, one of another kind raised meanwhile too)
+    assert sorted(str(w.message).split(": type ")[1].split()[0] for w in caught
+                  if issubclass(w.category, ReflectionWarning)) == ["complex", "floatrange"]
     assert diff(storable(schema, "postgresql"), back).describe() == []
     assert [o.kind for o in back.verbatim] == ["type", "type"]
 
@@ -634,10 +636,11 @@ def test_types_and_their_function_migrate_in_dependency_order(postgres_url):
 
 
 def test_type_changed_while_a_column_has_it_is_refused_by_name():
-    """A type whose definition changes is dropped and made again; while a column has it the
+    """A range type whose definition changes is dropped and made again (a composite type is altered:
+    tests/test_pg_keys_types.py); while a column has it, or a composite type a column has, the
     migration is refused naming both (PostgreSQL would refuse the DROP TYPE mid-migration)."""
     old = _types_function()
-    new = from_sql(TYPES_FUNCTION_DUMP.replace("label text", "label text,\n    note text"), dialect="postgres")
+    new = from_sql(TYPES_FUNCTION_DUMP.replace(",\n    subtype_diff = public.time_diff", ""), dialect="postgres")
     plan = diff(old, new)
     with pytest.raises(ModelError, match=r"type slot is dropped while column shift\.at still has it"):
         to_sql(plan, "postgresql")

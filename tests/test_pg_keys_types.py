@@ -11,6 +11,7 @@ with rows).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import pytest
@@ -26,7 +27,7 @@ from dbmodel_kit.migrate import diff
 from dbmodel_kit.migrate.apply import apply as apply_plan
 from dbmodel_kit.migrate.apply import verify
 from dbmodel_kit.migrate.emit import to_alembic, to_sql
-from dbmodel_kit.model import Column, DataType, ForeignKey, Schema, Table
+from dbmodel_kit.model import Schema
 from dbmodel_kit.model import ops as o
 
 DIALECTS = ("postgresql", "mysql", "sqlite", "duckdb")
@@ -161,3 +162,248 @@ def test_deferrable_primary_key_migrates_up_down_up(postgres_url):
     result = verify(diff(old, new), url=postgres_url)
     assert result.ok, str(result)
     assert "every seeded row is back unchanged" in str(result)
+
+
+# -- b. a range type's operator class and collation -------------------------------------------
+
+#: written by hand: unqualified names, no multirange_type_name (pg_dump writes every one of them out)
+RANGE_DUMP = """
+CREATE TYPE textrange AS RANGE (subtype = text, subtype_opclass = text_pattern_ops, collation = "C");
+CREATE TYPE coderange AS RANGE (subtype = varchar, collation = "C", multirange_type_name = code_spans);
+CREATE TABLE span (id integer PRIMARY KEY, words textrange, codes coderange);
+"""
+
+
+def _pg_dump(url: str) -> str:
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    out = subprocess.run(["pg_dump", "-s", "-h", u.host or "127.0.0.1", "-p", str(u.port or 5432),
+                          "-U", u.username or "postgres", u.database or ""],
+                         capture_output=True, text=True, check=True).stdout
+    return "\n".join(line for line in out.splitlines() if not line.startswith("\\"))  # psql's \restrict
+
+
+def test_range_options_import_and_meaning():
+    """The import keeps the statement; its meaning is the options (in any order, names qualified or
+    not, the default multirange name left out), so another operator class or collation differs."""
+    from dbmodel_kit.io.pg_objects import type_meaning
+
+    schema = from_sql(RANGE_DUMP)
+    assert [o.key for o in schema.verbatim] == ["textrange", "coderange"]
+    written = schema.object("type", "textrange", "postgresql").sql
+    catalog = ("CREATE TYPE public.textrange AS RANGE (\n    subtype = text,\n    multirange_type_name = "
+               "public.textmultirange,\n    subtype_opclass = pg_catalog.text_pattern_ops,\n    "
+               'collation = pg_catalog."C"\n)')
+    assert type_meaning("textrange", written) == type_meaning("textrange", catalog)
+    for other in (written.replace("text_pattern_ops", "text_ops"), written.replace('"C"', '"POSIX"'),
+                  written.replace(", collation = \"C\"", "")):
+        assert type_meaning("textrange", other) != type_meaning("textrange", written)
+    assert read_yaml(write_yaml(schema)) == schema
+
+
+@pytest.mark.parametrize("how", ["native", "kit", "pg_dump"])
+def test_range_options_reflect_as_imported(postgres_url, how):
+    """Reflection writes subtype_opclass and collation (where not the subtype's defaults) and the
+    multirange type: the hand-written types, applied by PostgreSQL or by the kit's DDL, come back
+    equal to the import, and pg_dump's spelling of them imports equal too. The collation is real:
+    under "C", 'B' sorts before 'a'."""
+    schema = from_sql(RANGE_DUMP)
+    if how == "kit":
+        apply(schema, postgres_url)
+    else:
+        _run(postgres_url, RANGE_DUMP)
+    with pytest.warns(ReflectionWarning):
+        back = reflect(postgres_url)
+    words = back.object("type", "textrange", "postgresql").sql
+    assert "subtype_opclass = pg_catalog.text_pattern_ops" in words
+    assert 'collation = pg_catalog."C"' in words
+    assert "multirange_type_name = code_spans" in back.object("type", "coderange", "postgresql").sql
+    assert back == storable(schema, "postgresql")
+    if how == "pg_dump":
+        assert diff(from_sql(_pg_dump(postgres_url)), back).describe() == []
+    with pytest.raises(sa.exc.DataError, match="range lower bound must be less than or equal"):
+        _run(postgres_url, "SELECT textrange('a', 'B')")
+
+
+# -- c. composite types: compared by meaning, altered in place ---------------------------------
+
+#: written by hand: aliases (float8, varchar), no schema, collation unqualified
+COMPOSITE_DUMP = """
+CREATE TYPE complex AS (r float8, i float8, tag varchar(20) COLLATE "C");
+CREATE TABLE point (id integer PRIMARY KEY, at complex);
+"""
+
+
+def test_composite_type_compares_by_meaning():
+    """Attribute types compare as format_type writes them and collations by name, so the hand-written
+    type equals the catalog's spelling; another attribute type, collation, name or order differs."""
+    from dbmodel_kit.io.pg_objects import type_meaning
+
+    written = from_sql(COMPOSITE_DUMP).object("type", "complex", "postgresql").sql
+    catalog = ("CREATE TYPE public.complex AS (\n    r double precision,\n    i double precision,\n"
+               '    tag character varying(20) COLLATE pg_catalog."C"\n)')
+    assert type_meaning("complex", written) == type_meaning("complex", catalog)
+    for other in (written.replace("i float8", "i real"), written.replace("varchar(20)", "varchar(30)"),
+                  written.replace(' COLLATE "C"', ""), written.replace("i float8", "j float8"),
+                  written.replace("r float8, i float8", "i float8, r float8")):
+        assert type_meaning("complex", other) != type_meaning("complex", written)
+
+
+@pytest.mark.parametrize("how", ["native", "kit", "pg_dump"])
+def test_composite_type_reflects_as_imported(postgres_url, how):
+    """The hand-written type, applied by PostgreSQL or by the kit, reflects equal to the import (and
+    pg_dump's spelling imports equal to the reflection)."""
+    schema = from_sql(COMPOSITE_DUMP)
+    if how == "kit":
+        apply(schema, postgres_url)
+    else:
+        _run(postgres_url, COMPOSITE_DUMP)
+    with pytest.warns(ReflectionWarning):
+        back = reflect(postgres_url)
+    assert back == storable(schema, "postgresql")
+    if how == "pg_dump":
+        assert diff(from_sql(_pg_dump(postgres_url)), back).describe() == []
+
+
+def _composite_change() -> tuple[Schema, Schema]:
+    """``tag`` (the last attribute) goes, ``j`` and ``note`` come at the end."""
+    old = from_sql(COMPOSITE_DUMP)
+    new = from_sql(COMPOSITE_DUMP.replace('tag varchar(20) COLLATE "C"', 'j integer, note text COLLATE "C"'))
+    return old, new
+
+
+def test_composite_type_change_golden(golden):
+    """A changed composite type is one ReplaceObject step written as ALTER TYPE ... DROP / ADD
+    ATTRIBUTE, its reverse the opposite actions; the Alembic revision runs them by op.execute (said in
+    a comment: Alembic has no ALTER TYPE); other engines leave the type out."""
+    old, new = _composite_change()
+    plan = diff(old, new)
+    assert [type(s.op).__name__ for s in plan.steps] == ["ReplaceObject"]
+    assert plan.reversibility == "lossy"  # tag's values go
+    sql = to_sql(plan, "postgresql")
+    golden("migrate/composite_type/postgresql.sql", _stable(sql))
+    assert "DROP TYPE" not in sql
+    down = to_sql(plan.reverse(), "postgresql")
+    assert "ALTER TYPE complex DROP ATTRIBUTE j;" in down
+    assert 'ALTER TYPE complex ADD ATTRIBUTE tag varchar(20) COLLATE "C";' in down
+    script = to_alembic(plan, revision="0001", date="2026-01-01 00:00:00")
+    compile(script, "composite_type.py", "exec")
+    golden("migrate/composite_type/alembic.py", _stable(script))
+    assert "# Alembic has no operation for ALTER TYPE" in script
+    assert "ALTER TYPE" not in to_sql(plan, "sqlite")
+    assert [type(s.op).__name__ for s in diff(new, old).steps] == ["ReplaceObject"]
+
+
+def _values(url: str) -> list[tuple]:
+    return _run(url, "SELECT id, (at).r, (at).i FROM point ORDER BY id")
+
+
+def test_composite_type_change_keeps_rows_up_down_up(postgres_url):
+    """On the server with rows in the column having the type: up, down, up; each time the database
+    reflects as the model and the values of the kept attributes are there."""
+    old, new = _composite_change()
+    plan = diff(old, new)
+    apply(old, postgres_url)
+    _run(postgres_url, "INSERT INTO point VALUES (1, ROW(1.5, 2.5, 'a')), (2, ROW(3, 4, 'b')), (3, NULL)")
+    rows = _values(postgres_url)
+    for step, model in ((plan, new), (plan.reverse(), old), (plan, new)):
+        apply_plan(step, postgres_url, record=False)
+        with pytest.warns(ReflectionWarning):
+            assert diff(storable(model, "postgresql"), reflect(postgres_url)).describe() == []
+        assert _values(postgres_url) == rows
+    _run(postgres_url, "UPDATE point SET at.j = 7, at.note = 'x' WHERE id = 1")
+    assert _run(postgres_url, "SELECT (at).j, (at).note FROM point WHERE id = 1") == [(7, "x")]
+
+
+UNUSED_DUMP = """
+CREATE TYPE pair AS (a integer, b text, c text);
+CREATE TABLE plain (id integer PRIMARY KEY);
+"""
+
+
+def test_composite_type_no_column_has_alters_types_and_order(postgres_url):
+    """While no column has the type, an attribute's type changes in place (ALTER ATTRIBUTE ... SET
+    DATA TYPE) and a new attribute in the middle is made by dropping and adding the ones after it;
+    up -> down -> up on the server, each reflecting as the model."""
+    old = from_sql(UNUSED_DUMP)
+    new = from_sql(UNUSED_DUMP.replace("a integer, b text", "a bigint, x date, b text"))
+    plan = diff(old, new)
+    sql = to_sql(plan, "postgresql")
+    assert "ALTER TYPE pair ALTER ATTRIBUTE a SET DATA TYPE bigint;" in sql
+    assert sql.index("DROP ATTRIBUTE b") < sql.index("DROP ATTRIBUTE c") < sql.index("ADD ATTRIBUTE x date") \
+        < sql.index("ADD ATTRIBUTE b text") < sql.index("ADD ATTRIBUTE c text")
+    apply(old, postgres_url)
+    for step, model in ((plan, new), (plan.reverse(), old), (plan, new)):
+        apply_plan(step, postgres_url, record=False)
+        assert diff(storable(model, "postgresql"), reflect(postgres_url)).describe() == []
+
+
+def test_composite_type_change_postgresql_cannot_keep_is_refused():
+    """While a column has the type (or a composite type that has it), an attribute changing type is
+    refused as PostgreSQL refuses it, and so is a kept attribute that would have to be dropped and
+    added again to take its place (its values would be lost); both name the column."""
+    old = from_sql(COMPOSITE_DUMP)
+    retyped = from_sql(COMPOSITE_DUMP.replace("i float8", "i numeric(10, 2)"))
+    with pytest.raises(ModelError, match=r"type complex: attribute i changes to numeric\(10, 2\), which PostgreSQL "
+                                         r"refuses while column point\.at has the type"):
+        to_sql(diff(old, retyped), "postgresql")
+    moved = from_sql(COMPOSITE_DUMP.replace("r float8, i float8", "r float8, z integer, i float8"))
+    with pytest.raises(ModelError, match=r"type complex: attribute i would be dropped and added again to take its "
+                                         r"new place .* losing its values in column point\.at"):
+        to_sql(diff(old, moved), "postgresql")
+    nested = "CREATE TYPE outer_t AS (inner_v complex);\n"
+    old = from_sql(COMPOSITE_DUMP.replace("CREATE TABLE point (id integer PRIMARY KEY, at complex)",
+                                          nested + "CREATE TABLE holder (id integer PRIMARY KEY, v outer_t)"))
+    new = from_sql(COMPOSITE_DUMP.replace("i float8", "i real").replace(
+        "CREATE TABLE point (id integer PRIMARY KEY, at complex)",
+        nested + "CREATE TABLE holder (id integer PRIMARY KEY, v outer_t)"))
+    with pytest.raises(ModelError, match=r"while column holder\.v has the type"):
+        to_sql(diff(old, new), "postgresql")
+
+
+_ENV = '''
+from alembic import context
+import sqlalchemy as sa
+
+url = context.config.get_main_option("sqlalchemy.url")
+engine = sa.create_engine(url)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+@pytest.mark.parametrize("case", ["deferrable_pk", "composite_type"])
+def test_alembic_revision_runs_on_postgresql(case, tmp_path, postgres_url):
+    """Alembic's own upgrade and downgrade run the revision (op.execute for what Alembic has no
+    operation for), with rows in the composite column; the database follows the model each way."""
+    from alembic import command
+    from alembic.config import Config
+
+    old, new = _pk_change() if case == "deferrable_pk" else _composite_change()
+    plan = diff(old, new)
+    (tmp_path / "mig" / "versions").mkdir(parents=True)
+    (tmp_path / "mig" / "env.py").write_text(_ENV)
+    (tmp_path / "mig" / "script.py.mako").write_text("")
+    (tmp_path / "mig" / "versions" / "0001_plan.py").write_text(to_alembic(plan, revision="0001"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(tmp_path / "mig"))
+    cfg.set_main_option("sqlalchemy.url", postgres_url)
+    apply(old, postgres_url)
+    if case == "composite_type":
+        _run(postgres_url, "INSERT INTO point VALUES (1, ROW(1.5, 2.5, 'a'))")
+    for run, model in ((command.upgrade, new), (command.downgrade, old)):
+        run(cfg, "head" if run is command.upgrade else "base")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReflectionWarning)
+            back = reflect(postgres_url)
+        back = replace(back, tables=tuple(t for t in back.tables if t.key != "alembic_version"))
+        assert diff(storable(model, "postgresql"), back).describe() == []
+        assert {t.key: t.primary_key_deferrable for t in back.tables} == \
+            {t.key: t.primary_key_deferrable for t in model.tables}
+    if case == "composite_type":
+        assert _values(postgres_url) == [(1, 1.5, 2.5)]

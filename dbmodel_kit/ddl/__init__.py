@@ -44,7 +44,6 @@ from ..model.schema import (
     Index,
     Schema,
     Table,
-    Unique,
     Verbatim,
     View,
     dependency_order,

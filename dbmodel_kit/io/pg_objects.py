@@ -534,6 +534,8 @@ def meaning(item: View | Verbatim) -> Any:
         what = grant_effect(item.sql)
     elif item.kind == "extension":
         what = None  # one extension of a name per database; its version is the server's
+    elif item.kind == "type":
+        what = type_meaning(item.name, item.sql)
     elif item.kind == "statement":
         what = re.sub(r"^alter table (?:if exists )?only ", "alter table ", _text_meaning(item.sql))
     elif item.kind == "trigger":
@@ -657,6 +659,180 @@ def type_uses(obj: Any, objects: Any) -> tuple[str, ...]:
 
 
 _COMPOSITE_HEAD = re.compile(r"\s*CREATE\s+TYPE\s+.+?\s+AS\b", re.I | re.S)
+
+
+# -- composite and range types: what a definition says ------------------------------------------
+
+_TYPE_BODY = re.compile(r"\s*CREATE\s+TYPE\s+(?P<name>.+?)\s+AS\s*(?P<range>RANGE\s*)?\(", re.I | re.S)
+_COLLATE = re.compile(r"\s+COLLATE\s+(?P<collation>\S.*?)\s*$", re.I | re.S)
+_TYPMOD = re.compile(r"\s*\(([^()]*)\)")
+
+
+@dataclass(frozen=True)
+class TypeAttribute:
+    """One attribute of a composite type: its name as PostgreSQL folds it, its type and collation
+    as written (None: the type's own collation)."""
+
+    name: str
+    type: str
+    collation: str | None = None
+
+    def meaning(self) -> tuple[str, str, str | None]:
+        return (self.name, attribute_type(self.type), _collation_key(self.collation))
+
+
+@dataclass(frozen=True)
+class TypeDefinition:
+    """What ``CREATE TYPE name AS (...)`` (``kind`` composite: ``attributes``) or ``AS RANGE (...)``
+    (``kind`` range: ``options``, keys in lower case, values as written) says."""
+
+    kind: str
+    attributes: tuple[TypeAttribute, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+
+
+def type_definition(sql: str) -> TypeDefinition | None:
+    """The parts of a composite or range type's statement (None when it is not one of those).
+
+    >>> type_definition('CREATE TYPE c AS (r float8, "Label" text COLLATE "C")').attributes[1]
+    TypeAttribute(name='Label', type='text', collation='"C"')
+    >>> type_definition('CREATE TYPE r AS RANGE (subtype = text, collation = pg_catalog."C")').options
+    (('subtype', 'text'), ('collation', 'pg_catalog."C"'))
+    """
+    m = _TYPE_BODY.match(sql)
+    rest = sql[m.end():].rstrip().rstrip(";").rstrip() if m else ""
+    if not m or not rest.endswith(")"):
+        return None
+    items = [p for p in split_args(rest[:-1]) if p]
+    if m.group("range"):
+        options = []
+        for item in items:
+            key, eq, value = item.partition("=")
+            if not eq:
+                return None
+            options.append((key.strip().lower(), " ".join(value.split())))
+        return TypeDefinition("range", options=tuple(options))
+    attributes = []
+    for item in items:
+        toks = tokens(item)
+        if len(toks) < 2:
+            return None
+        name = toks[0].text if toks[0].token_type == TokenType.IDENTIFIER else toks[0].text.lower()
+        body = item[toks[1].start:]
+        c = _COLLATE.search(body)
+        attributes.append(TypeAttribute(name, " ".join((body[:c.start()] if c else body).split()),
+                                        c.group("collation") if c else None))
+    return TypeDefinition("composite", attributes=tuple(attributes))
+
+
+def attribute_type(text: str) -> str:
+    """A column or attribute type as ``format_type`` writes it (aliases, case, ``pg_catalog.``/``public.``
+    and spacing aside), its type modifier kept: what a hand-written type and the catalog's compare by.
+
+    >>> attribute_type("NUMERIC(10,2)") == attribute_type("numeric(10, 2)")
+    True
+    >>> attribute_type("timestamp(3) without time zone") == attribute_type("TIMESTAMP(3)")
+    True
+    >>> attribute_type("char") == attribute_type("character(1)"), attribute_type("varchar(5)[]")
+    (True, 'character varying(5)[]')
+    """
+    mods = [re.sub(r"\s+", "", g) for g in _TYPMOD.findall(text)]
+    base = canonical_type(_TYPMOD.sub("", text))
+    array = ""
+    while base.endswith("[]"):
+        array, base = array + "[]", base[:-2]
+    if base == "character" and not mods:
+        mods = ["1"]  # char alone is char(1) (format_type says so); bpchar alone stays unlimited
+        if re.match(r"\s*(?:pg_catalog\s*\.\s*)?bpchar\b", text, re.I):
+            mods = []
+    return base + "".join(f"({m})" for m in mods) + array
+
+
+def _object_name(text: str | None) -> str | None:
+    """A collation, operator class, function or type name as the catalog compares it: ``pg_catalog.``
+    and ``public.`` left out, an unquoted name folded to lower case, a quoted one as written."""
+    if text is None:
+        return None
+    parts = [p for p in (_name_part(t) for t in tokens(text)) if p is not None]
+    if len(parts) > 1 and parts[0] in ("pg_catalog", DEFAULT_SCHEMA):
+        parts = parts[1:]
+    return ".".join(parts) if parts else " ".join(text.split()).lower()
+
+
+def _collation_key(text: str | None) -> str | None:
+    name = _object_name(text)
+    return None if name == "default" else name
+
+
+def _default_multirange(name: str) -> str:
+    """The multirange type PostgreSQL names for range type ``name`` when none is given
+    (makeMultirangeTypeName: ``range`` becomes ``multirange``, else ``_multirange`` is added)."""
+    return name.replace("range", "multirange", 1) if "range" in name else f"{name}_multirange"
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    """One ``ALTER TYPE`` action on a composite type: ``drop`` attribute ``name``, ``alter`` its type
+    (and collation) to ``attribute``'s, or ``add`` ``attribute`` at the end. ``moves``: an attribute
+    kept by the change but dropped and added again to keep the new order (PostgreSQL adds attributes
+    at the end only), its values lost in the rows of columns having the type."""
+
+    action: str
+    name: str
+    attribute: TypeAttribute | None = None
+    moves: bool = False
+
+
+def composite_changes(old_sql: str, new_sql: str) -> list[AttributeChange] | None:
+    """The ``ALTER TYPE`` actions that turn composite type ``old_sql`` into ``new_sql``, in the order
+    to run them (drops, then type changes, then additions at the end); None when either is not a
+    composite type. Attributes are matched by name (a renamed one is dropped and added); kept ones
+    that stand after the first place where the orders part are dropped and added again (``moves``).
+
+    >>> [(c.action, c.name, c.moves) for c in composite_changes("CREATE TYPE c AS (a int, b text, c text)",
+    ...                                                         "CREATE TYPE c AS (a bigint, x int, c text)")]
+    [('drop', 'b', False), ('drop', 'c', True), ('alter', 'a', False), ('add', 'x', False), ('add', 'c', True)]
+    """
+    old, new = type_definition(old_sql), type_definition(new_sql)
+    if old is None or new is None or old.kind != "composite" or new.kind != "composite":
+        return None
+    wanted = {a.name: a for a in new.attributes}
+    kept = [a for a in old.attributes if a.name in wanted]
+    same = 0
+    while same < min(len(kept), len(new.attributes)) and kept[same].name == new.attributes[same].name:
+        same += 1
+    moved = {a.name for a in kept[same:]}
+    out = [AttributeChange("drop", a.name, moves=a.name in moved) for a in old.attributes
+           if a.name not in wanted or a.name in moved]
+    out += [AttributeChange("alter", a.name, wanted[a.name]) for a in kept[:same]
+            if a.meaning() != wanted[a.name].meaning()]
+    out += [AttributeChange("add", a.name, a, moves=a.name in moved) for a in new.attributes[same:]]
+    return out
+
+
+def type_meaning(name: str, sql: str) -> Any:
+    """What a composite or range type ``name`` is, equal for the text a dump or a person wrote and
+    the text reflection writes: attribute types by :func:`attribute_type`, collations and functions by
+    name, ``pg_catalog.``/``public.`` aside, a range's options in any order, ``collation = default``
+    and the default ``multirange_type_name`` left out. Another statement: its words."""
+    definition = type_definition(sql)
+    if definition is None:
+        return _text_meaning(sql)
+    if definition.kind == "composite":
+        return ("composite", tuple(a.meaning() for a in definition.attributes))
+    options: dict[str, Any] = {}
+    for key, value in definition.options:
+        if key == "subtype":
+            options[key] = attribute_type(value)
+        elif key == "collation":
+            options[key] = _collation_key(value)
+        elif key == "multirange_type_name":
+            # (by its last part: format_type qualifies it only outside the search path)
+            given = _object_name(value) or ""
+            options[key] = None if given.rsplit(".", 1)[-1] == _default_multirange(name) else given
+        else:  # subtype_opclass, canonical, subtype_diff: names
+            options[key] = _object_name(value)
+    return ("range", frozenset((k, v) for k, v in options.items() if v is not None))
 
 
 _ZONED = re.compile(r"'(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2})(?::?(\d{2}))?'")

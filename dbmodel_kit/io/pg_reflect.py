@@ -93,7 +93,7 @@ def pg_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
         if kind == "a":
             definition = f"CREATE AGGREGATE {_quote(name)}({args}) ({agg})"
         objects.append(Verbatim(kind_name, sig, _PG, definition.strip(), comment=comment, schema=ns))
-    for name, attributes, subtype, diff, canonical, comment in rows(f"""
+    for name, attributes, subtype, multirange, opclass, collation, diff, canonical, comment in rows(f"""
             SELECT t.typname,
                    (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
                                       || CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
@@ -101,10 +101,21 @@ def pg_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
                                       E',\n    ' ORDER BY a.attnum)
                     FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
                     WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped),
-                   format_type(r.rngsubtype, NULL), nullif(r.rngsubdiff, 0)::regproc::text,
+                   format_type(r.rngsubtype, NULL),
+                   -- as pg_dump writes them: the multirange type, the operator class where it is not the
+                   -- subtype's default, the collation where it is not the subtype's own
+                   format_type(r.rngmultitypid, NULL),
+                   CASE WHEN NOT opc.opcdefault THEN quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname) END,
+                   CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
+                        THEN quote_ident(con.nspname) || '.' || quote_ident(co.collname) END,
+                   nullif(r.rngsubdiff, 0)::regproc::text,
                    nullif(r.rngcanonical, 0)::regproc::text, obj_description(t.oid, 'pg_type')
             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
             LEFT JOIN pg_class c ON c.oid = t.typrelid LEFT JOIN pg_range r ON r.rngtypid = t.oid
+            LEFT JOIN pg_type st ON st.oid = r.rngsubtype
+            LEFT JOIN pg_opclass opc ON opc.oid = r.rngsubopc LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+            LEFT JOIN pg_collation co ON co.oid = r.rngcollation
+            LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
             WHERE ((t.typtype = 'c' AND c.relkind = 'c') OR t.typtype = 'r') AND {nsp}
               AND {_NOT_EXTENSION.format(oid='t.oid')}
             ORDER BY t.oid"""):
@@ -112,8 +123,9 @@ def pg_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
         if subtype is None:
             body = f"AS (\n    {attributes or ''}\n)"
         else:
-            options = [f"subtype = {subtype}"] + [f"{k} = {v}" for k, v in (("canonical", canonical),
-                                                                              ("subtype_diff", diff)) if v]
+            options = [f"subtype = {subtype}"] + [f"{k} = {v}" for k, v in (
+                ("multirange_type_name", multirange), ("subtype_opclass", opclass), ("collation", collation),
+                ("canonical", canonical), ("subtype_diff", diff)) if v]
             body = "AS RANGE (\n    " + ",\n    ".join(options) + "\n)"
         objects.append(Verbatim("type", name, _PG, f"CREATE TYPE {_qualified(ns, name)} {body}", comment=comment,
                                 schema=ns))

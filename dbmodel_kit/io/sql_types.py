@@ -24,6 +24,7 @@ DataType('native(postgresql: int4range)')
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -267,6 +268,10 @@ def _known_name(name: str, params: list[Any], spelling: str, ctx: TypeRead, wher
 
 def _native(spelling: str, dialect: str, ctx: TypeRead, where: str) -> DataType:
     model = MODEL_DIALECT.get(dialect, dialect)
+    if model == "postgresql":
+        # a type of the default schema (pg_dump writes public.complex for a composite type's column)
+        # is the model's unnamed one, as the catalog names it (format_type: complex)
+        spelling = re.sub(r'^\s*(?:public|"public")\s*\.\s*', "", spelling)
     ctx.note(f"{where + ': ' if where else ''}type {spelling} has no logical equivalent; kept as written for {model} "
              "(DDL for another engine names the column)")
     try:

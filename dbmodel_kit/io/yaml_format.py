@@ -113,7 +113,8 @@ OBJECT_KEYS = ("kind", "name", "schema", "dialect", "depends_on", "comment", "sq
 SEQUENCE_KEYS = ("start", "increment", "min_value", "max_value", "cycle", "cache", "type", "owned_by", "comment")
 DOMAIN_KEYS = ("spec", "checks", "comment")
 TABLE_KEYS = ("comment", "group", "timestamps", "soft_delete", "audited", "position", "partition_by", "partition_of",
-              "partition_bound", "columns", "primary_key", "primary_key_deferrable", "foreign_keys", "uniques", "indexes", "checks")
+              "partition_bound", "columns", "primary_key", "primary_key_deferrable", "foreign_keys", "uniques",
+              "indexes", "checks")
 TABLE_TEXTS = ("comment", "group", "partition_by", "partition_of", "partition_bound")
 COLUMN_KEYS = ("spec", "comment", "hints")
 ENUM_KEYS = ("values", "comment")

@@ -148,8 +148,15 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
                 emit(o.AlterSequence(seq.key, **changes))
         if not ready:
             owners.append(o.AlterSequence(seq.key, owned_by=owner))
-    # 2b. new extensions, types kept as SQL (PostgreSQL's composite and range types) and what they
-    # use, each after what it depends on: a new table's column may have one
+    # 2b. composite types that change, altered in place (ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE:
+    # the rows of the columns having one stay); new extensions, types kept as SQL (PostgreSQL's
+    # composite and range types) and what they use, each after what it depends on: a new table's
+    # column may have one
+    for item in new.verbatim:
+        if running.has_object(item.kind, item.key, item.dialect):
+            current = running.object(item.kind, item.key, item.dialect)
+            if not same_object(current, item) and altered_in_place(current, item):
+                emit(o.ReplaceObject(item.kind, item.key, item, item.dialect))
     for item in before_tables(new):
         if not running.has_object(item.kind, item.key, item.dialect):
             before_x = new.verbatim[: next(i for i, x in enumerate(new.verbatim) if x is item)]
@@ -254,13 +261,27 @@ def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None =
     return plan
 
 
+def altered_in_place(old: View | Verbatim, new: View | Verbatim) -> bool:
+    """Whether ``old`` becomes ``new`` by altering it rather than dropping and making it again: a
+    PostgreSQL composite type (``ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE``; see
+    :func:`dbmodel_kit.io.pg_objects.composite_changes`)."""
+    if not (isinstance(old, Verbatim) and isinstance(new, Verbatim) and old.kind == new.kind == "type"
+            and old.dialect == new.dialect == "postgresql"):
+        return False
+    from ..io.pg_objects import composite_changes
+
+    return composite_changes(old.sql, new.sql) is not None
+
+
 def _objects_to_drop(mid: Schema, new: Schema) -> list[View | Verbatim]:
     """Views and objects that go or change, and everything that depends on them, dependants first."""
     def kept(item: View | Verbatim) -> bool:
         if isinstance(item, View):
             return new.has_view(item.key) and same_object(new.view(item.key), item)
-        return new.has_object(item.kind, item.key, item.dialect) and same_object(
-            new.object(item.kind, item.key, item.dialect), item)
+        if not new.has_object(item.kind, item.key, item.dialect):
+            return False
+        target = new.object(item.kind, item.key, item.dialect)
+        return same_object(target, item) or altered_in_place(item, target)
 
     items: list[View | Verbatim] = [*mid.views, *mid.verbatim]
     going = {id(x) for x in items if not kept(x)}

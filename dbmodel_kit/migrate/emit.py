@@ -552,7 +552,7 @@ def _set_pk(op: o.SetPrimaryKey, ctx: _Ctx) -> list[Any]:
         return out
     # DEFERRABLE as ddl built the key (where the engine has it): Alembic's op passes it to the constraint
     pk = ctx.after[op.table].primary_key
-    defer = {k: v for k, v in (("deferrable", pk.deferrable), ("initially", pk.initially)) if v}
+    defer: dict[str, Any] = {k: v for k, v in (("deferrable", pk.deferrable), ("initially", pk.initially)) if v}
     out.append(aops.CreatePrimaryKeyOp(_pk_name(ctx, op.table, after=True), op.table, list(op.columns), **defer))
     return out
 
@@ -1192,6 +1192,10 @@ def dependents_around(step: Step, dialect: Dialect) -> tuple[list[View | Verbati
         replaced = step.before.view(op.name)
     elif isinstance(op, o.ReplaceObject):
         replaced = step.before.object(op.kind, op.name, op.dialect)
+        from .diff import altered_in_place
+
+        if altered_in_place(replaced, op.object):  # ALTER TYPE: what uses the type stays
+            replaced = None
     if not isinstance(op, _RESHAPES) and not rebuild and replaced is None:
         return [], []
     if not step.before.views and not ((rebuild or replaced is not None) and step.before.verbatim):
@@ -1296,8 +1300,9 @@ def _drop_item(item: Any, schema: Schema, ctx: _Ctx) -> list[_Piece]:
                                                f"{prep.quote(m.group(1))}"))]
     if item.kind == "type" and (user := _type_user(schema, item, ctx.dialect)) is not None:
         raise ModelError(f"type {item.key} is dropped while column {user} still has it, which {ctx.dialect.name} "
-                         "refuses (a type whose definition changes is dropped and made again); change the column "
-                         "to another type first, or add the new definition as a new type")
+                         "refuses (a range type that changes is dropped and made again: ALTER TYPE changes only a "
+                         "composite type's attributes); change the column to another type first, or add the new "
+                         "definition as a new type")
     words, on_table = _DROPS.get(item.kind, ("", False))
     # PostgreSQL names a trigger per table: DROP TRIGGER t ON table
     on_table = on_table or (item.kind == "trigger" and ctx.dialect.name == "postgresql")
@@ -1317,7 +1322,13 @@ def _drop_item(item: Any, schema: Schema, ctx: _Ctx) -> list[_Piece]:
 
 def _type_user(schema: Schema, item: Verbatim, d: Dialect) -> str | None:
     """``table.column`` of the first column of ``schema`` whose type on ``d`` is the type ``item``
-    (its spelling there, an array of it too, names it), or None."""
+    (its spelling there, an array of it too, names it), or has a composite type one of whose
+    attributes has it (PostgreSQL looks through them too), or None."""
+    for outer in schema.verbatim:
+        if outer.kind == "type" and outer is not item and item.key in outer.depends_on:
+            user = _type_user(schema, outer, d)
+            if user is not None:
+                return user
     wanted = item.name.lower()
     for t in schema.tables:
         for c in t.columns:
@@ -1377,7 +1388,51 @@ def _drop_object(op: o.DropObject, ctx: _Ctx) -> list[Any]:
 
 def _replace_object(op: o.ReplaceObject, ctx: _Ctx) -> list[Any]:
     old = ctx.step.before.object(op.kind, op.name, op.dialect)
+    from .diff import altered_in_place
+
+    if altered_in_place(old, op.object):
+        return _alter_type(old, op.object, ctx)
     return [p.payload for p in (*_drop_item(old, ctx.step.before, ctx), *_create_item(op.object, ctx))]
+
+
+def _alter_type(old: Verbatim, new: Verbatim, ctx: _Ctx) -> list[Any]:
+    """A PostgreSQL composite type changed in place, one ``ALTER TYPE`` per attribute: the rows of
+    the columns having the type keep their values (a new attribute is NULL in them, a dropped one
+    goes). Refused, naming the column, where PostgreSQL cannot keep them: an attribute's type
+    changes while a column has the type (PostgreSQL refuses), or a kept attribute would have to be
+    dropped and added again to take its new place (its values would be lost)."""
+    from ..io.pg_objects import composite_changes
+
+    if not _made_on(old, ctx.step.before, ctx.dialect):
+        return []
+    changes = composite_changes(old.sql, new.sql) or []
+    user = _type_user(ctx.step.before, old, ctx.dialect)
+    if user is not None:
+        for c in changes:
+            if c.action == "alter" and c.attribute is not None:
+                spelled = c.attribute.type + (f" COLLATE {c.attribute.collation}" if c.attribute.collation else "")
+                raise ModelError(f"type {old.key}: attribute {c.name} changes to {spelled}, which "
+                                 f"PostgreSQL refuses while column {user} has the type (ALTER TYPE ... ALTER "
+                                 "ATTRIBUTE: cannot alter type because a column uses it); add an attribute of "
+                                 "the new type under another name and copy the values, or change the column first")
+            if c.moves:
+                raise ModelError(f"type {old.key}: attribute {c.name} would be dropped and added again to take its "
+                                 f"new place (PostgreSQL adds attributes at the end only), losing its values in "
+                                 f"column {user}; keep the attributes there in their order and add new ones last")
+    prep = ctx.dialect.compile_dialect().identifier_preparer
+    head = f"ALTER TYPE {_qualified(prep, old.key)}"
+    why = "Alembic has no operation for ALTER TYPE: the composite type's attributes change by its SQL"
+    out: list[Any] = []
+    for c in changes:
+        if c.action == "drop":
+            out.append(NoAlembicOpSQL(f"{head} DROP ATTRIBUTE {prep.quote(c.name)}", why))
+            continue
+        a = c.attribute
+        assert a is not None
+        spelled = a.type + (f" COLLATE {a.collation}" if a.collation else "")
+        verb = "ADD ATTRIBUTE {}" if c.action == "add" else "ALTER ATTRIBUTE {} SET DATA TYPE"
+        out.append(NoAlembicOpSQL(f"{head} {verb.format(prep.quote(c.name))} {spelled}", why))
+    return out
 
 
 HANDLERS.update({

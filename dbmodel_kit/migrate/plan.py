@@ -293,9 +293,24 @@ def _add_column(op: o.AddColumn, before: Schema) -> tuple[Reversibility, str]:
     return "lossless", "new column: the reverse drops it and every old row keeps its data"
 
 
+def _replace_object(op: o.ReplaceObject, before: Schema) -> tuple[Reversibility, str]:
+    old = before.object(op.kind, op.name, op.dialect)
+    from .diff import altered_in_place
+
+    if not altered_in_place(old, op.object):
+        return "lossless", "the reverse restores the object's old definition"
+    from ..io.pg_objects import composite_changes
+
+    lost = [c.name for c in composite_changes(old.sql, op.object.sql) or () if c.action in ("drop", "alter")]
+    if lost:
+        return "lossy", (f"attributes {', '.join(dict.fromkeys(lost))} of type {op.name} are dropped or change type: "
+                         "the reverse cannot bring their values back")
+    return "lossless", f"new attributes of type {op.name}: the reverse drops them and every value is back"
+
+
 _RULES: dict[type[o.Operation], Any] = {
     o.DropTable: _drop_table, o.DropColumn: _drop_column, o.AlterColumn: _alter_column,
-    o.AlterEnum: _alter_enum, o.AddTable: _add_table, o.AddColumn: _add_column,
+    o.AlterEnum: _alter_enum, o.AddTable: _add_table, o.AddColumn: _add_column, o.ReplaceObject: _replace_object,
 }
 
 

@@ -30,6 +30,7 @@ from .schema import (
     Column,
     DataType,
     Default,
+    Deferrable,
     Domain,
     Enum,
     ForeignKey,
@@ -730,7 +731,7 @@ class SetPrimaryKey(Operation):
 
     table: str
     columns: tuple[str, ...]
-    deferrable: str | None = None
+    deferrable: Deferrable | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", (self.columns,) if isinstance(self.columns, str) else tuple(self.columns))
@@ -755,7 +756,8 @@ class SetPrimaryKey(Operation):
     def describe(self) -> str:
         if not self.columns:
             return f"drop primary key of {self.table}"
-        defer = {"immediate": " DEFERRABLE", "deferred": " DEFERRABLE INITIALLY DEFERRED"}.get(self.deferrable or "", "")
+        defer = {"immediate": " DEFERRABLE", "deferred": " DEFERRABLE INITIALLY DEFERRED"}.get(
+            self.deferrable or "", "")
         return f"set primary key of {self.table} to ({', '.join(self.columns)}){defer}"
 
 

@@ -1312,6 +1312,12 @@ class Verbatim:
             from ..io.pg_objects import grant_effect
 
             what: Any = grant_effect(self.sql)
+        elif self.kind == "type" and self.dialect == "postgresql":
+            # a composite or range type by what it says (attribute types as format_type writes them,
+            # options in any order): a hand-written type equals the one the catalog gives back
+            from ..io.pg_objects import type_meaning
+
+            what = type_meaning(self.name, self.sql)
         else:
             what = object_meaning(self.sql, _SQLGLOT_DIALECT.get(self.dialect))
         return (self.kind, self.name, self.schema, self.dialect, self.comment, what)
