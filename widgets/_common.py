@@ -128,6 +128,30 @@ def form_fields(root: w.Widget) -> list[w.Widget]:
     return [x for x in _descendants(root) if field_key(x) is not None]
 
 
+def _as_sent(_data: Any, subshell_id: str | None) -> str | None:
+    return subshell_id
+
+
+def keep_message_order(root: w.Widget) -> None:
+    """Have the kernel handle the page's messages for ``root`` and every widget inside it on the
+    thread the page sent them to, in the order it sent them.
+
+    JupyterLab (4.4+, default "one subshell per comm target") sends every widget message to one
+    kernel subshell, in order; but ipykernel 7 routes each comm's incoming messages to the thread
+    of the last message under which the kernel published on that comm, so the widgets made by a
+    cell (published under the cell's execute request) answer on the main thread until they next
+    publish while handling a page message. A button's click (nothing publishes on a button) then
+    ran on the main thread beside the field updates and ERD clicks handled on the subshell:
+    concurrently, in either order (a column added to the table selected before, a field's update
+    handled after the click and undoing what it did). The page's messages here answer no request
+    of a running cell, so they go where the page sent them. No-op with kernels that do not route.
+    """
+    for x in _descendants(root):
+        comm = getattr(x, "comm", None)
+        if comm is not None and callable(getattr(comm, "_reply_subshell_for", None)):
+            comm._reply_subshell_for = _as_sent
+
+
 def _buttons(root: w.Widget) -> list[FormButton]:
     return [x for x in _descendants(root) if isinstance(x, FormButton)]
 
@@ -210,6 +234,7 @@ class Panel:
         self._unsubscribe: Callable[[], None] | None = model.subscribe(self._on_change)
         self.selection.observe(self._on_select, names=["table"])
         self.wire_form_buttons()
+        keep_message_order(self.widget)
         self.refresh()
 
     def wire_form_buttons(self) -> None:

@@ -18,7 +18,7 @@ import ipywidgets as w
 
 from ..erd import svg_html
 from ..model import Model
-from ._common import NONE, Panel, Selection, row, set_options, with_class
+from ._common import NONE, Panel, Selection, keep_message_order, row, set_options, with_class
 from .enum_editor import EnumEditor
 from .erd_view import ErdPanel
 from .export_panel import ExportPanel
@@ -82,6 +82,7 @@ class Designer:
         self.widget.add_class("dbm-designer")
         self.erd.on_edit = self.edit_column
         self.history.shortcuts.on_msg(self._on_key)
+        keep_message_order(self.widget)  # the picker and the toolbar too (the panels did their own)
         self.selection.table = table if table and model.schema.has_table(table) else (
             model.schema.table_names[0] if model.schema.tables else "")
         self._sync_picker()

@@ -42,7 +42,7 @@ from ..errors import ModelError
 from ..model import Model, Schema
 from ..model import ops as o
 from ..model.model import Change
-from ._common import NONE, Feedback, Selection, Style, button, or_none, row, set_options, with_class
+from ._common import NONE, Feedback, Selection, Style, button, keep_message_order, or_none, row, set_options, with_class
 
 STATIC = pathlib.Path(__file__).parent / "static"
 THEMES = ("auto", "light", "dark")
@@ -130,6 +130,7 @@ class ErdPanel:
         self.view.observe(self._on_control, names=["page_theme"])
         self.view.observe(self._on_selected, names=["selected"])
         self.view.on_msg(self._on_msg)
+        keep_message_order(self.widget)
         self._unsubscribe = model.subscribe(self._on_change)
         self.render()
         self._on_selected()

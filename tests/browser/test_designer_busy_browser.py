@@ -1,5 +1,6 @@
 """The Designer's forms while the kernel is busy, in the system Chromium: a click on a form button
-acts on what the form shows when it is clicked.
+acts on what the form shows when it is clicked, and the kernel handles the page's messages in the
+order they were sent, on one thread.
 
 ipywidgets sends a field's next value only once the kernel is done with its last one, and sends a
 button's click at once; JupyterLab (4.4+) with ipykernel 7 sends widget messages over a subshell,
@@ -26,6 +27,7 @@ from ._lab import open_notebook, run_all, run_in_new_cell, write_notebook  # noq
 pytestmark = pytest.mark.browser
 
 SETUP = """\
+import threading
 import time
 from dbmodel_kit import Model
 from dbmodel_kit.examples import ecommerce
@@ -36,8 +38,15 @@ designer = Designer(model, table="users")
 t = designer.tables
 # a busy kernel: taking one of these values in a field keeps it busy for 3 s
 SLOW = {slow!r}
+threads = set()  # the kernel threads that handled the page's messages to the form
+def busy(change):
+    threads.add(threading.current_thread().name)
+    if change["new"] in SLOW:
+        time.sleep(3)
 for field in (t.col_name, t.default, t.new_table):
-    field.observe(lambda change: time.sleep(3) if change["new"] in SLOW else None, names=["value"])
+    field.observe(busy, names=["value"])
+for b in (t.add_column, t.add_table):
+    b.on_click(lambda _b: threads.add(threading.current_thread().name))
 designer"""
 
 SLOW_NAME, SLOW_DEFAULT = "slow_field", "'slow'"
@@ -89,7 +98,8 @@ def test_a_click_carries_what_was_typed_while_the_kernel_was_busy(lab: Any, page
     expect(editor).to_contain_text("Table audit_log", timeout=60_000)
     expect(new_table).to_have_value("")
 
-    # -- the kernel's model: the two edits meant, nothing made of the busy values
-    out = run_in_new_cell(page, "print(*model.history(), sep='\\n')")
-    assert out.splitlines() == ["add column users.login_count integer default 0",
-                                "add table audit_log"], out
+    # -- the kernel's model: the two edits meant, nothing made of the busy values; and the fields'
+    # updates and the buttons' clicks were handled on one thread, in the order the page sent them
+    out = run_in_new_cell(page, "print(*model.history(), sep='\\n'); print(len(threads), sorted(threads))")
+    assert out.splitlines()[:-1] == ["add column users.login_count integer default 0", "add table audit_log"], out
+    assert out.splitlines()[-1].startswith("1 "), out
