@@ -27,7 +27,7 @@ from dbmodel_kit.migrate import diff
 from dbmodel_kit.migrate.apply import apply as apply_plan
 from dbmodel_kit.migrate.apply import verify
 from dbmodel_kit.migrate.emit import to_alembic, to_sql
-from dbmodel_kit.model import Schema
+from dbmodel_kit.model import Column, DataType, ForeignKey, Index, Schema, Table
 from dbmodel_kit.model import ops as o
 
 DIALECTS = ("postgresql", "mysql", "sqlite", "duckdb")
@@ -407,3 +407,25 @@ def test_alembic_revision_runs_on_postgresql(case, tmp_path, postgres_url):
             {t.key: t.primary_key_deferrable for t in model.tables}
     if case == "composite_type":
         assert _values(postgres_url) == [(1, 1.5, 2.5)]
+
+
+def test_foreign_key_to_a_deferrable_key_is_refused_by_name(postgres_url):
+    """PostgreSQL refuses a foreign key to a key checked at commit: the kit's DDL says so naming both,
+    unless a unique index that is not deferrable covers the columns (then PostgreSQL takes it); the
+    engines that drop the clause make the key."""
+    parent = Table("parent", (Column("id", DataType("integer")), Column("code", DataType("integer"))),
+                   primary_key=("id",), primary_key_deferrable="deferred")
+    child = Table("child", (Column("id", DataType("integer")), Column("parent_id", DataType("integer"))),
+                  primary_key=("id",), foreign_keys=(ForeignKey(("parent_id",), "parent"),))
+    schema = Schema((parent, child))
+    with pytest.raises(ModelError, match=r"child\.fk_child_parent_id_parent: foreign key fk_child_parent_id_parent "
+                                         r"references parent\(id\), whose primary key is DEFERRABLE INITIALLY "
+                                         r"DEFERRED; postgresql refuses"):
+        create_sql(schema, "postgresql")
+    assert "REFERENCES parent (id)" in create_sql(schema, "sqlite")
+    plan = diff(schema.replace_table(replace(parent, primary_key_deferrable=None)), schema)  # the key made deferrable
+    with pytest.raises(ModelError, match=r"whose primary key is DEFERRABLE INITIALLY DEFERRED; postgresql refuses"):
+        to_sql(plan, "postgresql")
+    covered = schema.replace_table(replace(parent, indexes=(Index(("id",), unique=True),)))
+    apply(covered, postgres_url)
+    assert reflect(postgres_url) == storable(covered, "postgresql")

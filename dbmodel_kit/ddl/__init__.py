@@ -985,6 +985,8 @@ def _foreign_key(b: _Build, t: Table, fk: ForeignKey, table: sa.Table, parent: s
             raise ModelError(f"foreign key {fk.name} sets {', '.join(required)} to NULL, but the column is NOT NULL; "
                              f"{b.dialect.name} refuses such a key (make the column nullable or pick another action)",
                              where=f"{t.key}.{fk.name}")
+    if b.dialect.deferrable_uniques and b.schema.has_table(fk.ref_table):
+        _refuse_deferrable_target(b.schema.table(fk.ref_table), t, fk, b.dialect)
     if actions["onupdate"] == "CASCADE" and (pairs := update_cascade_refused(b.schema, t, fk, b.dialect)):
         actions["onupdate"] = None
         b.note(t.key, f"foreign key {fk.name}: ON UPDATE CASCADE dropped: {b.dialect.name} (MariaDB) refuses it "
@@ -1005,6 +1007,21 @@ def _foreign_key(b: _Build, t: Table, fk: ForeignKey, table: sa.Table, parent: s
     kw.update(_deferrability(b, t, fk.deferrable, f"foreign key {fk.name}", b.dialect.deferrable_fks))
     return sa.ForeignKeyConstraint([table.c[c] for c in fk.columns], [parent.c[c] for c in fk.ref_columns],
                                    name=fk.name, **kw)
+
+
+def _refuse_deferrable_target(ref: Table, t: Table, fk: ForeignKey, d: Dialect) -> None:
+    """PostgreSQL refuses a foreign key whose referenced columns are unique only by a DEFERRABLE key
+    ("cannot use a deferrable primary key for referenced table"): said here, naming the key."""
+    cols = frozenset(fk.ref_columns or ref.primary_key)
+    keys = [(ref.primary_key, ref.primary_key_deferrable, "primary key"),
+            *((u.columns, u.deferrable, f"unique constraint {u.name}") for u in ref.uniques),
+            *((ix.columns, None, "") for ix in ref.indexes if ix.unique and ix.where is None)]
+    matching = [(mode, what) for columns, mode, what in keys if frozenset(columns) == cols]
+    if matching and all(mode for mode, _ in matching):
+        raise ModelError(f"foreign key {fk.name} references {ref.key}({', '.join(fk.ref_columns or ref.primary_key)}),"
+                         f" whose {matching[0][1]} is {deferrable_sql(matching[0][0])}; {d.name} refuses a foreign key "
+                         "to a key checked at commit: make that key not deferrable, or add a unique index on those "
+                         "columns that is not", where=f"{t.key}.{fk.name}")
 
 
 def deferrable_sql(mode: str | None) -> str:
