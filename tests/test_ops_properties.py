@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from dbmodel_kit import Column, ModelError, Schema
 from dbmodel_kit.examples import ecommerce, large
 from dbmodel_kit.model import ops
-from dbmodel_kit.model.schema import Check, Enum, ForeignKey, Index, Unique
+from dbmodel_kit.model.schema import Check, Domain, Enum, ForeignKey, Index, Sequence, Unique
 from dbmodel_kit.model.spec import build_table
 
 NAMES = st.sampled_from(["a", "b", "note", "order", "x y", 'q"t', "ünï", "created_at", "amount", "ref_id"])
@@ -22,7 +24,8 @@ def _ops_for(schema: Schema, data: st.DataObject) -> ops.Operation:
     kind = data.draw(st.sampled_from([
         "add_table", "drop_table", "rename_table", "alter_table", "add_column", "drop_column", "rename_column",
         "alter_column", "move_column", "set_pk", "add_fk", "drop_fk", "add_index", "drop_index", "add_unique",
-        "drop_unique", "add_check", "drop_check", "add_enum", "alter_enum", "drop_enum", "batch"]))
+        "drop_unique", "add_check", "drop_check", "add_enum", "alter_enum", "drop_enum", "add_domain",
+        "drop_domain", "add_sequence", "drop_sequence", "batch"]))
     if kind == "add_table" or not tables:
         name = data.draw(st.sampled_from(["t1", "t2", "select", "t 3", "tbl\"x"]))
         return ops.AddTable(build_table(name, {"id": "bigint pk identity", "v": "text"}),
@@ -91,6 +94,15 @@ def _ops_for(schema: Schema, data: st.DataObject) -> ops.Operation:
             return ops.AlterEnum(data.draw(st.sampled_from(["mood", "state", "order_status"])), ("x", "y", "z"))
         case "drop_enum":
             return ops.DropEnum(data.draw(st.sampled_from(["mood", "state", "user_role"])))
+        case "add_domain":
+            return ops.AddDomain(Domain(data.draw(st.sampled_from(["code", "mood"])), data.draw(TYPES)))
+        case "drop_domain":
+            return ops.DropDomain(data.draw(st.sampled_from(["code", "mood"])))
+        case "add_sequence":
+            return ops.AddSequence(Sequence(data.draw(st.sampled_from(["seq", "other_seq"])),
+                                            owned_by=data.draw(st.none() | st.just((t.key, col)))))
+        case "drop_sequence":
+            return ops.DropSequence(data.draw(st.sampled_from(["seq", "other_seq"])))
         case _:
             return ops.Batch((ops.AddColumn(t.name, Column("batch_col", "integer")),
                               ops.AddIndex(t.name, Index(("batch_col",)))), label="batch")
@@ -108,8 +120,9 @@ def test_random_operation_sequences_are_undone_by_their_inverses(start: str, dat
             after = op.apply(schema)
         except ModelError:
             continue  # refused edits leave `schema` as it was (values are immutable)
-        # the incremental check in Schema.replace_table accepts exactly what the full check does
-        assert Schema(after.tables, after.enums, after.name, after.comment) == after
+        # the incremental checks (Schema.replace_table, with_table, with_objects) accept exactly
+        # what the full check does
+        assert Schema(**{f.name: getattr(after, f.name) for f in fields(Schema) if f.init}) == after
         inverse = op.inverse(schema)
         assert inverse.apply(after) == schema, f"{op.describe()} / {inverse.describe()}"
         assert op.describe()

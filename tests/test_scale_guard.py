@@ -6,18 +6,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
 from sqlglot.parser import Parser
 
-from dbmodel_kit import ddl
+from dbmodel_kit import Column, ddl
 from dbmodel_kit.ddl import create_sql
+from dbmodel_kit.export import files
 from dbmodel_kit.lint import lint
 from dbmodel_kit.migrate import diff
 from dbmodel_kit.migrate.emit import to_alembic, to_sql
-from dbmodel_kit.model.schema import Enum, Index, Schema
+from dbmodel_kit.model.schema import Domain, Enum, Index, Schema, Sequence, Verbatim
 from dbmodel_kit.model.spec import build_table
+from dbmodel_kit.review import review
 
 
 def schema_of(n: int) -> Schema:
@@ -31,6 +34,22 @@ def schema_of(n: int) -> Schema:
             columns["parent_id"] = f"integer references t{(i * 7) % i} on delete cascade"
         tables.append(build_table(f"t{i}", columns, indexes=(Index(("name",), name=f"ix_t{i}_name"),)))
     return Schema(tuple(tables), enums=(Enum("state", ("new", "done")),))
+
+
+def schema_with_objects(n: int) -> Schema:
+    """:func:`schema_of` with, per 5 tables, an enum, a domain, a sequence owned by a table and a
+    function returning a table's rows (a plan adds the last two after the tables, its reverse drops
+    them before: each while every table is there)."""
+    s = schema_of(n)
+    k = max(1, n // 5)
+    tables = tuple(replace(t, columns=(*t.columns, Column("code", f"domain(code{i % k})")))
+                   if i % 10 == 0 else t for i, t in enumerate(s.tables))
+    return Schema(tables, enums=(*s.enums, *(Enum(f"mood{i}", ("ok", "not ok")) for i in range(k))),
+                  domains=tuple(Domain(f"code{i}", "varchar(10)") for i in range(k)),
+                  sequences=tuple(Sequence(f"seq{i}", owned_by=(f"t{i}", "id")) for i in range(k)),
+                  verbatim=tuple(Verbatim("function", f"rows_of_t{i}", "postgresql",
+                                          f"CREATE FUNCTION rows_of_t{i}() RETURNS SETOF t{i} AS $$ SELECT * FROM t{i} "
+                                          "$$ LANGUAGE sql", depends_on=(f"t{i}",)) for i in range(k)))
 
 
 @pytest.fixture
@@ -65,7 +84,12 @@ WORK: dict[str, Callable[[Schema], object]] = {
     "Alembic revision": lambda s: to_alembic(diff(Schema(), s), dialect="mysql"),
     "ddl (postgresql)": lambda s: create_sql(s, "postgresql"),
     "lint": lambda s: lint(s),
+    # the review's down SQL is the reverse plan: every type and sequence dropped one by one
+    "review (Markdown) of a schema with types and sequences": lambda s: review(Schema(), s).to_markdown(),
+    "export sql from a schema with types and sequences": lambda s: files(s, "sql"),
 }
+#: the work whose schema has types and sequences in proportion to its tables
+WITH_OBJECTS = {w for w in WORK if "with types and sequences" in w}
 
 
 @pytest.mark.parametrize("work", list(WORK))
@@ -74,7 +98,7 @@ def test_work_per_table_does_not_grow_with_the_schema(work: str, counts: Counter
     quadratic step would be about 4 times)."""
     per_table = {}
     for n in (15, 60):
-        schema = schema_of(n)  # built before counting: only the work itself is counted
+        schema = (schema_with_objects if work in WITH_OBJECTS else schema_of)(n)  # built before counting
         counts.clear()
         WORK[work](schema)
         per_table[n] = {k: v / n for k, v in counts.items()}

@@ -281,3 +281,40 @@ def test_the_erd_package_exports_its_functions_whatever_was_imported_first() -> 
             "print(bad, callable(erd.render), callable(erd.to_dot), erd.render.__module__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.split() == ["[]", "True", "True", "dbmodel_kit.erd.render"]
+
+
+def test_bulk_builds_collect_less_and_give_the_thresholds_back() -> None:
+    """``fewer_collections`` (around exports, SQL, diffs, reviews) raises the collector's thresholds
+    for its block, nested blocks included, and restores the caller's after, also on an error; a
+    caller that collects less often already, or not at all, keeps its setting."""
+    import gc
+
+    from dbmodel_kit._gc import THRESHOLDS, fewer_collections
+    from dbmodel_kit.examples import ecommerce
+    from dbmodel_kit.export import files
+
+    before = gc.get_threshold()
+    assert before[0] < THRESHOLDS[0]
+    seen = []
+
+    def failing() -> None:
+        with fewer_collections():
+            with fewer_collections():
+                seen.append(gc.get_threshold())
+            seen.append(gc.get_threshold())
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        failing()
+    assert seen == [THRESHOLDS, THRESHOLDS]
+    assert gc.get_threshold() == before
+    assert files(ecommerce(), "dbml")
+    assert gc.get_threshold() == before
+    try:
+        for theirs in ((0, 10, 10), (500_000, 50, 50)):
+            gc.set_threshold(*theirs)
+            with fewer_collections():
+                assert gc.get_threshold() == theirs
+            assert gc.get_threshold() == theirs
+    finally:
+        gc.set_threshold(*before)

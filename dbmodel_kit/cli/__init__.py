@@ -10,11 +10,11 @@ query parameters), even in the words of a driver or of an unexpected error.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import sys
 from collections.abc import Sequence
 
+from .._gc import THRESHOLDS, fewer_collections
 from ..errors import ModelError
 from ..urls import scrub
 
@@ -102,22 +102,17 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-#: The cyclic garbage collector's thresholds while a command runs (CPython's are 700, 10, 10; mypy's
-#: command sets 200,000, 30, 30 for the same reason). A command's start is mostly imports
-#: (SQLAlchemy, sqlglot), which make a few hundred thousand long-lived objects; at the default a
-#: young collection every 700 allocations traced them again and again: 7% of the instructions of
-#: ``dbmodel ddl examples/ecommerce.yaml`` (issue 18, docs/benchmarks.md "Start-up"). Garbage
-#: cycles are still collected, every 100,000 allocations.
-GC_THRESHOLDS = (100_000, 20, 20)
+#: The cyclic garbage collector's thresholds while a command runs (:mod:`dbmodel_kit._gc`). A
+#: command's start is mostly imports (SQLAlchemy, sqlglot), which make a few hundred thousand
+#: long-lived objects; at the default a young collection every 700 allocations traced them again and
+#: again: 7% of the instructions of ``dbmodel ddl examples/ecommerce.yaml`` (issue 18,
+#: docs/benchmarks.md "Start-up"). Garbage cycles are still collected, every 100,000 allocations.
+GC_THRESHOLDS = THRESHOLDS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
+    with fewer_collections():  # a caller in the same process gets its own thresholds back
         return _main(argv)
-    finally:
-        gc.set_threshold(*thresholds)  # as it was, for a caller in the same process
 
 
 def _main(argv: Sequence[str] | None) -> int:

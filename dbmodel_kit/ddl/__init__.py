@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateE
 from sqlalchemy.ext.compiler import compiles
 from sqlglot import exp
 
+from .._gc import fewer_collections
 from ..dialects import WIDER_SIGNED, Dialect, Spelled, SpelledInteger, get_dialect, keep_postgres_words
 from ..errors import ModelError
 from ..model import naming
@@ -1305,7 +1306,8 @@ def declared(schema: Schema, dialect: Dialect | str, keys_after: bool = False) -
 
 def create_sql(schema: Schema, dialect: Dialect | str) -> str:
     """The DDL script that creates ``schema`` on ``dialect`` (statements end with ``;``)."""
-    return _script(statements(schema, dialect))
+    with fewer_collections():
+        return _script(statements(schema, dialect))
 
 
 def _script(stmts: Iterable[Statement]) -> str:

@@ -11,7 +11,8 @@ from .seed import seed_sql
 __all__ = ["sql_files"]
 
 
-def sql_files(plan: Plan, new: Schema, dialects: tuple[str, ...] = tuple(DIALECTS)) -> dict[str, str]:
+def sql_files(plan: Plan, new: Schema, dialects: tuple[str, ...] = tuple(DIALECTS), *,
+              down: Plan | None = None) -> dict[str, str]:
     """Relative path -> text: ``<dialect>/up.sql``, ``<dialect>/down.sql``, ``<dialect>/seed.sql``.
 
     >>> from dbmodel_kit.examples import ecommerce
@@ -19,9 +20,12 @@ def sql_files(plan: Plan, new: Schema, dialects: tuple[str, ...] = tuple(DIALECT
     >>> from dbmodel_kit.model import Schema
     >>> sorted(sql_files(diff(Schema(), ecommerce()), ecommerce(), ("sqlite",)))
     ['sqlite/down.sql', 'sqlite/seed.sql', 'sqlite/up.sql']
+
+    ``down`` is ``plan.reverse()`` when the caller has it already.
     """
     out: dict[str, str] = {}
-    down = plan.reverse()  # once for every dialect
+    if down is None:
+        down = plan.reverse()  # once for every dialect
     for d in dialects:
         out[f"{d}/up.sql"] = to_sql(plan, d)
         out[f"{d}/down.sql"] = to_sql(down, d)

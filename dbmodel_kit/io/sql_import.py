@@ -68,6 +68,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.tokens import Token, TokenType
 
+from .._gc import fewer_collections
 from ..ddl.sqltext import DEFINER
 from ..errors import ModelError
 from ..inputs import check_nesting, check_text, recursion_room
@@ -547,7 +548,8 @@ def read_sql(text: str, *, dialect: str = "postgres", source: str = "<string>", 
     :class:`SqlImportError` listing every error (and, with ``strict``, everything not kept).
     """
     check_text(text, source, kind="sql")  # NUL bytes, size (dbmodel_kit.inputs)
-    return _Reader(dialect, source, strict).read(text)
+    with fewer_collections():
+        return _Reader(dialect, source, strict).read(text)
 
 
 class _Reader(PgImport):

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from .._gc import fewer_collections
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import ForeignKey, Schema, Table, Verbatim, View
@@ -42,6 +43,11 @@ def plan_since(model: Any, checkpoint: int) -> Plan:
 
 def diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None = None) -> Plan:
     """The plan that turns ``old`` into ``new``; either side may be a database URL (drift)."""
+    with fewer_collections():
+        return _diff(old, new, hints)
+
+
+def _diff(old: Schema | str, new: Schema | str, hints: Mapping[str, str] | None = None) -> Plan:
     source = (_label(old, "old"), _label(new, "new"))
     if isinstance(old, str) or isinstance(new, str):
         old, new = _live(old, new)

@@ -32,6 +32,7 @@ from sqlalchemy.util import OrderedSet
 from sqlglot import exp
 
 from .. import __version__
+from .._gc import fewer_collections
 from ..dialects import Dialect, get_dialect
 from ..errors import ModelError
 from ..model import ops as o
@@ -1968,6 +1969,11 @@ def _version(module: str) -> str:
 
 def to_sql(plan: Plan, dialect: str | Dialect, *, safe: bool = False) -> str:
     """The plan as an SQL script for ``dialect`` (header, then units separated by comments)."""
+    with fewer_collections():
+        return _to_sql(plan, dialect, safe=safe)
+
+
+def _to_sql(plan: Plan, dialect: str | Dialect, *, safe: bool = False) -> str:
     d = get_dialect(dialect)
     parts = [header(plan, d.name if not flavour_of(dialect) else "mariadb", safe=safe)]
     if safe and d.lock_safe_forms:
@@ -2124,6 +2130,13 @@ def to_alembic(plan: Plan, *, dialect: str = "postgresql", revision: str = "0001
 
     ``dialect`` decides rebuilds (``render_as_batch`` for SQLite) and the spelling of data SQL.
     """
+    with fewer_collections():
+        return _to_alembic(plan, dialect=dialect, revision=revision, down_revision=down_revision, message=message,
+                           date=date)
+
+
+def _to_alembic(plan: Plan, *, dialect: str = "postgresql", revision: str = "0001", down_revision: str | None = None,
+                message: str | None = None, date: str | None = None) -> str:
     from alembic.autogenerate import render_python_code
 
     d = get_dialect(dialect)

@@ -372,7 +372,7 @@ class DropTable(Operation):
 
     def inverse(self, before: Schema) -> Operation:
         t = before.table(self.table)
-        return _with_owned(AddTable(t, _position(before.tables, t.key)), before, t.key, None)
+        return _with_owned(AddTable(t, before.table_names.index(t.key)), before, t.key, None)
 
     def describe(self) -> str:
         return f"drop table {self.table}"
@@ -590,7 +590,7 @@ class RenameColumn(Operation):
                                  "replace it with one that reads the new name")
             views[key] = rewritten
         if views:
-            schema = replace(schema, views=tuple(views.get(v.key, v) for v in schema.views))
+            schema = schema.with_objects(views=tuple(views.get(v.key, v) for v in schema.views))
         old, new = self.column, self.new_name
 
         def cols(names: Iterable[str]) -> tuple[str, ...]:
@@ -928,7 +928,7 @@ class AddEnum(Operation):
     def _apply(self, schema: Schema) -> Schema:
         if schema.has_enum(self.enum.key) or schema.has_domain(self.enum.key):
             raise ModelError(f"a type named {self.enum.key!r} already exists")
-        return replace(schema, enums=_insert(schema.enums, self.enum, self.position))
+        return schema.with_objects(enums=_insert(schema.enums, self.enum, self.position))
 
     def inverse(self, before: Schema) -> Operation:
         return DropEnum(self.enum.key)
@@ -947,7 +947,7 @@ class DropEnum(Operation):
         users += [f"domain {d.key}" for d in schema.domains if _uses(d.base, "enum", self.name)]
         if users:
             raise ModelError(f"enum {self.name!r} is used by {', '.join(users)}")
-        return replace(schema, enums=tuple(e for e in schema.enums if e.key != self.name))
+        return schema.with_objects(enums=tuple(e for e in schema.enums if e.key != self.name))
 
     def inverse(self, before: Schema) -> Operation:
         return AddEnum(before.enum(self.name), _position(before.enums, self.name))
@@ -969,7 +969,7 @@ class AlterEnum(Operation):
     def _apply(self, schema: Schema) -> Schema:
         old = schema.enum(self.name)
         new = replace(old, values=self.values)
-        return replace(schema, enums=tuple(new if e.key == self.name else e for e in schema.enums))
+        return schema.with_objects(enums=tuple(new if e.key == self.name else e for e in schema.enums))
 
     def inverse(self, before: Schema) -> Operation:
         return AlterEnum(self.name, before.enum(self.name).values)
@@ -1002,7 +1002,7 @@ class AddDomain(Operation):
     def _apply(self, schema: Schema) -> Schema:
         if schema.has_domain(self.domain.key) or schema.has_enum(self.domain.key):
             raise ModelError(f"a type named {self.domain.key!r} already exists")
-        return replace(schema, domains=_insert(schema.domains, self.domain, self.position))
+        return schema.with_objects(domains=_insert(schema.domains, self.domain, self.position))
 
     def inverse(self, before: Schema) -> Operation:
         return DropDomain(self.domain.key)
@@ -1020,7 +1020,7 @@ class DropDomain(Operation):
         users = _domain_users(schema, self.name)
         if users:
             raise ModelError(f"domain {self.name!r} is used by {', '.join(users)}")
-        return replace(schema, domains=tuple(d for d in schema.domains if d.key != self.name))
+        return schema.with_objects(domains=tuple(d for d in schema.domains if d.key != self.name))
 
     def inverse(self, before: Schema) -> Operation:
         return AddDomain(before.domain(self.name), _position(before.domains, self.name))
@@ -1050,7 +1050,7 @@ class AlterDomain(Operation):
         if not self.changes():
             raise ModelError("nothing to change")
         new = replace(schema.domain(self.name), **self.changes())
-        return replace(schema, domains=tuple(new if d.key == self.name else d for d in schema.domains))
+        return schema.with_objects(domains=tuple(new if d.key == self.name else d for d in schema.domains))
 
     def inverse(self, before: Schema) -> Operation:
         old = before.domain(self.name)
@@ -1081,7 +1081,7 @@ class AddSequence(Operation):
     def _apply(self, schema: Schema) -> Schema:
         if schema.has_sequence(self.sequence.key):
             raise ModelError(f"sequence {self.sequence.key!r} already exists")
-        return replace(schema, sequences=_insert(schema.sequences, self.sequence, self.position))
+        return schema.with_objects(sequences=_insert(schema.sequences, self.sequence, self.position))
 
     def inverse(self, before: Schema) -> Operation:
         return DropSequence(self.sequence.key)
@@ -1100,7 +1100,7 @@ class DropSequence(Operation):
                  if c.default is not None and c.default.kind == "sequence" and c.default.value == self.name]
         if users:
             raise ModelError(f"sequence {self.name!r} is the default of {', '.join(users)}")
-        return replace(schema, sequences=tuple(q for q in schema.sequences if q.key != self.name))
+        return schema.with_objects(sequences=tuple(q for q in schema.sequences if q.key != self.name))
 
     def inverse(self, before: Schema) -> Operation:
         return AddSequence(before.sequence(self.name), _position(before.sequences, self.name))
@@ -1134,7 +1134,7 @@ class AlterSequence(Operation):
         if not self.changes():
             raise ModelError("nothing to change")
         new = replace(schema.sequence(self.name), **self.changes())
-        return replace(schema, sequences=tuple(new if q.key == self.name else q for q in schema.sequences))
+        return schema.with_objects(sequences=tuple(new if q.key == self.name else q for q in schema.sequences))
 
     def inverse(self, before: Schema) -> Operation:
         old = before.sequence(self.name)
@@ -1160,7 +1160,7 @@ class AddView(Operation):
     def _apply(self, schema: Schema) -> Schema:
         if schema.has_view(self.view.key) or schema.has_table(self.view.key):
             raise ModelError(f"a table or view named {self.view.key!r} already exists")
-        return replace(schema, views=_insert(schema.views, self.view, self.position))
+        return schema.with_objects(views=_insert(schema.views, self.view, self.position))
 
     def inverse(self, before: Schema) -> Operation:
         return DropView(self.view.key)
@@ -1180,7 +1180,7 @@ class DropView(Operation):
     def _apply(self, schema: Schema) -> Schema:
         schema.view(self.name)
         _refuse_dependents(schema, self.name, "view")
-        return replace(schema, views=tuple(v for v in schema.views if v.key != self.name))
+        return schema.with_objects(views=tuple(v for v in schema.views if v.key != self.name))
 
     def inverse(self, before: Schema) -> Operation:
         return AddView(before.view(self.name), _position(before.views, self.name))
@@ -1206,7 +1206,7 @@ class ReplaceView(Operation):
             if schema.has_view(self.view.key) or schema.has_table(self.view.key):
                 raise ModelError(f"a table or view named {self.view.key!r} already exists")
             _refuse_dependents(schema, self.name, "view")
-        return replace(schema, views=tuple(self.view if v.key == self.name else v for v in schema.views))
+        return schema.with_objects(views=tuple(self.view if v.key == self.name else v for v in schema.views))
 
     def inverse(self, before: Schema) -> Operation:
         return ReplaceView(self.view.key, before.view(self.name))
@@ -1231,7 +1231,7 @@ class AddObject(Operation):
     def _apply(self, schema: Schema) -> Schema:
         if schema.has_object(self.object.kind, self.object.key, self.object.dialect):
             raise ModelError(f"{self.object.kind} {self.object.key!r} for {self.object.dialect} already exists")
-        return replace(schema, verbatim=_insert(schema.verbatim, self.object, self.position))
+        return schema.with_objects(verbatim=_insert(schema.verbatim, self.object, self.position))
 
     def inverse(self, before: Schema) -> Operation:
         return DropObject(self.object.kind, self.object.key, self.object.dialect)
@@ -1252,7 +1252,7 @@ class DropObject(Operation):
         gone = schema.object(self.kind, self.name, self.dialect)
         if not any(o is not gone and o.kind == self.kind and o.key == self.name for o in schema.verbatim):
             _refuse_dependents(schema, self.name, self.kind)
-        return replace(schema, verbatim=tuple(o for o in schema.verbatim if o is not gone))
+        return schema.with_objects(verbatim=tuple(o for o in schema.verbatim if o is not gone))
 
     def inverse(self, before: Schema) -> Operation:
         gone = before.object(self.kind, self.name, self.dialect)
@@ -1277,7 +1277,7 @@ class ReplaceObject(Operation):
         if (new.kind, new.key, new.dialect) != (old.kind, old.key, old.dialect) and schema.has_object(
                 new.kind, new.key, new.dialect):
             raise ModelError(f"{new.kind} {new.key!r} for {new.dialect} already exists")
-        return replace(schema, verbatim=tuple(new if o is old else o for o in schema.verbatim))
+        return schema.with_objects(verbatim=tuple(new if o is old else o for o in schema.verbatim))
 
     def inverse(self, before: Schema) -> Operation:
         return ReplaceObject(self.object.kind, self.object.key, before.object(self.kind, self.name, self.dialect),

@@ -1280,6 +1280,8 @@ class Verbatim:
     depends_on: tuple[str, ...] = ()
     schema: str | None = None
     comment: str | None = None
+    #: what :meth:`_meaning` worked out (reading the SQL with sqlglot), once per object
+    _meaning_cache: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -1302,6 +1304,15 @@ class Verbatim:
         set_(self, "depends_on", _tuple(self.depends_on))
 
     def _meaning(self) -> tuple[Any, ...]:
+        """What the object means (its SQL as sqlglot reads it), worked out once per object: a
+        schema's hash and every comparison of two schemas compare their objects this way."""
+        found = self._meaning_cache
+        if found is None:
+            found = self._work_out_meaning()
+            object.__setattr__(self, "_meaning_cache", found)
+        return found
+
+    def _work_out_meaning(self) -> tuple[Any, ...]:
         from ..ddl.sqltext import object_meaning
         from .types import _SQLGLOT_DIALECT
 
@@ -1537,45 +1548,99 @@ class Schema:
     _by_name: dict[str, Table] = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tables", _tuple(self.tables))
-        object.__setattr__(self, "enums", _tuple(self.enums))
+        for f in ("tables", *_TUPLES):
+            object.__setattr__(self, f, _tuple(getattr(self, f)))
         dupes = _duplicates(t.key for t in self.tables)
         if dupes:
             raise ModelError(f"duplicate table {dupes[0]!r}")
-        object.__setattr__(self, "domains", _tuple(self.domains))
+        by_name = {t.key: t for t in self.tables}
+        object.__setattr__(self, "_by_name", by_name)
+        self._check_objects(by_name, partitions=True)
+        enums = self._type_names()
+        for t in self.tables:
+            self._check_table(t, enums, by_name)
+        if any(by_name[t.key] is not t for t in self.tables):
+            object.__setattr__(self, "tables", tuple(by_name[t.key] for t in self.tables))
+
+    def _check_objects(self, by_name: Mapping[str, Table], *, partitions: bool) -> None:
+        """The checks of the schema-level objects (enums, domains, sequences, views, verbatim
+        objects) against each other and the table names; with ``partitions`` also each partition
+        against its table. What each table's columns and keys name is :meth:`_check_table`'s."""
         dupes = _duplicates(e.key for e in self.enums)
         if dupes:
             raise ModelError(f"duplicate enum {dupes[0]!r}")
         dupes = _duplicates([*(e.key for e in self.enums), *(d.key for d in self.domains)])
         if dupes:
             raise ModelError(f"{dupes[0]!r} is declared twice (enums and domains share one namespace)")
-        object.__setattr__(self, "sequences", _tuple(self.sequences))
         dupes = _duplicates(q.key for q in self.sequences)
         if dupes:
             raise ModelError(f"duplicate sequence {dupes[0]!r}")
-        by_name = {t.key: t for t in self.tables}
-        object.__setattr__(self, "_by_name", by_name)
         for q in self.sequences:
             self._check_owner(q, by_name)
-        object.__setattr__(self, "views", _tuple(self.views))
-        object.__setattr__(self, "verbatim", _tuple(self.verbatim))
-        dupes = _duplicates([*by_name, *(v.key for v in self.views)])
-        if dupes:
-            raise ModelError(f"{dupes[0]!r} is declared twice (tables and views share one namespace)")
+        if self.views:
+            dupes = _duplicates([*by_name, *(v.key for v in self.views)])
+            if dupes:
+                raise ModelError(f"{dupes[0]!r} is declared twice (tables and views share one namespace)")
         dupes = _duplicates(f"{o.kind} {o.key} for {o.dialect}" for o in self.verbatim)
         if dupes:
             raise ModelError(f"duplicate {dupes[0]}")
-        for t in self.tables:
-            if t.partition_of is not None:
-                self._check_partition(t, by_name)
+        if partitions:
+            for t in self.tables:
+                if t.partition_of is not None:
+                    self._check_partition(t, by_name)
         enums = self._type_names()
         for d in self.domains:
             self._check_type(d.base, enums, f"domain {d.key}")
         self._domain_bases()
+
+    def with_objects(self, **changes: Any) -> Schema:
+        """A new schema with schema-level fields replaced (``enums``, ``domains``, ``sequences``,
+        ``views``, ``verbatim``, ``name``, ``comment``): what ``dataclasses.replace`` gives, checked
+        incrementally.
+
+        The schema-level objects are checked whole (there are few), the tables only where they name
+        an enum, domain or sequence that changed (or reference such a table): the other tables were
+        valid against what they name, which is unchanged. The full check of every table for each
+        added or dropped type made a plan's reverse, dropping a schema's types one by one, cost a
+        whole-schema check per type.
+        """
+        unknown = set(changes) - set(_SCHEMA_LEVEL)
+        if unknown:
+            raise TypeError(f"with_objects: not a schema-level field: {', '.join(sorted(unknown))}")
+        new = self._sibling()
+        for f, value in changes.items():
+            object.__setattr__(new, f, _tuple(value) if f in _TUPLES else value)
+        object.__setattr__(new, "_keyed_cache", {})
+        object.__setattr__(new, "tables", self.tables)
+        object.__setattr__(new, "_by_name", self._by_name)
+        new._check_objects(self._by_name, partitions=False)
+        changed = {kind: _changed_keys(getattr(self, kind), getattr(new, kind))
+                   for kind in ("enums", "domains", "sequences")}
+        types = changed["enums"] | changed["domains"]
+        grown = True
+        while grown and types:  # a domain based (through others) on a changed type changes with it
+            grown = False
+            for d in (*self.domains, *new.domains):
+                if d.key not in types and _names_type(d.base, types):
+                    types.add(d.key)
+                    grown = True
+        sequences = changed["sequences"]
+        if not (types or sequences):
+            return new
+        touched = {t.key for t in self.tables if any(
+            _names_type(c.type, types) or (c.default is not None and c.default.kind == "sequence"
+                                           and c.default.value in sequences) for c in t.columns)}
+        if not touched:
+            return new
+        by_name = dict(self._by_name)
+        enums = new._type_names()
         for t in self.tables:
-            self._check_table(t, enums, by_name)
+            if t.key in touched or any(fk.ref_table in touched for fk in t.foreign_keys):
+                new._check_table(t, enums, by_name)
         if any(by_name[t.key] is not t for t in self.tables):
-            object.__setattr__(self, "tables", tuple(by_name[t.key] for t in self.tables))
+            object.__setattr__(new, "tables", tuple(by_name[t.key] for t in self.tables))
+            object.__setattr__(new, "_by_name", by_name)
+        return new
 
     def _type_names(self) -> dict[str, str]:
         """Schema-level type names and what they are (``enum`` or ``domain``)."""
@@ -1716,34 +1781,46 @@ class Schema:
     def table_names(self) -> tuple[str, ...]:
         return tuple(self._by_name)
 
+    def _keyed(self, kind: str) -> dict[str, Any]:
+        """``key -> object`` of the schema-level ``kind`` (``enums``, ``domains``, ``sequences``),
+        built once per schema value (a lookup per column of a check was a scan of them all)."""
+        cache = self.__dict__.get("_keyed_cache")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_keyed_cache", cache)
+        found = cache.get(kind)
+        if found is None:
+            found = cache[kind] = {x.key: x for x in getattr(self, kind)}
+        return found  # type: ignore[no-any-return]
+
     def enum(self, name: str) -> Enum:
-        for e in self.enums:
-            if e.key == name:
-                return e
-        raise ModelError(f"no enum {name!r}")
+        found = self._keyed("enums").get(name)
+        if found is None:
+            raise ModelError(f"no enum {name!r}")
+        return found  # type: ignore[no-any-return]
 
     def has_enum(self, name: str) -> bool:
-        return any(e.key == name for e in self.enums)
+        return name in self._keyed("enums")
 
     def domain(self, name: str) -> Domain:
-        for d in self.domains:
-            if d.key == name:
-                return d
-        known = ", ".join(d.key for d in self.domains) or "none"
-        raise ModelError(f"no domain {name!r} (domains: {known})")
+        found = self._keyed("domains").get(name)
+        if found is None:
+            known = ", ".join(d.key for d in self.domains) or "none"
+            raise ModelError(f"no domain {name!r} (domains: {known})")
+        return found  # type: ignore[no-any-return]
 
     def has_domain(self, name: str) -> bool:
-        return any(d.key == name for d in self.domains)
+        return name in self._keyed("domains")
 
     def sequence(self, name: str) -> Sequence:
-        for q in self.sequences:
-            if q.key == name:
-                return q
-        known = ", ".join(q.key for q in self.sequences) or "none"
-        raise ModelError(f"no sequence {name!r} (sequences: {known})")
+        found = self._keyed("sequences").get(name)
+        if found is None:
+            known = ", ".join(q.key for q in self.sequences) or "none"
+            raise ModelError(f"no sequence {name!r} (sequences: {known})")
+        return found  # type: ignore[no-any-return]
 
     def has_sequence(self, name: str) -> bool:
-        return any(q.key == name for q in self.sequences)
+        return name in self._keyed("sequences")
 
     def view(self, name: str) -> View:
         for v in self.views:
@@ -1820,8 +1897,11 @@ class Schema:
         (:class:`~dbmodel_kit.model.ops.DropTable`). Nothing is checked again: removing an
         unreferenced table leaves every other table valid."""
         new = self._sibling()
-        object.__setattr__(new, "tables", tuple(t for t in self.tables if t.key != name))
-        object.__setattr__(new, "_by_name", {n: t for n, t in self._by_name.items() if n != name})
+        by_name = dict(self._by_name)
+        gone = by_name.pop(name)
+        i = list(map(id, self.tables)).index(id(gone))  # at C speed: a drop per table stays cheap
+        object.__setattr__(new, "tables", self.tables[:i] + self.tables[i + 1:])
+        object.__setattr__(new, "_by_name", by_name)
         return new
 
     def _sibling(self) -> Schema:
@@ -1829,6 +1909,7 @@ class Schema:
         new = object.__new__(Schema)
         for f in _SCHEMA_LEVEL:
             object.__setattr__(new, f, getattr(self, f))
+        object.__setattr__(new, "_keyed_cache", self.__dict__.get("_keyed_cache") or {})  # same objects
         return new
 
     def replace_table(self, table: Table, name: str | None = None) -> Schema:
@@ -1898,6 +1979,25 @@ def _dialect_name(name: str) -> str:
 
 #: Schema fields beside the tables: everything a schema declares once for all tables.
 _SCHEMA_LEVEL = ("enums", "name", "comment", "domains", "sequences", "views", "verbatim")
+#: The schema-level fields that hold several objects (a tuple in the value).
+_TUPLES = ("enums", "domains", "sequences", "views", "verbatim")
+
+
+def _changed_keys(old: tuple[Any, ...], new: tuple[Any, ...]) -> set[str]:
+    """Keys of the objects added, removed or changed between two tuples of keyed objects."""
+    before = {x.key: x for x in old}
+    after = {x.key: x for x in new}
+    return {k for k in before.keys() | after.keys()
+            if before.get(k) is not after.get(k) and before.get(k) != after.get(k)}
+
+
+def _names_type(t: DataType, names: set[str]) -> bool:
+    """Whether ``t`` (or its array element) is an enum, set or domain named in ``names``."""
+    while t.kind == "array" and t.element is not None:
+        t = t.element
+    if t.kind in ("enum", "set"):
+        return t.enum in names
+    return t.kind == "domain" and t.domain in names
 
 
 def base_type(t: DataType, domains: Mapping[str, Domain]) -> DataType:

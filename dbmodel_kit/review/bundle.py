@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._gc import fewer_collections
 from ..errors import ModelError
 from ..model import ops as o
 from ..model.schema import Schema
@@ -146,13 +147,15 @@ class Review:
         """One self-contained page: inline SVG ERD and CSS, no external request."""
         from .html_page import render_html
 
-        return render_html(self)
+        with fewer_collections():
+            return render_html(self)
 
     def to_markdown(self) -> str:
         """A pull-request comment: Mermaid ERD, tables of changes and findings, SQL in ``<details>``."""
         from .markdown import render_markdown
 
-        return render_markdown(self)
+        with fewer_collections():
+            return render_markdown(self)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the review; the suffix picks the form: ``.html``/``.htm`` or ``.md``."""
