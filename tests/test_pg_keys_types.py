@@ -294,6 +294,14 @@ def test_composite_type_change_golden(golden):
     golden("migrate/composite_type/alembic.py", _stable(script))
     assert "# Alembic has no operation for ALTER TYPE" in script
     assert "ALTER TYPE" not in to_sql(plan, "sqlite")
+    from dbmodel_kit.migrate.lint import lint
+
+    found = [(f.id, f.message) for f in lint(plan, "postgresql")]
+    assert found == [("DS104", "dropping attribute(s) tag of type complex deletes their values in column point.at; "
+                               "the reverse adds them back empty")]
+    assert [f.message.split(" of type")[0] for f in lint(plan.reverse(), "postgresql")] == [
+        "dropping attribute(s) j, note"]
+    assert lint(diff(new, old).reverse(), "sqlite") == []
     assert [type(s.op).__name__ for s in diff(new, old).steps] == ["ReplaceObject"]
 
 

@@ -359,6 +359,29 @@ def drop_view_or_routine(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
                  squawk="ban-drop-function", atlas=None, strong_migrations=None)
 
 
+def type_attribute_dropped(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
+    """A composite type altered in place (``ALTER TYPE ... DROP ATTRIBUTE``) while a column of a table
+    there before has it: the attribute's values go from every row, as a dropped column's do."""
+    op = s.op
+    if not (isinstance(op, o.ReplaceObject) and op.kind == "type" and ctx.dialect == "postgresql"):
+        return
+    from ..dialects import get_dialect
+    from ..io.pg_objects import composite_changes
+    from .diff import altered_in_place
+    from .emit import _type_user
+
+    old = s.before.object(op.kind, op.name, op.dialect)
+    if not altered_in_place(old, op.object):
+        return
+    gone = [c.name for c in composite_changes(old.sql, op.object.sql) or () if c.action == "drop"]
+    user = _type_user(s.before, old, get_dialect(ctx.dialect)) if gone else None
+    if user is not None and ctx.existing(user.rsplit(".", 1)[0]):
+        yield _f(i, "DS104", "error", f"dropping attribute(s) {', '.join(gone)} of type {op.name} deletes their "
+                 f"values in column {user}; the reverse adds them back empty",
+                 "stop reading the attributes in the application first, then drop them",
+                 squawk=None, atlas=None, strong_migrations=None)
+
+
 def domain_checks(i: int, s: Step, ctx: Context) -> Iterator[Finding]:
     """CHECKs on a domain: PostgreSQL validates an added one against every column of the domain in
     every table (a scan of each, under lock), and a dropped one lets values in it refused."""
@@ -455,7 +478,7 @@ RULES: tuple[Rule, ...] = (
     drop_table, drop_column, rename, type_change, add_required_column, set_not_null, unique_on_existing,
     check_on_existing, index_not_concurrent, constraint_not_valid, volatile_default, rebuild_hazard, mysql_copy,
     enum_value_removed, drop_constraint, relax_column, drop_enum, drop_domain_or_sequence, drop_view_or_routine,
-    domain_checks,
+    type_attribute_dropped, domain_checks,
     enum_swap, transform_rewrite, unsupported_here,
     irreversible,
 )
