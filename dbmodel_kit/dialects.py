@@ -223,6 +223,9 @@ class Dialect:
     deferrable_fks: bool = False
     #: unique constraints checked at commit (``UNIQUE ... DEFERRABLE``: PostgreSQL)
     deferrable_uniques: bool = False
+    #: a foreign key's columns must be stored as the referenced columns' types (string lengths
+    #: aside): MySQL/MariaDB ("similar data types", errno 150) and DuckDB ("incompatible types")
+    fk_types_equal: bool = False
     #: ``now()`` is written with the column's fractional-second precision (MySQL refuses
     #: DATETIME(6) DEFAULT CURRENT_TIMESTAMP(0)... and keeps what it is given)
     now_follows_precision: bool = False
@@ -512,6 +515,7 @@ POSTGRESQL = Dialect(
 )
 
 MYSQL = Dialect(
+    fk_types_equal=True,
     name="mysql", aliases=("mariadb", "mysql+pymysql", "mariadb+pymysql"),
     sqlglot="mysql", sa_dialect=lambda: _mysql_dialect(),
     # the engine's own messages (MariaDB 11, utf8mb4: 4 bytes a character in a 65,535-byte row);
@@ -630,6 +634,7 @@ SQLITE = Dialect(
 )
 
 DUCKDB = Dialect(
+    fk_types_equal=True,
     name="duckdb", aliases=("duck", "duckdb+duckdb_engine"),
     sqlglot="duckdb", sa_dialect=_duckdb_dialect,
     bytes_literal="'{escaped}'::BLOB",

@@ -771,6 +771,51 @@ def _check_identity_types(schema: Schema, d: Dialect) -> None:
                          "identity")
 
 
+def _fk_type_text(column: sa.Column, d: Dialect) -> tuple[str, str]:
+    """(what must match, spelling) of a key column's stored type for :func:`_check_fk_types`: string
+    types match whatever their length (MySQL: "the length of string types need not be the same";
+    DuckDB: VARCHAR(n) is VARCHAR), other types by their whole spelling (size and sign)."""
+    text = " ".join(column.type.compile(dialect=d.compile_dialect()).upper().split())
+    if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum):
+        return "string", text
+    if d.name == "mysql" and isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float):
+        return "decimal", text  # MariaDB takes DECIMAL(12,2) -> DECIMAL(10,2) (tests/test_fk_types.py)
+    return text, text
+
+
+def check_fk_types(schema: Schema, dialect: Dialect | str) -> None:
+    """Refuse ``schema`` on ``dialect`` where a foreign key's columns are stored under other types than
+    the key columns they reference and the engine refuses that (see :func:`_check_fk_types`). Called
+    by :func:`statements` (so ``ddl`` and ``apply``) and for a migration's end state; a migration's
+    steps in between are the engine's to judge."""
+    d = get_dialect(dialect)
+    if not d.fk_types_equal:
+        return
+    b = _shared_build(schema, d)
+    for t in b.schema.tables:
+        for fk in t.foreign_keys:
+            if t.key in b.tables and fk.ref_table in b.tables:
+                _check_fk_types(t, fk, b.tables[t.key], b.tables[fk.ref_table], d)
+
+
+def _check_fk_types(t: Table, fk: ForeignKey, table: sa.Table, parent: sa.Table, d: Dialect) -> None:
+    """Refuse a foreign key whose columns the engine stores under other types than the key columns
+    it references, where the engine refuses that (MariaDB/MySQL: "the size and sign of integer and
+    DECIMAL types must be the same", errno 150 at apply; DuckDB: "incompatible types"), naming
+    both columns and types at ``ddl`` time instead of failing half-way through an apply.
+    PostgreSQL and SQLite take integer -> bigint and the like (lint's DM114 still flags it)."""
+    if not d.fk_types_equal:
+        return
+    for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
+        mine, theirs = _fk_type_text(table.c[col], d), _fk_type_text(parent.c[ref], d)
+        if mine[0] != theirs[0]:
+            raise ModelError(
+                f"foreign key {fk.name}: {t.key}.{col} is stored as {mine[1]} and {fk.ref_table}.{ref} as "
+                f"{theirs[1]}; {d.name} needs a foreign key and the key it references to have the same type "
+                f"(same size and sign for numbers): give {t.key}.{col} the type of {fk.ref_table}.{ref}",
+                where=f"{t.key}.{col}")
+
+
 def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
     from .limits import identity_integers, text_keys
     from .names import physical
@@ -1211,6 +1256,7 @@ def statements(schema: Schema, dialect: Dialect | str, keys_after: bool = False)
     once the rows are in (the engine then checks every row as it builds each key).
     """
     d = get_dialect(dialect)
+    check_fk_types(schema, d)
     b = _shared_build(schema, d, keys_after)
     schema = b.schema  # names as the engine keeps them
     out: list[Statement] = [Statement("note", "", note=n) for n in b.notes.get("", [])]

@@ -1649,6 +1649,12 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
     """
     d = get_dialect(dialect)
     _check_names(plan, d)
+    from ..ddl import check_fk_types
+
+    try:  # an end state the engine refuses, named before any statement runs
+        check_fk_types(plan.new, d)
+    except ModelError as e:
+        raise ModelError(f"the schema this migration ends with cannot be made on {d.name}: {e}") from None
     ops_, buf = _context(d, flavour or flavour_of(dialect))
     out: list[Unit] = [Unit()]
     stored, work = _stored_steps(plan, d)
