@@ -22,7 +22,8 @@ from typing import Any
 
 from .errors import ModelError
 
-__all__ = ["HIDDEN", "is_url", "libpq_uri", "parse_url", "redact_url", "scrub", "secrets_of"]
+__all__ = ["ATTACH", "HIDDEN", "attach_on_connect", "is_url", "libpq_uri", "parse_url", "redact_url", "scrub",
+           "secrets_of", "sqlite_attachments"]
 
 HIDDEN = "***"  #: what a secret is replaced with (SQLAlchemy's own choice for a hidden password)
 
@@ -185,3 +186,52 @@ def libpq_uri(url: Any) -> str:
     """The libpq connection URI of a SQLAlchemy-style PostgreSQL URL (the ``+driver`` part dropped), for
     psycopg; the password is kept (it is for connecting, never for printing)."""
     return parse_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+#: The query parameter of an SQLite URL naming a database file to attach (repeatable):
+#: ``sqlite:///shop.db?attach=audit.db&attach=logs=/var/db/logs_2026.db``.
+ATTACH = "attach"
+
+
+def sqlite_attachments(url: Any) -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """``url`` without its ``attach`` parameters, and the (schema name, file) pairs they name: the
+    databases an SQLite connection attaches (``ATTACH DATABASE file AS name``), whose tables are the
+    schema's namespaces, as PostgreSQL's schemas. ``attach=FILE`` is named after the file
+    (``audit.db`` -> ``audit``), ``attach=NAME=FILE`` names it. Any other URL comes back as is.
+
+    >>> u, found = sqlite_attachments("sqlite:///shop.db?attach=audit.db&attach=logs=/var/db/logs_2026.db")
+    >>> str(u), found
+    ('sqlite:///shop.db', (('audit', 'audit.db'), ('logs', '/var/db/logs_2026.db')))
+    """
+    from pathlib import PurePath
+
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or ATTACH not in parsed.query:
+        return parsed, ()
+    given = parsed.query[ATTACH]
+    out: list[tuple[str, str]] = []
+    for item in [given] if isinstance(given, str) else list(given):
+        name, sep, path = item.partition("=")
+        if not sep:
+            name, path = PurePath(item).stem, item
+        if not re.fullmatch(r"[A-Za-z_]\w*", name) or not path or name.lower() in ("main", "temp"):
+            raise ModelError(f"attach={item!r}: expected attach=FILE (named after the file) or attach=NAME=FILE, "
+                             "NAME a plain name other than main and temp", where=redact_url(url))
+        if any(name == seen for seen, _ in out):
+            raise ModelError(f"attach: two databases named {name!r}", where=redact_url(url))
+        out.append((name, path))
+    return parsed.difference_update_query([ATTACH]), tuple(out)
+
+
+def attach_on_connect(engine: Any, attachments: tuple[tuple[str, str], ...]) -> None:
+    """Attach ``attachments`` (:func:`sqlite_attachments`) on each new connection of ``engine``."""
+    if not attachments:
+        return
+    import sqlalchemy as sa
+
+    @sa.event.listens_for(engine, "connect")
+    def _attach(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        for name, path in attachments:
+            cur.execute(f'ATTACH DATABASE ? AS "{name}"', (path,))  # the name is a checked plain word
+        cur.close()

@@ -64,10 +64,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("reflect", help="read a live database's schema",
                        description="Read the schema of the database at URL and write it as YAML, SQL or DBML.")
-    p.add_argument("url", metavar="URL", help="SQLAlchemy URL of the database")
+    p.add_argument("url", metavar="URL", help="SQLAlchemy URL of the database (SQLite: ?attach=FILE or "
+                   "?attach=NAME=FILE, repeatable, attaches another file as schema NAME)")
     p.add_argument("--schema", action="append", default=[], metavar="NAME",
                    help="read this database schema (repeatable; default: every schema that is not the "
-                   "engine's own and holds a table)")
+                   "engine's own and holds a table; MySQL: the URL's database, or with none every "
+                   "database but the server's own; SQLite: main and the attached files)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE, in the format its extension names (default: YAML on standard output)")
     p.add_argument("--format", "-f", choices=("yaml", "sql", "dbml"), default=None,
@@ -159,13 +161,18 @@ FILE_ENGINES = frozenset({"sqlite", "duckdb"})
 
 
 def _existing_database(url: str) -> None:
-    """Refuse a file-based URL (SQLite, DuckDB) whose file does not exist: connecting would create
-    an empty database and report an empty schema instead of the typo."""
-    parsed = parse_url(url)
+    """Refuse a file-based URL (SQLite, DuckDB) whose file, or a file it attaches, does not exist:
+    connecting would create an empty database and report an empty schema instead of the typo."""
+    from ..urls import sqlite_attachments
+
+    parsed, attached = sqlite_attachments(url)
     database = parsed.database
     if parsed.get_backend_name() in FILE_ENGINES and database and database != ":memory:" \
             and not database.startswith("file:") and not Path(database).exists():
         raise ModelError(f"no such database file {database!r}", where=redact_url(url))
+    for name, path in attached:
+        if path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            raise ModelError(f"attach: no such database file {path!r} (for schema {name})", where=redact_url(url))
 
 
 def _reflect(url: str, schemas: list[str] | None = None) -> Schema:

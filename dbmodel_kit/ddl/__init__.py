@@ -1409,17 +1409,21 @@ def drop_sql(schema: Schema, dialect: Dialect | str) -> str:
 
 
 def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
-    """An SQLAlchemy engine with the connection setup the dialect needs: SQLite gets
+    """An SQLAlchemy engine with the connection setup the dialect needs: SQLite attaches the files
+    its URL names (``?attach=audit.db``, :func:`dbmodel_kit.urls.sqlite_attachments`), gets
     ``PRAGMA foreign_keys=ON`` on each connection and a real ``BEGIN`` (pysqlite would otherwise
     commit before each DDL statement; see SQLAlchemy's "Serializable isolation / Savepoints /
     Transactional DDL" notes for pysqlite)."""
-    from ..urls import parse_url
+    from ..urls import attach_on_connect, sqlite_attachments
 
-    parsed = parse_url(url)  # a URL that does not parse is a ModelError naming it, secrets hidden
+    # a URL that does not parse is a ModelError naming it, secrets hidden; an SQLite URL's
+    # attach=FILE parameters are databases attached on each connection (its named schemas)
+    parsed, attachments = sqlite_attachments(url)
     d = get_dialect(parsed)
     if d.name == "duckdb":
         keep_postgres_words()
     engine = sa.create_engine(parsed, **kwargs)
+    attach_on_connect(engine, attachments)
 
     if d.connect_statements or d.explicit_begin:
         @sa.event.listens_for(engine, "connect")

@@ -50,15 +50,26 @@ def inline_enum_name(table: str, column: str) -> str:
 
 
 def inline_enums(uses: Iterable[tuple[str, str, tuple[str, ...]]]) -> tuple[dict[tuple[str, str], str], list[Enum]]:
-    """Name unnamed enums: ``uses`` is (table, column, values) in table-name then column order;
-    columns with the same values share the enum named after the first of them."""
+    """Name unnamed enums: ``uses`` is (table key, column, values) in table-key then column order;
+    columns with the same values share the enum named after the first of them (its table's bare
+    name: the engine keeps such an enum inline, in no schema), numbered ``_2``... when a table of
+    that name in another schema took the name first."""
+    from ..model.naming import split_key
+
     renames: dict[tuple[str, str], str] = {}
     by_values: dict[tuple[str, ...], str] = {}
     enums: list[Enum] = []
+    taken: set[str] = set()
     for table, column, values in uses:
         if values not in by_values:
-            by_values[values] = inline_enum_name(table, column)
-            enums.append(Enum(by_values[values], values))
+            name = base = inline_enum_name(split_key(table)[1], column)
+            n = 1
+            while name in taken:
+                n += 1
+                name = f"{base}_{n}"
+            taken.add(name)
+            by_values[values] = name
+            enums.append(Enum(name, values))
         renames[(table, column)] = by_values[values]
     return renames, enums
 
@@ -474,12 +485,12 @@ def _constraint_names(s: Schema, d: Dialect) -> Schema:
 
 
 def _inline_enums(s: Schema, d: Dialect) -> Schema:
-    values = {e.name: e.values for e in s.enums}
-    uses = [(t.name, c.name, values[c.type.enum or ""])
-            for t in sorted(s.tables, key=lambda t: t.name) for c in t.columns if c.type.kind in ("enum", "set")]
+    values = {e.key: e.values for e in s.enums}
+    uses = [(t.key, c.name, values[c.type.enum or ""])
+            for t in sorted(s.tables, key=lambda t: t.key) for c in t.columns if c.type.kind in ("enum", "set")]
     renames, enums = inline_enums(uses)
     tables = tuple(replace(t, columns=tuple(
-        replace(c, type=replace(c.type, enum=renames[(t.name, c.name)])) if (t.name, c.name) in renames else c
+        replace(c, type=replace(c.type, enum=renames[(t.key, c.name)])) if (t.key, c.name) in renames else c
         for c in t.columns)) for t in s.tables)
     return replace(s, tables=tables, enums=tuple(s.enums) + tuple(e for e in enums if not s.has_enum(e.name)))
 

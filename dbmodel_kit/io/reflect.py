@@ -162,8 +162,11 @@ _NOW_FUNCS = {"current_timestamp", "now", "localtimestamp", "currenttimestamp", 
 _UUID_FUNCS = {"gen_random_uuid", "uuid", "uuid_generate_v4", "uuidv4"}
 
 
-def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> Default | None:
-    """A reflected default (engine SQL text) as a logical :class:`Default`.
+def read_default(text: str | None, type_: DataType, dialect: Dialect | str, *,
+                 home: str | None | object = ...) -> Default | None:
+    """A reflected default (engine SQL text) as a logical :class:`Default`. ``home`` is the
+    database a MariaDB ``nextval(`db`.`s`)`` names without a schema in the model (the URL's); when
+    given, a sequence of another database keeps its name (``db.s``).
 
     >>> read_default("'USD'::bpchar", DataType("char", 3), "postgresql")
     Default(kind='literal', value='USD')
@@ -197,7 +200,10 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
         if arg is None:
             # MariaDB: nextval(`db`.`s`), the sequence as an identifier
             ref = next(iter(tree.find_all(exp.Column, exp.Table, exp.Identifier)), None)
-            return Default("sequence", ref.name) if ref is not None and ref.name else Default("identity")
+            if ref is None or not ref.name:
+                return Default("identity")
+            db = ref.table if isinstance(ref, exp.Column) else ref.db if isinstance(ref, exp.Table) else ""
+            return Default("sequence", qualify(db if home is not ... and db and db != home else None, ref.name))
         seq = exp.to_table(arg.this, dialect=d.sqlglot)
         home = _SEQUENCE_HOME.get(d.name)
         if home is not None and seq.db and seq.db != home:
@@ -223,12 +229,28 @@ def read_default(text: str | None, type_: DataType, dialect: Dialect | str) -> D
 #: engines whose reflection keeps namespaces -> the schema a sequence named without one lives in
 _SEQUENCE_HOME = {"postgresql": "public", "duckdb": "main"}
 
+
+def _unread_references(tables: list[_Raw], read: set[str | None], d: Dialect) -> None:
+    """Report each foreign key into a schema that was not read (it is dropped with the table it
+    names): the reading names the schema to add."""
+    from ..model.naming import split_key
+
+    for raw in tables:
+        for fk in raw.get("foreign_keys", ()):
+            ns = split_key(fk.ref_table)[0]
+            if ns not in read:
+                where = qualify(raw.get("schema"), raw["name"])
+                warnings.warn(f"{where}: foreign key {fk.name or ', '.join(fk.columns)} references {fk.ref_table}, in "
+                              f"{'database' if d.name == 'mysql' else 'schema'} {ns}, which was not read; left out "
+                              f"(read it too: --schema {ns}, or reflect(schema=[...]))", ReflectionWarning,
+                              stacklevel=3)
+
 #: MySQL's ON UPDATE clause, which SQLAlchemy leaves at the end of a reflected default
 _ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+(.+)$", re.I | re.S)
 
 
-def _column_default(text: str | None, type_: DataType, d: Dialect,
-                    where: Callable[[], str]) -> tuple[Default | None, str | None]:
+def _column_default(text: str | None, type_: DataType, d: Dialect, where: Callable[[], str],
+                    home: str | None | object = ...) -> tuple[Default | None, str | None]:
     """:func:`read_default` and MySQL's ``ON UPDATE`` clause SQLAlchemy leaves at its end (``now``
     or None), reporting what the model cannot hold instead of failing on it."""
     on_update = None
@@ -239,7 +261,7 @@ def _column_default(text: str | None, type_: DataType, d: Dialect,
         else:
             warnings.warn(f"{where()}: ON UPDATE {m.group(1)} not kept", ReflectionWarning, stacklevel=4)
     try:
-        return read_default(text, type_, d), on_update
+        return read_default(text, type_, d, home=home), on_update
     except ModelError as e:
         warnings.warn(f"{where()}: default {text} not kept ({e.message})", ReflectionWarning, stacklevel=4)
         return None, on_update
@@ -277,23 +299,30 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None
 
     ``schema`` names the database schemas to read (one name or several); by default every schema
     that is not the engine's own (PostgreSQL's ``pg_catalog``, DuckDB's ``information_schema``...)
-    and holds a table. ``include`` limits the tables (names or a predicate); foreign keys to tables
-    left out are dropped. Enum types MySQL and SQLite do not name come back named after their first
-    column.
+    and holds a table. On MySQL/MariaDB a schema is a database of the server: a URL naming one
+    reads that one by default, a URL naming none every database but the server's own (``mysql``,
+    ``sys``, ``information_schema``, ``performance_schema``). On SQLite the schemas are ``main``
+    and the databases the URL attaches (``sqlite:///shop.db?attach=audit.db``, see
+    :func:`dbmodel_kit.urls.sqlite_attachments`). What a schema other than the default one holds
+    (PostgreSQL's ``public``, DuckDB's and SQLite's ``main``, the URL's MySQL database) is keyed
+    ``schema.name``, and foreign keys name it. ``include`` limits the tables (names or a
+    predicate); foreign keys to tables left out are dropped, and one into a schema not read is
+    reported. Enum types MySQL and SQLite do not name come back named after their first column.
 
     Nothing in the database ends the reading: a column whose type the model cannot map is kept as
     text and a table the model cannot hold (an SQLite virtual table) is left out, each with a
     :class:`ReflectionWarning` naming ``schema.table.column`` and the engine's own spelling.
     """
-    from ..urls import parse_url
+    from ..urls import attach_on_connect, sqlite_attachments
 
     if isinstance(url, sa.Engine):
         engine = url
     else:
-        parsed = parse_url(url)
+        parsed, attachments = sqlite_attachments(url)
         if parsed.get_backend_name() == "duckdb":  # not get_dialect: an unknown kind is create_engine's error
             keep_postgres_words()
         engine = sa.create_engine(parsed)
+        attach_on_connect(engine, attachments)
     try:
         d = get_dialect(engine)
         rules = READ_RULES[d.name]
@@ -304,6 +333,8 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None
             enums: list[Enum] = []
             targets: list[str | None] = [*names] or [None]
             default = rules.default_schema(conn)
+            if targets == [None] and default is None and rules.namespaced:
+                targets = []  # a MySQL server URL without a database, and no database but the server's own
             for name in targets:
                 t, e = rules.reader(conn, d, name, _wanted(include))
                 if rules.namespaced and name not in (None, default):
@@ -311,10 +342,12 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None
                         raw["schema"] = name
                 tables += t
                 enums += e
+            if rules.namespaced:
+                _unread_references(tables, {None if n == default else n for n in targets}, d)
             if not rules.namespaced and (len(names) > 1 or (names and names[0] not in (None, default))):
                 warnings.warn(f"tables of schema{'s' if len(names) > 1 else ''} {', '.join(map(str, names))} are "
-                              "read without their schema name (reflection keeps namespaces on PostgreSQL and "
-                              f"DuckDB, not yet on {d.name}: one table name in two of them cannot be read together)",
+                              "read without their schema name (reflection does not keep namespaces on "
+                              f"{d.name} yet: one table name in two of them cannot be read together)",
                               ReflectionWarning, stacklevel=2)
     finally:
         if engine is not url:
@@ -395,16 +428,16 @@ def _parse_sqlite(sql: str) -> Any:
         return None
 
 
-def _sqlite_create_table(conn: sa.Connection, name: str) -> Any:
-    """The table's CREATE TABLE statement (SQLite keeps the text), parsed by sqlglot (once per text;
-    the tree is only read)."""
-    master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"))
+def _sqlite_create_table(conn: sa.Connection, name: str, schema: str | None = None) -> Any:
+    """The table's CREATE TABLE statement (SQLite keeps the text, in each attached database's own
+    ``sqlite_master``), parsed by sqlglot (once per text; the tree is only read)."""
+    master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), sa.column("sql"), schema=schema)
     sql = conn.execute(sa.select(master.c.sql).where(master.c.type == "table", master.c.name == name)).scalar()
     return _parse_sqlite(sql) if sql else None
 
 
 def _sqlite_autoincrement(conn: sa.Connection, name: str, schema: str | None = None) -> set[str]:
-    tree = _sqlite_create_table(conn, name)
+    tree = _sqlite_create_table(conn, name, schema)
     if tree is None:
         return set()
     return {cd.name for cd in tree.find_all(exp.ColumnDef)
@@ -414,7 +447,7 @@ def _sqlite_autoincrement(conn: sa.Connection, name: str, schema: str | None = N
 def _sqlite_generated(conn: sa.Connection, name: str, schema: str | None = None) -> dict[str, str]:
     """Generated-column expressions from the parsed CREATE TABLE text (SQLAlchemy's pattern misses
     them after a type with a comma, such as NUMERIC(10, 2))."""
-    tree = _sqlite_create_table(conn, name)
+    tree = _sqlite_create_table(conn, name, schema)
     if tree is None:
         return {}
     return {cd.name: c.kind.this.sql("sqlite") for cd in tree.find_all(exp.ColumnDef) for c in cd.constraints
@@ -424,7 +457,7 @@ def _sqlite_generated(conn: sa.Connection, name: str, schema: str | None = None)
 def _sqlite_collations(conn: sa.Connection, name: str, schema: str | None = None) -> dict[str, str]:
     """Column collations (``COLLATE NOCASE``) from the CREATE TABLE text, the only place SQLite keeps
     them; read as the SQL import reads them."""
-    tree = _sqlite_create_table(conn, name)
+    tree = _sqlite_create_table(conn, name, schema)
     if tree is None:
         return {}
     return {cd.name: c.kind.this.name for cd in tree.find_all(exp.ColumnDef) for c in cd.constraints
@@ -435,7 +468,7 @@ def _sqlite_constraints(conn: sa.Connection, name: str,
                         schema: str | None = None) -> tuple[list[Unique], list[tuple[str, str]]] | None:
     """UNIQUE and CHECK constraints from the parsed CREATE TABLE text: SQLAlchemy finds them with
     regular expressions that miss names holding a double quote."""
-    tree = _sqlite_create_table(conn, name)
+    tree = _sqlite_create_table(conn, name, schema)
     if tree is None:
         return None
     uniques: list[Unique] = []
@@ -551,7 +584,7 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str,
     loses actions and names when a name holds a double quote."""
     from ..model.schema import deferrable_mode
 
-    tree = _sqlite_create_table(conn, name)
+    tree = _sqlite_create_table(conn, name, schema)
     fk_names = {}
     timing: dict[tuple[tuple[str, ...], str], str | None] = {}
     for fk in tree.find_all(exp.ForeignKey) if tree is not None else ():
@@ -570,7 +603,7 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str,
         if "DEFERRABLE" in words:
             mode = deferrable_mode("deferred" if "INITIALLY DEFERRED" in words else "immediate", "foreign key")
         timing[(cols, target.name)] = mode
-    fkl = sa.func.pragma_foreign_key_list(name).table_valued("id", "seq", "table", "from", "on_update",
+    fkl = sa.func.pragma_foreign_key_list(name, schema or "main").table_valued("id", "seq", "table", "from", "on_update",
                                                              "on_delete")
     groups: dict[int, list[Any]] = {}
     for row in conn.execute(sa.select(fkl).order_by(fkl.c.id, fkl.c.seq)):
@@ -646,7 +679,8 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
             c = {**c, "nullable": own[0], "default": own[1]}
         if c["name"] in collations and type_.kind in COLLATABLE_KINDS:
             type_ = replace(type_, collation=((d.name, collations[c["name"]]),))
-        default, on_update = _column_default(c.get("default"), type_, d, place)
+        default, on_update = _column_default(c.get("default"), type_, d, place, per_schema["default_schema"]
+                                             if rules.namespaced else ...)
         identity = c.get("identity") is not None or c["name"] in autoinc \
             or (c.get("autoincrement") is True and rules.autoincrement_is_identity)
         if identity:
@@ -668,13 +702,15 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
         reflected_fks = insp.get_foreign_keys(name, schema=schema)
     for f in reflected_fks:
         # the model names the parent by its key (a table called a.b is '"a.b"', not schema a)
-        cols_, parent = names(f["constrained_columns"]), fix(f["referred_table"])
+        cols_, bare = names(f["constrained_columns"]), fix(f["referred_table"])
+        # MySQL and SQLite say the child's own schema for a parent in it (SQLAlchemy), PostgreSQL
+        # none for one on the search path
         if rules.namespaced and f.get("referred_schema") not in (None, per_schema["default_schema"]):
-            parent = qualify(f["referred_schema"], parent)
+            parent = qualify(f["referred_schema"], bare)
         else:
-            parent = qualify(None, parent)
-        on_delete, on_update, fk_name, *timing = fk_actions.get((cols_, parent), (f["options"].get("ondelete"),
-                                                                                  f["options"].get("onupdate"), ""))
+            parent = qualify(None, bare)
+        on_delete, on_update, fk_name, *timing = fk_actions.get((cols_, qualify(None, bare)), (
+            f["options"].get("ondelete"), f["options"].get("onupdate"), ""))
         fk_name = fk_name or fix(f["name"] or "")
         fks.append(ForeignKey(cols_, parent, names(f["referred_columns"]), name=fk_name,
                               on_delete=_fk_action(on_delete), on_update=_fk_action(on_update),
@@ -1055,6 +1091,30 @@ def _mysql_default(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT DATABASE()")).scalar()
 
 
+#: The databases a MySQL/MariaDB server keeps for itself: never read unless named
+MYSQL_SYSTEM_DATABASES = frozenset({"mysql", "sys", "information_schema", "performance_schema"})
+
+
+def _mysql_schemas(conn: sa.Connection) -> list[str]:
+    """A URL naming a database reads that one (the model's unnamed schema); a server URL naming
+    none reads every database holding a table, view, sequence or routine but the server's own."""
+    if _mysql_default(conn) is not None:
+        return []
+    found = conn.execute(sa.text(
+        "SELECT s.SCHEMA_NAME FROM information_schema.SCHEMATA s WHERE EXISTS (SELECT 1 FROM "
+        "information_schema.TABLES t WHERE t.TABLE_SCHEMA = s.SCHEMA_NAME) OR EXISTS (SELECT 1 FROM "
+        "information_schema.ROUTINES r WHERE r.ROUTINE_SCHEMA = s.SCHEMA_NAME) ORDER BY s.SCHEMA_NAME")).scalars()
+    return [n for n in found if n.lower() not in MYSQL_SYSTEM_DATABASES]
+
+
+def _sqlite_schemas(conn: sa.Connection) -> list[str]:
+    """``main`` and each attached database (``PRAGMA database_list``; ``temp`` left out), or none
+    when only ``main`` is there (read as it always was)."""
+    found = [r[1] for r in conn.execute(sa.text("SELECT seq, name FROM pragma_database_list ORDER BY seq"))
+             if r[1] != "temp"]
+    return [] if found == ["main"] else found
+
+
 def _main(conn: sa.Connection) -> str:
     return "main"
 
@@ -1089,15 +1149,22 @@ def _object_deps(sql: str, dialect: str, known: dict[str, str], own: str, on: st
 
 
 def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
-    """Views (``information_schema.VIEWS``: the query as the engine stores it, the database's own
-    name taken off), triggers, functions, procedures and events (``SHOW CREATE ...``: the statement
-    as written, ``DEFINER`` aside, as the SQL import keeps it)."""
+    """Views (``information_schema.VIEWS``: the query as the engine stores it, the URL's own
+    database name taken off), triggers, functions, procedures and events (``SHOW CREATE ...``: the
+    statement as written, ``DEFINER`` aside, as the SQL import keeps it). Those of another database
+    keep its name (``schema``), and their text the names it qualifies (MySQL reads a name without a
+    database in the database a statement runs in)."""
     from ..ddl.sqltext import DEFINER
     from .sql_objects import without_qualifier
 
-    db = schema or conn.execute(sa.text("SELECT DATABASE()")).scalar()
+    home = _mysql_default(conn)
+    db = schema or home
     if db is None:
         return {}
+    ns = None if db == home else db
+
+    def own(sql: str) -> str:
+        return without_qualifier(sql, "mysql", home) if home else sql
     tables = [r[0] for r in conn.execute(sa.text(
         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = :s AND TABLE_TYPE <> 'VIEW'"),
         {"s": db})]
@@ -1105,14 +1172,14 @@ def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
     for name, definition, security, check in conn.execute(sa.text(
             "SELECT TABLE_NAME, VIEW_DEFINITION, SECURITY_TYPE, CHECK_OPTION FROM information_schema.VIEWS "
             "WHERE TABLE_SCHEMA = :s ORDER BY TABLE_NAME"), {"s": db}):
-        query = without_qualifier(definition, "mysql", db)
+        query = own(definition)
         try:
             views.append(View(name, query, "mysql", security_invoker=str(security).upper() == "INVOKER",
-                              check_option=None if str(check).upper() == "NONE" else str(check).lower()))
+                              check_option=None if str(check).upper() == "NONE" else str(check).lower(), schema=ns))
         except ModelError as e:
             warnings.warn(f"{db}.{name}: a view the model cannot read ({e.message}); left out", ReflectionWarning,
                           stacklevel=4)
-    known = {t.lower(): t for t in tables} | {v.name.lower(): v.name for v in views}
+    known = {t.lower(): qualify(ns, t) for t in tables} | {v.name.lower(): v.key for v in views}
     q = sa_mysql.base.MySQLIdentifierPreparer(sa_mysql.dialect()).quote
     objects: list[Verbatim] = []
     listing = [("trigger", r[0], r[1]) for r in conn.execute(sa.text(
@@ -1133,41 +1200,48 @@ def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
             warnings.warn(f"{db}.{name}: the {kind}'s definition cannot be read (SHOW CREATE {kind.upper()} needs "
                           "more privileges); left out", ReflectionWarning, stacklevel=4)
             continue
-        sql = without_qualifier(DEFINER.sub("", sql, count=1), "mysql", db)
-        objects.append(Verbatim(kind, name, "mysql", sql, depends_on=_object_deps(sql, "mysql", known, name, table)))
+        sql = own(DEFINER.sub("", sql, count=1))
+        objects.append(Verbatim(kind, name, "mysql", sql, schema=ns, depends_on=_object_deps(
+            sql, "mysql", known, name, qualify(ns, table) if table else None)))
     return _objects(views, objects)
 
 
 def _sqlite_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
     """Views, triggers and virtual tables from ``sqlite_master``, which keeps each statement as written."""
-    from .sql_objects import object_head, split_view
+    from .sql_objects import in_schema, object_head, split_view
 
-    master = f"{schema}.sqlite_master" if schema and schema != "main" else "sqlite_master"
-    rows = conn.execute(sa.text(f"SELECT type, name, tbl_name, sql FROM {master} "
-                                "WHERE type IN ('view', 'trigger', 'table') AND sql IS NOT NULL ORDER BY rowid")).all()
+    ns = schema if schema not in (None, "main") else None  # an attached database's keep its name
+    master = sa.table("sqlite_master", sa.column("type"), sa.column("name"), sa.column("tbl_name"), sa.column("sql"),
+                      sa.column("rowid"), schema=ns)
+    rows = conn.execute(sa.select(master.c.type, master.c.name, master.c.tbl_name, master.c.sql).where(
+        master.c.type.in_(["view", "trigger", "table"]), master.c.sql.is_not(None)).order_by(master.c.rowid)).all()
     views: list[View] = []
     objects: list[Verbatim] = []
     virtual = [r for r in rows if r[0] == "table" and re.match(r"\s*CREATE\s+VIRTUAL\b", r[3], re.I)]
-    known = {r[1].lower(): r[1] for r in rows if r[0] == "table"}
+    known = {r[1].lower(): qualify(ns, r[1]) for r in rows if r[0] == "table"}
     for kind, name, table, sql in rows:
+        is_virtual = (kind, name, table, sql) in virtual
+        if ns is not None and (kind == "trigger" or is_virtual):
+            # written in its own database (sqlite_master keeps the name without it): run as written
+            sql = in_schema(sql, "sqlite", ns)
         try:
             if kind == "view":
                 parts = split_view(sql, "sqlite")
-                view = View(name, parts.query, "sqlite", columns=parts.columns)
+                view = View(name, parts.query, "sqlite", columns=parts.columns, schema=ns)
                 if view.tree is not None:
                     from ..model.schema import query_tables
 
                     view = replace(view, depends_on=tuple(dict.fromkeys(
                         known.get(t.rsplit(".", 1)[-1].lower(), t) for t in query_tables(view.tree))))
                 views.append(view)
-                known[name.lower()] = name
+                known[name.lower()] = view.key
             elif kind == "trigger":
                 on = known.get(table.lower(), table)
-                objects.append(Verbatim("trigger", name, "sqlite", sql,
+                objects.append(Verbatim("trigger", name, "sqlite", sql, schema=ns,
                                         depends_on=_object_deps(sql, "sqlite", known, name, on)))
-            elif (kind, name, table, sql) in virtual:
+            elif is_virtual:
                 object_head(sql, "sqlite")  # a statement the SQL import reads too
-                objects.append(Verbatim("virtual table", name, "sqlite", sql))
+                objects.append(Verbatim("virtual table", name, "sqlite", sql, schema=ns))
         except ModelError as e:
             warnings.warn(f"{schema or 'main'}.{name}: a {kind} the model cannot read ({e.message}); left out",
                           ReflectionWarning, stacklevel=4)
@@ -1221,6 +1295,11 @@ def _pg_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str,
 _MARIADB_CACHE, _MARIADB_TOP, _MARIADB_BOTTOM = 1000, 2**63 - 2, -(2**63) + 1
 
 
+def _mysql_namespace(conn: sa.Connection, schema: str | None) -> str | None:
+    """The model's schema for what database ``schema`` holds: None for the URL's own database."""
+    return None if schema is None or schema == _mysql_default(conn) else schema
+
+
 def _mariadb_sequences(conn: sa.Connection, schema: str | None) -> list[Sequence]:
     """MariaDB's sequences (tables of type SEQUENCE, each read as its one row; MySQL has none)."""
     from .sql_types import plain_sequence
@@ -1237,6 +1316,7 @@ def _mariadb_sequences(conn: sa.Connection, schema: str | None) -> list[Sequence
             f"FROM {where}")).one()
         out.append(plain_sequence(Sequence(
             name, start=start, increment=inc, cycle=bool(cycle), cache=None if cache == _MARIADB_CACHE else cache,
+            schema=_mysql_namespace(conn, schema),
             min_value=None if inc < 0 and lo == _MARIADB_BOTTOM else lo,
             max_value=None if inc > 0 and hi == _MARIADB_TOP else hi)))
     return out
@@ -1293,6 +1373,32 @@ def _pg_collations(conn: sa.Connection, schema: str | None) -> dict[str, dict[st
     return out
 
 
+def _mysql_collations(conn: sa.Connection, schema: str | None) -> dict[str, dict[str, str]]:
+    """By table, {column: collation} for each column whose collation is not its table's default
+    (``information_schema.COLUMNS.COLLATION_NAME`` against ``TABLES.TABLE_COLLATION``): what
+    ``SHOW CREATE TABLE`` writes as the column's ``COLLATE`` (a collation names its character set,
+    so the DDL's ``COLLATE`` alone makes the column again). A column of another character set in
+    that set's default collation (``NVARCHAR``, ``CHARACTER SET latin1``) differs by its character
+    set only, which the model does not hold: reported, not kept."""
+    out: dict[str, dict[str, str]] = {}
+    for table, column, name, charset, table_charset, default in conn.execute(sa.text(
+            "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLLATION_NAME, c.CHARACTER_SET_NAME, tc.CHARACTER_SET_NAME, "
+            "cc.IS_DEFAULT FROM information_schema.COLUMNS c "
+            "JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
+            "LEFT JOIN information_schema.COLLATIONS tc ON tc.COLLATION_NAME = t.TABLE_COLLATION "
+            "LEFT JOIN information_schema.COLLATIONS cc ON cc.COLLATION_NAME = c.COLLATION_NAME "
+            "WHERE c.TABLE_SCHEMA = coalesce(:s, DATABASE()) AND c.COLLATION_NAME IS NOT NULL "
+            "AND c.COLLATION_NAME <> t.TABLE_COLLATION AND t.TABLE_TYPE = 'BASE TABLE' "
+            "ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"), {"s": schema}):
+        if charset != table_charset and str(default or "").lower() == "yes":
+            warnings.warn(f"{_place(conn, get_dialect('mysql'), schema, table, column)}: character set {charset} "
+                          "not kept (the model holds a column's collation, not its character set)",
+                          ReflectionWarning, stacklevel=5)
+            continue
+        out.setdefault(table, {})[column] = name
+    return out
+
+
 def _mysql_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
     return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
@@ -1300,9 +1406,11 @@ def _mysql_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[s
 
 
 def _sqlite_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
-    return {(r[0], r[1]): r[2] for r in conn.execute(sa.text(
-        "SELECT m.name, p.name, p.type FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p "
-        "WHERE m.type = 'table'"))}
+    master = sa.table("sqlite_master", sa.column("name"), sa.column("type"), schema=schema)
+    info = sa.func.pragma_table_xinfo(master.c.name, schema or "main").table_valued("name", "type")
+    return {(r[0], r[1]): r[2] for r in conn.execute(
+        sa.select(master.c.name, info.c.name, info.c.type).join_from(master, info, sa.true()).where(
+            master.c.type == "table"))}
 
 
 def _no_column_types(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
@@ -1416,11 +1524,12 @@ READ_RULES: dict[str, ReadRules] = {
                        json_columns=_mariadb_json_columns, enum_labels=_mysql_enum_values,
                        default_schema=_mysql_default, column_types=_mysql_column_types, batched=True,
                        own_checks=_mysql_checks, objects=_mysql_objects, sequences=_mariadb_sequences,
-                       missed_defaults=_mariadb_expression_defaults),
+                       missed_defaults=_mariadb_expression_defaults, schemas=_mysql_schemas, namespaced=True,
+                       schema_collations=_mysql_collations),
     "sqlite": ReadRules(_inspector_tables, timestamp_means_tz=True, identity_columns=_sqlite_autoincrement,
                         fk_actions=_sqlite_fk_actions, constraints=_sqlite_constraints,
                         generated=_sqlite_generated, collations=_sqlite_collations, default_schema=_main,
-                        left_out=_sqlite_left_out,
+                        left_out=_sqlite_left_out, schemas=_sqlite_schemas, namespaced=True,
                         column_types=_sqlite_column_types, objects=_sqlite_objects),
     "duckdb": ReadRules(_duckdb_tables, schemas=_duckdb_schemas, default_schema=_main, objects=_duckdb_objects,
                         namespaced=True),
@@ -1443,7 +1552,7 @@ def _assemble(raw_tables: list[_Raw], enums: list[Enum]) -> Schema:
         for entry in r["columns"]:
             col = entry["column"]
             if col.type.kind in ("enum", "set") and col.type.enum not in declared:
-                inline.append((r["name"], col.name, entry["enum_values"]))
+                inline.append((qualify(r.get("schema"), r["name"]), col.name, entry["enum_values"]))
             cols.append(col)
         try:
             tables.append(Table(r["name"], columns=tuple(cols), primary_key=r["primary_key"],
@@ -1458,8 +1567,8 @@ def _assemble(raw_tables: list[_Raw], enums: list[Enum]) -> Schema:
     renames, extra = inline_enums(inline)
     if renames:
         tables = [replace(t, columns=tuple(
-            replace(c, type=replace(c.type, enum=qualify(None, renames[(t.name, c.name)])))
-            if (t.name, c.name) in renames else c
+            replace(c, type=replace(c.type, enum=qualify(None, renames[(t.key, c.name)])))
+            if (t.key, c.name) in renames else c
             for c in t.columns)) for t in tables]
     raw_tables = everything  # schema-level objects ride on the first entry of each schema
     domains = tuple(dom for r in raw_tables for dom in r.get("domains", ()))

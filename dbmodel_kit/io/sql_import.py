@@ -176,6 +176,11 @@ class _Draft:
     fold: Callable[[str], str] = str
     #: the column each CHECK was declared on (None: a table CHECK), in the order of ``checks``
     check_origin: list[str | None] = field(default_factory=list)
+    #: MySQL columns declared BINARY whose character set is the table's: (column, line)
+    binary: list[tuple[str, int]] = field(default_factory=list)
+    #: MySQL: the table's DEFAULT CHARSET, once its CREATE TABLE is read
+    charset: str | None = None
+    creating: bool = True
 
     def has(self, column: str) -> bool:
         key = self.fold(column)
@@ -370,7 +375,7 @@ OBJECT_READS: dict[str, frozenset[str]] = {
 }
 #: Where a column's COLLATE is kept as the type's collation for that engine (reflection reads it back
 #: from the table's text); elsewhere it is reported as not kept
-COLUMN_COLLATIONS = frozenset({"sqlite", "postgres"})
+COLUMN_COLLATIONS = frozenset({"sqlite", "postgres", "mysql"})
 #: The schema holding an engine's built-in collations (pg_dump writes ``COLLATE pg_catalog."C"``)
 _COLLATION_SCHEMAS = {"postgres": "pg_catalog"}
 #: The table holding an SQLite database's schema (``sqlite_master``; ``sqlite_schema`` since 3.33)
@@ -598,7 +603,10 @@ class _Reader(PgImport):
         self.copy_target = "?"
         #: FULLTEXT / SPATIAL of the CREATE INDEX being read (MySQL)
         self.index_kind: str | None = None
+        #: MySQL: the script's own database (its tables are the model's unnamed schema's), and the
+        #: database of the last USE (a table named without a database is in it)
         self.database: str | None = None
+        self.current_database: str | None = None
         self.types = TypeRead(dialect, named=self.named_type, inline_enum=self.inline_enum,
                               note=lambda message: self.note("native", message))
         self.fold_table, self.fold_column = NAME_MATCHING.get(dialect, (str, str))
@@ -682,8 +690,14 @@ class _Reader(PgImport):
             # pg_dump's SELECT pg_catalog.set_config(...) / setval(...): settings and sequence positions
             raise _Note("select", "SELECT statements not kept (queries and settings, no schema)")
         if word == "USE" and len(head) > 1:
-            self.database = _name_at(piece.code, 1)
-            raise _Note("use", f"USE {self.database}: the tables are read as the connection's database")
+            used = _name_at(piece.code, 1)
+            if self.database is None and self.current_database is None and not (self.tables or self.sequences):
+                self.database = used  # the script's own database: the model's unnamed one
+            self.current_database = used
+            if used == self.database:
+                raise _Note("use", f"USE {used}: the tables are read as the connection's database")
+            raise _Note("use-other", f"USE {used}: its tables are read as schema {used} (a database beside the "
+                        f"script's own{' ' + self.database if self.database else ''})")
         if word == "ALTER" and _OWNER_TO.search(piece.code):
             raise _Note("owner", "ownership (ALTER ... OWNER TO) not kept: the kit creates objects as the "
                         "connecting user")
@@ -1178,7 +1192,7 @@ class _Reader(PgImport):
         schema = stmt.this
         if not isinstance(schema, exp.Schema):
             raise _Skip(f"CREATE TABLE without a column list (AS SELECT?): {_short(stmt)}")
-        name = _table_name(schema.this, self.namespaced)
+        name = self.key_of(schema.this)
         if self.fold_table(name) in self.tables:
             if stmt.args.get("exists"):
                 raise _Note("exists", "CREATE ... IF NOT EXISTS of what the script already created does nothing")
@@ -1200,7 +1214,11 @@ class _Reader(PgImport):
                 self.error(e.message if e.where is None else f"{e.where}: {e.message}")
         for cname, text in self.exclusions:
             self.pg_exclusion(name, cname, text)  # type: ignore[attr-defined]
-        for prop in (stmt.args.get("properties") or exp.Properties()).expressions:
+        props = (stmt.args.get("properties") or exp.Properties()).expressions
+        draft.charset = next((p.this.name for p in props if isinstance(p, exp.CharacterSetProperty)), None)
+        draft.creating = False
+        self.binary_columns(draft)
+        for prop in props:
             if isinstance(prop, exp.SchemaCommentProperty):
                 draft.comment = prop.this.name
             elif isinstance(prop, exp.EngineProperty) and prop.name.lower() == "innodb" and self.dialect == "mysql":
@@ -1214,7 +1232,31 @@ class _Reader(PgImport):
                 # the next AUTO_INCREMENT value is where the data left the counter, not schema
                 self.note("data", "AUTO_INCREMENT= table options (the counter's position) not kept")
             else:
+                if isinstance(prop, exp.CollateProperty) and self.dialect == "mysql":
+                    self.table_collation(draft, prop.this.name)
                 self.lose(f"table {name}: option {prop.sql(self.dialect)}")
+
+    def binary_columns(self, draft: _Draft) -> None:
+        """The columns declared BINARY without a CHARACTER SET get the binary collation of the
+        table's; with none named, the server's default decides: reported not kept."""
+        for column, line in draft.binary:
+            c = draft.column(column)
+            if draft.charset:
+                draft.set_column(replace(c, type=replace(c.type, collation=(
+                    (dialect_key(self.dialect), _binary_collation(draft.charset)),))))
+            else:
+                self.problems.append(Problem(line, NOT_KEPT, f"{draft.name}.{column}: BINARY (the binary collation "
+                                             "of the server's default character set, which the table does not name)"))
+        draft.binary.clear()
+
+    def table_collation(self, draft: _Draft, collation: str) -> None:
+        """A MySQL table's ``COLLATE=x``: a column's ``COLLATE x`` is then the table's default, not
+        the column's own (the catalog, and so reflection, shows a column's only where it differs)."""
+        own = dialect_key(self.dialect)
+        for i, c in enumerate(draft.columns):
+            if c.type.collation and c.type.collation_for(own) == collation:
+                draft.columns[i] = replace(c, type=replace(c.type, collation=tuple(
+                    (k, v) for k, v in c.type.collation if k != own)))
 
     def column_def(self, draft: _Draft, col: exp.ColumnDef, spelling: str | None = None) -> None:
         name = col.this.name
@@ -1272,6 +1314,18 @@ class _Reader(PgImport):
                 folded = self.dialect == "postgres" and isinstance(ident, exp.Identifier) and not ident.quoted
                 dtype = replace(dtype, collation=((dialect_key(self.dialect),
                                                    ident.name.lower() if folded else ident.name),))
+            elif isinstance(kind, exp.BinaryColumnConstraint) and self.dialect == "mysql" \
+                    and dtype.kind in COLLATABLE_KINDS and not dtype.collation:
+                # MySQL's BINARY attribute: the binary collation of the column's character set
+                # (https://dev.mysql.com/doc/refman/8.0/en/string-type-syntax.html), named as the
+                # catalog names it; with no CHARACTER SET here, the table's (read with its options)
+                charset = next((c.args["kind"].this.name for c in col.args.get("constraints") or ()
+                                if isinstance(c, exp.ColumnConstraint)
+                                and isinstance(c.args.get("kind"), exp.CharacterSetColumnConstraint)), None)
+                if charset:
+                    dtype = replace(dtype, collation=((dialect_key(self.dialect), _binary_collation(charset)),))
+                else:
+                    draft.binary.append((name, self.line))
             elif isinstance(kind, exp.CheckColumnConstraint):
                 draft.checks.append(Check(self.expr(kind.this, draft), name=_constraint_name(cc)))
                 draft.check_origin.append(name)
@@ -1293,6 +1347,8 @@ class _Reader(PgImport):
         draft.columns.append(Column(name, dtype, nullable=nullable, default=default, generated=generated,
                                     comment=comment, on_update=on_update))
         self.places[f"{draft.name}.{name}"] = self.line
+        if draft.binary and not draft.creating:  # ALTER TABLE ... ADD COLUMN: the table's options are read
+            self.binary_columns(draft)
 
     def serial_sequence(self, draft: _Draft, column: str, dtype: DataType) -> Default:
         """PostgreSQL's ``serial`` column: a sequence ``<table>_<column>_seq`` of the column's type, owned
@@ -1372,7 +1428,7 @@ class _Reader(PgImport):
             actions["deferrable"] = deferrable
         # a forward reference is fine (dumps may create tables in any order); the Schema checks
         # that the table exists once everything is read, and the error is mapped to this line
-        return ForeignKey(columns, _table_name(target, self.namespaced), tuple(ref_cols), name=name, **actions)
+        return ForeignKey(columns, self.key_of(target), tuple(ref_cols), name=name, **actions)
 
     def deferrable(self, options: Iterable[Any], what: str) -> str | None:
         """A constraint's ``DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]`` (the model's ``deferrable``);
@@ -1446,7 +1502,10 @@ class _Reader(PgImport):
             # DEFAULT nextval('t_id_seq'): the column draws from that sequence (PostgreSQL, DuckDB)
             arg = next(value.find_all(exp.Literal), None)
             target = exp.to_table(arg.this, dialect=self.parse_dialect) if arg is not None and arg.is_string else None
-            key = _table_name(target, self.namespaced) if target is not None else ""
+            if arg is None and isinstance(ref := next(value.find_all(exp.Column), None), exp.Column):
+                # MariaDB: nextval(`db`.`s`), the sequence as a name (mysqldump writes its database)
+                target = exp.Table(this=ref.args["this"], db=ref.args.get("table"))
+            key = self.key_of(target) if target is not None else ""
             if target is not None and self.fold_table(key) in self.sequences:
                 return Default("sequence", self.sequences[self.fold_table(key)].key)
             return Default("identity")
@@ -1515,8 +1574,22 @@ class _Reader(PgImport):
         return None
 
     # -- other statements ----------------------------------------------------------------
+    def key_of(self, table: exp.Expression) -> str:
+        """The model's key of a table (or sequence, type) the script names: ``schema.name`` in a
+        schema other than the default one. On MySQL a schema is a database: a name without one is
+        in the database of the last ``USE``, and the script's own database (the first it uses before
+        creating anything, :meth:`piece`) is the model's unnamed one, as reflection of a URL naming
+        it reads it."""
+        if self.dialect != "mysql":
+            return _table_name(table, self.namespaced)
+        name = _table_name(table)
+        if isinstance(table, exp.Schema):
+            table = table.this
+        db = table.db or self.current_database
+        return qualify(db if db and db != self.database else None, name)
+
     def draft(self, table: exp.Expression) -> _Draft:
-        name = _table_name(table, self.namespaced)
+        name = self.key_of(table)
         if self.fold_table(name) not in self.tables:
             if name in self.unkept:
                 kind, line = self.unkept[name]
@@ -1556,7 +1629,7 @@ class _Reader(PgImport):
         dt = stmt.args.get("expression")
         if not isinstance(dt, exp.DataType) or dt.this != exp.DataType.Type.ENUM:
             raise _Skip(f"CREATE TYPE that is not an enum: {_short(stmt)}")
-        name = _table_name(stmt.this, self.namespaced)
+        name = self.key_of(stmt.this)
         if self.fold_table(name) in self.enums:
             raise ModelError(f"enum {name!r} is created twice")
         namespace, bare = split_key(name) if self.namespaced else (None, name)
@@ -1565,7 +1638,7 @@ class _Reader(PgImport):
     def create_sequence(self, stmt: exp.Create) -> None:
         """``CREATE SEQUENCE name [AS type] [START WITH n] [INCREMENT BY n] [MINVALUE n] [MAXVALUE n]
         [CACHE n] [CYCLE]``; ``OWNED BY`` comes later (pg_dump) or with a SERIAL column."""
-        name = _table_name(stmt.this, self.namespaced)
+        name = self.key_of(stmt.this)
         if self.fold_table(name) in self.sequences:
             if stmt.args.get("exists"):
                 raise _Note("exists", "CREATE ... IF NOT EXISTS of what the script already created does nothing")
@@ -1594,7 +1667,7 @@ class _Reader(PgImport):
             raise _Skip(_short_text(code))
         seq = exp.to_table(m.group("seq"), dialect=self.parse_dialect)
         seq = normalize_identifiers(seq, dialect=self.dialect) if self.normalize else seq
-        key = self.fold_table(_table_name(seq, self.namespaced))
+        key = self.fold_table(self.key_of(seq))
         if key not in self.sequences:
             raise ModelError(f"sequence {seq.name!r} is not created before this statement")
         owner = m.group("owner").strip()
@@ -1679,6 +1752,17 @@ def _short(stmt: exp.Expression) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+#: MySQL character set names the catalog spells otherwise: ``utf8`` is ``utf8mb3`` (MySQL 8.0.30,
+#: MariaDB 10.6 on), so its binary collation is ``utf8mb3_bin``
+_CHARSET_ALIASES = {"utf8": "utf8mb3"}
+
+
+def _binary_collation(charset: str) -> str:
+    """The binary collation of a MySQL character set (``latin1`` -> ``latin1_bin``; ``binary`` is its own)."""
+    cs = _CHARSET_ALIASES.get(charset.lower(), charset.lower())
+    return "binary" if cs == "binary" else f"{cs}_bin"
+
+
 def _table_name(table: exp.Expression, namespaced: bool = False) -> str:
     """The table's name, or (``namespaced``) its model key: ``schema.name`` in a schema other than
     the engine's default one (:data:`DEFAULT_SCHEMAS`)."""
@@ -1692,7 +1776,7 @@ def _table_name(table: exp.Expression, namespaced: bool = False) -> str:
 
 
 #: Dialects whose scripts name schemas the model keeps (``CREATE TABLE sales.orders``).
-NAMESPACED = frozenset({"postgres"})
+NAMESPACED = frozenset({"postgres", "mysql"})
 #: Schemas that are the engine's default: the model leaves them unnamed.
 DEFAULT_SCHEMAS = frozenset({"public"})
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlglot
+from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import Token, TokenType
 
@@ -182,15 +183,9 @@ OBJECT_KINDS = {"TRIGGER": "trigger", "FUNCTION": "function", "PROCEDURE": "proc
                 "VIRTUAL TABLE": "virtual table", "MACRO": "function", "AGGREGATE": "aggregate"}
 
 
-def object_head(code: str, dialect: str, fold: Callable[[str], str] = str) -> ObjectHead:
-    """What ``CREATE [OR REPLACE] [DEFINER=...] [TEMP] {TRIGGER | FUNCTION | PROCEDURE | EVENT |
-    VIRTUAL TABLE | MACRO} [IF NOT EXISTS] name ...`` makes.
-
-    >>> object_head("CREATE DEFINER=`r`@`%` TRIGGER `t1` BEFORE UPDATE ON `film` FOR EACH ROW SET @x = 1", "mysql")
-    ObjectHead(kind='trigger', schema=None, name='t1', table=(None, 'film'), module=None, if_not_exists=False)
-    >>> object_head("CREATE VIRTUAL TABLE docs USING fts5(title, body)", "sqlite").module
-    'fts5'
-    """
+def _head_span(code: str, dialect: str) -> tuple[list[Token], str, int, int, bool]:
+    """The tokens of a CREATE of an object, its kind, where its name starts and ends, and whether
+    it says IF NOT EXISTS."""
     if dialect == "mysql":
         code = _DEFINER.sub(lambda m: " " * len(m.group()), code, count=1)
     toks = tokens(code, dialect)
@@ -212,6 +207,34 @@ def object_head(code: str, dialect: str, fold: Callable[[str], str] = str) -> Ob
     if i >= len(toks):
         raise ModelError(f"SQL syntax error: CREATE {kind} without a name")
     _, j = _name_at(toks, i)
+    return toks, kind, i, j, exists
+
+
+def in_schema(code: str, dialect: str, schema: str) -> str:
+    """``code`` (a CREATE of an object) with its name qualified by ``schema`` where it names none:
+    the statement as it runs from a connection whose default schema is another (an SQLite trigger
+    of an attached database, whose ``sqlite_master`` keeps it without the database's name).
+
+    >>> in_schema("CREATE TRIGGER trg AFTER INSERT ON log BEGIN SELECT 1; END", "sqlite", "audit")
+    'CREATE TRIGGER "audit".trg AFTER INSERT ON log BEGIN SELECT 1; END'
+    """
+    toks, _, i, j, _ = _head_span(code, dialect)
+    if j - i > 1:
+        return code
+    quoted = exp.to_identifier(schema, quoted=True).sql(dialect)
+    return f"{code[:toks[i].start]}{quoted}.{code[toks[i].start:]}"
+
+
+def object_head(code: str, dialect: str, fold: Callable[[str], str] = str) -> ObjectHead:
+    """What ``CREATE [OR REPLACE] [DEFINER=...] [TEMP] {TRIGGER | FUNCTION | PROCEDURE | EVENT |
+    VIRTUAL TABLE | MACRO} [IF NOT EXISTS] name ...`` makes.
+
+    >>> object_head("CREATE DEFINER=`r`@`%` TRIGGER `t1` BEFORE UPDATE ON `film` FOR EACH ROW SET @x = 1", "mysql")
+    ObjectHead(kind='trigger', schema=None, name='t1', table=(None, 'film'), module=None, if_not_exists=False)
+    >>> object_head("CREATE VIRTUAL TABLE docs USING fts5(title, body)", "sqlite").module
+    'fts5'
+    """
+    toks, kind, i, j, exists = _head_span(code, dialect)
     folded = [_fold(t, fold) for t in toks[i:j:2]]
     schema, name = _parts(folded)
     table = None
