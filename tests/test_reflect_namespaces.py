@@ -44,6 +44,7 @@ CREATE TABLE `customers` (
   `name` varchar(60) CHARACTER SET latin1 COLLATE latin1_german1_ci DEFAULT NULL,
   `city` nvarchar(40) DEFAULT NULL,
   `code` varchar(8) BINARY DEFAULT NULL,
+  `legacy` varchar(20) CHARACTER SET latin1 COLLATE latin1_swedish_ci DEFAULT NULL,
   `kind` enum('person','company') NOT NULL,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
@@ -109,8 +110,9 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
     """The dump's own database is the model's unnamed schema, the other ``audit.name``, in the
     import and in reflection of the URL naming the first with both schemas: equal, 0 diff steps; the
     key between the databases, the sequence of the second and the column collations come back
-    (``BINARY``: the table's character set's binary collation); NVARCHAR's character set is the
-    only thing reported not kept."""
+    (``BINARY``: the table's character set's binary collation); a column differing from its table
+    by its character set only (NVARCHAR; latin1 in latin1's default collation, as SHOW CREATE TABLE
+    writes it) is reported, its collation kept by neither."""
     shop, audit, script = two_databases
     imported = read_sql(script, dialect="mysql").schema
     assert imported.table_names == ("customers", f"{audit}.log", f"{audit}.entries")
@@ -118,8 +120,8 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
         warnings.simplefilter("always", ReflectionWarning)
         got = reflect(MYSQL_SERVER + shop, schema=[shop, audit])
     assert [str(w.message) for w in caught] == [
-        f"{shop}.customers.city: character set utf8mb3 not kept (the model holds a column's collation, not its "
-        "character set)"]
+        f"{shop}.customers.{column}: character set {charset} not kept (the model holds a column's collation, not its "
+        "character set)" for column, charset in (("city", "utf8mb3"), ("legacy", "latin1"))]
     want = storable(imported, "mysql")
     assert list(diff(want, got)) == []
     assert canonical(got) == canonical(want)
@@ -132,6 +134,7 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
     assert got.table("customers").column("name").type.collation_for("mysql") == "latin1_german1_ci"
     assert got.table("customers").column("code").type.collation_for("mysql") == "utf8mb4_bin"
     assert got.table("customers").column("city").type.collation == ()
+    assert imported.table("customers").column("legacy").type.collation == ()
     assert log.column("code").type.collation == ()  # the table's own: not the column's
 
 
@@ -198,9 +201,13 @@ def test_mysql_column_collations_round_trip(mysql_url: str) -> None:
 def test_mysql_import_reads_use_as_namespaces() -> None:
     """The first database a script uses before creating anything is its own (unnamed in the model);
     after ``USE other`` a bare name is ``other.name``; a name qualified with the own database is
-    bare. A column COLLATE equal to the table's COLLATE= is the table's, not kept on the column."""
+    bare. A column COLLATE equal to the table's COLLATE= is the table's, not kept on the column;
+    BINARY is the binary collation of the column's (else the table's) character set; another
+    character set in its default collation is the character set only (not kept)."""
     result = read_sql("""CREATE DATABASE a; USE a;
-CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(5) COLLATE utf8mb4_bin, d VARCHAR(5) COLLATE utf8mb4_general_ci)
+CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(5) COLLATE utf8mb4_bin, d VARCHAR(5) COLLATE utf8mb4_general_ci,
+  e VARCHAR(5) BINARY, f VARCHAR(5) CHARACTER SET latin1 COLLATE latin1_swedish_ci,
+  g VARCHAR(5) CHARACTER SET latin1 COLLATE latin1_bin, h VARCHAR(5) CHARACTER SET latin1 BINARY)
   DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 USE b;
 CREATE TABLE u (id INT PRIMARY KEY, t_id INT, FOREIGN KEY (t_id) REFERENCES a.t (id));
@@ -210,7 +217,8 @@ CREATE TABLE a.v (id INT PRIMARY KEY, u_id INT, FOREIGN KEY (u_id) REFERENCES u 
     assert s.table_names == ("t", "b.u", "v")
     assert s.table("b.u").foreign_keys[0].ref_table == "t"
     assert s.table("v").foreign_keys[0].ref_table == "b.u"
-    assert [c.type.collation_for("mysql") for c in s.table("t").columns] == [None, "utf8mb4_bin", None]
+    assert [c.type.collation_for("mysql") for c in s.table("t").columns] == [
+        None, "utf8mb4_bin", None, "utf8mb4_bin", None, "latin1_bin", "latin1_bin"]
     assert any("USE b: its tables are read as schema b" in p.message for p in result.problems)
 
 

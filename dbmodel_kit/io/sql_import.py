@@ -178,6 +178,8 @@ class _Draft:
     check_origin: list[str | None] = field(default_factory=list)
     #: MySQL columns declared BINARY whose character set is the table's: (column, line)
     binary: list[tuple[str, int]] = field(default_factory=list)
+    #: MySQL columns of a named CHARACTER SET in that set's default collation: (column, set)
+    charset_only: list[tuple[str, str]] = field(default_factory=list)
     #: MySQL: the table's DEFAULT CHARSET, once its CREATE TABLE is read
     charset: str | None = None
     creating: bool = True
@@ -1248,6 +1250,15 @@ class _Reader(PgImport):
                 self.problems.append(Problem(line, NOT_KEPT, f"{draft.name}.{column}: BINARY (the binary collation "
                                              "of the server's default character set, which the table does not name)"))
         draft.binary.clear()
+        # CHARACTER SET x COLLATE <x's default> (SHOW CREATE TABLE's form for a column of another
+        # character set than its table's) says the character set only, which the model does not hold
+        # (reflection reads it so): the collation is not the column's own
+        for column, charset in draft.charset_only:
+            if draft.charset is None or _charset(draft.charset) != _charset(charset):
+                c = draft.column(column)
+                draft.set_column(replace(c, type=replace(c.type, collation=tuple(
+                    (k, v) for k, v in c.type.collation if k != dialect_key(self.dialect)))))
+        draft.charset_only.clear()
 
     def table_collation(self, draft: _Draft, collation: str) -> None:
         """A MySQL table's ``COLLATE=x``: a column's ``COLLATE x`` is then the table's default, not
@@ -1347,8 +1358,14 @@ class _Reader(PgImport):
         draft.columns.append(Column(name, dtype, nullable=nullable, default=default, generated=generated,
                                     comment=comment, on_update=on_update))
         self.places[f"{draft.name}.{name}"] = self.line
-        if draft.binary and not draft.creating:  # ALTER TABLE ... ADD COLUMN: the table's options are read
-            self.binary_columns(draft)
+        if self.dialect == "mysql" and dtype.collation:
+            charset = next((c.args["kind"].this.name for c in col.args.get("constraints") or ()
+                            if isinstance(c, exp.ColumnConstraint)
+                            and isinstance(c.args.get("kind"), exp.CharacterSetColumnConstraint)), None)
+            if charset and dtype.collation_for(self.dialect) in _default_collations(charset):
+                draft.charset_only.append((name, charset))
+        if (draft.binary or draft.charset_only) and not draft.creating:
+            self.binary_columns(draft)  # ALTER TABLE ... ADD COLUMN: the table's options are read
 
     def serial_sequence(self, draft: _Draft, column: str, dtype: DataType) -> Default:
         """PostgreSQL's ``serial`` column: a sequence ``<table>_<column>_seq`` of the column's type, owned
@@ -1757,9 +1774,41 @@ def _short(stmt: exp.Expression) -> str:
 _CHARSET_ALIASES = {"utf8": "utf8mb3"}
 
 
+#: Each MySQL/MariaDB character set's default collation (information_schema.CHARACTER_SETS, MariaDB
+#: 10.11): engine data, as a reserved-word list is; utf8mb4's differs by server (below)
+_DEFAULT_COLLATIONS = {
+    "armscii8": "armscii8_general_ci", "ascii": "ascii_general_ci", "big5": "big5_chinese_ci", "binary": "binary",
+    "cp1250": "cp1250_general_ci", "cp1251": "cp1251_general_ci", "cp1256": "cp1256_general_ci",
+    "cp1257": "cp1257_general_ci", "cp850": "cp850_general_ci", "cp852": "cp852_general_ci",
+    "cp866": "cp866_general_ci", "cp932": "cp932_japanese_ci", "dec8": "dec8_swedish_ci",
+    "eucjpms": "eucjpms_japanese_ci", "euckr": "euckr_korean_ci", "gb2312": "gb2312_chinese_ci",
+    "gbk": "gbk_chinese_ci", "geostd8": "geostd8_general_ci", "greek": "greek_general_ci",
+    "hebrew": "hebrew_general_ci", "hp8": "hp8_english_ci", "keybcs2": "keybcs2_general_ci",
+    "koi8r": "koi8r_general_ci", "koi8u": "koi8u_general_ci", "latin1": "latin1_swedish_ci",
+    "latin2": "latin2_general_ci", "latin5": "latin5_turkish_ci", "latin7": "latin7_general_ci",
+    "macce": "macce_general_ci", "macroman": "macroman_general_ci", "sjis": "sjis_japanese_ci",
+    "swe7": "swe7_swedish_ci", "tis620": "tis620_thai_ci", "ucs2": "ucs2_general_ci", "ujis": "ujis_japanese_ci",
+    "utf16": "utf16_general_ci", "utf16le": "utf16le_general_ci", "utf32": "utf32_general_ci",
+    "utf8mb3": "utf8mb3_general_ci", "utf8mb4": "utf8mb4_general_ci",
+}
+#: utf8mb4's default on MySQL 8 and MariaDB 11.5+
+_OTHER_DEFAULTS = {"utf8mb4": ("utf8mb4_0900_ai_ci", "utf8mb4_uca1400_ai_ci")}
+
+
+def _charset(name: str) -> str:
+    return _CHARSET_ALIASES.get(name.lower(), name.lower())
+
+
+def _default_collations(charset: str) -> set[str]:
+    """The collations that are ``charset``'s default on some MySQL or MariaDB server."""
+    cs = _charset(charset)
+    found = {_DEFAULT_COLLATIONS[cs]} if cs in _DEFAULT_COLLATIONS else set()
+    return found | set(_OTHER_DEFAULTS.get(cs, ()))
+
+
 def _binary_collation(charset: str) -> str:
     """The binary collation of a MySQL character set (``latin1`` -> ``latin1_bin``; ``binary`` is its own)."""
-    cs = _CHARSET_ALIASES.get(charset.lower(), charset.lower())
+    cs = _charset(charset)
     return "binary" if cs == "binary" else f"{cs}_bin"
 
 
