@@ -107,15 +107,15 @@ def two_databases() -> Iterator[tuple[str, str, str]]:
 
 @pytest.mark.mysql
 def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple[str, str, str]) -> None:
-    """The dump's own database is the model's unnamed schema, the other ``audit.name``, in the
-    import and in reflection of the URL naming the first with both schemas: equal, 0 diff steps; the
+    """A script making two databases keys each one's tables ``db.name``, in the import and in
+    reflection of both (MySQL's DDL can write a key between them only so): equal, 0 diff steps; the
     key between the databases, the sequence of the second and the column collations come back
     (``BINARY``: the table's character set's binary collation); a column differing from its table
     by its character set only (NVARCHAR; latin1 in latin1's default collation, as SHOW CREATE TABLE
     writes it) is reported, its collation kept by neither."""
     shop, audit, script = two_databases
     imported = read_sql(script, dialect="mysql").schema
-    assert imported.table_names == ("customers", f"{audit}.log", f"{audit}.entries")
+    assert imported.table_names == (f"{shop}.customers", f"{audit}.log", f"{audit}.entries")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReflectionWarning)
         got = reflect(MYSQL_SERVER + shop, schema=[shop, audit])
@@ -126,15 +126,15 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
     assert list(diff(want, got)) == []
     assert canonical(got) == canonical(want)
     log = got.table(f"{audit}.log")
-    assert [(f.ref_table, f.on_delete) for f in log.foreign_keys] == [("customers", "CASCADE")]
+    assert [(f.ref_table, f.on_delete) for f in log.foreign_keys] == [(f"{shop}.customers", "CASCADE")]
     assert got.table(f"{audit}.entries").foreign_keys[0].ref_table == f"{audit}.log"
     assert str(log.column("n").default.value) == f"{audit}.tick"
     assert got.sequence(f"{audit}.tick").schema == audit
-    assert got.table("customers").column("email").type.collation_for("mysql") == "utf8mb4_bin"
-    assert got.table("customers").column("name").type.collation_for("mysql") == "latin1_german1_ci"
-    assert got.table("customers").column("code").type.collation_for("mysql") == "utf8mb4_bin"
-    assert got.table("customers").column("city").type.collation == ()
-    assert imported.table("customers").column("legacy").type.collation == ()
+    assert got.table(f"{shop}.customers").column("email").type.collation_for("mysql") == "utf8mb4_bin"
+    assert got.table(f"{shop}.customers").column("name").type.collation_for("mysql") == "latin1_german1_ci"
+    assert got.table(f"{shop}.customers").column("code").type.collation_for("mysql") == "utf8mb4_bin"
+    assert got.table(f"{shop}.customers").column("city").type.collation == ()
+    assert imported.table(f"{shop}.customers").column("legacy").type.collation == ()
     assert log.column("code").type.collation == ()  # the table's own: not the column's
 
 
@@ -167,19 +167,38 @@ def test_mysql_url_database_and_schema_choose(two_databases: tuple[str, str, str
 
 
 @pytest.mark.mysql
-def test_reflect_cli_schema_option_on_mysql(two_databases: tuple[str, str, str], capsys) -> None:
-    """``dbmodel reflect URL --schema NAME`` reads that database only, keyed by its name."""
+def test_reflect_cli_schema_option_on_mysql(two_databases: tuple[str, str, str], capsys, tmp_path: Path) -> None:
+    """``dbmodel reflect URL --schema NAME`` reads that database only, keyed by its name; ``dbmodel
+    diff`` and ``drift`` of the two-database dump against the URL with both schemas find nothing,
+    with the URL's database alone the other database's tables."""
+    import json
+
     from dbmodel_kit.io import load
 
-    shop, audit, _ = two_databases
+    shop, audit, script = two_databases
+    dump = tmp_path / "two.sql"
+    dump.write_text(script, encoding="utf-8")
+    both = ["--schema", shop, "--schema", audit]
+    assert main(["diff", str(dump), MYSQL_SERVER + shop, "--from-dialect", "mysql", "--dialect", "mysql",
+                 "--format", "json", *both]) == 0
+    assert json.loads(capsys.readouterr().out)["steps"] == []
+    assert main(["drift", str(dump), "--url", MYSQL_SERVER + shop, "--from-dialect", "mysql", *both]) == 0
+    assert "the database matches" in capsys.readouterr().out
+    code = main(["drift", str(dump), "--url", MYSQL_SERVER + shop, "--from-dialect", "mysql"])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert f"add table {audit}.log" in out, (out, err)
+
     assert main(["reflect", MYSQL_SERVER, "--schema", audit]) == 0
     out, err = capsys.readouterr()
     assert load(out, "yaml").table_names == (f"{audit}.entries", f"{audit}.log")
     assert f"foreign key fk_log_customer references {shop}.customers" in err
     assert main(["reflect", MYSQL_SERVER + shop, "--schema", shop, "--schema", audit]) == 0
     out, err = capsys.readouterr()
-    assert load(out, "yaml").table(f"{audit}.log").foreign_keys[0].ref_table == "customers"
+    assert load(out, "yaml").table(f"{audit}.log").foreign_keys[0].ref_table == f"{shop}.customers"
     assert "foreign key" not in err
+    assert main(["reflect", MYSQL_SERVER + shop, "--schema", shop]) == 0
+    assert load(capsys.readouterr().out, "yaml").table_names == ("customers",)  # one database: unnamed
 
 
 @pytest.mark.mysql
@@ -199,11 +218,12 @@ def test_mysql_column_collations_round_trip(mysql_url: str) -> None:
 
 
 def test_mysql_import_reads_use_as_namespaces() -> None:
-    """The first database a script uses before creating anything is its own (unnamed in the model);
-    after ``USE other`` a bare name is ``other.name``; a name qualified with the own database is
-    bare. A column COLLATE equal to the table's COLLATE= is the table's, not kept on the column;
-    BINARY is the binary collation of the column's (else the table's) character set; another
-    character set in its default collation is the character set only (not kept)."""
+    """A script making or using one database keeps its tables unnamed (the connection's database),
+    also where it qualifies them; one making or using several keys each table ``db.name``, a bare
+    name being in the database of the last ``USE``. A column COLLATE equal to the table's COLLATE=
+    is the table's, not kept on the column; BINARY is the binary collation of the column's (else
+    the table's) character set; another character set in its default collation is the character
+    set only (not kept)."""
     result = read_sql("""CREATE DATABASE a; USE a;
 CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(5) COLLATE utf8mb4_bin, d VARCHAR(5) COLLATE utf8mb4_general_ci,
   e VARCHAR(5) BINARY, f VARCHAR(5) CHARACTER SET latin1 COLLATE latin1_swedish_ci,
@@ -214,12 +234,16 @@ CREATE TABLE u (id INT PRIMARY KEY, t_id INT, FOREIGN KEY (t_id) REFERENCES a.t 
 CREATE TABLE a.v (id INT PRIMARY KEY, u_id INT, FOREIGN KEY (u_id) REFERENCES u (id));
 """, dialect="mysql")
     s = result.schema
-    assert s.table_names == ("t", "b.u", "v")
-    assert s.table("b.u").foreign_keys[0].ref_table == "t"
-    assert s.table("v").foreign_keys[0].ref_table == "b.u"
-    assert [c.type.collation_for("mysql") for c in s.table("t").columns] == [
+    assert s.table_names == ("a.t", "b.u", "a.v")
+    assert s.table("b.u").foreign_keys[0].ref_table == "a.t"
+    assert s.table("a.v").foreign_keys[0].ref_table == "b.u"
+    one = read_sql("CREATE SCHEMA a; USE a; CREATE TABLE t (id INT PRIMARY KEY); "
+                   "CREATE TABLE a.w (id INT PRIMARY KEY, t_id INT REFERENCES a.t (id));", dialect="mysql").schema
+    assert one.table_names == ("t", "w")
+    assert [c.type.collation_for("mysql") for c in s.table("a.t").columns] == [
         None, "utf8mb4_bin", None, "utf8mb4_bin", None, "latin1_bin", "latin1_bin"]
-    assert any("USE b: its tables are read as schema b" in p.message for p in result.problems)
+    assert any("USE a: its tables are keyed a.name (the script makes or uses 2 databases" in p.message
+               for p in result.problems)
 
 
 # -- SQLite: attached databases ----------------------------------------------------------------

@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from ..errors import ModelError
+from ..urls import redact_url
 from .schema_cmds import DIALECT_CHOICES, _write, database_errors, load_spec
 
 
@@ -25,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="a rename to apply exactly, e.g. users.mail=users.email or customers=clients")
         p.add_argument("--from-dialect", default="postgres", choices=DIALECT_CHOICES, metavar="D",
                        help="SQL dialect of .sql files (default: postgres)")
+        schema_arg(p)
+
+    def schema_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--schema", action="append", default=[], metavar="NAME",
+                       help="of a database URL, read this schema (repeatable; MySQL: a database of the server; "
+                       "default: what `dbmodel reflect` reads)")
 
     def dialect(p: argparse.ArgumentParser) -> None:
         p.add_argument("--dialect", "-d", default="postgresql", choices=DIALECT_CHOICES, metavar="D",
@@ -72,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--url", required=True, help="SQLAlchemy URL of the database")
     p.add_argument("--from-dialect", default="postgres", choices=DIALECT_CHOICES, metavar="D")
     p.add_argument("--format", "-f", default="text", choices=("text", "sql", "json"))
+    schema_arg(p)
     p.set_defaults(func=run_drift)
 
 
@@ -88,8 +96,8 @@ def _hints(items: list[str]) -> dict[str, str]:
 def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from ..migrate import diff
 
-    old = load_spec(args.old, args.from_dialect)
-    new = load_spec(args.new, args.from_dialect)
+    old = load_spec(args.old, args.from_dialect, schemas=args.schema)
+    new = load_spec(args.new, args.from_dialect, schemas=args.schema)
     plan = diff(old, new, hints=_hints(args.hint))
     plan.source = (args.old, args.new)
     return plan
@@ -155,12 +163,17 @@ def run_apply(args: argparse.Namespace) -> int:
 
 
 def run_drift(args: argparse.Namespace) -> int:
+    from ..ddl.limits import storable
     from ..migrate import diff
     from ..migrate.emit import to_json, to_sql
+    from ..urls import parse_url
 
     spec = load_spec(args.spec, args.from_dialect)
-    with database_errors(args.url):
-        plan = diff(args.url, spec)
+    # reflected as `dbmodel reflect` reads it (its --schema, its warnings on standard error), and the
+    # spec as that engine holds it
+    live = load_spec(args.url, schemas=args.schema or None)
+    plan = diff(live, storable(spec, parse_url(args.url).get_backend_name()))
+    plan.source = (redact_url(args.url), spec.name or "new")
     if args.format == "sql":
         from sqlalchemy.engine import make_url
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ModelError
 from ..inputs import read_text
-from ..urls import is_url, parse_url, redact_url, scrub
+from ..urls import is_url, redact_url, scrub
 
 if TYPE_CHECKING:
     from ..model.schema import Schema
@@ -193,25 +193,27 @@ def _reflect(url: str, schemas: list[str] | None = None) -> Schema:
     return schema
 
 
-def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False, cache: bool = False) -> Schema:
-    """The schema a SPEC names: a file read by :mod:`dbmodel_kit.io`, or a reflected URL.
+def load_spec(spec: str, from_dialect: str = "postgres", strict: bool = False, cache: bool = False,
+              schemas: list[str] | None = None) -> Schema:
+    """The schema a SPEC names: a file read by :mod:`dbmodel_kit.io`, or a reflected URL (its
+    ``schemas``, or those reflection reads by default).
 
     SQL import problems (statements not kept, notes, errors) go to standard error as
     ``file:line: level: message`` in line order, so nothing is dropped silently; errors (and with
     ``strict`` anything not kept) fail after every one is listed. ``cache``: a file read before
     with the same bytes comes from :mod:`.spec_cache` (its problems printed again).
     """
-    schema, lines = load_spec_lines(spec, from_dialect, strict, cache)
+    schema, lines = load_spec_lines(spec, from_dialect, strict, cache, schemas)
     for line in lines:
         print(line, file=sys.stderr)
     return schema
 
 
 def load_spec_lines(spec: str, from_dialect: str = "postgres", strict: bool = False,
-                    cache: bool = False) -> tuple[Schema, list[str]]:
+                    cache: bool = False, schemas: list[str] | None = None) -> tuple[Schema, list[str]]:
     """:func:`load_spec`, with the lines to print about the import given back, not printed."""
     if is_url(spec):
-        return _reflect(spec), []
+        return _reflect(spec, schemas), []
     path = Path(spec)
     fmt = FORMAT_OF_EXTENSION.get(path.suffix.lower())
     if fmt is None:

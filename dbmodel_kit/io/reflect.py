@@ -163,7 +163,7 @@ _UUID_FUNCS = {"gen_random_uuid", "uuid", "uuid_generate_v4", "uuidv4"}
 
 
 def read_default(text: str | None, type_: DataType, dialect: Dialect | str, *,
-                 home: str | None | object = ...) -> Default | None:
+                 home: str | object | None = ...) -> Default | None:
     """A reflected default (engine SQL text) as a logical :class:`Default`. ``home`` is the
     database a MariaDB ``nextval(`db`.`s`)`` names without a schema in the model (the URL's); when
     given, a sequence of another database keeps its name (``db.s``).
@@ -243,14 +243,14 @@ def _unread_references(tables: list[_Raw], read: set[str | None], d: Dialect) ->
                 warnings.warn(f"{where}: foreign key {fk.name or ', '.join(fk.columns)} references {fk.ref_table}, in "
                               f"{'database' if d.name == 'mysql' else 'schema'} {ns}, which was not read; left out "
                               f"(read it too: --schema {ns}, or reflect(schema=[...]))", ReflectionWarning,
-                              stacklevel=3)
+                              stacklevel=4)
 
 #: MySQL's ON UPDATE clause, which SQLAlchemy leaves at the end of a reflected default
 _ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+(.+)$", re.I | re.S)
 
 
 def _column_default(text: str | None, type_: DataType, d: Dialect, where: Callable[[], str],
-                    home: str | None | object = ...) -> tuple[Default | None, str | None]:
+                    home: str | object | None = ...) -> tuple[Default | None, str | None]:
     """:func:`read_default` and MySQL's ``ON UPDATE`` clause SQLAlchemy leaves at its end (``now``
     or None), reporting what the model cannot hold instead of failing on it."""
     on_update = None
@@ -329,32 +329,46 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None
         with engine.connect() as conn:
             names = [schema] if isinstance(schema, str) else list(schema) if schema is not None else \
                 rules.schemas(conn)
-            tables: list[_Raw] = []
-            enums: list[Enum] = []
-            targets: list[str | None] = [*names] or [None]
-            default = rules.default_schema(conn)
-            if targets == [None] and default is None and rules.namespaced:
-                targets = []  # a MySQL server URL without a database, and no database but the server's own
-            for name in targets:
-                t, e = rules.reader(conn, d, name, _wanted(include))
-                if rules.namespaced and name not in (None, default):
-                    for raw in t:  # a table of a named schema is keyed schema.name, as the import keys it
-                        raw["schema"] = name
-                tables += t
-                enums += e
-            if rules.namespaced:
-                _unread_references(tables, {None if n == default else n for n in targets}, d)
-            if not rules.namespaced and (len(names) > 1 or (names and names[0] not in (None, default))):
-                warnings.warn(f"tables of schema{'s' if len(names) > 1 else ''} {', '.join(map(str, names))} are "
-                              "read without their schema name (reflection does not keep namespaces on "
-                              f"{d.name} yet: one table name in two of them cannot be read together)",
-                              ReflectionWarning, stacklevel=2)
+            # conn.info outlives this reading (the pooled connection's): set for it, and taken off after
+            conn.info[_NAME_EACH] = rules.name_each_of_several and len(names) > 1
+            conn.info.pop(_PLACE_DEFAULT, None)
+            try:
+                tables, enums = _read_schemas(conn, d, rules, names, include)
+            finally:
+                conn.info.pop(_NAME_EACH, None)
+                conn.info.pop(_PLACE_DEFAULT, None)
     finally:
         if engine is not url:
             engine.dispose()
     from .sql_types import identity_sequences
 
     return identity_sequences(_assemble(tables, enums), d.sqlglot)
+
+
+def _read_schemas(conn: sa.Connection, d: Dialect, rules: ReadRules, names: list[str],
+                  include: Iterable[str] | Callable[[str], bool] | None) -> tuple[list[_Raw], list[Enum]]:
+    """The raw tables and enums of the schemas ``names`` (none: the default one)."""
+    tables: list[_Raw] = []
+    enums: list[Enum] = []
+    targets: list[str | None] = [*names] or [None]
+    default = rules.default_schema(conn)
+    if targets == [None] and default is None and rules.namespaced:
+        targets = []  # a MySQL server URL without a database, and no database but the server's own
+    for name in targets:
+        t, e = rules.reader(conn, d, name, _wanted(include))
+        if rules.namespaced and name not in (None, default):
+            for raw in t:  # a table of a named schema is keyed schema.name, as the import keys it
+                raw["schema"] = name
+        tables += t
+        enums += e
+    if rules.namespaced:
+        _unread_references(tables, {None if n == default else n for n in targets}, d)
+    if not rules.namespaced and (len(names) > 1 or (names and names[0] not in (None, default))):
+        warnings.warn(f"tables of schema{'s' if len(names) > 1 else ''} {', '.join(map(str, names))} are "
+                      "read without their schema name (reflection does not keep namespaces on "
+                      f"{d.name} yet: one table name in two of them cannot be read together)",
+                      ReflectionWarning, stacklevel=3)
+    return tables, enums
 
 
 # -- SQLAlchemy Inspector (PostgreSQL, MySQL/MariaDB, SQLite) ----------------------------------
@@ -603,8 +617,8 @@ def _sqlite_fk_actions(conn: sa.Connection, name: str,
         if "DEFERRABLE" in words:
             mode = deferrable_mode("deferred" if "INITIALLY DEFERRED" in words else "immediate", "foreign key")
         timing[(cols, target.name)] = mode
-    fkl = sa.func.pragma_foreign_key_list(name, schema or "main").table_valued("id", "seq", "table", "from", "on_update",
-                                                             "on_delete")
+    fkl = sa.func.pragma_foreign_key_list(name, schema or "main").table_valued(
+        "id", "seq", "table", "from", "on_update", "on_delete")
     groups: dict[int, list[Any]] = {}
     for row in conn.execute(sa.select(fkl).order_by(fkl.c.id, fkl.c.seq)):
         groups.setdefault(row.id, []).append(row)
@@ -928,9 +942,13 @@ def _duckdb_referred_schema(text: str | None, schema: str) -> str | None:
 
 # -- what the model cannot hold: reported, never the end of the reading --------------------------
 
+#: conn.info key: the default schema's name for messages, asked once per reading
+_PLACE_DEFAULT = "dbmodel_default_schema"
+
+
 def _place(conn: sa.Connection, d: Dialect, schema: str | None, table: str, column: str | None = None) -> str:
     """``schema.table[.column]`` for a message (the default schema named as the engine names it)."""
-    key = "dbmodel_default_schema"
+    key = _PLACE_DEFAULT
     if key not in conn.info:  # asked once per connection (a round trip on a server)
         conn.info[key] = READ_RULES[d.name].default_schema(conn) or "main"
     ns = schema or conn.info[key]
@@ -1087,7 +1105,16 @@ def _duckdb_schemas(conn: sa.Connection) -> list[str]:
     return [] if found in ([], ["main"]) else found
 
 
+#: conn.info key: several MySQL databases are read, so each is named (none is the model's unnamed one)
+_NAME_EACH = "dbmodel_name_each_schema"
+
+
 def _mysql_default(conn: sa.Connection) -> str | None:
+    """The database that is the model's unnamed schema: the URL's, unless several are read."""
+    return None if conn.info.get(_NAME_EACH) else _mysql_database(conn)
+
+
+def _mysql_database(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT DATABASE()")).scalar()
 
 
@@ -1098,7 +1125,7 @@ MYSQL_SYSTEM_DATABASES = frozenset({"mysql", "sys", "information_schema", "perfo
 def _mysql_schemas(conn: sa.Connection) -> list[str]:
     """A URL naming a database reads that one (the model's unnamed schema); a server URL naming
     none reads every database holding a table, view, sequence or routine but the server's own."""
-    if _mysql_default(conn) is not None:
+    if _mysql_database(conn) is not None:
         return []
     found = conn.execute(sa.text(
         "SELECT s.SCHEMA_NAME FROM information_schema.SCHEMATA s WHERE EXISTS (SELECT 1 FROM "
@@ -1506,6 +1533,9 @@ class ReadRules:
     sequences: Callable[[sa.Connection, str | None], list[Sequence]] = _no_sequences
     #: tables of a schema other than the default one keep it (Table.schema; foreign keys name it)
     namespaced: bool = False
+    #: when several schemas are read, each is named, the default one too (MySQL: its DDL cannot name
+    #: the connection's database in a key from another database, so a model of several is all named)
+    name_each_of_several: bool = False
     #: per schema, by table: {column: collation} where a column's differs from its type's (PostgreSQL)
     schema_collations: Callable[[sa.Connection, str | None], dict[str, dict[str, str]]] = _none_per_schema
     #: (table, constraint name) -> ``immediate`` or ``deferred`` for each DEFERRABLE constraint
@@ -1525,6 +1555,7 @@ READ_RULES: dict[str, ReadRules] = {
                        default_schema=_mysql_default, column_types=_mysql_column_types, batched=True,
                        own_checks=_mysql_checks, objects=_mysql_objects, sequences=_mariadb_sequences,
                        missed_defaults=_mariadb_expression_defaults, schemas=_mysql_schemas, namespaced=True,
+                       name_each_of_several=True,
                        schema_collations=_mysql_collations),
     "sqlite": ReadRules(_inspector_tables, timestamp_means_tz=True, identity_columns=_sqlite_autoincrement,
                         fk_actions=_sqlite_fk_actions, constraints=_sqlite_constraints,

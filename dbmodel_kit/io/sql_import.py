@@ -609,6 +609,9 @@ class _Reader(PgImport):
         #: database of the last USE (a table named without a database is in it)
         self.database: str | None = None
         self.current_database: str | None = None
+        #: MySQL: the databases the script creates or uses; with more than one, none is the unnamed one
+        #: (MySQL's DDL can name no "connection's database" in a key from another database)
+        self.databases: list[str] = []
         self.types = TypeRead(dialect, named=self.named_type, inline_enum=self.inline_enum,
                               note=lambda message: self.note("native", message))
         self.fold_table, self.fold_column = NAME_MATCHING.get(dialect, (str, str))
@@ -624,6 +627,8 @@ class _Reader(PgImport):
             # an unterminated string or comment: nothing after it can be read
             line = int(e.where.split()[-1]) if e.where and e.where.startswith("line ") else 1
             raise SqlImportError([Problem(line, ERROR, f"SQL syntax error: {e.message}")], self.source) from None
+        if self.dialect == "mysql":
+            self.databases = _script_databases(pieces)
         for piece in pieces:
             self.line = piece.line
             self.code = piece.code
@@ -693,13 +698,14 @@ class _Reader(PgImport):
             raise _Note("select", "SELECT statements not kept (queries and settings, no schema)")
         if word == "USE" and len(head) > 1:
             used = _name_at(piece.code, 1)
-            if self.database is None and self.current_database is None and not (self.tables or self.sequences):
+            if self.database is None and self.current_database is None and not (self.tables or self.sequences) \
+                    and len(self.databases) < 2:
                 self.database = used  # the script's own database: the model's unnamed one
             self.current_database = used
             if used == self.database:
                 raise _Note("use", f"USE {used}: the tables are read as the connection's database")
-            raise _Note("use-other", f"USE {used}: its tables are read as schema {used} (a database beside the "
-                        f"script's own{' ' + self.database if self.database else ''})")
+            raise _Note("use-other", f"USE {used}: its tables are keyed {used}.name (the script makes or uses "
+                        f"{len(self.databases)} databases: each is a schema)")
         if word == "ALTER" and _OWNER_TO.search(piece.code):
             raise _Note("owner", "ownership (ALTER ... OWNER TO) not kept: the kit creates objects as the "
                         "connecting user")
@@ -1096,7 +1102,7 @@ class _Reader(PgImport):
                 enum = split_key(c.type.enum)[1] if c.type.kind in ("enum", "set") and c.type.enum else None
                 if enum is not None and enum in self.inline_enums:
                     users[enum] = min(users.get(enum, (d.name, i, c.name)), (d.name, i, c.name))
-        renames = {old: inline_enum_name(t, c) for old, (t, _, c) in users.items()}
+        renames = {old: inline_enum_name(split_key(t)[1], c) for old, (t, _, c) in users.items()}
         if all(old == new for old, new in renames.items()):
             return
         taken = {e.name for e in self.enums.values()} - set(renames)
@@ -1485,6 +1491,7 @@ class _Reader(PgImport):
         ``<table>_<column>``, one per list of values (so a foreign key between two such columns keeps
         matching types)."""
         table, column = self.inline_for
+        table = split_key(table)[1]  # named after the bare table name: MySQL keeps the enum inline, in no schema
         for known in self.enums.values():
             if known.values == values and known.name in self.inline_enums:
                 return known.key
@@ -1767,6 +1774,22 @@ class _Reader(PgImport):
 def _short(stmt: exp.Expression) -> str:
     text = " ".join(stmt.sql().split())
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _script_databases(pieces: Iterable[Piece]) -> list[str]:
+    """The databases a MySQL script makes (``CREATE DATABASE|SCHEMA``) or uses (``USE``), in order."""
+    found: dict[str, None] = {}
+    for piece in pieces:
+        if piece.kind != "sql":
+            continue
+        head = _head(piece.code, 8)
+        if head[:1] == ["USE"] and len(head) > 1:
+            found[_name_at(piece.code, 1)] = None
+        elif head[:1] == ["CREATE"] and len(head) > 2 and head[1] in ("DATABASE", "SCHEMA"):
+            i = 5 if head[2:5] == ["IF", "NOT", "EXISTS"] else 2
+            if i < len(head):
+                found[_name_at(piece.code, i)] = None
+    return list(found)
 
 
 #: MySQL character set names the catalog spells otherwise: ``utf8`` is ``utf8mb3`` (MySQL 8.0.30,
