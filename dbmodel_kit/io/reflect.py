@@ -304,8 +304,9 @@ def reflect(url: str | sa.URL | sa.Engine, *, schema: str | Iterable[str] | None
     ``sys``, ``information_schema``, ``performance_schema``). On SQLite the schemas are ``main``
     and the databases the URL attaches (``sqlite:///shop.db?attach=audit.db``, see
     :func:`dbmodel_kit.urls.sqlite_attachments`). What a schema other than the default one holds
-    (PostgreSQL's ``public``, DuckDB's and SQLite's ``main``, the URL's MySQL database) is keyed
-    ``schema.name``, and foreign keys name it. ``include`` limits the tables (names or a
+    (PostgreSQL's ``public``, DuckDB's and SQLite's ``main``, the URL's MySQL database when it is
+    the only one read: MySQL's DDL cannot name it in a key from another) is keyed ``schema.name``,
+    and foreign keys name it. ``include`` limits the tables (names or a
     predicate); foreign keys to tables left out are dropped, and one into a schema not read is
     reported. Enum types MySQL and SQLite do not name come back named after their first column.
 
