@@ -332,3 +332,15 @@ def test_sqlite_attach_parameter_errors(tmp_path: Path, capsys) -> None:
     _, err = capsys.readouterr()
     assert code == 2
     assert f"attach: no such database file '{tmp_path / 'missing.db'}' (for schema missing)" in err
+
+
+def test_reflect_cli_sqlite_attached_golden(sqlite_pair: tuple[str, Path], capsys, golden) -> None:
+    """``dbmodel reflect "sqlite:///shop.db?attach=audit.db"`` writes main's and audit's objects,
+    audit's keyed ``audit.name`` (YAML, and SQL for SQLite naming the database to attach)."""
+    url, _ = sqlite_pair
+    assert main(["reflect", url]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    golden("io/reflect_namespaces/sqlite_attached.yaml", out)
+    assert main(["reflect", url, "--format", "sql", "--dialect", "sqlite"]) == 0
+    golden("io/reflect_namespaces/sqlite_attached.sql", capsys.readouterr().out)

@@ -980,7 +980,7 @@ def _namespaces(b: _Build) -> None:
     for ns in found:
         b.notes.setdefault("", []).append(
             f"{d.name}: schema {ns} is an attached database: run ATTACH DATABASE 'file' AS {ns} before these "
-            "statements")
+            f"statements (dbmodel apply: the URL's ?attach={ns}=FILE)")
 
 
 def _domains(b: _Build) -> None:

@@ -1,6 +1,6 @@
 -- sqlite: enum types are not stored by name; enum columns are text with a CHECK
--- sqlite: schema sales is an attached database: run ATTACH DATABASE 'file' AS sales before these statements
--- sqlite: schema archive is an attached database: run ATTACH DATABASE 'file' AS archive before these statements
+-- sqlite: schema sales is an attached database: run ATTACH DATABASE 'file' AS sales before these statements (dbmodel apply: the URL's ?attach=sales=FILE)
+-- sqlite: schema archive is an attached database: run ATTACH DATABASE 'file' AS archive before these statements (dbmodel apply: the URL's ?attach=archive=FILE)
 -- sqlite: sequence sales.orders_id_seq not created (sqlite has no sequences)
 
 CREATE TABLE customers (
