@@ -150,3 +150,15 @@ def test_a_check_keeps_its_columns_without_changing_its_value():
     back = pickle.loads(pickle.dumps(asked))
     assert back == asked
     assert back._columns == ("price", "max_price")
+
+
+def test_a_directory_others_may_write_in_is_not_used(cache, spec, capsys):
+    _erd(capsys, str(spec))
+    assert len(list(cache.glob("*.pickle"))) == 2
+    cache.chmod(0o777)  # anyone could have put a pickle there: entries are neither read nor written
+    key = next(cache.glob("*.pickle")).stem
+    assert spec_cache.read(key, cache) is None
+    spec_cache.write("other", 1, cache)
+    assert not (cache / "other.pickle").exists()
+    cache.chmod(0o700)
+    assert spec_cache.read(key, cache) is not None

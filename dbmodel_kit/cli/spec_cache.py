@@ -16,7 +16,8 @@ caches do, it lives in the user's cache directory:
   run leaves no half entry), and holds the SHA-256 of its pickle, checked before unpickling; a bad
   entry is removed and the file read again. Writing problems (a read-only disk) are ignored;
 * the directory (made private to the user, ``0700``) keeps the :data:`MAX_ENTRIES` most recently
-  used entries.
+  used entries; a directory another user owns or may write in is not used at all (entries are
+  pickles, which run code when read).
 
 ``DBMODEL_CACHE=off`` (or ``0``, ``no``, ``false``) or ``--no-cache`` turn it off;
 ``DBMODEL_CACHE_DIR`` moves it (default: ``$XDG_CACHE_HOME/dbmodel-kit/schemas``, i.e.
@@ -96,9 +97,24 @@ def entry_key(data: bytes, how: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+def private(folder: Path) -> bool:
+    """Whether ``folder`` is the user's own and no one else may write in it (on POSIX): entries are
+    pickles, so one that another user could have put there is never read."""
+    if os.name != "posix":
+        return True
+    try:
+        st = folder.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def read(key: str, folder: Path | None = None) -> Any:
     """The value stored under ``key``, or None (no entry, or a bad one, which is removed)."""
-    path = (folder or cache_dir()) / f"{key}.pickle"
+    folder = folder or cache_dir()
+    if not private(folder):
+        return None
+    path = folder / f"{key}.pickle"
     try:
         blob = path.read_bytes()
     except OSError:
@@ -123,6 +139,8 @@ def write(key: str, value: Any, folder: Path | None = None) -> None:
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not private(folder):
+            return
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as out:
