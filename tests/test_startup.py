@@ -318,3 +318,12 @@ def test_bulk_builds_collect_less_and_give_the_thresholds_back() -> None:
             assert gc.get_threshold() == theirs
     finally:
         gc.set_threshold(*before)
+
+
+def test_erd_theme_choices_are_the_themes() -> None:
+    """``dbmodel erd --theme`` offers every palette (its names are written out so a start that only
+    lays out cached DOT need not import the palettes)."""
+    from dbmodel_kit.cli.erd_cmd import THEME_NAMES
+    from dbmodel_kit.erd.theme import THEMES
+
+    assert tuple(THEMES) == THEME_NAMES

@@ -31,7 +31,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,7 +77,7 @@ def code_fingerprint() -> bytes:
         while stack:
             folder = stack.pop()
             with os.scandir(folder) as entries:
-                for entry in sorted(entries, key=lambda e: e.name):
+                for entry in entries:  # (another order only misses, never hits wrongly)
                     if entry.is_dir(follow_symlinks=False):
                         if entry.name != "__pycache__":
                             stack.append(entry.path)
@@ -141,6 +140,8 @@ def write(key: str, value: Any, folder: Path | None = None) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not private(folder):
             return
+        import tempfile  # a miss only (it imports random: 5 ms of a hit's start)
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -19,18 +19,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# Light modules (no model, no DOT builder), imported now: ``render`` must be bound to the function
+# Light modules (no model, no DOT builder, no dataclasses), imported now: ``render`` must be bound to the function
 # here, after its module is imported, or a later ``import dbmodel_kit.erd.render`` would leave the
 # package's ``render`` naming the module.
 from .graphviz_run import INSTALL_HINT, GraphvizNotFound, GraphvizWarning, layout
 from .render import ERD, cache_info, cached_dot, clear_cache, render, render_svg, save, svg_html
-from .theme import THEMES, Theme
 
 if TYPE_CHECKING:
     from .changes import Changes, compute_changes
     from .dot import dot_from_view, node_id, to_dot
     from .mermaid import to_mermaid
     from .notation import ARROWS, cardinality, column_badges, is_identifying, is_junction
+    from .theme import THEMES, Theme
     from .view import View, build_view
 
 #: The other exported names and the module each comes from, imported when first asked for (PEP
@@ -41,6 +41,7 @@ _HOME = {
     "to_mermaid": "mermaid",
     "ARROWS": "notation", "cardinality": "notation", "column_badges": "notation", "is_identifying": "notation",
     "is_junction": "notation",
+    "THEMES": "theme", "Theme": "theme",
     "View": "view", "build_view": "view",
 }
 

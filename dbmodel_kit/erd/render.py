@@ -9,9 +9,6 @@ compact mode) costs only the DOT build.
 
 from __future__ import annotations
 
-import base64
-import html
-import json
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -20,7 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ModelError
 from .graphviz_run import ENGINES, SIDES, GraphvizNotFound, GraphvizWarning, layout
-from .theme import theme as get_theme
 
 if TYPE_CHECKING:
     from ..model.schema import Schema
@@ -167,6 +163,8 @@ def _place_rest(source: str, view: View) -> dict[str, tuple[int, int]]:
     square spiral of 36-point steps around the suggestion, keeping 24 points clear). Graphviz's
     own overlap removal would move the pinned boxes too (checked on Graphviz 2.43 and 7).
     """
+    import json
+
     from .dot import node_id
 
     out, _ = layout(source, "json0", "neato")
@@ -248,6 +246,9 @@ def svg_html(svg: str, alt: str = "ERD", *, inline: bool = False) -> str:
     >>> svg_html('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "ERD of shop")[:48]
     '<img alt="ERD of shop" src="data:image/svg+xml;b'
     """
+    import base64
+    import html
+
     start = svg.index("<svg")  # the XML prolog and DOCTYPE are not allowed inside HTML
     if inline:
         return svg[start:]
@@ -276,6 +277,7 @@ class ERD:
 
     def __init__(self, schema: Any, *, mermaid: bool = True, **options: Any) -> None:
         from ..model.schema import Schema
+        from .theme import theme as get_theme
 
         if not isinstance(schema, Schema) and not isinstance(getattr(schema, "schema", None), Schema):
             raise ModelError(f"ERD needs a Schema or a Model, not {type(schema).__name__}")
