@@ -105,3 +105,35 @@ def test_work_per_table_does_not_grow_with_the_schema(work: str, counts: Counter
     for thing, small in per_table[15].items():
         big = per_table[60].get(thing, 0)
         assert big <= 1.2 * small + 0.1, f"{work}: {thing} per table {small:.1f} at 15 tables, {big:.1f} at 60"
+
+
+def test_the_schemas_along_a_plan_share_one_table_of_keys() -> None:
+    """Adding and dropping tables one by one (a diff from empty, its reverse) keeps one key table for
+    the line of schemas, not a copy per step (quadratic memory); each schema along it, older ones
+    included, still sees exactly its own tables, also after a branch, a replaced table or a key that
+    comes back."""
+    schema = schema_of(30)
+    plan = diff(Schema(), schema)
+    down = plan.reverse()
+    assert len({id(s.after._keys) for s in plan.steps}) <= 3
+    assert len({id(s.after._keys) for s in down.steps}) <= 3
+    for step in (*plan.steps, *down.steps):
+        for s in (step.before, step.after):
+            assert s.table_names == tuple(t.key for t in s.tables)
+            assert all(s.table(t.key) is t for t in s.tables)
+            assert not [k for k in schema.table_names if s.has_table(k) != (k in s.table_names)]
+    a, b, c = (build_table(n, {"id": "integer pk"}) for n in "abc")
+    s1 = Schema().with_table(a)
+    s2 = s1.with_table(b)
+    branch = s1.with_table(c)  # s1 is no longer the newest: a line of its own
+    s3 = s2._without_table("a")
+    back = s3.with_table(replace(a, comment="again"))  # "a" died in this line: a line of its own
+    changed = s2.replace_table(replace(b, comment="changed"))
+    seen = {name: [s.has_table(k) for k in "abc"] for name, s in
+            {"s1": s1, "s2": s2, "branch": branch, "s3": s3, "back": back, "changed": changed}.items()}
+    assert seen == {"s1": [True, False, False], "s2": [True, True, False], "branch": [True, False, True],
+                    "s3": [False, True, False], "back": [True, True, False], "changed": [True, True, False]}
+    assert back.table("a").comment == "again"
+    assert s2.table("a").comment is None
+    assert changed.table("b").comment == "changed"
+    assert s2.table("b").comment is None

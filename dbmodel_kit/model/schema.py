@@ -17,6 +17,8 @@ import heapq
 import itertools
 import math
 import re
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -1545,7 +1547,10 @@ class Schema:
     sequences: tuple[Sequence, ...] = ()
     views: tuple[View, ...] = ()
     verbatim: tuple[Verbatim, ...] = ()
-    _by_name: dict[str, Table] = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[arg-type]
+    #: the table of each key, shared with the schemas this one was made from or makes (see _Keys)
+    _keys: _Keys = field(default=None, init=False, repr=False, compare=False, hash=False)  # type: ignore[assignment]
+    #: this schema's generation in ``_keys``
+    _gen: int = field(default=0, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for f in ("tables", *_TUPLES):
@@ -1554,13 +1559,28 @@ class Schema:
         if dupes:
             raise ModelError(f"duplicate table {dupes[0]!r}")
         by_name = {t.key: t for t in self.tables}
-        object.__setattr__(self, "_by_name", by_name)
         self._check_objects(by_name, partitions=True)
         enums = self._type_names()
         for t in self.tables:
             self._check_table(t, enums, by_name)
         if any(by_name[t.key] is not t for t in self.tables):
             object.__setattr__(self, "tables", tuple(by_name[t.key] for t in self.tables))
+        self._own_keys(by_name)
+
+    def _own_keys(self, by_name: dict[str, Table]) -> None:
+        """Start a line of schemas of its own (``by_name``: this schema's tables by key)."""
+        object.__setattr__(self, "_keys", _Keys(by_name))
+        object.__setattr__(self, "_gen", 0)
+
+    def _get(self, key: str) -> Table | None:
+        """The table keyed exactly ``key``, or None."""
+        entry = self._keys.entries.get(key)
+        if entry is not None and entry[1] <= self._gen < entry[2]:
+            return entry[0]
+        return None
+
+    def _lookup(self, extra: dict[str, Table] | None = None) -> _Lookup:
+        return _Lookup(self, {} if extra is None else extra)
 
     def _check_objects(self, by_name: Mapping[str, Table], *, partitions: bool) -> None:
         """The checks of the schema-level objects (enums, domains, sequences, views, verbatim
@@ -1612,8 +1632,9 @@ class Schema:
             object.__setattr__(new, f, _tuple(value) if f in _TUPLES else value)
         object.__setattr__(new, "_keyed_cache", {})
         object.__setattr__(new, "tables", self.tables)
-        object.__setattr__(new, "_by_name", self._by_name)
-        new._check_objects(self._by_name, partitions=False)
+        object.__setattr__(new, "_keys", self._keys)  # the same tables: the same line, generation
+        object.__setattr__(new, "_gen", self._gen)
+        new._check_objects(self._lookup(), partitions=False)
         changed = {kind: _changed_keys(getattr(self, kind), getattr(new, kind))
                    for kind in ("enums", "domains", "sequences")}
         types = changed["enums"] | changed["domains"]
@@ -1632,14 +1653,14 @@ class Schema:
                                            and c.default.value in sequences) for c in t.columns)}
         if not touched:
             return new
-        by_name = dict(self._by_name)
+        by_name = {t.key: t for t in self.tables}
         enums = new._type_names()
         for t in self.tables:
             if t.key in touched or any(fk.ref_table in touched for fk in t.foreign_keys):
                 new._check_table(t, enums, by_name)
         if any(by_name[t.key] is not t for t in self.tables):
             object.__setattr__(new, "tables", tuple(by_name[t.key] for t in self.tables))
-            object.__setattr__(new, "_by_name", by_name)
+            new._own_keys(by_name)
         return new
 
     def _type_names(self) -> dict[str, str]:
@@ -1705,7 +1726,7 @@ class Schema:
                 seen.add(base.domain or "")
                 base = by_name[base.domain or ""].base
 
-    def _check_table(self, t: Table, enums: Mapping[str, str], by_name: dict[str, Table]) -> None:
+    def _check_table(self, t: Table, enums: Mapping[str, str], by_name: dict[str, Table] | _Lookup) -> None:
         """Check what spans tables for ``t``: enum and domain types, and its foreign keys (filling in
         default referenced columns in ``by_name``)."""
         for c in t.columns:
@@ -1753,15 +1774,15 @@ class Schema:
     # -- lookups ---------------------------------------------------------------------------
     def _find(self, name: str) -> Table | None:
         """The table ``name`` keys, spelled as its key, as ``schema.name`` or as a bare name with dots."""
-        found = self._by_name.get(name)
+        found = self._get(name)
         if found is None and isinstance(name, str):
-            found = self._by_name.get(qualify(*split_key(name))) or self._by_name.get(qualify(None, name))
+            found = self._get(qualify(*split_key(name))) or self._get(qualify(None, name))
         return found
 
     def table(self, name: str) -> Table:
         found = self._find(name)
         if found is None:
-            known = ", ".join(self._by_name) or "none"
+            known = ", ".join(self.table_names) or "none"
             raise ModelError(f"no table {name!r} (tables: {known})")
         return found
 
@@ -1779,7 +1800,7 @@ class Schema:
 
     @property
     def table_names(self) -> tuple[str, ...]:
-        return tuple(self._by_name)
+        return tuple(t.key for t in self.tables)
 
     def _keyed(self, kind: str) -> dict[str, Any]:
         """``key -> object`` of the schema-level ``kind`` (``enums``, ``domains``, ``sequences``),
@@ -1874,34 +1895,48 @@ class Schema:
         a table changes nothing they point at, so only the new table is checked (the full check per
         added table made a diff from an empty schema quadratic in the number of tables).
         """
-        if table.key in self._by_name:
+        if self._get(table.key) is not None:
             raise ModelError(f"duplicate table {table.key!r}")
         if position is not None and not 0 <= position <= len(self.tables):
             raise ModelError(f"position {position} is outside 0..{len(self.tables)}")
-        by_name = dict(self._by_name)
-        by_name[table.key] = table
         new = self._sibling()
-        new._check_table(table, self._type_names(), by_name)
-        table = by_name[table.key]
+        added = {table.key: table}
+        new._check_table(table, self._type_names(), self._lookup(added))
+        table = added[table.key]
         if position is None:
             tables = (*self.tables, table)
         else:
             tables = (*self.tables[:position], table, *self.tables[position:])
-            by_name = {t.key: t for t in tables}  # table_names follows the order of the tables
         object.__setattr__(new, "tables", tables)
-        object.__setattr__(new, "_by_name", by_name)
+        self._next(new, table.key, table)
         return new
+
+    def _next(self, new: Schema, key: str, table: Table | None) -> None:
+        """Give ``new`` (this schema with table ``key`` added as ``table``, or dropped: None) its
+        keys: the next generation of this line when this schema is the line's newest and the key
+        is new to it; else a line of its own (a copy)."""
+        keys = self._keys
+        with _EXTEND:  # two threads extending the same newest schema: one extends, one copies
+            entry = keys.entries.get(key)
+            extend = self._gen == keys.newest and (entry is None if table is not None else entry is not None)
+            if extend:
+                keys.newest += 1
+                keys.entries[key] = ((table, keys.newest, _ALIVE) if table is not None
+                                     else (entry[0], entry[1], keys.newest))  # type: ignore[index]
+                object.__setattr__(new, "_keys", keys)
+                object.__setattr__(new, "_gen", keys.newest)
+        if not extend:
+            new._own_keys({t.key: t for t in new.tables})
 
     def _without_table(self, name: str) -> Schema:
         """A new schema without table ``name``, which the caller checked no other table references
         (:class:`~dbmodel_kit.model.ops.DropTable`). Nothing is checked again: removing an
         unreferenced table leaves every other table valid."""
         new = self._sibling()
-        by_name = dict(self._by_name)
-        gone = by_name.pop(name)
+        gone = self._get(name)
         i = list(map(id, self.tables)).index(id(gone))  # at C speed: a drop per table stays cheap
         object.__setattr__(new, "tables", self.tables[:i] + self.tables[i + 1:])
-        object.__setattr__(new, "_by_name", by_name)
+        self._next(new, name, None)
         return new
 
     def _sibling(self) -> Schema:
@@ -1925,7 +1960,7 @@ class Schema:
         if table.key != old or table.partition_by or table.partition_of:
             return replace(self, tables=tables)  # full check (partitions match their table's columns)
         new = self._sibling()
-        by_name = dict(self._by_name)
+        by_name = {t.key: t for t in self.tables}
         by_name[old] = table
         new._check_table(table, self._type_names(), by_name)
         for q in self.sequences:
@@ -1939,7 +1974,7 @@ class Schema:
                     if fk.ref_table == old:
                         self._check_fk(child, fk, by_name, domains)
         object.__setattr__(new, "tables", tuple(fixed if t.key == old else t for t in tables))
-        object.__setattr__(new, "_by_name", by_name)
+        new._own_keys(by_name)
         return new
 
     def __repr__(self) -> str:
@@ -1981,6 +2016,50 @@ def _dialect_name(name: str) -> str:
 _SCHEMA_LEVEL = ("enums", "name", "comment", "domains", "sequences", "views", "verbatim")
 #: The schema-level fields that hold several objects (a tuple in the value).
 _TUPLES = ("enums", "domains", "sequences", "views", "verbatim")
+#: the generation a table still alive in a line of schemas dies in
+_ALIVE = sys.maxsize
+_EXTEND = threading.Lock()
+
+
+class _Keys:
+    """Table key -> table for a line of schemas, each made from the one before it by adding or
+    dropping a table (a diff from an empty schema, its reverse): one dict for the whole line, each
+    entry with the generations it lives in (``born <= generation < died``), instead of a copy per
+    schema. A plan keeps every schema along its steps, so the copies were quadratic memory (140 MB
+    of a 2,000-table SQL export). Only the line's newest schema extends it; another derivation, a
+    replaced table or a key coming back makes a line of its own."""
+
+    __slots__ = ("entries", "newest")
+
+    def __init__(self, tables: dict[str, Table]) -> None:
+        self.entries: dict[str, tuple[Table, int, int]] = {k: (t, 0, _ALIVE) for k, t in tables.items()}
+        self.newest = 0
+
+
+class _Lookup(Mapping[str, Table]):
+    """A schema's tables by exact key, with ``extra`` tables over them (what a check of an added
+    table reads, and where it puts the table with its foreign keys filled in)."""
+
+    def __init__(self, schema: Schema, extra: dict[str, Table]) -> None:
+        self.schema, self.extra = schema, extra
+
+    def __getitem__(self, key: str) -> Table:
+        found = self.extra.get(key)
+        if found is None:
+            found = self.schema._get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __setitem__(self, key: str, table: Table) -> None:
+        self.extra[key] = table
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (t.key for t in self.schema.tables)
+        yield from (k for k in self.extra if self.schema._get(k) is None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _changed_keys(old: tuple[Any, ...], new: tuple[Any, ...]) -> set[str]:
