@@ -128,28 +128,29 @@ def form_fields(root: w.Widget) -> list[w.Widget]:
     return [x for x in _descendants(root) if field_key(x) is not None]
 
 
-def _as_sent(_data: Any, subshell_id: str | None) -> str | None:
-    return subshell_id
+def _main_thread(_data: Any, _subshell_id: str | None) -> None:
+    return None  # the main shell
 
 
 def keep_message_order(root: w.Widget) -> None:
-    """Have the kernel handle the page's messages for ``root`` and every widget inside it on the
-    thread the page sent them to, in the order it sent them.
+    """Have the kernel handle the page's messages for ``root`` and every widget inside it on its
+    main thread, in the order the page sent them (as kernels without subshells always did).
 
-    JupyterLab (4.4+, default "one subshell per comm target") sends every widget message to one
-    kernel subshell, in order; but ipykernel 7 routes each comm's incoming messages to the thread
-    of the last message under which the kernel published on that comm, so the widgets made by a
-    cell (published under the cell's execute request) answer on the main thread until they next
-    publish while handling a page message. A button's click (nothing publishes on a button) then
-    ran on the main thread beside the field updates and ERD clicks handled on the subshell:
-    concurrently, in either order (a column added to the table selected before, a field's update
-    handled after the click and undoing what it did). The page's messages here answer no request
-    of a running cell, so they go where the page sent them. No-op with kernels that do not route.
+    JupyterLab (4.4+, default "one subshell per comm target") sends widget messages to a kernel
+    subshell, and ipykernel 7 routes each comm's incoming messages to the thread of the last
+    message under which the kernel published on that comm: the widgets a cell makes answer on the
+    main thread until they next publish while handling a page message, then on the subshell. A
+    button's click (nothing publishes on a button) so ran on the main thread while the field
+    updates and ERD clicks before it ran on the subshell: concurrently, in either order (a column
+    added to the table selected before, a field's update handled after the click and undoing what
+    it did). One thread for all, and the main one: the panels' handlers use what the notebook's
+    cells made there (the advisor's SQLite connection works only on its own thread). While a cell
+    runs, the page's messages wait for it, as before subshells. No-op on kernels that do not route.
     """
     for x in _descendants(root):
         comm = getattr(x, "comm", None)
         if comm is not None and callable(getattr(comm, "_reply_subshell_for", None)):
-            comm._reply_subshell_for = _as_sent
+            comm._reply_subshell_for = _main_thread
 
 
 def _buttons(root: w.Widget) -> list[FormButton]:
