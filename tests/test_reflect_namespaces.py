@@ -68,6 +68,9 @@ CREATE TABLE `entries` (
   KEY `fk_entries_log` (`log_id`),
   CONSTRAINT `fk_entries_log` FOREIGN KEY (`log_id`) REFERENCES `log` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE VIEW `customer_log` AS SELECT l.id, c.email FROM log l JOIN `{shop}`.`customers` c ON c.id = l.customer_id;
+USE `{shop}`;
+CREATE VIEW `companies` AS SELECT id, email FROM customers WHERE kind = 'company';
 """
 
 
@@ -128,6 +131,7 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
     log = got.table(f"{audit}.log")
     assert [(f.ref_table, f.on_delete) for f in log.foreign_keys] == [(f"{shop}.customers", "CASCADE")]
     assert got.table(f"{audit}.entries").foreign_keys[0].ref_table == f"{audit}.log"
+    assert sorted(v.key for v in got.views) == [f"{audit}.customer_log", f"{shop}.companies"]
     assert str(log.column("n").default.value) == f"{audit}.tick"
     assert got.sequence(f"{audit}.tick").schema == audit
     assert got.table(f"{shop}.customers").column("email").type.collation_for("mysql") == "utf8mb4_bin"
@@ -136,6 +140,26 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
     assert got.table(f"{shop}.customers").column("city").type.collation == ()
     assert imported.table(f"{shop}.customers").column("legacy").type.collation == ()
     assert log.column("code").type.collation == ()  # the table's own: not the column's
+
+
+@pytest.mark.mysql
+def test_mysql_two_databases_through_the_kit_ddl(two_databases: tuple[str, str, str]) -> None:
+    """The imported model of the two databases, written by the kit's DDL on the server (a view's
+    query names its own database where MySQL would read the connection's), reads back equal."""
+    shop, audit, script = two_databases
+    imported = read_sql(script, dialect="mysql").schema
+    engine = _server()
+    try:
+        with engine.connect() as conn:
+            for db in (audit, shop):
+                conn.exec_driver_sql(f"DROP DATABASE `{db}`")
+    finally:
+        engine.dispose()
+    apply(imported, MYSQL_SERVER)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReflectionWarning)  # customers.city's character set, as above
+        got = reflect(MYSQL_SERVER, schema=[shop, audit])
+    assert list(diff(storable(imported, "mysql"), got)) == []
 
 
 @pytest.mark.mysql

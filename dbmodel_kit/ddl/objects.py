@@ -219,6 +219,35 @@ def _ungrouped(tree: Any) -> bool:
 _NOT_ON = _not_on()
 
 
+#: Engines reading a name without a schema in a view's query in the connection's default schema, not
+#: the view's own (https://dev.mysql.com/doc/refman/8.0/en/create-view.html: "Unqualified table or
+#: view names in the SELECT statement are also interpreted with respect to the default database")
+_QUERY_NAMES_IN_DEFAULT = frozenset({"mysql"})
+
+
+def _in_own_schema(view: View, query: str, d: Dialect) -> str:
+    """``query`` with the tables it names without a schema named in the view's own (a view of a
+    named schema holds its query as written there: ``USE shop; CREATE VIEW v AS ... FROM orders``),
+    where the engine would read them in the connection's default schema; as is elsewhere, or when
+    sqlglot cannot read it."""
+    if view.schema is None or d.name not in _QUERY_NAMES_IN_DEFAULT:
+        return query
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query, read=d.sqlglot)
+    except sqlglot.errors.SqlglotError:  # a query sqlglot cannot read is written as it is
+        return query
+    own = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    bare = [t for t in tree.find_all(exp.Table) if not t.db and t.name and t.name.lower() not in own]
+    if not bare:
+        return query
+    for t in bare:
+        t.set("db", exp.to_identifier(view.schema))
+    return tree.sql(d.sqlglot)
+
+
 def view_sql(view: View, dialect: Dialect | str) -> tuple[str | None, str | None]:
     """The view's query for ``dialect`` and None, or None and why it cannot be written there."""
     import sqlglot
@@ -228,7 +257,7 @@ def view_sql(view: View, dialect: Dialect | str) -> tuple[str | None, str | None
 
     d = get_dialect(dialect)
     if view.dialect == d.name:
-        return view.query, None
+        return _in_own_schema(view, view.query, d), None
     tree = view.tree
     if tree is None:
         return None, f"its {view.dialect} query is one sqlglot cannot read, so it cannot be transpiled"
@@ -247,7 +276,7 @@ def view_sql(view: View, dialect: Dialect | str) -> tuple[str | None, str | None
     # a literal's character set (MySQL's _utf8'x') is the source engine's; the text is the same
     tree = tree.transform(lambda n: n.expression if isinstance(n, exp.Introducer) else n)
     try:
-        return tree.sql(d.sqlglot, unsupported_level=ErrorLevel.RAISE), None
+        return _in_own_schema(view, tree.sql(d.sqlglot, unsupported_level=ErrorLevel.RAISE), d), None
     except sqlglot.errors.SqlglotError as e:
         source = _SQLGLOT_DIALECT.get(view.dialect or "", "generic SQL")
         return None, f"its query does not transpile from {source} to {d.name}: {str(e).splitlines()[0]}"

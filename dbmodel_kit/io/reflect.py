@@ -1177,22 +1177,23 @@ def _object_deps(sql: str, dialect: str, known: dict[str, str], own: str, on: st
 
 
 def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
-    """Views (``information_schema.VIEWS``: the query as the engine stores it, the URL's own
-    database name taken off), triggers, functions, procedures and events (``SHOW CREATE ...``: the
-    statement as written, ``DEFINER`` aside, as the SQL import keeps it). Those of another database
-    keep its name (``schema``), and their text the names it qualifies (MySQL reads a name without a
-    database in the database a statement runs in)."""
+    """Views (``information_schema.VIEWS``: the query as the engine stores it, its database's own
+    name taken off), triggers, functions, procedures and events (``SHOW CREATE ...``: the
+    statement as written, ``DEFINER`` aside, as the SQL import keeps it). Those of a named database
+    keep its name (``schema``)."""
     from ..ddl.sqltext import DEFINER
     from .sql_objects import without_qualifier
 
     home = _mysql_default(conn)
-    db = schema or home
+    db = schema or _mysql_database(conn)
     if db is None:
         return {}
     ns = None if db == home else db
 
     def own(sql: str) -> str:
-        return without_qualifier(sql, "mysql", home) if home else sql
+        # as written in its own database (a dump's USE db; CREATE VIEW ...), as the import keeps it:
+        # the DDL names that database where the engine would read another (ddl.objects.view_sql)
+        return without_qualifier(sql, "mysql", db)
     tables = [r[0] for r in conn.execute(sa.text(
         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = :s AND TABLE_TYPE <> 'VIEW'"),
         {"s": db})]

@@ -765,7 +765,21 @@ class _Reader(PgImport):
         out = {self.fold_table(d.name): d.name for d in self.tables.values()}
         out.update({key: v.key for key, v in self.views.items()})
         out.update({key: o.key for (kind, key), o in self.objects.items() if kind == "virtual table"})
+        if self.dialect == "mysql" and self.databases:
+            # a bare name is in the current database (MySQL: of the last USE); elsewhere, as its key
+            here = self.current_namespace()
+            for key in list(out.values()):
+                ns, bare = split_key(key)
+                if ns == here:
+                    out[self.fold_table(bare)] = key
+                else:
+                    out.setdefault(self.fold_table(bare), key)  # only to order creation (mentioned)
         return out
+
+    def current_namespace(self) -> str | None:
+        """MySQL: the model's schema of the database a bare name is in (None: the unnamed one)."""
+        db = self.current_database
+        return None if db is None or db == self.database else db
 
     def own_text(self, code: str) -> str:
         """``code`` with the script's own database (``USE sakila``) taken off the names it qualifies:
@@ -778,7 +792,10 @@ class _Reader(PgImport):
         """``CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)] AS query``: a :class:`View`
         holding the query as written, for the script's dialect."""
         parts = split_view(code, self.dialect, self.name_fold())
-        key = self.fold_table(parts.name)
+        name, namespace = parts.name, None
+        if self.dialect == "mysql":  # the view's database is its schema, as for a table
+            namespace, name = split_key(self.key_of(exp.to_table(parts.name, dialect=self.dialect)))
+        key = self.fold_table(qualify(namespace, name))
         if key in self.views and not parts.replace:
             if parts.if_not_exists:
                 raise _Note("exists", "CREATE ... IF NOT EXISTS of what the script already created does nothing")
@@ -789,9 +806,10 @@ class _Reader(PgImport):
         known = self.known_relations()
         known.pop(key, None)
         try:
-            view = View(parts.name, query, dialect_key(self.dialect), columns=parts.columns,
+            view = View(name, query, dialect_key(self.dialect), columns=parts.columns,
                         materialized=parts.materialized, depends_on=("?",),
-                        security_invoker=parts.security_invoker, check_option=parts.check_option)
+                        security_invoker=parts.security_invoker, check_option=parts.check_option,
+                        schema=namespace)
         except ModelError as e:
             raise ModelError(f"view {parts.name}: {e.message}") from None
         tree = view.tree
@@ -810,7 +828,12 @@ class _Reader(PgImport):
         object of the script's dialect (its SQL as written, MySQL's ``DEFINER`` aside), depending
         on the table it is on and the tables and views it names."""
         head = object_head(code, self.dialect, self.name_fold())
-        key = (head.kind, self.fold_table(head.name))
+        namespace = None
+        if self.dialect == "mysql":  # in its database (a trigger: its table's), as a table is
+            db = head.schema or (head.table[0] if head.table is not None else None)
+            namespace = split_key(self.key_of(exp.Table(this=exp.to_identifier(head.name),
+                                                        db=exp.to_identifier(db) if db else None)))[0]
+        key = (head.kind, self.fold_table(qualify(namespace, head.name)))
         if key in self.objects:
             if head.if_not_exists:
                 raise _Note("exists", "CREATE ... IF NOT EXISTS of what the script already created does nothing")
@@ -821,7 +844,7 @@ class _Reader(PgImport):
         sql = re.sub(r"^\s*CREATE\s+", "CREATE ", sql)  # (a dump's opened /*!50017 DEFINER=... */ leaves spaces)
         deps = list(mentioned(sql, self.dialect, known, self.fold_table, skip=(head.name,)))
         if head.table is not None:
-            on = known.get(self.fold_table(head.table[1]))
+            on = known.get(self.fold_table(qualify(namespace, head.table[1]) if head.table[0] else head.table[1]))
             if on is None:
                 raise ModelError(f"trigger {head.name}: table {head.table[1]!r} is not created before it")
             deps = [on, *(d for d in deps if d != on)]
@@ -831,7 +854,7 @@ class _Reader(PgImport):
             for shadow in shadow_tables(head.name, head.module):
                 self.shadows[self.fold_table(shadow)] = head.name
         self.objects[key] = Verbatim(head.kind, head.name, dialect_key(self.dialect), sql.strip().rstrip(";").strip(),
-                                     depends_on=tuple(deps))
+                                     depends_on=tuple(deps), schema=namespace)
         self.places[f"{head.kind} {head.name}"] = self.line
 
     def drop_object(self, code: str, head: list[str]) -> bool:
