@@ -1,10 +1,11 @@
 """Running Graphviz, caching, and the :class:`ERD` object that shows itself in Jupyter.
 
-Renders are cached twice: the DOT source by ``(schema value, options)`` (schema values are
-immutable and hashable; hashing a 300-table schema takes about 1-2 ms, see ``bench/erd.py``), and
-the rendered bytes by ``(DOT source, engine, format)``. An unchanged schema is never laid out
-again, and an edit that does not change the drawing (a new comment on a hidden column in
-compact mode) costs only the DOT build.
+Renders are cached twice: the DOT source by ``(what of the schema is drawn, options)`` (its
+tables, enums and views' boxes, immutable and hashable values; hashing 300 tables takes about 1-2
+ms, see ``bench/erd.py``), and the rendered bytes by ``(DOT source, engine, format)``. An unchanged
+schema is never laid out again, and an edit that does not change the drawing (a new comment on a
+hidden column in compact mode) costs only the DOT build. ``dbmodel erd`` keeps the DOT source on
+disk as well (:mod:`dbmodel_kit.cli.spec_cache`).
 """
 
 from __future__ import annotations
