@@ -68,6 +68,7 @@ CREATE TABLE `entries` (
   KEY `fk_entries_log` (`log_id`),
   CONSTRAINT `fk_entries_log` FOREIGN KEY (`log_id`) REFERENCES `log` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TRIGGER `log_code` BEFORE INSERT ON `log` FOR EACH ROW SET NEW.code = lower(NEW.code);
 CREATE VIEW `customer_log` AS SELECT l.id, c.email FROM log l JOIN `{shop}`.`customers` c ON c.id = l.customer_id;
 USE `{shop}`;
 CREATE VIEW `companies` AS SELECT id, email FROM customers WHERE kind = 'company';
@@ -132,6 +133,9 @@ def test_mysql_import_and_reflection_agree_across_databases(two_databases: tuple
     assert [(f.ref_table, f.on_delete) for f in log.foreign_keys] == [(f"{shop}.customers", "CASCADE")]
     assert got.table(f"{audit}.entries").foreign_keys[0].ref_table == f"{audit}.log"
     assert sorted(v.key for v in got.views) == [f"{audit}.customer_log", f"{shop}.companies"]
+    (trigger,) = got.verbatim
+    assert trigger.key == f"{audit}.log_code"
+    assert trigger.sql.startswith(f"CREATE TRIGGER `{audit}`.`log_code` BEFORE INSERT ON `log`")
     assert str(log.column("n").default.value) == f"{audit}.tick"
     assert got.sequence(f"{audit}.tick").schema == audit
     assert got.table(f"{shop}.customers").column("email").type.collation_for("mysql") == "utf8mb4_bin"
@@ -160,6 +164,15 @@ def test_mysql_two_databases_through_the_kit_ddl(two_databases: tuple[str, str, 
         warnings.simplefilter("ignore", ReflectionWarning)  # customers.city's character set, as above
         got = reflect(MYSQL_SERVER, schema=[shop, audit])
     assert list(diff(storable(imported, "mysql"), got)) == []
+    engine = _server()
+    try:
+        with engine.connect() as conn:  # the trigger was made in its database, on its table
+            found = conn.execute(sa.text(
+                "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
+                "WHERE TRIGGER_NAME = 'log_code' AND TRIGGER_SCHEMA = :s"), {"s": audit}).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in found] == [(audit, "log")]
 
 
 @pytest.mark.mysql

@@ -1182,7 +1182,7 @@ def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
     statement as written, ``DEFINER`` aside, as the SQL import keeps it). Those of a named database
     keep its name (``schema``)."""
     from ..ddl.sqltext import DEFINER
-    from .sql_objects import without_qualifier
+    from .sql_objects import in_schema, without_qualifier
 
     home = _mysql_default(conn)
     db = schema or _mysql_database(conn)
@@ -1230,6 +1230,8 @@ def _mysql_objects(conn: sa.Connection, schema: str | None) -> dict[str, Any]:
                           "more privileges); left out", ReflectionWarning, stacklevel=4)
             continue
         sql = own(DEFINER.sub("", sql, count=1))
+        if ns is not None:  # written in its own database, to be made there from any connection
+            sql = in_schema(sql, "mysql", ns)
         objects.append(Verbatim(kind, name, "mysql", sql, schema=ns, depends_on=_object_deps(
             sql, "mysql", known, name, qualify(ns, table) if table else None)))
     return _objects(views, objects)

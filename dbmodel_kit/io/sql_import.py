@@ -92,7 +92,15 @@ from ..model.schema import (
 from ..model.types import COLLATABLE_KINDS, INTEGER_KINDS, DataType, dialect_key
 from .engine_names import NAMERS
 from .pg_import import PgImport
-from .sql_objects import OBJECT_KINDS, mentioned, object_head, shadow_tables, split_view, without_qualifier
+from .sql_objects import (
+    OBJECT_KINDS,
+    in_schema,
+    mentioned,
+    object_head,
+    shadow_tables,
+    split_view,
+    without_qualifier,
+)
 from .sql_script import CLIENTS, Piece, split_script
 from .sql_types import PARSE_DIALECTS, TypeRead, identity_sequences, plain_sequence, read_type
 
@@ -843,6 +851,10 @@ class _Reader(PgImport):
         sql = self.own_text(DEFINER.sub("", code, count=1) if self.dialect == "mysql" else code)
         sql = re.sub(r"^\s*CREATE\s+", "CREATE ", sql)  # (a dump's opened /*!50017 DEFINER=... */ leaves spaces)
         deps = list(mentioned(sql, self.dialect, known, self.fold_table, skip=(head.name,)))
+        if namespace is not None:
+            # written in its own database, as reflection writes it: MySQL makes it there from any
+            # connection (a trigger's table and a routine's body are then read in it)
+            sql = in_schema(without_qualifier(sql, self.dialect, namespace, self.fold_table), self.dialect, namespace)
         if head.table is not None:
             on = known.get(self.fold_table(qualify(namespace, head.table[1]) if head.table[0] else head.table[1]))
             if on is None:
