@@ -83,6 +83,25 @@ def test_deferrable_primary_key_import_and_yaml():
     assert o.SetPrimaryKey("slot", ()).apply(schema).table("slot").primary_key_deferrable is None
 
 
+def test_deferrable_primary_key_model_api_undo_and_dbml():
+    """Model.set_primary_key(..., deferrable=) is one operation with an undo; adding a key column keeps
+    the clause; DBML, which has no DEFERRABLE, says it in a comment."""
+    from dbmodel_kit.io.dbml import write_dbml
+    from dbmodel_kit.model import Model
+
+    m = Model(Schema((Table("t", (Column("a", DataType("integer")), Column("b", DataType("integer")))),)))
+    m.set_primary_key("t", "a", deferrable="deferred")
+    assert m.schema.table("t").primary_key_deferrable == "deferred"
+    m.add_column("t", "c", "integer pk")
+    assert (m.schema.table("t").primary_key, m.schema.table("t").primary_key_deferrable) == (("a", "c"), "deferred")
+    assert "// primary key: DEFERRABLE INITIALLY DEFERRED" in write_dbml(m.schema)
+    m.undo()
+    m.undo()
+    assert m.schema.table("t").primary_key == ()
+    with pytest.raises(ModelError, match="primary key of t: deferrable needs key columns"):
+        o.SetPrimaryKey("t", (), "deferred")
+
+
 def test_deferrable_primary_key_yaml_errors_name_the_line():
     base = "tables:\n  t:\n    columns:\n      id: integer{pk}\n    primary_key_deferrable: {mode}\n"
     with pytest.raises(ModelError, match="deferrable must be immediate or deferred, not 'later'") as e:
