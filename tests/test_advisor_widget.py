@@ -430,3 +430,25 @@ def test_accepted_index_shows_in_the_designer_and_its_undo(ran) -> None:
     assert "No edits yet" in designer.history.log.value
     designer.close()
     panel.close()
+
+
+def test_suggestion_rows_route_the_page_messages_to_the_main_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Accept/Reject rows a Run makes (while handling the click) answer on the kernel's main
+    thread like the panel's own widgets, where the notebook made the sample's connection."""
+    import ipywidgets as w
+
+    from tests.test_widgets_forms import _RoutingComm
+
+    made = w.Widget.open
+
+    def open_routing(self) -> None:  # type: ignore[no-untyped-def]
+        made(self)
+        self.comm = _RoutingComm(self.comm)
+
+    monkeypatch.setattr(w.Widget, "open", open_routing)
+    _m, panel = _panel()
+    with _work_clock():
+        panel.run_btn.click()
+    rows = [b for row in panel.suggestions.children for b in row.children[0].children]
+    assert rows
+    assert {b.comm._reply_subshell_for({}, "page's") for b in [panel.run_btn, *rows]} == {None}

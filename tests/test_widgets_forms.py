@@ -223,3 +223,73 @@ def test_double_click_on_a_column_opens_it(designer: Designer, model: Model) -> 
     assert designer.selected == "orders"
     assert designer.tabs.selected_index == 0
     assert (designer.tables.columns.value, designer.tables.col_name.value) == ("status", "status")
+
+
+def click_with(button, *entries) -> None:
+    """What static/panels.js sends for a form button: the click with the fields' page values."""
+    button._handle_custom_msg({"event": "click", "state": [list(e) for e in entries]}, [])
+
+
+def test_a_form_button_click_carries_the_form(designer: Designer, model: Model) -> None:
+    """The fields a click carries are set before its handler runs (the page may not have sent their
+    own updates yet, or the kernel may handle them later); an index counts only with the options
+    the kernel has; what the kernel's field does not take, or does not list, is left alone."""
+    t = designer.tables
+    listed = {(f.model_id, key) for f, key in t.add_column.form_fields}
+    assert (t.col_name.model_id, "value") in listed
+    assert (t.type.kind.model_id, "index") in listed  # the type picker's fields are the form's too
+    assert (t.nullable.model_id, "value") in listed
+    kinds = list(t.type.kind._options_labels)
+    click_with(t.add_column, (t.col_name.model_id, "value", "shipped_on"),
+               (t.type.kind.model_id, "index", kinds.index("date"), kinds),
+               (t.nullable.model_id, "value", False),
+               (designer.relationships.widget.model_id, "value", "not a field of this button"))
+    assert str(model.schema.table("products").column("shipped_on").type) == "date"
+    assert not model.schema.table("products").column("shipped_on").nullable
+    assert t.col_name.value == ""  # the form empties after the add, as ever
+
+    # an index from other options than the kernel's: the kernel's choice stays
+    t.col_name.value = "kept_text"
+    click_with(t.add_column, (t.type.kind.model_id, "index", 0, ["not", "these", "options"]))
+    assert str(model.schema.table("products").column("kept_text").type) == "text"
+    # a value the field does not take: the kernel's value stays, the click still runs
+    t.col_name.value = "also_kept"
+    click_with(t.add_column, (t.nullable.model_id, "value", "not a bool"))
+    assert model.schema.table("products").has_column("also_kept")
+    # a bare click (no page script): an ordinary button
+    t.col_name.value = "bare"
+    send(t.add_column, event="click")
+    assert model.schema.table("products").has_column("bare")
+
+
+class _RoutingComm:
+    """A comm of a kernel that routes a comm's page messages to a thread (ipykernel 7.4)."""
+
+    def __init__(self, comm) -> None:  # type: ignore[no-untyped-def]
+        self._inner = comm
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+    def _reply_subshell_for(self, data, default):  # type: ignore[no-untyped-def]
+        return "a subshell"
+
+
+def test_the_page_messages_go_to_the_main_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every widget of the Designer routes the page's messages to the kernel's main thread (None),
+    whatever the kernel would pick (see keep_message_order; the advisor's rows: test_advisor_widget)."""
+    import ipywidgets as w
+
+    made = w.Widget.open
+
+    def open_routing(self) -> None:  # type: ignore[no-untyped-def]
+        made(self)
+        self.comm = _RoutingComm(self.comm)
+
+    monkeypatch.setattr(w.Widget, "open", open_routing)
+    d = Designer(Model(ecommerce()))
+    try:
+        widgets = [d.tables.add_column, d.tables.col_name, d.erd.view, d.history.shortcuts, d.picker]
+        assert [x.comm._reply_subshell_for({}, "page's") for x in widgets] == [None] * len(widgets)
+    finally:
+        d.close()

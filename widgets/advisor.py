@@ -41,7 +41,7 @@ from ..model.ops import DropIndex
 from ..workload import SampleDB, Workload, sample
 from ..workload.sample import TARGETS
 from ..workload.workload import as_workload
-from ._common import Feedback, Panel, Selection, button, with_class
+from ._common import Feedback, Panel, Selection, button, keep_message_order, with_class
 from .workload import WorkloadPanel
 
 __all__ = ["AdvisorPanel"]
@@ -491,6 +491,7 @@ class AdvisorPanel(Panel):
             buttons = w.VBox([accept, reject, unaccept], layout=w.Layout(flex="0 0 auto", margin="4px 6px 0 0"))
             rows.append(with_class(w.HBox([buttons, card], layout=w.Layout(width="100%")), "dbm-adv-suggestion"))
         self.suggestions.children = tuple(rows)
+        keep_message_order(self.suggestions)  # made while handling a click: as the panel's own widgets
         self.accept_all_btn.disabled = not any(self.state(s) == "pending" for s in advice.indexes)
         self.queries_html.value = _clustering_html(advice) + _queries_html(advice)
         self.rejected_html.value = _rejected_html(advice)
