@@ -40,6 +40,11 @@ class Designer:
     its "? Help" (N new table, C new column, Delete, F focus, 0 fit, Ctrl+Z undo...). Every edit goes
     through ``model.apply``; everything redraws from the model's change events, so edits made in
     code (``model.add_column(...)``) show up too. ``close()`` stops listening.
+
+    A button's click carries its form as the page shows it (a field typed or pasted into just
+    before counts, however busy the kernel), and the kernel handles the page's messages on its
+    main thread in the order the page sent them (while a cell runs, they wait for it): see
+    :class:`~._common.FormButton` and :func:`~._common.keep_message_order`.
     """
 
     def __init__(self, model: Model, *, table: str | None = None, theme: str = "auto",
