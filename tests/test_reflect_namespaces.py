@@ -257,9 +257,10 @@ def test_mysql_column_collations_round_trip(mysql_url: str) -> None:
 def test_mysql_import_reads_use_as_namespaces() -> None:
     """A script making or using one database keeps its tables unnamed (the connection's database),
     also where it qualifies them; one making or using several keys each table ``db.name``, a bare
-    name being in the database of the last ``USE``. A column COLLATE equal to the table's COLLATE=
-    is the table's, not kept on the column; BINARY is the binary collation of the column's (else
-    the table's) character set; another character set in its default collation is the character
+    name being in the database of the last ``USE`` (a key's parent: in the child's). A column
+    COLLATE equal to the table's COLLATE= is the table's, not kept on the column; BINARY is the
+    binary collation of the column's (else the table's) character set; another character set in
+    its default collation is the character
     set only (not kept)."""
     result = read_sql("""CREATE DATABASE a; USE a;
 CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(5) COLLATE utf8mb4_bin, d VARCHAR(5) COLLATE utf8mb4_general_ci,
@@ -268,12 +269,14 @@ CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(5) COLLATE utf8mb4_bin, d VARCHAR(
   DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 USE b;
 CREATE TABLE u (id INT PRIMARY KEY, t_id INT, FOREIGN KEY (t_id) REFERENCES a.t (id));
-CREATE TABLE a.v (id INT PRIMARY KEY, u_id INT, FOREIGN KEY (u_id) REFERENCES u (id));
+CREATE TABLE a.v (id INT PRIMARY KEY, u_id INT, t_id INT, FOREIGN KEY (u_id) REFERENCES b.u (id),
+  FOREIGN KEY (t_id) REFERENCES t (id));
 """, dialect="mysql")
     s = result.schema
     assert s.table_names == ("a.t", "b.u", "a.v")
     assert s.table("b.u").foreign_keys[0].ref_table == "a.t"
-    assert s.table("a.v").foreign_keys[0].ref_table == "b.u"
+    # a bare parent is in the child's database (MySQL), not the last USE's
+    assert [f.ref_table for f in s.table("a.v").foreign_keys] == ["b.u", "a.t"]
     one = read_sql("CREATE SCHEMA a; USE a; CREATE TABLE t (id INT PRIMARY KEY); "
                    "CREATE TABLE a.w (id INT PRIMARY KEY, t_id INT REFERENCES a.t (id));", dialect="mysql").schema
     assert one.table_names == ("t", "w")

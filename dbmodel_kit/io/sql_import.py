@@ -1382,7 +1382,7 @@ class _Reader(PgImport):
                 draft.checks.append(Check(self.expr(kind.this, draft), name=_constraint_name(cc)))
                 draft.check_origin.append(name)
             elif isinstance(kind, exp.Reference):
-                fk = self.reference((name,), kind, _constraint_name(cc))
+                fk = self.reference((name,), kind, _constraint_name(cc), draft.name)
                 draft.foreign_keys.append(fk)
                 self.place_fk(draft, fk)
             elif (isinstance(kind, exp.OnUpdateColumnConstraint) and isinstance(
@@ -1436,7 +1436,7 @@ class _Reader(PgImport):
                 draft.primary_key.extend(_names(part.expressions))
                 draft.primary_key_deferrable = self.deferrable(part.args.get("options") or (), "primary key")
             elif isinstance(part, exp.ForeignKey):
-                fk = self.reference(tuple(_names(part.expressions)), part.args.get("reference"), name)
+                fk = self.reference(tuple(_names(part.expressions)), part.args.get("reference"), name, draft.name)
                 draft.foreign_keys.append(fk)
                 self.place_fk(draft, fk)
             elif isinstance(part, exp.UniqueColumnConstraint):
@@ -1463,7 +1463,8 @@ class _Reader(PgImport):
         name = fk.name or naming.fk_name(draft.name, fk.columns, fk.ref_table)
         self.places[f"{draft.name}.{name}"] = self.line
 
-    def reference(self, columns: tuple[str, ...], ref: exp.Reference | None, name: str) -> ForeignKey:
+    def reference(self, columns: tuple[str, ...], ref: exp.Reference | None, name: str,
+                  child: str | None = None) -> ForeignKey:
         if ref is None:
             raise ModelError("a foreign key without REFERENCES")
         target = ref.this
@@ -1486,7 +1487,9 @@ class _Reader(PgImport):
             actions["deferrable"] = deferrable
         # a forward reference is fine (dumps may create tables in any order); the Schema checks
         # that the table exists once everything is read, and the error is mapped to this line
-        return ForeignKey(columns, self.key_of(target), tuple(ref_cols), name=name, **actions)
+        # MySQL looks a parent named without a database up in the child's database
+        home = (split_key(child)[0] or self.database) if child is not None and self.dialect == "mysql" else None
+        return ForeignKey(columns, self.key_of(target, home), tuple(ref_cols), name=name, **actions)
 
     def deferrable(self, options: Iterable[Any], what: str) -> str | None:
         """A constraint's ``DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]`` (the model's ``deferrable``);
@@ -1633,18 +1636,19 @@ class _Reader(PgImport):
         return None
 
     # -- other statements ----------------------------------------------------------------
-    def key_of(self, table: exp.Expression) -> str:
+    def key_of(self, table: exp.Expression, home: str | None = None) -> str:
         """The model's key of a table (or sequence, type) the script names: ``schema.name`` in a
         schema other than the default one. On MySQL a schema is a database: a name without one is
-        in the database of the last ``USE``, and the script's own database (the first it uses before
-        creating anything, :meth:`piece`) is the model's unnamed one, as reflection of a URL naming
-        it reads it."""
+        in the database of the last ``USE``; a script making or using one database only has it as
+        the model's unnamed one (as reflection of a URL naming it reads it), one making or using
+        several names each (:meth:`piece`). ``home``: the database a bare name is in where it is not
+        the last USE's (a foreign key's parent: the child's)."""
         if self.dialect != "mysql":
             return _table_name(table, self.namespaced)
         name = _table_name(table)
         if isinstance(table, exp.Schema):
             table = table.this
-        db = table.db or self.current_database
+        db = table.db or home or self.current_database
         return qualify(db if db and db != self.database else None, name)
 
     def draft(self, table: exp.Expression) -> _Draft:
