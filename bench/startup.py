@@ -77,9 +77,11 @@ def libraries(argv: list[str], env: dict[str, str]) -> str:
     probe = ("import sys, runpy\nsys.argv = ['dbmodel', *sys.argv[1:]]\n"
              "try:\n    from dbmodel_kit.cli import main\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
              "heavy = {'sqlglot', 'sqlalchemy', 'yaml', 'graphviz', 'pandas', 'duckdb', 'alembic', 'numpy'}\n"
-             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & heavy)), file=sys.stderr)")
+             "print('heavy:', *sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=ROOT, env=env, capture_output=True, text=True)
-    return done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "none"
+    # the probe's own line (a command may print to stderr too: erd says what it wrote)
+    found = [line.split(":", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("heavy:")]
+    return found[-1] if found and found[-1] else "none"
 
 
 def main(argv: list[str]) -> int:
