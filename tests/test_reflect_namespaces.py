@@ -342,6 +342,16 @@ def test_sqlite_attached_database_is_a_namespace(sqlite_pair: tuple[str, Path]) 
     assert reflect(url.split("?")[0]).table_names == ("customers",)
 
 
+def test_sqlite_import_of_the_script_equals_reflection(sqlite_pair: tuple[str, Path]) -> None:
+    """The script that made the two files imports as reflection reads them: ATTACH ... AS audit
+    makes schema audit, ``CREATE INDEX audit.ix ON entries`` and a key's bare parent are in it."""
+    url, audit_file = sqlite_pair
+    result = read_sql(SQLITE_SCRIPT.format(audit=audit_file), dialect="sqlite")
+    assert result.schema.table_names == ("customers", "audit.log", "audit.entries")
+    assert any(p.message.startswith("ATTACH ... AS audit: its tables are keyed audit.name") for p in result.problems)
+    assert list(diff(storable(result.schema, "sqlite"), reflect(url))) == []
+
+
 def test_sqlite_reflected_namespaces_apply_and_read_back(sqlite_pair: tuple[str, Path], tmp_path: Path) -> None:
     """What is read from two files applies to two fresh ones (attach=NAME=FILE names the schema)
     and reads back the same: tables, view and trigger in their own database."""

@@ -696,6 +696,10 @@ class _Reader(PgImport):
             if word == "COPY":
                 self.copy_target = target
             raise _Note(f"data:{target}", f"data not kept: {word} into {target}")
+        if word == "ATTACH" and self.dialect == "sqlite" and (m := _SQLITE_ATTACH.match(piece.code)):
+            name = _name_at(m.group(1), 0)
+            raise _Note(f"attach:{name}", f"ATTACH ... AS {name}: its tables are keyed {name}.name (to apply the "
+                        f"model, the URL attaches a file: ?attach={name}=FILE)")
         if word == "ALTER" and _KEYS_SWITCH.match(piece.code):
             # mysqldump's /*!40000 ALTER TABLE t DISABLE KEYS */ around the data: a loading hint
             raise _Note("session", "session settings and transaction control not kept (no schema in them)")
@@ -801,8 +805,9 @@ class _Reader(PgImport):
         holding the query as written, for the script's dialect."""
         parts = split_view(code, self.dialect, self.name_fold())
         name, namespace = parts.name, None
-        if self.dialect == "mysql":  # the view's database is its schema, as for a table
-            namespace, name = split_key(self.key_of(exp.to_table(parts.name, dialect=self.dialect)))
+        if self.dialect in ("mysql", "sqlite"):  # the view's database is its schema, as for a table
+            namespace, name = split_key(self.key_of(exp.Table(
+                this=exp.to_identifier(parts.name), db=exp.to_identifier(parts.schema) if parts.schema else None)))
         key = self.fold_table(qualify(namespace, name))
         if key in self.views and not parts.replace:
             if parts.if_not_exists:
@@ -837,7 +842,7 @@ class _Reader(PgImport):
         on the table it is on and the tables and views it names."""
         head = object_head(code, self.dialect, self.name_fold())
         namespace = None
-        if self.dialect == "mysql":  # in its database (a trigger: its table's), as a table is
+        if self.dialect in ("mysql", "sqlite"):  # in its database (a trigger: its table's), as a table is
             db = head.schema or (head.table[0] if head.table is not None else None)
             namespace = split_key(self.key_of(exp.Table(this=exp.to_identifier(head.name),
                                                         db=exp.to_identifier(db) if db else None)))[0]
@@ -856,7 +861,7 @@ class _Reader(PgImport):
             # connection (a trigger's table and a routine's body are then read in it)
             sql = in_schema(without_qualifier(sql, self.dialect, namespace, self.fold_table), self.dialect, namespace)
         if head.table is not None:
-            on = known.get(self.fold_table(qualify(namespace, head.table[1]) if head.table[0] else head.table[1]))
+            on = known.get(self.fold_table(qualify(namespace, head.table[1])))  # a trigger's table: in its schema
             if on is None:
                 raise ModelError(f"trigger {head.name}: table {head.table[1]!r} is not created before it")
             deps = [on, *(d for d in deps if d != on)]
@@ -965,6 +970,15 @@ class _Reader(PgImport):
             # pg_dump's index on a partitioned table alone (`ON ONLY parent`; each partition's index is
             # attached to it later); sqlglot 30 does not read ONLY there, and for the model it is the same
             code = _ON_ONLY.sub(lambda m: m.group(1) + " " * (m.end() - m.start() - len(m.group(1))), code, count=1)
+        if head[0] == "CREATE" and _create_kind(head) == "INDEX" and self.dialect == "sqlite":
+            # SQLite names an attached database's index `schema.index ON table`, the table in that
+            # database; sqlglot 30 misreads the dotted index name: written `index ON schema.table`
+            # (the same length, so places in the text stay)
+            def moved(m: re.Match[str]) -> str:
+                out = f"{m.group(1)}{m.group(3)}{m.group(4)}{m.group(2)}.{m.group(5)}"
+                return out + " " * (len(m.group(0)) - len(out))
+
+            code = _SQLITE_INDEX_IN_SCHEMA.sub(moved, code, count=1)
         try:
             tokens = d.tokenize(code)
             if "DEFERRABLE" in code.upper() and (plain := _without_not_deferrable(code, tokens)) != code:
@@ -1487,8 +1501,12 @@ class _Reader(PgImport):
             actions["deferrable"] = deferrable
         # a forward reference is fine (dumps may create tables in any order); the Schema checks
         # that the table exists once everything is read, and the error is mapped to this line
-        # MySQL looks a parent named without a database up in the child's database
-        home = (split_key(child)[0] or self.database) if child is not None and self.dialect == "mysql" else None
+        # MySQL and SQLite look a parent named without a database up in the child's database
+        home = None
+        if child is not None and self.dialect == "mysql":
+            home = split_key(child)[0] or self.database
+        elif child is not None and self.dialect == "sqlite":
+            home = split_key(child)[0]
         return ForeignKey(columns, self.key_of(target, home), tuple(ref_cols), name=name, **actions)
 
     def deferrable(self, options: Iterable[Any], what: str) -> str | None:
@@ -1643,6 +1661,14 @@ class _Reader(PgImport):
         the model's unnamed one (as reflection of a URL naming it reads it), one making or using
         several names each (:meth:`piece`). ``home``: the database a bare name is in where it is not
         the last USE's (a foreign key's parent: the child's)."""
+        if self.dialect == "sqlite":
+            # an attached database (ATTACH ... AS name) is a schema; main is the unnamed one, and a key's
+            # parent is in the child's database (SQLite's rule)
+            name = _table_name(table)
+            if isinstance(table, exp.Schema):
+                table = table.this
+            db = table.db or home
+            return qualify(db if db and db.lower() != "main" else None, name)
         if self.dialect != "mysql":
             return _table_name(table, self.namespaced)
         name = _table_name(table)
@@ -1831,6 +1857,14 @@ def _script_databases(pieces: Iterable[Piece]) -> list[str]:
     return list(found)
 
 
+_SQL_NAME = r'(?:"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*)'
+#: SQLite's ``ATTACH [DATABASE] expr AS name``: the name
+_SQLITE_ATTACH = re.compile(rf"\s*ATTACH\b.*\bAS\s+({_SQL_NAME})\s*;?\s*$", re.I | re.S)
+#: SQLite's ``CREATE [UNIQUE] INDEX [IF NOT EXISTS] schema.index ON table``
+_SQLITE_INDEX_IN_SCHEMA = re.compile(
+    rf"(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?)({_SQL_NAME})\s*\.\s*({_SQL_NAME})(\s+ON\s+)"
+    rf"({_SQL_NAME})", re.I)
+
 #: MySQL character set names the catalog spells otherwise: ``utf8`` is ``utf8mb3`` (MySQL 8.0.30,
 #: MariaDB 10.6 on), so its binary collation is ``utf8mb3_bin``
 _CHARSET_ALIASES = {"utf8": "utf8mb3"}
@@ -1887,7 +1921,7 @@ def _table_name(table: exp.Expression, namespaced: bool = False) -> str:
 
 
 #: Dialects whose scripts name schemas the model keeps (``CREATE TABLE sales.orders``).
-NAMESPACED = frozenset({"postgres", "mysql"})
+NAMESPACED = frozenset({"postgres", "mysql", "sqlite"})
 #: Schemas that are the engine's default: the model leaves them unnamed.
 DEFAULT_SCHEMAS = frozenset({"public"})
 
