@@ -272,7 +272,7 @@ def names_schema(names: Sequence[str], batch: int) -> tuple[Any, dict[str, str]]
 def run_names(names: Sequence[str], engines: dict[str, Scratch], report: Report, *, batch: int = 50,
               limit: int = 120) -> None:
     """Apply the names in batches beside a canary on every engine; a batch that fails is retried
-    name by name so each outcome is one name's."""
+    name by name so each outcome is one name's (a batch ``ddl`` refuses: see :func:`_ddl_refused_batch`)."""
     for start in range(0, len(names), batch):
         chunk = names[start:start + batch]
         _names_batch(chunk, engines, report, limit, split=len(chunk) > 1)
@@ -295,8 +295,7 @@ def _names_batch(chunk: Sequence[str], engines: dict[str, Scratch], report: Repo
             create_sql(schema, kind)
         except ModelError as e:
             if split:
-                for n in kept:
-                    _names_batch([n], {kind: scratch}, report, limit, split=False)
+                _ddl_refused_batch(kept, kind, scratch, report, limit)
             else:
                 report.add("names", kind, "refused", repr(kept[0]), f"ddl: {str(e).splitlines()[0]}")
             continue
@@ -321,6 +320,32 @@ def _names_batch(chunk: Sequence[str], engines: dict[str, Scratch], report: Repo
         else:
             for n in kept:
                 report.add("names", kind, "ok")
+
+
+def _ddl_refused_batch(kept: Sequence[str], kind: str, scratch: Scratch, report: Report, limit: int) -> None:
+    """``ddl`` refused a batch for ``kind``: which names it refuses is found by ``ddl`` on each name
+    alone (no SQL runs), and the names it takes are applied together again, as a batch that ddl never
+    refused is. When no name alone is refused (only some names together are, e.g. two cut to one
+    length), the batch is halved until each part passes or is one name. Each name's outcome is its
+    own, as when every name was applied alone, but the server makes a database per part instead of
+    one per name (MariaDB refuses names in every batch: 882 databases were 10)."""
+    from dbmodel_kit.ddl import create_sql
+
+    taken: list[str] = []
+    for n in kept:
+        try:
+            create_sql(names_schema([n], 0)[0], kind)
+        except Exception:  # reported there: refused (a ModelError) or a traceback
+            _names_batch([n], {kind: scratch}, report, limit, split=False)
+        else:
+            taken.append(n)
+    if len(taken) < len(kept):
+        if taken:
+            _names_batch(taken, {kind: scratch}, report, limit, split=len(taken) > 1)
+        return
+    half = len(taken) // 2
+    for part in (taken[:half], taken[half:]):
+        _names_batch(part, {kind: scratch}, report, limit, split=len(part) > 1)
 
 
 def _bad_or_split(kept: Sequence[str], kind: str, scratch: Scratch, report: Report, limit: int, split: bool,
