@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from dbmodel_kit import Enum, Index, ModelError, Schema
 from dbmodel_kit.cli import main
-from dbmodel_kit.ddl import apply
+from dbmodel_kit.ddl import apply, create_sql
 from dbmodel_kit.ddl.limits import storable
 from dbmodel_kit.io.reflect import MYSQL_SYSTEM_DATABASES, READ_RULES, ReflectionWarning, reflect
 from dbmodel_kit.io.sql_import import read_sql
@@ -394,3 +394,27 @@ def test_reflect_cli_sqlite_attached_golden(sqlite_pair: tuple[str, Path], capsy
     golden("io/reflect_namespaces/sqlite_attached.yaml", out)
     assert main(["reflect", url, "--format", "sql", "--dialect", "sqlite"]) == 0
     golden("io/reflect_namespaces/sqlite_attached.sql", capsys.readouterr().out)
+
+
+# -- DuckDB: the import keys schemas as reflection does ---------------------------------------
+
+def test_duckdb_import_of_the_ddl_equals_reflection(duckdb_url: str) -> None:
+    """A DuckDB script with schemas (the kit's own DDL of a model in three schemas, a view and a
+    macro of one) imports keyed ``schema.name`` (a key's bare parent in the child's schema), equal
+    to DuckDB's reflection of the database it makes."""
+    import duckdb
+    from test_model_namespaces import _shop
+
+    script = create_sql(_shop(), "duckdb") + (
+        "\nCREATE VIEW sales.open_orders AS SELECT id FROM sales.orders WHERE status = 'new';"
+        "\nCREATE TABLE sales.notes (id INTEGER PRIMARY KEY, item_id INTEGER REFERENCES items (id));"
+        "\nCREATE MACRO sales.twice(x) AS x * 2;\n")
+    con = duckdb.connect(duckdb_url.split(":///", 1)[1])
+    try:
+        con.execute(script)
+    finally:
+        con.close()
+    imported = read_sql(script, dialect="duckdb").schema
+    assert imported.table("sales.notes").foreign_keys[0].ref_table == "sales.items"
+    assert [v.key for v in imported.views] == ["sales.open_orders"]
+    assert list(diff(storable(imported, "duckdb"), reflect(duckdb_url))) == []

@@ -805,7 +805,7 @@ class _Reader(PgImport):
         holding the query as written, for the script's dialect."""
         parts = split_view(code, self.dialect, self.name_fold())
         name, namespace = parts.name, None
-        if self.dialect in ("mysql", "sqlite"):  # the view's database is its schema, as for a table
+        if self.dialect in ("mysql", "sqlite", "duckdb"):  # the view's database is its schema, as for a table
             namespace, name = split_key(self.key_of(exp.Table(
                 this=exp.to_identifier(parts.name), db=exp.to_identifier(parts.schema) if parts.schema else None)))
         key = self.fold_table(qualify(namespace, name))
@@ -842,7 +842,7 @@ class _Reader(PgImport):
         on the table it is on and the tables and views it names."""
         head = object_head(code, self.dialect, self.name_fold())
         namespace = None
-        if self.dialect in ("mysql", "sqlite"):  # in its database (a trigger: its table's), as a table is
+        if self.dialect in ("mysql", "sqlite", "duckdb"):  # in its database (a trigger: its table's), as a table is
             db = head.schema or (head.table[0] if head.table is not None else None)
             namespace = split_key(self.key_of(exp.Table(this=exp.to_identifier(head.name),
                                                         db=exp.to_identifier(db) if db else None)))[0]
@@ -856,7 +856,7 @@ class _Reader(PgImport):
         sql = self.own_text(DEFINER.sub("", code, count=1) if self.dialect == "mysql" else code)
         sql = re.sub(r"^\s*CREATE\s+", "CREATE ", sql)  # (a dump's opened /*!50017 DEFINER=... */ leaves spaces)
         deps = list(mentioned(sql, self.dialect, known, self.fold_table, skip=(head.name,)))
-        if namespace is not None:
+        if namespace is not None and self.dialect in ("mysql", "sqlite"):
             # written in its own database, as reflection writes it: MySQL makes it there from any
             # connection (a trigger's table and a routine's body are then read in it)
             sql = in_schema(without_qualifier(sql, self.dialect, namespace, self.fold_table), self.dialect, namespace)
@@ -1505,7 +1505,7 @@ class _Reader(PgImport):
         home = None
         if child is not None and self.dialect == "mysql":
             home = split_key(child)[0] or self.database
-        elif child is not None and self.dialect == "sqlite":
+        elif child is not None and self.dialect in ("sqlite", "duckdb"):
             home = split_key(child)[0]
         return ForeignKey(columns, self.key_of(target, home), tuple(ref_cols), name=name, **actions)
 
@@ -1661,9 +1661,9 @@ class _Reader(PgImport):
         the model's unnamed one (as reflection of a URL naming it reads it), one making or using
         several names each (:meth:`piece`). ``home``: the database a bare name is in where it is not
         the last USE's (a foreign key's parent: the child's)."""
-        if self.dialect == "sqlite":
-            # an attached database (ATTACH ... AS name) is a schema; main is the unnamed one, and a key's
-            # parent is in the child's database (SQLite's rule)
+        if self.dialect in ("sqlite", "duckdb"):
+            # an attached database (SQLite: ATTACH ... AS name) or a schema (DuckDB) is a namespace; main
+            # is the unnamed one, and a key's parent is in the child's (both engines' rule)
             name = _table_name(table)
             if isinstance(table, exp.Schema):
                 table = table.this
@@ -1921,7 +1921,7 @@ def _table_name(table: exp.Expression, namespaced: bool = False) -> str:
 
 
 #: Dialects whose scripts name schemas the model keeps (``CREATE TABLE sales.orders``).
-NAMESPACED = frozenset({"postgres", "mysql", "sqlite"})
+NAMESPACED = frozenset({"postgres", "mysql", "sqlite", "duckdb"})
 #: Schemas that are the engine's default: the model leaves them unnamed.
 DEFAULT_SCHEMAS = frozenset({"public"})
 
