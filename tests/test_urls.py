@@ -229,6 +229,26 @@ def test_no_command_shows_a_password(where: str, pg_database: sa.URL, tmp_path: 
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch_name} WITH (FORCE)"))
 
 
+@pytest.fixture
+def duckdb_extensions_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB installs the extensions a setting needs from an empty folder rather than the network.
+
+    ``s3_secret_access_key`` makes DuckDB install httpfs on the spot: with no network (CI, this
+    machine) each connection waited 2-3 s on its download's retries before failing, 14 times in the
+    test below (30 s). From an empty folder the install fails at once, through the same path
+    (autoinstall, then the error the kit must scrub), and the test does not depend on the network."""
+    import duckdb
+
+    connect, folder = duckdb.connect, str(tmp_path / "no-duckdb-extensions")
+
+    def local_connect(*args, **kwargs):
+        kwargs["config"] = {"custom_extension_repository": folder, **(kwargs.get("config") or {})}
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", local_connect)
+
+
+@pytest.mark.usefixtures("duckdb_extensions_here")
 def test_file_engine_urls_hide_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The same without a server: SQLite and DuckDB URLs with secret parameters, existing or not."""
     from dbmodel_kit.ddl import apply
