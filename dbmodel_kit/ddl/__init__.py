@@ -56,8 +56,8 @@ from .sqltext import to_dialect
 __all__ = [
     "AlterDomain", "AlterSequence", "CreateExtension", "SetSequenceOwner", "Statement", "apply", "create_engine",
     "create_sql", "declared", "domain_statements", "domain_type", "drop_sql", "enum_check_name", "extensions_for",
-    "index_left_out", "key_support", "nextval_sql", "sa_column", "sa_sequence", "sa_type", "sequence_name",
-    "shared_metadata", "statements", "stored_type", "to_metadata",
+    "index_left_out", "key_support", "nextval_sql", "quote_key", "sa_column", "sa_sequence", "sa_type", "sequence_name",
+    "sa_table", "shared_metadata", "statements", "stored_type", "to_metadata",
 ]
 
 
@@ -305,10 +305,19 @@ def _set_sequence_owner(element: SetSequenceOwner, compiler: Any, **kw: Any) -> 
     return f"ALTER SEQUENCE {_qualified(p, element.sequence)} OWNED BY {owner}"
 
 
-def _qualified(preparer: Any, key: str) -> str:
-    """A model key (``name`` or ``schema.name``) quoted part by part by the dialect's preparer."""
+def quote_key(preparer: Any, key: str) -> str:
+    """A model key (``name`` or ``schema.name``) quoted part by part by the dialect's preparer: how
+    SQL the kit writes itself (triggers, grants, policies) names a table, type or sequence.
+
+    >>> from dbmodel_kit.dialects import get_dialect
+    >>> quote_key(get_dialect("postgresql").compile_dialect().identifier_preparer, 'sales."Order"')
+    'sales."Order"'
+    """
     namespace, name = split_key(key)
     return preparer.quote(name) if namespace is None else f"{preparer.quote_schema(namespace)}.{preparer.quote(name)}"
+
+
+_qualified = quote_key
 
 
 class AlterSequence(sa.schema.ExecutableDDLElement):
@@ -449,6 +458,9 @@ class _Build:
     tables: dict[str, sa.Table] = field(default_factory=dict)
     #: the model key of each SQLAlchemy table (real and stand-in)
     key_of: dict[sa.Table, str] = field(default_factory=dict)
+    #: the key the engine stores each table of the caller's schema under (:func:`.names.physical`
+    #: may cut a long name), by the caller's key
+    stored_key: dict[str, str] = field(default_factory=dict)
     #: CREATE SCHEMA for the namespaces the objects live in
     namespaces: list[str] = field(default_factory=list)
     #: ALTER TABLE ... ATTACH PARTITION, once the tables exist
@@ -731,8 +743,32 @@ def to_metadata(schema: Schema, dialect: Dialect | str) -> sa.MetaData:
     ``metadata.info["by_key"]`` maps each model table's key to its SQLAlchemy table. Inside
     :func:`shared_metadata`, built once per schema value and dialect."""
     b = _shared_build(schema, get_dialect(dialect))
-    b.metadata.info["by_key"] = b.tables
+    b.metadata.info["by_key"] = {**b.tables, **{key: b.tables[stored] for key, stored in b.stored_key.items()
+                                                if stored in b.tables}}
     return b.metadata
+
+
+def sa_table(metadata: sa.MetaData, table: Table | str) -> sa.Table:
+    """The SQLAlchemy table :func:`to_metadata` made of a model table (or its key): looked up by the
+    model's key, never by bare name. ``MetaData.tables`` keys a table of a named schema as
+    ``schema.name`` and two schemas can hold one name, so a bare-name lookup misses a namespaced
+    table or finds another schema's; every consumer of the metadata goes through here.
+
+    >>> from dbmodel_kit.model.spec import build_table
+    >>> s = Schema((build_table("sales.orders", {"id": "integer pk"}),
+    ...             build_table("archive.orders", {"id": "integer pk"})))
+    >>> sa_table(to_metadata(s, "postgresql"), "archive.orders").fullname
+    'archive.orders'
+    """
+    key = table if isinstance(table, str) else table.key
+    by_key = metadata.info.get("by_key")
+    if by_key is None:
+        raise ModelError("this metadata was not made by dbmodel_kit.ddl.to_metadata (no tables by model key)",
+                         where=key)
+    found = by_key.get(key)
+    if found is None:
+        raise ModelError(f"no table {key!r} in the metadata (tables: {', '.join(by_key) or 'none'})", where=key)
+    return found
 
 
 @contextmanager
@@ -821,12 +857,14 @@ def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
     from .names import physical
     from .objects import without_partitions
 
+    given = schema
     schema, renamed = physical(schema, d)
+    stored_key = {old.key: new.key for old, new in zip(given.tables, schema.tables, strict=True)}
     schema, retyped = text_keys(schema, d)
     schema, narrowed = identity_integers(schema, d)
     schema, flattened = without_partitions(schema, d)
     _check_identity_types(schema, d)
-    b = _Build(schema, d, keys_after=keys_after)
+    b = _Build(schema, d, keys_after=keys_after, stored_key=stored_key)
     for table, text in [*renamed, *retyped, *narrowed]:
         b.note(table, text)
     for table, text in flattened:

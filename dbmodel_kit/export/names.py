@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..model.schema import ForeignKey, Schema, Table
 
 __all__ = ["Relationship", "attribute_name", "camel", "class_names", "column_attributes", "relationships",
-           "required_unique"]
+           "required_unique", "table_word"]
 
 #: names a declarative class cannot use for a mapped attribute
 _RESERVED = frozenset({"metadata", "registry", "Base", "sa", "postgresql", "mysql", "sqlite", "Mapped",
@@ -35,9 +35,25 @@ def _singular(word: str) -> str:
     return word
 
 
+def _shared_names(schema: Schema) -> frozenset[str]:
+    """The bare names several tables hold (one name in two schemas: ``sales.orders``, ``archive.orders``)."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for t in schema.tables:
+        (shared if t.name in seen else seen).add(t.name)
+    return frozenset(shared)
+
+
+def table_word(t: Table, shared: frozenset[str]) -> str:
+    """The word naming ``t`` in generated code: its name, or ``<schema>_<name>`` when another schema
+    holds a table of the same name (so the two are told apart by what they are, not by a number)."""
+    return f"{t.schema}_{t.name}" if t.name in shared and t.schema is not None else t.name
+
+
 def class_names(schema: Schema, taken: Iterable[str] = ()) -> dict[str, str]:
-    """Table name -> a unique CamelCase singular class name, none of ``taken`` (names the module
-    using them already binds, such as its imports).
+    """Table key -> a unique CamelCase singular class name, none of ``taken`` (names the module
+    using them already binds, such as its imports). A name two schemas hold is prefixed with the schema's
+    (``sales.orders`` and ``archive.orders``: ``SalesOrder``, ``ArchiveOrder``).
 
     >>> from dbmodel_kit.examples import ecommerce
     >>> class_names(ecommerce())["order_items"], class_names(ecommerce())["categories"]
@@ -45,13 +61,16 @@ def class_names(schema: Schema, taken: Iterable[str] = ()) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     used: set[str] = set(_RESERVED) | set(taken)
+    shared = _shared_names(schema)
     for t in schema.tables:
         base = _pascal(_singular(t.name))
+        if t.name in shared and t.schema is not None:
+            base = _pascal(t.schema) + base
         name, n = base, 2
         while name in used:
             name, n = f"{base}{n}", n + 1
         used.add(name)
-        out[t.name] = name
+        out[t.key] = name
     return out
 
 
@@ -91,7 +110,7 @@ def column_attributes(t: Table) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Relationship:
-    """One side of a foreign key as an ORM relationship."""
+    """One side of a foreign key as an ORM relationship (``table``, ``target`` and ``owner`` are table keys)."""
 
     table: str
     name: str
@@ -111,15 +130,16 @@ def _stem(fk: ForeignKey, ref: str) -> str:
 
 
 def relationships(schema: Schema) -> dict[str, list[Relationship]]:
-    """For each table, its relationships: the many-to-one side per foreign key and the one-to-many
-    side on the referenced table, named apart when several keys join the same two tables.
+    """For each table (by key), its relationships: the many-to-one side per foreign key and the
+    one-to-many side on the referenced table, named apart when several keys join the same two tables.
 
     >>> from dbmodel_kit.examples import ecommerce
     >>> [r.name for r in relationships(ecommerce())["users"]][:3]
     ['products_created_by', 'products_updated_by', 'orders']
     """
-    out: dict[str, list[Relationship]] = {t.name: [] for t in schema.tables}
-    taken: dict[str, set[str]] = {t.name: set(column_attributes(t).values()) | _RESERVED for t in schema.tables}
+    out: dict[str, list[Relationship]] = {t.key: [] for t in schema.tables}
+    taken: dict[str, set[str]] = {t.key: set(column_attributes(t).values()) | _RESERVED for t in schema.tables}
+    shared = _shared_names(schema)
     # (apart in camelCase too: TypeScript properties and Prisma fields are the camelCase names)
     camels: dict[str, set[str]] = {k: {camel(x) for x in v} for k, v in taken.items()}
 
@@ -134,14 +154,16 @@ def relationships(schema: Schema) -> dict[str, list[Relationship]]:
     for t in schema.tables:
         for fk in t.foreign_keys:
             siblings = sum(1 for k in t.foreign_keys if k.ref_table == fk.ref_table)
-            stem = _stem(fk, fk.ref_table)
-            child = claim(t.name, stem)
-            if fk.ref_table == t.key:
-                parent = claim(t.name, "children" if siblings == 1 else f"{stem}_children")
+            ref = schema.table(fk.ref_table)
+            stem = _stem(fk, table_word(ref, shared))
+            child = claim(t.key, stem)
+            word = table_word(t, shared)
+            if ref.key == t.key:
+                parent = claim(t.key, "children" if siblings == 1 else f"{stem}_children")
             else:
-                parent = claim(fk.ref_table, t.name if siblings == 1 else f"{t.name}_{fk.columns[0]}")
-            out[t.name].append(Relationship(t.name, child, fk.ref_table, False, fk, t.name, parent))
-            out[fk.ref_table].append(Relationship(fk.ref_table, parent, t.name, True, fk, t.name, child))
+                parent = claim(ref.key, word if siblings == 1 else f"{word}_{fk.columns[0]}")
+            out[t.key].append(Relationship(t.key, child, ref.key, False, fk, t.key, parent))
+            out[ref.key].append(Relationship(ref.key, parent, t.key, True, fk, t.key, child))
     return out
 
 

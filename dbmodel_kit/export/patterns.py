@@ -40,8 +40,9 @@ import sqlglot
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropConstraint
 
-from ..ddl import to_metadata
+from ..ddl import quote_key, sa_table, to_metadata
 from ..errors import ModelError
+from ..model.naming import split_key
 from ..model.schema import Schema
 
 __all__ = ["AUDIT_TABLE", "patterns_sql"]
@@ -49,6 +50,21 @@ __all__ = ["AUDIT_TABLE", "patterns_sql"]
 AUDIT_TABLE = "audit_log"
 _PG = postgresql.psycopg.dialect(paramstyle="named")
 _q = _PG.identifier_preparer.quote
+
+
+def _qk(key: str) -> str:
+    """A table's (or view's) key as PostgreSQL names it: ``sales.orders``, quoted part by part."""
+    return quote_key(_PG.identifier_preparer, key)
+
+
+def _namespaces(keys: list[str]) -> list[str]:
+    """The schemas ``keys`` live in, ``public`` (the default) first, each once."""
+    out = ["public"]
+    for key in keys:
+        namespace = split_key(key)[0]
+        if namespace is not None and namespace not in out:
+            out.append(namespace)
+    return out
 
 
 def _compile(construct: object) -> str:
@@ -79,7 +95,8 @@ def _audit_table() -> sa.Table:
 def _search(schema: Schema, md: sa.MetaData, name: str, columns: tuple[str, ...], config: str) -> list[str]:
     if not schema.has_table(name) or not columns:
         raise ModelError(f"full-text search on unknown table {name!r} or without columns", where=name)
-    table = md.tables[name]
+    t = schema.table(name)
+    table = sa_table(md, t)
     missing = [c for c in columns if c not in table.c]
     if missing:
         raise ModelError(f"full-text search names unknown column(s) {', '.join(missing)}", where=name)
@@ -91,10 +108,12 @@ def _search(schema: Schema, md: sa.MetaData, name: str, columns: tuple[str, ...]
     regconfig: sa.ColumnElement[Any] = sa.literal_column(quoted + "::regconfig")
     vector = sa.func.to_tsvector(regconfig, text)
     # a stand-in table holding only the new column: CreateColumn and Index compile against it
-    holder = sa.Table(name, sa.MetaData(),
-                      sa.Column("search_vector", postgresql.TSVECTOR, sa.Computed(vector, persisted=True)))
-    add = f"ALTER TABLE {_q(name)} ADD COLUMN " + str(CreateColumn(holder.c.search_vector).compile(dialect=_PG)).strip()
-    index = sa.Index(f"ix_{name}_search_vector", holder.c.search_vector, postgresql_using="gin")
+    holder = sa.Table(t.name, sa.MetaData(),
+                      sa.Column("search_vector", postgresql.TSVECTOR, sa.Computed(vector, persisted=True)),
+                      schema=t.schema)
+    column = str(CreateColumn(holder.c.search_vector).compile(dialect=_PG)).strip()
+    add = f"ALTER TABLE {_qk(t.key)} ADD COLUMN {column}"
+    index = sa.Index(f"ix_{t.name}_search_vector", holder.c.search_vector, postgresql_using="gin")
     return [add, _compile(CreateIndex(index))]
 
 
@@ -107,10 +126,14 @@ def _aggregate(name: str, query: str) -> list[str]:
     if not isinstance(tree, sqlglot.exp.Select) or group is None:
         raise ModelError(f"aggregate {name!r} must be a SELECT ... GROUP BY (its key)", where=name)
     keys = [e.alias_or_name for e in group.expressions]
-    return [f"CREATE MATERIALIZED VIEW {_q(name)} AS {tree.sql('postgres')}",
-            f"CREATE UNIQUE INDEX {_q('ux_' + name)} ON {_q(name)} ({', '.join(_q(k) for k in keys)})",
-            f"CREATE OR REPLACE FUNCTION {_q('refresh_' + name)}() RETURNS void LANGUAGE sql AS $$\n"
-            f"  REFRESH MATERIALIZED VIEW CONCURRENTLY {_q(name)}\n$$"]
+    # a key (``reports.sales``) puts the view and its refresh function in that schema; the index
+    # goes where its view is
+    namespace, bare = split_key(name)
+    refresh = f"{namespace}.refresh_{bare}" if namespace is not None else f"refresh_{bare}"
+    return [f"CREATE MATERIALIZED VIEW {_qk(name)} AS {tree.sql('postgres')}",
+            f"CREATE UNIQUE INDEX {_q('ux_' + bare)} ON {_qk(name)} ({', '.join(_q(k) for k in keys)})",
+            f"CREATE OR REPLACE FUNCTION {_qk(refresh)}() RETURNS void LANGUAGE sql AS $$\n"
+            f"  REFRESH MATERIALIZED VIEW CONCURRENTLY {_qk(name)}\n$$"]
 
 
 def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = "app_readonly",
@@ -125,12 +148,12 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
         out.append("CREATE OR REPLACE FUNCTION dbmodel_set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                    "BEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND\n$$")
     for t in stamped:
-        out.append(f"CREATE TRIGGER {_q('trg_' + t.name + '_updated_at')} BEFORE UPDATE ON {_q(t.name)} "
+        out.append(f"CREATE TRIGGER {_q('trg_' + t.name + '_updated_at')} BEFORE UPDATE ON {_qk(t.key)} "
                    "FOR EACH ROW EXECUTE FUNCTION dbmodel_set_updated_at()")
     for t in schema.tables:
         if not (t.soft_delete and t.has_column("deleted_at")):
             continue
-        table = md.tables[t.name]
+        table = sa_table(md, t)
         for u in t.uniques:
             constraint = next(c for c in table.constraints if c.name == u.name)
             out.append(_compile(DropConstraint(constraint)))
@@ -145,15 +168,17 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
                    "SECURITY DEFINER SET search_path = pg_catalog, public AS $$\n"
                    "BEGIN\n"
                    f"  INSERT INTO {_q(AUDIT_TABLE)} (table_name, operation, row_old, row_new, changed_by)\n"
-                   "  VALUES (TG_TABLE_NAME, TG_OP,\n"
+                   "  VALUES (TG_ARGV[0], TG_OP,\n"
                    "          CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END,\n"
                    "          CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END,\n"
                    "          session_user);\n"
                    "  RETURN NULL;\n"
                    "END\n$$")
     for t in audited:
+        # the trigger passes the table's key (sales.orders), which TG_TABLE_NAME would give without its schema
+        key = sqlglot.exp.Literal.string(t.key).sql("postgres")
         out.append(f"CREATE TRIGGER {_q('trg_' + t.name + '_audit')} AFTER INSERT OR UPDATE OR DELETE "
-                   f"ON {_q(t.name)} FOR EACH ROW EXECUTE FUNCTION dbmodel_audit()")
+                   f"ON {_qk(t.key)} FOR EACH ROW EXECUTE FUNCTION dbmodel_audit({key})")
     if any(c.sensitive for t in schema.tables for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS pgcrypto")
         out.append("CREATE OR REPLACE FUNCTION dbmodel_encrypt(value text) RETURNS bytea LANGUAGE sql AS $$\n"
@@ -164,11 +189,12 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
         out += _search(schema, md, name, tuple(columns), search_config)
     for name, query in (aggregates or {}).items():
         out += _aggregate(name, query)
-    tables = ", ".join(_q(t.name) for t in schema.tables)
-    views = ", ".join(_q(n) for n in (aggregates or {}))
+    tables = ", ".join(_qk(t.key) for t in schema.tables)
+    views = ", ".join(_qk(n) for n in (aggregates or {}))
     for role in (readonly_role, app_role):
         out.append(f"CREATE ROLE {_q(role)} NOLOGIN")
-        out.append(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
+        for namespace in _namespaces([*(t.key for t in schema.tables), *(aggregates or {})]):
+            out.append(f"GRANT USAGE ON SCHEMA {_q(namespace)} TO {_q(role)}")
     if tables:
         out.append(f"GRANT SELECT ON {tables} TO {_q(readonly_role)}")
         out.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {_q(app_role)}")
@@ -180,7 +206,8 @@ def patterns_sql(schema: Schema, *, app_role: str = "app", readonly_role: str = 
         if not schema.has_table(name):
             raise ModelError(f"policy for unknown table {name!r}", where=name)
         where = _expr(expression, f"{name}.policy")
-        out.append(f"ALTER TABLE {_q(name)} ENABLE ROW LEVEL SECURITY")
-        out.append(f"CREATE POLICY {_q('pol_' + name + '_' + app_role)} ON {_q(name)} FOR ALL TO {_q(app_role)} "
+        t = schema.table(name)
+        out.append(f"ALTER TABLE {_qk(t.key)} ENABLE ROW LEVEL SECURITY")
+        out.append(f"CREATE POLICY {_q('pol_' + t.name + '_' + app_role)} ON {_qk(t.key)} FOR ALL TO {_q(app_role)} "
                    f"USING ({where}) WITH CHECK ({where})")
     return out

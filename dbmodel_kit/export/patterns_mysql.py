@@ -44,10 +44,11 @@ import sqlglot
 from sqlalchemy.dialects import mysql
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable
 
-from ..ddl import to_metadata
+from ..ddl import quote_key, sa_table, to_metadata
 from ..dialects import get_dialect
 from ..errors import ModelError
 from ..lint.report import Finding
+from ..model.naming import qualify, split_key
 from ..model.schema import Schema, Table
 from .patterns import AUDIT_TABLE
 
@@ -57,6 +58,17 @@ __all__ = ["LIVE_FLAG", "PatternSet", "patterns_mysql"]
 LIVE_FLAG = "live_flag"
 _MY = get_dialect("mysql").compile_dialect()
 _q = _MY.identifier_preparer.quote
+
+
+def _qk(key: str) -> str:
+    """A table's key as MySQL names it: ``sales.orders`` (database.table), quoted part by part."""
+    return quote_key(_MY.identifier_preparer, key)
+
+
+def _in(t: Table, name: str) -> str:
+    """``name`` (a trigger or the audit table) in ``t``'s database: MySQL keeps a trigger in its table's
+    database, and a trigger's body reads unqualified names in that database too."""
+    return _qk(qualify(t.schema, name))
 _TEXT_KINDS = ("char", "varchar", "text")
 
 
@@ -99,8 +111,9 @@ def _soft_delete(t: Table, table: sa.Table) -> tuple[list[str], list[str]]:
     if t.has_column(LIVE_FLAG):
         raise ModelError(f"soft delete on MySQL adds a column {LIVE_FLAG!r}, which {t.name} already has", where=t.name)
     flag = sa.case((table.c["deleted_at"].is_(None), sa.literal_column("1")))
-    holder = sa.Table(t.name, sa.MetaData(), sa.Column(LIVE_FLAG, mysql.TINYINT, sa.Computed(flag, persisted=False)))
-    out = [f"ALTER TABLE {_q(t.name)} ADD COLUMN {_compile(CreateColumn(holder.c[LIVE_FLAG]))}"]
+    holder = sa.Table(t.name, sa.MetaData(), sa.Column(LIVE_FLAG, mysql.TINYINT, sa.Computed(flag, persisted=False)),
+                      schema=t.schema)
+    out = [f"ALTER TABLE {_qk(t.key)} ADD COLUMN {_compile(CreateColumn(holder.c[LIVE_FLAG]))}"]
     keys = [(u.name, u.columns) for u in t.uniques]
     live = sqlglot.parse_one("deleted_at IS NULL", read="postgres")
     keys += [
@@ -111,11 +124,12 @@ def _soft_delete(t: Table, table: sa.Table) -> tuple[list[str], list[str]]:
     for name, columns in keys:
         # one ALTER drops and re-adds the index, so a foreign key relying on it is never left without one
         cols = ", ".join(_q(c) for c in (*columns, LIVE_FLAG))
-        out.append(f"ALTER TABLE {_q(t.name)} DROP INDEX {_q(name)}, ADD UNIQUE INDEX {_q(name)} ({cols})")
+        out.append(f"ALTER TABLE {_qk(t.key)} DROP INDEX {_q(name)}, ADD UNIQUE INDEX {_q(name)} ({cols})")
     return out, [name for name, _ in keys]
 
 
-def _audit_table() -> sa.Table:
+def _audit_table(namespace: str | None = None) -> sa.Table:
+    """The audit log of the tables in database ``namespace`` (None: the connection's)."""
     return sa.Table(
         AUDIT_TABLE,
         sa.MetaData(),
@@ -126,6 +140,7 @@ def _audit_table() -> sa.Table:
         sa.Column("row_new", sa.JSON),
         sa.Column("changed_by", sa.String(384), nullable=False),  # USER() is user@host, up to 384 characters
         sa.Column("changed_at", mysql.TIMESTAMP(fsp=6), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)")),
+        schema=namespace,
     )
 
 
@@ -147,9 +162,9 @@ def _audit_triggers(t: Table) -> list[str]:
         row_old = _row_json(t, "OLD") if old else "NULL"
         row_new = _row_json(t, "NEW") if new else "NULL"
         out.append(
-            f"CREATE TRIGGER {_q('trg_' + t.name + '_audit_' + op.lower())} AFTER {op} ON {_q(t.name)} "
-            f"FOR EACH ROW INSERT INTO {_q(AUDIT_TABLE)} (table_name, operation, row_old, row_new, changed_by) "
-            f"VALUES ({_lit(t.name)}, {_lit(op)}, {row_old}, {row_new}, USER())"
+            f"CREATE TRIGGER {_in(t, 'trg_' + t.name + '_audit_' + op.lower())} AFTER {op} ON {_qk(t.key)} "
+            f"FOR EACH ROW INSERT INTO {_in(t, AUDIT_TABLE)} (table_name, operation, row_old, row_new, changed_by) "
+            f"VALUES ({_lit(t.key)}, {_lit(op)}, {row_old}, {row_new}, USER())"
         )
     return out
 
@@ -164,8 +179,8 @@ def _search(schema: Schema, md: sa.MetaData, name: str, columns: tuple[str, ...]
     other = [c for c in columns if t.column(c).type.kind not in _TEXT_KINDS]
     if other:
         raise ModelError(f"MySQL FULLTEXT indexes only text columns; {', '.join(other)} are not", where=name)
-    table = md.tables[name]
-    index = sa.Index(f"ft_{name}_search", *[table.c[c] for c in columns], mysql_prefix="FULLTEXT")
+    table = sa_table(md, t)
+    index = sa.Index(f"ft_{t.name}_search", *[table.c[c] for c in columns], mysql_prefix="FULLTEXT")
     return _compile(CreateIndex(index))
 
 
@@ -179,15 +194,17 @@ def _aggregate(name: str, query: str) -> list[str]:
         raise ModelError(f"aggregate {name!r} must be a SELECT ... GROUP BY (its key)", where=name)
     keys = ", ".join(_q(e.alias_or_name) for e in group.expressions)
     select = tree.sql("mysql")
+    # a key (``reports.sales``) puts the summary table and its procedure in that database
+    namespace, bare = split_key(name)
     return [
-        f"CREATE TABLE {_q(name)} AS {select}",
-        f"CREATE UNIQUE INDEX {_q('ux_' + name)} ON {_q(name)} ({keys})",
+        f"CREATE TABLE {_qk(name)} AS {select}",
+        f"CREATE UNIQUE INDEX {_q('ux_' + bare)} ON {_qk(name)} ({keys})",
         # DEFINER rights (the default): a role allowed to CALL it refreshes without writing the table
-        f"CREATE PROCEDURE {_q('refresh_' + name)}() MODIFIES SQL DATA\n"
+        f"CREATE PROCEDURE {_qk(qualify(namespace, 'refresh_' + bare))}() MODIFIES SQL DATA\n"
         "BEGIN\n"
         "  START TRANSACTION;\n"
-        f"  DELETE FROM {_q(name)};\n"
-        f"  INSERT INTO {_q(name)} {select};\n"
+        f"  DELETE FROM {_qk(name)};\n"
+        f"  INSERT INTO {_qk(name)} {select};\n"
         "  COMMIT;\n"
         "END",
     ]
@@ -212,13 +229,13 @@ def patterns_mysql(
     for t in schema.tables:
         if t.timestamps and t.has_column("updated_at"):
             out.append(
-                f"CREATE TRIGGER {_q('trg_' + t.name + '_updated_at')} BEFORE UPDATE ON {_q(t.name)} "
+                f"CREATE TRIGGER {_in(t, 'trg_' + t.name + '_updated_at')} BEFORE UPDATE ON {_qk(t.key)} "
                 f"FOR EACH ROW SET NEW.{_q('updated_at')} = CURRENT_TIMESTAMP(6)"
             )
     for t in schema.tables:
         if not (t.soft_delete and t.has_column("deleted_at")):
             continue
-        stmts, keys = _soft_delete(t, md.tables[t.name])
+        stmts, keys = _soft_delete(t, sa_table(md, t))
         out += stmts
         rest = [i.name for i in t.indexes if i.where is not None and i.name not in keys]
         notes.append(
@@ -234,8 +251,10 @@ def patterns_mysql(
             )
         )
     audited = [t for t in schema.tables if t.audited]
-    if audited:
-        out.append(_compile(CreateTable(_audit_table())))
+    # one audit log per database holding audited tables (each trigger writes to its own database's)
+    logs = list(dict.fromkeys(t.schema for t in audited))
+    for namespace in logs:
+        out.append(_compile(CreateTable(_audit_table(namespace))))
     for t in audited:
         out += _audit_triggers(t)
     sensitive = [f"{t.name}.{c.name}" for t in schema.tables for c in t.columns if c.sensitive]
@@ -298,15 +317,15 @@ def patterns_mysql(
         )
     for role in (readonly_role, app_role):
         out.append(f"CREATE ROLE {_q(role)}")
-    objects = [t.name for t in schema.tables]
-    for name in objects:
-        out.append(f"GRANT SELECT ON {_q(name)} TO {_q(readonly_role)}")
-        out.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_q(name)} TO {_q(app_role)}")
-    if audited:
-        out.append(f"GRANT SELECT ON {_q(AUDIT_TABLE)} TO {_q(readonly_role)}")
+    for t in schema.tables:
+        out.append(f"GRANT SELECT ON {_qk(t.key)} TO {_q(readonly_role)}")
+        out.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_qk(t.key)} TO {_q(app_role)}")
+    for namespace in logs:
+        out.append(f"GRANT SELECT ON {_qk(qualify(namespace, AUDIT_TABLE))} TO {_q(readonly_role)}")
     for name in aggregates or {}:
-        out.append(f"GRANT SELECT ON {_q(name)} TO {_q(readonly_role)}, {_q(app_role)}")
-        out.append(f"GRANT EXECUTE ON PROCEDURE {_q('refresh_' + name)} TO {_q(app_role)}")
+        namespace, bare = split_key(name)
+        out.append(f"GRANT SELECT ON {_qk(name)} TO {_q(readonly_role)}, {_q(app_role)}")
+        out.append(f"GRANT EXECUTE ON PROCEDURE {_qk(qualify(namespace, 'refresh_' + bare))} TO {_q(app_role)}")
     if sensitive:
         for fn in ("dbmodel_encrypt", "dbmodel_decrypt"):
             out.append(f"GRANT EXECUTE ON FUNCTION {fn} TO {_q(app_role)}")

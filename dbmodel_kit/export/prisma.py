@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..model.schema import Column, Default, Schema, Table
+from ..errors import ModelError
+from ..model.schema import Column, Default, Enum, Schema, Table
 from ..model.types import DataType
 from .names import camel, class_names, column_attributes, relationships, required_unique
 
@@ -182,7 +184,7 @@ def _identified(t: Table, schema: Schema, enum_names: dict[str, str]) -> bool:
 
 
 def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[str, str],
-           rels: dict[str, list], ignored: frozenset[str] = frozenset()) -> list[str]:
+           rels: dict[str, list], ignored: frozenset[str] = frozenset(), namespace: str | None = None) -> list[str]:
     rows: list[list[str]] = []
     extra: list[str] = []
     single_unique = {u.columns[0]: u.name for u in t.uniques if len(u.columns) == 1}
@@ -218,7 +220,7 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
         if c.generated:
             rows.append([f"// {c.name} is generated: {' '.join(c.generated.splitlines())} (see the SQL migration)"])
         rows.append([fields[c.name], scalar + optional, " ".join(attrs)])
-    for r in rels[t.name]:
+    for r in rels[t.key]:
         target = classes[r.target]
         fk = r.fk
         rel_name = _s(fk.name)  # every relation is named after its key: both sides always agree
@@ -227,7 +229,7 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
             owner = schema.table(r.owner)
             one = owner.is_unique(fk.columns)
             args = f"@relation({rel_name})" if rel_name else ""
-            if r.target in ignored and t.name not in ignored:
+            if r.target in ignored and t.key not in ignored:
                 args += " @ignore"  # as prisma db pull marks a relation field to an ignored model
             rows.append([name, target + ("?" if one else "[]"), args.strip()])
             continue
@@ -241,7 +243,7 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
             parts.append(f"onUpdate: {ACTIONS[fk.on_update]}")
         parts.append(f"map: {_s(fk.name)}")
         optional = "?" if any(t.column(c).nullable for c in fk.columns) else ""
-        ignore = " @ignore" if r.target in ignored and t.name not in ignored else ""
+        ignore = " @ignore" if r.target in ignored and t.key not in ignored else ""
         rows.append([name, target + optional, f"@relation({', '.join(p for p in parts if p)}){ignore}"])
     if len(t.primary_key) > 1:
         extra.append(f"@@id([{', '.join(fields[c] for c in t.primary_key)}])")
@@ -265,13 +267,46 @@ def _model(t: Table, schema: Schema, classes: dict[str, str], enum_names: dict[s
     for ck in t.checks:
         extra.append(f"// check {ck.name}: {' '.join(ck.expression.splitlines())} (in the SQL migration)")
     extra.append(f"@@map({_s(t.name)})")
+    if namespace is not None:
+        extra.append(f"@@schema({_s(namespace)})")
     head = [f"/// {' '.join(t.comment.splitlines())}"] if t.comment else []
-    if t.name in ignored:
+    if t.key in ignored:
         # no primary key and no unique set of required fields: Prisma Client cannot address a row,
         # so the model is left out of the client the way `prisma db pull` leaves such a table out
         extra.append("@@ignore")
         head.append(f"/// {NO_UNIQUE_IDENTIFIER}")
-    return [*head, f"model {classes[t.name]} {{", *_block(rows, extra), "}"]
+    return [*head, f"model {classes[t.key]} {{", *_block(rows, extra), "}"]
+
+
+#: the schema Prisma names for an object in no named schema, per provider
+_DEFAULT_NAMESPACE = {"postgresql": "public", "cockroachdb": "public"}
+
+
+@dataclass(frozen=True)
+class _Namespaces:
+    """The schemas a multi-schema ``schema.prisma`` lists; called with a table or enum, the one it is in."""
+
+    names: tuple[str, ...]
+    default: str | None
+
+    def __call__(self, obj: Table | Enum) -> str:
+        if obj.schema is not None:
+            return obj.schema
+        if self.default is None:
+            raise ModelError("Prisma names a schema for every model and enum once any is in a named schema, and "
+                             "this provider's default has no name: put it in a named schema", where=obj.key)
+        return self.default
+
+
+def _namespaces(schema: Schema, provider: str) -> _Namespaces | None:
+    """The schemas of ``schema`` as Prisma's multi-schema form lists them (the provider's default
+    schema for an unqualified object), or None when every object is in the default schema."""
+    objects = [*schema.tables, *schema.enums]
+    if all(o.schema is None for o in objects):
+        return None
+    default = _DEFAULT_NAMESPACE.get(provider)
+    names = {o.schema if o.schema is not None else default for o in objects}
+    return _Namespaces(tuple(sorted(n for n in names if n is not None)), default)
 
 
 def to_prisma(schema: Schema, *, provider: str = "postgresql") -> str:
@@ -300,10 +335,14 @@ def to_prisma(schema: Schema, *, provider: str = "postgresql") -> str:
         while classes_name in used:
             classes_name, n = f"{base}{n}", n + 1
         used.add(classes_name)
-        enum_names[e.name] = classes_name
+        enum_names[e.key] = classes_name
     out = ["// Prisma schema generated by dbmodel-kit from the schema model.", "",
            "generator client {", '  provider = "prisma-client-js"', "}", "",
            "datasource db {", f"  provider = {_s(provider)}", "}"]
+    spaces = _namespaces(schema, provider)
+    if spaces:
+        # Prisma's multi-schema form: the datasource lists the schemas, each model and enum says its own
+        out[-1:-1] = [f"  schemas  = [{', '.join(_s(n) for n in spaces.names)}]"]
     if narrowed:
         out[1:1] = [f"// {text}" for _, text in narrowed]
     from ..ddl.objects import beside_tables
@@ -320,10 +359,11 @@ def to_prisma(schema: Schema, *, provider: str = "postgresql") -> str:
             rows.append([member, f"@map({_s(mapped)})"] if mapped else [member])
         width = max(len(r[0]) for r in rows)
         body = [("  " + r[0].ljust(width) + " " + r[1]) if len(r) > 1 else "  " + r[0] for r in rows]
-        out += ["", f"enum {enum_names[e.name]} {{", *body, "", f"  @@map({_s(e.name)})", "}"]
-    ignored = frozenset(t.name for t in schema.tables if not _identified(t, schema, enum_names))
+        in_schema = [f"  @@schema({_s(spaces(e))})"] if spaces else []
+        out += ["", f"enum {enum_names[e.key]} {{", *body, "", f"  @@map({_s(e.name)})", *in_schema, "}"]
+    ignored = frozenset(t.key for t in schema.tables if not _identified(t, schema, enum_names))
     for t in schema.tables:
-        out += ["", *_model(t, schema, classes, enum_names, rels, ignored)]
+        out += ["", *_model(t, schema, classes, enum_names, rels, ignored, spaces(t) if spaces else None)]
     return "\n".join(out) + "\n"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..ddl import to_metadata
+from ..ddl import sa_table, to_metadata
 from ..dialects import Dialect, Spelled, get_dialect
 from ..model.samples import sample_value, stored_geometry
 from ..model.schema import Column, Schema, dependency_order
@@ -28,8 +28,8 @@ __all__ = ["seed_rows", "seed_sql"]
 
 
 def seed_rows(schema: Schema, rows: int = 3) -> dict[str, list[dict[str, Any]]]:
-    """``rows`` rows per table in foreign-key order; a key closing a cycle or pointing at its own
-    table is left NULL (such columns are nullable, or the table gets no rows)."""
+    """``rows`` rows per table (by key: ``sales.orders``) in foreign-key order; a key closing a cycle
+    or pointing at its own table is left NULL (such columns are nullable, or the table gets no rows)."""
     order, deferred = dependency_order(schema)
     skip = {(t.key, fk.name) for t, fk in deferred}
     out: dict[str, list[dict[str, Any]]] = {}
@@ -41,13 +41,14 @@ def seed_rows(schema: Schema, rows: int = 3) -> dict[str, list[dict[str, Any]]]:
                                                and t.primary_key != (c.name,))}
             ok = True
             for fk in t.foreign_keys:
-                if (t.key, fk.name) in skip or fk.ref_table == t.key:
+                ref = schema.table(fk.ref_table).key
+                if (t.key, fk.name) in skip or ref == t.key:
                     if not all(t.column(c).nullable for c in fk.columns):
                         ok = False
                     for c in fk.columns:
                         row[c] = None
                     continue
-                parents = out.get(fk.ref_table) or []
+                parents = out.get(ref) or []
                 if not parents:
                     ok = False
                     break
@@ -56,7 +57,7 @@ def seed_rows(schema: Schema, rows: int = 3) -> dict[str, list[dict[str, Any]]]:
                     row[c] = parent[r]
             if ok:
                 batch.append(row)
-        out[t.name] = batch
+        out[t.key] = batch
     return out
 
 
@@ -149,7 +150,7 @@ def seed_sql(schema: Schema, dialect: Dialect | str, rows: int = 3) -> str:
         if not batch:
             parts.append(f"-- {name}: no rows (a required key cannot point at a seeded row)")
             continue
-        table = md.tables[name]
+        table = sa_table(md, name)
         t = schema.table(name)
         types = {k: _value_type(table.c[k].type, t.column(k), d, schema) for k in table.c.keys()}  # noqa: SIM118 (a ColumnCollection)
         values = [{k: _typed(_literal(stored_geometry(v, t.column(k).type, d.name), types[k], d.name), types[k],

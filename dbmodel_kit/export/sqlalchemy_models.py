@@ -26,8 +26,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..ddl import enum_check_name, sa_type, to_metadata
+from ..ddl import enum_check_name, sa_table, sa_type, to_metadata
 from ..dialects import Dialect, Spelled, SpelledInteger, get_dialect
+from ..model.naming import qualify
 from ..model.schema import Schema, Table, dependency_order
 from ..model.types import DataType
 from .names import attribute_name, class_names, column_attributes, relationships, required_unique
@@ -136,8 +137,9 @@ def _column(w: _Writer, col: sa.Column[Any], attr: str, pk: bool, enum_names: di
     if attr != col.name:
         args.append(repr(col.name))
     enum_name = getattr(col.type, "name", None)
-    if enum_name in enum_names:
-        args.append(enum_names[enum_name])
+    enum_key = qualify(getattr(col.type, "schema", None), enum_name) if isinstance(enum_name, str) else None
+    if enum_key in enum_names:
+        args.append(enum_names[enum_key])
     else:
         args.append(w.type(col.type))
     if col.identity is not None:
@@ -202,7 +204,8 @@ def _table_args(w: _Writer, t: Table, table: sa.Table, deferred: set[str], class
             items.append(f"sa.CheckConstraint({w.expr(c.sqltext)}, name={c.name!r})")
         elif isinstance(c, sa.ForeignKeyConstraint):
             local = ", ".join(repr(e.parent.name) for e in c.elements)
-            remote = ", ".join(repr(f"{e.column.table.name}.{e.column.name}") for e in c.elements)
+            # the referred table by its full name: schema.table.column for a table in a named schema
+            remote = ", ".join(repr(f"{e.column.table.fullname}.{e.column.name}") for e in c.elements)
             kw = [("name", repr(c.name))]
             if c.ondelete:
                 kw.append(("ondelete", repr(c.ondelete)))
@@ -223,7 +226,8 @@ def _table_args(w: _Writer, t: Table, table: sa.Table, deferred: set[str], class
             elif value not in ({}, [], ()):
                 kw.append((key, repr(value)))
         items.append(f"sa.Index({ix.name!r}, {cols}{', ' if kw else ''}{_kwargs(kw)})")
-    kw2 = dict(table.kwargs)
+    kw2 = {"schema": table.schema} if table.schema is not None else {}
+    kw2.update(table.kwargs)
     if table.comment:
         kw2["comment"] = table.comment
     if kw2:
@@ -255,11 +259,11 @@ def to_sqlalchemy(schema: Schema, dialect: Dialect | str = "postgresql") -> str:
     enum_lines: list[str] = []
     if d.enum_style == "type":
         for e in schema.enums:
-            var = attribute_name(e.name).upper() + "_ENUM"
-            enum_vars[e.name] = var
+            var = attribute_name(e.key.replace(".", "_")).upper() + "_ENUM"
+            enum_vars[e.key] = var
             values = ", ".join(repr(v) for v in e.values)
             # the dialect's own enum class (from the type table), spelled with its module alias
-            enum_type = sa_type(DataType("enum", enum=e.name), d, schema)
+            enum_type = sa_type(DataType("enum", enum=e.key), d, schema)
             ctor = w.type(enum_type).split("(")[0]
             name = repr(e.name)
             prep = d.compile_dialect().identifier_preparer
@@ -268,13 +272,14 @@ def to_sqlalchemy(schema: Schema, dialect: Dialect | str = "postgresql") -> str:
                 # row, ...): SQLAlchemy quotes only reserved words, so the name says to quote it
                 enum_lines.append(f"# {e.name!r} names no type unquoted on {d.name}")
                 name = f"sa.sql.quoted_name({e.name!r}, quote=True)"
-            enum_lines.append(f"{var} = {ctor}({values}, name={name}, metadata=Base.metadata)")
+            in_schema = f", schema={e.schema!r}" if e.schema is not None else ""
+            enum_lines.append(f"{var} = {ctor}({values}, name={name}{in_schema}, metadata=Base.metadata)")
     body: list[str] = []
     for t in schema.tables:
-        table = md.tables[t.name]
-        cls = classes[t.name]
+        table = sa_table(md, t)
+        cls = classes[t.key]
         body += ["", "", f"class {cls}(Base):"]
-        doc = t.comment or f"Table {t.name}."
+        doc = t.comment or f"Table {t.key}."
         body.append("    " + (f'"""{doc}"""' if '"' not in doc and "\\" not in doc and "\n" not in doc else repr(doc)))
         body.append("")
         body.append(f"    __tablename__ = {t.name!r}")
@@ -294,9 +299,9 @@ def to_sqlalchemy(schema: Schema, dialect: Dialect | str = "postgresql") -> str:
             body.append(f"    {attr}: Mapped[{ann}] = {_column(w, col, attr, c.name in t.primary_key, enum_vars)}")
         if not t.primary_key:
             body += _mapper_key(t, table)
-        if rels[t.name]:
+        if rels[t.key]:
             body.append("")
-        for r in rels[t.name]:
+        for r in rels[t.key]:
             target = classes[r.target]
             owner = classes[r.owner]
             fk_cols = ", ".join(f"{owner}.{column_attributes(schema.table(r.owner))[c]}" for c in r.fk.columns)

@@ -27,14 +27,14 @@ CREATE TABLE audit_log (
 CREATE OR REPLACE FUNCTION dbmodel_audit() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
   INSERT INTO audit_log (table_name, operation, row_old, row_new, changed_by)
-  VALUES (TG_TABLE_NAME, TG_OP,
+  VALUES (TG_ARGV[0], TG_OP,
           CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END,
           CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END,
           session_user);
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER trg_orders_audit AFTER INSERT OR UPDATE OR DELETE ON orders FOR EACH ROW EXECUTE FUNCTION dbmodel_audit();
+CREATE TRIGGER trg_orders_audit AFTER INSERT OR UPDATE OR DELETE ON orders FOR EACH ROW EXECUTE FUNCTION dbmodel_audit('orders');
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE OR REPLACE FUNCTION dbmodel_encrypt(value text) RETURNS bytea LANGUAGE sql AS $$
   SELECT pgp_sym_encrypt(value, current_setting('app.encryption_key'))

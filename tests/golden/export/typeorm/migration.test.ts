@@ -6,14 +6,18 @@ import { DataSource } from "typeorm";
 import * as entities from "./entities";
 import { Init1700000000000 } from "./migration";
 
-const TABLES = ["users", "categories", "products", "orders", "order_items"];
+const TABLES: [string | null, string][] = [[null, "users"], [null, "categories"], [null, "products"], [null, "orders"], [null, "order_items"]];
+const KEYS = TABLES.map((t) => JSON.stringify(t));
 
+/** The model's tables the database holds, each as JSON [schema, name] (schema null: current_schema()). */
 async function tables(ds: DataSource): Promise<string[]> {
-  const rows: { table_name: string }[] = await ds.query(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)",
-    [TABLES],
+  const rows: { table_schema: string; table_name: string; home: boolean }[] = await ds.query(
+    "SELECT table_schema, table_name, table_schema = current_schema() AS home FROM information_schema.tables " +
+      "WHERE table_name = ANY($1)",
+    [TABLES.map((t) => t[1])],
   );
-  return rows.map((r) => r.table_name).sort();
+  return rows.map((r) => JSON.stringify([r.home ? null : r.table_schema, r.table_name]))
+    .filter((k) => KEYS.includes(k)).sort();
 }
 
 describe("Init1700000000000", () => {
@@ -36,11 +40,11 @@ describe("Init1700000000000", () => {
 
   it("goes up, down and up again", async () => {
     await ds.runMigrations({ transaction: "each" });
-    assert.deepEqual(await tables(ds), [...TABLES].sort());
+    assert.deepEqual(await tables(ds), [...KEYS].sort());
     await ds.undoLastMigration({ transaction: "each" });
     assert.deepEqual(await tables(ds), []);
     await ds.runMigrations({ transaction: "each" });
-    assert.deepEqual(await tables(ds), [...TABLES].sort());
+    assert.deepEqual(await tables(ds), [...KEYS].sort());
   });
 
   it("maps every entity onto the migrated tables", async () => {
