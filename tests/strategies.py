@@ -89,7 +89,7 @@ def data_types(draw: st.DrawFn, enums: tuple[Enum, ...] = ()) -> DataType:
         return DataType(kind, length=draw(st.none() | st.integers(1, 500)) if kind == "varchar"
                         else draw(st.integers(1, 64)))
     if kind == "enum":
-        return DataType("enum", enum=draw(st.sampled_from(enums)).name)
+        return DataType("enum", enum=draw(st.sampled_from(enums)).key)
     return DataType(kind)
 
 
@@ -115,7 +115,7 @@ def defaults(draw: st.DrawFn, dtype: DataType, enums: tuple[Enum, ...]) -> Defau
     if k == "uuid":
         return Default("uuid")
     if k == "enum":
-        return Default("literal", draw(st.sampled_from(next(e for e in enums if e.name == dtype.enum).values)))
+        return Default("literal", draw(st.sampled_from(next(e for e in enums if e.key == dtype.enum).values)))
     return None
 
 
@@ -138,7 +138,7 @@ def _quoted(name: str) -> exp.Column:
 
 @st.composite
 def tables(draw: st.DrawFn, name: str, earlier: tuple[Table, ...], enums: tuple[Enum, ...],
-           odd: bool, dbml_safe: bool, rich: bool) -> Table:
+           odd: bool, dbml_safe: bool, rich: bool, namespace: str | None = None) -> Table:
     col_names = draw(st.lists(identifiers(odd, dbml_safe), min_size=1, max_size=6, unique=True))
     columns: list[Column] = []
     for cname in col_names:
@@ -173,7 +173,7 @@ def tables(draw: st.DrawFn, name: str, earlier: tuple[Table, ...], enums: tuple[
             names.append(cname)
         if len(fk_cols) != len(parent.primary_key):
             continue
-        fks.append(ForeignKey(tuple(fk_cols), parent.name, parent.primary_key,
+        fks.append(ForeignKey(tuple(fk_cols), parent.key, parent.primary_key,
                               name=draw(st.sampled_from(["", "", f"fk named {i}"])),
                               on_delete=draw(st.sampled_from([None, "CASCADE", "SET NULL", "RESTRICT"])),
                               on_update=draw(st.sampled_from([None, None, "CASCADE"]))))
@@ -184,7 +184,7 @@ def tables(draw: st.DrawFn, name: str, earlier: tuple[Table, ...], enums: tuple[
         if cname not in names:
             columns.append(Column(cname, next(c for c in columns if c.name == ref).type))
             names.append(cname)
-            fks.append(ForeignKey((cname,), name, (ref,)))
+            fks.append(ForeignKey((cname,), naming.qualify(namespace, name), (ref,)))
 
     uniques: list[Unique] = []
     seen_sets: set[frozenset[str]] = set()
@@ -218,26 +218,40 @@ def tables(draw: st.DrawFn, name: str, earlier: tuple[Table, ...], enums: tuple[
     return Table(name, tuple(columns), primary_key=pk, foreign_keys=tuple(fks), indexes=tuple(indexes),
                  uniques=tuple(uniques), checks=tuple(checks), comment=draw(_comments),
                  group=draw(st.none() | identifiers(odd, dbml_safe)),
-                 timestamps=draw(st.booleans()), soft_delete=draw(st.booleans()), audited=draw(st.booleans()))
+                 timestamps=draw(st.booleans()), soft_delete=draw(st.booleans()), audited=draw(st.booleans()),
+                 schema=namespace)
 
 
 @st.composite
 def schemas(draw: st.DrawFn, *, max_tables: int = 4, odd: bool = True, dbml_safe: bool = False,
-            rich: bool = True) -> Schema:
+            rich: bool = True, namespaces: bool = False) -> Schema:
     """A random valid schema. ``rich=False`` leaves out what only the YAML format carries
-    (hints, generated columns, index methods and INCLUDE)."""
+    (hints, generated columns, index methods and INCLUDE). ``namespaces=True`` puts each table and
+    enum in one of up to two named schemas or the default one, one bare name often held by several
+    (``a.orders`` and ``b.orders``), keys crossing schemas."""
     # enum names appear inside the type text `enum(NAME)`, which cannot carry quotes, parentheses
     # or commas (dbmodel_kit.model.types), so they are drawn from names without those
     enum_names = draw(st.lists(identifiers(odd, dbml_safe).filter(_type_text_safe), max_size=2, unique=True))
+    spaces: list[str | None] = [None]
+    if namespaces:
+        spaces += draw(st.lists(identifiers(odd, dbml_safe).filter(_type_text_safe), min_size=1, max_size=2,
+                                unique=True))
     enums = tuple(
         Enum(n, tuple(draw(st.lists(identifiers(odd, dbml_safe), min_size=1, max_size=4, unique=True))),
-             comment=draw(_comments))
+             comment=draw(_comments), schema=draw(st.sampled_from(spaces)))
         for n in enum_names)
-    table_names = draw(st.lists(identifiers(odd, dbml_safe), min_size=1, max_size=max_tables, unique=True))
+    if namespaces:
+        # a few bare names, each in one or more schemas: one name twice is the case that matters
+        bare = draw(st.lists(identifiers(odd, dbml_safe), min_size=1, max_size=2, unique=True))
+        table_keys = draw(st.lists(st.tuples(st.sampled_from(spaces), st.sampled_from(bare)), min_size=1,
+                                   max_size=max_tables, unique=True))
+    else:
+        table_keys = [(None, n) for n in draw(st.lists(identifiers(odd, dbml_safe), min_size=1, max_size=max_tables,
+                                                        unique=True))]
     built: list[Table] = []
-    for name in table_names:
+    for namespace, name in table_keys:
         try:
-            built.append(draw(tables(name, tuple(built), enums, odd, dbml_safe, rich)))
+            built.append(draw(tables(name, tuple(built), enums, odd, dbml_safe, rich, namespace)))
         except ModelError:
             assume(False)  # e.g. two generated constraint names collide; rare
     try:

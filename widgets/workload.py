@@ -39,7 +39,7 @@ def _starter(model: Model) -> Workload:
             return example
     wl = Workload()
     for t in schema.tables[:5]:
-        wl = wl.add(f"count_{t.name}", exp.select("count(*)").from_(table_ref(t.name)).sql())
+        wl = wl.add(f"count_{t.name}", exp.select("count(*)").from_(table_ref(t.key)).sql())
     return wl
 
 

@@ -1317,7 +1317,8 @@ def statements(schema: Schema, dialect: Dialect | str, keys_after: bool = False)
         if (remark := comment_sql(obj, d)) is not None:
             out.append(Statement("comment", obj.key, remark))
     for seq in b.sequences:
-        out.append(Statement("sequence", seq.name, _compile(sa.schema.CreateSequence(seq), d)))
+        key = naming.qualify(seq.schema, seq.name)  # (in its schema: two schemas may hold one name)
+        out.append(Statement("sequence", key, _compile(sa.schema.CreateSequence(seq), d)))
     # the order the inline and deferred keys were chosen for (a key this engine leaves out orders nothing)
     for t in map(schema.table, b.order):
         table = b.tables[t.key]

@@ -66,6 +66,8 @@ def class_names(schema: Schema, taken: Iterable[str] = ()) -> dict[str, str]:
         base = _pascal(_singular(t.name))
         if t.name in shared and t.schema is not None:
             base = _pascal(t.schema) + base
+        if keyword.iskeyword(base):  # a table called true, none or false: no Python class True
+            base += "_"
         name, n = base, 2
         while name in used:
             name, n = f"{base}{n}", n + 1

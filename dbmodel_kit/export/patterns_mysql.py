@@ -134,7 +134,8 @@ def _audit_table(namespace: str | None = None) -> sa.Table:
         AUDIT_TABLE,
         sa.MetaData(),
         sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
-        sa.Column("table_name", sa.String(64), nullable=False),
+        # the table's key: database.table is up to 64 + 1 + 64 characters, more with a quoted part
+        sa.Column("table_name", sa.String(255), nullable=False),
         sa.Column("operation", sa.String(6), nullable=False),
         sa.Column("row_old", sa.JSON),
         sa.Column("row_new", sa.JSON),

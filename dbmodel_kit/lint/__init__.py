@@ -64,7 +64,8 @@ def _ignored(schema: Schema, ignore: Ignore, rules: tuple[Rule, ...]) -> dict[st
     for table, key in pairs:
         if table != "*" and not schema.has_table(table):
             raise ModelError(f"ignore names table {table!r}, which the schema does not have")
-        out.setdefault(table, set()).add(rule_for(key, rules).id)
+        # by the table's key, as findings name it (however the table was spelled)
+        out.setdefault(table if table == "*" else schema.table(table).key, set()).add(rule_for(key, rules).id)
     return out
 
 
@@ -81,8 +82,9 @@ def lint(schema: Schema, rules: Iterable[Rule | str] = RULES, *, ignore: Ignore 
     # ignore may name any known rule, selected or not (``--select DM103 --ignore DM101`` is fine)
     skip = _ignored(schema, ignore, (*chosen, *RULES))
     everywhere = skip.get("*", set())
-    table_pos = {t.name: i for i, t in enumerate(schema.tables)}
-    column_pos = {(t.name, c.name): i for t in schema.tables for i, c in enumerate(t.columns)}
+    # (findings name their table by key: sales.orders and archive.orders are two places)
+    table_pos = {t.key: i for i, t in enumerate(schema.tables)}
+    column_pos = {(t.key, c.name): i for t in schema.tables for i, c in enumerate(t.columns)}
     found: list[tuple[tuple[int, int, int], Finding]] = []
     for order, r in enumerate(chosen):
         if r.id in everywhere:

@@ -602,7 +602,9 @@ def _live_table(md: sa.MetaData, t: Any) -> sa.TableClause:
     """The table of model table ``t`` in ``md`` (SQLAlchemy keys it ``schema.name``, or its bare name
     in the default schema, where the model writes ``"a.b"`` for a dotted name), every name quoted
     for a live connection."""
-    return quoted_table(md.tables[t.name if t.schema is None else f"{t.schema}.{t.name}"])
+    from ..ddl import sa_table
+
+    return quoted_table(sa_table(md, t))
 
 def _geometry(t: Any, row: dict[str, Any], dialect: str) -> dict[str, Any]:
     """``row`` with its geometry values (WKB) in the engine's own form (``samples.stored_geometry``)."""

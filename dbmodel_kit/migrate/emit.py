@@ -704,7 +704,7 @@ def _enum_type(ctx: _Ctx, name: str, schema: Schema) -> Any:
 def _add_enum(op: o.AddEnum, ctx: _Ctx) -> list[Any]:
     if ctx.dialect.enum_style != "type":
         return []
-    ddl = CreateEnumType(_enum_type(ctx, op.enum.name, ctx.step.after))
+    ddl = CreateEnumType(_enum_type(ctx, op.enum.key, ctx.step.after))
     return [aops.ExecuteSQLOp(str(ddl.compile(dialect=ctx.dialect.compile_dialect())))]
 
 
@@ -820,7 +820,7 @@ def _add_sequence(op: o.AddSequence, ctx: _Ctx) -> list[Any]:
 
     out: list[Any] = [sa.schema.CreateSequence(sa_sequence(op.sequence, ctx.dialect))]
     if op.sequence.owned_by is not None and ctx.dialect.sequence_owner:
-        out.append(SetSequenceOwner(op.sequence.name, *op.sequence.owned_by))
+        out.append(SetSequenceOwner(op.sequence.key, *op.sequence.owned_by))
     return _sql_ops(out, ctx)
 
 
@@ -1312,7 +1312,11 @@ def _drop_item(item: Any, schema: Schema, ctx: _Ctx) -> list[_Piece]:
                          f"{ctx.dialect.name}; drop it by hand (or re-create the model without it)")
     prep = comp.identifier_preparer
     # the name is the object's own spelling from its dump (a function's carries its argument types)
-    target = item.key if item.kind in ("function", "procedure", "aggregate") else _qualified(prep, item.key)
+    # (not its key: qualify() quotes a name holding a dot, and a signature may name a type schema.t)
+    if item.kind in ("function", "procedure", "aggregate"):
+        target = item.name if item.schema is None else f"{prep.quote_schema(item.schema)}.{item.name}"
+    else:
+        target = _qualified(prep, item.key)
     bare_table = split_key(tables[0])[1] if tables else ""
     if on_table and item.name.endswith(f" on {bare_table}"):
         # a PostgreSQL trigger or policy is named "<name> on <table>" (its name is per table), in its table's schema

@@ -51,10 +51,10 @@ class _Live:
 
     def __init__(self, plan: Plan, dialect: Dialect) -> None:
         self.dialect = dialect
-        #: table name now -> (name in the database, {column now -> column in the database or None when
+        #: table key now -> (the table in the database, {column now -> column in the database or None when
         #: the plan added it})
         self.tables: dict[str, tuple[Table, dict[str, str | None]]] = {
-            t.name: (t, {c.name: c.name for c in t.columns}) for t in plan.old.tables if t.partition_of is None}
+            t.key: (t, {c.name: c.name for c in t.columns}) for t in plan.old.tables if t.partition_of is None}
 
     def advance(self, step: Step) -> None:
         op = step.op
@@ -63,7 +63,7 @@ class _Live:
         elif isinstance(op, o.DropTable):
             self.tables.pop(op.table, None)
         elif isinstance(op, o.AddTable):
-            self.tables.pop(op.table.name, None)  # a new table: empty, nothing to ask
+            self.tables.pop(op.table.key, None)  # a new table: empty, nothing to ask
         elif isinstance(op, o.RenameColumn) and op.table in self.tables:
             cols = self.tables[op.table][1]
             cols[op.new_name] = cols.pop(op.column, None)
@@ -205,7 +205,7 @@ def sa_type(datatype: Any, dialect: Dialect, schema: Any) -> Any:
 
 def _check(op: o.AddCheck, step: Step, t: Table, live: _Live, conn: sa.Connection,
            d: Dialect) -> list[tuple[str, str, str]]:
-    from ..ddl import to_metadata
+    from ..ddl import sa_table, to_metadata
     from ..model.schema import sql_columns
 
     after = step.after.table(op.table)
@@ -220,7 +220,7 @@ def _check(op: o.AddCheck, step: Step, t: Table, live: _Live, conn: sa.Connectio
     if sub is None:
         return []
     md = to_metadata(step.after, d)
-    table = next((x for x in md.tables.values() if x.name == after.name and x.schema == after.schema), None)
+    table = sa_table(md, after)
     con = next((c for c in (table.constraints if table is not None else ())
                 if isinstance(c, sa.CheckConstraint) and c.name == check.name), None)
     if con is None:

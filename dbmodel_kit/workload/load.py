@@ -118,32 +118,32 @@ class _Checker:
 
     def report(self, t: Table, constraint: str, message: str, bad: exp.Expression, cols: list[str],
                raw: bool = False, flag: str | None = None) -> None:
-        src = self.raw[t.name] if raw else self.src[t.name]
+        src = self.raw[t.key] if raw else self.src[t.key]
         q = exp.select("count(*)").from_(src).where(bad.copy())
         count = self.con.execute(q.sql("duckdb")).fetchone()[0]
         if flag is not None:  # the same rows, as the typed view sees them (for force=True)
-            self.bad[t.name].append(exp.column(_ident(flag)))
+            self.bad[t.key].append(exp.column(_ident(flag)))
         elif not raw:
-            self.bad[t.name].append(bad)
+            self.bad[t.key].append(bad)
         if not count:
             return
         ex = exp.select(*[_col(c) for c in cols]).from_(src).where(bad.copy()).limit(EXAMPLES)
         cur = self.con.execute(ex.sql("duckdb"))
         names = [d[0] for d in cur.description]
         examples = tuple(dict(zip(names, (_plain(v) for v in row))) for row in cur.fetchall())
-        self.violations.append(Violation(t.name, constraint, message, count, examples))
+        self.violations.append(Violation(t.key, constraint, message, count, examples))
 
     def check(self, t: Table) -> None:
-        df = self.frames[t.name]
+        df = self.frames[t.key]
         present = [c.name for c in t.columns if c.name in df.columns]
         extra = [c for c in df.columns if not t.has_column(str(c))]
         if extra:
-            self.violations.append(Violation(t.name, "columns",
+            self.violations.append(Violation(t.key, "columns",
                                              f"the model has no column(s) {', '.join(map(str, extra))}", len(df)))
         for c in t.columns:
             if c.name not in df.columns:
                 if not c.nullable and c.default is None and c.generated is None:
-                    self.violations.append(Violation(t.name, f"{c.name} NOT NULL",
+                    self.violations.append(Violation(t.key, f"{c.name} NOT NULL",
                                                      f"column {c.name} is missing and has no default", len(df)))
                 continue
             self._column(t, c, present)
@@ -161,7 +161,7 @@ class _Checker:
 
     def _column(self, t: Table, c: Column, present: list[str]) -> None:
         col = _col(c.name)
-        flag = self.typeflag[(t.name, c.name)]
+        flag = self.typeflag[(t.key, c.name)]
         if not c.nullable:  # NULL as given (a value of the wrong type is reported as such, not here)
             self.report(t, f"{c.name} NOT NULL", f"{c.name} is NULL",
                         exp.and_(exp.Is(this=col, expression=exp.Null()), exp.not_(exp.column(_ident(flag)))),
@@ -183,18 +183,18 @@ class _Checker:
     def _unique(self, t: Table, name: str, cols: tuple[str, ...], present: list[str]) -> None:
         part = [_col(c) for c in cols]
         nonnull = exp.and_(*[exp.not_(exp.Is(this=_col(c), expression=exp.Null())) for c in cols])
-        dup = exp.select(*part).from_(self.src[t.name]).where(nonnull).group_by(*[p.copy() for p in part]).having(
+        dup = exp.select(*part).from_(self.src[t.key]).where(nonnull).group_by(*[p.copy() for p in part]).having(
             "count(*) > 1")
         key = exp.Tuple(expressions=[p.copy() for p in part]) if len(part) > 1 else part[0].copy()
         self.report(t, name, f"({', '.join(cols)}) repeats", exp.In(this=key, query=dup.subquery()), present)
 
     def _foreign_key(self, t: Table, fk: ForeignKey, present: list[str]) -> None:
-        if not all(c in self.frames[t.name].columns for c in fk.columns):
+        if not all(c in self.frames[t.key].columns for c in fk.columns):
             return
         nonnull = exp.and_(*[exp.not_(exp.Is(this=_col(c), expression=exp.Null())) for c in fk.columns])
         if fk.ref_table not in self.frames:
-            self.violations.append(Violation(t.name, fk.name, f"references {fk.ref_table}, which has no data given",
-                                             int(self.con.execute(exp.select("count(*)").from_(self.src[t.name])
+            self.violations.append(Violation(t.key, fk.name, f"references {fk.ref_table}, which has no data given",
+                                             int(self.con.execute(exp.select("count(*)").from_(self.src[t.key])
                                                                   .where(nonnull).sql("duckdb")).fetchone()[0])))
             return
         parent = exp.select(*[_col(r) for r in fk.ref_columns]).from_(self.src[fk.ref_table])
@@ -222,10 +222,9 @@ def load_sample(schema: Schema, data: Mapping[str, Any], *, engine: str | None =
 
     frames = {}
     for name, source in data.items():
-        schema.table(name)
-        frames[name] = _read(source, name)
+        frames[schema.table(name).key] = _read(source, name)  # (by key, however the table was spelled)
     checker = _Checker(schema, frames)
-    order = [t for t in dependency_order(schema)[0] if t.name in frames]
+    order = [t for t in dependency_order(schema)[0] if t.key in frames]
     if not force:
         for t in order:
             checker.check(t)
@@ -245,14 +244,14 @@ def load_sample(schema: Schema, data: Mapping[str, Any], *, engine: str | None =
     try:
         stmts = statements(schema, engine)
         for s in stmts:
-            if s.sql and s.kind in ("type", "sequence", "table"):
+            if s.sql and s.kind in ("schema", "type", "sequence", "table"):
                 con.execute(s.sql)
         for t in order:
             if force:  # checked against the parents as loaded, so orphans of left-out rows stay out
                 checker.check(t)
-            rows[t.name] = _load_table(checker, target, con, t, force)
+            rows[t.key] = _load_table(checker, target, con, t, force)
         for s in stmts:
-            if s.sql and s.kind not in ("type", "sequence", "table"):
+            if s.sql and s.kind not in ("schema", "type", "sequence", "table"):
                 con.execute(s.sql)
     except BaseException:
         con.close()
@@ -263,22 +262,22 @@ def load_sample(schema: Schema, data: Mapping[str, Any], *, engine: str | None =
     if path is not None:
         con.close()
         con = None
-    return SampleDB(schema, engine, path, {t.name: rows.get(t.name, 0) for t in schema.tables}, 0, notes, con)
+    return SampleDB(schema, engine, path, {t.key: rows.get(t.key, 0) for t in schema.tables}, 0, notes, con)
 
 
 def _load_table(checker: _Checker, target: Any, con: Any, t: Table, force: bool) -> int:
-    df = checker.frames[t.name]
+    df = checker.frames[t.key]
     cols = [c for c in t.columns if c.name in df.columns]
-    q = exp.select(*[_col(c.name) for c in cols]).from_(checker.src[t.name])
-    if force and checker.bad[t.name]:
-        q = q.where(exp.not_(exp.or_(*[exp.func("coalesce", b.copy(), exp.false()) for b in checker.bad[t.name]])))
-    staged = f"__load_{len(checker.src)}_{abs(hash(t.name)) % 10**8}"
+    q = exp.select(*[_col(c.name) for c in cols]).from_(checker.src[t.key])
+    if force and checker.bad[t.key]:
+        q = q.where(exp.not_(exp.or_(*[exp.func("coalesce", b.copy(), exp.false()) for b in checker.bad[t.key]])))
+    staged = f"__load_{len(checker.src)}_{abs(hash(t.key)) % 10**8}"
     checker.con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {q.sql('duckdb')}")
     if force:  # children of left-out parents are left out too: re-point the source at what loaded
-        checker.src[t.name] = staged
+        checker.src[t.key] = staged
     out = exp.select(*[exp.alias_(T(target.casts[c.type.kind], c=_col(c.name)) if c.type.kind in target.casts
                                   else _col(c.name), _ident(c.name)) for c in cols]).from_(staged)
-    ins_cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c.name) for c in cols])
+    ins_cols = exp.Schema(this=table_ref(t.key), expressions=[_ident(c.name) for c in cols])
     if target.in_engine:
         # the frames live in another DuckDB connection: move the staged rows over as a DataFrame
         frame = checker.con.execute(out.sql("duckdb")).df()

@@ -42,6 +42,7 @@ from sqlglot import exp
 
 from ..errors import ModelError
 from ..model.checks import Bounds, analyse_check
+from ..model.naming import qualify, split_key
 from ..model.schema import Column, ForeignKey, Schema, Table, dependency_order
 from ..model.types import INTEGER_KINDS
 from ..model.types import TEXT_KINDS as TEXT_TYPES
@@ -439,7 +440,7 @@ class SampleDB:
         dialect = TARGETS[self.engine].sqlglot
         try:
             return {
-                t.name: con.execute(exp.select("count(*)").from_(table_ref(t.name)).sql(dialect)).fetchone()[0]
+                t.key: con.execute(exp.select("count(*)").from_(table_ref(t.key)).sql(dialect)).fetchone()[0]
                 for t in self.schema.tables
             }
         finally:
@@ -513,7 +514,7 @@ def _depths(schema: Schema) -> dict[str, int]:
             for fk in t.foreign_keys
             if fk.ref_table != t.key and (t.key, fk.name) not in skip and fk.ref_table in depth
         ]
-        depth[t.name] = 1 + max(parents) if parents else 0
+        depth[t.key] = 1 + max(parents) if parents else 0
     return depth
 
 
@@ -546,7 +547,7 @@ def rows_that_fit(schema: Schema, rows: Mapping[str, int], engine: str = "duckdb
     held, _ = without_partitions(schema, get_dialect(engine))
     asked = {name: n for name, n in rows.items() if held.has_table(name)}
     counts, _explicit = _resolve_rows(held, asked, None)
-    fit = {p.table.name: p.rows for p in _plan(inline_domains(held), counts, set())}
+    fit = {p.table.key: p.rows for p in _plan(inline_domains(held), counts, set())}
     return {name: min(n, fit.get(name, n)) for name, n in asked.items()}
 
 
@@ -562,7 +563,7 @@ def _resolve_rows(
             schema.table(name)
             if not isinstance(n, int) or isinstance(n, bool) or n < 0:
                 raise ModelError(f"row count for {name!r} must be a whole number >= 0, not {n!r}")
-            explicit[name] = n
+            explicit[schema.table(name).key] = n  # (by key, however the table was spelled)
     base = default_rows(schema, 1.0)
     if isinstance(rows, int) and not isinstance(rows, bool):
         if rows < 1:
@@ -573,7 +574,7 @@ def _resolve_rows(
     scale = 1.0 if scale is None else float(scale)
     if scale <= 0:
         raise ModelError(f"scale must be positive, not {scale}")
-    out = {t.name: explicit.get(t.name, max(1, round(scale * base[t.name]))) for t in schema.tables}
+    out = {t.key: explicit.get(t.key, max(1, round(scale * base[t.key]))) for t in schema.tables}
     return out, set(explicit)
 
 
@@ -620,7 +621,7 @@ _HINT_VALUE_TYPES: dict[str, tuple[type, ...]] = {
 def _check_hints(t: Table, c: Column) -> None:
     """Refuse a sample-data hint of the wrong shape with an error naming the column (not a TypeError
     deep in the fill)."""
-    where = f"{t.name}.{c.name}"
+    where = f"{t.key}.{c.name}"
     values = c.hint("values")
     if values is not None:
         if not isinstance(values, list | tuple) or not values:
@@ -709,7 +710,7 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
         unique_cols = {s[0] for s in sets if len(s) == 1 and s[0] not in fk_of}
         # (a unique set inside a foreign key's columns: each row a different parent, as distinct as they are)
         one_to_one = {fk.name for fk in t.foreign_keys if any(set(x) <= set(fk.columns) for x in declared_sets)}
-        n = counts[t.name]
+        n = counts[t.key]
         # a column is drawn without a dedupe pass when its generator is injective for every row
         # index it may see: n - 1 when nothing filters the rows, else the retry loop's ceiling
         # (numbered columns also go through the narrow pass, which may draw past n)
@@ -735,12 +736,12 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
             if cap is not None and n > cap and t.column(s[0]).nullable and s[0] in unique_cols:
                 overflow[s[0]] = cap  # NULLs do not collide: the rows past the capacity get NULL
             elif cap is not None and n > cap:
-                if t.name in explicit:
+                if t.key in explicit:
                     raise ModelError(
-                        f"cannot make {n} rows: unique ({', '.join(s)}) allows only {cap} distinct values", where=t.name
+                        f"cannot make {n} rows: unique ({', '.join(s)}) allows only {cap} distinct values", where=t.key
                     )
                 n = cap
-        counts[t.name] = n
+        counts[t.key] = n
         plans.append(
             _Plan(
                 t,
@@ -770,24 +771,24 @@ def _plan(schema: Schema, counts: dict[str, int], explicit: set[str]) -> list[_P
             if p.rows and not counts[fk.ref_table] and not all(p.table.column(c).nullable for c in fk.columns):
                 raise ModelError(
                     f"cannot make {p.rows} rows: {fk.name} needs rows in {fk.ref_table}, which gets 0",
-                    where=p.table.name,
+                    where=p.table.key,
                 )
     for p in plans:  # a one-to-one FK cannot have more children than parents
         for fk in p.inline:
             if fk.name in p.one_to_one and p.rows > counts[fk.ref_table]:
-                if p.table.name in explicit:
+                if p.table.key in explicit:
                     raise ModelError(
                         f"cannot make {p.rows} rows: ({', '.join(fk.columns)}) is unique and references "
                         f"{fk.ref_table}, which has only {counts[fk.ref_table]} rows",
-                        where=p.table.name,
+                        where=p.table.key,
                     )
-                p.rows = counts[p.table.name] = counts[fk.ref_table]
+                p.rows = counts[p.table.key] = counts[fk.ref_table]
         for cols in p.dedupe:  # a unique set of required FKs alone has one row per parent combination
             fks = [fk for fk in p.inline if set(fk.columns) <= set(cols)]
             whole = {c for fk in fks for c in fk.columns} == set(cols)
-            if not whole or any(p.table.column(c).nullable for c in cols) or p.table.name in explicit:
+            if not whole or any(p.table.column(c).nullable for c in cols) or p.table.key in explicit:
                 continue  # (asked for explicitly: the fill reports the shortfall with the set's name)
-            p.rows = counts[p.table.name] = min(p.rows, math.prod(counts[fk.ref_table] for fk in fks))
+            p.rows = counts[p.table.key] = min(p.rows, math.prod(counts[fk.ref_table] for fk in fks))
     return plans
 
 
@@ -874,7 +875,7 @@ def _as_words(p: _Plan) -> _Plan | None:
     change = [c.name for c in p.table.columns
               if c.name in read and c.type.kind in TEXT_TYPES and c.name not in p.fk_of and c.name not in p.generated
               and all(c.hint(h) is None for h in ("faker", "values", "distinct"))
-              and text_kind(c.name, None, f"{p.table.name}.{c.name}") != "word"]
+              and text_kind(c.name, None, f"{p.table.key}.{c.name}") != "word"]
     if not change:
         return None
     columns = tuple(replace(c, hints=(*c.hints, ("faker", "word"))) if c.name in change else c for c in p.table.columns)
@@ -888,7 +889,7 @@ def _text_injective(t: Table, c: Column, top: int, rows: int) -> bool:
     if c.type.kind not in TEXT_TYPES or c.hint("values") is not None or c.hint("distinct") is not None:
         return False
     length = c.type.length
-    kind = text_kind(c.name, c.hint("faker"), f"{t.name}.{c.name}")
+    kind = text_kind(c.name, c.hint("faker"), f"{t.key}.{c.name}")
     if c.type.kind == "char" and kind not in ("currency", "color") and (length or 1) <= 12:
         width = length or 1
         return top < alphabet(width, rows) ** width  # the index spelled in letters
@@ -897,12 +898,12 @@ def _text_injective(t: Table, c: Column, top: int, rows: int) -> bool:
         return False
     if length is None:
         return True
-    size = max_length(TEXT_KINDS[kind](TextCtx(exp.column(ROW), True, Gen(0, t.name), c.name)), top)
+    size = max_length(TEXT_KINDS[kind](TextCtx(exp.column(ROW), True, Gen(0, t.key), c.name)), top)
     return size is not None and size <= length
 
 
 def _check_satisfiable(t: Table, col: str, b: Bounds) -> None:
-    where = f"{t.name}.{col}"
+    where = f"{t.key}.{col}"
     if b.lo is not None and b.hi is not None and (b.lo > b.hi or (b.lo == b.hi and (b.lo_strict or b.hi_strict))):
         raise ModelError(
             f"the checks on {col} cannot be satisfied: {col} {'>' if b.lo_strict else '>='} {b.lo} "
@@ -1010,7 +1011,7 @@ def _decimal_units(c: Column, b: Bounds) -> tuple[int, int, int]:
 def _value(p: _Plan, c: Column, g: Gen, schema: Schema) -> exp.Expression:
     """The generating expression of an ordinary (non-key-derived) column."""
     t, b = p.table, p.bounds.get(c.name, Bounds())
-    where = f"{t.name}.{c.name}"
+    where = f"{t.key}.{c.name}"
     kind = c.type.kind
     skew = parse_skew(c.hint("skew"), where)
     unique = c.name in p.unique_cols
@@ -1204,7 +1205,7 @@ def _nulls(p: _Plan, c: Column, g: Gen, value: exp.Expression) -> exp.Expression
     if share is None:
         share = 0.95 if c.name in MOSTLY_NULL else DEFAULT_NULLS
     if not 0 <= float(share) <= 1:
-        raise ModelError(f"null_fraction must be between 0 and 1, not {share!r}", where=f"{p.table.name}.{c.name}")
+        raise ModelError(f"null_fraction must be between 0 and 1, not {share!r}", where=f"{p.table.key}.{c.name}")
     if share == 0:
         return value
     return T("CASE WHEN :u < :s THEN NULL ELSE :v END", u=g.uniform(c.name, "null"), s=float(share), v=value)
@@ -1213,7 +1214,7 @@ def _nulls(p: _Plan, c: Column, g: Gen, value: exp.Expression) -> exp.Expression
 def _fk_index(p: _Plan, fk: ForeignKey, g: Gen, parents: int) -> exp.Expression:
     """The parent row number each generated row points at (NULL for an absent nullable FK)."""
     t = p.table
-    where = f"{t.name}.{fk.name}"
+    where = f"{t.key}.{fk.name}"
     if fk.name in p.one_to_one:
         idx = T("(:x * :m) % :n", x=exp.column(ROW), m=coprime(max(parents, 1)), n=max(parents, 1))
     else:
@@ -1255,10 +1256,13 @@ def _sql(query: exp.Expression) -> str:
     return query.sql("duckdb", copy=False)
 
 
-def table_ref(name: str) -> exp.Table:
-    """A quoted table reference (``exp.to_table(name, quoted=True)`` does not quote in sqlglot 30,
-    so a table called ``select`` or ``order`` would break the statement)."""
-    return exp.Table(this=exp.to_identifier(name, quoted=True))
+def table_ref(key: str) -> exp.Table:
+    """A quoted reference to the table of model key ``key`` (``orders``, or ``sales.orders`` in its
+    schema) (``exp.to_table(name, quoted=True)`` does not quote in sqlglot 30, so a table called
+    ``select`` or ``order`` would break the statement)."""
+    namespace, name = split_key(key)
+    return exp.Table(this=exp.to_identifier(name, quoted=True),
+                     db=exp.to_identifier(namespace, quoted=True) if namespace is not None else None)
 
 
 def _ident(name: str) -> exp.Identifier:
@@ -1353,7 +1357,7 @@ class _Filler:
     # one table
     def fill(self, p: _Plan) -> None:
         t = p.table
-        g = Gen(self.seed, t.name)
+        g = Gen(self.seed, t.key)
         n = p.rows
         need_filter = bool(p.residual or p.dedupe or p.seq)
         gen_name = self.temp()
@@ -1371,12 +1375,12 @@ class _Filler:
                     words = None if refitted else self._refit(p, g, m, rows, got)
                     refitted = True
                     if words is None:
-                        raise ModelError(self._shortfall(p, got), where=t.name)
+                        raise ModelError(self._shortfall(p, got), where=t.key)
                     p, m = words, math.ceil(n * 1.2) + 64  # once: the checked text columns as plain words
                     continue
                 m = min(math.ceil(m * n / got * 1.3) + 64, 64 * n + 1024)
             else:
-                raise ModelError(self._shortfall(p, got), where=t.name)
+                raise ModelError(self._shortfall(p, got), where=t.key)
         # a view, so the engine computes each column once, while inserting, and the key table reads
         # only the key columns (projection pushdown); self-references rewrite the rows, so a table
         stream = not p.selfref
@@ -1389,7 +1393,7 @@ class _Filler:
             raise self._rejected(p, gen_name, e) from None
         needed = self._key_columns(t)
         if rows is None:  # unfiltered: row number == row index, so a key is a function of the parent row
-            self.key_exprs[t.name] = self._key_exprs(p, g, needed)
+            self.key_exprs[t.key] = self._key_exprs(p, g, needed)
         # a NOT NULL FK from another table to columns this one may leave NULL (a nullable unique column with
         # fewer values than rows): its children draw only the rows where they are set
         narrow = [
@@ -1401,9 +1405,9 @@ class _Filler:
         ]
         if (
             rows is not None
-            or t.name in self.cyclic
+            or t.key in self.cyclic
             or narrow
-            or set(needed) - set(self.key_exprs.get(t.name, {}))
+            or set(needed) - set(self.key_exprs.get(t.key, {}))
         ):
             self._keep_keys(p, gen_name, needed)
         for refs in dict.fromkeys(narrow):
@@ -1411,7 +1415,7 @@ class _Filler:
         self.gen.execute(f"DROP {'VIEW' if stream else 'TABLE'} {gen_name}")
         if rows is not None:
             self.gen.execute(f"DROP TABLE {rows}")
-        self.made[t.name] = n
+        self.made[t.key] = n
         if self.progress is not None:
             self.progress.update(n)
 
@@ -1425,7 +1429,7 @@ class _Filler:
         read = {c for ck in p.residual for c in ck.columns}
         joined = [c for c in sorted(read & base.unique_cols) if base.table.column(c).type.kind in TEXT_TYPES
                   and base.table.column(c).hint("values") is None and base.table.column(c).hint("distinct") is None
-                  and text_kind(c, base.table.column(c).hint("faker"), f"{p.table.name}.{c}") == "word"]
+                  and text_kind(c, base.table.column(c).hint("faker"), f"{p.table.key}.{c}") == "word"]
         if not joined:
             return None if base is p else base
         best, most = base, -1
@@ -1438,7 +1442,7 @@ class _Filler:
 
     def _narrow(self, t: Table, refs: tuple[str, ...], needed: list[str], n: int) -> None:
         """Keep the key rows of ``t`` whose ``refs`` are all set, numbered from 0, when some are not."""
-        keys = self.keys[t.name]
+        keys = self.keys[t.key]
         where = exp.and_(*[exp.Not(this=exp.Is(this=_col(c), expression=exp.Null())) for c in refs])
         count = exp.select("count(*)").from_(keys).where(where)
         got = self.gen.execute(_sql(count)).fetchone()[0]
@@ -1448,7 +1452,7 @@ class _Filler:
         q = exp.select(_as(T("row_number() OVER (ORDER BY __rn) - 1"), "__rn"), *[_col(c) for c in needed])
         q = q.from_(keys).where(where).order_by("__rn")
         self.gen.execute(f"CREATE TEMP TABLE {name} AS {_sql(q)}")
-        self.narrowed[(t.name, refs)] = (name, got)
+        self.narrowed[(t.key, refs)] = (name, got)
 
     def _parents(self, p: _Plan, fk: ForeignKey) -> tuple[str | None, int]:
         """The parent rows ``fk`` of ``p`` draws from: a key table of them (None: the parent's own rows, by
@@ -1460,7 +1464,7 @@ class _Filler:
                     raise ModelError(
                         f"cannot make {p.rows} rows: NOT NULL foreign key {fk.name} needs a row of "
                         f"{fk.ref_table} whose ({', '.join(fk.ref_columns)}) is not NULL, and it has none",
-                        where=p.table.name,
+                        where=p.table.key,
                     )
                 return found
         return None, self.made[fk.ref_table]
@@ -1472,14 +1476,14 @@ class _Filler:
         written = {c.name for c in _written(t)}
         local = [
             r
-            for r in verify.rules(self.schema, [t.name])
+            for r in verify.rules(self.schema, [t.key])
             if set(r.columns) <= written and (r.kind != "foreign key" or self.target.in_engine)
         ]
         cols = exp.select(*[_col(c.name) for c in _written(t)]).from_(view).subquery("__v")
         found = None
         with contextlib.suppress(duckdb.Error):  # (a check DuckDB cannot evaluate: the engine's words below)
-            found = verify.first_violation(self.gen, "duckdb", local, {t.name: cols})
-        return found or ModelError(f"the engine rejected generated rows: {error}", where=t.name)
+            found = verify.first_violation(self.gen, "duckdb", local, {t.key: cols})
+        return found or ModelError(f"the engine rejected generated rows: {error}", where=t.key)
 
     def _base(self, p: _Plan, g: Gen, source: exp.Expression, extra: tuple[str, ...] = ()) -> exp.Select:
         """Row indexes (``__i``, and ``extra`` columns of ``source``) with each inline FK's parent row number."""
@@ -1737,11 +1741,11 @@ class _Filler:
         for lo, hi in ranges:
             q = self._select_for_target(p, name, lo, hi)
             if self.target.in_engine:
-                cols = exp.Schema(this=table_ref(t.name), expressions=[_ident(c) for c in written])
+                cols = exp.Schema(this=table_ref(t.key), expressions=[_ident(c) for c in written])
                 self.con.execute(_sql(exp.Insert(this=cols, expression=q)))
                 continue
             assert self.target.load is not None
-            self.target.load(self, _sql(q), table_ref(t.name), written)
+            self.target.load(self, _sql(q), table_ref(t.key), written)
 
     def _key_columns(self, t: Table) -> list[str]:
         needed = dict.fromkeys(t.primary_key)
@@ -1770,7 +1774,7 @@ class _Filler:
         keys = self.temp()
         q = exp.select(exp.column("__rn"), *[_col(c) for c in needed]).from_(name, copy=False)
         self.gen.execute(f"CREATE TEMP TABLE {keys} AS {_sql(q)}")
-        self.keys[p.table.name] = keys
+        self.keys[p.table.key] = keys
 
     # after every table: foreign keys that close a cycle
     def close_cycles(self, plans: list[_Plan]) -> list[str]:
@@ -1784,16 +1788,16 @@ class _Filler:
                         raise ModelError(
                             f"foreign key {fk.name} closes a cycle, is NOT NULL and the table has no "
                             "key to update rows by",
-                            where=t.name,
+                            where=t.key,
                         )
-                    notes.append(f"{t.name}.{fk.name}: left NULL (no key to update rows by)")
+                    notes.append(f"{t.key}.{fk.name}: left NULL (no key to update rows by)")
                     continue
                 self._close(p, fk, key)
         return notes
 
     def _close(self, p: _Plan, fk: ForeignKey, key: list[str]) -> None:
         t = p.table
-        g = Gen(self.seed, t.name)
+        g = Gen(self.seed, t.key)
         narrowed, count = self._parents(p, fk)
         idx = _fk_index(p, fk, g, count).transform(
             lambda n: exp.column("__rn", table="__o") if isinstance(n, exp.Column) and n.name == ROW else n
@@ -1803,7 +1807,7 @@ class _Filler:
             return T(cast, c=value) if cast else value
 
         q = exp.select(*[_as(as_stored(c, _col(c, "__o")), _ident(c)) for c in key]).from_(
-            exp.to_table(self.keys[t.name]).as_("__o"))
+            exp.to_table(self.keys[t.key]).as_("__o"))
         q = _nc(q.join)(
             exp.to_table(narrowed or self.keys[fk.ref_table]).as_("__p"),
             join_type="left",
@@ -1814,7 +1818,7 @@ class _Filler:
             q = _nc(q.select)(_as(T(cast, c=_col(ref, "__p")) if cast else _col(ref, "__p"), _ident(c)))
         upd = self.temp()
         cols = [*key, *fk.columns]
-        target_table = table_ref(t.name)
+        target_table = table_ref(t.key)
         where = exp.and_(
             *[
                 exp.EQ(this=exp.column(_ident(c), table=_ident(t.name)), expression=exp.column(_ident(c), table="__u"))
@@ -1835,7 +1839,7 @@ class _Filler:
             return
         dialect = self.target.sqlglot
         # the scratch table takes the columns' own types (an empty copy of them)
-        shape = exp.select(*[_col(c) for c in cols]).from_(table_ref(t.name)).limit(0)
+        shape = exp.select(*[_col(c) for c in cols]).from_(table_ref(t.key)).limit(0)
         self.con.execute(f"CREATE TEMP TABLE {upd} AS {shape.sql(dialect)}")
         assert self.target.load is not None
         self.target.load(self, q.sql("duckdb"), exp.to_table(upd), cols)
@@ -1854,11 +1858,11 @@ def _finish_duckdb(con: Any, plans: list[_Plan], sequences: set[str]) -> None:
 
     for p in plans:
         for c in p.table.columns:
-            seq = sequence_name(p.table.name, c.name)
+            seq = qualify(p.table.schema, sequence_name(p.table.name, c.name))  # (in the table's schema)
             if seq in sequences:
                 top = (
                     con.execute(
-                        exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.name)).sql("duckdb")
+                        exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.key)).sql("duckdb")
                     ).fetchone()[0]
                     or 0
                 )
@@ -1872,11 +1876,11 @@ def _finish_postgres(con: Any, plans: list[_Plan]) -> None:
         for c in p.table.columns:
             if c.default is None or c.default.kind != "identity":
                 continue
-            name = exp.Literal.string(table_ref(p.table.name).sql("postgres"))
+            name = exp.Literal.string(table_ref(p.table.key).sql("postgres"))
             seq = exp.func("pg_get_serial_sequence", name, exp.Literal.string(c.name))
             if con.execute(exp.select(seq).sql("postgres")).fetchone()[0] is None:
                 continue  # (not an identity column on this server)
-            top = exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.name)).subquery()
+            top = exp.select(exp.func("max", _col(c.name))).from_(table_ref(p.table.key)).subquery()
             # setval(seq, max): the next id is max + 1; an empty table keeps the sequence where it starts
             q = exp.select(exp.func("setval", seq.copy(), top)).where(
                 exp.Not(this=exp.Is(this=top.copy(), expression=exp.Null()))
@@ -2056,7 +2060,7 @@ def sample(
             bar = tqdm(total=total, desc=f"sample -> {engine}", unit="rows")
         filler = _Filler(rules_of, target, con, seed, bar)
         filler.fk_enforced = enforce or target.holds.get("foreign key") == verify.ROW
-        filler.cyclic = {p.table.name for p in plans if p.deferred} | {fk.ref_table for p in plans for fk in p.deferred}
+        filler.cyclic = {p.table.key for p in plans if p.deferred} | {fk.ref_table for p in plans for fk in p.deferred}
         for p in plans:
             filler.fill(p)
         notes = filler.close_cycles(plans)
@@ -2083,7 +2087,7 @@ def sample(
     if path is not None or url is not None:
         _close(con)
         con = None
-    made = {p.table.name: filler.made[p.table.name] for p in plans}
+    made = {p.table.key: filler.made[p.table.key] for p in plans}
     return SampleDB(held, engine, path, made, seed, notes_all, con, report, url)
 
 
@@ -2160,7 +2164,7 @@ def table_rows(db: SampleDB, table: str) -> list[tuple[Any, ...]]:
     try:
         q = (
             exp.select(*[_col(c) for c in t.column_names])
-            .from_(table_ref(t.name))
+            .from_(table_ref(t.key))
             .order_by(*[_col(c) for c in (t.primary_key or t.column_names)])
         )
         return con.execute(q.sql(TARGETS[db.engine].sqlglot)).fetchall()

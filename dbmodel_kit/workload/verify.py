@@ -192,8 +192,11 @@ def _ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
-def _table(name: str, alias: str | None = None) -> exp.Table:
-    t = exp.Table(this=_ident(name))
+def _table(key: str, alias: str | None = None) -> exp.Table:
+    """The table of model key ``key`` (``sales.orders`` in its schema), quoted."""
+    from .sample import table_ref
+
+    t = table_ref(key)
     return t.as_(alias) if alias else t  # type: ignore[return-value]
 
 
@@ -222,7 +225,7 @@ def rules(schema: Schema, tables: Iterable[str] | None = None) -> list[Rule]:
     wanted = None if tables is None else set(tables)
     out: list[Rule] = []
     for t in schema.tables:
-        if wanted is not None and t.name not in wanted:
+        if wanted is not None and t.key not in wanted:
             continue
         out += _table_rules(schema, t)
     return out
@@ -231,15 +234,15 @@ def rules(schema: Schema, tables: Iterable[str] | None = None) -> list[Rule]:
 def _table_rules(schema: Schema, t: Table) -> list[Rule]:
     out: list[Rule] = []
     if t.primary_key:
-        out.append(Rule(t.name, primary_key_name(t.name), "primary key", tuple(t.primary_key)))
+        out.append(Rule(t.key, primary_key_name(t.name), "primary key", tuple(t.primary_key)))
     for u in t.uniques:
-        out.append(Rule(t.name, u.name, "unique", tuple(u.columns)))
+        out.append(Rule(t.key, u.name, "unique", tuple(u.columns)))
     for ix in t.indexes:
         if ix.unique:
             where = quoted_tree(ix.where) if ix.where else None
             out.append(
                 Rule(
-                    t.name,
+                    t.key,
                     ix.name,
                     "unique",
                     tuple(ix.columns),
@@ -251,7 +254,7 @@ def _table_rules(schema: Schema, t: Table) -> list[Rule]:
     for fk in t.foreign_keys:
         out.append(
             Rule(
-                t.name,
+                t.key,
                 fk.name,
                 "foreign key",
                 tuple(fk.columns),
@@ -261,7 +264,7 @@ def _table_rules(schema: Schema, t: Table) -> list[Rule]:
         )
     for c in t.columns:
         if not c.nullable:
-            out.append(Rule(t.name, not_null_name(c.name), "not null", (c.name,), fails=_is_null(_col(c.name))))
+            out.append(Rule(t.key, not_null_name(c.name), "not null", (c.name,), fails=_is_null(_col(c.name))))
     for c in t.columns:
         if c.type.kind == "enum":
             values = schema.enum(c.type.enum or "").values
@@ -270,7 +273,7 @@ def _table_rules(schema: Schema, t: Table) -> list[Rule]:
             test = exp.In(this=_col(c.name), expressions=[exp.Literal.string(v) for v in values])
             out.append(
                 Rule(
-                    t.name,
+                    t.key,
                     enum_check_name(t.name, c.name),
                     "check",
                     (c.name,),
@@ -282,7 +285,7 @@ def _table_rules(schema: Schema, t: Table) -> list[Rule]:
     for ck in t.checks:
         out.append(
             Rule(
-                t.name,
+                t.key,
                 ck.name,
                 "check",
                 tuple(ck.columns),

@@ -26,7 +26,7 @@ ALTER TABLE products ADD COLUMN live_flag TINYINT GENERATED ALWAYS AS (CASE WHEN
 ALTER TABLE products DROP INDEX ux_products_sku, ADD UNIQUE INDEX ux_products_sku (sku, live_flag);
 CREATE TABLE audit_log (
 	id BIGINT NOT NULL AUTO_INCREMENT, 
-	table_name VARCHAR(64) NOT NULL, 
+	table_name VARCHAR(255) NOT NULL, 
 	operation VARCHAR(6) NOT NULL, 
 	row_old JSON, 
 	row_new JSON, 
