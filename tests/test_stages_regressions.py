@@ -730,3 +730,37 @@ def test_renamed_table_keeps_its_trigger_and_row_type_functions(postgres_url: st
     assert 'RETURNS SETOF public."customer v5"' in next(o.sql for o in new.verbatim if o.name.startswith("best"))
     v = verify(old, new, postgres_url)
     assert v.ok, str(v)
+
+
+ROW_TYPE_ARGUMENTS = """
+CREATE TABLE customer (id integer PRIMARY KEY, name text);
+CREATE SCHEMA crm;
+CREATE TABLE crm.customer (id integer PRIMARY KEY, email text);
+CREATE FUNCTION label(c customer, n integer DEFAULT 1) RETURNS text LANGUAGE sql AS $$ SELECT c.name $$;
+CREATE FUNCTION firsts(public.customer[]) RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE FUNCTION crm.mail(customer crm.customer) RETURNS text LANGUAGE sql AS $$ SELECT customer.email $$;
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("table", "new_name", "names", "header"), [
+    ("customer", "customer v5", ['firsts("customer v5"[])', 'label("customer v5", integer)', "mail(crm.customer)"],
+     'label(c "customer v5", n integer DEFAULT 1)'),
+    ("crm.customer", "client", ["firsts(customer[])", "label(customer, integer)", "mail(crm.client)"],
+     "crm.mail(customer crm.client) RETURNS text"),
+])
+def test_renamed_table_is_followed_in_row_type_arguments(postgres_url: str, table: str, new_name: str,
+                                                         names: list[str], header: str) -> None:
+    """PostgreSQL retypes a function's argument of a renamed table's row type (or an array of it), so
+    the function's identity changes (``label(customer, integer)`` becomes ``label("customer v5",
+    integer)``): the model follows, and only for that table (crm.customer of the same name in
+    another schema, and an argument named like the table, are left alone); verify passes on the server."""
+    from dbmodel_kit.migrate.apply import verify
+    from dbmodel_kit.model import ops
+
+    old = loads(ROW_TYPE_ARGUMENTS, "sql", dialect="postgresql")
+    new = ops.RenameTable(table, new_name).apply(old)
+    assert sorted(o.name for o in new.verbatim) == names
+    assert any(header in o.sql for o in new.verbatim)
+    v = verify(old, new, postgres_url)
+    assert v.ok, str(v)

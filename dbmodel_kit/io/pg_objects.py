@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,16 +224,16 @@ def canonical_type(text: str) -> str:
     return t + array
 
 
-def _arg_type(arg: str, procedure: bool) -> str | None:
-    """The identity type of one argument declaration (None: an OUT argument of a function, which is
-    not part of its identity)."""
-    body = re.split(r"\s+DEFAULT\s+|\s*=\s*", arg, maxsplit=1, flags=re.I)[0].strip()
-    words = body.split(None, 1)
+def _arg_type_span(arg: str) -> tuple[int, int, str]:
+    """Where the type of one argument declaration is in ``arg`` (start, end) and its mode ("" when none)."""
+    end = len(re.split(r"\s+DEFAULT\s+|\s*=\s*", arg, maxsplit=1, flags=re.I)[0].rstrip())
+    start = len(arg) - len(arg.lstrip())
+    mode = ""
+    words = arg[start:end].split(None, 1)
     if words and words[0].lower() in _ARG_MODES and len(words) > 1:
-        if words[0].lower() == "out" and not procedure:
-            return None
-        body = words[1]
-    toks = tokens(body)
+        mode = words[0].lower()
+        start = end - len(words[1])
+    toks = tokens(arg[start:end])
     if len(toks) >= 2:
         first, second = toks[0], toks[1]
         # "name type": the first word names the argument, unless it starts a type of several words
@@ -240,8 +241,69 @@ def _arg_type(arg: str, procedure: bool) -> str | None:
         named = first.token_type == TokenType.IDENTIFIER or (
             bool(_WORD.match(first.text)) and first.text.lower() not in _TYPE_START)
         if named and second.token_type not in (TokenType.DOT, TokenType.L_PAREN, TokenType.L_BRACKET):
-            body = body[second.start:]
-    return canonical_type(body)
+            start += second.start
+    return start, end, mode
+
+
+def _arg_type(arg: str, procedure: bool) -> str | None:
+    """The identity type of one argument declaration (None: an OUT argument of a function, which is
+    not part of its identity)."""
+    start, end, mode = _arg_type_span(arg)
+    if mode == "out" and not procedure:
+        return None
+    return canonical_type(arg[start:end])
+
+
+def retype_args(header: str, retype: Callable[[str], str]) -> tuple[str, str] | None:
+    """A ``CREATE FUNCTION``/``PROCEDURE`` header with each argument's type written as ``retype``
+    gives it (names, modes and defaults kept), and the new argument list; None when the header has
+    no argument list.
+
+    >>> retype_args("CREATE FUNCTION f(c customer, n int DEFAULT 1) RETURNS int", str.upper)
+    ('CREATE FUNCTION f(c CUSTOMER, n INT DEFAULT 1) RETURNS int', 'c CUSTOMER, n INT DEFAULT 1')
+    """
+    toks = tokens(header)
+    opened = next((i for i, t in enumerate(toks) if t.token_type == TokenType.L_PAREN), None)
+    if opened is None:
+        return None
+    depth, closed = 0, None
+    for i in range(opened, len(toks)):
+        if toks[i].token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+        elif toks[i].token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+            if depth == 0:
+                closed = i
+                break
+    if closed is None:
+        return None
+    lo, hi = toks[opened].end + 1, toks[closed].start
+    args = header[lo:hi]
+    out, start = [], 0
+    for part in _split_spans(args):
+        a, b = part
+        item = args[a:b]
+        t0, t1, _ = _arg_type_span(item)
+        out.append(args[start:a] + item[:t0] + retype(item[t0:t1]) + item[t1:])
+        start = b
+    new_args = "".join(out) + args[start:]
+    return header[:lo] + new_args + header[hi:], new_args
+
+
+def _split_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each item of a comma-separated list, as :func:`split_args` splits it."""
+    spans, depth, start = [], 0, 0
+    for tok in tokens(text):
+        if tok.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+        elif tok.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+        elif tok.token_type == TokenType.COMMA and depth == 0:
+            spans.append((start, tok.start))
+            start = tok.end + 1
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
 
 
 def signature(name: str, args: str, procedure: bool = False) -> str:

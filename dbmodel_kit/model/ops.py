@@ -181,6 +181,14 @@ def _follow(schema: Schema, old: str, new: str) -> dict[str, Any]:
     views = tuple(_rename_in_query(v, old, new) if old in v.depends_on else v for v in schema.views)
     verbatim = tuple(_object_follows(replace(o, depends_on=tuple(new if d == old else d for d in o.depends_on))
                                      if old in o.depends_on else o, old, new) for o in schema.verbatim)
+    # a function whose argument types name the table has a new identity (name(type, ...)): what
+    # depends on it by key follows
+    keys = {a.key: b.key for a, b in zip(schema.verbatim, verbatim, strict=True) if a.key != b.key}
+    if keys:
+        verbatim = tuple(replace(o, depends_on=tuple(keys.get(d, d) for d in o.depends_on))
+                         if any(d in keys for d in o.depends_on) else o for o in verbatim)
+        views = tuple(replace(v, depends_on=tuple(keys.get(d, d) for d in v.depends_on))
+                      if any(d in keys for d in v.depends_on) else v for v in views)
     return {"views": views, "verbatim": verbatim}
 
 
@@ -194,7 +202,9 @@ def _retarget(sql: str, lead: str, old: str, new: str) -> str:
     target = re.escape('"' + old_name.replace('"', '""') + '"')
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", old_name):
         target = f"(?:{target}|{re.escape(old_name)})"
-    ns = r'(?:"[^"]+"|\w+)' if old_ns is None else f'(?:"{re.escape(old_ns)}"|{re.escape(old_ns)})'
+    # a table of the default schema is written bare or as public.<name>, never under another
+    # schema (s.customer is another table when customer is renamed)
+    ns = '(?:"public"|public)' if old_ns is None else f'(?:"{re.escape(old_ns)}"|{re.escape(old_ns)})'
     prefix = f"({ns}\\.)?" if old_ns is None else f"({ns}\\.)"
     return re.sub(rf"({lead}){prefix}{target}(?![\w$])", lambda m: f"{m.group(1)}{m.group(2) or ''}{ident}",
                   sql, count=1, flags=re.I)
@@ -208,10 +218,21 @@ def _object_follows(o: Verbatim, old: str, new: str) -> Verbatim:
     if o.kind == "trigger" and o.name.endswith(f" on {old}"):
         sql = _retarget(o.sql, r"\bON\s+", old, new)
         return replace(o, name=o.name[: -len(old)] + new, sql=sql) if sql != o.sql else o
-    if o.kind == "function" and o.dialect == "postgresql":
+    if o.kind in ("function", "procedure") and o.dialect == "postgresql":
+        from ..io.pg_objects import retype_args, signature
+
         head, sep, body = o.sql.partition("$")  # the header ends where the dollar-quoted body starts
-        sql = _retarget(head, r"\bRETURNS\s+(?:SETOF\s+)?", old, new) + sep + body
-        return replace(o, sql=sql) if sql != o.sql else o
+        name = o.name
+        # an argument of the table's row type (or an array of it) is retyped by PostgreSQL too, and
+        # the function's identity (its key: name(type, ...)) with it
+        done = retype_args(head, lambda ty: _retarget(ty, "^", old, new))
+        if done is not None and done[0] != head:
+            head = done[0]
+            name = signature(o.name.partition("(")[0], done[1], procedure=o.kind == "procedure")
+        if o.kind == "function":
+            head = _retarget(head, r"\bRETURNS\s+(?:SETOF\s+)?", old, new)
+        sql = head + sep + body
+        return replace(o, name=name, sql=sql) if sql != o.sql else o
     return o
 
 
