@@ -405,3 +405,46 @@ def test_load_sample_checks_and_loads_each_table_by_key(tmp_path: Path) -> None:
     bad = {**data, "archive.items": pd.DataFrame({"id": [1], "order_id": [1], "qty": [1]})}
     with pytest.raises(SampleViolations, match=r"archive\.items"):
         load_sample(s, bad)
+
+
+# -- workload and advisor --------------------------------------------------------------------------
+
+def test_workload_names_tables_by_key() -> None:
+    """A query's ``archive.orders`` is the model's archive.orders (a bare ``orders`` names none: the
+    default schema has no such table), its columns are checked against that table, and the
+    advisor's analysis keys each table it reads by key."""
+    import sqlglot
+
+    from dbmodel_kit.advisor.analysis import analyze
+    from dbmodel_kit.workload.workload import Query, unknown_names
+
+    s = two_schemas()
+    assert unknown_names(sqlglot.parse_one("SELECT id FROM orders"), s) == ["unknown table orders"]
+    assert unknown_names(sqlglot.parse_one("SELECT o.note FROM archive.orders o"), s) == []
+    assert unknown_names(sqlglot.parse_one("SELECT o.status FROM archive.orders o"), s) == [
+        "unknown column o.status (archive.orders has no column status)"]
+    info = analyze(Query("q", "SELECT o.id FROM archive.orders o JOIN sales.orders s ON s.id = o.original_id "
+                              "WHERE s.status = 'new' AND o.customer_id = 3"), s)
+    assert {k: (u.eq, u.join) for k, u in info.tables.items()} == {
+        "archive.orders": (("customer_id",), ("original_id",)), "sales.orders": (("status",), ("id",))}
+
+
+def test_duckdb_advisor_knows_which_keys_have_an_index(tmp_path: Path) -> None:
+    """On DuckDB the advisor reads each table in its schema, and a key to another schema (which
+    DuckDB's DDL leaves out) has no ART index to serve a filter on it, unlike a key inside one schema."""
+    from dbmodel_kit.advisor import advise
+    from dbmodel_kit.workload.sample import sample
+    from dbmodel_kit.workload.workload import Query, Workload
+
+    s = two_schemas()
+    db = sample(s, {"crm.customers": 200, "sales.orders": 2000, "archive.orders": 2000, "sales.items": 10,
+                    "archive.items": 2000}, path=tmp_path / "s.duckdb")
+    w = Workload((Query("a", "SELECT id, note FROM archive.orders WHERE customer_id = 7", weight=100),
+                  Query("b", "SELECT qty FROM archive.items WHERE order_id = 7", weight=100)))
+    advice = advise(s, w, db, dialect="duckdb")
+    why = {(r.candidate.table, r.candidate.columns): r.reason for r in advice.rejected}
+    picked = {(ix.table, ix.index.columns) for ix in advice.indexes}
+    assert "ART index" in why[("archive.items", ("order_id",))]
+    assert "ART index" not in why.get(("archive.orders", ("customer_id",)), "")
+    assert ("archive.orders", ("customer_id",)) in set(why) | picked
+    assert [q.name for q in advice.queries] == ["a", "b"]

@@ -23,7 +23,7 @@ from typing import Any
 from sqlglot import exp
 
 from ..model.schema import Schema
-from ..workload.workload import Query
+from ..workload.workload import Query, table_key
 
 _RANGE = exp.GT | exp.GTE | exp.LT | exp.LTE
 
@@ -85,9 +85,10 @@ class _Resolver:
         self.alias: dict[str, str] = {}
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         for t in tree.find_all(exp.Table):
-            if t.name not in ctes and schema.has_table(t.name):
-                self.alias[t.alias_or_name] = t.name
-                self.alias.setdefault(t.name, t.name)
+            key = table_key(t, schema)
+            if key is not None and not (t.name in ctes and not t.db):
+                self.alias[t.alias_or_name] = key
+                self.alias.setdefault(t.name, key)
         self.tables = list(dict.fromkeys(self.alias.values()))
 
     def table_of(self, col: exp.Column) -> str | None:
@@ -129,8 +130,8 @@ def analyze(query: Query, schema: Schema) -> QueryInfo:
 
     if isinstance(tree, exp.Update | exp.Delete | exp.Insert):
         target = tree.this if not isinstance(tree.this, exp.Schema) else tree.this.this
-        if isinstance(target, exp.Table) and schema.has_table(target.name):
-            info.written = target.name
+        if isinstance(target, exp.Table) and (key := table_key(target, schema)) is not None:
+            info.written = key
         if isinstance(tree, exp.Update):
             info.set_columns = tuple(e.this.name for e in tree.expressions if isinstance(e, exp.EQ)
                                      and isinstance(e.this, exp.Column))

@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
-from ..ddl import statements
+from ..ddl import foreign_key_left_out, statements
 from ..errors import ModelError
 from ..model import naming
 from ..model.schema import Index, Schema, Table, dependency_order
@@ -179,10 +179,10 @@ class _Sample:
             tables, _ = dependency_order(self.declared)
             for t in tables:
                 cols = [exp.column(c, quoted=True) for c in t.column_names]
-                q = exp.select(*cols).from_(exp.table_(t.name, db="main", catalog=self.name, quoted=True))
-                if t.name in orders:
-                    q = q.order_by(*[exp.column(c, quoted=True) for c in orders[t.name]])
-                dest = exp.table_(t.name, db="main", catalog=alias, quoted=True)
+                q = exp.select(*cols).from_(exp.table_(t.name, db=t.schema or "main", catalog=self.name, quoted=True))
+                if t.key in orders:
+                    q = q.order_by(*[exp.column(c, quoted=True) for c in orders[t.key]])
+                dest = exp.table_(t.name, db=t.schema or "main", catalog=alias, quoted=True)
                 target = exp.Schema(
                     this=dest.copy(), expressions=[exp.to_identifier(c, quoted=True) for c in t.column_names]
                 )
@@ -222,11 +222,11 @@ class _Sample:
                 count = exp.select(exp.Count(this=exp.Star()))
                 got, want = (
                     self.con.execute(count.from_(x).sql("duckdb")).fetchone()[0]
-                    for x in (dest.copy(), exp.table_(t.name, db="main", catalog=self.name, quoted=True))
+                    for x in (dest.copy(), exp.table_(t.name, db=t.schema or "main", catalog=self.name, quoted=True))
                 )
                 if got != want:
                     raise ModelError(
-                        f"{want - got} rows reference a parent row that is not in the sample", where=t.name
+                        f"{want - got} rows reference a parent row that is not in the sample", where=t.key
                     )
         finally:
             self.con.execute(f"DETACH {alias}")
@@ -360,7 +360,9 @@ def _art_candidates(infos: list[QueryInfo], schema: Schema) -> tuple[list[Candid
             cols += [j for j in u.join if j not in cols]
             for col in cols:
                 c = Candidate(table, (col,))
-                fk = next((f for f in schema.table(table).foreign_keys if f.columns[0] == col), None)
+                # (a key the DDL leaves out, such as one to another schema, has no ART index)
+                fk = next((f for f in schema.table(table).foreign_keys if f.columns[0] == col
+                           and foreign_key_left_out(schema, schema.table(table), f, "duckdb") is None), None)
                 if (name := served_by(c, schema.table(table))) is not None:
                     rejected.setdefault(c, f"already served by {name} on {table}")
                 elif fk is not None:  # DuckDB keeps an ART index on every foreign key's columns

@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from ..model.schema import Schema
 from ..model.types import NUMERIC_KINDS, TEXT_KINDS
-from .workload import Query, Workload
+from .workload import Query, Workload, table_key
 
 LARGE_OFFSET = 1000  #: OFFSET at or above this reads and throws away that many rows
 N_PLUS_ONE_WEIGHT = 10  #: a key lookup this many times the workload's median weight looks like N+1
@@ -51,15 +51,15 @@ def _where_predicates(tree: exp.Expression) -> Iterator[exp.Expression]:
             yield cond
 
 
-def _columns_of(tree: exp.Expression) -> dict[str, str]:
-    """alias -> table name for the statement's tables."""
-    return {t.alias_or_name: t.name for t in tree.find_all(exp.Table)}
+def _columns_of(tree: exp.Expression, schema: Schema) -> dict[str, str]:
+    """alias -> model table key for the statement's tables the model has."""
+    return {t.alias_or_name: key for t in tree.find_all(exp.Table) if (key := table_key(t, schema)) is not None}
 
 
 def _column_type(col: exp.Column, tree: exp.Expression, schema: Schema | None):
     if schema is None:
         return None
-    tables = _columns_of(tree)
+    tables = _columns_of(tree, schema)
     names = [tables[col.table]] if col.table in tables else list(tables.values())
     for n in names:
         if schema.has_table(n) and schema.table(n).has_column(col.name):

@@ -27,6 +27,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..errors import ModelError
+from ..model import naming
 from ..model.schema import Schema
 
 _HEADER = re.compile(r"^\s*--\s*name\s*:\s*(?P<name>[A-Za-z_][\w.-]*)(?P<rest>.*)$")
@@ -267,6 +268,20 @@ def _ok(q: Query) -> bool:
         return False
 
 
+#: the schema a bare name is in (PostgreSQL's public, DuckDB's main): public.orders is the model's orders
+_DEFAULT_SCHEMAS = ("public", "main")
+
+
+def table_key(t: exp.Table, schema: Schema) -> str | None:
+    """The key of the model table a query's table reference names (``sales.orders`` for
+    ``sales.orders``; a bare ``orders`` is the default schema's, as the engine's search path reads
+    it), or None when the model has no such table."""
+    for key in (naming.qualify(t.db or None, t.name), *((t.name,) if t.db in _DEFAULT_SCHEMAS else ())):
+        if schema.has_table(key):
+            return schema.table(key).key
+    return None
+
+
 def unknown_names(tree: exp.Expression, schema: Schema) -> list[str]:
     """Tables and columns a statement names that the model does not have.
 
@@ -281,13 +296,14 @@ def unknown_names(tree: exp.Expression, schema: Schema) -> list[str]:
         if t.name in ctes:
             aliases[t.alias_or_name] = None
             continue
-        if not schema.has_table(t.name):
-            msg = f"unknown table {t.name}"
+        key = table_key(t, schema)
+        if key is None:
+            msg = f"unknown table {exp.table_name(t)}"
             if msg not in out:
                 out.append(msg)
             aliases[t.alias_or_name] = None
             continue
-        aliases[t.alias_or_name] = t.name
+        aliases[t.alias_or_name] = key
     for sub in tree.find_all(exp.Subquery):
         if sub.alias:
             aliases[sub.alias] = None
