@@ -448,3 +448,42 @@ def test_duckdb_advisor_knows_which_keys_have_an_index(tmp_path: Path) -> None:
     assert "ART index" not in why.get(("archive.orders", ("customer_id",)), "")
     assert ("archive.orders", ("customer_id",)) in set(why) | picked
     assert [q.name for q in advice.queries] == ["a", "b"]
+
+
+# -- review and the ERD of a change ------------------------------------------------------------------
+
+def _renamed_in_schema() -> tuple[Schema, Schema]:
+    from dbmodel_kit import Column
+    from dbmodel_kit.model import ops
+
+    old = two_schemas()
+    return old, ops.Batch((ops.RenameTable("archive.orders", "old_orders"),
+                           ops.AddColumn("sales.items", Column("note", "text")))).apply(old)
+
+
+def test_erd_changes_follow_a_rename_inside_a_schema() -> None:
+    """A table renamed inside its schema is drawn renamed under its new key, from the old schema or
+    from the plan's operations; no table is drawn removed (before: every table of a named schema was
+    'removed', and from the operations the new key was the bare new name)."""
+    from dbmodel_kit.erd.changes import compute_changes
+    from dbmodel_kit.migrate import diff
+
+    old, new = _renamed_in_schema()
+    plan = diff(old, new, hints={"archive.orders": "archive.old_orders"})
+    for compare in (plan, type("Ops", (), {"ops": [s.op for s in plan.steps]})()):
+        ch = compute_changes(new, compare)
+        assert ch.removed_tables == []
+        assert ch.table_status == {"archive.old_orders": "renamed", "sales.items": "changed"}
+        assert ch.table_old_name == {"archive.old_orders": "archive.orders"}
+    # from the old schema alone (no rename known): one table gone under its key, one new; the rest kept
+    ch = compute_changes(new, old)
+    assert [(t.key, at) for t, at in ch.removed_tables] == [("archive.orders", 3)]
+    assert ch.table_status == {"archive.old_orders": "added", "sales.items": "changed", "archive.items": "changed"}
+
+
+def test_review_golden(golden) -> None:
+    """The review of a rename inside a schema (Markdown: ERD of the change, steps, lint) matches its golden file."""
+    from dbmodel_kit.review import review
+
+    old, new = _renamed_in_schema()
+    golden("namespaces/review.md", review(old, new, hints={"archive.orders": "archive.old_orders"}).to_markdown())

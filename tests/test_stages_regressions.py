@@ -743,6 +743,7 @@ CREATE FUNCTION crm.mail(customer crm.customer) RETURNS text LANGUAGE sql AS $$ 
 
 
 @pytest.mark.postgres
+@pytest.mark.filterwarnings("ignore:.*CREATE SCHEMA")
 @pytest.mark.parametrize(("table", "new_name", "names", "header"), [
     ("customer", "customer v5", ['firsts("customer v5"[])', 'label("customer v5", integer)', "mail(crm.customer)"],
      'label(c "customer v5", n integer DEFAULT 1)'),

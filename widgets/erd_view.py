@@ -168,7 +168,7 @@ class ErdPanel:
         selected = self.selection.table
         for op in _flatten(change.op):
             if isinstance(op, o.RenameTable) and op.table == selected:
-                self.selection.table = selected = op.new_name
+                self.selection.table = selected = op.tables[1]  # (the new key)
         if selected and not change.after.has_table(selected):
             self.selection.table = ""
         self.render()

@@ -97,9 +97,10 @@ def _renames(ops: list[o.Operation]) -> tuple[dict[str, str], dict[tuple[str, st
     col_orig: dict[tuple[str, str], str] = {}
     for op in ops:
         if isinstance(op, o.RenameTable):
-            table_orig[op.new_name] = table_orig.pop(op.table, op.table)
+            new = op.tables[1]  # the new key (a table is renamed inside its schema)
+            table_orig[new] = table_orig.pop(op.table, op.table)
             for (t, c) in [k for k in col_orig if k[0] == op.table]:
-                col_orig[(op.new_name, c)] = col_orig.pop((t, c))
+                col_orig[(new, c)] = col_orig.pop((t, c))
         elif isinstance(op, o.RenameColumn):
             col_orig[(op.table, op.new_name)] = col_orig.pop((op.table, op.column), op.column)
     return ({n: old for n, old in table_orig.items() if n != old},
@@ -131,7 +132,7 @@ def _diff(old: Schema, new: Schema, table_renames: dict[str, str],
             ch.table_old_name[t.key] = old_name
         _diff_table(ch, old.table(old_name), t, _Names(back, column_renames))
     for pos, ot in enumerate(old.tables):
-        if ot.name not in matched_old:
+        if ot.key not in matched_old:
             ch.removed_tables.append((ot, pos))
     return ch
 
@@ -270,12 +271,13 @@ def _from_ops(ops: list[o.Operation], new: Schema) -> Changes:
             ch.removed_fks.pop(op.table, None)
         elif isinstance(op, o.RenameTable):
             status = ch.table_status.pop(op.table, None)
-            rekey_table(op.table, op.new_name)
+            to = op.tables[1]  # the new key (a table is renamed inside its schema)
+            rekey_table(op.table, to)
             if status == ADDED:
-                ch.table_status[op.new_name] = ADDED
+                ch.table_status[to] = ADDED
             else:
-                ch.table_status[op.new_name] = RENAMED
-                ch.table_old_name[op.new_name] = ch.table_old_name.pop(op.table, op.table)
+                ch.table_status[to] = RENAMED
+                ch.table_old_name[to] = ch.table_old_name.pop(op.table, op.table)
         elif isinstance(op, o.AddColumn):
             ch.column_status[(op.table, op.column.name)] = ADDED
             ch.touch(op.table)

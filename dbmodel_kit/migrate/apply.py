@@ -839,8 +839,8 @@ def export_tests(plan: Plan, path: str | Path | None = None, *, hints: dict[str,
     schema_names: dict[str, str] = {}
     for s in plan.steps:
         if isinstance(s.op, o.RenameTable):
-            schema_names[s.op.table] = s.op.new_name
-            hints[s.op.table] = s.op.new_name
+            schema_names[s.op.table] = s.op.tables[1]  # (the new key: a table is renamed inside its schema)
+            hints[s.op.table] = s.op.tables[1]
     for s in plan.steps:
         if isinstance(s.op, o.RenameColumn):
             old_table = next((k for k, val in schema_names.items() if val == s.op.table), s.op.table)

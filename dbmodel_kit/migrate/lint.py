@@ -496,7 +496,7 @@ def lint(plan: Plan, dialect: str = "postgresql", *, safe: bool = False) -> list
         if isinstance(step.op, o.AddTable):
             ctx.created.add(step.op.table.key)
         if isinstance(step.op, o.RenameTable) and step.op.table in ctx.created:
-            ctx.created.add(step.op.new_name)
+            ctx.created.add(step.op.tables[1])  # (the new key)
         ctx.created.update(getattr(step.op, "creates", ()))
     return out
 

@@ -59,7 +59,7 @@ class _Live:
     def advance(self, step: Step) -> None:
         op = step.op
         if isinstance(op, o.RenameTable) and op.table in self.tables:
-            self.tables[op.new_name] = self.tables.pop(op.table)
+            self.tables[op.tables[1]] = self.tables.pop(op.table)  # (the new key)
         elif isinstance(op, o.DropTable):
             self.tables.pop(op.table, None)
         elif isinstance(op, o.AddTable):
