@@ -50,9 +50,11 @@ def test_every_consumer_keys_tables_by_key(s: Schema) -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
-@given(s=schemas(namespaces=True, max_tables=4, rich=False))
+@given(s=schemas(namespaces=True, max_tables=4, rich=False, odd=False))
 def test_sqlalchemy_models_hold_each_table_in_its_schema(tmp_path: Path, s: Schema) -> None:
-    """The generated models import, configure, and hold each model table once as (schema, name)."""
+    """The generated models import, configure, and hold each model table once as (schema, name).
+    (Plain names: a foreign key's target is the string schema.table.column, which cannot hold a name
+    with a dot before SQLAlchemy 2.1's token form, and the kit supports 2.0.)"""
     module = load_module(to_sqlalchemy(s, "postgresql"), tmp_path / "models.py")
     module.Base.registry.configure()  # its own mappers: another test's module may be half collected
     held = sorted((str(t.schema or ""), str(t.name)) for t in module.Base.metadata.tables.values())
