@@ -416,9 +416,11 @@ def test_workload_names_tables_by_key() -> None:
     import sqlglot
 
     from dbmodel_kit.advisor.analysis import analyze
-    from dbmodel_kit.workload.workload import Query, unknown_names
+    from dbmodel_kit.workload.workload import Query, reference_key, unknown_names
 
     s = two_schemas()
+    refs = sqlglot.parse_one("SELECT 1 FROM archive.orders JOIN public.x ON true JOIN main.y ON true JOIN z ON true")
+    assert [reference_key(t) for t in refs.find_all(sqlglot.exp.Table)] == ["archive.orders", "x", "y", "z"]
     assert unknown_names(sqlglot.parse_one("SELECT id FROM orders"), s) == ["unknown table orders"]
     assert unknown_names(sqlglot.parse_one("SELECT o.note FROM archive.orders o"), s) == []
     assert unknown_names(sqlglot.parse_one("SELECT o.status FROM archive.orders o"), s) == [

@@ -40,7 +40,7 @@ from sqlglot import exp
 
 from ..errors import ModelError
 from ..workload.runner import _binds, _sqlite_plan
-from ..workload.workload import Query
+from ..workload.workload import Query, reference_key
 from .candidates import Candidate
 from .cost import parse
 
@@ -368,7 +368,8 @@ def verify(
 
 
 def _tables(q: Query) -> set[str]:
-    return {t.name for t in q.tree.find_all(exp.Table)}
+    """The keys of the tables ``q`` names (``sales.orders``: a table in a schema by its key)."""
+    return {reference_key(t) for t in q.tree.find_all(exp.Table)}
 
 
 def noise(t: Timing, relative: float) -> float:

@@ -272,6 +272,12 @@ def _ok(q: Query) -> bool:
 _DEFAULT_SCHEMAS = ("public", "main")
 
 
+def reference_key(t: exp.Table) -> str:
+    """The key a query's table reference spells: ``sales.orders``, or the bare name for a table of
+    the default schema written bare or as ``public.orders`` / ``main.orders``."""
+    return naming.qualify(None if t.db in _DEFAULT_SCHEMAS else (t.db or None), t.name)
+
+
 def table_key(t: exp.Table, schema: Schema) -> str | None:
     """The key of the model table a query's table reference names (``sales.orders`` for
     ``sales.orders``; a bare ``orders`` is the default schema's, as the engine's search path reads
