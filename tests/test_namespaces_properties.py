@@ -21,7 +21,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(schemas(namespaces=True, max_tables=5, rich=False))
+@given(schemas(namespaces=True, max_tables=5))
 def test_every_consumer_keys_tables_by_key(s: Schema) -> None:
     """Seed rows, class names, relationships and lint findings name each table by its key, once; a
     seeded foreign key points at a row of the table it references (not at a table of the same name in
@@ -33,6 +33,10 @@ def test_every_consumer_keys_tables_by_key(s: Schema) -> None:
         for fk in t.foreign_keys:
             parent = s.table(fk.ref_table)
             if parent.key == t.key:
+                continue
+            if any(c not in r for r in rows[parent.key] for c in fk.ref_columns):
+                # a key to columns the engine fills (generated, identity): left NULL
+                assert all(r[c] is None for r in rows[t.key] for c in fk.columns)
                 continue
             have = [tuple(r[c] for c in fk.ref_columns) for r in rows[parent.key]]  # (values may be dicts)
             for r in rows[t.key]:
