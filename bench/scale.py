@@ -17,7 +17,8 @@ copy has. Nothing of the corpus is written to disk: the copies are made here.
 Each (size, step) runs in a fresh process (so memory is that step's, not the run's): the process
 builds the schema, then times the step alone; wall clock and the process's CPU time, and its peak
 resident memory (libraries included). The kit's modules are byte-compiled first (as an installed
-package's are), so a module a step imports lazily is not compiled on its clock. The steps, as the ``dbmodel`` commands run them:
+package's are), so a module a step imports lazily is not compiled on its clock. The steps, as the
+``dbmodel`` commands run them:
 
 * ``import``: ``read_sql`` of the PostgreSQL DDL of the schema (``dbmodel ddl`` output);
 * ``ddl``: ``create_sql(schema, "postgresql")``;

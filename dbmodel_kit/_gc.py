@@ -5,8 +5,8 @@ of objects that live until the output is done, beside the libraries' own (SQLAlc
 Alembic). At CPython's thresholds (700, 10, 10) the collector traces the young ones every 700
 allocations and, every hundred young passes, the whole heap again: a sixth of the CPU time of a
 SQL export of 1,000 tables, a third of its 2,000-table one and of a review of 1,000 tables went
-there, freeing almost nothing (these builds make few reference cycles). :func:`fewer_collections` raises the thresholds for the
-duration of a call and puts them back after; the ``dbmodel`` command runs under the same
+there, freeing almost nothing (these builds make few reference cycles). :func:`fewer_collections`
+raises the thresholds for the duration of a call and puts them back after; the ``dbmodel`` command runs under the same
 thresholds (:data:`THRESHOLDS`). Garbage cycles are still collected, every 100,000 allocations.
 """
 

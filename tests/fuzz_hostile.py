@@ -151,7 +151,8 @@ class Scratch:
             return f"sqlite:///{self.folder / f's{self.n}.sqlite'}"
         if self.kind == "duckdb":
             return f"duckdb:///{self.folder / f'd{self.n}.duckdb'}"
-        assert self.admin is not None and self.url is not None
+        assert self.admin is not None
+        assert self.url is not None
         if self.kind == "postgresql":
             engine = sa.create_engine(self.url, isolation_level="AUTOCOMMIT")
             with engine.connect() as conn:
@@ -318,7 +319,7 @@ def _names_batch(chunk: Sequence[str], engines: dict[str, Scratch], report: Repo
         elif problem:
             _bad_or_split(kept, kind, scratch, report, limit, split, "failed", problem)
         else:
-            for n in kept:
+            for _n in kept:
                 report.add("names", kind, "ok")
 
 

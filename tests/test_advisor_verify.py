@@ -460,7 +460,8 @@ def test_the_timer_counts_the_statements_cpu_not_its_waits():
     t0 = time.perf_counter()
     timing = Timer(con, timeout=0.4).run(waits, 1)["waits"]
     wall_ms = (time.perf_counter() - t0) * 1000
-    assert timing.error is None and timing.ms is not None  # over 1 s of sleeping per run, past a 0.4 s timeout
+    assert timing.error is None
+    assert timing.ms is not None
     assert wall_ms >= 2 * 100 * 10  # warm-up and one run, each 100 sleeps of 10 ms
     assert timing.ms < 100 * 10 / 4  # CPU: far below the 1,000 ms the run waited
     work = Workload().add("work", "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 300000) "
@@ -468,5 +469,6 @@ def test_the_timer_counts_the_statements_cpu_not_its_waits():
     cpu0 = time.thread_time()
     worked = Timer(con).run(work, 1)["work"]
     spent_ms = (time.thread_time() - cpu0) * 1000  # the warm-up and the timed run
-    assert worked.ms is not None and worked.ms >= spent_ms / 4  # its own work counts
+    assert worked.ms is not None
+    assert worked.ms >= spent_ms / 4
     con.close()

@@ -70,7 +70,8 @@ def test_kit_refuses_the_pairs_the_engine_refuses(dialect, request, monkeypatch,
             disagree.append(f"{child} -> {parent}: kit {'refuses' if kit else 'accepts'}, {dialect} "
                             f"{'refuses' if engine else 'accepts'}")
         if kit is not None:
-            assert f"c{n}.ref" in kit and "the same type" in kit
+            assert f"c{n}.ref" in kit
+            assert "the same type" in kit
     assert disagree == []
     assert tried > 2 * len(TYPES)
 

@@ -48,7 +48,8 @@ def _plan(edit) -> Plan:  # type: ignore[no-untyped-def]
 
 
 CASES = {
-    "MF103": (lambda m: m.add_column("orders", "note", "varchar(20) not null"), "the NOT NULL column note has no default"),
+    "MF103": (lambda m: m.add_column("orders", "note", "varchar(20) not null"),
+              "the NOT NULL column note has no default"),
     "MF104": (lambda m: m.alter_column("customers.name", nullable=False), "1 row(s) of customers hold NULL in name"),
     "DM307": (lambda m: m.add_check("orders", "qty > 0"), "1 row(s) of orders break CHECK (qty > 0)"),
     "MF101": (lambda m: m.add_unique("orders", "code"), "1 value(s) of (code) in orders occur more than once"),
@@ -71,9 +72,12 @@ def test_refused_before_any_statement_with_the_reason(rule: str, engine_url: str
         apply(plan, engine_url)
     text = str(err.value)
     assert "refused before any statement ran, the database is unchanged" in text
-    assert reason in text and f"lint {rule}" in text and "step 1 (" in text
+    assert reason in text
+    assert f"lint {rule}" in text
+    assert "step 1 (" in text
     assert live_schema(engine_url, None) == before  # type: ignore[arg-type]
-    assert current_version(engine_url) is None and progress(engine_url) is None
+    assert current_version(engine_url) is None
+    assert progress(engine_url) is None
 
 
 def test_renamed_table_and_column_are_read_under_their_names_in_the_database(sqlite_url: str) -> None:
@@ -95,7 +99,8 @@ def test_a_column_the_plan_adds_holds_its_default(sqlite_url: str) -> None:
     default meets is not."""
     create(_shop(), sqlite_url)
     _fill(sqlite_url)
-    ok = _plan(lambda m: (m.add_column("orders", "flag", "integer not null default 1"), m.add_check("orders", "flag > 0")))
+    ok = _plan(lambda m: (m.add_column("orders", "flag", "integer not null default 1"),
+                          m.add_check("orders", "flag > 0")))
     apply(ok, sqlite_url)
     bad = _plan(lambda m: (m.add_column("customers", "rank", "integer not null default 1"),
                            m.add_unique("customers", "rank")))
@@ -118,7 +123,7 @@ def test_engine_still_refuses_a_check_the_rows_break(kind: str, tmp_path) -> Non
     plan = _plan(CASES["DM307"][0])
     create(plan.old, url)
     _fill(url)
-    with pytest.raises(ModelError, match="CHECK constraint failed.*rolled back"):
+    with pytest.raises(ModelError, match=r"CHECK constraint failed.*rolled back"):
         apply(plan, url, check_data=False)
     assert not live_schema(url, None).table("orders").checks  # type: ignore[arg-type]
 

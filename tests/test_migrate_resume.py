@@ -67,18 +67,23 @@ def test_mariadb_failure_is_recorded_named_and_resumed(mysql_url, tmp_path):
     assert "step 3 (add check" in text
     assert "steps 1 (add column orders.note varchar(20)), 2 (add index ix_orders_qty" in text
     assert "stay applied (no transactional DDL)" in text
-    assert PROGRESS_TABLE in text and "resume=True" in text and "--resume" in text
+    assert PROGRESS_TABLE in text
+    assert "resume=True" in text
+    assert "--resume" in text
     run = progress(mysql_url)
-    assert run is not None and run.statements_done == 2 and run.steps_done == "1, 2"
-    assert run.from_version == fingerprint(plan.old) and "step 3" in (run.failed_step or "")
+    assert run is not None
+    assert run.statements_done == 2
+    assert run.steps_done == "1, 2"
+    assert run.from_version == fingerprint(plan.old)
+    assert "step 3" in (run.failed_step or "")
     assert current_version(mysql_url) is None
     # a plain re-run would fail at statement 1 (the column is there): it is refused, naming the record
-    with pytest.raises(ModelError, match="stopped after 2 of 3 statements .*resume"):
+    with pytest.raises(ModelError, match=r"stopped after 2 of 3 statements .*resume"):
         apply(plan, mysql_url)
     with pytest.raises(ModelError, match="stopped after 2 of 3"):  # and so is another plan
         apply(Plan.from_ops(_start(), [o.DropColumn("orders", "code")]), mysql_url)
     # resuming before the data is fixed fails again at the same place, and says so
-    with pytest.raises(ModelError, match="step 3 .*stay applied"):
+    with pytest.raises(ModelError, match=r"step 3 .*stay applied"):
         apply(plan, mysql_url, resume=True)
     _exec(mysql_url, "UPDATE orders SET qty = 1 WHERE qty = 0")
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
@@ -88,7 +93,8 @@ def test_mariadb_failure_is_recorded_named_and_resumed(mysql_url, tmp_path):
     assert current_version(mysql_url) == fingerprint(plan.new)
     assert progress(mysql_url) is None
     got = live_schema(mysql_url, None)  # type: ignore[arg-type]
-    assert got.table("orders").has_column("note") and got.table("orders").indexes[0].name == "ix_orders_qty"
+    assert got.table("orders").has_column("note")
+    assert got.table("orders").indexes[0].name == "ix_orders_qty"
     with pytest.raises(ModelError, match="nothing to resume"):
         apply(plan, mysql_url, resume=True)
 
@@ -108,7 +114,8 @@ def test_postgresql_safe_cleans_the_invalid_index_and_resumes(postgres_url):
     text = str(err.value)
     assert "step 2 (add unique index" in text or "step 2 (add index" in text
     assert "step 1 (add column orders.note varchar(20)) stays applied" in text
-    assert "INVALID index" in text and "dropped" in text
+    assert "INVALID index" in text
+    assert "dropped" in text
     engine = create_engine(postgres_url)
     with engine.connect() as conn:
         left = conn.execute(sa.text("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
@@ -119,7 +126,8 @@ def test_postgresql_safe_cleans_the_invalid_index_and_resumes(postgres_url):
     _exec(postgres_url, "UPDATE orders SET code = 'other' WHERE id = 2")
     result = apply(plan, postgres_url, safe=True, resume=True)
     assert result.resumed_from == 1
-    assert current_version(postgres_url) == fingerprint(plan.new) and progress(postgres_url) is None
+    assert current_version(postgres_url) == fingerprint(plan.new)
+    assert progress(postgres_url) is None
 
 
 def test_transactional_engine_records_nothing(sqlite_url):

@@ -148,7 +148,8 @@ def test_mysqldump_is_read_to_the_end():
     assert [(p.line, p.message) for p in result.not_kept] == [(11, "table item: option DEFAULT CHARACTER SET=utf8mb4")]
     trigger = result.schema.object("trigger", "item_bi")
     assert (trigger.dialect, trigger.depends_on) == ("mysql", ("item",))
-    assert "DEFINER" not in trigger.sql and trigger.sql.endswith("SET NEW.name = TRIM(NEW.name);\nEND")
+    assert "DEFINER" not in trigger.sql
+    assert trigger.sql.endswith("SET NEW.name = TRIM(NEW.name);\nEND")
     notes = {p.line: p.message for p in result.notes}
     assert sorted(notes) == [2, 6, 7, 9, 11, 22, 27]
     assert notes[2].endswith("(lines 2-4, 10, 18, 20-21, 23-24, 26, 33)")
@@ -248,7 +249,8 @@ def test_every_error_is_listed_and_reading_goes_on():
 def test_statement_sqlglot_cannot_read_is_reported_not_dropped():
     """A valid statement of a kind the model does not hold, which sqlglot cannot parse, is listed
     as not kept with its line (never silently dropped, never a failure without --strict)."""
-    result = read_sql("CREATE TABLE t (id int);\nCREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);\n")
+    result = read_sql("CREATE TABLE t (id int);\n"
+                      "CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);\n")
     assert [(p.line, p.level) for p in result.problems] == [(2, NOT_KEPT)]
     assert "CREATE OPERATOR ===" in result.problems[0].message
 

@@ -699,8 +699,10 @@ def test_domains_arrays_tsvector_and_partitions_are_sampled(engine):
     lo, hi, nulls, feature, word = db.connect().execute(
         "SELECT min(release_year), max(release_year), count(*) - count(release_year), max(features), min(fulltext) "
         "FROM film").fetchone()
-    assert 1901 <= lo <= hi <= 2155 and nulls == 0
-    assert feature == ([feature[0]] if engine == "duckdb" else f'["{feature[2:-2]}"]') and word.isalpha()
+    assert 1901 <= lo <= hi <= 2155
+    assert nulls == 0
+    assert feature == ([feature[0]] if engine == "duckdb" else f'["{feature[2:-2]}"]')
+    assert word.isalpha()
 
 
 @pytest.mark.postgres
@@ -716,7 +718,8 @@ def test_arrays_reach_postgres_in_its_text_form(postgres_url):
     db = sample(schema, {"film": 50}, url=postgres_url)
     con = db.connect()
     rows = con.execute("SELECT features, fulltext::text, release_year FROM film WHERE features IS NOT NULL").fetchall()
-    assert rows and all(len(f) == 1 and f[0].isalpha() and 1901 <= y <= 2155 for f, _, y in rows)
+    assert rows
+    assert all(len(f) == 1 and f[0].isalpha() and 1901 <= y <= 2155 for f, _, y in rows)
 
 
 _MYSQL_SET = ("CREATE TABLE film (id INT NOT NULL PRIMARY KEY, "
