@@ -1763,16 +1763,19 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
     renames its prefixed items): those are renamed first (PostgreSQL: ALTER INDEX / RENAME
     CONSTRAINT), or dropped and made again where the engine renames no index. Returns the plan
     between the stored ends and ``(plan step number, step or raw piece)`` in order."""
+    from ..ddl.limits import identity_integers
     from ..ddl.names import KIND_ATTRS, physical, stored_names
 
-    if not _may_rename(plan, d):
+    narrows = _narrowing_moves(plan, d)
+    if not narrows and not _may_rename(plan, d):
         return plan, list(enumerate(plan.steps, 1))
     memo: dict[int, tuple[Schema, dict[tuple[str, str, str], str]]] = {}
 
     def stored(schema: Schema) -> tuple[Schema, dict[tuple[str, str, str], str]]:
         if id(schema) not in memo:
             s = physical(schema, d)[0]
-            memo[id(schema)] = (s, stored_names(schema, s))
+            names = stored_names(schema, s)
+            memo[id(schema)] = (identity_integers(s, d)[0] if narrows else s, names)
         return memo[id(schema)]
 
     out: list[tuple[int, Step | _Piece]] = []
@@ -1791,9 +1794,64 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
                 out.append((i, flat[-1]))
                 current = after
         op = _stored_op(step.op, names_b, names_a, pa)
-        flat.append(Step(op, current, pa, step.reversibility, step.reason))
+        gain, lose = _narrowed_by_step(step, current, pa) if narrows else ([], [])
+        for table, column, typ in gain:  # a key this step adds: its columns narrowed first, as their parent's
+            retype = o.AlterColumn(table, column, type=typ)
+            flat.append(Step(retype, current, retype.apply(current), "lossless", _NARROW_REASON))
+            out.append((i, flat[-1]))
+            current = flat[-1].after
+        end = pa
+        for table, column, _typ in lose:  # ... and widened again after a step that drops the key
+            end = o.AlterColumn(table, column, type=current.table(table).column(column).type).apply(end)
+        flat.append(Step(op, current, end, step.reversibility, step.reason))
         out.append((i, flat[-1]))
+        for table, column, typ in lose:
+            retype = o.AlterColumn(table, column, type=typ)
+            flat.append(Step(retype, end, retype.apply(end), "lossless", _NARROW_REASON))
+            out.append((i, flat[-1]))
+            end = flat[-1].after
     return Plan(stored(plan.old)[0], flat, source=plan.source), out
+
+
+_NARROW_REASON = ("the engine stores this column as the signed type of the identity key it references "
+                  "(ddl.limits.identity_integers) only while it references it")
+
+
+def _narrowing_moves(plan: Plan, d: Dialect) -> bool:
+    """Whether a step changes which columns ``d`` stores narrowed (an unsigned bigint referencing an
+    unsigned bigint identity key is stored signed where the engine has no unsigned bigint, only
+    while its foreign key is there): then :func:`_stored_steps` retypes them around that step, so
+    the database keeps matching the DDL of each end (PostgreSQL refuses a key from numeric(20,0)
+    onto bigint; reflection read a dropped key's column back as bigint where the DDL says numeric)."""
+    from ..ddl.limits import identity_integers
+
+    if "bigint" in d.unsigned_types or not any(c.type.kind == "bigint" and c.type.unsigned
+                                              for s in (plan.old, plan.new) for t in s.tables for c in t.columns):
+        return False
+    def narrowed(s: Schema) -> frozenset[tuple[str, str]]:
+        n = identity_integers(s, d)[0]
+        return frozenset((t.key, c.name) for t, u in zip(s.tables, n.tables, strict=True)
+                         for c, v in zip(t.columns, u.columns, strict=True) if c.type != v.type)
+
+    return len({narrowed(step.before) for step in plan.steps} | {narrowed(plan.new)}) > 1
+
+
+def _narrowed_by_step(step: Step, before: Schema, after: Schema) -> tuple[list[tuple[str, str, Any]],
+                                                                          list[tuple[str, str, Any]]]:
+    """Columns the step leaves of the same model type whose stored type it changes (narrowed: gain,
+    widened: lose), as (table key, column, stored type after)."""
+    gain, lose = [], []
+    for t in after.tables:
+        if not before.has_table(t.key) or not step.before.has_table(t.key) or not step.after.has_table(t.key):
+            continue
+        mb, ma, sb = step.before.table(t.key), step.after.table(t.key), before.table(t.key)
+        for c in t.columns:
+            if not (sb.has_column(c.name) and mb.has_column(c.name) and ma.has_column(c.name)):
+                continue
+            if mb.column(c.name).type != ma.column(c.name).type or sb.column(c.name).type == c.type:
+                continue
+            (gain if not c.type.unsigned else lose).append((t.key, c.name, c.type))
+    return gain, lose
 
 
 def _may_rename(plan: Plan, d: Dialect) -> bool:
