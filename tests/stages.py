@@ -200,7 +200,7 @@ def evolution(schema: Schema, seed: int = 0, length: int = 4) -> Any:
         # a dropped column comes back on down NULL or at its default in every row: not one a unique
         # set holds (the rows would collide), as its data is gone (the plan says lossy)
         in_unique = {c for u in t.uniques for c in u.columns} | {c for ix in t.indexes if ix.unique for c in ix.columns}
-        def droppable(plain: list[Any] = plain, in_unique: set[str] = in_unique) -> list[Any]:
+        def droppable(t: Any = t, plain: list[Any] = plain, in_unique: set[str] = in_unique) -> list[Any]:
             return [c for c in plain if c.nullable and c.name not in in_unique]
         n += 1
         kind = rnd.choice(["rename_table", "rename_key", "nullable", "widen", "add_nullable", "add_default",
