@@ -35,3 +35,17 @@ def test_up_down_up_keeps_schema_and_rows(engine, request):
     url = request.getfixturevalue("sqlite_url" if engine == "sqlite" else "postgres_url")
     result = verify(_plan(), url=url)
     assert result.ok, str(result)
+
+
+@pytest.mark.mysql
+def test_a_text_key_column_on_mysql_is_retyped_around_its_key(mysql_url):
+    """The same for a text column in a MySQL key, stored as varchar(255) only while keyed
+    (ddl.limits.text_keys): the stage matrix's evolve mysql dropped such a key."""
+    m = Model()
+    m.add_table("parents", code="text pk")
+    m.add_table("children", id="integer pk", parent_code="text references parents.code")
+    start = m.schema
+    plan = diff(start, DropForeignKey("children", start.table("children").foreign_keys[0].name).apply(start))
+    assert "MODIFY parent_code LONGTEXT NULL" in plan.to_sql("mysql")
+    result = verify(plan, url=mysql_url)
+    assert result.ok, str(result)

@@ -1763,7 +1763,6 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
     renames its prefixed items): those are renamed first (PostgreSQL: ALTER INDEX / RENAME
     CONSTRAINT), or dropped and made again where the engine renames no index. Returns the plan
     between the stored ends and ``(plan step number, step or raw piece)`` in order."""
-    from ..ddl.limits import identity_integers
     from ..ddl.names import KIND_ATTRS, physical, stored_names
 
     narrows = _narrowing_moves(plan, d)
@@ -1775,7 +1774,7 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
         if id(schema) not in memo:
             s = physical(schema, d)[0]
             names = stored_names(schema, s)
-            memo[id(schema)] = (identity_integers(s, d)[0] if narrows else s, names)
+            memo[id(schema)] = (_key_typed(s, d) if narrows else s, names)
         return memo[id(schema)]
 
     out: list[tuple[int, Step | _Piece]] = []
@@ -1794,7 +1793,7 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
                 out.append((i, flat[-1]))
                 current = after
         op = _stored_op(step.op, names_b, names_a, pa)
-        gain, lose = _narrowed_by_step(step, current, pa) if narrows else ([], [])
+        gain, lose = _narrowed_by_step(step, current, pa, d) if narrows else ([], [])
         for table, column, typ in gain:  # a key this step adds: its columns narrowed first, as their parent's
             retype = o.AlterColumn(table, column, type=typ)
             flat.append(Step(retype, current, retype.apply(current), "lossless", _NARROW_REASON))
@@ -1813,33 +1812,43 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
     return Plan(stored(plan.old)[0], flat, source=plan.source), out
 
 
-_NARROW_REASON = ("the engine stores this column as the signed type of the identity key it references "
-                  "(ddl.limits.identity_integers) only while it references it")
+_NARROW_REASON = ("the engine stores this column under another type while it is in a key "
+                  "(ddl.limits.text_keys, identity_integers), and as its own type otherwise")
+
+
+def _key_typed(s: Schema, d: Dialect) -> Schema:
+    """``s`` with the types ``d`` stores for columns because they are in a key, as the DDL applies them
+    (:func:`dbmodel_kit.ddl._build`): text keys as varchar(n) (MySQL), an unsigned bigint identity key
+    and the columns referencing it as a signed bigint (PostgreSQL, SQLite)."""
+    from ..ddl.limits import identity_integers, text_keys
+
+    return identity_integers(text_keys(s, d)[0], d)[0]
+
+
+def _key_typed_columns(s: Schema, d: Dialect) -> frozenset[tuple[str, str]]:
+    n = _key_typed(s, d)
+    return frozenset((t.key, c.name) for t, u in zip(s.tables, n.tables, strict=True)
+                     for c, v in zip(t.columns, u.columns, strict=True) if c.type != v.type)
 
 
 def _narrowing_moves(plan: Plan, d: Dialect) -> bool:
-    """Whether a step changes which columns ``d`` stores narrowed (an unsigned bigint referencing an
-    unsigned bigint identity key is stored signed where the engine has no unsigned bigint, only
-    while its foreign key is there): then :func:`_stored_steps` retypes them around that step, so
-    the database keeps matching the DDL of each end (PostgreSQL refuses a key from numeric(20,0)
-    onto bigint; reflection read a dropped key's column back as bigint where the DDL says numeric)."""
-    from ..ddl.limits import identity_integers
-
-    if "bigint" in d.unsigned_types or not any(c.type.kind == "bigint" and c.type.unsigned
-                                              for s in (plan.old, plan.new) for t in s.tables for c in t.columns):
+    """Whether a step changes which columns ``d`` stores under another type because they are in a key
+    (a text column in a MySQL key is varchar(n); an unsigned bigint referencing an unsigned bigint
+    identity key is a signed bigint where the engine has no unsigned bigint, only while its foreign
+    key is there): then :func:`_stored_steps` retypes them around that step, so the database keeps
+    matching the DDL of each end (PostgreSQL refuses a key from numeric(20,0) onto bigint; a dropped
+    key's column read back under the key's type where the DDL says another)."""
+    if d.key_text_length is None and "bigint" in d.unsigned_types:
         return False
-    def narrowed(s: Schema) -> frozenset[tuple[str, str]]:
-        n = identity_integers(s, d)[0]
-        return frozenset((t.key, c.name) for t, u in zip(s.tables, n.tables, strict=True)
-                         for c, v in zip(t.columns, u.columns, strict=True) if c.type != v.type)
-
-    return len({narrowed(step.before) for step in plan.steps} | {narrowed(plan.new)}) > 1
+    return len({_key_typed_columns(step.before, d) for step in plan.steps} | {_key_typed_columns(plan.new, d)}) > 1
 
 
-def _narrowed_by_step(step: Step, before: Schema, after: Schema) -> tuple[list[tuple[str, str, Any]],
-                                                                          list[tuple[str, str, Any]]]:
-    """Columns the step leaves of the same model type whose stored type it changes (narrowed: gain,
-    widened: lose), as (table key, column, stored type after)."""
+def _narrowed_by_step(step: Step, before: Schema, after: Schema, d: Dialect) -> tuple[
+        list[tuple[str, str, Any]], list[tuple[str, str, Any]]]:
+    """Columns the step leaves of the same model type whose stored type it changes because they
+    enter a key (gain: retyped before the step) or leave one (lose: retyped after it), as
+    (table key, column, stored type after)."""
+    kb, ka = _key_typed_columns(step.before, d), _key_typed_columns(step.after, d)
     gain, lose = [], []
     for t in after.tables:
         if not before.has_table(t.key) or not step.before.has_table(t.key) or not step.after.has_table(t.key):
@@ -1850,7 +1859,10 @@ def _narrowed_by_step(step: Step, before: Schema, after: Schema) -> tuple[list[t
                 continue
             if mb.column(c.name).type != ma.column(c.name).type or sb.column(c.name).type == c.type:
                 continue
-            (gain if not c.type.unsigned else lose).append((t.key, c.name, c.type))
+            if (t.key, c.name) in ka and (t.key, c.name) not in kb:
+                gain.append((t.key, c.name, c.type))
+            elif (t.key, c.name) in kb and (t.key, c.name) not in ka:
+                lose.append((t.key, c.name, c.type))
     return gain, lose
 
 
