@@ -1840,7 +1840,13 @@ def _narrowing_moves(plan: Plan, d: Dialect) -> bool:
     key's column read back under the key's type where the DDL says another)."""
     if d.key_text_length is None and "bigint" in d.unsigned_types:
         return False
-    return len({_key_typed_columns(step.before, d) for step in plan.steps} | {_key_typed_columns(plan.new, d)}) > 1
+    # only a step that changes a key of a table already there can move a column in or out of one
+    # (checked per such step: a whole-schema pass per step is quadratic in a diff from empty)
+    return any(isinstance(step.op, _KEY_OPS) and _key_typed_columns(step.before, d) != _key_typed_columns(step.after, d)
+               for step in plan.steps)
+
+
+_KEY_OPS = (o.AddForeignKey, o.DropForeignKey, o.SetPrimaryKey, o.Batch)
 
 
 def _narrowed_by_step(step: Step, before: Schema, after: Schema, d: Dialect) -> tuple[
@@ -1848,6 +1854,8 @@ def _narrowed_by_step(step: Step, before: Schema, after: Schema, d: Dialect) -> 
     """Columns the step leaves of the same model type whose stored type it changes because they
     enter a key (gain: retyped before the step) or leave one (lose: retyped after it), as
     (table key, column, stored type after)."""
+    if not isinstance(step.op, _KEY_OPS):
+        return [], []
     kb, ka = _key_typed_columns(step.before, d), _key_typed_columns(step.after, d)
     gain, lose = [], []
     for t in after.tables:
