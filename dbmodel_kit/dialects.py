@@ -226,6 +226,9 @@ class Dialect:
     #: a foreign key's columns must be stored as the referenced columns' types (string lengths
     #: aside): MySQL/MariaDB ("similar data types", errno 150) and DuckDB ("incompatible types")
     fk_types_equal: bool = False
+    #: with ``fk_types_equal``: a DECIMAL key column may reference a DECIMAL of another precision
+    #: and scale (MariaDB takes DECIMAL(12,2) -> DECIMAL(10,2); DuckDB refuses it)
+    fk_decimals_any_precision: bool = False
     #: ``now()`` is written with the column's fractional-second precision (MySQL refuses
     #: DATETIME(6) DEFAULT CURRENT_TIMESTAMP(0)... and keeps what it is given)
     now_follows_precision: bool = False
@@ -515,7 +518,7 @@ POSTGRESQL = Dialect(
 )
 
 MYSQL = Dialect(
-    fk_types_equal=True,
+    fk_types_equal=True, fk_decimals_any_precision=True,
     name="mysql", aliases=("mariadb", "mysql+pymysql", "mariadb+pymysql"),
     sqlglot="mysql", sa_dialect=lambda: _mysql_dialect(),
     # the engine's own messages (MariaDB 11, utf8mb4: 4 bytes a character in a 65,535-byte row);

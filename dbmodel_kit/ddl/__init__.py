@@ -814,7 +814,7 @@ def _fk_type_text(column: sa.Column, d: Dialect) -> tuple[str, str]:
     text = " ".join(column.type.compile(dialect=d.compile_dialect()).upper().split())
     if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum):
         return "string", text
-    if d.name == "mysql" and isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float):
+    if d.fk_decimals_any_precision and isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float):
         return "decimal", text  # MariaDB takes DECIMAL(12,2) -> DECIMAL(10,2) (tests/test_fk_types.py)
     return text, text
 
