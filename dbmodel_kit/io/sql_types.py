@@ -25,15 +25,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.duckdb import DuckDB
-from sqlglot.dialects.mysql import MySQL
-from sqlglot.tokens import TokenType
 
 from ..errors import ModelError
 from ..model.naming import qualify, split_key
@@ -45,26 +42,29 @@ __all__ = ["DIALECT_TYPE_KINDS", "PARSE_DIALECTS", "TYPE_KINDS", "TypeRead", "re
 T = exp.DataType.Type
 
 
-class MySQLScript(MySQL):
-    """MySQL as its server reads it: a type sqlglot does not know (``POINT``, ``INET6``,
-    ``POLYGON``) is a user-defined type the kit reads by name, not a syntax error (sqlglot's MySQL
-    dialect turns user-defined types off)."""
+class _ParseDialects(Mapping[str, Any]):
+    """``{"mysql": MySQLScript, "duckdb": DuckDBScript}`` (:mod:`.script_dialects`), whose module (and
+    with it sqlglot's MySQL and DuckDB dialects) is imported on first use of an entry."""
 
-    SUPPORTS_USER_DEFINED_TYPES = True
+    _NAMES = ("mysql", "duckdb")
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._NAMES:
+            raise KeyError(name)
+        from .script_dialects import SCRIPT_DIALECTS
+
+        return SCRIPT_DIALECTS[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._NAMES)
+
+    def __len__(self) -> int:
+        return len(self._NAMES)
 
 
-class DuckDBScript(DuckDB):
-    """DuckDB with ``VARCHAR(n)`` and ``CHAR(n)`` read as written: sqlglot's DuckDB dialect reads both
-    as TEXT and drops the length, which the model keeps (DuckDB itself does not enforce it, but the
-    design says it, and the other engines do)."""
-
-    class Tokenizer(DuckDB.Tokenizer):
-        KEYWORDS: ClassVar[dict[str, TokenType]] = {**DuckDB.Tokenizer.KEYWORDS, "VARCHAR": TokenType.VARCHAR,
-                                                     "CHAR": TokenType.CHAR, "BPCHAR": TokenType.BPCHAR}
-
-
-#: The sqlglot dialect each input dialect is parsed with.
-PARSE_DIALECTS: dict[str, Any] = {"mysql": MySQLScript, "duckdb": DuckDBScript}
+#: The sqlglot dialect each input dialect is parsed with: MySQL's and DuckDB's with a fix of their
+#: own (:mod:`.script_dialects`), the others sqlglot's as they are.
+PARSE_DIALECTS: Mapping[str, Any] = _ParseDialects()
 
 #: The model's name of each sqlglot dialect name.
 MODEL_DIALECT = {"postgres": "postgresql", "mysql": "mysql", "sqlite": "sqlite", "duckdb": "duckdb"}
