@@ -934,7 +934,7 @@ def _read_column(loader: _Loader, table: str, name: str, key_node: Node, node: N
         column = replace(column, comment=comment)
     if hints is not None:
         column = replace(column, hints=tuple(hints.items()))
-    return replace(spec, column=column)
+    return spec if column is spec.column else replace(spec, column=column)
 
 
 def _read_entry(loader: _Loader, table: str, key: str, node: Node, block: _Block, places: _Places,
