@@ -262,6 +262,36 @@ def test_a_form_button_click_carries_the_form(designer: Designer, model: Model) 
     assert model.schema.table("products").has_column("bare")
 
 
+def test_a_click_does_not_echo_its_fields(designer: Designer, model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fields a click carries are set without sending them back: no ``echo_update`` (the page that
+    sent them has them; a form's two dozen fields made two dozen messages before the edit began) and
+    no ``update`` carrying the page's own value back."""
+    import ipywidgets as w
+
+    sent: list[tuple[str, dict]] = []
+    original = w.Widget._send
+
+    def record(self, msg, buffers=None):  # type: ignore[no-untyped-def]
+        sent.append((self.model_id, msg))
+        return original(self, msg, buffers)
+
+    monkeypatch.setattr(w.Widget, "_send", record)
+    t = designer.tables
+    kinds = list(t.type.kind._options_labels)
+    click_with(t.add_column, (t.col_name.model_id, "value", "shipped_on"),
+               (t.type.kind.model_id, "index", kinds.index("date"), kinds),
+               (t.nullable.model_id, "value", False))
+    assert str(model.schema.table("products").column("shipped_on").type) == "date"
+    assert not model.schema.table("products").column("shipped_on").nullable
+    assert sent  # the panels redrew (the control: messages are recorded)
+    assert [m for _, m in sent if m.get("method") == "echo_update"] == []
+    fields = {t.col_name.model_id: ("value", "shipped_on"), t.nullable.model_id: ("value", False),
+              t.type.kind.model_id: ("index", kinds.index("date"))}
+    back = [(mid, m) for mid, m in sent if mid in fields and m.get("method") == "update"
+            and m["state"].get(fields[mid][0], object()) == fields[mid][1]]
+    assert back == []
+
+
 class _RoutingComm:
     """A comm of a kernel that routes a comm's page messages to a thread (ipykernel 7.4)."""
 

@@ -197,9 +197,25 @@ class FormButton(w.Button):
                                    or list(entry[3]) != list(field._options_labels)):
                 continue  # the page showed other options: its index would pick something else
             try:
-                field.set_state({key: value})
+                _set_from_page(field, key, value)
             except (traitlets.TraitError, TypeError, ValueError):
                 continue  # a value the kernel's field no longer takes: keep the kernel's
+
+
+def _set_from_page(field: w.Widget, key: str, value: Any) -> None:
+    """Set ``field.key`` to a value the page sent, as ``Widget.set_state`` does, without its echo.
+
+    ``set_state`` first sends the value back to the page (ipywidgets 8's ``echo_update``: how other
+    views of the widget learn of a change one of them made). Here the value came inside a click, from
+    the page that shows it: echoing it told that page nothing, and a form's two dozen fields made two
+    dozen messages the kernel sent, the server forwarded and the page handled before the edit began
+    (the field's own update message, when it comes, is echoed as usual). The lock, as in
+    ``set_state``, keeps the kernel from sending the value back as an update."""
+    if key not in field.keys:
+        return
+    from_json = field.trait_metadata(key, "from_json", field._trait_from_json)
+    with field._lock_property(**{key: value}), field.hold_trait_notifications():
+        field.set_trait(key, from_json(value, field))
 
 
 def button(description: str, css: str, *, style: str = "", tooltip: str = "", icon: str = "") -> FormButton:
