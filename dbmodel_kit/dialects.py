@@ -256,6 +256,11 @@ class Dialect:
     lock_safe_forms: bool = False
     #: generated columns can be STORED (DuckDB has only VIRTUAL ones)
     generated_stored: bool = True
+    #: CHECK, keys and foreign keys can name a generated column (DuckDB: "Constraints on generated
+    #: columns are not supported yet"; ddl.limits.generated_constraints writes around it)
+    generated_constraints: bool = True
+    #: a generated column can be NOT NULL (MariaDB: a syntax error; DuckDB, as above): else a CHECK
+    generated_not_null: bool = True
     #: what DECIMAL without a precision becomes (None: an unbounded or untyped numeric)
     decimal_default: tuple[int, int] | None = None
     #: the scale DECIMAL(p) gets (None: kept as written)
@@ -518,7 +523,7 @@ POSTGRESQL = Dialect(
 )
 
 MYSQL = Dialect(
-    fk_types_equal=True, fk_decimals_any_precision=True,
+    fk_types_equal=True, fk_decimals_any_precision=True, generated_not_null=False,
     name="mysql", aliases=("mariadb", "mysql+pymysql", "mariadb+pymysql"),
     sqlglot="mysql", sa_dialect=lambda: _mysql_dialect(),
     # the engine's own messages (MariaDB 11, utf8mb4: 4 bytes a character in a 65,535-byte row);
@@ -648,6 +653,7 @@ DUCKDB = Dialect(
     include_columns=False, index_methods=frozenset(), identity_style="sequence", named_constraints=False,
     name_scopes={"index": "relation", "unique": "none", "foreign_key": "none", "check": "none"},
     text_lengths=False, max_identifier_bytes=None, uuid_sql="gen_random_uuid()", generated_stored=False,
+    generated_constraints=False, generated_not_null=False,
     # "Invalid type for index key": INTERVAL, and lists (arrays, and SETs stored as arrays of their enum)
     decimal_default=(18, 3), unindexable_kinds=frozenset({"interval", "array", "set"}),
     unsigned_types=INTEGER_KINDS, array_style="suffix", set_style="enum_array", sequence_cache=False,

@@ -853,7 +853,7 @@ def _check_fk_types(t: Table, fk: ForeignKey, table: sa.Table, parent: sa.Table,
 
 
 def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
-    from .limits import identity_integers, text_keys
+    from .limits import generated_constraints, identity_integers, text_keys
     from .names import physical
     from .objects import without_partitions
 
@@ -862,10 +862,11 @@ def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
     stored_key = {old.key: new.key for old, new in zip(given.tables, schema.tables, strict=True)}
     schema, retyped = text_keys(schema, d)
     schema, narrowed = identity_integers(schema, d)
+    schema, rewritten = generated_constraints(schema, d)
     schema, flattened = without_partitions(schema, d)
     _check_identity_types(schema, d)
     b = _Build(schema, d, keys_after=keys_after, stored_key=stored_key)
-    for table, text in [*renamed, *retyped, *narrowed]:
+    for table, text in [*renamed, *retyped, *narrowed, *rewritten]:
         b.note(table, text)
     for table, text in flattened:
         b.notes.setdefault(table, []).append(text)

@@ -24,7 +24,7 @@ from ..model.types import INTEGER_KINDS, DataType, dialect_key
 from .sqltext import booleans_as_numbers, normalize
 
 __all__ = ["ENGINE_LIMITS", "LIMITS", "Limit", "canonical_order", "inline_domains", "inline_enum_name", "inline_enums",
-           "storable", "text_keys"]
+           "fold_generated", "generated_constraints", "generated_not_null", "storable", "text_keys"]
 
 
 # -- helpers shared with reflection ------------------------------------------------------------
@@ -200,6 +200,27 @@ def _no_comments(s: Schema, d: Dialect) -> Schema:
     return _map_tables(s, lambda t: replace(t, comment=None))
 
 
+def _generated_kept(s: Schema, d: Dialect) -> Schema:
+    stored, _ = generated_constraints(s, d)
+
+    def table(t: Table) -> Table:  # what reflection's fold gives back from the stored CHECKs
+        gen = _generated_of(t)
+        if not gen:
+            return t
+        checks, not_null = [], set()
+        for k in t.checks:
+            folded = k.expression if d.generated_constraints else fold_generated(k.expression, gen)
+            col = generated_not_null(folded, gen)
+            if col is not None:
+                not_null.add(col)
+            else:
+                checks.append(replace(k, expression=folded))
+        return replace(t, checks=tuple(checks), columns=tuple(
+            replace(c, nullable=False) if c.name in not_null else c for c in t.columns))
+
+    return _map_tables(stored, table)
+
+
 def _no_partial_index(s: Schema, d: Dialect) -> Schema:
     return _map_tables(s, lambda t: replace(t, indexes=tuple(
         replace(i, where=None, unique=False) if i.where else i for i in t.indexes)))
@@ -247,6 +268,134 @@ def text_keys(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str]]]:
         return replace(t, columns=tuple(cols))
 
     return _map_tables(s, table), notes
+
+
+def _generated_of(t: Table) -> dict[str, str]:
+    return {c.name: c.generated for c in t.columns if c.generated}
+
+
+def generated_constraints(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str]]]:
+    """``s`` as an engine that limits constraints on generated columns creates it, and a note per
+    change; unchanged on the other engines. :func:`fold_generated` and :func:`generated_not_null`
+    read the CHECKs written here back as the model had them.
+
+    - No NOT NULL on a generated column (MariaDB: a syntax error; DuckDB): it holds through a CHECK
+      that the column is not null.
+    - No constraints on generated columns at all (DuckDB: "Constraints on generated columns are not
+      supported yet"): a CHECK naming one, and the NOT NULL's CHECK, are written over the column's
+      expression (the same rows pass: the column is that expression); a primary key, unique
+      constraint or foreign key over a generated column is left out, as is a foreign key onto a
+      key over one.
+    """
+    if (d.generated_not_null and d.generated_constraints) \
+            or not any(c.generated for t in s.tables for c in t.columns):
+        return s, []
+    from sqlglot import exp
+
+    from ..model.schema import read_expression
+
+    notes: list[tuple[str, str]] = []
+    why = f"{d.name} has no constraints on generated columns"
+
+    def inline(expression: str, gen: dict[str, str]) -> str:
+        if d.generated_constraints:
+            return expression
+
+        def sub(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Column) and not node.table and node.name in gen:
+                return exp.Paren(this=read_expression(gen[node.name]))
+            return node
+        return read_expression(expression).transform(sub).sql()
+
+    over_generated = {(t.key, frozenset(cols)) for t in s.tables
+                      for cols in ([t.primary_key] if t.primary_key else []) + [u.columns for u in t.uniques]
+                      + [i.columns for i in t.indexes if i.unique and not i.where]
+                      if any(t.column(c).generated for c in cols if t.has_column(c))}
+
+    def table(t: Table) -> Table:
+        gen = _generated_of(t)
+        checks = []
+        for k in t.checks:
+            if not d.generated_constraints and any(c in gen for c in k.columns):
+                notes.append((t.name, f"check {k.name or k.expression} of {t.name}: generated columns written as "
+                                      f"their expressions ({why})"))
+                k = Check(inline(k.expression, gen), name=k.name)
+            checks.append(k)
+        cols = []
+        for c in t.columns:
+            if c.generated and not c.nullable:
+                test = inline(exp.Not(this=exp.Is(this=exp.column(c.name, quoted=True), expression=exp.Null())).sql(),
+                              gen)
+                notes.append((t.name, f"{t.name}.{c.name}: NOT NULL kept as CHECK ({Check(test).expression}) "
+                                      "(MariaDB and DuckDB take no NOT NULL on a generated column)"))
+                checks.append(Check(test))
+                c = replace(c, nullable=True)
+            cols.append(c)
+        if d.generated_constraints:
+            return replace(t, columns=tuple(cols), checks=tuple(checks))
+        pk = t.primary_key
+        if pk and any(c in gen for c in pk):
+            notes.append((t.name, f"primary key ({', '.join(pk)}) of {t.name} left out ({why})"))
+            pk = ()
+        uniques = []
+        for u in t.uniques:
+            if any(c in gen for c in u.columns):
+                notes.append((t.name, f"unique constraint {u.name or ', '.join(u.columns)} of {t.name} left out "
+                                      f"({why}; a unique index would hold it)"))
+                continue
+            uniques.append(u)
+        fks = []
+        for f in t.foreign_keys:
+            ref = s.table(f.ref_table).key if s.has_table(f.ref_table) else f.ref_table
+            mine = [c for c in f.columns if c in gen]
+            if mine or (ref, frozenset(f.ref_columns)) in over_generated:
+                notes.append((t.name, f"foreign key {f.name or ', '.join(f.columns)} of {t.name} left out ({why}: "
+                              + (f"{', '.join(mine)} generated)" if mine else
+                                 f"the key it references, {f.ref_table}({', '.join(f.ref_columns)}), is over one)")))
+                continue
+            fks.append(f)
+        return replace(t, columns=tuple(cols), checks=tuple(checks), primary_key=pk, uniques=tuple(uniques),
+                       foreign_keys=tuple(fks))
+
+    return _map_tables(s, table), notes
+
+
+def fold_generated(expression: str, generated: dict[str, str]) -> str:
+    """``expression`` with each part that is a generated column's expression (``generated``: column
+    -> expression) written as the column: how a CHECK that :func:`generated_constraints` wrote over
+    the expression reads back as the model's. Equal trees, compared after parsing."""
+    if not generated:
+        return expression
+    from sqlglot import exp
+
+    from ..model.schema import read_expression
+
+    trees = {name: read_expression(normalize(sql)) for name, sql in generated.items()}
+
+    def sub(node: exp.Expression) -> exp.Expression:
+        bare = node.unnest() if isinstance(node, exp.Paren) else node
+        for name, tree in trees.items():
+            if bare == tree:
+                return exp.column(name, quoted=not re.fullmatch(r"[a-z_][a-z0-9_]*", name))
+        return node
+
+    return normalize(read_expression(expression).transform(sub).sql())
+
+
+def generated_not_null(expression: str, generated: dict[str, str]) -> str | None:
+    """The generated column ``expression`` (folded) says is NOT NULL (``col IS NOT NULL``), or None."""
+    if not generated:
+        return None
+    from sqlglot import exp
+
+    from ..model.schema import read_expression
+
+    tree = read_expression(expression)
+    if isinstance(tree, exp.Not) and isinstance(tree.this, exp.Is) and isinstance(tree.this.expression, exp.Null) \
+            and isinstance(tree.this.this, exp.Column) and not tree.this.this.table \
+            and tree.this.this.name in generated:
+        return tree.this.this.name
+    return None
 
 
 #: the largest value a signed BIGINT holds: where an unsigned identity stored as bigint stops
@@ -769,6 +918,11 @@ LIMITS: dict[str, Limit] = {lim.id: lim for lim in (
           _fraction_written),
     Limit("fraction_not_kept", "a time or timestamp keeps no count of fractional digits (SQLite DATETIME, "
           "DuckDB TIMESTAMP): timestamp(0) reads back as timestamp", _fraction_not_kept),
+    Limit("generated_constraints", "limited constraints on generated columns: NOT NULL on one holds through a CHECK "
+          "(MariaDB, DuckDB) and reads back as NOT NULL (so does a CHECK written that way); DuckDB also writes "
+          "CHECKs naming one over its expression, which read back as written (a CHECK written over a generated "
+          "column's expression reads back over the column), and leaves out a primary key, unique constraint or "
+          "foreign key over one, or onto a key over one", _generated_kept),
     Limit("no_partial_index", "no partial indexes: the index covers all rows and, if unique, is made "
           "non-unique (a full unique index would reject rows the model allows)", _no_partial_index),
     Limit("no_include", "no covering INCLUDE columns on indexes", _no_include),
@@ -834,7 +988,7 @@ ENGINE_LIMITS: dict[str, frozenset[str]] = {
                         "decimal_defaults",
                         "unique_index_is_constraint", "update_cascade_needs_nullable", "restrict_is_no_action",
                         "no_deferrable", "plain_identity", "enum_inline", "comment_bmp_only",
-                        "real_default_digits", "fraction_written", "views_by_name"}),
+                        "real_default_digits", "fraction_written", "views_by_name", "generated_constraints"}),
     "sqlite": frozenset({*_ALL, *_NO_DOMAINS, "no_on_update", "unsigned_as_wider", "no_sequences",
                          "missing_functions", "char36_is_uuid", "interval_as_text", "no_uuid_function",
                          "identity_lone_key", "no_comments", "no_include", "enum_as_check", "fraction_not_kept",
@@ -845,7 +999,7 @@ ENGINE_LIMITS: dict[str, frozenset[str]] = {
                          "no_include", "key_types", "decimal_defaults", "no_fk_actions", "no_deferrable",
                          "plain_identity", "no_fk_cycles",
                          "constraint_names", "enum_by_values", "fraction_not_kept", "set_stored", "geometry_stored",
-                         "bytes_without_length"}),
+                         "bytes_without_length", "generated_constraints"}),
 }
 
 

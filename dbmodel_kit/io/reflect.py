@@ -791,6 +791,15 @@ def _inspect_table(conn: sa.Connection, insp: Any, d: Dialect, name: str, schema
     else:
         check_texts = [(fix(ck["name"] or ""), ck["sqltext"]) for ck in insp.get_check_constraints(name, schema=schema)]
     checks = [Check(normalize(text, d.sqlglot, kinds), name=cname) for cname, text in check_texts]
+    if not d.generated_not_null:  # (MariaDB) a generated column's NOT NULL is a CHECK there (ddl.limits)
+        from ..ddl.limits import generated_not_null
+
+        gen = {c["column"].name: c["column"].generated for c in cols if c["column"].generated}
+        not_null = {k.expression: generated_not_null(k.expression, gen) for k in checks}
+        checks = [k for k in checks if not_null[k.expression] is None]
+        for c in cols:
+            if c["column"].name in not_null.values():
+                c["column"] = replace(c["column"], nullable=False)
     comment = None
     if d.comments:
         comment = insp.get_table_comment(name, schema=schema).get("text") or None
@@ -819,6 +828,7 @@ def _duckdb_type(text: str, where: str) -> DataType:
 
 def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
                    wanted: Callable[[str], bool]) -> tuple[list[_Raw], list[Enum]]:
+    from ..ddl.limits import fold_generated, generated_not_null
     from ..ddl.sqltext import normalize
 
     schema = schema or "main"
@@ -882,6 +892,10 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
         mine = sorted((k for k in constraints if k.table_name == t.table_name), key=lambda k: k.constraint_index)
         pk: tuple[str, ...] = ()
         fks, uniques, checks = [], [], []
+        # DuckDB has no constraints on generated columns: the DDL writes their NOT NULL and CHECKs over
+        # the column's expression (ddl.limits.generated_constraints), read back over the column here
+        generated_here = {c["column"].name: c["column"].generated for c in cols if c["column"].generated}
+        not_null: set[str] = set()
         for k in mine:
             kcols = tuple(k.constraint_column_names)
             if k.constraint_type == "PRIMARY KEY":
@@ -892,8 +906,16 @@ def _duckdb_tables(conn: sa.Connection, d: Dialect, schema: str | None,
             elif k.constraint_type == "UNIQUE":
                 uniques.append(Unique(kcols))
             elif k.constraint_type == "CHECK":
-                checks.append(Check(normalize(k.expression, "duckdb", tuple(
-                    (c["column"].name, c["column"].type.kind) for c in cols))))
+                text = fold_generated(normalize(k.expression, "duckdb", tuple(
+                    (c["column"].name, c["column"].type.kind) for c in cols)), generated_here)
+                column = generated_not_null(text, generated_here)
+                if column is None:
+                    checks.append(Check(text))
+                else:  # a generated column's NOT NULL, which the DDL writes as a CHECK over its expression
+                    not_null.add(column)
+        for c in cols:
+            if c["column"].name in not_null:
+                c["column"] = replace(c["column"], nullable=False)
         # names are not stored; the convention numbers checks in expression order (limits.constraint_names)
         checks.sort(key=lambda k: k.expression)
         ixs = []
