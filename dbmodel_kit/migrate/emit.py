@@ -956,7 +956,7 @@ def _column_map(op: o.Operation, before: Table, after: Table) -> dict[str, str]:
     out = {}
     for c in after.columns:
         src = renamed.get(c.name, c.name)
-        if before.has_column(src):
+        if before.has_column(src) and not c.generated:  # (the engine computes a generated one)
             out[c.name] = src
     return out
 
@@ -1765,9 +1765,10 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
     between the stored ends and ``(plan step number, step or raw piece)`` in order."""
     from ..ddl.names import KIND_ATTRS, physical, stored_names
 
+    plan, numbers = _generated_stored(plan, d)
     narrows = _narrowing_moves(plan, d)
     if not narrows and not _may_rename(plan, d):
-        return plan, list(enumerate(plan.steps, 1))
+        return plan, list(zip(numbers, plan.steps, strict=True))
     memo: dict[int, tuple[Schema, dict[tuple[str, str, str], str]]] = {}
 
     def stored(schema: Schema) -> tuple[Schema, dict[tuple[str, str, str], str]]:
@@ -1779,7 +1780,7 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
 
     out: list[tuple[int, Step | _Piece]] = []
     flat: list[Step] = []
-    for i, step in enumerate(plan.steps, 1):
+    for i, step in zip(numbers, plan.steps, strict=True):
         (pb, names_b), (pa, names_a) = stored(step.before), stored(step.after)
         current = pb
         for table, kind, old, new, item in _moved_names(step, names_b, names_a, KIND_ATTRS):
@@ -1810,6 +1811,47 @@ def _stored_steps(plan: Plan, d: Dialect) -> tuple[Plan, list[tuple[int, Step | 
             out.append((i, flat[-1]))
             end = flat[-1].after
     return Plan(stored(plan.old)[0], flat, source=plan.source), out
+
+
+def _generated_stored(plan: Plan, d: Dialect) -> tuple[Plan, list[int]]:
+    """The plan between the ends as ``d`` holds their generated columns' constraints
+    (:func:`dbmodel_kit.ddl.limits.generated_constraints`: MariaDB's NOT NULL on one as a CHECK,
+    DuckDB's CHECKs over its expression and no keys over one), as the DDL creates them, and each
+    step's number in ``plan``. A step whose stored effect is not its own (setting a generated
+    column NOT NULL is adding a CHECK on MariaDB) is the steps between the stored forms around it;
+    the others stay, between stored forms. Unchanged where ``d`` limits none of these or no schema
+    of the plan has a generated column."""
+    numbers = list(range(1, len(plan.steps) + 1))
+    if (d.generated_not_null and d.generated_constraints) or not any(
+            c.generated for s in (plan.old, *(st.after for st in plan.steps)) for t in s.tables for c in t.columns):
+        return plan, numbers
+    from ..ddl.limits import generated_constraints
+    from .diff import diff
+
+    memo: dict[int, Schema] = {}
+
+    def stored(schema: Schema) -> Schema:
+        if id(schema) not in memo:
+            memo[id(schema)] = generated_constraints(schema, d)[0]
+        return memo[id(schema)]
+
+    steps: list[Step] = []
+    numbers = []
+    for i, step in enumerate(plan.steps, 1):
+        sb, sa = stored(step.before), stored(step.after)
+        try:
+            same = step.op.apply(sb) == sa
+        except ModelError:
+            same = False
+        if same:
+            steps.append(Step(step.op, sb, sa, step.reversibility, step.reason))
+            numbers.append(i)
+            continue
+        for sub in diff(sb, sa).steps:
+            steps.append(Step(sub.op, sub.before, sub.after, sub.reversibility,
+                              f"{step.describe()}, as {d.name} holds a generated column's constraints"))
+            numbers.append(i)
+    return Plan(stored(plan.old), steps, source=plan.source), numbers
 
 
 _NARROW_REASON = ("the engine stores this column under another type while it is in a key "

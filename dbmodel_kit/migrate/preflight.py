@@ -214,6 +214,10 @@ def _check(op: o.AddCheck, step: Step, t: Table, live: _Live, conn: sa.Connectio
         return []
     try:
         cols = [c for c in sql_columns(check.expression) if after.has_column(c)]
+        # and what the generated ones are made of: DuckDB's DDL writes a CHECK over a generated
+        # column's expression (ddl.limits.generated_constraints)
+        cols += [g for c in cols if after.column(c).generated for g in sql_columns(after.column(c).generated or "")
+                 if after.has_column(g) and g not in cols]
     except Exception:
         return []
     sub = live.rows(op.table, cols or [after.columns[0].name], step)
