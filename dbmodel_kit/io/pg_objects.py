@@ -62,10 +62,11 @@ def tokens(code: str) -> list[Token]:
         found = _RECENT.get(code)
     if found is None:
         found = tuple(_PG.tokenize(code))
-        with _RECENT_LOCK:
-            _RECENT[code] = found
-            while len(_RECENT) > 16:
-                del _RECENT[next(iter(_RECENT))]
+        if len(code) <= _RECENT_CHARS:
+            with _RECENT_LOCK:
+                _RECENT[code] = found
+                while len(_RECENT) > 16 or sum(map(len, _RECENT)) > _RECENT_CHARS:
+                    del _RECENT[next(iter(_RECENT))]
     return list(found)
 
 
@@ -81,7 +82,11 @@ def take_tokens(code: str) -> list[Token]:
 #: statement's head with :class:`Head` (an index's twice: is it a view's? are its keys expressions?)
 #: and then the statement with sqlglot's parser: each text is tokenized once, not three times (at
 #: 300 tables, 2,861 tokenizations of a dump became 1,352; sqlglot's tokenizer was 30% of reading the dump).
+#: At most 16 texts of at most this many characters in all: their tokens take up to about 75 bytes a
+#: character, so the memo holds a few MB at most (routine bodies Head reads and the parser never
+#: takes stay in it until pushed out).
 _RECENT: dict[str, tuple[Token, ...]] = {}
+_RECENT_CHARS = 100_000
 _RECENT_LOCK = threading.Lock()
 
 
