@@ -38,6 +38,7 @@ import traitlets
 
 from ..erd import GraphvizWarning, render_svg
 from ..erd.dot import LEGEND_BADGES
+from ..erd.graphviz_run import keep_ready
 from ..errors import ModelError
 from ..model import Model, Schema
 from ..model import ops as o
@@ -132,6 +133,7 @@ class ErdPanel:
         self.view.on_msg(self._on_msg)
         keep_message_order(self.widget)
         self._unsubscribe = model.subscribe(self._on_change)
+        keep_ready()  # it redraws after every edit: the next Graphviz process is started ahead of it
         self.render()
         self._on_selected()
 

@@ -7,10 +7,12 @@ used: it ran the same command, and importing it cost 20 ms of the command's star
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +51,110 @@ def layout(source: str, format: str = "svg", engine: str = "dot",
     ``neato_no_op``: ``neato -n`` level (2: every node's ``pos`` is final; only edges are routed).
 
     ``dot -K<engine> -T<format>`` runs as a child process, as the ``graphviz`` package would run it,
-    without importing that package (20 ms of a ``dbmodel erd`` process's start; issue 18)."""
-    done = _run(_command(format, engine, neato_no_op), source)
+    without importing that package (20 ms of a ``dbmodel erd`` process's start; issue 18). After
+    :func:`keep_ready`, the process is one started ahead of time (see there)."""
+    cmd = _command(format, engine, neato_no_op)
+    proc = _READY.take(cmd) if _READY.on else None
+    if proc is None:
+        done = _run(cmd, source)
+    else:
+        done = _finish(proc, cmd, source)
+    if _READY.on:
+        _READY.later(cmd)
     return done.stdout, _warnings(done)
+
+
+def keep_ready(on: bool = True) -> None:
+    """Keep a Graphviz process started ahead of the next :func:`layout` with the same command (the
+    live ERD's: it redraws after every edit). A ``dot`` process spends a third of a 40-table
+    drawing's CPU starting (loading its libraries and plugins, reading its configuration) before it
+    reads a byte of input; started a moment after each drawing, it has done that by the next edit,
+    which then waits only for the drawing itself. Each process still draws one graph and exits, so
+    the drawing is byte for byte what a new ``dot`` draws (a ``dot`` fed one graph after another
+    keeps state from one to the next: its second drawing of the same graph differs from its first).
+    A process is used only with the working directory and environment it was started with, and
+    only by the process that started it; else, or if it has died, a new one runs as before. Not on
+    Windows (a waiting process would hold its working directory there). ``keep_ready(False)``
+    ends the waiting processes."""
+    if sys.platform == "win32":
+        return
+    _READY.on = on
+    if not on:
+        _READY.clear()
+
+
+class _Ready:
+    """At most one waiting Graphviz process per command line (see :func:`keep_ready`)."""
+
+    #: seconds after a drawing before its successor starts: the edit's drawing reaches the page
+    #: and the other panels redraw first, instead of sharing the CPU with a process's start
+    DELAY = 0.15
+
+    def __init__(self) -> None:
+        self.on = False
+        self.lock = threading.Lock()
+        self.waiting: dict[tuple[str, ...], tuple[subprocess.Popen[bytes], str, dict[str, str], int]] = {}
+
+    def take(self, cmd: list[str]) -> subprocess.Popen[bytes] | None:
+        with self.lock:
+            entry = self.waiting.pop(tuple(cmd), None)
+        if entry is None:
+            return None
+        proc, cwd, env, pid = entry
+        try:
+            same = pid == os.getpid() and cwd == os.getcwd() and env == os.environ
+        except OSError:  # the working directory is gone
+            same = False
+        if same and proc.poll() is None:
+            return proc
+        _end(proc)
+        return None
+
+    def later(self, cmd: list[str]) -> None:
+        timer = threading.Timer(self.DELAY, self.start, (list(cmd),))
+        timer.daemon = True
+        timer.start()
+
+    def start(self, cmd: list[str]) -> None:
+        key = tuple(cmd)
+        with self.lock:
+            if not self.on or key in self.waiting:
+                return
+        try:
+            cwd, env = os.getcwd(), dict(os.environ)
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    startupinfo=_startupinfo())
+        except OSError:  # no Graphviz (any more): the next layout() says so
+            return
+        with self.lock:
+            if self.on and key not in self.waiting:
+                self.waiting[key] = (proc, cwd, env, os.getpid())
+                return
+        _end(proc)
+
+    def clear(self) -> None:
+        with self.lock:
+            entries, self.waiting = list(self.waiting.values()), {}
+        for proc, *_ in entries:
+            _end(proc)
+
+    def forget(self) -> None:
+        """In a forked child: the waiting processes are the parent's, not to be used or ended here."""
+        self.waiting = {}
+        self.lock = threading.Lock()
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """End a waiting process that will not be used (it has read nothing: closing its input ends it)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        proc.kill()
+        proc.communicate(timeout=5)
+
+
+_READY = _Ready()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_READY.forget)
+atexit.register(_READY.clear)
 
 
 def layout_to_file(source: str, path: Path, format: str = "svg", engine: str = "dot",
@@ -99,6 +202,22 @@ def _run(cmd: list[str], source: str) -> subprocess.CompletedProcess[bytes]:
         raise GraphvizNotFound(INSTALL_HINT) from None
     except OSError as e:
         raise ModelError(f"cannot run Graphviz's dot: {e.strerror or e}") from None
+    return _checked(done)
+
+
+def _finish(proc: subprocess.Popen[bytes], cmd: list[str], source: str) -> subprocess.CompletedProcess[bytes]:
+    """:func:`_run` with a process started earlier with ``cmd`` (see :func:`keep_ready`)."""
+    try:
+        out, err = proc.communicate(source.encode("utf-8"))
+    except BaseException:
+        _end(proc)
+        raise
+    if proc.returncode:  # ended while it waited, or failed: a new process tells which (and says why)
+        return _run(cmd, source)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _checked(done: subprocess.CompletedProcess[bytes]) -> subprocess.CompletedProcess[bytes]:
     if done.returncode:
         detail = done.stderr.decode("utf-8", "replace").strip() or f"dot exited with {done.returncode}"
         raise ModelError(f"Graphviz failed to lay out the ERD: {detail}")
