@@ -932,6 +932,28 @@ def _batch(op: o.Operation, ctx: _Ctx) -> list[_Piece]:
     return [_Piece("batch", inner, table=table, copy_from=ctx.before[table])]
 
 
+def _batch_ops(piece: _Piece) -> list[Any]:
+    """The operations of a batch piece, after one pair per generated column of the table copied
+    (drop it, add it again where it was): Alembic's batch copy writes every column of the old table
+    into the new one (INSERT ... SELECT), and SQLite refuses a value for a generated column ("cannot
+    INSERT into generated column"); a column added in the batch is not copied, and the engine
+    computes it. (Alembic has no option to leave a column out of the copy: hence the pair.)"""
+    ops = list(piece.payload)
+    src = piece.copy_from
+    if src is None or not any(c.computed is not None for c in src.columns):
+        return ops
+    names = [c.name for c in src.columns]
+    dropped = {x.column_name for x in ops if isinstance(x, aops.DropColumnOp)}
+    pre: list[Any] = []
+    for i, c in enumerate(src.columns):
+        if c.computed is None or c.name in dropped:
+            continue
+        where = {"insert_after": names[i - 1]} if i else {"insert_before": names[1]} if len(names) > 1 else {}
+        pre += [aops.DropColumnOp(piece.table or "", c.name, schema=src.schema),
+                aops.AddColumnOp(piece.table or "", c._copy(), schema=src.schema, **where)]
+    return pre + ops
+
+
 def _backfilled(op: o.AddColumn, inner: list[Any], fill: str, ctx: _Ctx) -> list[_Piece]:
     """SQLite: a column whose default the engine cannot hold (uuid()) is added nullable, the rows
     already there are filled with ``fill`` (each its own value), then the table is rebuilt NOT
@@ -1673,7 +1695,7 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
                 _create(ops_, piece.payload)
             elif piece.kind == "batch":
                 with ops_.batch_alter_table(piece.table or "", recreate="always", copy_from=piece.copy_from) as batch:
-                    for x in piece.payload:
+                    for x in _batch_ops(piece):
                         batch.invoke(x)
             elif piece.kind == "sql":
                 buf.statements.append(piece.payload)
@@ -2142,7 +2164,7 @@ def _alembic_ops(plan: Plan, dialect: Dialect) -> list[Any]:
                 out.append(aops.CreateTableOp.from_table(piece.payload))
                 out += [_from_sa(aops.CreateIndexOp.from_index, ix) for ix in piece.payload.indexes]
             elif piece.kind == "batch":
-                out.append(aops.ModifyTableOps(piece.table or "", list(piece.payload)))
+                out.append(aops.ModifyTableOps(piece.table or "", _batch_ops(piece)))
             elif piece.kind == "sql":
                 out.append(aops.ExecuteSQLOp(piece.payload))
             elif piece.kind == "repeat":
