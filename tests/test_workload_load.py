@@ -34,6 +34,37 @@ def test_valid_frames_load(engine, tmp_path):
     assert db.counts() == {"users": 3, "orders": 3}
 
 
+def _staff() -> Model:
+    m = Model()
+    m.add_table("emp", id="integer pk", boss="integer references emp", mentor="integer references emp")
+    return m
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_rows_referencing_each_other_load_in_any_order(engine, tmp_path):
+    """A self-referencing table (Chinook's and Northwind's employees.reports_to) whose frame lists a row
+    before its manager loads: DuckDB checks each foreign key as a row goes in, so the rows go in
+    parents first, a level at a time (it failed with 'Violates foreign key constraint')."""
+    frame = pd.DataFrame({"id": [4, 2, 1, 3], "boss": [3, 1, None, 2], "mentor": [1, None, None, 1]})
+    db = load_sample(_staff().schema, {"emp": frame}, path=tmp_path / f"s.{engine}")
+    assert db.counts() == {"emp": 4}
+    rows = db.connect().execute("SELECT id, boss, mentor FROM emp ORDER BY id").fetchall()
+    assert [tuple(None if v is None or v != v else int(v) for v in r) for r in rows] == [
+        (1, None, None), (2, 1, None), (3, 2, 1), (4, 3, 1)]
+
+
+def test_rows_in_a_reference_cycle_are_named_and_nothing_is_kept(tmp_path):
+    """Rows that reference each other in a cycle cannot go into DuckDB in any order: a ModelError
+    names the table and the rows, and the database file is not left behind."""
+    from dbmodel_kit.errors import ModelError
+
+    frame = pd.DataFrame({"id": [1, 2, 3], "boss": [2, 1, None], "mentor": [None, None, None]})
+    path = tmp_path / "cycle.duckdb"
+    with pytest.raises(ModelError, match=r"emp: rows that reference each other in a cycle .* e\.g\. \[\(1, 2"):
+        load_sample(_staff().schema, {"emp": frame}, path=path)
+    assert not path.exists()
+
+
 def test_csv_and_parquet_sources(tmp_path):
     """A table can come from a CSV or a Parquet file."""
     USERS.to_csv(tmp_path / "users.csv", index=False)

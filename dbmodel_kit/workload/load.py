@@ -22,7 +22,7 @@ import html
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,20 +278,75 @@ def _load_table(checker: _Checker, target: Any, con: Any, t: Table, force: bool)
     out = exp.select(*[exp.alias_(T(target.casts[c.type.kind], c=_col(c.name)) if c.type.kind in target.casts
                                   else _col(c.name), _ident(c.name)) for c in cols]).from_(staged)
     ins_cols = exp.Schema(this=table_ref(t.key), expressions=[_ident(c.name) for c in cols])
+    # foreign keys onto the table itself whose columns are given: the rows go in parents first
+    own = [fk for fk in t.foreign_keys if checker.schema.has_table(fk.ref_table)
+           and checker.schema.table(fk.ref_table).key == t.key and all(c in df.columns for c in fk.columns)]
     if target.in_engine:
         # the frames live in another DuckDB connection: move the staged rows over as a DataFrame
-        frame = checker.con.execute(out.sql("duckdb")).df()
-        con.register("__load_frame", frame)
-        con.execute(exp.Insert(this=ins_cols, expression=exp.select(*[_col(c.name) for c in cols])
-                               .from_("__load_frame")).sql("duckdb"))
+        con.register("__load_frame", checker.con.execute(out.sql("duckdb")).df())
+
+        def sink(rows: str) -> None:
+            con.execute(exp.Insert(this=ins_cols, expression=exp.select(*[_col(c.name) for c in cols])
+                                   .from_(rows, dialect="duckdb")).sql("duckdb"))
+
+        if own:
+            _insert_by_levels(con, "__load_frame", t, own, sink, placed=table_ref(t.key))
+        else:
+            sink("__load_frame")
         con.unregister("__load_frame")
     else:
-        ins = exp.Insert(this=ins_cols, expression=exp.Values(
+        ins_sql = exp.Insert(this=ins_cols, expression=exp.Values(
             expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in cols])])).sql("sqlite")
-        cur = checker.con.execute(out.sql("duckdb"))
-        while batch := cur.fetchmany(50_000):
-            con.executemany(ins, batch)
+        names = ", ".join(_ident(c.name).sql("duckdb") for c in cols)
+
+        def sink(rows: str) -> None:  # (rows: a relation of the DuckDB connection holding the frames)
+            cur = checker.con.execute(f"SELECT {names} FROM {rows}")
+            while batch := cur.fetchmany(50_000):
+                con.executemany(ins_sql, batch)
+
+        if own:
+            _insert_by_levels(checker.con, f"({out.sql('duckdb')})", t, own, sink)
+        else:
+            sink(f"({out.sql('duckdb')})")
     return int(checker.con.execute(exp.select("count(*)").from_(staged).sql("duckdb")).fetchone()[0])
+
+
+def _insert_by_levels(work: Any, rows: str, t: Table, own: list[ForeignKey], sink: Callable[[str], None],
+                      placed: exp.Table | None = None) -> None:
+    """The ``rows`` (a relation of DuckDB connection ``work``) into ``t`` through ``sink``, parents
+    first: ``own`` are ``t``'s foreign keys onto itself. DuckDB checks a foreign key as each row goes
+    in, against the rows already in the table, not those of the same INSERT, and SQLite checks each
+    row of the load as it goes in; so rows that reference each other (an employee's manager) go in
+    one level of the hierarchy at a time. ``placed`` is where the rows already in are looked up (the
+    target table when ``work`` is the target; else a copy kept in ``work``). Rows that reference
+    each other in a cycle (or themselves) can go in in no order: a ModelError names the first
+    ones, and nothing of the sample is kept (the caller removes the database)."""
+    left, ready = "__load_left", "__load_ready"
+    work.execute(f"CREATE OR REPLACE TEMP TABLE {left} AS SELECT row_number() OVER () AS __row, * FROM {rows}")
+    if placed is None:
+        work.execute(f"CREATE OR REPLACE TEMP TABLE __load_placed AS SELECT * EXCLUDE (__row) FROM {left} LIMIT 0")
+    lookup = placed if placed is not None else exp.to_table("__load_placed")
+
+    def satisfied(fk: ForeignKey) -> exp.Expression:  # MATCH SIMPLE: any NULL, or the parent row is in
+        pairs = zip(fk.columns, fk.ref_columns, strict=True)
+        parent = exp.select("1").from_(lookup.copy().as_("p")).where(exp.and_(*[
+            exp.EQ(this=_col(r, "p"), expression=_col(c, "l")) for c, r in pairs]))
+        return exp.or_(*[exp.Is(this=_col(c, "l"), expression=exp.Null()) for c in fk.columns], exp.Exists(this=parent))
+
+    pick = exp.select("*").from_(exp.to_table(left).as_("l")).where(exp.and_(*[satisfied(fk) for fk in own]))
+    while work.execute(f"SELECT count(*) FROM {left}").fetchone()[0]:
+        work.execute(f"CREATE OR REPLACE TEMP TABLE {ready} AS {pick.sql('duckdb')}")
+        if not work.execute(f"SELECT count(*) FROM {ready}").fetchone()[0]:
+            stuck = work.execute(f"SELECT * EXCLUDE (__row) FROM {left} ORDER BY __row LIMIT 3").fetchall()
+            raise ModelError(f"{t.key}: rows that reference each other in a cycle (or themselves) through "
+                             f"{', '.join(fk.name or ', '.join(fk.columns) for fk in own)}, e.g. {stuck}: each "
+                             "foreign key is checked as its row goes in, so no order loads them")
+        sink(f"(SELECT * EXCLUDE (__row) FROM {ready})")
+        if placed is None:
+            work.execute(f"INSERT INTO __load_placed SELECT * EXCLUDE (__row) FROM {ready}")
+        work.execute(f"DELETE FROM {left} WHERE __row IN (SELECT __row FROM {ready})")
+    for name in (left, ready, "__load_placed"):
+        work.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 # -- inference ------------------------------------------------------------------------------------
