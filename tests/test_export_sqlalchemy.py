@@ -443,3 +443,45 @@ def test_array_of_an_enum_names_the_dialects_enum(tmp_path, postgres_url):
     module.Base.metadata.create_all(engine)
     engine.dispose()
     assert reflect(postgres_url) == ours
+
+
+def _deferrable_keys():
+    from dbmodel_kit import Model
+
+    m = Model()
+    m.add_table("node", id="integer pk", parent_id="integer")
+    m.add_foreign_key("node.parent_id", "node", deferrable="deferred")
+    m.add_table("seat", n="integer pk", code="integer not null")
+    m.set_primary_key("seat", "n", deferrable="deferred")
+    m.add_unique("seat", "code", deferrable="immediate")
+    return m.schema
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_golden_deferrable_keys(golden, dialect):
+    """DEFERRABLE / INITIALLY of a primary key, a unique constraint and a foreign key are written as
+    the dialect's DDL makes them (PostgreSQL: all three; SQLite: the foreign key's only)."""
+    golden(f"export/sqlalchemy/deferrable_{dialect}.py", to_sqlalchemy(_deferrable_keys(), dialect))
+
+
+def test_create_all_keeps_deferrable_keys_postgres(tmp_path, postgres_url):
+    """create_all of the models makes the keys checked when the model says (they were all made
+    immediate): the database reflects as our DDL made it, and a transaction may break the deferred
+    key until it commits."""
+    schema = _deferrable_keys()
+    ddl.apply(schema, postgres_url)
+    ours = reflect(postgres_url)
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    module = load_module(to_sqlalchemy(schema, "postgresql"), tmp_path / "deferrable.py")
+    module.Base.metadata.create_all(engine)
+    with engine.begin() as conn:  # a child before its parent, within one transaction
+        conn.execute(sa.text("INSERT INTO node (id, parent_id) VALUES (2, 1)"))
+        conn.execute(sa.text("INSERT INTO node (id, parent_id) VALUES (1, NULL)"))
+    with engine.begin() as conn:  # two seats swap numbers: the key holds again at commit
+        conn.execute(sa.text("INSERT INTO seat (n, code) VALUES (1, 10), (2, 20)"))
+        conn.execute(sa.text("UPDATE seat SET n = 3 - n"))
+    engine.dispose()
+    assert reflect(postgres_url) == ours

@@ -181,6 +181,12 @@ def _mapper_key(t: Table, table: sa.Table) -> list[str]:
             f"    __mapper_args__ = {{\"primary_key\": [{', '.join(attrs[c] for c in key)}]}}"]
 
 
+def _timing(c: sa.Constraint) -> list[tuple[str, str]]:
+    """DEFERRABLE and INITIALLY of a constraint, as keyword arguments (PostgreSQL checks it at commit)."""
+    kw = [("deferrable", "True")] if c.deferrable else []
+    return kw + ([("initially", repr(c.initially))] if c.deferrable and c.initially else [])
+
+
 def _table_args(w: _Writer, t: Table, table: sa.Table, deferred: set[str], classes: dict[str, str]) -> list[str]:
     items: list[str] = []
     # table.constraints is a set: walk the model's order so the output is deterministic
@@ -190,16 +196,18 @@ def _table_args(w: _Writer, t: Table, table: sa.Table, deferred: set[str], class
     # then what the DDL adds beside the model's own (a domain's CHECK on an engine without domains)
     order += sorted(n for n, c in named.items() if n not in order and not isinstance(c, sa.PrimaryKeyConstraint))
     in_column_order = tuple(c.name for c in t.columns if c.name in t.primary_key)
-    if len(t.primary_key) > 1 and tuple(t.primary_key) != in_column_order:
-        # primary_key=True on each column orders the key by the columns: the model's order is said
-        cols = ", ".join(repr(c) for c in t.primary_key)
+    if (len(t.primary_key) > 1 and tuple(t.primary_key) != in_column_order) or table.primary_key.deferrable:
+        # primary_key=True on each column orders the key by the columns (the model's order is said
+        # here), and says nothing of when it is checked
         pk_name = table.primary_key.name
-        items.append(f"sa.PrimaryKeyConstraint({cols}{f', name={pk_name!r}' if pk_name else ''})")
+        kw = [("name", repr(pk_name))] if pk_name else []
+        args = [repr(c) for c in t.primary_key] + [f"{k}={v}" for k, v in kw + _timing(table.primary_key)]
+        items.append(f"sa.PrimaryKeyConstraint({', '.join(args)})")
     for name in order:
         c = named.get(name)
         if isinstance(c, sa.UniqueConstraint):
             cols = ", ".join(repr(x.name) for x in c.columns)
-            items.append(f"sa.UniqueConstraint({cols}, name={c.name!r})")
+            items.append(f"sa.UniqueConstraint({cols}, {_kwargs([('name', repr(c.name)), *_timing(c)])})")
         elif isinstance(c, sa.CheckConstraint):
             items.append(f"sa.CheckConstraint({w.expr(c.sqltext)}, name={c.name!r})")
         elif isinstance(c, sa.ForeignKeyConstraint):
@@ -213,6 +221,7 @@ def _table_args(w: _Writer, t: Table, table: sa.Table, deferred: set[str], class
                 kw.append(("onupdate", repr(c.onupdate)))
             if c.name in deferred:
                 kw.append(("use_alter", "True"))
+            kw += _timing(c)
             items.append(f"sa.ForeignKeyConstraint([{local}], [{remote}], {_kwargs(kw)})")
     model_order = [x.name for x in t.indexes]
     for ix in sorted(table.indexes, key=lambda i: model_order.index(str(i.name))):
