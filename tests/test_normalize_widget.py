@@ -110,3 +110,27 @@ def test_hint_button_gives_three_levels_then_starts_again():
     assert tutor.hint_out.value.count("<p><b>hint") == 1
     tutor.target.value = "3NF"
     assert tutor.hint_out.value == ""
+
+
+def test_a_click_carries_what_the_student_typed():
+    """Every tutor button is a form button listing the tutor's fields (the FD box, the two pickers,
+    the target), so a click runs on what the page shows even when the field's own update has not
+    reached the kernel yet (JupyterLab sends widget messages over kernel subshells): here the FD box
+    and the closure picker are only in the click."""
+    from dbmodel_kit.widgets._common import FormButton
+
+    tutor = NormalizationTutor(ROWS, FDS)
+    buttons = [b for b in vars(tutor).values() if isinstance(b, FormButton)]
+    assert len(buttons) == 10
+    listed = {(f.model_id, key) for f, key in tutor.closure_button.form_fields}
+    assert listed == {(tutor.fd_text.model_id, "value"), (tutor.closure_pick.model_id, "index"),
+                      (tutor.relation_pick.model_id, "index"), (tutor.target.model_id, "index")}
+
+    def click_with(button, *entries):  # what static/panels.js sends
+        button._handle_custom_msg({"event": "click", "state": [list(e) for e in entries]}, [])
+
+    click_with(tutor.apply_fds_button, [tutor.fd_text.model_id, "value", "order_id -> customer"])
+    assert tutor.fds == [FD("order_id", "customer")]
+    labels = list(tutor.closure_pick._options_labels)
+    click_with(tutor.closure_button, [tutor.closure_pick.model_id, "index", [labels.index("order_id")], labels])
+    assert "{order_id}+ = {order_id, customer}" in tutor.closure_out.value

@@ -37,6 +37,7 @@ from ..normalize.evidence import FDValidation
 from ..normalize.exercises import Feedback, check_decomposition
 from ..normalize.fd import attr_list, fmt_attrs
 from ..normalize.hints import Hint, hint
+from ._common import FormButton, Style, button, field_key, form_fields, keep_message_order
 
 __all__ = ["NormalizationTutor", "decomposition_schema"]
 
@@ -45,10 +46,10 @@ _STYLE = ("<style>.dbm-tutor table{border-collapse:collapse;font-size:12px}"
           ".dbm-violation{color:#b00020}.dbm-ok{color:#1a7f37}</style>")
 
 
-def _button(description: str, css: str, style: str = "") -> w.Button:
-    b = w.Button(description=description, button_style=style, layout=w.Layout(width="auto"))
-    b.add_class(css)
-    return b
+def _button(description: str, css: str, style: str = "") -> FormButton:
+    """A :class:`~._common.FormButton` (wired to the tutor's fields once they are all made): its
+    click carries what the student typed or picked, as the Designer's buttons do."""
+    return button(description, css, style=style)
 
 
 def decomposition_schema(relations: Sequence[Sequence[str]], fds: Iterable[FD], types: dict[str, str] | None = None,
@@ -137,6 +138,7 @@ class NormalizationTutor:
             self.discover()
         self._show_relations()
         self.widget = w.VBox([
+            Style(),  # (loads static/panels.js, which sends a form button's click with its fields)
             w.HTML(_STYLE + f"<h3>{html.escape(name)}({html.escape(', '.join(self.attributes))})</h3>"),
             w.Accordion(children=[
                 self.sample,
@@ -154,6 +156,12 @@ class NormalizationTutor:
                        "Decompose", "ERD")),
         ])
         self.widget.add_class("dbm-tutor")
+        # each click carries the fields' values as the page shows them, and the page's messages are
+        # handled in the order sent (JupyterLab's subshells: see _common.keep_message_order)
+        fields = [[f, field_key(f)] for f in form_fields(self.widget)]
+        for b in (x for x in vars(self).values() if isinstance(x, FormButton)):
+            b.form_fields = fields
+        keep_message_order(self.widget)
 
     # -- state changes (what the buttons call) ---------------------------------------------
 
