@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -128,6 +129,25 @@ def assert_same(want: Schema, got: Schema, what: str) -> None:
         raise AssertionError(f"{what} differs:\n{_differences(want, got)}")
 
 
+#: the plan from an empty schema of the schemas the stages ran on lately (id -> (schema, plan)):
+#: the stages that need one (diff from empty, the exports, lint, review) share it, and with it what
+#: the kit keeps per plan (its SQL per dialect, its reverse: ``Plan.kept``), instead of each
+#: planning and writing the same migration again. The entry holds the schema, so its id is not reused.
+_FROM_EMPTY: dict[int, tuple[Schema, Any]] = {}
+
+
+def from_empty(schema: Schema) -> Any:
+    """``diff(Schema(), schema)``, once per schema object among the last 64."""
+    from dbmodel_kit.migrate import diff
+
+    hit = _FROM_EMPTY.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        if len(_FROM_EMPTY) >= 64:
+            del _FROM_EMPTY[next(iter(_FROM_EMPTY))]
+        hit = _FROM_EMPTY[id(schema)] = (schema, diff(Schema(), schema))
+    return hit[1]
+
+
 def stage_ddl(schema: Schema, w: Work) -> None:
     """DDL text for each dialect."""
     from dbmodel_kit.ddl import create_sql
@@ -155,10 +175,10 @@ def stage_diff(schema: Schema, w: Work) -> None:
     the server is here), reflects back equal to the model."""
     from dbmodel_kit.ddl.limits import storable
     from dbmodel_kit.io.reflect import reflect
-    from dbmodel_kit.migrate import diff, to_sql
+    from dbmodel_kit.migrate import to_sql
     from dbmodel_kit.migrate.apply import apply
 
-    plan = diff(Schema(), schema)
+    plan = from_empty(schema)
     assert plan.new == schema
     for d in ("postgresql", "mysql", "sqlite", "duckdb"):
         to_sql(plan, d)
@@ -383,7 +403,7 @@ def stage_export_sqlalchemy(schema: Schema, w: Work) -> None:
             url = w.url(engine)
         except Missing:
             continue
-        out = files(schema, "sqlalchemy", dialect=engine)
+        out = files(schema, "sqlalchemy", dialect=engine, plan=from_empty(schema))
         module = _load_module(out["models.py"], w.dir / f"models_{engine}_{uuid.uuid4().hex[:6]}.py")
         module.Base.registry.configure()  # its own mappers only (not those other tests left behind)
         e = sa.create_engine(url)
@@ -414,7 +434,7 @@ def stage_export_sql(schema: Schema, w: Work) -> None:
     from dbmodel_kit.export import files
     from dbmodel_kit.io.reflect import reflect
 
-    out = files(schema, "sql")
+    out = files(schema, "sql", plan=from_empty(schema))
     for engine in ("sqlite", "duckdb"):
         url = w.url(engine)
         run_script(out[f"{engine}/up.sql"], url)
@@ -487,19 +507,18 @@ def stage_erd(schema: Schema, w: Work) -> None:
 def stage_lint(schema: Schema, w: Work) -> None:
     """Lint runs every rule on the model, and migration lint runs on the plan from nothing."""
     from dbmodel_kit.lint import lint
-    from dbmodel_kit.migrate import diff
     from dbmodel_kit.migrate.lint import lint as lint_plan
 
     lint(schema)
     for d in ("postgresql", "mysql", "sqlite", "duckdb"):
-        lint_plan(diff(Schema(), schema), d)
+        lint_plan(from_empty(schema), d)
 
 
 def stage_review(schema: Schema, w: Work) -> None:
     """The review of the change from nothing renders as HTML and Markdown for the four dialects."""
     from dbmodel_kit.review import review
 
-    r = review(Schema(), schema, dialects=("postgresql", "mysql", "sqlite", "duckdb"))
+    r = review(from_empty(schema), dialects=("postgresql", "mysql", "sqlite", "duckdb"))
     assert "<html" in r.to_html().lower()
     assert r.to_markdown()
 
@@ -566,7 +585,7 @@ def _render(target: str, schemas: dict[str, Schema]) -> tuple[dict[str, dict[str
     failed: dict[str, str | None] = {}
     for key, schema in schemas.items():
         try:
-            made[key] = files(schema, target)
+            made[key] = files(schema, target, plan=from_empty(schema))
         except Exception as e:  # rendering failed: that is the outcome
             failed[key] = f"{type(e).__name__}: {e}"
     return made, failed
@@ -615,17 +634,34 @@ STAGES: dict[str, Callable[[Schema, Work], None]] = {
 }
 
 
+#: ``DBMODEL_STAGE_TIMES=path``: each run of a stage appends a JSON line to ``path`` (stage, tables,
+#: wall and CPU seconds of this process, outcome): where the stage matrix's time goes
+TIMES = os.environ.get("DBMODEL_STAGE_TIMES")
+
+
 def run_stage(stage: str, schema: Schema, folder: Path) -> str | None:
     """Run one stage; None when it passed, else the first line of what went wrong (Missing is raised)."""
-    with work(folder) as w:
-        try:
-            STAGES[stage](schema, w)
-        except Missing:
-            raise
-        except Exception as e:  # the stage failed: its message is the outcome
-            text = str(e).strip() or type(e).__name__
-            return f"{type(e).__name__}: {text}"
-    return None
+    start = (time.perf_counter(), time.process_time())
+    outcome: str | None = "missing"
+    try:
+        with work(folder) as w:
+            try:
+                STAGES[stage](schema, w)
+            except Missing:
+                raise
+            except Exception as e:  # the stage failed: its message is the outcome
+                text = str(e).strip() or type(e).__name__
+                outcome = f"{type(e).__name__}: {text}"
+                return outcome
+        outcome = None
+        return None
+    finally:
+        if TIMES:
+            line = {"stage": stage, "tables": len(schema.tables), "wall": round(time.perf_counter() - start[0], 3),
+                    "cpu": round(time.process_time() - start[1], 3), "ok": outcome is None,
+                    "pid": os.getpid()}
+            with open(TIMES, "a", encoding="utf-8") as f:
+                f.write(json.dumps(line) + "\n")
 
 
 def first_line(text: str) -> str:

@@ -34,6 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,9 @@ if LARGER:
 #: (column of the matrix, stage) -> why it fails today: strict expected failures, each naming the
 #: mechanism (an engine's limit is quoted in the engine's own words).
 KNOWN: dict[tuple[str, str], str] = {}
+
+#: the stages checked by a Node program (Prisma's engine, tsc): one run for many schemas
+NODE_STAGES = ("export prisma", "export typeorm")
 
 
 @contextlib.contextmanager
@@ -171,16 +175,32 @@ class Result:
         return not self.missing and not self.failed
 
 
+#: the merged groups of this process (ids of the schemas -> (the schemas, their merge)): the stages
+#: with the same group size merge the same schemas, and one merged object lets them share its plan
+#: from empty (stages.from_empty) and what the kit keeps per plan. The entry holds the schemas, so
+#: their ids are not reused.
+_MERGED: dict[tuple[int, ...], tuple[tuple[Schema, ...], Schema]] = {}
+
+
+def _merged(group: tuple[Schema, ...]) -> Schema:
+    key = tuple(map(id, group))
+    if key not in _MERGED:
+        if len(_MERGED) >= 256:  # (a larger run's groups: the oldest go)
+            del _MERGED[next(iter(_MERGED))]
+        _MERGED[key] = (group, merge(list(group)))
+    return _MERGED[key][1]
+
+
 def _run(stage: str, schemas: dict[str, Schema], group: int, folder: Path) -> Result:
     try:
-        if stage in ("export prisma", "export typeorm"):
+        if stage in NODE_STAGES:
             out = check_many(stage, schemas, folder)
             return Result(len(out), tuple((k, v) for k, v in out.items() if v))
         failed: list[tuple[str, str]] = []
         keys = list(schemas)
         for start in range(0, len(keys), group):
             part = keys[start:start + group]
-            whole = merge([schemas[k] for k in part]) if len(part) > 1 else schemas[part[0]]
+            whole = _merged(tuple(schemas[k] for k in part)) if len(part) > 1 else schemas[part[0]]
             outcome = stages.run_stage(stage, whole, folder / f"g{start}")
             if outcome is None:
                 continue
@@ -207,6 +227,8 @@ def _once(cells: Sequence[tuple[str, Callable[[], Result]]]) -> list[Result]:
     the others are waited for, so a worker does the work still to do rather than wait on the other
     for it. Outside xdist, or without ``fcntl``, each process computes. Either way a process keeps
     what it has (:data:`_DONE`)."""
+    if stages.TIMES:
+        cells = [(key, functools.partial(_timed, key, compute)) for key, compute in cells]
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if not run or fcntl is None:
         for key, compute in cells:
@@ -222,6 +244,17 @@ def _once(cells: Sequence[tuple[str, Callable[[], Result]]]) -> list[Result]:
                 if got is not None:
                     _DONE[key] = got
     return [_DONE[key] for key, _ in cells]
+
+
+def _timed(key: str, compute: Callable[[], Result]) -> Result:
+    """``compute()``, its wall and CPU seconds appended to DBMODEL_STAGE_TIMES (stages.TIMES)."""
+    start = (time.perf_counter(), time.process_time())
+    result = compute()
+    line = {"cell": key, "wall": round(time.perf_counter() - start[0], 3),
+            "cpu": round(time.process_time() - start[1], 3), "pid": os.getpid()}
+    with open(str(stages.TIMES), "a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+    return result
 
 
 #: the cells this process has computed or read (key -> result)
@@ -258,7 +291,7 @@ def _parts(stage: str) -> list[tuple[int, int]]:
     """The [start, end) ranges of the generated schemas ``stage`` runs on, part by part. The Node
     checkers (one Prisma engine, one tsc compilation for all schemas) run in one part."""
     count, group = BUDGET[stage]
-    if stage in ("export prisma", "export typeorm"):
+    if stage in NODE_STAGES:
         return [(0, count)]
     size = max(group, PART // group * group)
     return [(start, min(start + size, count)) for start in range(0, count, size)]
@@ -274,6 +307,15 @@ def _generated_cells(stage: str) -> list[tuple[str, Callable[[], Result]]]:
 
 
 def _corpus_cell(stage: str, path: Path) -> tuple[str, Callable[[], Result]]:
+    """The cell of ``stage`` on corpus file ``path``. The Node checkers take every corpus file in
+    one cell (one Prisma engine, one tsc compilation: their start is most of their cost, about
+    10 s of tsc per file), whose failures are keyed by file (:func:`on_corpus` takes the file's)."""
+    if stage in NODE_STAGES:
+        def compute_all() -> Result:
+            with tempfile.TemporaryDirectory(prefix="dbmodel_stages_") as tmp:
+                return _run(stage, {p.stem: corpus_schema(p) for p in corpus_files()}, 1, Path(tmp))
+        return f"corpus|{stage}|{CORPUS}", compute_all
+
     def compute() -> Result:
         with tempfile.TemporaryDirectory(prefix="dbmodel_stages_") as tmp:
             return _run(stage, {path.stem: corpus_schema(path)}, 1, Path(tmp))
@@ -291,7 +333,10 @@ def on_generated(stage: str) -> Result:
 
 @functools.cache
 def on_corpus(stage: str, path: Path) -> Result:
-    return _once([_corpus_cell(stage, path)])[0]
+    result = _once([_corpus_cell(stage, path)])[0]
+    if stage in NODE_STAGES and not result.missing:  # the cell of every file: this file's part
+        return Result(1, tuple((k, v) for k, v in result.failed if k == path.stem))
+    return result
 
 
 def _explain(result: Result) -> str:

@@ -2120,9 +2120,17 @@ def _version(module: str) -> str:
 
 
 def to_sql(plan: Plan, dialect: str | Dialect, *, safe: bool = False) -> str:
-    """The plan as an SQL script for ``dialect`` (header, then units separated by comments)."""
-    with fewer_collections():
-        return _to_sql(plan, dialect, safe=safe)
+    """The plan as an SQL script for ``dialect`` (header, then units separated by comments).
+
+    Written once per plan and dialect name (:meth:`Plan.kept`): an export's up.sql, the review's
+    SQL and a second export of the same plan share it (a :class:`Dialect` object is written each
+    time: its settings are not part of a name)."""
+    def make() -> str:
+        with fewer_collections():
+            return _to_sql(plan, dialect, safe=safe)
+    if not isinstance(dialect, str):
+        return make()
+    return str(plan.kept(("sql", get_dialect(dialect).name, flavour_of(dialect), safe), make))
 
 
 def _to_sql(plan: Plan, dialect: str | Dialect, *, safe: bool = False) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -127,9 +127,27 @@ class Plan:
         return max((s.reversibility for s in self.steps), key=LEVELS.index, default="lossless")
 
     def reverse(self) -> Plan:
-        """The plan from ``new`` back to ``old``, derived from each step's inverse."""
-        inverses = [s.inverse for s in reversed(self.steps)]
-        return Plan.from_ops(self.new, inverses, source=(self.source[1], self.source[0]))
+        """The plan from ``new`` back to ``old``, derived from each step's inverse (made once per
+        plan: :meth:`kept`)."""
+        def make() -> Plan:
+            inverses = [s.inverse for s in reversed(self.steps)]
+            return Plan.from_ops(self.new, inverses, source=(self.source[1], self.source[0]))
+        return self.kept("reverse", make)
+
+    def kept(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()`` once per ``key`` for this plan (its reverse, its SQL per dialect), so the
+        exports, the review and the stages that need the same text write it once.
+
+        A plan's steps are not edited in place, but its attributes can be set again (``source``
+        is, by the CLI and the review): what was kept holds the ``old``, ``steps`` and
+        ``source`` it was made from, and is made again when one of them is another."""
+        memo = self.__dict__.get("_kept")
+        if memo is None or memo[0] is not self.old or memo[1] is not self.steps or memo[2] != self._source:
+            memo = self._kept = (self.old, self.steps, self._source, {})
+        values: dict[Hashable, Any] = memo[3]
+        if key not in values:
+            values[key] = make()
+        return values[key]
 
     def describe(self) -> list[str]:
         return [s.describe() for s in self.steps]
