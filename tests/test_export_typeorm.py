@@ -100,3 +100,36 @@ tables:
     assert "export class Date " not in text
     done = tsc(project(tmp_path, schema), "--noEmit")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _deferrable_keys():
+    from dbmodel_kit import Model
+
+    m = Model()
+    m.add_table("node", id="integer pk", parent_id="integer", code="integer not null")
+    m.add_foreign_key("node.parent_id", "node", deferrable="deferred")
+    m.add_unique("node", "code", deferrable="immediate")
+    return m.schema
+
+
+def test_golden_deferrable_keys(golden):
+    """A deferrable foreign key and unique constraint carry TypeORM's ``deferrable`` option."""
+    golden("export/typeorm/deferrable_entities.ts", to_typeorm_entities(_deferrable_keys()))
+
+
+@needs_node
+def test_deferrable_keys_type_check_and_migrate_on_postgres(tmp_path, postgres_url):
+    """tsc takes the entities' ``deferrable`` options (TypeORM's DeferrableType), and the migration
+    runs up, down and up to the model's keys, deferrable as the model says."""
+    schema = _deferrable_keys()
+    path = project(tmp_path, schema)
+    done = tsc(path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    run = subprocess.run([NODE or "node", "--test", str(path / "dist" / "migration.test.js")], capture_output=True,
+                         text=True, timeout=120, check=False, env={**os.environ, "DATABASE_URL": url})
+    assert run.returncode == 0, run.stdout + run.stderr
+    d = get_dialect("postgresql")
+    live = live_schema(postgres_url, d)
+    live = live.__class__(tables=tuple(t for t in live.tables if t.name != "migrations"), enums=live.enums)
+    assert expected(live, d) == expected(schema, d)

@@ -101,6 +101,11 @@ def _default(c: Column) -> str | None:
     return _s(str(d.value))
 
 
+#: the model's deferrable modes as TypeORM's DeferrableType (a primary key's has no TypeORM option: the
+#: migration's SQL makes it, and the entity says nothing of it)
+_DEFERRABLE = {"immediate": "INITIALLY IMMEDIATE", "deferred": "INITIALLY DEFERRED"}
+
+
 def _options(items: list[tuple[str, str]]) -> str:
     return "{ " + ", ".join(f"{k}: {v}" for k, v in items) + " }"
 
@@ -173,7 +178,8 @@ def to_typeorm_entities(schema: Schema) -> str:
             used.add("Index")
         for u in t.uniques:
             cols = "[" + ", ".join(_s(camel(attrs[c])) for c in u.columns) + "]"
-            deco.append(f"@Unique({_s(u.name)}, {cols})")
+            timing = f", {_options([('deferrable', _s(_DEFERRABLE[u.deferrable]))])}" if u.deferrable else ""
+            deco.append(f"@Unique({_s(u.name)}, {cols}{timing})")
             used.add("Unique")
         for ck in t.checks:
             deco.append(f"@Check({_s(ck.name)}, {_s(ck.expression)})")
@@ -209,6 +215,8 @@ def to_typeorm_entities(schema: Schema) -> str:
                 opts.append(("onDelete", _s(fk.on_delete)))
             if fk.on_update:
                 opts.append(("onUpdate", _s(fk.on_update)))
+            if fk.deferrable:
+                opts.append(("deferrable", _s(_DEFERRABLE[fk.deferrable])))
             ref_attrs = column_attributes(schema.table(fk.ref_table))
             joins = [_options([("name", _s(c)), ("referencedColumnName", _s(camel(ref_attrs[rc]))),
                                ("foreignKeyConstraintName", _s(fk.name))])
