@@ -187,6 +187,9 @@ class Dialect:
     #: among the kinds with that label), ``none`` (the engine keeps no name)
     name_scopes: dict[str, str] = field(default_factory=lambda: {
         "index": "table", "unique": "table", "foreign_key": "table", "check": "table"})
+    #: the scopes of :attr:`name_scopes` where the engine compares names without case: two names
+    #: differing only in case are one name there (InnoDB's foreign-key names)
+    folded_scopes: frozenset[str] = frozenset()
     #: only Basic Multilingual Plane characters in identifiers, none ending with a space (MySQL)
     identifier_bmp_only: bool = False
     #: CREATE SCHEMA makes a namespace (MySQL: a database); SQLite attaches database files instead
@@ -547,6 +550,8 @@ MYSQL = Dialect(
     # InnoDB keeps foreign-key names per database ("errno 121" on a second one); index and CHECK
     # names are per table (checked on MariaDB 10.11)
     name_scopes={"index": "table", "unique": "table", "foreign_key": "foreign_key", "check": "table"},
+    # ... compared without case: fk_and_x and fk_AND_x are one name (errno 121 on the second, MariaDB 10.11)
+    folded_scopes=frozenset({"foreign_key"}),
     now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())", on_update_now=True, now_follows_precision=True,
     # MariaDB 10.3+: CREATE SEQUENCE, DEFAULT nextval(s) (https://mariadb.com/kb/en/create-sequence/)
     nextval_arg="identifier",

@@ -260,3 +260,29 @@ def test_keyword_names_preflight_finds_the_rows(engine_url):
     for found in ("MF104", "3 row(s) of order hold NULL in interval", "MF101", "value(s) of (range) in order",
                   "value(s) of (at) in user"):
         assert found in text
+
+
+@pytest.mark.mysql
+def test_tables_named_alike_but_for_case_keep_their_keys_and_checks_on_mysql(mysql_url):
+    """Tables `and`, `AND` and `And` (three tables on Linux) each with a foreign key and a CHECK named
+    after the table: InnoDB compares foreign-key names without case (fk_and_... and fk_AND_... were
+    one name: errno 121), so the DDL gives each its table's prefix; and each table reads back its
+    own CHECK only (information_schema's collation ignores case: table `AND` read the checks of all
+    three)."""
+    from dbmodel_kit.ddl.names import physical
+    from dbmodel_kit.migrate.plan import canonical
+
+    tables = [Table("canary", columns=(Column("id", DataType("integer")),), primary_key=("id",))]
+    for i, name in enumerate(("and", "AND", "And")):
+        tables.append(Table(name, columns=(Column("id", DataType("integer")), Column("canary_id", DataType("integer"))),
+                            primary_key=("id",), checks=(Check(f"id >= {i}"),),
+                            foreign_keys=(ForeignKey(("canary_id",), "canary", ("id",)),)))
+    schema = Schema(tuple(tables))
+    stored, notes = physical(schema, "mysql")
+    fks = [fk.name for t in stored.tables for fk in t.foreign_keys]
+    assert len({n.lower() for n in fks}) == 3, fks
+    assert len(notes) == 3, notes
+    apply(schema, mysql_url)
+    got = canonical(reflect(mysql_url))
+    assert got == canonical(physical(storable(schema, "mysql"), "mysql")[0])
+    assert [c.expression for c in got.table("AND").checks] == ["id >= 1"]

@@ -103,23 +103,29 @@ def cut(name: str, limit: int) -> str:
     return name if len(raw) <= limit else raw[:limit].decode(errors="ignore")
 
 
-def shared_names(schema: Schema, dialect: Dialect | str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+def shared_names(schema: Schema, dialect: Dialect | str) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
     """Names used more than once in a scope ``dialect`` keeps per schema (namespace):
-    ``{(scope, name): [(table key, kind), ...]}`` (tables themselves count in the ``relation``
-    scope, where PostgreSQL also keeps indexes). Each schema is a scope of its own."""
+    ``{(scope, name): [(table key, kind, name as used), ...]}`` (tables themselves count in the
+    ``relation`` scope, where PostgreSQL also keeps indexes). Each schema is a scope of its own. In
+    a scope the engine compares without case (:attr:`~dbmodel_kit.dialects.Dialect.folded_scopes`)
+    names differing only in case are one name, keyed by its lower case."""
     d = get_dialect(dialect)
-    uses: dict[tuple[str, str | None, str], list[tuple[str, str]]] = defaultdict(list)
+    uses: dict[tuple[str, str | None, str], list[tuple[str, str, str]]] = defaultdict(list)
     spaces = {kind: space for kind, space in d.name_scopes.items() if space not in ("table", "none")}
     if not spaces:
         return {}
+
+    def key(space: str, name: str) -> str:
+        return name.lower() if space in d.folded_scopes else name
+
     for t in schema.tables:
         if "relation" in spaces.values():
-            uses["relation", t.schema, t.name].append((t.key, "table"))
+            uses["relation", t.schema, key("relation", t.name)].append((t.key, "table", t.name))
         for kind, space in spaces.items():
             for item in getattr(t, KIND_ATTRS[kind]):
-                uses[space, t.schema, item.name].append((t.key, kind))
+                uses[space, t.schema, key(space, item.name)].append((t.key, kind, item.name))
     return {(space, name): where for (space, _, name), where in uses.items()
-            if len(where) > 1 and any(kind != "table" for _, kind in where)}
+            if len(where) > 1 and any(kind != "table" for _, kind, _ in where)}
 
 
 def physical(schema: Schema, dialect: Dialect | str) -> tuple[Schema, list[tuple[str, str]]]:
@@ -157,21 +163,23 @@ def _physical(schema: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str, 
         return schema, notes
     renames: dict[tuple[str, str, str], str] = {}
     spaces = {kind for kind, space in d.name_scopes.items() if space not in ("table", "none")}
-    taken = {name for _, name in shared} | {t.name for t in schema.tables} | {
-        item.name for t in schema.tables for kind in spaces for item in getattr(t, KIND_ATTRS[kind])}
-    for (space, name), where in shared.items():
-        for table, kind in where:
+    # (compared without case: a new name differing from a taken one only in case would be the same
+    # name where the engine folds case)
+    taken = {name.lower() for _, name in shared} | {t.name.lower() for t in schema.tables} | {
+        item.name.lower() for t in schema.tables for kind in spaces for item in getattr(t, KIND_ATTRS[kind])}
+    for (space, _key), where in shared.items():
+        for table, kind, name in where:
             if kind == "table":
                 continue
             bare = naming.split_key(table)[1]
             new = naming.shorten(f"{bare}_{name}", d.max_identifier_bytes or naming.MAX_IDENTIFIER_BYTES)
             n = 2
-            while new in taken:
+            while new.lower() in taken:
                 new = naming.shorten(f"{bare}_{name}_{n}", d.max_identifier_bytes or naming.MAX_IDENTIFIER_BYTES)
                 n += 1
-            taken.add(new)
+            taken.add(new.lower())
             renames[table, kind, name] = new
-            others = sorted({t for t, _ in where if t != table})
+            others = sorted({t for t, _, _ in where if t != table})
             scope = "with the tables per schema" if space == "relation" else "per schema"
             notes.append((_model_table(table, notes), name,
                           f"{_KIND_WORDS[kind]} {name} on {table} is named {new}: {d.name} keeps "

@@ -557,14 +557,16 @@ def _mysql_checks(conn: sa.Connection, schema: str | None) -> dict[str, list[tup
         return list(conn.execute(sa.text(
             "SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c "
             "JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA "
-            f"AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' {same_table}"
+            f"AND BINARY t.CONSTRAINT_NAME = BINARY c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' {same_table}"
             "WHERE c.CONSTRAINT_SCHEMA = coalesce(:s, DATABASE()) ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME"),
             {"s": schema}).all())
 
     try:
         # MariaDB keeps CHECK names per table (two tables may each have a check "positive_id") and says
-        # the table in CHECK_CONSTRAINTS.TABLE_NAME; MySQL 8 keeps them per schema and has no such column
-        rows = query("AND t.TABLE_NAME = c.TABLE_NAME ")
+        # the table in CHECK_CONSTRAINTS.TABLE_NAME; MySQL 8 keeps them per schema and has no such column.
+        # Names compared as bytes: information_schema's collation ignores case, and the checks ck_and_id of
+        # table `and` were read as table `AND`'s too (tables and CHECK names differ in case on Linux)
+        rows = query("AND BINARY t.TABLE_NAME = BINARY c.TABLE_NAME ")
     except sa.exc.DBAPIError:
         try:
             rows = query("")

@@ -1949,7 +1949,8 @@ def _may_rename(plan: Plan, d: Dialect) -> bool:
     owners: dict[tuple[str, str | None, str], tuple[str, str]] = {}
 
     def clash(space: str, schema: str | None, name: str, owner: tuple[str, str]) -> bool:
-        return (limit is not None and len(name.encode()) > limit) or owners.setdefault((space, schema, name),
+        folded = name.lower() if space in d.folded_scopes else name
+        return (limit is not None and len(name.encode()) > limit) or owners.setdefault((space, schema, folded),
                                                                                        owner) != owner
 
     def items(table: str, kind: str, found: Iterable[Any]) -> bool:
