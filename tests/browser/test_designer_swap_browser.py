@@ -2,7 +2,12 @@
 lines whose markup did not change keep their elements, so the browser lays out only what changed.
 Here, in a real JupyterLab: after an edit, a theme switch and an undo, what the page shows is
 exactly the kernel's SVG (every element, in order, with its attributes and text), and an edit to
-one table of 40 keeps most of the others' elements.
+one table of 40 keeps most of the others' elements. After an edit that moves the whole drawing by
+one offset in the markup (Graphviz's origin is the bottom left corner: a table growing at the bottom
+edge moves every coordinate), the view keeps the elements and moves its frame instead (the graph
+group's translate; its coordinates differ from the markup's by the offset it notes in
+``data-frame``): the comparison takes positions in hundredths of a point, the page's with that
+offset added back, so it stays exact.
 """
 
 from __future__ import annotations
@@ -25,6 +30,15 @@ from dbmodel_kit import Model
 from dbmodel_kit.erd._gen import synthetic
 from dbmodel_kit.widgets import Designer
 
+import re
+NUM = re.compile(r"-?[\\d.]+")
+
+def canon(name, value):
+    # positions (and the graph's transform) in whole hundredths of a point, as the page reports them
+    if name in ("points", "d", "x", "y", "cx", "cy", "transform"):
+        return NUM.sub(lambda m: str(round(float(m.group()) * 100)), value)
+    return value
+
 def drawing(svg):
     # one line per element below the graph group, in document order: its name, its attributes
     # (local names, sorted) and, for text and title, its text; as the page builds it below
@@ -32,7 +46,8 @@ def drawing(svg):
     graph = root.find("{http://www.w3.org/2000/svg}g")
     lines = []
     for el in [root, graph, *list(graph.iter())[1:]]:
-        attrs = sorted((k.rsplit("}", 1)[-1], v) for k, v in el.attrib.items() if (k, v) != ("class", ""))
+        attrs = sorted((k.rsplit("}", 1)[-1], canon(k.rsplit("}", 1)[-1], v)) for k, v in el.attrib.items()
+                       if (k, v) != ("class", ""))
         name = el.tag.rsplit("}", 1)[-1]
         text = (el.text or "").strip() if name in ("text", "title") else ""
         lines.append(name + " " + " ".join(f"{k}={v}" for k, v in attrs) + " | " + text)
@@ -47,6 +62,22 @@ designer"""
 PAGE_DRAWING = """() => {
     const svg = document.querySelector('.dbm-designer .dbm-erd-stage svg');
     const graph = svg.querySelector(':scope > g');
+    const [fx, fy] = (svg.closest('.dbm-erd').dataset.frame || '0 0').split(' ').map(Number);
+    const h = (n) => Math.round(Number(n) * 100);
+    const canon = (e, name, value) => {
+        if (e === graph && name === 'transform') {  // the view's translate is the markup's plus the offset
+            value = value.replace(/translate\\(\\s*([-\\d.]+)[ ,]+([-\\d.]+)\\s*\\)/,
+                                  (m, x, y) => `translate(${(h(x) - fx) / 100} ${(h(y) - fy) / 100})`);
+        }
+        if (!['points', 'd', 'x', 'y', 'cx', 'cy', 'transform'].includes(name)) return value;
+        const xy = name !== 'transform';
+        let i = 0;
+        return value.replace(/-?[\\d.]+/g, (n) => {
+            if (!xy) return String(h(n));
+            const isX = name === 'x' || name === 'cx' || ((name === 'points' || name === 'd') && i++ % 2 === 0);
+            return String(h(n) + (name === 'y' || name === 'cy' || !isX ? fy : fx));
+        });
+    };
     const els = [svg, graph, ...[...graph.querySelectorAll('*')].filter(
         e => !e.matches('rect.dbm-sel-box, rect.dbm-nb-box'))];
     return els.map(e => {
@@ -54,7 +85,7 @@ PAGE_DRAWING = """() => {
             a => a.localName !== 'data-dbm-table' && a.namespaceURI !== 'http://www.w3.org/2000/xmlns/').map(a => {
             let v = a.value;
             if (a.localName === 'class') v = v.split(/\\s+/).filter(c => c && !c.startsWith('dbm-')).join(' ');
-            return [a.localName, v];
+            return [a.localName, canon(e, a.localName, v)];
         }).filter(([k, v]) => !(k === 'class' && v === ''));
         attrs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
         const name = e.localName;
@@ -118,3 +149,26 @@ def test_parts_swapped_show_the_kernels_drawing(lab: Any, page: Any) -> None:
     run_in_new_cell(page, 'designer.erd.theme.value = "auto"; print(model.undo())')
     assert same_drawing(page)
     assert not page.locator('.dbm-erd-stage [id$=".swap_col"]').count()
+
+    # columns added to the first table (as the latency benchmark adds them): it grows wider, then
+    # taller at the drawing's bottom edge, and Graphviz moves every other table (the first edit: 9 pt
+    # right; the fourth: every coordinate in the markup by 12.76 pt, made up for by the graph's
+    # translate). The view keeps the other tables' elements, moves its frame, shows the same drawing.
+    assert table == "account_000"
+    view = ".dbm-designer .dbm-erd"
+    frames, kept_tables = [], []
+    for i in range(4):
+        page.evaluate("""() => {
+            for (const n of document.querySelectorAll('.dbm-designer .dbm-erd-stage g.node')) n.dbmBefore = true;
+        }""")
+        column = f"Column('bench_col_{i}', DataType('varchar', length=40))"
+        run_in_new_cell(page, "from dbmodel_kit.model import ops as o, Column, DataType\n"
+                              f"model.apply(o.AddColumn({table!r}, {column}))\nprint('ok')")
+        page.wait_for_function(f"() => document.querySelector('.dbm-erd-stage [id$=\".bench_col_{i}\"]')")
+        assert same_drawing(page)
+        frames.append(page.locator(view).first.get_attribute("data-frame"))
+        kept_tables.append(page.evaluate("""() => [...document.querySelectorAll('.dbm-designer .dbm-erd-stage g.node')]
+            .filter(n => n.dbmBefore).length"""))
+    assert frames[0] == "900 0", frames  # 9 pt to the right
+    assert frames[3] == "900 -1276", frames  # and 12.76 pt up in the markup, where nothing moved on screen
+    assert all(k >= marked * 3 // 4 for k in kept_tables), (kept_tables, marked)  # (without: 0 at the fourth)

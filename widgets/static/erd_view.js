@@ -124,6 +124,46 @@ function svgParts(text) {
   }
 }
 
+// Positions in a part's markup: the attributes Graphviz writes them in (points and path data as
+// x,y pairs; x, y, cx, cy alone). Graphviz writes at most two decimals, so they are handled as whole
+// hundredths of a point and a move is exact; anything else (another number form) gives null.
+const COORD_ATTRS = /\s(points|d|x|y|cx|cy)="([^"]*)"/g;
+function hundredths(text) {
+  return /^-?\d+(\.\d{1,2})?$/.test(text) ? Math.round(Number(text) * 100) : null;
+}
+function mapCoords(markup, fx, fy) {
+  let ok = true;
+  const out = markup.replace(COORD_ATTRS, (all, name, value) => {
+    let i = 0;
+    const moved = value.replace(/-?[\d.]+/g, (num) => {
+      const h = hundredths(num);
+      if (h === null) { ok = false; return num; }
+      const x = name === "x" || name === "cx" || ((name === "points" || name === "d") && i++ % 2 === 0);
+      return x ? fx(h) : fy(h);
+    });
+    return ` ${name}="${moved}"`;
+  });
+  return ok ? out : null;
+}
+// a part's markup moved by (dx, dy) hundredths of a point
+function shiftCoords(markup, dx, dy) {
+  return mapCoords(markup, (h) => String((h + dx) / 100), (h) => String((h + dy) / 100));
+}
+// a part's shape: its markup with every position taken relative to its first one, and that one
+function shapeOf(markup) {
+  let x = null, y = null;
+  const key = mapCoords(markup, (h) => { if (x === null) x = h; return "x" + (h - x); },
+    (h) => { if (y === null) y = h; return "y" + (h - y); });
+  return key === null ? null : { key, x: x || 0, y: y || 0 };
+}
+// the graph group's open tag with its translate moved by (dx, dy) hundredths; null if it has none
+function moveTranslate(open, by) {
+  const m = /translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)/.exec(open);
+  const x = m && hundredths(m[1]), y = m && hundredths(m[2]);
+  if (x === null || y === null || !m) return null;
+  return open.slice(0, m.index) + `translate(${(x + by.x) / 100} ${(y + by.y) / 100})` + open.slice(m.index + m[0].length);
+}
+
 // make `to`'s attributes those of `from` (only the ones that differ are written)
 function copyAttributes(from, to) {
   for (const a of [...to.attributes]) if (!from.hasAttributeNS(a.namespaceURI, a.localName)) to.removeAttributeNS(a.namespaceURI, a.localName);
@@ -362,7 +402,15 @@ function render({ model, el }) {
   // to one table leaves most tables and lines where they were), so the browser parses, styles, lays
   // out and paints only what changed. Laying out a whole 40-table drawing again (its ~950 texts) was
   // most of the page's time per edit.
-  let drawn = new Map(); // a part's markup -> its elements in the stage (the same markup may repeat)
+  // Graphviz's origin is the drawing's bottom left corner: when an edit grows the drawing at its
+  // bottom (or left) edge, every coordinate in the markup moves by one offset, and the graph group's
+  // translate makes up for it (nothing moves on screen), or everything but the edited table moves
+  // by a few points. Then the parts are matched up to that offset: the elements kept, the graph
+  // group's translate changed by it, and the view's coordinates differ from the markup's by
+  // `frame` (hundredths of a point: view = markup - frame), which the changed parts are parsed
+  // in, and which a drag adds back before it reports positions.
+  let drawn = new Map(); // a part's markup (the kernel's) -> its elements in the stage (the same markup may repeat)
+  let frame = { x: 0, y: 0 };
   const holder = document.createElement("div"); // parses markup without styling or laying it out
   const parse = (svgOpen, graphOpen, parts) => {
     holder.innerHTML = svgOpen + graphOpen + parts.join("") + "</g></svg>";
@@ -379,16 +427,39 @@ function render({ model, el }) {
       if (list) list.push(element); else next.set(part, [element]);
     };
     if (cut && svg && graph) {
-      const kept = new Set(), order = [], fresh = [];
-      for (const part of cut.parts) {
+      const n = cut.parts.length, match = new Array(n).fill(null);
+      let exact = 0;
+      cut.parts.forEach((part, k) => {
         const old = drawn.get(part);
-        const element = old && old.length ? old.shift() : null;
-        if (element) kept.add(element);
-        order.push(element || part);
-        if (!element) fresh.push(part);
+        if (old && old.length) { match[k] = old.shift(); exact += 1; }
+      });
+      let to = frame, kept = exact;
+      if (exact * 2 < n) { // most parts changed: maybe all moved by one offset
+        const moved = matchMoved(cut.parts, match, exact);
+        if (moved) {
+          match.fill(null);
+          for (const [k, element] of moved.kept) match[k] = element;
+          to = { x: frame.x + moved.x, y: frame.y + moved.y };
+          kept = moved.kept.length;
+        }
       }
-      const made = parse(cut.svgOpen, cut.graphOpen, fresh);
+      if (kept * 4 < n) { // (nearly) all of it new (another theme): in the markup's own frame again
+        match.fill(null);
+        to = { x: 0, y: 0 };
+      }
+      const fresh = [], order = [];
+      let graphOpen = cut.graphOpen;
+      if (to.x || to.y) {
+        graphOpen = moveTranslate(graphOpen, to);
+        for (let k = 0; k < n && graphOpen; k++) {
+          if (match[k]) continue;
+          const moved = shiftCoords(cut.parts[k], -to.x, -to.y);
+          if (moved === null) graphOpen = null; else fresh.push(moved);
+        }
+      } else cut.parts.forEach((part, k) => { if (!match[k]) fresh.push(part); });
+      const made = graphOpen && parse(cut.svgOpen, graphOpen, fresh);
       if (made && made.graph.id === graph.id) {
+        const kept = new Set(match.filter(Boolean));
         copyAttributes(made.svg, svg);
         copyAttributes(made.graph, graph);
         for (const node of [...graph.childNodes]) if (!kept.has(node)) node.remove();
@@ -398,14 +469,16 @@ function render({ model, el }) {
         }
         // in the new order, moving only what is out of place (a moved element is laid out again)
         let ref = graph.firstChild, i = 0;
-        order.forEach((item, k) => {
-          const element = typeof item === "string" ? made.elements[i++] : item;
+        cut.parts.forEach((part, k) => {
+          const element = match[k] || made.elements[i++];
           if (element === ref) ref = ref.nextSibling;
           else graph.insertBefore(element, ref);
-          remember(cut.parts[k], element);
+          remember(part, element);
         });
         drawn = next;
-        el.dataset.partsKept = `${kept.size}/${cut.parts.length}`; // read by the latency benchmark
+        frame = to;
+        el.dataset.partsKept = `${kept.size}/${n}`; // read by the latency benchmark
+        el.dataset.frame = `${frame.x} ${frame.y}`; // read by the swap test
         return;
       }
     }
@@ -414,7 +487,38 @@ function render({ model, el }) {
     const fresh = svgEl(), inner = fresh && fresh.querySelector(":scope > g");
     if (cut && inner && inner.children.length === cut.parts.length) cut.parts.forEach((part, k) => remember(part, inner.children[k]));
     drawn = next;
+    frame = { x: 0, y: 0 };
     el.dataset.partsKept = `0/${cut ? cut.parts.length : 0}`;
+    el.dataset.frame = "0 0";
+  };
+  // The old elements not matched exactly whose markup is a new part's moved by one offset: the
+  // offset most parts share (the exactly matched ones count for no offset), and the parts that have
+  // it, as [part index, element]; null when no offset beats keeping the exact matches.
+  const matchMoved = (parts, match, exact) => {
+    const byShape = new Map();
+    for (const [part, elements] of drawn) {
+      if (!elements.length) continue;
+      const shape = shapeOf(part);
+      if (!shape) continue;
+      const list = byShape.get(shape.key) || [];
+      for (const element of elements) list.push([element, shape]);
+      byShape.set(shape.key, list);
+    }
+    const found = [], votes = new Map();
+    parts.forEach((part, k) => {
+      if (match[k]) return;
+      const shape = shapeOf(part), list = shape && byShape.get(shape.key);
+      if (!list || !list.length) return;
+      const [element, old] = list.shift();
+      const dx = shape.x - old.x, dy = shape.y - old.y, vote = `${dx} ${dy}`;
+      found.push([k, element, dx, dy]);
+      votes.set(vote, (votes.get(vote) || 0) + 1);
+    });
+    let best = null, most = exact;
+    for (const [vote, count] of votes) if (count > most && vote !== "0 0") { best = vote; most = count; }
+    if (!best) return null;
+    const [x, y] = best.split(" ").map(Number);
+    return { x, y, kept: found.filter(([, , dx, dy]) => dx === x && dy === y).map(([k, element]) => [k, element]) };
   };
 
   let lastSize = null;
@@ -522,7 +626,8 @@ function render({ model, el }) {
       const name = tableOf(g, tables);
       if (!name) continue;
       const b = g === d.node ? box : g.getBBox();
-      drawn[name] = [b.x + b.width / 2, -(b.y + b.height / 2)];
+      // in the markup's frame (the view's differs by `frame` after a drawing that moved as a whole)
+      drawn[name] = [b.x + b.width / 2 + frame.x / 100, -(b.y + b.height / 2 + frame.y / 100)];
     }
     const r = d.node.getBoundingClientRect();
     anchor = { table: d.table, x: r.left + r.width / 2, y: r.top + r.height / 2 };
