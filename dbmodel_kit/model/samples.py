@@ -142,7 +142,76 @@ def sample_value(schema: Schema, table: Table, column: str, i: int) -> Any:
         return values[i % len(values)]
     if k == "array" and col.type.element is not None:  # one element: the element type's i-th value
         return [sample_value(schema, Table(table.name, (replace(col, type=col.type.element),)), column, i)]
+    if k == "native" and col.type.native_for("postgresql"):
+        text = _pg_sample(schema, col.type.native_for("postgresql") or "", i, column)
+        if text is not None:
+            return text
     raise ModelError(f"no sample value for type {col.type}", where=f"{table.name}.{column}")  # pragma: no cover
+
+
+#: PostgreSQL's built-in range types and their element types
+_PG_RANGES = {"int4range": "integer", "int8range": "bigint", "numrange": "numeric", "tsrange": "timestamp",
+              "tstzrange": "timestamptz", "daterange": "date"}
+
+
+def _pg_sample(schema: Schema, spelling: str, i: int, column: str) -> str | None:
+    """The ``i``-th sample value of a PostgreSQL range, multirange or composite type, as the text
+    PostgreSQL reads (``[1,2)``, ``{[1,2)}``, ``(1.00,"abc")``): a built-in range, or a type of the
+    schema (a verbatim ``CREATE TYPE ... AS RANGE`` / ``AS (...)``) whose parts are the sample values
+    of their own types; None for a type it cannot tell."""
+    from ..io.pg_objects import type_definition
+
+    name = spelling.strip().lower()
+    multi = name.endswith("multirange")
+    base = name.replace("multirange", "range") if multi else name
+    subtype: str | None = _PG_RANGES.get(base)
+    definition = None
+    if subtype is None:
+        found = [o for o in schema.verbatim if o.kind == "type" and o.dialect == "postgresql"
+                 and spelling.strip().strip('"') in (o.key, o.name)]
+        definition = type_definition(found[0].sql) if found else None
+        if definition is None:
+            return None
+        if definition.kind == "range":
+            subtype = dict(definition.options).get("subtype")
+            if subtype is None:
+                return None
+    if subtype is not None:
+        lo, hi = (_pg_literal(schema, subtype, i + j, column) for j in (0, 1))
+        if lo is None or hi is None:
+            return None
+        bounds = f"[{_pg_quoted(lo)},{_pg_quoted(hi)})"
+        return "{" + bounds + "}" if multi else bounds
+    parts = [_pg_literal(schema, a.type, i, f"{column}_{a.name}") for a in definition.attributes]  # type: ignore[union-attr]
+    if any(p is None for p in parts):
+        return None
+    return "(" + ",".join(_pg_quoted(p or "") for p in parts) + ")"
+
+
+def _pg_literal(schema: Schema, spelling: str, i: int, column: str) -> str | None:
+    """A sample value of PostgreSQL type ``spelling``, as PostgreSQL's text for it."""
+    from ..io.sql_types import read_spelling
+
+    try:
+        t = read_spelling(spelling, "postgres")
+    except ModelError:
+        return None
+    if t.kind == "native":
+        return _pg_sample(schema, t.native_for("postgresql") or spelling, i, column)
+    try:
+        value = sample_value(schema, Table("t", (Column(column, t),)), column, i)
+    except ModelError:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _pg_quoted(text: str) -> str:
+    """A part of a range or composite value in double quotes (backslashes and quotes doubled)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
 
 
 #: WKB geometry type codes (OGC Simple Features, 2D)
