@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 TIMEOUT = 30_000  # ms, for anything that waits on the kernel
@@ -25,19 +24,27 @@ def write_notebook(root: Path, name: str, cells: Sequence[str]) -> str:
     return name
 
 
+#: "dialog" while JupyterLab shows a dialog (it sometimes asks which kernel to start), "ready" once
+#: the notebook has a kernel and that kernel is idle, else null. (The execution indicator reads
+#: "idle" while the notebook has no kernel yet, so the kernel's name is checked too.)
+KERNEL_READY_JS = """() => {
+    if (document.querySelector('.jp-Dialog')) return 'dialog';
+    const name = document.querySelector('.jp-Toolbar-kernelName');
+    const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+    const named = name && !['', 'No Kernel'].includes(name.textContent.trim());
+    return named && status && status.getAttribute('data-status') === 'idle' ? 'ready' : null;
+}"""
+
+
 def open_notebook(lab: Any, page: Any, name: str) -> None:
-    """Open ``name`` and wait until its kernel is idle."""
+    """Open ``name`` and wait until its kernel has started and is idle."""
     page.set_default_timeout(TIMEOUT)
     expect.set_options(timeout=TIMEOUT)
     page.goto(lab.open_url(name))
     page.wait_for_selector(".jp-Notebook .jp-Cell")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=90_000)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")  # JupyterLab sometimes asks for the kernel
-    try:
-        accept.wait_for(state="visible", timeout=3_000)
-        accept.click()
-    except PlaywrightTimeout:
-        pass
+    while page.wait_for_function(KERNEL_READY_JS, timeout=90_000).json_value() == "dialog":
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        page.locator(".jp-Dialog").wait_for(state="detached")
 
 
 def menu(page: Any, top: str, item: str) -> None:
