@@ -9,6 +9,7 @@ patterns run, and the text outputs have golden files."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import uuid
 from collections.abc import Iterable, Iterator
@@ -233,6 +234,35 @@ def test_prisma_engine_validates_the_multi_schema_model(tmp_path: Path) -> None:
                           timeout=60, check=False)
     assert done.returncode != 0
     assert "@@schema" in done.stderr
+
+
+needs_pg_node = requires_node("typescript", "pg", "@types/pg", "@types/node", what="TypeScript and pg are")
+
+
+@needs_pg_node
+@pytest.mark.postgres
+def test_prisma_migration_test_checks_every_schema(tmp_path: Path, postgres_url: str) -> None:
+    """The Prisma export's migration.test.ts passes on the multi-schema model: it looks for each model's
+    table, columns and enums in the model's own schema (@@schema), counts the seeded rows there, and
+    drops the schemas the migration made; a column missing in a named schema fails it."""
+    from test_export_prisma import node_test, project
+
+    path = project(tmp_path, two_schemas())
+    done = node_test(path, postgres_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# pass 5" in done.stdout
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as conn:  # the named schemas went with the test
+        left = conn.execute(sa.text("SELECT nspname FROM pg_namespace WHERE nspname IN ('sales', 'crm', 'archive')"))
+        assert left.all() == []
+    engine.dispose()
+    migration = next((path / "migrations").glob("*/migration.sql"))
+    text = migration.read_text(encoding="utf-8")
+    assert "updated_at" in text
+    migration.write_text(text.replace("updated_at", "changed_at"), encoding="utf-8")
+    done = node_test(path, postgres_url, compile=False)
+    assert done.returncode != 0
+    assert re.search(r"columns of model \w+ \(table (sales|archive|crm)\.\w+\)", done.stdout), done.stdout
 
 
 @needs_typeorm

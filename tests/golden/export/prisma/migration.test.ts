@@ -6,6 +6,8 @@
 // `prisma migrate deploy` does (recording each in _prisma_migrations with its SHA-256 checksum), checks that
 // every model of schema.prisma has its table (@@map) with exactly its columns (@map) and every enum its type
 // and values, runs the seed (seed.ts, which runs seed.sql) and counts the rows, then drops the schema.
+// Models and enums of a named schema (@@schema, other than public) are looked for in it: the migration makes
+// those schemas, so they must not exist on DATABASE_URL before the test, which drops them after.
 // Prisma migrations have no down step (a revert is a new forward migration), so there is no down/up round
 // trip here. It reads schema.prisma and migrations/ at run time, so it keeps testing them as they grow.
 // PrismaClient is not used: it needs `prisma generate` and a query engine, and would test the client
@@ -22,13 +24,20 @@ import { prismaDir, seed } from "./seed";
 
 interface Model {
   table: string;
+  schema: string;
   columns: string[];
 }
 
 interface Schema {
   provider: string;
   models: Map<string, Model>;
-  enums: Map<string, { type: string; values: string[] }>;
+  enums: Map<string, { type: string; schema: string; values: string[] }>;
+}
+
+/** A table or type of `schema` as this test names it: bare in the default schema (public, which is the
+ * scratch schema here), else `schema.name`. */
+function qualified(schema: string, name: string): string {
+  return schema === "" || schema === "public" ? name : `${schema}.${name}`;
 }
 
 /** `line` without its `//` comment (a `//` inside a string literal is kept). */
@@ -85,13 +94,21 @@ function parseSchema(text: string): Schema {
           columns.push(mapped(f[4], "@map", f[1]));
         }
       }
-      schema.models.set(b.name, { table: mapped(blockAttrs, "@@map", b.name), columns: columns.sort() });
+      schema.models.set(b.name, {
+        table: mapped(blockAttrs, "@@map", b.name),
+        schema: mapped(blockAttrs, "@@schema", ""),
+        columns: columns.sort(),
+      });
     } else if (b.kind === "enum") {
       const values = b.lines.filter((l) => !l.startsWith("@@")).map((l) => {
         const [member, ...attrs] = l.split(/\s+/);
         return mapped(attrs.join(" "), "@map", member);
       });
-      schema.enums.set(b.name, { type: mapped(blockAttrs, "@@map", b.name), values });
+      schema.enums.set(b.name, {
+        type: mapped(blockAttrs, "@@map", b.name),
+        schema: mapped(blockAttrs, "@@schema", ""),
+        values,
+      });
     }
   }
   return schema;
@@ -111,18 +128,46 @@ describe("Prisma migrations, schema.prisma and seed", () => {
   const schema = parseSchema(text);
   const scratch = `dbmodel_test_${randomBytes(6).toString("hex")}`;
   const client = new Client({ connectionString: process.env.DATABASE_URL });
+  // the named schemas of the models and enums (the migration makes them), and every schema looked in
+  const named = [...new Set([...schema.models.values(), ...schema.enums.values()].map((x) => x.schema))]
+    .filter((n) => n !== "" && n !== "public")
+    .sort();
+  const looked = [scratch, ...named];
+  let madeHere = false; // whether the named schemas are this test's to drop
+
+  /** `schema.name` as this test names it (the scratch schema is the default one). */
+  function key(schemaName: string, name: string): string {
+    return qualified(schemaName === scratch ? "" : schemaName, name);
+  }
+
+  /** A table of the test as SQL: "schema"."table". */
+  function sqlName(table: string): string {
+    const dot = named.find((n) => table.startsWith(`${n}.`));
+    const [ns, name] = dot === undefined ? [scratch, table] : [dot, table.slice(dot.length + 1)];
+    return `"${ns.replace(/"/g, '""')}"."${name.replace(/"/g, '""')}"`;
+  }
 
   async function tables(): Promise<string[]> {
-    const r = await client.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'" +
-        " AND table_name <> '_prisma_migrations' ORDER BY table_name",
-      [scratch],
+    const r = await client.query<{ table_schema: string; table_name: string }>(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = ANY($1)" +
+        " AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'",
+      [looked],
     );
-    return r.rows.map((row) => row.table_name);
+    return r.rows.map((row) => key(row.table_schema, row.table_name)).sort();
   }
 
   before(async () => {
     await client.connect();
+    const there = await client.query<{ nspname: string }>(
+      "SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname",
+      [named],
+    );
+    assert.deepEqual(
+      there.rows.map((row) => row.nspname),
+      [],
+      "schemas the migration makes already exist on DATABASE_URL (use an empty database)",
+    );
+    madeHere = true;
     await client.query(`CREATE SCHEMA "${scratch}"`);
     // new tables and types go into the scratch schema; extensions already in public stay visible
     await client.query(`SET search_path TO "${scratch}", public`);
@@ -131,6 +176,9 @@ describe("Prisma migrations, schema.prisma and seed", () => {
   after(async () => {
     await client.query("ROLLBACK"); // a migration that failed inside its BEGIN leaves the session aborted
     await client.query(`DROP SCHEMA IF EXISTS "${scratch}" CASCADE`);
+    for (const n of madeHere ? named : []) {
+      await client.query(`DROP SCHEMA IF EXISTS "${n.replace(/"/g, '""')}" CASCADE`);
+    }
     await client.end();
   });
 
@@ -170,29 +218,37 @@ describe("Prisma migrations, schema.prisma and seed", () => {
   });
 
   it("has the table and columns of every model", async () => {
-    const expected = [...schema.models.values()].map((m) => m.table).sort();
+    const expected = [...schema.models.values()].map((m) => qualified(m.schema, m.table)).sort();
     assert.deepEqual(await tables(), expected);
-    const r = await client.query<{ table_name: string; column_name: string }>(
-      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1",
-      [scratch],
+    const r = await client.query<{ table_schema: string; table_name: string; column_name: string }>(
+      "SELECT table_schema, table_name, column_name FROM information_schema.columns WHERE table_schema = ANY($1)",
+      [looked],
     );
     for (const [model, m] of schema.models) {
-      const live = r.rows.filter((row) => row.table_name === m.table).map((row) => row.column_name).sort();
-      assert.deepEqual(live, m.columns, `columns of model ${model} (table ${m.table})`);
+      const table = qualified(m.schema, m.table);
+      const live = r.rows
+        .filter((row) => key(row.table_schema, row.table_name) === table)
+        .map((row) => row.column_name)
+        .sort();
+      assert.deepEqual(live, m.columns, `columns of model ${model} (table ${table})`);
     }
   });
 
   it("has the type and values of every enum", async () => {
-    const r = await client.query<{ typname: string; enumlabel: string }>(
-      "SELECT t.typname, e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid" +
-        " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 ORDER BY t.typname, e.enumsortorder",
-      [scratch],
+    const r = await client.query<{ nspname: string; typname: string; enumlabel: string }>(
+      "SELECT n.nspname, t.typname, e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid" +
+        " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY($1)" +
+        " ORDER BY n.nspname, t.typname, e.enumsortorder",
+      [looked],
     );
     const live = new Map<string, string[]>();
     for (const row of r.rows) {
-      live.set(row.typname, [...(live.get(row.typname) ?? []), row.enumlabel]);
+      const type = key(row.nspname, row.typname);
+      live.set(type, [...(live.get(type) ?? []), row.enumlabel]);
     }
-    const expected = new Map([...schema.enums.values()].map((e) => [e.type, e.values] as [string, string[]]));
+    const expected = new Map(
+      [...schema.enums.values()].map((e) => [qualified(e.schema, e.type), e.values] as [string, string[]]),
+    );
     assert.deepEqual(live, expected);
   });
 
@@ -201,7 +257,7 @@ describe("Prisma migrations, schema.prisma and seed", () => {
     assert.ok(inserted > 0, "the seed inserted no row");
     let total = 0;
     for (const table of await tables()) {
-      const r = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`);
+      const r = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${sqlName(table)}`);
       total += Number(r.rows[0].n);
     }
     assert.equal(total, inserted);
