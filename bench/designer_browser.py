@@ -93,7 +93,8 @@ def markdown(r: dict[str, object]) -> str:
            f"{round(kernel_cpu['median'] + page_cpu['median'], 1)} ms)" if isinstance(kernel_cpu, dict) else "") + ".",
         "",
         "Where the kernel's share goes, stage by stage, is in the Designer section (`bench/designer.py`): Graphviz's "
-        "`dot` is nearly all of it (about a fifth of that is the `dot` process starting before it draws anything), "
+        "`dot` is nearly all of it (about a fifth of that is the `dot` process starting; the half of its start that "
+        "comes before it reads its input is done ahead of the edit, `graphviz_run.keep_ready`), "
         "the model operation, the DOT build and the widget sync a few ms.",
         "Command: `.venv/bin/python bench/designer_browser.py`",
     ])
