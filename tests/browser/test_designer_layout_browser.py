@@ -92,6 +92,23 @@ def add_table(designer: Any, name: str) -> None:
     designer.page.wait_for_timeout(200)
 
 
+#: Resolves after the next two frames: what changed before it has been laid out.
+TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
+def show_tab(designer: Any, tabs: Any, i: int) -> None:
+    """Click tab ``i`` and wait until its panel is shown and laid out: the page switches panels
+    itself; the Export panel's files, their preview and the zip come from the kernel when the tab
+    is first shown."""
+    tabs.nth(i).click()
+    expect(tabs.nth(i)).to_have_class(re.compile(r"\blm-mod-current\b"))
+    if re.sub(r" \(\d+\)$", "", str(tabs.nth(i).inner_text())) == "Export":
+        panel = designer.locator(".dbm-panel-exportpanel").first
+        expect(panel.locator(".dbm-exp-tree select option").first).to_be_attached()
+        expect(panel.locator("a.dbm-exp-zip").first).to_be_attached()  # (the last thing it sets)
+    designer.page.evaluate(TWO_FRAMES_JS)
+
+
 def open_designer(lab: Any, page: Any, name: str, size: str) -> Any:
     page.set_viewport_size(VIEWPORTS[size])
     write_notebook(lab.root, f"{name}.ipynb", [SETUP.format(name=name)])
@@ -117,8 +134,7 @@ def test_designer_fits_the_default_layout(lab: Any, page: Any, size: str) -> Non
     assert [re.sub(r" \(\d+\)$", "", t) for t in titles] == [
         "Table", "Relations", "Indexes", "Enums", "History", "Lint", "Export"]
     for i, title in enumerate(titles):
-        tabs.nth(i).click()
-        page.wait_for_timeout(400)
+        show_tab(designer, tabs, i)
         assert designer.evaluate(CLIPPED_JS) == [], f"{size}, tab {title}"
     tabs.nth(0).click()
     assert selected_text(designer.locator(".dbm-erd-focus select")) == "whole schema"
