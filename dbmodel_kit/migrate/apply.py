@@ -712,8 +712,8 @@ class Verification:
         return "\n".join([head, *(f"  {s}" for s in self.steps), *(f"  problem: {p}" for p in self.problems)])
 
 
-def _compare(label: str, want: Schema, url: str, d: Dialect, v: Verification) -> None:
-    got = canonical(live_schema(url, d))
+def _compare(label: str, want: Schema, engine: sa.Engine, d: Dialect, v: Verification) -> None:
+    got = canonical(live_schema(engine, d))
     exp_ = expected(want, d)
     if got != exp_:
         v.problems.append(f"{label}: the database does not match the model: {_schema_delta(exp_, got)}")
@@ -753,11 +753,11 @@ def verify(old: Schema | Plan, new: Schema | None = None, url: str = "sqlite://"
         v.steps.append(seeded.describe())
         before = snapshot(plan.old, engine)
         apply(plan, engine, safe=safe)
-        _compare("up", plan.new, url, d, v)
+        _compare("up", plan.new, engine, d, v)
         _rows_kept(plan, before, snapshot(plan.new, engine), v)
         back = plan.reverse()
         apply(back, engine, safe=safe)
-        _compare("down", plan.old, url, d, v)
+        _compare("down", plan.old, engine, d, v)
         after_down = snapshot(plan.old, engine)
         if plan.reversibility == "lossless":
             if after_down != before:
@@ -766,7 +766,7 @@ def verify(old: Schema | Plan, new: Schema | None = None, url: str = "sqlite://"
             else:
                 v.steps.append("down: every seeded row is back unchanged")
         apply(plan, engine, safe=safe)
-        _compare("up again", plan.new, url, d, v)
+        _compare("up again", plan.new, engine, d, v)
     finally:
         if own:
             engine.dispose()
