@@ -257,6 +257,7 @@ def text_keys(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str]]]:
 
     def table(t: Table) -> Table:
         keyed = set(t.primary_key) | {c for f in t.foreign_keys for c in f.columns}
+        noted = len(notes)
         cols = []
         for c in t.columns:
             if c.name in keyed and c.type.kind in ("text", "varchar", "citext") and d.key_kind(c.type) == "prefix" \
@@ -265,9 +266,15 @@ def text_keys(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str, str]]]:
                                       f"without a length only by a prefix, and a foreign key joins like types)"))
                 c = replace(c, type=replace(c.type, kind="varchar", length=n))
             cols.append(c)
-        return replace(t, columns=tuple(cols))
+        return replace(t, columns=tuple(cols)) if len(notes) > noted else t
 
-    return _map_tables(s, table), notes
+    # an unchanged table is the same object, and a schema with none changed is ``s`` itself: the
+    # migration writer asks this of every step's schemas (a new copy of each table each time made a
+    # plan of n tables from empty quadratic, and the schema checked anew each time)
+    tables = tuple(table(t) for t in s.tables)
+    if not notes:
+        return s, notes
+    return replace(s, tables=tables), notes
 
 
 def _generated_of(t: Table) -> dict[str, str]:
