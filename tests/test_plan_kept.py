@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dbmodel_kit.examples import ecommerce
 from dbmodel_kit.migrate import diff, to_sql
+from dbmodel_kit.migrate.emit import units
 from dbmodel_kit.model.schema import Schema
 
 
@@ -27,8 +28,21 @@ def test_a_new_source_or_steps_make_them_again() -> None:
     up, down = to_sql(plan, "postgresql"), plan.reverse()
     plan.source = ("empty.yaml", "shop.yaml")
     again = to_sql(plan, "postgresql")
-    assert again != up and "shop.yaml" in again  # the header names the new source
-    assert plan.reverse() is not down and plan.reverse().source == ("shop.yaml", "empty.yaml")
+    assert again != up
+    assert "shop.yaml" in again  # the header names the new source
+    assert plan.reverse() is not down
+    assert plan.reverse().source == ("shop.yaml", "empty.yaml")
     plan.steps = plan.steps[:1]
     one = to_sql(plan, "postgresql")
-    assert "step 1" in one and "step 2" not in one and one != again
+    assert "step 1" in one
+    assert "step 2" not in one
+
+
+def test_units_are_kept_and_each_call_gets_its_own() -> None:
+    plan = diff(Schema(), ecommerce())
+    first = units(plan, "postgresql")
+    first[0].statements.append("SELECT 1")  # a caller's edit stays in its copy
+    second = units(plan, "postgresql")
+    assert second[0].statements[-1] != "SELECT 1"
+    assert [u.statements for u in second] == [u.statements for u in units(diff(Schema(), ecommerce()), "postgresql")]
+    assert [u.statements for u in units(plan, "mariadb")] != [u.statements for u in units(plan, "postgresql")]

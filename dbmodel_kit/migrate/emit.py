@@ -13,6 +13,7 @@ type mapping); data-carrying SQL is written once as sqlglot trees and transpiled
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -1672,8 +1673,23 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
     One unit holds every transactional statement; a statement that cannot run in a transaction
     (``CREATE INDEX CONCURRENTLY``) ends the unit and gets its own. Engines without
     transactional DDL (MySQL) still get units, but each statement commits by itself.
+
+    Made once per plan, dialect and flavour (:meth:`Plan.kept`: ``verify`` applies a plan twice,
+    a script and an apply of one plan share them); each call gets its own copies of the units.
     """
     d = get_dialect(dialect)
+    fl = flavour or flavour_of(dialect)
+
+    def make() -> tuple[Dialect, tuple[Unit, ...]]:
+        return d, tuple(_units(plan, d, safe=safe, flavour=fl))
+
+    held = plan.kept(("units", d.name, fl, safe), make)
+    if held[0] is not d:  # another Dialect object of that name (its settings may differ): not kept
+        held = make()
+    return [replace(u, **{f.name: copy.copy(getattr(u, f.name)) for f in fields(u)}) for u in held[1]]
+
+
+def _units(plan: Plan, d: Dialect, *, safe: bool, flavour: str | None) -> list[Unit]:
     _check_names(plan, d)
     from ..ddl import check_fk_types
 
@@ -1681,7 +1697,7 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
         check_fk_types(plan.new, d)
     except ModelError as e:
         raise ModelError(f"the schema this migration ends with cannot be made on {d.name}: {e}") from None
-    ops_, buf = _context(d, flavour or flavour_of(dialect))
+    ops_, buf = _context(d, flavour)
     out: list[Unit] = [Unit()]
     stored, work = _stored_steps(plan, d)
     cache = _TableCache(_Ends(stored, d))
