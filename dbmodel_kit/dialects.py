@@ -190,6 +190,10 @@ class Dialect:
     #: the scopes of :attr:`name_scopes` where the engine compares names without case: two names
     #: differing only in case are one name there (InnoDB's foreign-key names)
     folded_scopes: frozenset[str] = frozenset()
+    #: table and column names compared without case (``table``: per schema; ``column``: per table):
+    #: SQLite and DuckDB both, MySQL/MariaDB columns ("Duplicate column name"); PostgreSQL keeps a
+    #: quoted name's case
+    folded_names: frozenset[str] = frozenset()
     #: only Basic Multilingual Plane characters in identifiers, none ending with a space (MySQL)
     identifier_bmp_only: bool = False
     #: CREATE SCHEMA makes a namespace (MySQL: a database); SQLite attaches database files instead
@@ -551,7 +555,7 @@ MYSQL = Dialect(
     # names are per table (checked on MariaDB 10.11)
     name_scopes={"index": "table", "unique": "table", "foreign_key": "foreign_key", "check": "table"},
     # ... compared without case: fk_and_x and fk_AND_x are one name (errno 121 on the second, MariaDB 10.11)
-    folded_scopes=frozenset({"foreign_key"}),
+    folded_scopes=frozenset({"foreign_key"}), folded_names=frozenset({"column"}),
     now_sql="CURRENT_TIMESTAMP(6)", uuid_sql="(uuid())", on_update_now=True, now_follows_precision=True,
     # MariaDB 10.3+: CREATE SEQUENCE, DEFAULT nextval(s) (https://mariadb.com/kb/en/create-sequence/)
     nextval_arg="identifier",
@@ -600,6 +604,7 @@ MYSQL = Dialect(
 )
 
 SQLITE = Dialect(
+    folded_names=frozenset({"table", "column"}),
     name="sqlite", aliases=("sqlite3",),
     sqlglot="sqlite", sa_dialect=lambda: _sqlite_dialect(),
     transactional_ddl=True, fk_actions=True, alter_add_constraint=False, fk_forward_reference=True,
@@ -647,7 +652,7 @@ SQLITE = Dialect(
 )
 
 DUCKDB = Dialect(
-    fk_types_equal=True,
+    fk_types_equal=True, folded_names=frozenset({"table", "column"}),
     name="duckdb", aliases=("duck", "duckdb+duckdb_engine"),
     sqlglot="duckdb", sa_dialect=_duckdb_dialect,
     bytes_literal="'{escaped}'::BLOB",

@@ -326,8 +326,8 @@ def test_random_schemas_round_trip_or_are_refused_cleanly(engine, tmp_path_facto
             refused = str(e)
         else:
             refused = ""
-        if refused:
-            assert "failed:" in refused
+        if refused:  # by the engine, or before any statement (names it would fold into one)
+            assert "failed:" in refused or "compares these names without case" in refused, refused
             assert reflect(url).tables == ()
         else:
             assert reflect(url) == storable(schema, engine)

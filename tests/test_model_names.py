@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from dbmodel_kit import Check, Column, ForeignKey, Index, ModelError, Schema, Table, Unique
+from dbmodel_kit import Check, Column, ForeignKey, Index, Model, ModelError, Schema, Table, Unique
 from dbmodel_kit.ddl import apply, create_sql
 from dbmodel_kit.ddl.names import physical, shared_names
 from dbmodel_kit.dialects import get_dialect
@@ -207,3 +207,30 @@ def test_a_check_name_two_tables_use_reflects_on_each(engine_url: str) -> None:
     apply(Schema((a, b)), engine_url)
     got = reflect(engine_url)
     assert got == storable(Schema((a, b)), engine_url)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb", "mysql", "postgresql"])
+def test_names_an_engine_folds_into_one_are_refused_before_any_statement(dialect, tmp_path):
+    """Tables ``select`` and ``SELECT`` are two in the model and in PostgreSQL (quoted), one in SQLite
+    and DuckDB ("already exists"); columns ``id`` and ``Id`` are one in those and in MySQL/MariaDB
+    ("Duplicate column name"). The DDL and a migration ending there refuse them naming each pair,
+    before any statement runs (the fuzz of hostile names hit it on SQLite and DuckDB)."""
+    from dbmodel_kit.migrate import diff, to_sql
+
+    m = Model()
+    m.add_table("select", id="integer pk")
+    m.add_table("SELECT", id="integer pk", Id="integer")
+    folds = {"sqlite": ["tables 'select' and 'SELECT'", "columns of SELECT: 'id' and 'Id'"],
+             "duckdb": ["tables 'select' and 'SELECT'", "columns of SELECT: 'id' and 'Id'"],
+             "mysql": ["columns of SELECT: 'id' and 'Id'"], "postgresql": []}[dialect]
+    if not folds:
+        create_sql(m.schema, dialect)
+        to_sql(diff(Model().schema, m.schema), dialect)
+        return
+    for make in (lambda: create_sql(m.schema, dialect), lambda: to_sql(diff(Model().schema, m.schema), dialect)):
+        with pytest.raises(ModelError) as e:
+            make()
+        assert f"{dialect} compares these names without case" in str(e.value)
+        assert all(f in str(e.value) for f in folds), str(e.value)
+    if dialect == "mysql":
+        assert "tables" not in str(e.value)  # (MariaDB on Linux keeps the case of table names)

@@ -54,7 +54,8 @@ from .objects import view_sql
 from .sqltext import to_dialect
 
 __all__ = [
-    "AlterDomain", "AlterSequence", "CreateExtension", "SetSequenceOwner", "Statement", "apply", "create_engine",
+    "AlterDomain", "AlterSequence", "CreateExtension", "SetSequenceOwner", "Statement", "apply", "check_folded_names",
+    "create_engine",
     "create_sql", "declared", "domain_statements", "domain_type", "drop_sql", "enum_check_name", "extensions_for",
     "index_left_out", "key_support", "nextval_sql", "quote_key", "sa_column", "sa_sequence", "sa_type", "sequence_name",
     "sa_table", "shared_metadata", "statements", "stored_type", "to_metadata",
@@ -788,6 +789,34 @@ def shared_metadata() -> Iterator[None]:
         _SHARED.reset(token)
 
 
+def check_folded_names(schema: Schema, dialect: Dialect | str) -> None:
+    """Refuse, naming every pair, tables (in one schema) or columns (in one table) whose names
+    differ only in case where ``dialect`` compares them without case
+    (:attr:`~dbmodel_kit.dialects.Dialect.folded_names`): the model holds ``select`` and ``SELECT``
+    as two, the engine as one ("table already exists", "duplicate column name")."""
+    d = get_dialect(dialect)
+    if not d.folded_names:
+        return
+    clashes: list[str] = []
+
+    def alike(names: Iterable[str], where: str) -> None:
+        seen: dict[str, str] = {}
+        for n in names:
+            first = seen.setdefault(n.lower(), n)
+            if first != n:
+                clashes.append(f"{where}{first!r} and {n!r}")
+
+    if "table" in d.folded_names:
+        for ns in {t.schema for t in schema.tables}:
+            alike((t.name for t in schema.tables if t.schema == ns), f"tables in {ns}: " if ns else "tables ")
+    if "column" in d.folded_names:
+        for t in schema.tables:
+            alike((c.name for c in t.columns), f"columns of {t.key}: ")
+    if clashes:
+        raise ModelError(f"{d.name} compares these names without case, so each pair would be one name there: "
+                         f"{'; '.join(clashes)}; rename one of each pair")
+
+
 def _check_identity_types(schema: Schema, d: Dialect) -> None:
     """Refuse, naming every one, identity columns whose type the engine stores as no integer (a
     ``decimal`` identity; ``BIGINT UNSIGNED`` is ``numeric(20,0)`` on PostgreSQL, but as an identity
@@ -865,6 +894,7 @@ def _build(schema: Schema, d: Dialect, keys_after: bool = False) -> _Build:
     schema, rewritten = generated_constraints(schema, d)
     schema, flattened = without_partitions(schema, d)
     _check_identity_types(schema, d)
+    check_folded_names(schema, d)
     b = _Build(schema, d, keys_after=keys_after, stored_key=stored_key)
     for table, text in [*renamed, *retyped, *narrowed, *rewritten]:
         b.note(table, text)

@@ -1691,10 +1691,11 @@ def units(plan: Plan, dialect: str | Dialect, *, safe: bool = False, flavour: st
 
 def _units(plan: Plan, d: Dialect, *, safe: bool, flavour: str | None) -> list[Unit]:
     _check_names(plan, d)
-    from ..ddl import check_fk_types
+    from ..ddl import check_fk_types, check_folded_names
 
     try:  # an end state the engine refuses, named before any statement runs
         check_fk_types(plan.new, d)
+        check_folded_names(plan.new, d)
     except ModelError as e:
         raise ModelError(f"the schema this migration ends with cannot be made on {d.name}: {e}") from None
     ops_, buf = _context(d, flavour)
