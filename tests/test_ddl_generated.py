@@ -102,6 +102,9 @@ def test_fold_reads_the_expression_back_as_the_column():
     assert fold_generated("qty * 2 > 0", gen) == "qty * 2 > 0"
     assert generated_not_null(fold_generated("NOT (qty * price) IS NULL", gen), gen) == "total"
     assert generated_not_null("NOT qty IS NULL", gen) is None
+    # a column named like a keyword is quoted where it stands in (hypothesis drew a generated "select")
+    assert fold_generated("NOT (a * 2) IS NULL", {"select": "a * 2"}) == 'NOT "select" IS NULL'
+    assert generated_not_null('NOT "select" IS NULL', {"select": "a * 2"}) == "select"
 
 
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("mysql", marks=pytest.mark.mysql), "sqlite",

@@ -383,7 +383,7 @@ def fold_generated(expression: str, generated: dict[str, str]) -> str:
         bare = node.unnest() if isinstance(node, exp.Paren) else node
         for name, tree in trees.items():
             if bare == tree:
-                return exp.column(name, quoted=not re.fullmatch(r"[a-z_][a-z0-9_]*", name))
+                return exp.column(name, quoted=True)  # (normalize unquotes it where it can: not select)
         return node
 
     return normalize(read_expression(expression).transform(sub).sql())

@@ -1,8 +1,10 @@
-"""The review page in the system Chromium: the ERD SVG and the SQL render, and nothing is fetched."""
+"""The review page in the system Chromium: the ERD SVG and the SQL render, and nothing is fetched.
+
+It uses the worker's one Chromium (tests/browser/conftest.py ``browser``): a second Playwright in a
+worker whose session browser is running fails ("Sync API inside the asyncio loop")."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,23 +13,7 @@ from tests.test_review import DIALECTS, evolution
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("DBMODEL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set DBMODEL_CHROMIUM)")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_review_page_renders_offline(browser, tmp_path):
