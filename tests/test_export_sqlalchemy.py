@@ -144,16 +144,23 @@ views:
     assert reflect(url) == theirs
 
 
-@pytest.mark.parametrize("example", sorted(EXAMPLES))
-def test_create_all_equals_our_ddl_postgres(tmp_path, postgres_url, example):
-    """create_all of the generated PostgreSQL models reflects to the same schema as our DDL did."""
-    schema = EXAMPLES[example]()
+def _ours_then_empty(schema, postgres_url: str) -> tuple[object, sa.Engine]:
+    """The schema our DDL makes on PostgreSQL, as reflected; then the database emptied for the models'
+    create_all (with an engine on it)."""
     ddl.apply(schema, postgres_url)
     ours = reflect(postgres_url)
     engine = sa.create_engine(postgres_url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
+    return ours, engine
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_create_all_equals_our_ddl_postgres(tmp_path, postgres_url, example):
+    """create_all of the generated PostgreSQL models reflects to the same schema as our DDL did."""
+    schema = EXAMPLES[example]()
+    ours, engine = _ours_then_empty(schema, postgres_url)
     module = load_module(to_sqlalchemy(schema, "postgresql"), tmp_path / "models.py")
     module.Base.metadata.create_all(engine)
     engine.dispose()
@@ -469,12 +476,7 @@ def test_create_all_keeps_deferrable_keys_postgres(tmp_path, postgres_url):
     immediate): the database reflects as our DDL made it, and a transaction may break the deferred
     key until it commits."""
     schema = _deferrable_keys()
-    ddl.apply(schema, postgres_url)
-    ours = reflect(postgres_url)
-    engine = sa.create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
+    ours, engine = _ours_then_empty(schema, postgres_url)
     module = load_module(to_sqlalchemy(schema, "postgresql"), tmp_path / "deferrable.py")
     module.Base.metadata.create_all(engine)
     with engine.begin() as conn:  # a child before its parent, within one transaction
