@@ -321,6 +321,7 @@ def generated_constraints(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str
 
     def table(t: Table) -> Table:
         gen = _generated_of(t)
+        noted = len(notes)  # (each change notes itself: a table without one stays the same object)
         checks = []
         for k in t.checks:
             if not d.generated_constraints and any(c in gen for c in k.columns):
@@ -339,7 +340,7 @@ def generated_constraints(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str
                 c = replace(c, nullable=True)
             cols.append(c)
         if d.generated_constraints:
-            return replace(t, columns=tuple(cols), checks=tuple(checks))
+            return replace(t, columns=tuple(cols), checks=tuple(checks)) if len(notes) > noted else t
         pk = t.primary_key
         if pk and any(c in gen for c in pk):
             notes.append((t.name, f"primary key ({', '.join(pk)}) of {t.name} left out ({why})"))
@@ -361,10 +362,14 @@ def generated_constraints(s: Schema, d: Dialect) -> tuple[Schema, list[tuple[str
                                  f"the key it references, {f.ref_table}({', '.join(f.ref_columns)}), is over one)")))
                 continue
             fks.append(f)
+        if len(notes) == noted:
+            return t
         return replace(t, columns=tuple(cols), checks=tuple(checks), primary_key=pk, uniques=tuple(uniques),
                        foreign_keys=tuple(fks))
 
-    return _map_tables(s, table), notes
+    # as text_keys: unchanged tables stay the same objects, and a schema with none changed is ``s``
+    tables = tuple(table(t) for t in s.tables)
+    return (replace(s, tables=tables) if notes else s), notes
 
 
 def fold_generated(expression: str, generated: dict[str, str]) -> str:
